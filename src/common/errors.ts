@@ -1,0 +1,112 @@
+/** A position in SQL text: offsets are 0-based into the text, line and column are 1-based. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Stable error codes: tests and tools match on these, never on message text. */
+export type ErrorCode =
+  | 'SYNTAX'
+  | 'UNKNOWN_STREAM'
+  | 'UNKNOWN_COLUMN'
+  | 'UNKNOWN_FUNCTION'
+  | 'AMBIGUOUS_COLUMN'
+  | 'TYPE_MISMATCH'
+  | 'NOT_GROUPED'
+  | 'NO_WATERMARK'
+  | 'UNSUPPORTED'
+  | 'INVALID_OPTION'
+  | 'STREAM_EXISTS'
+  | 'BAD_ROW'
+  | 'IO'
+  | 'CHECKPOINT'
+  | 'QUERY_FAILED'
+  | 'INTERNAL';
+
+/** Every user-facing error. `span` points into the statement's source text when there is one. */
+export class EddyError extends Error {
+  override readonly name = 'EddyError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly span?: Span,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A broken invariant inside Eddy (a bug), never the user's fault. */
+export function internalError(message: string): EddyError {
+  return new EddyError('INTERNAL', `internal error: ${message}`, undefined, 'this is a bug in Eddy; please report it');
+}
+
+export function assertNever(x: never, what = 'value'): never {
+  throw internalError(`unexpected ${what}: ${JSON.stringify(x)}`);
+}
+
+/** Span covering a..b. */
+export function spanCover(a: Span, b: Span): Span {
+  return { start: a.start, end: b.end, line: a.line, column: a.column };
+}
+
+/**
+ * Formats an error the one way REPL, CLI and tests all show it:
+ *   file:line:col: message
+ *     <source line>
+ *     ^^^^
+ *   hint: ...
+ * `source` is the full text the span points into; `file` defaults to "<input>".
+ */
+export function formatError(err: unknown, source?: string, file = '<input>'): string {
+  if (!(err instanceof EddyError)) {
+    const msg = err instanceof Error ? err.message : String(err);
+    return `${file}: error: ${msg}`;
+  }
+  const lines: string[] = [];
+  if (err.span && source !== undefined) {
+    const { line, column } = err.span;
+    lines.push(`${file}:${line}:${column}: ${err.message}`);
+    const text = source.split(/\r?\n/)[line - 1] ?? '';
+    const width = Math.max(1, Math.min(err.span.end - err.span.start, text.length - (column - 1)));
+    lines.push(`  ${text}`);
+    lines.push(`  ${' '.repeat(Math.max(0, column - 1))}${'^'.repeat(width)}`);
+  } else {
+    lines.push(`${file}: ${err.message}`);
+  }
+  if (err.hint) lines.push(`hint: ${err.hint}`);
+  return lines.join('\n');
+}
+
+/** Levenshtein distance, for "did you mean" hints. */
+export function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}
+
+/** The closest candidate within a sensible distance, or undefined. Case-insensitive. */
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  const w = word.toLowerCase();
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(w, c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  const limit = Math.max(1, Math.floor(w.length / 3));
+  return bestD <= limit ? best : undefined;
+}

@@ -1,0 +1,30 @@
+/** SQL types. Integers are JS numbers (exact to 2^53); TIMESTAMP is epoch milliseconds, UTC. */
+export type SqlType = 'BOOLEAN' | 'INT' | 'BIGINT' | 'FLOAT' | 'DOUBLE' | 'VARCHAR' | 'TIMESTAMP' | 'INTERVAL' | 'NULL';
+
+/** A runtime value. TIMESTAMP and INTERVAL are numbers of milliseconds. */
+export type Value = number | string | boolean | null;
+
+/** Rows inside the engine are positional arrays, matching a Schema's column order. */
+export type Row = Value[];
+
+export interface Column {
+  readonly name: string;
+  readonly type: SqlType;
+}
+
+export interface Schema {
+  readonly columns: readonly Column[];
+}
+
+export const NUMERIC_TYPES: ReadonlySet<SqlType> = new Set(['INT', 'BIGINT', 'FLOAT', 'DOUBLE']);
+export const isNumeric = (t: SqlType): boolean => NUMERIC_TYPES.has(t) || t === 'NULL';
+export const isInteger = (t: SqlType): boolean => t === 'INT' || t === 'BIGINT';
+
+export function columnIndex(schema: Schema, name: string): number {
+  return schema.columns.findIndex((c) => c.name === name);
+}
+
+/** SQL display name of a type, as DESCRIBE prints it. */
+export function typeName(t: SqlType): string {
+  return t === 'TIMESTAMP' ? 'TIMESTAMP(3)' : t;
+}

@@ -1,0 +1,38 @@
+import type { Row, Schema } from '../common/types.js';
+
+/**
+ * A source of one stream's rows, read in batches. Rows come out typed in the stream's schema
+ * (TIMESTAMP as epoch ms). The offset after the last returned row is checkpointable: `seek(offset())`
+ * on a fresh reader resumes exactly after that row, so replay after a crash is deterministic.
+ */
+export interface SourceReader {
+  readonly bounded: boolean;
+  /** At most `max` rows; [] when none are available right now; null once a bounded source is exhausted. */
+  read(max: number): Promise<Row[] | null>;
+  /** JSON-serializable position just after the last row returned by read(). */
+  offset(): unknown;
+  /** Position the reader at an offset previously returned by offset(). Call before the first read. */
+  seek(offset: unknown): Promise<void>;
+  /** Malformed rows skipped under 'on-error' = 'skip'. */
+  readonly skippedRows: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Where a query's result rows go. Exactly-once sinks expose their committed position: the
+ * checkpoint records position() after flush(), and recovery calls restore() with it (null = fresh run).
+ */
+export interface SinkWriter {
+  write(rows: readonly Row[]): void;
+  /** Make everything written so far durable (file: written and fsync'd). */
+  flush(): Promise<void>;
+  /** JSON-serializable position covering everything flushed. */
+  position(): unknown;
+  /** Truncate/rewind to a recorded position; null means a fresh run (start empty). */
+  restore(position: unknown | null): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SinkContext {
+  readonly schema: Schema;
+}

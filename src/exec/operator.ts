@@ -1,0 +1,54 @@
+import { assertNever } from '../common/errors.js';
+import type { Batch, Collector, Signal } from './batch.js';
+
+/**
+ * A streaming operator. One required method for data; watermark, barrier and end hooks forward
+ * downstream by default (Arroyo's operator trait). Operators keep keyed state only in a
+ * KeyedStateBackend table handed to them; they never touch SQLite.
+ */
+export abstract class Operator {
+  protected out!: Collector;
+
+  connect(out: Collector): void {
+    this.out = out;
+  }
+
+  abstract processBatch(batch: Batch): void;
+
+  onWatermark(value: number): void {
+    this.out.watermark(value);
+  }
+
+  onBarrier(checkpointId: number): void {
+    this.out.barrier(checkpointId);
+  }
+
+  onEnd(): void {
+    this.out.end();
+  }
+
+  handle(signal: Signal): void {
+    switch (signal.kind) {
+      case 'data':
+        return this.processBatch(signal.batch);
+      case 'watermark':
+        return this.onWatermark(signal.value);
+      case 'barrier':
+        return this.onBarrier(signal.checkpointId);
+      case 'end':
+        return this.onEnd();
+      default:
+        return assertNever(signal, 'signal');
+    }
+  }
+}
+
+/** Adapts an operator to the Collector interface so operators chain. */
+export function collectorFor(op: Operator): Collector {
+  return {
+    data: (b) => op.processBatch(b),
+    watermark: (w) => op.onWatermark(w),
+    barrier: (id) => op.onBarrier(id),
+    end: () => op.onEnd(),
+  };
+}

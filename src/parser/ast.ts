@@ -1,0 +1,190 @@
+import type { Span } from '../common/errors.js';
+
+/** A name as written. `name` is lower-cased unless the identifier was double-quoted. */
+export interface Ident {
+  readonly name: string;
+  readonly quoted: boolean;
+  readonly span: Span;
+}
+
+export type TypeName = 'BOOLEAN' | 'INT' | 'BIGINT' | 'FLOAT' | 'DOUBLE' | 'VARCHAR' | 'TIMESTAMP';
+
+export type Statement =
+  | CreateStreamStmt
+  | CreateStreamAsStmt
+  | DropStreamStmt
+  | QueryStmt
+  | InsertSelectStmt
+  | InsertValuesStmt
+  | SetStmt
+  | ExplainStmt
+  | ShowStmt
+  | DescribeStmt
+  | TerminateStmt;
+
+export interface ColumnDef {
+  readonly name: Ident;
+  readonly type: TypeName;
+  /** The type as written (e.g. "TIMESTAMP(3)", "STRING"), for messages. */
+  readonly typeText: string;
+  readonly span: Span;
+}
+
+export interface WatermarkDef {
+  readonly column: Ident;
+  readonly expr: Expr;
+  readonly span: Span;
+}
+
+/** One `key = 'value'` of a WITH list; keys may be written quoted or bare (dotted/dashed bare keys allowed). */
+export interface OptionDef {
+  readonly key: string;
+  readonly value: string;
+  readonly span: Span;
+}
+
+export interface CreateStreamStmt {
+  readonly kind: 'createStream';
+  readonly name: Ident;
+  readonly ifNotExists: boolean;
+  readonly columns: readonly ColumnDef[];
+  readonly watermark?: WatermarkDef;
+  readonly options: readonly OptionDef[];
+  readonly span: Span;
+}
+
+export interface CreateStreamAsStmt {
+  readonly kind: 'createStreamAs';
+  readonly name: Ident;
+  readonly ifNotExists: boolean;
+  readonly options: readonly OptionDef[];
+  readonly query: SelectQuery;
+  readonly span: Span;
+}
+
+export interface DropStreamStmt {
+  readonly kind: 'dropStream';
+  readonly name: Ident;
+  readonly ifExists: boolean;
+  readonly span: Span;
+}
+
+export interface QueryStmt {
+  readonly kind: 'query';
+  readonly query: SelectQuery;
+  readonly span: Span;
+}
+
+export interface InsertSelectStmt {
+  readonly kind: 'insertSelect';
+  readonly target: Ident;
+  readonly query: SelectQuery;
+  readonly span: Span;
+}
+
+export interface InsertValuesStmt {
+  readonly kind: 'insertValues';
+  readonly target: Ident;
+  /** Optional explicit column list: INSERT INTO s (a, b) VALUES ... */
+  readonly columns?: readonly Ident[];
+  readonly rows: readonly (readonly Expr[])[];
+  readonly span: Span;
+}
+
+export interface SetStmt {
+  readonly kind: 'set';
+  /** Absent for a bare `SET;` which lists the current settings. */
+  readonly key?: string;
+  readonly value?: string;
+  readonly span: Span;
+}
+
+export interface ExplainStmt {
+  readonly kind: 'explain';
+  readonly statement: QueryStmt | InsertSelectStmt | CreateStreamAsStmt;
+  readonly span: Span;
+}
+
+export interface ShowStmt {
+  readonly kind: 'show';
+  readonly what: 'streams' | 'queries' | 'checkpoints';
+  readonly span: Span;
+}
+
+export interface DescribeStmt {
+  readonly kind: 'describe';
+  readonly name: Ident;
+  readonly span: Span;
+}
+
+export interface TerminateStmt {
+  readonly kind: 'terminate';
+  /** Query id as shown by SHOW QUERIES (an identifier or a quoted string). */
+  readonly queryId: string;
+  readonly span: Span;
+}
+
+export interface SelectQuery {
+  readonly kind: 'select';
+  readonly items: readonly SelectItem[];
+  readonly from: FromItem;
+  readonly where?: Expr;
+  readonly groupBy: readonly Expr[];
+  readonly having?: Expr;
+  readonly limit?: number;
+  readonly span: Span;
+}
+
+export type SelectItem =
+  | { readonly kind: 'star'; readonly qualifier?: Ident; readonly span: Span }
+  | { readonly kind: 'expr'; readonly expr: Expr; readonly alias?: Ident; readonly span: Span };
+
+export type WindowFn = 'TUMBLE' | 'HOP' | 'CUMULATE' | 'SESSION';
+
+export type FromItem =
+  | { readonly kind: 'stream'; readonly name: Ident; readonly alias?: Ident; readonly span: Span }
+  | {
+      /** FROM TABLE(TUMBLE(TABLE s [PARTITION BY k, ...], DESCRIPTOR(ts), <interval args>)) */
+      readonly kind: 'windowTvf';
+      readonly fn: WindowFn;
+      readonly table: Ident;
+      readonly partitionBy: readonly Expr[];
+      readonly timeCol: Ident;
+      /** The interval arguments in order (size; slide,size; step,size; gap), plus an optional offset. */
+      readonly args: readonly Expr[];
+      readonly alias?: Ident;
+      readonly span: Span;
+    };
+
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '||' | '=' | '<>' | '<' | '<=' | '>' | '>=' | 'AND' | 'OR';
+
+export type Expr =
+  | { readonly kind: 'literal'; readonly value: number | string | boolean | null; readonly isInteger: boolean; readonly span: Span }
+  /** INTERVAL '10' SECOND, INTERVAL '10 seconds': normalized to milliseconds. */
+  | { readonly kind: 'interval'; readonly ms: number; readonly span: Span }
+  | { readonly kind: 'column'; readonly qualifier?: Ident; readonly name: Ident; readonly span: Span }
+  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr; readonly span: Span }
+  | { readonly kind: 'unary'; readonly op: 'NOT' | '-' | '+'; readonly operand: Expr; readonly span: Span }
+  | { readonly kind: 'isNull'; readonly operand: Expr; readonly negated: boolean; readonly span: Span }
+  | { readonly kind: 'between'; readonly operand: Expr; readonly low: Expr; readonly high: Expr; readonly negated: boolean; readonly span: Span }
+  | { readonly kind: 'in'; readonly operand: Expr; readonly list: readonly Expr[]; readonly negated: boolean; readonly span: Span }
+  | { readonly kind: 'like'; readonly operand: Expr; readonly pattern: Expr; readonly negated: boolean; readonly span: Span }
+  | {
+      readonly kind: 'case';
+      readonly operand?: Expr;
+      readonly whens: readonly { readonly when: Expr; readonly then: Expr }[];
+      readonly else?: Expr;
+      readonly span: Span;
+    }
+  | { readonly kind: 'cast'; readonly operand: Expr; readonly type: TypeName; readonly span: Span }
+  | {
+      /** f(args), COUNT(*), COUNT(DISTINCT x), agg(x) FILTER (WHERE p). Name is upper-cased. */
+      readonly kind: 'call';
+      readonly name: string;
+      readonly nameSpan: Span;
+      readonly args: readonly Expr[];
+      readonly star: boolean;
+      readonly distinct: boolean;
+      readonly filter?: Expr;
+      readonly span: Span;
+    };

@@ -1,0 +1,49 @@
+import type { Schema } from '../common/types.js';
+import type { StreamDef } from './catalog.js';
+import type { AggCall, BoundExpr, WindowSpec } from './bound.js';
+
+/** The event-time column of a scan and how its watermark is computed from each source row. */
+export interface WatermarkSpec {
+  readonly timeIndex: number;
+  readonly expr: BoundExpr;
+}
+
+/**
+ * Logical plan: what to compute, independent of how. Every node's `schema` is its output.
+ * A windowed aggregate outputs [...keys, window_start, window_end, ...aggs].
+ */
+export type LogicalPlan =
+  | { readonly kind: 'scan'; readonly stream: StreamDef; readonly watermark?: WatermarkSpec; readonly schema: Schema }
+  | { readonly kind: 'filter'; readonly input: LogicalPlan; readonly predicate: BoundExpr; readonly schema: Schema }
+  | { readonly kind: 'project'; readonly input: LogicalPlan; readonly exprs: readonly BoundExpr[]; readonly schema: Schema }
+  | {
+      readonly kind: 'windowAggregate';
+      readonly input: LogicalPlan;
+      readonly window: WindowSpec;
+      /** Index of the event-time column in the input row. */
+      readonly timeIndex: number;
+      readonly keys: readonly BoundExpr[];
+      readonly aggs: readonly AggCall[];
+      readonly schema: Schema;
+    }
+  | { readonly kind: 'limit'; readonly input: LogicalPlan; readonly count: number; readonly schema: Schema };
+
+/**
+ * Physical plan: how to run it. A tree of Exec nodes, one operator each (src/exec/operators).
+ * `uid` names an operator's state in checkpoints; it is stable for an unchanged query.
+ */
+export type PhysicalPlan =
+  | { readonly kind: 'SourceExec'; readonly uid: string; readonly stream: StreamDef; readonly watermark?: WatermarkSpec; readonly schema: Schema }
+  | { readonly kind: 'FilterExec'; readonly uid: string; readonly input: PhysicalPlan; readonly predicate: BoundExpr; readonly schema: Schema }
+  | { readonly kind: 'ProjectExec'; readonly uid: string; readonly input: PhysicalPlan; readonly exprs: readonly BoundExpr[]; readonly schema: Schema }
+  | {
+      readonly kind: 'WindowAggregateExec';
+      readonly uid: string;
+      readonly input: PhysicalPlan;
+      readonly window: WindowSpec;
+      readonly timeIndex: number;
+      readonly keys: readonly BoundExpr[];
+      readonly aggs: readonly AggCall[];
+      readonly schema: Schema;
+    }
+  | { readonly kind: 'LimitExec'; readonly uid: string; readonly input: PhysicalPlan; readonly count: number; readonly schema: Schema };
