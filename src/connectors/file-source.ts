@@ -1,0 +1,278 @@
+import { isAbsolute, resolve } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { Column, Row, Schema, Value } from '../common/types.js';
+import { EddyError, closest } from '../common/errors.js';
+import type { SourceReader } from './connector.js';
+import type { StreamDef } from '../planner/catalog.js';
+import { LineReader, DEFAULT_CHUNK_SIZE } from './line-reader.js';
+import { BAD, badValueReason, coerceValue } from './values.js';
+import { checkOptions, enumOption, fileFormatOption, type FileFormat, type OptionSpec } from './options.js';
+
+export const FILE_SOURCE_SPEC: OptionSpec = {
+  connector: 'file',
+  required: ['path'],
+  optional: ['format', 'on-error', 'csv.field-delimiter'],
+};
+
+export interface FileSourceOptions {
+  /** The path as written in the WITH clause: error messages show this one. */
+  readonly path: string;
+  readonly format: FileFormat;
+  readonly onError: 'fail' | 'skip';
+  readonly delimiter: string;
+}
+
+/** Validates a file stream's WITH options (at CREATE STREAM time and when a reader is made). */
+export function fileSourceOptions(options: Readonly<Record<string, string>>): FileSourceOptions {
+  checkOptions(options, FILE_SOURCE_SPEC);
+  const delimiter = options['csv.field-delimiter'] ?? ',';
+  if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
+    throw new EddyError('INVALID_OPTION', `option 'csv.field-delimiter' must be a single character other than a quote or newline, got '${delimiter}'`);
+  }
+  return {
+    path: options['path']!,
+    format: fileFormatOption(options),
+    onError: enumOption(options, 'on-error', ['fail', 'skip'], 'fail'),
+    delimiter,
+  };
+}
+
+export interface FileOffset {
+  readonly byte: number;
+  readonly line: number;
+}
+
+/** Malformed input: `reason` is shown after `path:line: `. */
+class RowError {
+  constructor(readonly reason: string) {}
+}
+
+/**
+ * Bounded reader of a JSON Lines or CSV file (header row) in constant memory. The offset is the
+ * byte and line just after the last consumed row, so seek() resumes exactly there.
+ */
+export class FileSource implements SourceReader {
+  readonly bounded = true;
+  skippedRows = 0;
+  private reader: LineReader | undefined;
+  private start: FileOffset = { byte: 0, line: 0 };
+  private committed: FileOffset = { byte: 0, line: 0 };
+  private readonly fullPath: string;
+  /** CSV: stream column index → field index in a record. */
+  private csvFields: number[] | undefined;
+  private csvWidth = 0;
+  private readonly columns: readonly Column[];
+  private readonly lowerNames: readonly string[];
+
+  constructor(
+    schema: Schema,
+    private readonly opts: FileSourceOptions,
+    baseDir?: string,
+    private readonly chunkSize = DEFAULT_CHUNK_SIZE,
+  ) {
+    this.columns = schema.columns;
+    this.lowerNames = schema.columns.map((c) => c.name.toLowerCase());
+    this.fullPath = isAbsolute(opts.path) ? opts.path : resolve(baseDir ?? process.cwd(), opts.path);
+  }
+
+  offset(): FileOffset {
+    return this.committed;
+  }
+
+  async seek(offset: unknown): Promise<void> {
+    const o = offset as FileOffset | null;
+    if (!o || typeof o.byte !== 'number' || typeof o.line !== 'number') {
+      throw new EddyError('CHECKPOINT', `invalid file source offset ${JSON.stringify(offset)}`);
+    }
+    this.start = o;
+    this.committed = o;
+  }
+
+  /** Bytes held in memory right now (tests assert it stays bounded). */
+  get bufferedBytes(): number {
+    return this.reader?.bufferedBytes ?? 0;
+  }
+
+  async read(max: number): Promise<Row[] | null> {
+    const lr = this.reader ?? (await this.openReader());
+    if (lr.done) return null;
+    const rows: Row[] = [];
+    const json = this.opts.format === 'json';
+    while (rows.length < max) {
+      let text = lr.take();
+      if (text === null) {
+        if (lr.done) break;
+        await lr.fill();
+        continue;
+      }
+      const lineNo = lr.line;
+      if (!json && text.includes('"')) {
+        // A quoted CSV field may span lines: keep taking lines until the quotes balance.
+        let unterminated = false;
+        while (countQuotes(text) % 2 === 1) {
+          let more = lr.take();
+          while (more === null && !lr.done) {
+            await lr.fill();
+            more = lr.take();
+          }
+          if (more === null) {
+            unterminated = true;
+            break;
+          }
+          text += '\n' + more;
+        }
+        if (unterminated) {
+          this.bad(lineNo, 'unterminated quoted field');
+          this.committed = { byte: lr.byte, line: lr.line };
+          continue;
+        }
+      }
+      if (isBlank(text)) {
+        this.committed = { byte: lr.byte, line: lr.line };
+        continue;
+      }
+      try {
+        rows.push(json ? this.parseJson(text) : this.parseCsvRecord(text, lineNo));
+      } catch (e) {
+        if (!(e instanceof RowError)) throw e;
+        this.bad(lineNo, e.reason);
+      }
+      this.committed = { byte: lr.byte, line: lr.line };
+    }
+    return rows.length === 0 && lr.done ? null : rows;
+  }
+
+  async close(): Promise<void> {
+    const lr = this.reader;
+    this.reader = undefined;
+    await lr?.close();
+  }
+
+  private bad(line: number, reason: string): void {
+    if (this.opts.onError === 'skip') {
+      this.skippedRows++;
+      return;
+    }
+    throw new EddyError('BAD_ROW', `${this.opts.path}:${line}: ${reason}`, undefined, "fix the input, or set 'on-error' = 'skip' to skip malformed rows");
+  }
+
+  private async openReader(): Promise<LineReader> {
+    if (this.opts.format === 'csv') await this.readHeader();
+    const lr = await LineReader.open(this.fullPath, this.opts.path, this.start.byte, this.start.line, this.chunkSize);
+    this.reader = lr;
+    return lr;
+  }
+
+  /** Reads the CSV header (the first non-blank line) and maps its names to stream columns. */
+  private async readHeader(): Promise<void> {
+    const lr = await LineReader.open(this.fullPath, this.opts.path, 0, 0, Math.min(this.chunkSize, 64 * 1024));
+    try {
+      let text: string | null = null;
+      while (text === null || text.trim() === '') {
+        text = lr.take();
+        if (text === null) {
+          if (lr.done) return this.mapHeader([], 1);
+          await lr.fill();
+        }
+      }
+      const fields = this.splitCsv(text, lr.line).map((f) => f.trim().toLowerCase());
+      this.mapHeader(fields, lr.line);
+      // A fresh run starts after the header; a seek offset is always past it already.
+      if (this.start.byte < lr.byte) this.start = this.committed = { byte: lr.byte, line: lr.line };
+    } finally {
+      await lr.close();
+    }
+  }
+
+  private mapHeader(fields: readonly string[], line: number): void {
+    this.csvWidth = fields.length;
+    this.csvFields = this.lowerNames.map((name) => {
+      const at = fields.indexOf(name);
+      if (at < 0) {
+        const guess = closest(name, fields);
+        throw new EddyError(
+          'BAD_ROW',
+          `${this.opts.path}:${line}: CSV header has no column '${name}'${fields.length ? ` (header: ${fields.join(', ')})` : ' (the file is empty)'}`,
+          undefined,
+          guess ? `did you mean '${guess}'? CSV header names must match the stream's columns` : "the first line of a CSV file must name the stream's columns",
+        );
+      }
+      return at;
+    });
+  }
+
+  private splitCsv(text: string, line: number): string[] {
+    if (!text.includes('"')) return text.split(this.opts.delimiter);
+    try {
+      const records = parseCsv(text, { delimiter: this.opts.delimiter, relax_column_count: true }) as string[][];
+      return records[0] ?? [''];
+    } catch (e) {
+      if (this.csvFields === undefined) throw new EddyError('BAD_ROW', `${this.opts.path}:${line}: bad CSV header: ${(e as Error).message}`);
+      throw new RowError(`bad CSV record: ${(e as Error).message}`);
+    }
+  }
+
+  private parseCsvRecord(text: string, line: number): Row {
+    const fields = this.splitCsv(text, line);
+    if (fields.length !== this.csvWidth) {
+      throw new RowError(`wrong number of fields: expected ${this.csvWidth}, got ${fields.length}`);
+    }
+    const map = this.csvFields!;
+    const row: Row = new Array(map.length);
+    for (let i = 0; i < map.length; i++) {
+      const col = this.columns[i]!;
+      const raw = fields[map[i]!];
+      const v = coerceValue(raw, col.type, true);
+      if (v === BAD) throw new RowError(`${col.name}: ${badValueReason(raw, col.type)}`);
+      row[i] = v;
+    }
+    return row;
+  }
+
+  private parseJson(text: string): Row {
+    let obj: unknown;
+    try {
+      obj = JSON.parse(text);
+    } catch (e) {
+      throw new RowError(`invalid JSON: ${(e as Error).message}`);
+    }
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+      throw new RowError(`expected a JSON object, got ${Array.isArray(obj) ? 'an array' : JSON.stringify(obj)}`);
+    }
+    const rec = obj as Record<string, unknown>;
+    const cols = this.columns;
+    const row: Row = new Array(cols.length);
+    for (let i = 0; i < cols.length; i++) {
+      const col = cols[i]!;
+      let raw = rec[col.name];
+      if (raw === undefined) raw = lookupIgnoringCase(rec, this.lowerNames[i]!);
+      const v: Value | typeof BAD = coerceValue(raw, col.type);
+      if (v === BAD) throw new RowError(`${col.name}: ${badValueReason(raw, col.type)}`);
+      row[i] = v;
+    }
+    return row;
+  }
+}
+
+/** Field names in data files often differ in case from SQL's case-insensitive column names. */
+function lookupIgnoringCase(rec: Record<string, unknown>, lower: string): unknown {
+  for (const k in rec) if (k.toLowerCase() === lower) return rec[k];
+  return undefined;
+}
+
+function isBlank(s: string): boolean {
+  if (s.length === 0) return true;
+  const c = s.charCodeAt(0);
+  return (c === 32 || c === 9 || c === 13) && s.trim() === '';
+}
+
+function countQuotes(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('"'); i >= 0; i = s.indexOf('"', i + 1)) n++;
+  return n;
+}
+
+/** A file source for a declared stream; relative paths resolve against `baseDir` (default: cwd). */
+export function createFileSource(stream: StreamDef, baseDir?: string, chunkSize?: number): FileSource {
+  return new FileSource(stream.schema, fileSourceOptions(stream.options), baseDir, chunkSize);
+}
