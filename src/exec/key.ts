@@ -1,0 +1,82 @@
+import { internalError } from '../common/errors.js';
+import type { Row, Value } from '../common/types.js';
+import type { BoundExpr } from '../planner/bound.js';
+import { CodeGen } from './expr-compiler.js';
+
+/**
+ * The one key encoding of the engine. A key is always encoded with the same arity within one
+ * state table, so the encoding only has to be injective per arity:
+ *  - 0 keys: the constant 0;
+ *  - 1 key: a number stays a number (-0 becomes 0); a string stays a string, except that strings
+ *    starting with U+0001 get one more U+0001 in front, which frees `\u0001N`, `\u0001T`, `\u0001F`
+ *    for NULL, TRUE and FALSE;
+ *  - 2+ keys: a JSON array text, with non-finite numbers written as {"f":"NaN"} etc. (plain JSON
+ *    would turn them into null).
+ */
+export type StateKey = number | string;
+
+const ESC = '\u0001';
+export const NULL_KEY = '\u0001N';
+const TRUE_KEY = '\u0001T';
+const FALSE_KEY = '\u0001F';
+
+/** Encodes one key value on its own (the 1-key form). */
+export function encodeSingle(v: Value): StateKey {
+  if (typeof v === 'number') return v + 0;
+  if (typeof v === 'string') return v.charCodeAt(0) === 1 ? ESC + v : v;
+  if (v === null) return NULL_KEY;
+  return v ? TRUE_KEY : FALSE_KEY;
+}
+
+/** Encodes one value as a JSON array element of the composite form. */
+export function encodePart(v: Value): string {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : `{"f":"${v}"}`;
+  if (typeof v === 'string') return JSON.stringify(v);
+  return v === null ? 'null' : v ? 'true' : 'false';
+}
+
+/** Encodes a key tuple into a StateKey (see the module comment for the format). */
+export function encodeKey(values: readonly Value[]): StateKey {
+  if (values.length === 0) return 0;
+  if (values.length === 1) return encodeSingle(values[0]!);
+  let s = '[';
+  for (let i = 0; i < values.length; i++) s += (i ? ',' : '') + encodePart(values[i]!);
+  return s + ']';
+}
+
+/** Decodes a StateKey made by encodeKey for a key of `arity` values. */
+export function decodeKey(key: StateKey, arity: number): Value[] {
+  if (arity === 0) return [];
+  if (arity === 1) {
+    if (typeof key === 'number') return [key];
+    if (key.charCodeAt(0) !== 1) return [key];
+    if (key === NULL_KEY) return [null];
+    if (key === TRUE_KEY) return [true];
+    if (key === FALSE_KEY) return [false];
+    return [key.slice(1)];
+  }
+  if (typeof key !== 'string') throw internalError(`composite key is not a string: ${key}`);
+  const parsed = JSON.parse(key) as unknown[];
+  return parsed.map((x) => (x !== null && typeof x === 'object' ? Number((x as { f: string }).f) : (x as Value)));
+}
+
+/**
+ * Compiles the key of a row: for one key no array or string is built (numbers stay numbers);
+ * composite keys are concatenated directly into the encodeKey text form.
+ */
+export function compileKeyExtractor(keys: readonly BoundExpr[]): (row: Row) => StateKey {
+  const g = new CodeGen();
+  if (keys.length === 0) return g.build(['r'], 'return 0;');
+  if (keys.length === 1) {
+    const k = keys[0]!;
+    const v = g.expr(k);
+    const t = k.type;
+    if (t === 'INT' || t === 'BIGINT' || t === 'FLOAT' || t === 'DOUBLE' || t === 'TIMESTAMP') {
+      return g.build(['r'], `return ${v} === null ? ${g.constant(NULL_KEY)} : ${v} + 0;`);
+    }
+    return g.build(['r'], `return ${g.constant(encodeSingle)}(${v});`);
+  }
+  const part = g.constant(encodePart);
+  const vs = keys.map((k) => g.expr(k));
+  return g.build(['r'], `return "[" + ${vs.map((v) => `${part}(${v})`).join(' + "," + ')} + "]";`);
+}

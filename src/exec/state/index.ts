@@ -1,0 +1,3 @@
+export { KEY_GROUP_COUNT, keyGroupOf } from './key-group.js';
+export { KeyedStateBackend } from './keyed-state-backend.js';
+export { KeyedStateTable, StateEntry, jsonCodec, type StateCodec } from './keyed-state-table.js';
