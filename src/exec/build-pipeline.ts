@@ -1,0 +1,110 @@
+import { assertNever, internalError } from '../common/errors.js';
+import type { Row, Value } from '../common/types.js';
+import type { PhysicalPlan } from '../planner/plan.js';
+import type { Batch, Collector } from './batch.js';
+import { collectorFor, type Operator } from './operator.js';
+import { FilterOperator } from './operators/filter.js';
+import { LimitOperator } from './operators/limit.js';
+import { ProjectOperator } from './operators/project.js';
+import { WindowAggregateOperator } from './operators/window-aggregate.js';
+import type { KeyedStateBackend } from './state/keyed-state-backend.js';
+
+export type SourceExecNode = Extract<PhysicalPlan, { kind: 'SourceExec' }>;
+
+export interface Pipeline {
+  /** The leaf of the plan; the caller opens its connector and feeds batches into `head`. */
+  readonly source: SourceExecNode;
+  /** Where source batches and signals go. */
+  readonly head: Collector;
+  /** The operators, bottom-up (the first receives from the source, the last feeds the sink). */
+  readonly operators: readonly Operator[];
+  /** Sets where the last operator's output goes. */
+  connectSink(c: Collector): void;
+}
+
+/** A Collector that forwards to a target set later (the sink, when the plan has no operator). */
+class Relay implements Collector {
+  target: Collector | undefined;
+  private get t(): Collector {
+    if (this.target === undefined) throw internalError('pipeline used before connectSink');
+    return this.target;
+  }
+  data(b: Batch): void {
+    this.t.data(b);
+  }
+  watermark(w: number): void {
+    this.t.watermark(w);
+  }
+  barrier(id: number): void {
+    this.t.barrier(id);
+  }
+  end(): void {
+    this.t.end();
+  }
+}
+
+/**
+ * Instantiates the operators of a physical plan bottom-up and chains them; leaves the source
+ * (connector, watermark computation) and the sink to the caller. Operators register their keyed
+ * state in `backend`, so restore the backend after this call.
+ */
+export function buildPipeline(plan: PhysicalPlan, backend: KeyedStateBackend): Pipeline {
+  const operators: Operator[] = [];
+  const walk = (node: PhysicalPlan): SourceExecNode => {
+    switch (node.kind) {
+      case 'SourceExec':
+        return node;
+      case 'FilterExec': {
+        const src = walk(node.input);
+        operators.push(new FilterOperator(node.uid, node.predicate));
+        return src;
+      }
+      case 'ProjectExec': {
+        const src = walk(node.input);
+        operators.push(new ProjectOperator(node.uid, node.exprs));
+        return src;
+      }
+      case 'WindowAggregateExec': {
+        const src = walk(node.input);
+        operators.push(new WindowAggregateOperator(node, backend));
+        return src;
+      }
+      case 'LimitExec': {
+        const src = walk(node.input);
+        operators.push(new LimitOperator(node.uid, node.count));
+        return src;
+      }
+      default:
+        return assertNever(node, 'physical plan node');
+    }
+  };
+  const source = walk(plan);
+  for (let i = 0; i + 1 < operators.length; i++) operators[i]!.connect(collectorFor(operators[i + 1]!));
+  const relay = new Relay();
+  const head: Collector = operators.length > 0 ? collectorFor(operators[0]!) : relay;
+  return {
+    source,
+    head,
+    operators,
+    connectSink(c: Collector): void {
+      if (operators.length > 0) operators[operators.length - 1]!.connect(c);
+      else relay.target = c;
+    },
+  };
+}
+
+/**
+ * DESIGN.md §3 rule 1 over one source batch: `wm[i]` is the watermark before row i, and `after`
+ * the watermark after the batch. W = max(W, wmFn(row)); NULL values do not advance W. Start a
+ * stream with `current = -Infinity`.
+ */
+export function computeWatermarks(rows: readonly Row[], wmFn: (row: Row) => Value, current: number): { wm: Float64Array; after: number } {
+  const wm = new Float64Array(rows.length);
+  let w = current;
+  for (let i = 0; i < rows.length; i++) {
+    wm[i] = w;
+    const v = wmFn(rows[i]!);
+    if (v !== null && (v as number) > w) w = v as number;
+  }
+  return { wm, after: w };
+}
