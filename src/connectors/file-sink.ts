@@ -1,0 +1,126 @@
+import { constants } from 'node:fs';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { Row, Schema } from '../common/types.js';
+import { EddyError } from '../common/errors.js';
+import type { SinkWriter } from './connector.js';
+import type { StreamDef } from '../planner/catalog.js';
+import type { FileFormat } from './options.js';
+import { fileSourceOptions } from './file-source.js';
+import { csvHeader, csvLineFormatter, jsonLineFormatter } from './printers.js';
+
+export interface FileSinkOptions {
+  readonly path: string;
+  readonly format: FileFormat;
+  readonly delimiter: string;
+}
+
+/** Validates a file sink's WITH options: the file source's, since one file stream may be read and written. */
+export function fileSinkOptions(options: Readonly<Record<string, string>>): FileSinkOptions {
+  const o = fileSourceOptions(options);
+  return { path: o.path, format: o.format, delimiter: o.delimiter };
+}
+
+export interface FileSinkPosition {
+  readonly bytes: number;
+}
+
+/**
+ * Exactly-once JSON Lines / CSV file output. Rows are buffered; flush() appends and fsyncs them and
+ * advances position(). Recovery truncates the file to the checkpointed position, so output written
+ * after that checkpoint is discarded and then produced again, once.
+ */
+export class FileSink implements SinkWriter {
+  private fh: FileHandle | undefined;
+  private pending: string[] = [];
+  private pendingBytes = 0;
+  private flushed = 0;
+  private readonly fullPath: string;
+  private readonly formatRow: (row: Row) => string;
+
+  constructor(
+    private readonly schema: Schema,
+    private readonly opts: FileSinkOptions,
+    baseDir?: string,
+  ) {
+    this.fullPath = isAbsolute(opts.path) ? opts.path : resolve(baseDir ?? process.cwd(), opts.path);
+    this.formatRow = opts.format === 'csv' ? csvLineFormatter(schema.columns, opts.delimiter) : jsonLineFormatter(schema.columns);
+  }
+
+  write(rows: readonly Row[]): void {
+    if (rows.length === 0) return;
+    let text = '';
+    if (this.opts.format === 'csv' && this.flushed + this.pendingBytes === 0) text = csvHeader(this.schema.columns, this.opts.delimiter) + '\n';
+    for (const r of rows) text += this.formatRow(r) + '\n';
+    this.pending.push(text);
+    this.pendingBytes += Buffer.byteLength(text);
+  }
+
+  async flush(): Promise<void> {
+    // A sink written without restore() is a fresh run: start from an empty file.
+    const fh = this.fh ?? (await this.openAt(0));
+    if (this.pending.length === 0) return;
+    const data = Buffer.from(this.pending.join(''));
+    this.pending = [];
+    this.pendingBytes = 0;
+    try {
+      let off = 0;
+      while (off < data.length) {
+        const { bytesWritten } = await fh.write(data, off, data.length - off, this.flushed + off);
+        off += bytesWritten;
+      }
+      await fh.sync();
+    } catch (e) {
+      throw new EddyError('IO', `cannot write '${this.opts.path}': ${(e as Error).message}`);
+    }
+    this.flushed += data.length;
+  }
+
+  position(): FileSinkPosition {
+    return { bytes: this.flushed };
+  }
+
+  async restore(position: unknown | null): Promise<void> {
+    const bytes = position === null ? 0 : (position as Partial<FileSinkPosition> | undefined)?.bytes;
+    if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0) {
+      throw new EddyError('CHECKPOINT', `invalid file sink position ${JSON.stringify(position)}`);
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+    await this.openAt(bytes);
+  }
+
+  async close(): Promise<void> {
+    if (this.pending.length > 0) await this.flush();
+    const fh = this.fh;
+    this.fh = undefined;
+    await fh?.close();
+  }
+
+  /** Opens (creating parent directories) and truncates the file to `bytes`. */
+  private async openAt(bytes: number): Promise<FileHandle> {
+    try {
+      if (!this.fh) {
+        await mkdir(dirname(this.fullPath), { recursive: true });
+        // Create without truncating, and not in append mode, which ignores write positions on Linux.
+        this.fh = await open(this.fullPath, constants.O_RDWR | constants.O_CREAT);
+      }
+      const { size } = await this.fh.stat();
+      if (size < bytes) {
+        throw new EddyError('CHECKPOINT', `'${this.opts.path}' is ${size} bytes, shorter than the ${bytes} bytes the checkpoint recorded`, undefined, 'the output file was modified outside Eddy; restart the query fresh');
+      }
+      await this.fh.truncate(bytes);
+      await this.fh.sync();
+      this.flushed = bytes;
+      return this.fh;
+    } catch (e) {
+      if (e instanceof EddyError) throw e;
+      throw new EddyError('IO', `cannot open '${this.opts.path}' for writing: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** A file sink for a declared stream; relative paths resolve against `baseDir` (default: cwd). */
+export function createFileSink(stream: StreamDef, schema: Schema, baseDir?: string): FileSink {
+  return new FileSink(schema, fileSinkOptions(stream.options), baseDir);
+}

@@ -1,0 +1,116 @@
+import type { Writable } from 'node:stream';
+import type { Schema } from '../common/types.js';
+import { EddyError, assertNever, closest, internalError } from '../common/errors.js';
+import type { StreamDef } from '../planner/catalog.js';
+import type { SinkWriter, SourceReader } from './connector.js';
+import { FileSource, fileSourceOptions } from './file-source.js';
+import { FileSink, fileSinkOptions } from './file-sink.js';
+import { DatagenSource, datagenOptions } from './datagen-source.js';
+import type { MemoryStreams } from './memory-source.js';
+import { StdoutSink, type PrintFormat } from './stdout-sink.js';
+import { checkOptions, enumOption, type OptionSpec } from './options.js';
+
+export const CONNECTORS = ['file', 'datagen', 'memory', 'print'] as const;
+export type ConnectorName = (typeof CONNECTORS)[number];
+
+const MEMORY_SPEC: OptionSpec = { connector: 'memory', required: [], optional: [] };
+const PRINT_SPEC: OptionSpec = { connector: 'print', required: [], optional: ['format'] };
+
+/**
+ * The stream's connector. A stream declared without one is a 'memory' stream, fed by
+ * eddy.insert() / INSERT ... VALUES or by the CREATE STREAM AS query that defines it.
+ */
+export function connectorOf(stream: StreamDef): ConnectorName {
+  const name = stream.options['connector'];
+  if (name === undefined) return 'memory';
+  const v = name.trim().toLowerCase();
+  const hit = CONNECTORS.find((c) => c === v);
+  if (hit) return hit;
+  const guess = closest(v, CONNECTORS);
+  throw new EddyError(
+    'INVALID_OPTION',
+    `unknown connector '${name}' for stream '${stream.name}'`,
+    undefined,
+    guess ? `did you mean '${guess}'?` : `connectors: ${CONNECTORS.join(', ')}`,
+  );
+}
+
+/** Checks a stream's WITH options at CREATE STREAM time, so mistakes fail before any query runs. */
+export function validateStreamOptions(stream: StreamDef): void {
+  const connector = connectorOf(stream);
+  switch (connector) {
+    case 'file':
+      // The source accepts a superset of the sink's options; a file stream may be either.
+      fileSourceOptions(stream.options);
+      return;
+    case 'datagen':
+      datagenOptions(stream.options, stream.schema);
+      return;
+    case 'memory':
+      checkOptions(stream.options, MEMORY_SPEC);
+      return;
+    case 'print':
+      printFormat(stream);
+      return;
+    default:
+      assertNever(connector, 'connector');
+  }
+}
+
+export interface SourceContext {
+  readonly memory: MemoryStreams;
+  /** Memory streams end once drained (batch runs such as `eddy -f`) instead of waiting for more rows. */
+  readonly endMemoryWhenDrained: boolean;
+  /** Relative file paths resolve against this directory (default: the working directory). */
+  readonly baseDir?: string;
+}
+
+/** Opens a reader of the stream's rows, positioned at the start (seek() before reading to resume). */
+export function createSource(stream: StreamDef, ctx: SourceContext): SourceReader {
+  const connector = connectorOf(stream);
+  switch (connector) {
+    case 'file':
+      return new FileSource(stream.schema, fileSourceOptions(stream.options), ctx.baseDir);
+    case 'datagen':
+      return new DatagenSource(datagenOptions(stream.options, stream.schema));
+    case 'memory':
+      checkOptions(stream.options, MEMORY_SPEC);
+      return ctx.memory.reader(stream.name, { endWhenDrained: ctx.endMemoryWhenDrained });
+    case 'print':
+      throw new EddyError('UNSUPPORTED', `stream '${stream.name}' uses connector 'print', which can only be written to`);
+    default:
+      return assertNever(connector, 'connector');
+  }
+}
+
+export interface SinkContext {
+  /** Required for memory streams: the log the rows are appended to. */
+  readonly memory?: MemoryStreams;
+  readonly baseDir?: string;
+  /** Where the 'print' connector writes (default: process.stdout). */
+  readonly out?: Writable;
+}
+
+/** Opens a writer of rows in `schema` (the query's output) into the stream. Call restore() before writing. */
+export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext = {}): SinkWriter {
+  const connector = connectorOf(stream);
+  switch (connector) {
+    case 'file':
+      return new FileSink(schema, fileSinkOptions(stream.options), ctx.baseDir);
+    case 'memory':
+      checkOptions(stream.options, MEMORY_SPEC);
+      if (!ctx.memory) throw internalError(`no memory streams to write '${stream.name}' into`);
+      return ctx.memory.sink(stream.name);
+    case 'print':
+      return new StdoutSink(schema, printFormat(stream), ctx.out);
+    case 'datagen':
+      throw new EddyError('UNSUPPORTED', `stream '${stream.name}' uses connector 'datagen', which can only be read`, undefined, "write into a 'file' or 'memory' stream");
+    default:
+      return assertNever(connector, 'connector');
+  }
+}
+
+function printFormat(stream: StreamDef): PrintFormat {
+  checkOptions(stream.options, PRINT_SPEC);
+  return enumOption<PrintFormat>(stream.options, 'format', ['table', 'json', 'csv'], 'json');
+}

@@ -1,0 +1,229 @@
+import * as nodePath from 'node:path';
+import { EddyError, assertNever, internalError } from '../common/errors.js';
+import type { Row, Schema, SqlType, Value } from '../common/types.js';
+import { crc32 } from '../checkpoint/codec.js';
+import { SqliteDb, type SqlExecutor, type TxExecutor } from '../checkpoint/sqlite-db.js';
+import type { SinkWriter } from './connector.js';
+
+/** WITH options of `'connector'='sqlite'` (shape of options.ts OptionSpec). */
+export const SQLITE_SINK_OPTIONS = { connector: 'sqlite', required: ['path', 'table'], optional: [] as string[] } as const;
+
+/** What position() returns and restore() takes: rows of the table covered by a checkpoint. */
+export interface SqliteSinkPosition {
+  readonly rows: number;
+}
+
+// SQLite's historical bound on bind parameters per statement (newer builds allow more).
+const MAX_PARAMS = 999;
+const MAX_ROWS_PER_INSERT = 100;
+
+/**
+ * Writes result rows into a SQLite table, exactly once.
+ *
+ * Wiring (engine): construct with the state database's connection (`CheckpointStore.db`), call
+ * restore() before the first write (null = fresh run: the table is emptied; otherwise the position
+ * from the checkpoint being resumed), and pass `(db) => sink.commitInto(db)` as writeCheckpoint's
+ * `inTransaction`. write() only buffers; flush() marks the cut (rows written so far belong to the
+ * next checkpoint) and commitInto() inserts them inside that checkpoint's transaction, so the rows
+ * become visible exactly when the state that produced them is durable. A checkpoint that rolls back
+ * leaves its rows buffered for the next one.
+ *
+ * With `stateDb` null (no checkpointing) the sink opens the file itself and flush() commits
+ * directly: at-least-once, like any non-checkpointed sink.
+ */
+export class SqliteSink implements SinkWriter {
+  private readonly path: string;
+  private readonly table: string;
+  private pending: Row[] = [];
+  /** Rows cut by flush() and not yet committed; committed in order, oldest first. */
+  private staged: Row[] = [];
+  private committed = 0;
+  private db: SqliteDb | null;
+  private readonly ownsDb: boolean;
+  /** Schema-qualified, quoted table name once the file is attached and the table exists. */
+  private target: string | null = null;
+  private columnsSql = '';
+
+  constructor(
+    private readonly schema: Schema,
+    options: Readonly<Record<string, string>>,
+    stateDb: SqliteDb | null,
+  ) {
+    const path = options['path'];
+    const table = options['table'];
+    if (!path) throw new EddyError('INVALID_OPTION', "connector 'sqlite' needs option 'path'", undefined, "add 'path' = 'out.db' to the WITH clause");
+    if (!table) throw new EddyError('INVALID_OPTION', "connector 'sqlite' needs option 'table'", undefined, "add 'table' = 'results' to the WITH clause");
+    this.path = path === ':memory:' ? path : nodePath.resolve(path);
+    this.table = table;
+    this.db = stateDb;
+    this.ownsDb = stateDb === null;
+  }
+
+  write(rows: readonly Row[]): void {
+    for (const r of rows) this.pending.push(r);
+  }
+
+  /** The checkpoint cut: buffered rows now belong to the next commit. Commits directly when standalone. */
+  async flush(): Promise<void> {
+    await this.ready();
+    if (this.pending.length > 0) {
+      for (const r of this.pending) this.staged.push(r);
+      this.pending = [];
+    }
+    if (this.ownsDb && this.staged.length > 0) await this.db!.transaction((tx) => this.commitInto(tx));
+  }
+
+  /** Rows in the table once the checkpoint taken after the latest flush() commits. */
+  position(): SqliteSinkPosition {
+    return { rows: this.committed + this.staged.length };
+  }
+
+  /**
+   * null: a fresh run, the table is emptied. A position: rows beyond it (committed with a later
+   * checkpoint that recovery skipped, e.g. because it was damaged) are deleted.
+   */
+  async restore(position: unknown | null): Promise<void> {
+    await this.ready();
+    this.pending = [];
+    this.staged = [];
+    const rows = position === null ? 0 : positionRows(position);
+    const db = this.db!;
+    if (rows === 0) await db.run(`DELETE FROM ${this.target}`);
+    else await db.run(`DELETE FROM ${this.target} WHERE rowid > (SELECT rowid FROM ${this.target} ORDER BY rowid LIMIT 1 OFFSET ?)`, [rows - 1]);
+    this.committed = rows;
+  }
+
+  /** Inserts the staged rows inside the caller's transaction (writeCheckpoint's inTransaction). */
+  async commitInto(tx: TxExecutor): Promise<void> {
+    if (this.target === null) throw internalError('SqliteSink.commitInto called before restore()/flush()');
+    const rows = this.staged.slice();
+    if (rows.length === 0) return;
+    await insertRows(tx, this.target, this.columnsSql, this.schema, rows);
+    tx.afterCommit(() => {
+      this.staged.splice(0, rows.length);
+      this.committed += rows.length;
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDb && this.db) await this.db.close();
+    this.db = null;
+  }
+
+  /** Attaches the file and creates the table if missing: outside any transaction (ATTACH cannot run inside one). */
+  private async ready(): Promise<void> {
+    if (this.target !== null) return;
+    if (!this.db) this.db = await SqliteDb.open(this.path);
+    const db = this.db;
+    let schemaName = 'main';
+    if (db.path !== this.path || this.path === ':memory:') {
+      schemaName = `eddy_sink_${crc32(Buffer.from(this.path, 'utf8')).toString(16)}`;
+      await db.attach(this.path, schemaName);
+    }
+    const qualified = `${schemaName}.${quoteIdent(this.table)}`;
+    const existing = await db.all<{ name: string }>(`SELECT name FROM pragma_table_info(?, ?)`, [this.table, schemaName]);
+    if (existing.length === 0) {
+      const cols = this.schema.columns.map((c) => `${quoteIdent(c.name)} ${sqliteType(c.type)}`).join(', ');
+      await db.run(`CREATE TABLE IF NOT EXISTS ${qualified} (${cols})`);
+    } else {
+      const have = new Set(existing.map((c) => c.name.toLowerCase()));
+      const missing = this.schema.columns.filter((c) => !have.has(c.name.toLowerCase())).map((c) => c.name);
+      if (missing.length > 0) {
+        throw new EddyError(
+          'INVALID_OPTION',
+          `table '${this.table}' in '${this.path}' has no column ${missing.map((m) => `'${m}'`).join(', ')}`,
+          undefined,
+          `its columns are ${existing.map((c) => c.name).join(', ')}; drop the table or use another 'table'`,
+        );
+      }
+    }
+    this.columnsSql = this.schema.columns.map((c) => quoteIdent(c.name)).join(', ');
+    this.target = qualified;
+  }
+}
+
+async function insertRows(db: SqlExecutor, target: string, columnsSql: string, schema: Schema, rows: readonly Row[]): Promise<void> {
+  const ncols = schema.columns.length;
+  const types = schema.columns.map((c) => c.type);
+  const perInsert = Math.max(1, Math.min(MAX_ROWS_PER_INSERT, Math.floor(MAX_PARAMS / Math.max(1, ncols))));
+  const tuple = `(${new Array(ncols).fill('?').join(', ')})`;
+  const many = db.prepared(`INSERT INTO ${target} (${columnsSql}) VALUES ${new Array(perInsert).fill(tuple).join(', ')}`);
+  const one = db.prepared(`INSERT INTO ${target} (${columnsSql}) VALUES ${tuple}`);
+  const runs: Promise<unknown>[] = [];
+  let i = 0;
+  for (; i + perInsert <= rows.length; i += perInsert) {
+    const params: unknown[] = [];
+    for (let j = i; j < i + perInsert; j++) pushRow(params, rows[j]!, types);
+    runs.push(many.run(params));
+  }
+  for (; i < rows.length; i++) {
+    const params: unknown[] = [];
+    pushRow(params, rows[i]!, types);
+    runs.push(one.run(params));
+  }
+  await Promise.all(runs);
+}
+
+function pushRow(out: unknown[], row: Row, types: readonly SqlType[]): void {
+  for (let c = 0; c < types.length; c++) out.push(toSqlite(row[c] ?? null, types[c]!));
+}
+
+function toSqlite(v: Value, t: SqlType): Value {
+  if (v === null) return null;
+  switch (t) {
+    case 'BOOLEAN':
+      return v ? 1 : 0;
+    case 'TIMESTAMP':
+      return typeof v === 'number' ? formatTimestamp(v) : v;
+    case 'INT':
+    case 'BIGINT':
+    case 'FLOAT':
+    case 'DOUBLE':
+    case 'VARCHAR':
+    case 'INTERVAL':
+    case 'NULL':
+      return v;
+    default:
+      return assertNever(t, 'SQL type');
+  }
+}
+
+function sqliteType(t: SqlType): string {
+  switch (t) {
+    case 'BOOLEAN':
+    case 'INT':
+    case 'BIGINT':
+    case 'INTERVAL':
+      return 'INTEGER';
+    case 'FLOAT':
+    case 'DOUBLE':
+      return 'REAL';
+    case 'VARCHAR':
+    case 'TIMESTAMP':
+      return 'TEXT';
+    case 'NULL':
+      return '';
+    default:
+      return assertNever(t, 'SQL type');
+  }
+}
+
+/** 'yyyy-MM-dd HH:mm:ss.SSS' in UTC, as TIMESTAMP(3) values print everywhere else. */
+export function formatTimestamp(ms: number): string {
+  const d = new Date(ms);
+  const y = d.getUTCFullYear();
+  const yyyy = y >= 0 && y <= 9999 ? String(y).padStart(4, '0') : String(y);
+  return `${yyyy}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${String(d.getUTCMilliseconds()).padStart(3, '0')}`;
+}
+
+const p2 = (n: number): string => String(n).padStart(2, '0');
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function positionRows(position: unknown): number {
+  const rows = (position as Partial<SqliteSinkPosition> | null)?.rows;
+  if (typeof rows !== 'number' || !Number.isSafeInteger(rows) || rows < 0) throw internalError(`bad SQLite sink position ${JSON.stringify(position)}`);
+  return rows;
+}

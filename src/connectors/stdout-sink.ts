@@ -1,0 +1,72 @@
+import type { Writable } from 'node:stream';
+import type { Row, Schema } from '../common/types.js';
+import { assertNever } from '../common/errors.js';
+import type { SinkWriter } from './connector.js';
+import { StreamingTable, csvHeader, csvLineFormatter, jsonLineFormatter } from './printers.js';
+
+export type PrintFormat = 'table' | 'json' | 'csv';
+
+/**
+ * Prints result rows to a terminal or pipe as they arrive. At-least-once: it cannot take back
+ * what it printed, so restore() is a no-op and rows replayed after a restart print again.
+ */
+export class StdoutSink implements SinkWriter {
+  private readonly formatRow: ((row: Row) => string) | undefined;
+  private readonly table: StreamingTable | undefined;
+  private headerDone = false;
+  private closed = false;
+
+  constructor(
+    private readonly schema: Schema,
+    private readonly format: PrintFormat = 'table',
+    private readonly out: Writable = process.stdout,
+  ) {
+    switch (format) {
+      case 'table':
+        this.table = new StreamingTable(schema.columns);
+        break;
+      case 'json':
+        this.formatRow = jsonLineFormatter(schema.columns);
+        break;
+      case 'csv':
+        this.formatRow = csvLineFormatter(schema.columns);
+        break;
+      default:
+        assertNever(format, 'print format');
+    }
+  }
+
+  write(rows: readonly Row[]): void {
+    if (rows.length === 0) return;
+    if (this.table) {
+      this.out.write(this.table.rows(rows));
+      return;
+    }
+    let text = '';
+    if (this.format === 'csv' && !this.headerDone) text += csvHeader(this.schema.columns) + '\n';
+    this.headerDone = true;
+    for (const r of rows) text += this.formatRow!(r) + '\n';
+    this.out.write(text);
+  }
+
+  /** Waits until the stream has taken everything written (backpressure on slow pipes). */
+  async flush(): Promise<void> {
+    if (!this.out.writableNeedDrain) return;
+    await new Promise<void>((resolve) => this.out.once('drain', resolve));
+  }
+
+  position(): null {
+    return null;
+  }
+
+  async restore(_position: unknown | null): Promise<void> {}
+
+  /** Ends the table (closing border; header and "(0 rows)" if nothing came) or the CSV header for no rows. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.table) this.out.write(this.table.end());
+    else if (this.format === 'csv' && !this.headerDone) this.out.write(csvHeader(this.schema.columns) + '\n');
+    await this.flush();
+  }
+}
