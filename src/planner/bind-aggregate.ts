@@ -1,0 +1,164 @@
+import { EddyError } from '../common/errors.js';
+import type { Column } from '../common/types.js';
+import type { Expr, SelectQuery } from '../parser/ast.js';
+import { bindCondition, bindExpr, columnRefs, containsCall, type ExprContext } from './bind-expr.js';
+import type { BoundWindow } from './bind-window.js';
+import { asWindowFn, bindGroupWindow, checkAuxMatches } from './bind-window.js';
+import type { BoundSource } from './binder.js';
+import { inputContext, isTvfColumn, outputItems, spanOfList } from './binder.js';
+import type { AggCall, BoundExpr } from './bound.js';
+import { aggDisplay } from './expr-sql.js';
+import { AGGREGATE_FUNCTIONS, aggregateCallType, windowAux } from './functions.js';
+import type { LogicalPlan } from './plan.js';
+import { resolveColumn } from './scope.js';
+
+const sameExpr = (a: BoundExpr, b: BoundExpr): boolean => JSON.stringify(a) === JSON.stringify(b);
+const isAggOrAux = (name: string): boolean => AGGREGATE_FUNCTIONS.has(name) || windowAux(name) !== undefined;
+
+interface GroupBy {
+  readonly window: BoundWindow;
+  readonly keys: readonly BoundExpr[];
+}
+
+function bindGroupBy(q: SelectQuery, src: BoundSource): GroupBy {
+  const ctx = inputContext(src, 'GROUP BY');
+  let window = src.tvf?.window;
+  const keys: BoundExpr[] = [...(src.tvf?.partitionKeys ?? [])];
+  const tvfColumns = new Set<string>();
+  for (const g of q.groupBy) {
+    const fn = g.kind === 'call' ? asWindowFn(g.name) : undefined;
+    if (g.kind === 'call' && fn) {
+      if (src.tvf) {
+        throw new EddyError('UNSUPPORTED', `GROUP BY ${fn}(...) cannot be combined with a windowing table function`, g.span, 'group by window_start, window_end instead');
+      }
+      if (window) {
+        throw new EddyError('UNSUPPORTED', 'only one window is allowed per GROUP BY', g.span, `remove ${fn}(...) or the other window from GROUP BY`);
+      }
+      window = bindGroupWindow(g, fn, src.scope, src.stream);
+      continue;
+    }
+    if (g.kind === 'column' && isTvfColumn(src, g)) {
+      tvfColumns.add(g.name.name);
+      continue;
+    }
+    const key = bindExpr(g, ctx);
+    if (!keys.some((k) => sameExpr(k, key))) keys.push(key);
+  }
+  const wm = src.stream.watermark?.column ?? 'ts';
+  if (src.tvf) {
+    const missing = ['window_start', 'window_end'].filter((c) => !tvfColumns.has(c));
+    if (q.groupBy.length === 0) {
+      throw new EddyError('UNSUPPORTED', 'a windowing table function without GROUP BY window_start, window_end is not supported yet', src.tvf.span, 'aggregate per window: GROUP BY window_start, window_end');
+    }
+    if (missing.length) {
+      throw new EddyError('UNSUPPORTED', `GROUP BY over a windowing table function must include window_start and window_end`, spanOfList(q.groupBy, q.span), `add ${missing.join(' and ')} to GROUP BY`);
+    }
+  }
+  if (!window) {
+    throw new EddyError(
+      'UNSUPPORTED',
+      'a GROUP BY without a window produces an updating result, which is not supported yet',
+      q.groupBy.length ? spanOfList(q.groupBy, q.span) : q.span,
+      `group into event-time windows, e.g. GROUP BY ${q.groupBy.length ? '..., ' : ''}TUMBLE(${wm}, INTERVAL '10' SECOND)`,
+    );
+  }
+  return { window, keys };
+}
+
+/**
+ * Binds an aggregating SELECT: GROUP BY keys and window → windowAggregate ([...keys, window_start, window_end, ...aggs]),
+ * then HAVING as a filter and the SELECT list as a project over that output. Non-grouped columns are NOT_GROUPED errors.
+ */
+export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: LogicalPlan): LogicalPlan {
+  const { window, keys } = bindGroupBy(q, src);
+  const inCtx = inputContext(src, 'GROUP BY');
+  const k = keys.length;
+  const keyColumns: Column[] = keys.map((e, i) => ({ name: e.kind === 'inputRef' ? e.name : `key$${i}`, type: e.type }));
+  const start: BoundExpr = { kind: 'inputRef', index: k, name: 'window_start', type: 'TIMESTAMP' };
+  const end: BoundExpr = { kind: 'inputRef', index: k + 1, name: 'window_end', type: 'TIMESTAMP' };
+  const rowtime: BoundExpr = { kind: 'binary', op: '-', left: end, right: { kind: 'literal', value: 1, type: 'INTERVAL' }, type: 'TIMESTAMP' };
+  const windowRef = (name: string): BoundExpr => (name === 'window_start' ? start : name === 'window_end' ? end : rowtime);
+  const aggs: { call: AggCall; name: string }[] = [];
+  const timeName = src.scope.schema.columns[window.timeIndex]!.name;
+  let direct: { expr: Expr; name: string } | undefined;
+
+  const registerAgg = (e: Extract<Expr, { kind: 'call' }>): BoundExpr => {
+    const argCtx = inputContext(src, 'an aggregate argument');
+    const args = e.args.map((a) => bindExpr(a, argCtx));
+    const { fn, type } = aggregateCallType(e.name, e.star, args.map((b, i) => ({ type: b.type, span: e.args[i]!.span })), e.span);
+    const filter = e.filter ? bindCondition(e.filter, inputContext(src, 'FILTER'), 'the FILTER condition') : undefined;
+    const arg = args[0];
+    const call: AggCall = {
+      fn,
+      distinct: e.distinct,
+      type,
+      display: aggDisplay(fn, arg, e.distinct, filter, src.scope.schema),
+      ...(arg ? { arg } : {}),
+      ...(filter ? { filter } : {}),
+    };
+    let i = aggs.findIndex((a) => a.call.display === call.display && JSON.stringify(a.call) === JSON.stringify(call));
+    if (i < 0) {
+      i = aggs.length;
+      aggs.push({ call, name: direct?.expr === e ? direct.name : `agg$${i}` });
+    }
+    return { kind: 'inputRef', index: k + 2 + i, name: aggs[i]!.name, type };
+  };
+
+  const groupedContext = (clause: string): ExprContext => ({
+    scope: src.scope,
+    clause,
+    intercept: (e) => {
+      if (e.kind === 'call' && AGGREGATE_FUNCTIONS.has(e.name)) return registerAgg(e);
+      const aux = e.kind === 'call' ? windowAux(e.name) : undefined;
+      if (e.kind === 'call' && aux) {
+        checkAuxMatches(e, aux.fn, window, src.scope, timeName);
+        return aux.part === 'START' ? start : aux.part === 'END' ? end : rowtime;
+      }
+      if (keys.length === 0 || e.kind === 'literal' || e.kind === 'interval') return undefined;
+      if (containsCall(e, isAggOrAux) || columnRefs(e).some((c) => isTvfColumn(src, c))) return undefined;
+      const bound = bindExpr(e, inCtx);
+      const i = keys.findIndex((key) => sameExpr(key, bound));
+      return i < 0 ? undefined : { kind: 'inputRef', index: i, name: keyColumns[i]!.name, type: bound.type };
+    },
+    column: (c) => {
+      if (isTvfColumn(src, c)) return windowRef(c.name.name);
+      resolveColumn(src.scope, c);
+      throw new EddyError(
+        'NOT_GROUPED',
+        `column '${c.name.name}' must appear in GROUP BY or be used in an aggregate`,
+        c.span,
+        `add ${c.name.name} to GROUP BY, or wrap it in an aggregate such as MAX(${c.name.name})`,
+      );
+    },
+  });
+
+  const items = outputItems(q, src);
+  const selectCtx = groupedContext('SELECT');
+  const exprs = items.map((item) => {
+    direct = item.expr.kind === 'call' ? { expr: item.expr, name: item.name } : undefined;
+    return bindExpr(item.expr, selectCtx);
+  });
+  direct = undefined;
+  const having = q.having ? bindCondition(q.having, groupedContext('HAVING'), 'the HAVING condition') : undefined;
+
+  const aggSchema = {
+    columns: [
+      ...keyColumns,
+      { name: 'window_start', type: 'TIMESTAMP' as const },
+      { name: 'window_end', type: 'TIMESTAMP' as const },
+      ...aggs.map((a) => ({ name: a.name, type: a.call.type })),
+    ],
+  };
+  let plan: LogicalPlan = {
+    kind: 'windowAggregate',
+    input,
+    window: window.spec,
+    timeIndex: window.timeIndex,
+    keys,
+    aggs: aggs.map((a) => a.call),
+    schema: aggSchema,
+  };
+  if (having) plan = { kind: 'filter', input: plan, predicate: having, schema: aggSchema };
+  const columns: Column[] = exprs.map((e, i) => ({ name: items[i]!.name, type: e.type }));
+  return { kind: 'project', input: plan, exprs, schema: { columns } };
+}

@@ -1,0 +1,117 @@
+import type { Span } from '../common/errors.js';
+import { EddyError, assertNever, internalError } from '../common/errors.js';
+import type { Expr, FromItem, Ident, WindowFn } from '../parser/ast.js';
+import type { WindowSpec } from './bound.js';
+import type { StreamDef } from './catalog.js';
+import { intervalSql } from './expr-sql.js';
+import type { Scope } from './scope.js';
+import { resolveColumn } from './scope.js';
+
+/** A window from GROUP BY TUMBLE(...) or FROM TABLE(TUMBLE(...)), with its arguments kept for matching TUMBLE_START(...). */
+export interface BoundWindow {
+  readonly fn: WindowFn;
+  readonly spec: WindowSpec;
+  /** Index of the event-time column in the stream's schema. */
+  readonly timeIndex: number;
+  /** The interval arguments in milliseconds, as written. */
+  readonly argsMs: readonly number[];
+  readonly span: Span;
+}
+
+const USAGE: Readonly<Record<WindowFn, string>> = {
+  TUMBLE: 'size[, offset]',
+  HOP: 'slide, size[, offset]',
+  CUMULATE: 'step, size[, offset]',
+  SESSION: 'gap',
+};
+
+/** The window function a call names, if it names one. */
+export function asWindowFn(name: string): WindowFn | undefined {
+  return name === 'TUMBLE' || name === 'HOP' || name === 'CUMULATE' || name === 'SESSION' ? name : undefined;
+}
+
+function intervalMs(e: Expr, fn: WindowFn, allowZero: boolean): number {
+  if (e.kind !== 'interval') {
+    throw new EddyError('TYPE_MISMATCH', `${fn} arguments must be INTERVAL literals`, e.span, "write an interval such as INTERVAL '10' SECOND");
+  }
+  if (e.ms < 0 || (!allowZero && e.ms === 0)) {
+    throw new EddyError('TYPE_MISMATCH', `${fn} needs a positive interval, got ${e.ms} ms`, e.span, "write an interval such as INTERVAL '10' SECOND");
+  }
+  return e.ms;
+}
+
+/** Builds the WindowSpec of `fn` from its interval arguments (TUMBLE size[, offset]; HOP slide, size[, offset]; CUMULATE step, size[, offset]; SESSION gap). */
+export function windowSpecOf(fn: WindowFn, args: readonly Expr[], span: Span, timeName: string): { spec: WindowSpec; argsMs: number[] } {
+  const fixed = fn === 'TUMBLE' ? 1 : fn === 'SESSION' ? 1 : 2;
+  const max = fn === 'SESSION' ? 1 : fixed + 1;
+  if (args.length < fixed || args.length > max) {
+    throw new EddyError('TYPE_MISMATCH', `${fn} takes ${fixed === max ? fixed : `${fixed} or ${max}`} interval argument${max > 1 ? 's' : ''}, got ${args.length}`, span, `usage: ${fn}(${timeName}, ${USAGE[fn]})`);
+  }
+  const ms = args.map((a, i) => intervalMs(a, fn, i >= fixed));
+  const offset = ms[fixed] ?? 0;
+  switch (fn) {
+    case 'TUMBLE':
+      return { spec: { kind: 'tumble', size: ms[0]!, offset }, argsMs: ms };
+    case 'HOP':
+      return { spec: { kind: 'hop', slide: ms[0]!, size: ms[1]!, offset }, argsMs: ms };
+    case 'CUMULATE':
+      if (ms[1]! % ms[0]! !== 0) {
+        throw new EddyError('TYPE_MISMATCH', `CUMULATE size (${intervalSql(ms[1]!)}) must be a multiple of its step (${intervalSql(ms[0]!)})`, args[1]!.span, 'choose a size that is a whole number of steps');
+      }
+      return { spec: { kind: 'cumulate', step: ms[0]!, size: ms[1]!, offset }, argsMs: ms };
+    case 'SESSION':
+      return { spec: { kind: 'session', gap: ms[0]! }, argsMs: ms };
+    default:
+      return assertNever(fn, 'window function');
+  }
+}
+
+/** Index of the stream's event-time column named `col`; NO_WATERMARK unless it is the column the stream's WATERMARK is declared for. */
+export function eventTimeIndex(stream: StreamDef, col: Ident, index: number): number {
+  if (stream.watermark?.column === col.name) return index;
+  const hint = stream.watermark
+    ? `'${stream.name}' has its watermark on '${stream.watermark.column}'; window on that column`
+    : `declare WATERMARK FOR ${col.name} AS ${col.name} - INTERVAL '5' SECOND in CREATE STREAM`;
+  throw new EddyError('NO_WATERMARK', `column '${col.name}' has no watermark, so it cannot drive an event-time window`, col.span, hint);
+}
+
+/** Binds GROUP BY TUMBLE(ts, size[, offset]) and friends: the time column must carry the stream's watermark. */
+export function bindGroupWindow(call: Extract<Expr, { kind: 'call' }>, fn: WindowFn, scope: Scope, stream: StreamDef): BoundWindow {
+  const [time, ...rest] = call.args;
+  if (!time || time.kind !== 'column') {
+    throw new EddyError('TYPE_MISMATCH', `the first argument of ${fn} must be the event-time column`, time?.span ?? call.span, `usage: ${fn}(ts, ${USAGE[fn]})`);
+  }
+  const ref = resolveColumn(scope, time);
+  if (ref.kind !== 'inputRef') throw internalError('column did not resolve to an input');
+  const timeIndex = eventTimeIndex(stream, time.name, ref.index);
+  const { spec, argsMs } = windowSpecOf(fn, rest, call.span, time.name.name);
+  return { fn, spec, timeIndex, argsMs, span: call.span };
+}
+
+/** Binds FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), ...)): the descriptor column must carry the stream's watermark. */
+export function bindTvfWindow(from: Extract<FromItem, { kind: 'windowTvf' }>, stream: StreamDef, scope: Scope): BoundWindow {
+  const index = scope.schema.columns.findIndex((c) => c.name === from.timeCol.name);
+  if (index < 0) {
+    resolveColumn(scope, { kind: 'column', name: from.timeCol, span: from.timeCol.span });
+  }
+  const timeIndex = eventTimeIndex(stream, from.timeCol, index);
+  const { spec, argsMs } = windowSpecOf(from.fn, from.args, from.span, from.timeCol.name);
+  return { fn: from.fn, spec, timeIndex, argsMs, span: from.span };
+}
+
+/** Checks that TUMBLE_START(ts, size) etc. names the same window as the GROUP BY; NOT_GROUPED otherwise. */
+export function checkAuxMatches(call: Extract<Expr, { kind: 'call' }>, fn: string, window: BoundWindow, scope: Scope, timeName: string): void {
+  const expected = `${window.fn}(${timeName}, ${window.argsMs.map(intervalSql).join(', ')})`;
+  const mismatch = (): never => {
+    throw new EddyError('NOT_GROUPED', `${call.name}(...) does not match the GROUP BY window ${expected}`, call.span, `use the same arguments as in GROUP BY: ${call.name}(${timeName}, ${window.argsMs.map(intervalSql).join(', ')})`);
+  };
+  if (fn !== window.fn) mismatch();
+  const [time, ...rest] = call.args;
+  if (!time || time.kind !== 'column') return mismatch();
+  const ref = resolveColumn(scope, time);
+  if (ref.kind !== 'inputRef' || ref.index !== window.timeIndex) mismatch();
+  const ms = rest.map((a) => (a.kind === 'interval' ? a.ms : NaN));
+  // An omitted zero offset still names the same window.
+  const norm = (xs: readonly number[]): string => JSON.stringify(xs.length > 0 && xs.length === (window.fn === 'TUMBLE' ? 2 : 3) && xs[xs.length - 1] === 0 ? xs.slice(0, -1) : xs);
+  if (norm(ms) !== norm(window.argsMs)) mismatch();
+}

@@ -1,0 +1,188 @@
+import type { Span } from '../common/errors.js';
+import { EddyError, closest } from '../common/errors.js';
+import type { SqlType } from '../common/types.js';
+import { NUMERIC_TYPES } from '../common/types.js';
+import type { AggFn } from './bound.js';
+import { comparable, promoteNumeric, unifyTypes } from './type-rules.js';
+
+/** A bound argument's type and where it was written, so type errors can point at it. */
+export interface ArgInfo {
+  readonly type: SqlType;
+  readonly span: Span;
+}
+
+interface Signature {
+  /** Shown in hints, e.g. "UPPER(string)". */
+  readonly usage: string;
+  readonly minArgs: number;
+  readonly maxArgs: number;
+  readonly result: (args: readonly ArgInfo[], name: string) => SqlType;
+}
+
+const isNum = (t: SqlType): boolean => NUMERIC_TYPES.has(t) || t === 'NULL';
+const isStr = (t: SqlType): boolean => t === 'VARCHAR' || t === 'NULL';
+
+function need(name: string, arg: ArgInfo, ok: (t: SqlType) => boolean, what: string, usage: string): void {
+  if (!ok(arg.type)) {
+    throw new EddyError('TYPE_MISMATCH', `${name} does not accept ${arg.type}`, arg.span, `${name} needs ${what}: ${usage}`);
+  }
+}
+
+const stringFn = (usage: string, result: SqlType): Signature => ({
+  usage,
+  minArgs: 1,
+  maxArgs: 1,
+  result: (args, name) => {
+    need(name, args[0]!, isStr, 'a VARCHAR argument', usage);
+    return result;
+  },
+});
+
+const numericSame = (usage: string, maxArgs = 1): Signature => ({
+  usage,
+  minArgs: 1,
+  maxArgs,
+  result: (args, name) => {
+    args.forEach((a, i) => need(name, a, i === 0 ? isNum : (t) => t === 'INT' || t === 'BIGINT' || t === 'NULL', i === 0 ? 'a numeric argument' : 'an integer number of digits', usage));
+    return args[0]!.type === 'NULL' ? 'INT' : args[0]!.type;
+  },
+});
+
+const numericDouble = (usage: string, arity: number): Signature => ({
+  usage,
+  minArgs: arity,
+  maxArgs: arity,
+  result: (args, name) => {
+    for (const a of args) need(name, a, isNum, 'numeric arguments', usage);
+    return 'DOUBLE';
+  },
+});
+
+/** Type rules of the scalar functions implemented in src/exec/functions.ts (same upper-case names). */
+export const SCALAR_FUNCTIONS: Readonly<Record<string, Signature>> = {
+  UPPER: stringFn('UPPER(string)', 'VARCHAR'),
+  LOWER: stringFn('LOWER(string)', 'VARCHAR'),
+  TRIM: stringFn('TRIM(string)', 'VARCHAR'),
+  CHAR_LENGTH: stringFn('CHAR_LENGTH(string)', 'INT'),
+  CONCAT: {
+    usage: 'CONCAT(string, string, ...)',
+    minArgs: 1,
+    maxArgs: Infinity,
+    result: (args, name) => {
+      for (const a of args) need(name, a, isStr, 'VARCHAR arguments (CAST numbers to VARCHAR)', 'CONCAT(string, string, ...)');
+      return 'VARCHAR';
+    },
+  },
+  COALESCE: {
+    usage: 'COALESCE(value, value, ...)',
+    minArgs: 1,
+    maxArgs: Infinity,
+    result: (args, name) => {
+      let t: SqlType = 'NULL';
+      for (const a of args) {
+        const u = unifyTypes(t, a.type);
+        if (u === undefined) {
+          throw new EddyError('TYPE_MISMATCH', `${name} arguments have no common type (${t} and ${a.type})`, a.span, `CAST the arguments to one type`);
+        }
+        t = u;
+      }
+      return t;
+    },
+  },
+  NULLIF: {
+    usage: 'NULLIF(value, value)',
+    minArgs: 2,
+    maxArgs: 2,
+    result: (args, name) => {
+      if (!comparable(args[0]!.type, args[1]!.type)) {
+        throw new EddyError('TYPE_MISMATCH', `${name} cannot compare ${args[0]!.type} with ${args[1]!.type}`, args[1]!.span, 'CAST one argument to the type of the other');
+      }
+      return args[0]!.type;
+    },
+  },
+  ABS: numericSame('ABS(number)'),
+  MOD: {
+    usage: 'MOD(number, number)',
+    minArgs: 2,
+    maxArgs: 2,
+    result: (args, name) => {
+      for (const a of args) need(name, a, isNum, 'numeric arguments', 'MOD(number, number)');
+      return promoteNumeric(args[0]!.type, args[1]!.type);
+    },
+  },
+  ROUND: numericSame('ROUND(number[, digits])', 2),
+  FLOOR: numericSame('FLOOR(number)'),
+  CEIL: numericSame('CEIL(number)'),
+  POWER: numericDouble('POWER(base, exponent)', 2),
+  SQRT: numericDouble('SQRT(number)', 1),
+};
+
+export const AGGREGATE_FUNCTIONS: ReadonlySet<string> = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
+export const WINDOW_FUNCTIONS: ReadonlySet<string> = new Set(['TUMBLE', 'HOP', 'SESSION', 'CUMULATE']);
+const AUX_SUFFIXES = ['START', 'END', 'ROWTIME'] as const;
+export type WindowAuxPart = (typeof AUX_SUFFIXES)[number];
+
+/** Splits TUMBLE_START / HOP_END / SESSION_ROWTIME ... into the window function and the part it names. */
+export function windowAux(name: string): { readonly fn: string; readonly part: WindowAuxPart } | undefined {
+  const i = name.lastIndexOf('_');
+  if (i < 0) return undefined;
+  const fn = name.slice(0, i);
+  const part = name.slice(i + 1) as WindowAuxPart;
+  return WINDOW_FUNCTIONS.has(fn) && AUX_SUFFIXES.includes(part) ? { fn, part } : undefined;
+}
+
+function allFunctionNames(): string[] {
+  const aux = [...WINDOW_FUNCTIONS].flatMap((w) => AUX_SUFFIXES.map((s) => `${w}_${s}`));
+  return [...Object.keys(SCALAR_FUNCTIONS), ...AGGREGATE_FUNCTIONS, ...WINDOW_FUNCTIONS, ...aux];
+}
+
+/** Throws UNKNOWN_FUNCTION for `name`, suggesting the closest known function. */
+export function unknownFunction(name: string, span: Span): never {
+  const guess = closest(name, allFunctionNames());
+  throw new EddyError('UNKNOWN_FUNCTION', `unknown function '${name}'`, span, guess ? `did you mean '${guess}'?` : `known functions: ${Object.keys(SCALAR_FUNCTIONS).join(', ')}`);
+}
+
+/** Result type of a scalar function call; throws UNKNOWN_FUNCTION or TYPE_MISMATCH (pointing at the offending argument). */
+export function scalarCallType(name: string, args: readonly ArgInfo[], nameSpan: Span, span: Span): SqlType {
+  const sig = SCALAR_FUNCTIONS[name];
+  if (!sig) return unknownFunction(name, nameSpan);
+  if (args.length < sig.minArgs || args.length > sig.maxArgs) {
+    const want = sig.minArgs === sig.maxArgs ? `${sig.minArgs}` : sig.maxArgs === Infinity ? `at least ${sig.minArgs}` : `${sig.minArgs} to ${sig.maxArgs}`;
+    throw new EddyError('TYPE_MISMATCH', `${name} takes ${want} argument${want === '1' ? '' : 's'}, got ${args.length}`, span, `usage: ${sig.usage}`);
+  }
+  return sig.result(args, name);
+}
+
+/**
+ * The AggFn and result type of an aggregate call. COUNT → BIGINT; SUM of integers → BIGINT, of FLOAT/DOUBLE → DOUBLE;
+ * AVG keeps integer types (as Flink) and gives DOUBLE for FLOAT/DOUBLE; MIN/MAX keep the argument type.
+ */
+export function aggregateCallType(name: string, star: boolean, args: readonly ArgInfo[], span: Span): { readonly fn: AggFn; readonly type: SqlType } {
+  if (name === 'COUNT' && star) return { fn: 'COUNT_STAR', type: 'BIGINT' };
+  if (star) throw new EddyError('TYPE_MISMATCH', `${name}(*) is not allowed`, span, `only COUNT accepts *; write ${name}(column)`);
+  if (args.length !== 1) {
+    throw new EddyError('TYPE_MISMATCH', `${name} takes 1 argument, got ${args.length}`, span, `usage: ${name}(expression)`);
+  }
+  const arg = args[0]!;
+  switch (name) {
+    case 'COUNT':
+      return { fn: 'COUNT', type: 'BIGINT' };
+    case 'SUM':
+    case 'AVG': {
+      if (!isNum(arg.type)) {
+        throw new EddyError('TYPE_MISMATCH', `${name} does not accept ${arg.type}`, arg.span, `${name} needs a numeric argument (INT, BIGINT, FLOAT, DOUBLE)`);
+      }
+      const fractional = arg.type === 'FLOAT' || arg.type === 'DOUBLE';
+      if (name === 'SUM') return { fn: 'SUM', type: fractional ? 'DOUBLE' : 'BIGINT' };
+      return { fn: 'AVG', type: fractional ? 'DOUBLE' : arg.type === 'NULL' ? 'INT' : arg.type };
+    }
+    case 'MIN':
+    case 'MAX':
+      if (arg.type === 'INTERVAL') {
+        throw new EddyError('TYPE_MISMATCH', `${name} does not accept INTERVAL`, arg.span, `${name} needs a comparable argument`);
+      }
+      return { fn: name, type: arg.type };
+    default:
+      return unknownFunction(name, span);
+  }
+}

@@ -1,0 +1,53 @@
+import { EddyError, closest } from '../common/errors.js';
+import type { Schema } from '../common/types.js';
+import type { Expr } from '../parser/ast.js';
+import type { BoundExpr } from './bound.js';
+
+export type ColumnExpr = Extract<Expr, { kind: 'column' }>;
+
+/** The one relation a query's expressions can see: its columns (by position) and the names it may be qualified with. */
+export interface Scope {
+  readonly schema: Schema;
+  /** The stream name and its alias, if any. */
+  readonly qualifiers: readonly string[];
+  /** Further names that are visible in some clause (window_start ...), offered in did-you-mean hints. */
+  readonly extraNames?: readonly string[];
+}
+
+/** Checks a column's qualifier against the scope; throws UNKNOWN_COLUMN naming the unknown qualifier. */
+export function checkQualifier(scope: Scope, e: ColumnExpr): void {
+  if (!e.qualifier || scope.qualifiers.includes(e.qualifier.name)) return;
+  const guess = closest(e.qualifier.name, scope.qualifiers);
+  throw new EddyError(
+    'UNKNOWN_COLUMN',
+    `unknown stream or alias '${e.qualifier.name}'`,
+    e.qualifier.span,
+    guess ? `did you mean '${guess}'?` : `the query reads from ${scope.qualifiers.map((q) => `'${q}'`).join(' or ')}`,
+  );
+}
+
+/** Index of the named column in the scope, or -1. Qualifier is checked first. */
+export function findColumn(scope: Scope, e: ColumnExpr): number {
+  checkQualifier(scope, e);
+  return scope.schema.columns.findIndex((c) => c.name === e.name.name);
+}
+
+/** Throws UNKNOWN_COLUMN for `e`, suggesting the closest visible column. */
+export function unknownColumn(scope: Scope, e: ColumnExpr): never {
+  const names = [...scope.schema.columns.map((c) => c.name), ...(scope.extraNames ?? [])];
+  const guess = closest(e.name.name, names);
+  throw new EddyError(
+    'UNKNOWN_COLUMN',
+    `unknown column '${e.name.name}'`,
+    e.name.span,
+    guess ? `did you mean '${guess}'?` : `visible columns: ${names.join(', ')}`,
+  );
+}
+
+/** Resolves a column reference to an inputRef over the scope; throws UNKNOWN_COLUMN with a did-you-mean hint. */
+export function resolveColumn(scope: Scope, e: ColumnExpr): BoundExpr {
+  const i = findColumn(scope, e);
+  if (i < 0) return unknownColumn(scope, e);
+  const c = scope.schema.columns[i]!;
+  return { kind: 'inputRef', index: i, name: c.name, type: c.type };
+}

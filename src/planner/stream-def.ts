@@ -1,0 +1,62 @@
+import { EddyError, closest } from '../common/errors.js';
+import type { Column } from '../common/types.js';
+import type { CreateStreamStmt, OptionDef } from '../parser/ast.js';
+import { bindExpr } from './bind-expr.js';
+import type { StreamDef } from './catalog.js';
+import { exprToSql } from './expr-sql.js';
+import type { WatermarkSpec } from './plan.js';
+import type { Scope } from './scope.js';
+
+/** Lower-cases WITH option keys into a record; a key given twice is an INVALID_OPTION error at its second occurrence. */
+export function bindOptions(options: readonly OptionDef[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const o of options) {
+    const key = o.key.toLowerCase();
+    if (Object.hasOwn(out, key)) {
+      throw new EddyError('INVALID_OPTION', `option '${key}' is given twice`, o.span, `remove one of the '${key}' options`);
+    }
+    out[key] = o.value;
+  }
+  return out;
+}
+
+/** Turns CREATE STREAM into a StreamDef: typed columns (unique names), a checked watermark (a TIMESTAMP column and a TIMESTAMP expression), lower-cased options. */
+export function bindStreamDef(stmt: CreateStreamStmt, ddl: string): StreamDef {
+  const columns: Column[] = [];
+  for (const c of stmt.columns) {
+    if (columns.some((x) => x.name === c.name.name)) {
+      throw new EddyError('AMBIGUOUS_COLUMN', `column '${c.name.name}' is declared twice`, c.name.span, 'give each column a distinct name');
+    }
+    columns.push({ name: c.name.name, type: c.type });
+  }
+  const schema = { columns };
+  const options = bindOptions(stmt.options);
+  const base = { name: stmt.name.name, schema, options, ddl };
+  const wm = stmt.watermark;
+  if (!wm) return base;
+
+  const col = columns.find((c) => c.name === wm.column.name);
+  if (!col) {
+    const guess = closest(wm.column.name, columns.map((c) => c.name));
+    throw new EddyError('UNKNOWN_COLUMN', `unknown column '${wm.column.name}' in WATERMARK`, wm.column.span, guess ? `did you mean '${guess}'?` : 'the WATERMARK column must be one of the declared columns');
+  }
+  const decl = stmt.columns.find((c) => c.name.name === col.name)!;
+  if (col.type !== 'TIMESTAMP') {
+    throw new EddyError('TYPE_MISMATCH', `WATERMARK column '${col.name}' is ${decl.typeText}, not TIMESTAMP`, wm.column.span, `declare ${col.name} as TIMESTAMP(3)`);
+  }
+  const scope: Scope = { schema, qualifiers: [stmt.name.name] };
+  const bound = bindExpr(wm.expr, { scope, clause: 'WATERMARK' });
+  if (bound.type !== 'TIMESTAMP') {
+    throw new EddyError('TYPE_MISMATCH', `WATERMARK expression must be TIMESTAMP, got ${bound.type}`, wm.expr.span, `write it as ${col.name} - INTERVAL '5' SECOND`);
+  }
+  return { ...base, watermark: { column: col.name, expr: wm.expr, sql: exprToSql(bound, schema) } };
+}
+
+/** Binds a stream's stored watermark to a WatermarkSpec over the stream's own columns; undefined when it has none. */
+export function bindWatermark(stream: StreamDef): WatermarkSpec | undefined {
+  const wm = stream.watermark;
+  if (!wm) return undefined;
+  const timeIndex = stream.schema.columns.findIndex((c) => c.name === wm.column);
+  const expr = bindExpr(wm.expr, { scope: { schema: stream.schema, qualifiers: [stream.name] }, clause: 'WATERMARK' });
+  return { timeIndex, expr };
+}

@@ -1,0 +1,47 @@
+import type { SqlType } from '../common/types.js';
+import { NUMERIC_TYPES } from '../common/types.js';
+
+const isNum = (t: SqlType): boolean => NUMERIC_TYPES.has(t);
+
+/** Result type of arithmetic on two numeric types: any FLOAT/DOUBLE → DOUBLE, any BIGINT → BIGINT, else INT. */
+export function promoteNumeric(a: SqlType, b: SqlType): SqlType {
+  if (a === 'NULL') return b;
+  if (b === 'NULL') return a;
+  if (a === 'FLOAT' || a === 'DOUBLE' || b === 'FLOAT' || b === 'DOUBLE') return 'DOUBLE';
+  if (a === 'BIGINT' || b === 'BIGINT') return 'BIGINT';
+  return 'INT';
+}
+
+/** The common type of two branches (CASE, COALESCE, IN), or undefined when they have none. NULL unifies with anything. */
+export function unifyTypes(a: SqlType, b: SqlType): SqlType | undefined {
+  if (a === b) return a;
+  if (a === 'NULL') return b;
+  if (b === 'NULL') return a;
+  if (isNum(a) && isNum(b)) return promoteNumeric(a, b);
+  return undefined;
+}
+
+/** Whether values of the two types may be compared with =, <, BETWEEN, IN. */
+export function comparable(a: SqlType, b: SqlType): boolean {
+  return unifyTypes(a, b) !== undefined && a !== 'INTERVAL';
+}
+
+/** Whether CAST(from AS to) is allowed. TIMESTAMP ↔ integer casts use epoch milliseconds. */
+export function castAllowed(from: SqlType, to: SqlType): boolean {
+  if (from === to || from === 'NULL' || from === 'VARCHAR' || to === 'VARCHAR') return true;
+  if (isNum(from) && isNum(to)) return true;
+  if (from === 'BOOLEAN') return isNum(to);
+  if (to === 'BOOLEAN') return isNum(from);
+  if (from === 'TIMESTAMP') return to === 'BIGINT';
+  if (to === 'TIMESTAMP') return from === 'BIGINT' || from === 'INT';
+  return false;
+}
+
+/** Whether a value of type `from` may be written to a column of type `to` without an explicit CAST (widening only). */
+export function assignable(from: SqlType, to: SqlType): boolean {
+  if (from === to || from === 'NULL') return true;
+  const rank: Partial<Record<SqlType, number>> = { INT: 0, BIGINT: 1, FLOAT: 2, DOUBLE: 3 };
+  const f = rank[from];
+  const t = rank[to];
+  return f !== undefined && t !== undefined && f <= t;
+}
