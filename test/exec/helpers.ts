@@ -1,0 +1,33 @@
+import type { SqlType, Value } from '../../src/common/types.js';
+import type { AggCall, AggFn, BoundExpr } from '../../src/planner/bound.js';
+import type { BinaryOp } from '../../src/parser/ast.js';
+
+/** Small constructors for hand-built bound expressions in tests. */
+export const lit = (value: Value, type?: SqlType): BoundExpr => ({
+  kind: 'literal',
+  value,
+  type: type ?? (value === null ? 'NULL' : typeof value === 'number' ? (Number.isInteger(value) ? 'INT' : 'DOUBLE') : typeof value === 'string' ? 'VARCHAR' : 'BOOLEAN'),
+});
+export const col = (index: number, type: SqlType, name = `c${index}`): BoundExpr => ({ kind: 'inputRef', index, name, type });
+
+const CMP = new Set(['=', '<>', '<', '<=', '>', '>=', 'AND', 'OR']);
+export const bin = (op: BinaryOp, left: BoundExpr, right: BoundExpr, type?: SqlType): BoundExpr => ({
+  kind: 'binary',
+  op,
+  left,
+  right,
+  type: type ?? (CMP.has(op) ? 'BOOLEAN' : op === '||' ? 'VARCHAR' : left.type === 'NULL' ? right.type : left.type),
+});
+export const not = (operand: BoundExpr): BoundExpr => ({ kind: 'unary', op: 'NOT', operand, type: 'BOOLEAN' });
+export const neg = (operand: BoundExpr): BoundExpr => ({ kind: 'unary', op: '-', operand, type: operand.type });
+export const call = (fn: string, args: BoundExpr[], type: SqlType): BoundExpr => ({ kind: 'call', fn, args, type });
+export const cast = (operand: BoundExpr, type: SqlType): BoundExpr => ({ kind: 'cast', operand, type });
+
+export const agg = (fn: AggFn, arg?: BoundExpr, extra: Partial<AggCall> = {}): AggCall => ({
+  fn,
+  arg,
+  distinct: false,
+  type: fn === 'COUNT' || fn === 'COUNT_STAR' ? 'BIGINT' : (arg?.type ?? 'BIGINT'),
+  display: `${fn}(${arg ? 'x' : '*'})`,
+  ...extra,
+});
