@@ -1,0 +1,204 @@
+import type { CstNode, IToken } from 'chevrotain';
+import { EddyError } from '../common/errors.js';
+import type {
+  ColumnDef,
+  CreateStreamAsStmt,
+  CreateStreamStmt,
+  FromItem,
+  Ident,
+  OptionDef,
+  SelectItem,
+  SelectQuery,
+  ShowStmt,
+  Statement,
+  WatermarkDef,
+} from './ast.js';
+import { buildExpr } from './build-expr.js';
+import { buildWindowTvf } from './build-window-tvf.js';
+import { child, identOf, nodeSpan, nodesOf, optNode, optToken, stringValue, token, tokensOf } from './cst-access.js';
+import { buildDataType } from './data-type.js';
+import type { SourceText } from './source-text.js';
+import { suggest } from './suggest.js';
+
+/** Builds a Statement from a `statement` CST node; checks the shapes the grammar leaves open (SHOW targets, EXPLAIN operands). */
+export function buildStatement(src: SourceText, node: CstNode): Statement {
+  const span = nodeSpan(src, node);
+  const create = optNode(node, 'createStmt');
+  if (create) return buildCreate(src, create);
+  const select = optNode(node, 'selectStmt');
+  if (select) return { kind: 'query', query: buildSelect(src, select), span };
+  const insert = optNode(node, 'insertStmt');
+  if (insert) return buildInsert(src, insert);
+  const drop = optNode(node, 'dropStmt');
+  if (drop) {
+    return { kind: 'dropStream', name: identOf(src, token(drop, 'name')), ifExists: optToken(drop, 'IF') !== undefined, span };
+  }
+  const set = optNode(node, 'setStmt');
+  if (set) return buildSet(src, set);
+  const explain = optNode(node, 'explainStmt');
+  if (explain) {
+    const inner = buildStatement(src, child(explain, 'statement'));
+    if (inner.kind === 'query' || inner.kind === 'insertSelect' || inner.kind === 'createStreamAs') {
+      return { kind: 'explain', statement: inner, span };
+    }
+    throw new EddyError(
+      'SYNTAX',
+      'EXPLAIN needs a query',
+      inner.span,
+      'EXPLAIN works on SELECT, INSERT INTO ... SELECT and CREATE STREAM ... AS SELECT',
+    );
+  }
+  const show = optNode(node, 'showStmt');
+  if (show) return { kind: 'show', what: showTarget(src, token(show, 'what')), span };
+  const describe = optNode(node, 'describeStmt');
+  if (describe) return { kind: 'describe', name: identOf(src, token(describe, 'name')), span };
+  const terminate = child(node, 'terminateStmt');
+  const id = token(terminate, 'id');
+  const queryId = id.tokenType.name === 'StringLiteral' ? stringValue(id) : id.tokenType.name === 'NumberLiteral' ? id.image : identOf(src, id).name;
+  return { kind: 'terminate', queryId, span };
+}
+
+const SHOW_TARGETS: ReadonlyMap<string, ShowStmt['what']> = new Map<string, ShowStmt['what']>([
+  ['STREAMS', 'streams'],
+  ['TABLES', 'streams'],
+  ['QUERIES', 'queries'],
+  ['JOBS', 'queries'],
+  ['CHECKPOINTS', 'checkpoints'],
+]);
+
+function showTarget(src: SourceText, tok: IToken): ShowStmt['what'] {
+  const what = SHOW_TARGETS.get(tok.image.toUpperCase());
+  if (what) return what;
+  const guess = suggest(tok.image, ['STREAMS', 'TABLES', 'QUERIES', 'CHECKPOINTS']);
+  throw new EddyError(
+    'SYNTAX',
+    `cannot SHOW '${tok.image}'`,
+    src.tokenSpan(tok),
+    guess ? `did you mean SHOW ${guess}?` : 'use SHOW STREAMS, SHOW QUERIES or SHOW CHECKPOINTS',
+  );
+}
+
+function buildCreate(src: SourceText, node: CstNode): CreateStreamStmt | CreateStreamAsStmt {
+  const span = nodeSpan(src, node);
+  const name = identOf(src, token(node, 'name'));
+  const ifNotExists = optToken(node, 'IF') !== undefined;
+  const optionList = optNode(node, 'optionList');
+  const options = optionList ? buildOptions(src, optionList) : [];
+  const select = optNode(node, 'selectStmt');
+  if (select) return { kind: 'createStreamAs', name, ifNotExists, options, query: buildSelect(src, select), span };
+
+  const columns: ColumnDef[] = [];
+  let watermark: WatermarkDef | undefined;
+  for (const el of nodesOf(node, 'tableElement')) {
+    const elSpan = nodeSpan(src, el);
+    const column = identOf(src, token(el, 'column'));
+    if (optToken(el, 'WATERMARK') && optToken(el, 'FOR')) {
+      if (watermark) {
+        throw new EddyError('SYNTAX', 'a stream can have only one WATERMARK', elSpan, `remove one of the WATERMARK clauses`);
+      }
+      watermark = { column, expr: buildExpr(src, child(el, 'expr')), span: elSpan };
+    } else {
+      const { type, typeText } = buildDataType(src, child(el, 'dataType'));
+      const dup = columns.find((c) => c.name.name === column.name);
+      if (dup) {
+        throw new EddyError('SYNTAX', `duplicate column '${column.name}'`, column.span, `'${column.name}' is already declared on line ${dup.span.line}`);
+      }
+      columns.push({ name: column, type, typeText, span: elSpan });
+    }
+  }
+  return { kind: 'createStream', name, ifNotExists, columns, ...(watermark ? { watermark } : {}), options, span };
+}
+
+function buildOptions(src: SourceText, node: CstNode): OptionDef[] {
+  const seen = new Map<string, OptionDef>();
+  const options: OptionDef[] = [];
+  for (const entry of nodesOf(node, 'optionEntry')) {
+    const key = settingKey(child(entry, 'settingKey'));
+    const str = optToken(entry, 'StringLiteral');
+    const value = str ? stringValue(str) : (optToken(entry, 'NumberLiteral')?.image ?? (optToken(entry, 'TRUE') ? 'true' : 'false'));
+    const option: OptionDef = { key, value, span: nodeSpan(src, entry) };
+    if (seen.has(key)) throw new EddyError('SYNTAX', `option '${key}' is given twice`, option.span, 'remove one of them');
+    seen.set(key, option);
+    options.push(option);
+  }
+  return options;
+}
+
+/** Option and setting keys: 'quoted' or bare (`fields.price.min`), always lower-cased. */
+function settingKey(node: CstNode): string {
+  const str = optToken(node, 'StringLiteral');
+  if (str) return stringValue(str).toLowerCase();
+  return tokensOf(node, 'part')
+    .map((t) => t.image)
+    .join('')
+    .toLowerCase();
+}
+
+function buildSet(src: SourceText, node: CstNode): Statement {
+  const span = nodeSpan(src, node);
+  const keyNode = optNode(node, 'settingKey');
+  if (!keyNode) return { kind: 'set', span };
+  const str = optToken(node, 'StringLiteral');
+  const bare = tokensOf(node, 'bare');
+  const value = str ? stringValue(str) : src.text.slice(bare[0]!.startOffset, bare[bare.length - 1]!.endOffset! + 1);
+  return { kind: 'set', key: settingKey(keyNode), value, span };
+}
+
+function buildInsert(src: SourceText, node: CstNode): Statement {
+  const span = nodeSpan(src, node);
+  const target = identOf(src, token(node, 'target'));
+  const select = optNode(node, 'selectStmt');
+  if (select) return { kind: 'insertSelect', target, query: buildSelect(src, select), span };
+  const columnToks = tokensOf(node, 'column');
+  const rows = nodesOf(node, 'valuesRow').map((r) => nodesOf(r, 'expr').map((e) => buildExpr(src, e)));
+  return { kind: 'insertValues', target, ...(columnToks.length > 0 ? { columns: columnToks.map((t) => identOf(src, t)) } : {}), rows, span };
+}
+
+/** Builds a SelectQuery from a selectStmt node. */
+export function buildSelect(src: SourceText, node: CstNode): SelectQuery {
+  const items = nodesOf(node, 'selectItem').map((n) => buildSelectItem(src, n));
+  const where = optNode(node, 'where');
+  const having = optNode(node, 'having');
+  const limitTok = optToken(node, 'limit');
+  return {
+    kind: 'select',
+    items,
+    from: buildFrom(src, child(node, 'fromItem')),
+    ...(where ? { where: buildExpr(src, where) } : {}),
+    groupBy: nodesOf(node, 'groupBy').map((n) => buildExpr(src, n)),
+    ...(having ? { having: buildExpr(src, having) } : {}),
+    ...(limitTok ? { limit: limitValue(src, limitTok) } : {}),
+    span: nodeSpan(src, node),
+  };
+}
+
+function limitValue(src: SourceText, tok: IToken): number {
+  if (!/^\d+$/.test(tok.image)) {
+    throw new EddyError('SYNTAX', `LIMIT must be a whole number, not ${tok.image}`, src.tokenSpan(tok), 'write LIMIT 10');
+  }
+  return Number(tok.image);
+}
+
+function buildSelectItem(src: SourceText, node: CstNode): SelectItem {
+  const span = nodeSpan(src, node);
+  const expr = optNode(node, 'expr');
+  if (expr) {
+    const alias = aliasOf(src, child(node, 'alias'));
+    return { kind: 'expr', expr: buildExpr(src, expr), ...(alias ? { alias } : {}), span };
+  }
+  const qualifier = optToken(node, 'qualifier');
+  return { kind: 'star', ...(qualifier ? { qualifier: identOf(src, qualifier) } : {}), span };
+}
+
+function aliasOf(src: SourceText, node: CstNode): Ident | undefined {
+  const tok = optToken(node, 'Name');
+  return tok ? identOf(src, tok) : undefined;
+}
+
+function buildFrom(src: SourceText, node: CstNode): FromItem {
+  const span = nodeSpan(src, node);
+  const alias = aliasOf(src, child(node, 'alias'));
+  const stream = optToken(node, 'stream');
+  if (stream) return { kind: 'stream', name: identOf(src, stream), ...(alias ? { alias } : {}), span };
+  return buildWindowTvf(src, child(node, 'windowTvf'), span, alias);
+}

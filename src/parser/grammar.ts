@@ -1,0 +1,604 @@
+import { CstParser, type CstNode, type IParserErrorMessageProvider, type TokenType } from 'chevrotain';
+import * as T from './lexer.js';
+
+/**
+ * The error provider does not write prose: it records what was expected as JSON, and
+ * syntax-errors.ts turns that plus the surrounding tokens into the message and hint users see.
+ */
+const expectedRecorder: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected }) => JSON.stringify([expected.name]),
+  buildNotAllInputParsedMessage: () => JSON.stringify([]),
+  buildNoViableAltMessage: ({ expectedPathsPerAlt }) => JSON.stringify(firstTokens(expectedPathsPerAlt.flat())),
+  buildEarlyExitMessage: ({ expectedIterationPaths }) => JSON.stringify(firstTokens(expectedIterationPaths)),
+};
+
+function firstTokens(paths: TokenType[][]): string[] {
+  return [...new Set(paths.map((p) => p[0]?.name).filter((n): n is string => n !== undefined))];
+}
+
+/** Chevrotain CST grammar of the Eddy dialect; cst-to-ast.ts turns its trees into ast.ts nodes. */
+export class SqlGrammar extends CstParser {
+  constructor() {
+    super(T.allTokens, { maxLookahead: 4, errorMessageProvider: expectedRecorder, nodeLocationTracking: 'full' });
+    this.performSelfAnalysis();
+  }
+
+  statement = this.RULE('statement', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.selectStmt) },
+      { ALT: () => this.SUBRULE(this.createStmt) },
+      { ALT: () => this.SUBRULE(this.insertStmt) },
+      { ALT: () => this.SUBRULE(this.dropStmt) },
+      { ALT: () => this.SUBRULE(this.setStmt) },
+      { ALT: () => this.SUBRULE(this.explainStmt) },
+      { ALT: () => this.SUBRULE(this.showStmt) },
+      { ALT: () => this.SUBRULE(this.describeStmt) },
+      { ALT: () => this.SUBRULE(this.terminateStmt) },
+    ]);
+  });
+
+  createStmt = this.RULE('createStmt', () => {
+    this.CONSUME(T.Create);
+    this.OR([{ ALT: () => this.CONSUME(T.Stream) }, { ALT: () => this.CONSUME(T.Table) }]);
+    this.OPTION(() => {
+      this.CONSUME(T.If);
+      this.CONSUME(T.Not);
+      this.CONSUME(T.Exists);
+    });
+    this.CONSUME(T.Name, { LABEL: 'name' });
+    this.OR2([
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.tableElement);
+          this.MANY(() => {
+            this.CONSUME(T.Comma);
+            this.SUBRULE2(this.tableElement);
+          });
+          this.CONSUME(T.RParen);
+          this.OPTION2(() => {
+            this.CONSUME(T.With);
+            this.SUBRULE(this.optionList);
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION3(() => {
+            this.CONSUME2(T.With);
+            this.SUBRULE2(this.optionList);
+          });
+          this.CONSUME(T.As);
+          this.SUBRULE(this.selectStmt);
+        },
+      },
+    ]);
+  });
+
+  tableElement = this.RULE('tableElement', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Watermark);
+          this.CONSUME(T.For);
+          this.CONSUME(T.Name, { LABEL: 'column' });
+          this.CONSUME(T.As);
+          this.SUBRULE(this.expr);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME2(T.Name, { LABEL: 'column' });
+          this.SUBRULE(this.dataType);
+        },
+      },
+    ]);
+  });
+
+  dataType = this.RULE('dataType', () => {
+    this.CONSUME(T.Name, { LABEL: 'typeName' });
+    this.OPTION({
+      GATE: () => this.LA(1).image.toUpperCase() === 'PRECISION',
+      DEF: () => this.CONSUME2(T.Name, { LABEL: 'precision' }),
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.LParen);
+      this.CONSUME(T.NumberLiteral);
+      this.OPTION3(() => {
+        this.CONSUME(T.Comma);
+        this.CONSUME2(T.NumberLiteral);
+      });
+      this.CONSUME(T.RParen);
+    });
+  });
+
+  optionList = this.RULE('optionList', () => {
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.optionEntry);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.optionEntry);
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  optionEntry = this.RULE('optionEntry', () => {
+    this.SUBRULE(this.settingKey);
+    this.CONSUME(T.Eq);
+    this.OR([
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+    ]);
+  });
+
+  /** A quoted key, or a bare one made of words joined by '.' and '-' (`fields.price.min`, `rows-per-second`). */
+  settingKey = this.RULE('settingKey', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      {
+        ALT: () => {
+          this.CONSUME(T.AnyWord, { LABEL: 'part' });
+          this.MANY(() => {
+            this.OR2([{ ALT: () => this.CONSUME(T.Dot, { LABEL: 'part' }) }, { ALT: () => this.CONSUME(T.Minus, { LABEL: 'part' }) }]);
+            this.OR3([
+              { ALT: () => this.CONSUME2(T.AnyWord, { LABEL: 'part' }) },
+              { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'part' }) },
+            ]);
+          });
+        },
+      },
+    ]);
+  });
+
+  dropStmt = this.RULE('dropStmt', () => {
+    this.CONSUME(T.Drop);
+    this.OR([{ ALT: () => this.CONSUME(T.Stream) }, { ALT: () => this.CONSUME(T.Table) }]);
+    this.OPTION(() => {
+      this.CONSUME(T.If);
+      this.CONSUME(T.Exists);
+    });
+    this.CONSUME(T.Name, { LABEL: 'name' });
+  });
+
+  insertStmt = this.RULE('insertStmt', () => {
+    this.CONSUME(T.Insert);
+    this.CONSUME(T.Into);
+    this.CONSUME(T.Name, { LABEL: 'target' });
+    this.OR([
+      { ALT: () => this.SUBRULE(this.selectStmt) },
+      {
+        ALT: () => {
+          this.OPTION(() => {
+            this.CONSUME(T.LParen);
+            this.CONSUME2(T.Name, { LABEL: 'column' });
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              this.CONSUME3(T.Name, { LABEL: 'column' });
+            });
+            this.CONSUME(T.RParen);
+          });
+          this.CONSUME(T.Values);
+          this.SUBRULE(this.valuesRow);
+          this.MANY2(() => {
+            this.CONSUME2(T.Comma);
+            this.SUBRULE2(this.valuesRow);
+          });
+        },
+      },
+    ]);
+  });
+
+  valuesRow = this.RULE('valuesRow', () => {
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expr);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.expr);
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  setStmt = this.RULE('setStmt', () => {
+    this.CONSUME(T.SetKw);
+    this.OPTION(() => {
+      this.SUBRULE(this.settingKey);
+      this.CONSUME(T.Eq);
+      this.OR([
+        { ALT: () => this.CONSUME(T.StringLiteral) },
+        {
+          // A bare value such as `1s`, `true` or `exactly-once`: kept as its source text.
+          ALT: () =>
+            this.AT_LEAST_ONE(() =>
+              this.OR2([
+                { ALT: () => this.CONSUME(T.AnyWord, { LABEL: 'bare' }) },
+                { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'bare' }) },
+                { ALT: () => this.CONSUME(T.Dot, { LABEL: 'bare' }) },
+                { ALT: () => this.CONSUME(T.Minus, { LABEL: 'bare' }) },
+              ]),
+            ),
+        },
+      ]);
+    });
+  });
+
+  explainStmt = this.RULE('explainStmt', () => {
+    this.CONSUME(T.Explain);
+    this.OPTION(() => {
+      this.CONSUME(T.Plan);
+      this.CONSUME(T.For);
+    });
+    this.SUBRULE(this.statement);
+  });
+
+  showStmt = this.RULE('showStmt', () => {
+    this.CONSUME(T.Show);
+    this.CONSUME(T.Name, { LABEL: 'what' });
+  });
+
+  describeStmt = this.RULE('describeStmt', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Describe) }, { ALT: () => this.CONSUME(T.Desc) }]);
+    this.CONSUME(T.Name, { LABEL: 'name' });
+  });
+
+  terminateStmt = this.RULE('terminateStmt', () => {
+    this.CONSUME(T.Terminate);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Name, { LABEL: 'id' }) },
+      { ALT: () => this.CONSUME(T.StringLiteral, { LABEL: 'id' }) },
+      { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'id' }) },
+    ]);
+  });
+
+  selectStmt = this.RULE('selectStmt', () => {
+    this.CONSUME(T.Select);
+    this.SUBRULE(this.selectItem);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.selectItem);
+    });
+    this.CONSUME(T.From);
+    this.SUBRULE(this.fromItem);
+    this.OPTION(() => {
+      this.CONSUME(T.Where);
+      this.SUBRULE(this.expr, { LABEL: 'where' });
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Group);
+      this.CONSUME(T.By);
+      this.SUBRULE2(this.expr, { LABEL: 'groupBy' });
+      this.MANY2(() => {
+        this.CONSUME2(T.Comma);
+        this.SUBRULE3(this.expr, { LABEL: 'groupBy' });
+      });
+    });
+    this.OPTION3(() => {
+      this.CONSUME(T.Having);
+      this.SUBRULE4(this.expr, { LABEL: 'having' });
+    });
+    this.OPTION4(() => {
+      this.CONSUME(T.Limit);
+      this.CONSUME(T.NumberLiteral, { LABEL: 'limit' });
+    });
+  });
+
+  selectItem = this.RULE('selectItem', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.Star) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Name, { LABEL: 'qualifier' });
+          this.CONSUME(T.Dot);
+          this.CONSUME2(T.Star);
+        },
+      },
+      {
+        ALT: () => {
+          this.SUBRULE(this.expr);
+          this.SUBRULE(this.alias);
+        },
+      },
+    ]);
+  });
+
+  /** `[AS] name`, optional. */
+  alias = this.RULE('alias', () => {
+    this.OPTION(() => {
+      this.OPTION2(() => this.CONSUME(T.As));
+      this.CONSUME(T.Name);
+    });
+  });
+
+  fromItem = this.RULE('fromItem', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Table);
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.windowTvf);
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.CONSUME(T.Name, { LABEL: 'stream' }) },
+    ]);
+    this.SUBRULE(this.alias);
+  });
+
+  windowTvf = this.RULE('windowTvf', () => {
+    this.CONSUME(T.Name, { LABEL: 'fn' });
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.tvfArg);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.tvfArg);
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  tvfArg = this.RULE('tvfArg', () => {
+    this.OPTION(() => {
+      this.CONSUME(T.Name, { LABEL: 'argName' });
+      this.CONSUME(T.Arrow);
+    });
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Table);
+          this.CONSUME2(T.Name, { LABEL: 'table' });
+          this.OPTION2(() => {
+            this.CONSUME(T.Partition);
+            this.CONSUME(T.By);
+            this.SUBRULE(this.expr, { LABEL: 'partitionBy' });
+            this.MANY({
+              // `, DESCRIPTOR(..)` and `, NAME => ..` end the key list.
+              GATE: () => this.LA(2).tokenType !== T.Descriptor && this.LA(3).tokenType !== T.Arrow,
+              DEF: () => {
+                this.CONSUME(T.Comma);
+                this.SUBRULE2(this.expr, { LABEL: 'partitionBy' });
+              },
+            });
+          });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Descriptor);
+          this.CONSUME(T.LParen);
+          this.CONSUME3(T.Name, { LABEL: 'timeCol' });
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE3(this.expr, { LABEL: 'value' }) },
+    ]);
+  });
+
+  expr = this.RULE('expr', () => {
+    this.SUBRULE(this.andExpr, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.CONSUME(T.Or);
+      this.SUBRULE2(this.andExpr, { LABEL: 'operand' });
+    });
+  });
+
+  andExpr = this.RULE('andExpr', () => {
+    this.SUBRULE(this.notExpr, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.CONSUME(T.And);
+      this.SUBRULE2(this.notExpr, { LABEL: 'operand' });
+    });
+  });
+
+  notExpr = this.RULE('notExpr', () => {
+    this.MANY(() => this.CONSUME(T.Not));
+    this.SUBRULE(this.comparison);
+  });
+
+  comparison = this.RULE('comparison', () => {
+    this.SUBRULE(this.additive);
+    this.MANY(() => this.SUBRULE(this.predicate));
+  });
+
+  /** What may follow the left operand of a comparison: `= x`, `IS [NOT] NULL`, `[NOT] BETWEEN|IN|LIKE ...`. */
+  predicate = this.RULE('predicate', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.CompOp);
+          this.SUBRULE(this.additive, { LABEL: 'right' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Is);
+          this.OPTION(() => this.CONSUME(T.Not));
+          this.CONSUME(T.Null);
+        },
+      },
+      {
+        ALT: () => {
+          this.OPTION2(() => this.CONSUME2(T.Not));
+          this.OR2([
+            {
+              ALT: () => {
+                this.CONSUME(T.Between);
+                this.SUBRULE2(this.additive, { LABEL: 'low' });
+                this.CONSUME(T.And);
+                this.SUBRULE3(this.additive, { LABEL: 'high' });
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(T.In);
+                this.CONSUME(T.LParen);
+                this.SUBRULE(this.expr, { LABEL: 'list' });
+                this.MANY(() => {
+                  this.CONSUME(T.Comma);
+                  this.SUBRULE2(this.expr, { LABEL: 'list' });
+                });
+                this.CONSUME(T.RParen);
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(T.Like);
+                this.SUBRULE4(this.additive, { LABEL: 'pattern' });
+              },
+            },
+          ]);
+        },
+      },
+    ]);
+  });
+
+  additive = this.RULE('additive', () => {
+    this.SUBRULE(this.multiplicative, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.CONSUME(T.AddOp);
+      this.SUBRULE2(this.multiplicative, { LABEL: 'operand' });
+    });
+  });
+
+  multiplicative = this.RULE('multiplicative', () => {
+    this.SUBRULE(this.unary, { LABEL: 'operand' });
+    this.MANY(() => {
+      this.CONSUME(T.MulOp);
+      this.SUBRULE2(this.unary, { LABEL: 'operand' });
+    });
+  });
+
+  unary = this.RULE('unary', () => {
+    this.MANY(() => this.OR([{ ALT: () => this.CONSUME(T.Minus, { LABEL: 'sign' }) }, { ALT: () => this.CONSUME(T.Plus, { LABEL: 'sign' }) }]));
+    this.SUBRULE(this.primary);
+  });
+
+  primary = this.RULE('primary', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.NumberLiteral) },
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.True) },
+      { ALT: () => this.CONSUME(T.False) },
+      { ALT: () => this.CONSUME(T.Null) },
+      { ALT: () => this.SUBRULE(this.intervalLit) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Timestamp);
+          this.CONSUME2(T.StringLiteral, { LABEL: 'timestampText' });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.castExpr) },
+      { ALT: () => this.SUBRULE(this.caseExpr) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.expr);
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.nameExpr) },
+    ]);
+  });
+
+  intervalLit = this.RULE('intervalLit', () => {
+    this.CONSUME(T.Interval);
+    this.OR([{ ALT: () => this.CONSUME(T.StringLiteral, { LABEL: 'amount' }) }, { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'amount' }) }]);
+    this.OPTION({
+      GATE: () => isIntervalUnit(this.LA(1).image),
+      DEF: () => this.CONSUME(T.Name, { LABEL: 'unit' }),
+    });
+  });
+
+  castExpr = this.RULE('castExpr', () => {
+    this.CONSUME(T.Cast);
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expr);
+    this.CONSUME(T.As);
+    this.SUBRULE(this.dataType);
+    this.CONSUME(T.RParen);
+  });
+
+  caseExpr = this.RULE('caseExpr', () => {
+    this.CONSUME(T.Case);
+    this.OPTION(() => this.SUBRULE(this.expr, { LABEL: 'operand' }));
+    this.AT_LEAST_ONE(() => {
+      this.CONSUME(T.When);
+      this.SUBRULE2(this.expr, { LABEL: 'when' });
+      this.CONSUME(T.Then);
+      this.SUBRULE3(this.expr, { LABEL: 'then' });
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Else);
+      this.SUBRULE4(this.expr, { LABEL: 'else' });
+    });
+    this.CONSUME(T.End);
+  });
+
+  /** A column `a`, `t.a`, or a call `f(...)` with optional `FILTER (WHERE ...)`. */
+  nameExpr = this.RULE('nameExpr', () => {
+    this.CONSUME(T.Name, { LABEL: 'first' });
+    this.OPTION(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Dot);
+            this.CONSUME2(T.Name, { LABEL: 'second' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.OPTION2(() => {
+              this.OR2([
+                { ALT: () => this.CONSUME(T.Star) },
+                {
+                  ALT: () => {
+                    this.OPTION3(() => this.CONSUME(T.Distinct));
+                    this.SUBRULE(this.expr, { LABEL: 'arg' });
+                    this.MANY(() => {
+                      this.CONSUME(T.Comma);
+                      this.SUBRULE2(this.expr, { LABEL: 'arg' });
+                    });
+                  },
+                },
+              ]);
+            });
+            this.CONSUME(T.RParen);
+            this.OPTION4({
+              GATE: () => this.LA(2).tokenType === T.LParen,
+              DEF: () => {
+                this.CONSUME(T.Filter);
+                this.CONSUME2(T.LParen);
+                this.CONSUME(T.Where);
+                this.SUBRULE3(this.expr, { LABEL: 'filter' });
+                this.CONSUME2(T.RParen);
+              },
+            });
+          },
+        },
+      ]);
+    });
+  });
+}
+
+/** Unit words accepted after `INTERVAL '10'`, mapped to milliseconds. */
+export const INTERVAL_UNITS: ReadonlyMap<string, number> = new Map([
+  ['MILLISECOND', 1],
+  ['MILLISECONDS', 1],
+  ['SECOND', 1000],
+  ['SECONDS', 1000],
+  ['MINUTE', 60_000],
+  ['MINUTES', 60_000],
+  ['HOUR', 3_600_000],
+  ['HOURS', 3_600_000],
+  ['DAY', 86_400_000],
+  ['DAYS', 86_400_000],
+]);
+
+function isIntervalUnit(word: string): boolean {
+  return INTERVAL_UNITS.has(word.toUpperCase());
+}
+
+/** The single grammar instance (chevrotain parsers are reusable: set `input`, call a rule). */
+export const grammar = new SqlGrammar();
+
+export type { CstNode };

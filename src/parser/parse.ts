@@ -1,0 +1,72 @@
+import type { IToken } from 'chevrotain';
+import { EddyError, type Span } from '../common/errors.js';
+import type { Expr, Statement } from './ast.js';
+import { buildExpr } from './build-expr.js';
+import { buildStatement } from './build-statement.js';
+import { grammar } from './grammar.js';
+import { Semicolon, tokenize } from './lexer.js';
+import { SourceText } from './source-text.js';
+import { syntaxError, type TokenRun } from './syntax-errors.js';
+
+/** One statement of a script with its own source text. */
+export interface ParsedStatement {
+  readonly stmt: Statement;
+  readonly text: string;
+  readonly span: Span;
+}
+
+/** Parses a script of ;-separated statements (last ; optional). Throws EddyError('SYNTAX', ...) with a span into the whole script. */
+export function parseScript(sql: string): ParsedStatement[] {
+  const src = new SourceText(sql);
+  const out: ParsedStatement[] = [];
+  for (const run of splitStatements(tokenize(src))) {
+    grammar.input = [...run.tokens];
+    const cst = grammar.statement();
+    const err = grammar.errors[0];
+    if (err) throw syntaxError(err, run, src);
+    const stmt = buildStatement(src, cst);
+    out.push({ stmt, text: src.slice(stmt.span), span: stmt.span });
+  }
+  return out;
+}
+
+/** Parses exactly one statement (a trailing `;` is allowed). */
+export function parseStatement(sql: string): Statement {
+  const stmts = parseScript(sql);
+  const [first, second] = stmts;
+  if (!first) {
+    throw new EddyError('SYNTAX', 'empty statement', new SourceText(sql).span(0, Math.max(1, sql.length)), 'write a statement such as SELECT ... FROM ...');
+  }
+  if (second) {
+    throw new EddyError('SYNTAX', 'expected a single statement', second.span, 'run the statements one at a time, or as a script');
+  }
+  return first.stmt;
+}
+
+/** Parses a standalone expression (watermark expressions stored as text). */
+export function parseExpression(sql: string): Expr {
+  const src = new SourceText(sql);
+  const tokens = tokenize(src);
+  if (tokens.length === 0) throw new EddyError('SYNTAX', 'empty expression', src.span(0, Math.max(1, sql.length)));
+  grammar.input = tokens;
+  const cst = grammar.expr();
+  const err = grammar.errors[0];
+  if (err) throw syntaxError(err, { tokens }, src);
+  return buildExpr(src, cst);
+}
+
+/** Cuts the token stream at each `;`; empty statements (`;;`) are dropped. */
+function splitStatements(tokens: readonly IToken[]): TokenRun[] {
+  const runs: TokenRun[] = [];
+  let current: IToken[] = [];
+  for (const tok of tokens) {
+    if (tok.tokenType === Semicolon) {
+      if (current.length > 0) runs.push({ tokens: current, terminator: tok });
+      current = [];
+    } else {
+      current.push(tok);
+    }
+  }
+  if (current.length > 0) runs.push({ tokens: current });
+  return runs;
+}
