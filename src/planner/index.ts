@@ -1,0 +1,13 @@
+export { bindStreamDef, bindWatermark, bindOptions } from './stream-def.js';
+export { bindQuery } from './binder.js';
+export { bindExpr, type ExprContext } from './bind-expr.js';
+export { scalarCallType, aggregateCallType, SCALAR_FUNCTIONS } from './functions.js';
+export { bindInsertTarget, bindInsertValues, deriveStreamSchema } from './dml.js';
+export { optimize, DEFAULT_RULES } from './optimize.js';
+export { toPhysical } from './physical.js';
+export { explain, planFingerprint, describePlanDifference } from './explain.js';
+export { exprToSql, intervalSql, durationText } from './expr-sql.js';
+export { parseTimestampLiteral, formatTimestampLiteral } from './timestamp-literal.js';
+export { Catalog, schemaOf, type StreamDef } from './catalog.js';
+export type { LogicalPlan, PhysicalPlan, WatermarkSpec } from './plan.js';
+export type { AggCall, AggFn, BoundExpr, WindowSpec } from './bound.js';

@@ -1,0 +1,37 @@
+import { assertNever } from '../../common/errors.js';
+import type { AggCall, BoundExpr } from '../bound.js';
+import { foldExpr } from '../fold.js';
+import type { LogicalPlan } from '../plan.js';
+import type { Rule } from './rule.js';
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+function foldAgg(a: AggCall): AggCall {
+  return { ...a, ...(a.arg ? { arg: foldExpr(a.arg) } : {}), ...(a.filter ? { filter: foldExpr(a.filter) } : {}) };
+}
+
+function foldNode(node: LogicalPlan): LogicalPlan {
+  switch (node.kind) {
+    case 'scan':
+      return node.watermark ? { ...node, watermark: { ...node.watermark, expr: foldExpr(node.watermark.expr) } } : node;
+    case 'filter':
+      return { ...node, predicate: foldExpr(node.predicate) };
+    case 'project':
+      return { ...node, exprs: node.exprs.map(foldExpr) };
+    case 'windowAggregate':
+      return { ...node, keys: node.keys.map((k: BoundExpr) => foldExpr(k)), aggs: node.aggs.map(foldAgg) };
+    case 'limit':
+      return node;
+    default:
+      return assertNever(node, 'logical plan');
+  }
+}
+
+/** Folds literal-only subexpressions in every expression of a node (1 + 2 → 3, x > 1 + 1 → x > 2), keeping NULL semantics. */
+export const constantFold: Rule = {
+  name: 'constant-fold',
+  apply(node) {
+    const folded = foldNode(node);
+    return same(folded, node) ? undefined : folded;
+  },
+};
