@@ -1,0 +1,108 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteDb } from '../../src/checkpoint/sqlite-db.js';
+
+const dirs: string[] = [];
+function tempFile(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-db-'));
+  dirs.push(dir);
+  return path.join(dir, name);
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('SqliteDb', () => {
+  it('runs statements and returns rows', async () => {
+    const db = await SqliteDb.open(':memory:');
+    await db.exec('CREATE TABLE t (a INTEGER, b TEXT)');
+    const r = await db.run('INSERT INTO t VALUES (?, ?)', [1, 'x']);
+    expect(r.changes).toBe(1);
+    await db.prepared('INSERT INTO t VALUES (?, ?)').run([2, 'y']);
+    expect(await db.all('SELECT * FROM t ORDER BY a')).toEqual([
+      { a: 1, b: 'x' },
+      { a: 2, b: 'y' },
+    ]);
+    expect(await db.get('SELECT b FROM t WHERE a = ?', [2])).toEqual({ b: 'y' });
+    expect(await db.get('SELECT b FROM t WHERE a = ?', [9])).toBeUndefined();
+    await db.close();
+  });
+
+  it('uses the rollback journal and full sync', async () => {
+    const db = await SqliteDb.open(tempFile('a.db'));
+    expect(await db.get('PRAGMA journal_mode')).toEqual({ journal_mode: 'delete' });
+    expect(await db.get('PRAGMA synchronous')).toEqual({ synchronous: 2 });
+    await db.close();
+  });
+
+  it('rolls a failed transaction back and runs afterCommit hooks only on commit', async () => {
+    const db = await SqliteDb.open(':memory:');
+    await db.exec('CREATE TABLE t (a INTEGER)');
+    const events: string[] = [];
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.run('INSERT INTO t VALUES (1)');
+        tx.afterCommit(() => events.push('first'));
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    await db.transaction(async (tx) => {
+      await tx.run('INSERT INTO t VALUES (2)');
+      tx.afterCommit(() => events.push('second'));
+    });
+    expect(await db.all('SELECT a FROM t')).toEqual([{ a: 2 }]);
+    expect(events).toEqual(['second']);
+    await db.close();
+  });
+
+  it('keeps concurrent top-level statements out of an open transaction', async () => {
+    const db = await SqliteDb.open(':memory:');
+    await db.exec('CREATE TABLE t (a INTEGER)');
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const tx = db.transaction(async (t) => {
+      await t.run('INSERT INTO t VALUES (1)');
+      await gate;
+      throw new Error('rollback');
+    });
+    // Issued while the transaction is open: must wait and then commit on its own.
+    const outside = db.run('INSERT INTO t VALUES (2)');
+    release();
+    await expect(tx).rejects.toThrow('rollback');
+    await outside;
+    expect(await db.all('SELECT a FROM t')).toEqual([{ a: 2 }]);
+    await db.close();
+  });
+
+  it('commits a transaction spanning an attached database atomically', async () => {
+    const main = tempFile('main.db');
+    const other = tempFile('other.db');
+    const db = await SqliteDb.open(main);
+    await db.attach(other, 'o');
+    await db.attach(other, 'o'); // idempotent
+    await db.exec('CREATE TABLE a (x INTEGER); CREATE TABLE o.b (x INTEGER)');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.run('INSERT INTO a VALUES (1)');
+        await tx.run('INSERT INTO o.b VALUES (1)');
+        throw new Error('fail');
+      }),
+    ).rejects.toThrow('fail');
+    await db.transaction(async (tx) => {
+      await tx.run('INSERT INTO a VALUES (2)');
+      await tx.run('INSERT INTO o.b VALUES (2)');
+    });
+    await db.close();
+    const check = await SqliteDb.open(other);
+    expect(await check.all('SELECT x FROM b')).toEqual([{ x: 2 }]);
+    await check.close();
+  });
+
+  it('reports a failing prepared statement as a rejected promise', async () => {
+    const db = await SqliteDb.open(':memory:');
+    await expect(db.prepared('INSERT INTO missing VALUES (?)').run([1])).rejects.toThrow(/no such table/);
+    await db.close();
+  });
+});
