@@ -68,6 +68,11 @@ describe('KeyedStateBackend', () => {
     // new entries go after restored ones
     t2.insert(10, 'new', [0]);
     expect([...t2.entries(10)].map((e) => e.key).at(-1)).toBe('new');
+    // ... and stay after them through a second checkpoint/restore cycle
+    const b3 = new KeyedStateBackend();
+    const t3 = b3.table('op', 'w', codec);
+    b3.restore(b2.snapshotAll());
+    expect([...t3.entries(10)].map((e) => e.key)).toEqual([...keys, 'new']);
   });
 
   it('incremental chunks layered over a full snapshot restore the latest state', () => {
