@@ -116,7 +116,8 @@ export class SqliteSink implements SinkWriter {
     if (!this.db) this.db = await SqliteDb.open(this.path);
     const db = this.db;
     let schemaName = 'main';
-    if (db.path !== this.path || this.path === ':memory:') {
+    const statePath = db.path === ':memory:' || db.path === '' ? null : nodePath.resolve(db.path);
+    if (statePath !== this.path) {
       schemaName = `eddy_sink_${crc32(Buffer.from(this.path, 'utf8')).toString(16)}`;
       await db.attach(this.path, schemaName);
     }
