@@ -27,7 +27,9 @@ export interface WindowAggregateSpec {
  * A row is late for a window when `window_end - 1 <= wm[i]` (the watermark before it arrived):
  * it is counted, not added. `onWatermark(W)` fires every window with `window_end - 1 <= W` in
  * order of window end, and within a window in the order its keys first appeared; output rows are
- * [...keys, window_start, window_end, ...aggs] with `wm: null`.
+ * [...keys, window_start, window_end, ...aggs] with `wm: null`. A batch without `wm` judges no
+ * row late. A row late for some of its windows (possible with future multi-window assigners)
+ * counts once in `lateRows`.
  */
 export class WindowAggregateOperator extends Operator implements HasMeta {
   readonly uid: string;
