@@ -1,5 +1,6 @@
 import type { Span } from '../common/errors.js';
-import { EddyError, closest } from '../common/errors.js';
+import { EddyError } from '../common/errors.js';
+import { suggest } from './suggest.js';
 import type { Schema } from '../common/types.js';
 import type { InsertValuesStmt } from '../parser/ast.js';
 import { bindExpr, type ExprContext } from './bind-expr.js';
@@ -57,7 +58,7 @@ export function bindInsertValues(stmt: InsertValuesStmt, target: StreamDef): Bou
     for (const id of stmt.columns) {
       const i = names.indexOf(id.name);
       if (i < 0) {
-        const guess = closest(id.name, names);
+        const guess = suggest(id.name, names);
         throw new EddyError('UNKNOWN_COLUMN', `unknown column '${id.name}' in ${target.name}`, id.span, guess ? `did you mean '${guess}'?` : `${target.name} has columns ${names.join(', ')}`);
       }
       if (positions.includes(i)) {

@@ -1,5 +1,6 @@
 import type { Span } from '../common/errors.js';
-import { EddyError, closest } from '../common/errors.js';
+import { EddyError } from '../common/errors.js';
+import { suggest } from './suggest.js';
 import type { SqlType } from '../common/types.js';
 import { NUMERIC_TYPES } from '../common/types.js';
 import type { AggFn } from './bound.js';
@@ -138,7 +139,7 @@ function allFunctionNames(): string[] {
 
 /** Throws UNKNOWN_FUNCTION for `name`, suggesting the closest known function. */
 export function unknownFunction(name: string, span: Span): never {
-  const guess = closest(name, allFunctionNames());
+  const guess = suggest(name, allFunctionNames());
   throw new EddyError('UNKNOWN_FUNCTION', `unknown function '${name}'`, span, guess ? `did you mean '${guess}'?` : `known functions: ${Object.keys(SCALAR_FUNCTIONS).join(', ')}`);
 }
 

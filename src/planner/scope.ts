@@ -1,4 +1,5 @@
-import { EddyError, closest } from '../common/errors.js';
+import { EddyError } from '../common/errors.js';
+import { suggest } from './suggest.js';
 import type { Schema } from '../common/types.js';
 import type { Expr } from '../parser/ast.js';
 import type { BoundExpr } from './bound.js';
@@ -17,7 +18,7 @@ export interface Scope {
 /** Checks a column's qualifier against the scope; throws UNKNOWN_COLUMN naming the unknown qualifier. */
 export function checkQualifier(scope: Scope, e: ColumnExpr): void {
   if (!e.qualifier || scope.qualifiers.includes(e.qualifier.name)) return;
-  const guess = closest(e.qualifier.name, scope.qualifiers);
+  const guess = suggest(e.qualifier.name, scope.qualifiers);
   throw new EddyError(
     'UNKNOWN_COLUMN',
     `unknown stream or alias '${e.qualifier.name}'`,
@@ -35,7 +36,7 @@ export function findColumn(scope: Scope, e: ColumnExpr): number {
 /** Throws UNKNOWN_COLUMN for `e`, suggesting the closest visible column. */
 export function unknownColumn(scope: Scope, e: ColumnExpr): never {
   const names = [...scope.schema.columns.map((c) => c.name), ...(scope.extraNames ?? [])];
-  const guess = closest(e.name.name, names);
+  const guess = suggest(e.name.name, names);
   throw new EddyError(
     'UNKNOWN_COLUMN',
     `unknown column '${e.name.name}'`,

@@ -1,4 +1,5 @@
-import { EddyError, closest } from '../common/errors.js';
+import { EddyError } from '../common/errors.js';
+import { suggest } from './suggest.js';
 import type { Column } from '../common/types.js';
 import type { CreateStreamStmt, OptionDef } from '../parser/ast.js';
 import { bindExpr } from './bind-expr.js';
@@ -37,7 +38,7 @@ export function bindStreamDef(stmt: CreateStreamStmt, ddl: string): StreamDef {
 
   const col = columns.find((c) => c.name === wm.column.name);
   if (!col) {
-    const guess = closest(wm.column.name, columns.map((c) => c.name));
+    const guess = suggest(wm.column.name, columns.map((c) => c.name));
     throw new EddyError('UNKNOWN_COLUMN', `unknown column '${wm.column.name}' in WATERMARK`, wm.column.span, guess ? `did you mean '${guess}'?` : 'the WATERMARK column must be one of the declared columns');
   }
   const decl = stmt.columns.find((c) => c.name.name === col.name)!;
