@@ -98,13 +98,13 @@ export function buildPipeline(plan: PhysicalPlan, backend: KeyedStateBackend): P
  * the watermark after the batch. W = max(W, wmFn(row)); NULL values do not advance W. Start a
  * stream with `current = -Infinity`.
  */
-export function computeWatermarks(rows: readonly Row[], wmFn: (row: Row) => Value, current: number): { wm: Float64Array; after: number } {
+export function computeWatermarks(rows: readonly Row[], wmFn: (row: Row) => Value | unknown, current: number): { wm: Float64Array; after: number } {
   const wm = new Float64Array(rows.length);
   let w = current;
   for (let i = 0; i < rows.length; i++) {
     wm[i] = w;
     const v = wmFn(rows[i]!);
-    if (v !== null && (v as number) > w) w = v as number;
+    if (typeof v === 'number' && v > w) w = v;
   }
   return { wm, after: w };
 }
