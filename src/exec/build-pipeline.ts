@@ -1,5 +1,5 @@
 import { assertNever, internalError } from '../common/errors.js';
-import type { Row, Value } from '../common/types.js';
+import type { Row } from '../common/types.js';
 import type { PhysicalPlan } from '../planner/plan.js';
 import type { Batch, Collector } from './batch.js';
 import { collectorFor, type Operator } from './operator.js';
@@ -98,7 +98,7 @@ export function buildPipeline(plan: PhysicalPlan, backend: KeyedStateBackend): P
  * the watermark after the batch. W = max(W, wmFn(row)); NULL values do not advance W. Start a
  * stream with `current = -Infinity`.
  */
-export function computeWatermarks(rows: readonly Row[], wmFn: (row: Row) => Value | unknown, current: number): { wm: Float64Array; after: number } {
+export function computeWatermarks(rows: readonly Row[], wmFn: (row: Row) => unknown, current: number): { wm: Float64Array; after: number } {
   const wm = new Float64Array(rows.length);
   let w = current;
   for (let i = 0; i < rows.length; i++) {
