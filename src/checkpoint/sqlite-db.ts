@@ -43,7 +43,7 @@ const BUSY_TIMEOUT_MS = 5000;
  */
 export class SqliteDb implements SqlExecutor {
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly statements = new Map<string, { stmt: sqlite3.Statement; error: Error | null }>();
+  private readonly statements = new Map<string, { stmt: sqlite3.Statement; ready: Promise<void> }>();
   private readonly attached = new Map<string, string>();
   private closed = false;
   private readonly direct: SqlExecutor;
@@ -68,8 +68,12 @@ export class SqliteDb implements SqlExecutor {
     });
     db.configure('busyTimeout', BUSY_TIMEOUT_MS);
     const s = new SqliteDb(db, path);
-    // DELETE journal (not WAL): a transaction spanning ATTACHed files commits atomically across them.
-    await s.rawExec('PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;');
+    try {
+      await s.rawExec(durabilityPragmas('main'));
+    } catch (err) {
+      await new Promise<void>((resolve) => db.close(() => resolve()));
+      throw ioError(`cannot open state database '${path}'`, err);
+    }
     return s;
   }
 
@@ -130,7 +134,9 @@ export class SqliteDb implements SqlExecutor {
     return this.turn(async () => {
       try {
         await this.rawRun(`ATTACH DATABASE ? AS ${alias}`, [path]);
+        await this.rawExec(durabilityPragmas(alias));
       } catch (err) {
+        await this.rawRun(`DETACH DATABASE ${alias}`).catch(() => undefined);
         this.attached.delete(alias);
         throw ioError(`cannot attach '${path}'`, err);
       }
@@ -188,26 +194,40 @@ export class SqliteDb implements SqlExecutor {
   private rawPrepared(sql: string): Prepared {
     let entry = this.statements.get(sql);
     if (!entry) {
-      const e: { stmt: sqlite3.Statement; error: Error | null } = { stmt: undefined as never, error: null };
-      // With a callback the binding reports a failed prepare there instead of as an unhandled 'error' event.
-      e.stmt = this.db.prepare(sql, (err) => {
-        if (err) e.error = err;
+      let stmt!: sqlite3.Statement;
+      // A run() queued on a statement whose prepare failed never calls back, so runs wait for the
+      // prepare first; a failed prepare is not cached (the table may exist next time).
+      const ready = new Promise<void>((resolve, reject) => {
+        stmt = this.db.prepare(sql, (err) => {
+          if (!err) return resolve();
+          this.statements.delete(sql);
+          reject(err);
+        });
       });
-      entry = e;
+      ready.catch(() => undefined);
+      entry = { stmt, ready };
       this.statements.set(sql, entry);
     }
-    const e = entry;
+    const { stmt, ready } = entry;
     return {
       run: (params) =>
-        new Promise((resolve, reject) => {
-          if (e.error) return reject(e.error);
-          e.stmt.run(params ?? [], function (this: sqlite3.RunResult, err: Error | null) {
-            if (err) reject(err);
-            else resolve({ changes: this.changes, lastID: this.lastID });
-          });
-        }),
+        ready.then(
+          () =>
+            new Promise<RunInfo>((resolve, reject) => {
+              stmt.run(params ?? [], function (this: sqlite3.RunResult, err: Error | null) {
+                if (err) reject(err);
+                else resolve({ changes: this.changes, lastID: this.lastID });
+              });
+            }),
+        ),
     };
   }
+}
+
+// Per schema: a file attached with its own (persistent) WAL mode would break cross-file atomicity.
+// DELETE journal (not WAL): a transaction spanning ATTACHed files commits atomically across them.
+function durabilityPragmas(schema: string): string {
+  return `PRAGMA ${schema}.journal_mode=DELETE; PRAGMA ${schema}.synchronous=FULL;`;
 }
 
 function ioError(message: string, err: unknown): EddyError {

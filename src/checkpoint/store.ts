@@ -277,7 +277,11 @@ export class CheckpointStore {
     let first: { id: number; reason: string } | undefined;
     for (let i = 0; i < candidates.length; i++) {
       const cand = candidates[i]!;
-      const result = await this.tryLoad(queryId, cand, candidates, written);
+      const result = await this.tryLoad(queryId, cand, candidates, written).catch((err: unknown) => {
+        // SQLite itself reporting a damaged file (SQLITE_CORRUPT, SQLITE_IOERR ...) is damage too.
+        if (isSqliteError(err)) return `unreadable: ${err.message}`;
+        throw err;
+      });
       if (typeof result !== 'string') return result;
       first ??= { id: cand.checkpoint_id, reason: result };
       const next = candidates[i + 1];
@@ -402,6 +406,11 @@ async function prune(tx: SqlExecutor, queryId: string, retained: number): Promis
   if (oldest === undefined) throw internalError('prune: the checkpoint just written is missing');
   await tx.run('DELETE FROM eddy_checkpoints WHERE query_id = ? AND (checkpoint_id < ? OR complete = 0)', [queryId, oldest]);
   await tx.run(PRUNE_SQL, [queryId, oldest]);
+}
+
+function isSqliteError(err: unknown): err is Error {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof Error && typeof code === 'string' && code.startsWith('SQLITE_');
 }
 
 function isAlive(pid: number): boolean {

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteDb } from '../../src/checkpoint/sqlite-db.js';
+import { EddyError } from '../../src/common/errors.js';
 
 const dirs: string[] = [];
 function tempFile(name: string): string {
@@ -98,6 +99,26 @@ describe('SqliteDb', () => {
     const check = await SqliteDb.open(other);
     expect(await check.all('SELECT x FROM b')).toEqual([{ x: 2 }]);
     await check.close();
+  });
+
+  it('switches an attached WAL-mode file to the rollback journal', async () => {
+    const other = tempFile('wal.db');
+    const w = await SqliteDb.open(other);
+    await w.exec('PRAGMA journal_mode=WAL; CREATE TABLE b (x INTEGER)');
+    await w.close();
+    const db = await SqliteDb.open(tempFile('main.db'));
+    await db.attach(other, 'o');
+    expect(await db.get('PRAGMA o.journal_mode')).toEqual({ journal_mode: 'delete' });
+    await db.close();
+  });
+
+  it('opening a file that is not a database is a clear IO error', async () => {
+    const file = tempFile('junk.db');
+    fs.writeFileSync(file, 'not a database '.repeat(20));
+    const err = await SqliteDb.open(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EddyError);
+    expect((err as EddyError).code).toBe('IO');
+    expect((err as EddyError).message).toBe(`cannot open state database '${file}': SQLITE_NOTADB: file is not a database`);
   });
 
   it('reports a failing prepared statement as a rejected promise', async () => {
