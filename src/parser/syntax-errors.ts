@@ -48,7 +48,7 @@ export function syntaxError(e: IRecognitionException, run: TokenRun, src: Source
       return new EddyError('SYNTAX', `unexpected '${prev.image}'`, src.tokenSpan(prev), `did you mean ${meant}?`);
     }
   }
-  return new EddyError('SYNTAX', message, span, hintFor({ found, prev, expected, rule, notAllParsed, statementLevel, run, idx }));
+  return new EddyError('SYNTAX', message, span, hintFor({ found, prev, expected, rule, notAllParsed, statementLevel, run, idx, atEnd }));
 }
 
 interface HintContext {
@@ -60,6 +60,7 @@ interface HintContext {
   readonly statementLevel: boolean;
   readonly run: TokenRun;
   readonly idx: number;
+  readonly atEnd: boolean;
 }
 
 function hintFor(c: HintContext): string | undefined {
@@ -92,7 +93,7 @@ function hintFor(c: HintContext): string | undefined {
   if (foundName === QuotedIdent.name && expected.includes('StringLiteral')) {
     return `strings use single quotes: '${found!.image.slice(1, -1)}'`;
   }
-  if (!found && expected.includes('RParen')) return "add the missing ')'";
+  if (c.atEnd && expected.includes('RParen')) return "add the missing ')'";
   return undefined;
 }
 
@@ -123,6 +124,7 @@ function expectedOf(e: IRecognitionException): string[] {
 /** "an expression", "a statement", or the expected tokens listed: `')'`, `FROM or ','`. */
 function describe(expected: readonly string[], rule: string): string {
   if (expected.includes('SELECT') && expected.includes('CREATE')) return 'a statement';
+  if (rule === 'fromItem') return 'a stream name';
   if (expected.includes('NumberLiteral') && expected.includes('StringLiteral') && expected.includes('Name')) {
     return rule === 'selectItem' ? "an expression or '*'" : 'an expression';
   }
