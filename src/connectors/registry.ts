@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { Schema } from '../common/types.js';
-import { EddyError, assertNever, closest, internalError } from '../common/errors.js';
+import { EddyError, assertNever, closest, editDistance, internalError } from '../common/errors.js';
 import type { StreamDef } from '../planner/catalog.js';
 import type { SinkWriter, SourceReader } from './connector.js';
 import { FileSource, fileSourceOptions } from './file-source.js';
@@ -26,7 +26,8 @@ export function connectorOf(stream: StreamDef): ConnectorName {
   const v = name.trim().toLowerCase();
   const hit = CONNECTORS.find((c) => c === v);
   if (hit) return hit;
-  const guess = closest(v, CONNECTORS);
+  // Connector names are short, so allow two edits (a transposition such as 'flie').
+  const guess = closest(v, CONNECTORS) ?? CONNECTORS.find((c) => editDistance(v, c) <= 2);
   throw new EddyError(
     'INVALID_OPTION',
     `unknown connector '${name}' for stream '${stream.name}'`,
