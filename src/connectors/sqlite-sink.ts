@@ -4,9 +4,19 @@ import type { Row, Schema, SqlType, Value } from '../common/types.js';
 import { crc32 } from '../checkpoint/codec.js';
 import { SqliteDb, type SqlExecutor, type TxExecutor } from '../checkpoint/sqlite-db.js';
 import type { SinkWriter } from './connector.js';
+import { checkOptions, type OptionSpec } from './options.js';
 
-/** WITH options of `'connector'='sqlite'` (shape of options.ts OptionSpec). */
-export const SQLITE_SINK_OPTIONS = { connector: 'sqlite', required: ['path', 'table'], optional: [] as string[] } as const;
+const SQLITE_SINK_SPEC: OptionSpec = { connector: 'sqlite', required: ['path', 'table'], optional: [] };
+
+/** Validates `'connector'='sqlite'` WITH options (for CREATE STREAM time) and returns them. */
+export function sqliteSinkOptions(options: Readonly<Record<string, string>>): { readonly path: string; readonly table: string } {
+  checkOptions(options, SQLITE_SINK_SPEC);
+  const path = options['path']!.trim();
+  const table = options['table']!.trim();
+  if (path === '') throw new EddyError('INVALID_OPTION', "option 'path' of connector 'sqlite' is empty", undefined, "e.g. 'path' = 'out.db'");
+  if (table === '') throw new EddyError('INVALID_OPTION', "option 'table' of connector 'sqlite' is empty", undefined, "e.g. 'table' = 'results'");
+  return { path, table };
+}
 
 /** What position() returns and restore() takes: rows of the table covered by a checkpoint. */
 export interface SqliteSinkPosition {
@@ -44,16 +54,15 @@ export class SqliteSink implements SinkWriter {
   private target: string | null = null;
   private columnsSql = '';
 
+  /** `baseDir`: where a relative 'path' resolves (default: the working directory). */
   constructor(
     private readonly schema: Schema,
     options: Readonly<Record<string, string>>,
     stateDb: SqliteDb | null,
+    baseDir?: string,
   ) {
-    const path = options['path'];
-    const table = options['table'];
-    if (!path) throw new EddyError('INVALID_OPTION', "connector 'sqlite' needs option 'path'", undefined, "add 'path' = 'out.db' to the WITH clause");
-    if (!table) throw new EddyError('INVALID_OPTION', "connector 'sqlite' needs option 'table'", undefined, "add 'table' = 'results' to the WITH clause");
-    this.path = path === ':memory:' ? path : nodePath.resolve(path);
+    const { path, table } = sqliteSinkOptions(options);
+    this.path = path === ':memory:' ? path : nodePath.resolve(baseDir ?? process.cwd(), path);
     this.table = table;
     this.db = stateDb;
     this.ownsDb = stateDb === null;

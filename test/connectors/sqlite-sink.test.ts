@@ -6,7 +6,8 @@ import { SqliteDb } from '../../src/checkpoint/sqlite-db.js';
 import { CheckpointStore } from '../../src/checkpoint/store.js';
 import type { CheckpointMeta } from '../../src/checkpoint/types.js';
 import type { Row, Schema } from '../../src/common/types.js';
-import { SqliteSink, formatTimestamp } from '../../src/connectors/sqlite-sink.js';
+import { SqliteSink, formatTimestamp, sqliteSinkOptions } from '../../src/connectors/sqlite-sink.js';
+import { EddyError } from '../../src/common/errors.js';
 
 const dirs: string[] = [];
 const closers: (() => Promise<void>)[] = [];
@@ -183,6 +184,28 @@ describe('SqliteSink', () => {
     await sink.flush();
     expect((await readTable(out, 't')).map((r) => r['user'])).toEqual(['a']);
     expect(sink.position()).toEqual({ rows: 1 });
+  });
+
+  it('validates its options and resolves a relative path against baseDir', async () => {
+    expect(() => sqliteSinkOptions({ connector: 'sqlite', path: 'x.db' })).toThrow("connector 'sqlite' needs option 'table'");
+    const err = (() => {
+      try {
+        sqliteSinkOptions({ connector: 'sqlite', path: 'x.db', table: 't', tables: 'u' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(EddyError);
+    expect((err as EddyError).code).toBe('INVALID_OPTION');
+    expect((err as EddyError).hint).toBe("did you mean 'table'?");
+
+    const dir = tempDir();
+    const store = await open(path.join(dir, 'state.db'));
+    const sink = new SqliteSink(schema, { connector: 'sqlite', path: 'rel.db', table: 't' }, store.db, dir);
+    await sink.restore(null);
+    sink.write([['a', 1, 1, true, 0]]);
+    await checkpoint(store, sink, 1);
+    expect(await readTable(path.join(dir, 'rel.db'), 't')).toHaveLength(1);
   });
 
   it('formats timestamps as yyyy-MM-dd HH:mm:ss.SSS in UTC', () => {
