@@ -84,6 +84,8 @@ export class FileSource implements SourceReader {
     if (!o || typeof o.byte !== 'number' || typeof o.line !== 'number') {
       throw new EddyError('CHECKPOINT', `invalid file source offset ${JSON.stringify(offset)}`);
     }
+    // Seeking an open reader repositions it: close it so the next read reopens at the offset.
+    await this.close();
     this.start = o;
     this.committed = o;
   }
@@ -106,6 +108,8 @@ export class FileSource implements SourceReader {
         continue;
       }
       const lineNo = lr.line;
+      // Editors on Windows often start UTF-8 files with a byte-order mark.
+      if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       if (!json && text.includes('"')) {
         // A quoted CSV field may span lines: keep taking lines until the quotes balance.
         let unterminated = false;
@@ -175,6 +179,7 @@ export class FileSource implements SourceReader {
           await lr.fill();
         }
       }
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       const fields = this.splitCsv(text, lr.line).map((f) => f.trim().toLowerCase());
       this.mapHeader(fields, lr.line);
       // A fresh run starts after the header; a seek offset is always past it already.

@@ -120,6 +120,15 @@ describe('FileSource JSON Lines', () => {
     expect(src.skippedRows).toBe(2);
   });
 
+  it('ignores a UTF-8 byte-order mark and can seek back after reading', async () => {
+    const src = await source('bom.jsonl', '\uFEFF{"auction":1}\n{"auction":2}\n');
+    expect((await readAll(src)).map((r) => r[0])).toEqual([1, 2]);
+    await src.seek({ byte: 0, line: 0 });
+    expect((await readAll(src)).map((r) => r[0])).toEqual([1, 2]);
+    const csv = await source('bom.csv', '\uFEFFauction,price,channel,ts\n1,1,a,0\n');
+    expect(await readAll(csv)).toEqual([[1, 1, 'a', 0]]);
+  });
+
   it('reports a missing file as an IO error', async () => {
     const src = new FileSource(bids, fileSourceOptions({ path: 'nope.jsonl' }), dir);
     const err = await errorOf(src.read(1));
