@@ -127,7 +127,8 @@ function buildPrimary(src: SourceText, node: CstNode): Expr {
   const caseNode = optNode(node, 'caseExpr');
   if (caseNode) return buildCase(src, caseNode);
   const inner = optNode(node, 'expr');
-  if (inner) return buildExpr(src, inner);
+  // The parentheses belong to the node's span, so a caret under it covers what the user wrote.
+  if (inner) return { ...buildExpr(src, inner), span };
   return buildNameExpr(src, child(node, 'nameExpr'));
 }
 

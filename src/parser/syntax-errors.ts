@@ -31,9 +31,15 @@ export function syntaxError(e: IRecognitionException, run: TokenRun, src: Source
   const notAllParsed = e.name === 'NotAllInputParsedException';
   const statementLevel = rule === 'statement' && expected.includes('SELECT');
 
+  // An alternation whose first token fits failed further in (`ts AS ...` in a column list): blame the token after it.
+  if (e.name === 'NoViableAltException' && !atEnd && fitsExpected(e.token, expected) && run.tokens[idx + 1]) {
+    const next = run.tokens[idx + 1]!;
+    const hint = rule === 'tableElement' && next.tokenType.name === 'AS' ? 'computed columns are not supported; declare each column with a type' : undefined;
+    return new EddyError('SYNTAX', `unexpected ${quote(next.image)}`, src.tokenSpan(next), hint);
+  }
   const found = atEnd ? run.terminator : e.token;
   const span: Span = found ? src.tokenSpan(found) : endOfInput(run, src);
-  const foundText = found ? `'${shorten(found.image)}'` : 'end of input';
+  const foundText = found ? quote(found.image) : 'end of input';
   const desc = describe(expected, rule);
 
   let message: string;
@@ -67,8 +73,9 @@ function hintFor(c: HintContext): string | undefined {
   const { found, prev, expected } = c;
   const foundName = found?.tokenType.name;
   if (found && foundName && UNSUPPORTED[foundName]) return UNSUPPORTED[foundName];
+  if (foundName === 'DISTINCT' && c.rule === 'selectItem') return 'SELECT DISTINCT is not supported; GROUP BY the columns instead';
   if (found && isWordToken(found)) {
-    const guess = keywordGuess(found, expected, c.statementLevel) ?? unitGuess(found, c);
+    const guess = keywordGuess(found, c.notAllParsed ? CLAUSE_KEYWORDS : expected, c.statementLevel) ?? unitGuess(found, c);
     if (guess) return `did you mean ${guess}?`;
   }
   if (c.statementLevel) return `a statement starts with ${STATEMENT_STARTS.join(', ')}`;
@@ -82,8 +89,11 @@ function hintFor(c: HintContext): string | undefined {
   const endsExpression = prev !== undefined && (isWordToken(prev) || ['NumberLiteral', 'StringLiteral', 'QuotedIdent', 'RParen'].includes(prev.tokenType.name));
   if (startsExpression && endsExpression) {
     if (expected.includes('FROM') && c.rule === 'selectStmt') return `missing ',' between select items?`;
-    if (expected.includes('RParen')) return `missing ',' before '${found!.image}'?`;
+    if (expected.includes('RParen')) return `missing ',' before ${quote(found!.image)}?`;
+    if (c.notAllParsed) return `missing an operator or ',' before ${quote(found!.image)}?`;
   }
+  if (foundName === 'NULL' && prev?.tokenType.name === 'NOT') return 'did you mean IS NOT NULL?';
+  if (c.rule === 'windowTvf') return "FROM TABLE(...) takes a window function call: TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '1' MINUTE))";
   if (found && RESERVED.has(foundName!) && expected.length > 0 && expected.every((x) => x === 'Name')) {
     return `${foundName} is a reserved word; write "${found.image.toLowerCase()}" (double-quoted) to use it as a name`;
   }
@@ -125,6 +135,8 @@ function expectedOf(e: IRecognitionException): string[] {
 function describe(expected: readonly string[], rule: string): string {
   if (expected.includes('SELECT') && expected.includes('CREATE')) return 'a statement';
   if (rule === 'fromItem') return 'a stream name';
+  if (rule === 'setStmt' && expected.includes('StringLiteral')) return 'a value';
+  if (rule === 'settingKey') return 'an option name';
   if (expected.includes('NumberLiteral') && expected.includes('StringLiteral') && expected.includes('Name')) {
     return rule === 'selectItem' ? "an expression or '*'" : 'an expression';
   }
@@ -141,6 +153,12 @@ function endOfInput(run: TokenRun, src: SourceText): Span {
   return src.span(at, at + 1);
 }
 
-function shorten(image: string): string {
-  return image.length > 30 ? `${image.slice(0, 27)}...` : image;
+/** A token as shown in messages: 'word'; string literals already carry their quotes. */
+function quote(image: string): string {
+  const short = image.length > 30 ? `${image.slice(0, 27)}...` : image;
+  return image.startsWith("'") ? short : `'${short}'`;
+}
+
+function fitsExpected(tok: IToken, expected: readonly string[]): boolean {
+  return expected.includes(tok.tokenType.name) || (tok.tokenType.CATEGORIES ?? []).some((c) => expected.includes(c.name));
 }

@@ -100,6 +100,36 @@ describe('syntax errors: punctuation', () => {
   });
 });
 
+describe('syntax errors: blame the right token', () => {
+  it('points past a name that fits when the token after it does not', () => {
+    expect(diagnose('CREATE STREAM s (ts AS PROCTIME())')).toEqual({
+      code: 'SYNTAX',
+      at: '1:21',
+      message: "unexpected 'AS'",
+      hint: 'computed columns are not supported; declare each column with a type',
+    });
+  });
+
+  it('suggests a missing operator for two adjacent expressions', () => {
+    expect(diagnose('SELECT a FROM s WHERE a = 1 b = 2')).toMatchObject({ at: '1:29', message: "unexpected 'b'", hint: "missing an operator or ',' before 'b'?" });
+  });
+
+  it("suggests a keyword for a misspelling after a complete query", () => {
+    expect(diagnose('SELECT a FROM s WHERE x = 1 limt 5')).toMatchObject({ at: '1:29', message: "unexpected 'limt'", hint: 'did you mean LIMIT?' });
+  });
+
+  it('explains NOT NULL without IS, SELECT DISTINCT and a missing comma between options', () => {
+    expect(diagnose('SELECT * FROM s WHERE x NOT NULL')).toMatchObject({ at: '1:29', hint: 'did you mean IS NOT NULL?' });
+    expect(diagnose('SELECT DISTINCT a FROM s')).toMatchObject({ at: '1:8', hint: 'SELECT DISTINCT is not supported; GROUP BY the columns instead' });
+    expect(diagnose("CREATE STREAM s (a INT) WITH ('connector' = 'x' 'path' = 'y')")).toEqual({
+      code: 'SYNTAX',
+      at: '1:49',
+      message: "expected ')' but found 'path'",
+      hint: "missing ',' before 'path'?",
+    });
+  });
+});
+
 describe('syntax errors: lexical', () => {
   it('reports an unterminated string at its opening quote', () => {
     expect(diagnose("SELECT a FROM s\nWHERE b = 'abc")).toEqual({

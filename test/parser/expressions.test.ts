@@ -166,6 +166,13 @@ describe('expression spans', () => {
     expect(where.right.span).toMatchObject({ line: 3, column: 20 });
   });
 
+  it('includes parentheses in the span of a parenthesized expression', () => {
+    const e = parseExpression('(a + b) * c');
+    expect([e.span.start, e.span.end]).toEqual([0, 11]);
+    if (e.kind !== 'binary') throw new Error('unreachable');
+    expect([e.left.span.start, e.left.span.end]).toEqual([0, 7]);
+  });
+
   it('spans calls, CASE and INTERVAL through their closing token', () => {
     const sql = "SELECT COUNT(*) FILTER (WHERE a > 1), CASE WHEN a THEN 1 END, INTERVAL '5' MINUTE FROM s";
     const items = stmtOf(sql, 'query').query.items;
