@@ -1,1 +1,3 @@
-export {};
+export { Eddy, QueryResult, type EddyOptions, type ExecuteResult, type ResultRow } from './engine.js';
+export { EddyError, formatError, type ErrorCode, type Span } from './common/errors.js';
+export type { SqlType, Value } from './common/types.js';

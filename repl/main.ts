@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { formatError } from '../src/common/errors.js';
+import { CheckpointStore } from '../src/checkpoint/store.js';
+import type { PrintFormat } from '../src/connectors/stdout-sink.js';
+import { parseDuration } from '../src/runtime/settings.js';
+import { Session } from '../src/runtime/session.js';
+import { runScript } from './script-runner.js';
+import { runShell } from './shell.js';
+
+const USAGE = `Usage: eddy [options]            interactive SQL shell
+       eddy -f script.sql [options] run a script; exits once every query over bounded input has finished
+       eddy -e "SQL; SQL;" [options] run statements given on the command line
+
+Options:
+  -f, --file PATH               SQL script to run
+  -e, --execute SQL             statements to run
+      --state PATH              checkpoint database (SQLite); default .eddy/state.db; ':memory:' for none
+      --format table|json|csv   how SELECT rows print (table in a terminal, json otherwise)
+      --checkpoint-interval DUR e.g. 500ms, 10s (default 10s)
+      --fresh                   discard saved state of persistent queries and start them over
+  -h, --help                    show this help
+  -v, --version                 show the version
+`;
+
+/** The `eddy` command: parses arguments, opens the state database, runs a script, -e text or the shell. */
+async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        file: { type: 'string', short: 'f' },
+        execute: { type: 'string', short: 'e' },
+        state: { type: 'string' },
+        format: { type: 'string' },
+        'checkpoint-interval': { type: 'string' },
+        fresh: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (e) {
+    process.stderr.write(`eddy: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (args.version) {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`eddy ${pkg.version}\n`);
+    return 0;
+  }
+  const format = (args.format ?? (process.stdout.isTTY ? 'table' : 'json')) as PrintFormat;
+  if (!['table', 'json', 'csv'].includes(format)) {
+    process.stderr.write(`eddy: --format must be table, json or csv (got '${format}')\n`);
+    return 2;
+  }
+  if (args.file !== undefined && args.execute !== undefined) {
+    process.stderr.write('eddy: give either -f or -e, not both\n');
+    return 2;
+  }
+  let intervalMs: number | undefined;
+  let store: CheckpointStore | null = null;
+  try {
+    if (args['checkpoint-interval'] !== undefined) intervalMs = parseDuration(args['checkpoint-interval'], '--checkpoint-interval');
+    const statePath = args.state ?? '.eddy/state.db';
+    if (statePath !== ':memory:') {
+      mkdirSync(dirname(resolve(statePath)), { recursive: true });
+      store = await CheckpointStore.open(statePath);
+    }
+  } catch (e) {
+    process.stderr.write(formatError(e, undefined, 'eddy') + '\n');
+    return 1;
+  }
+  const scripted = args.file !== undefined || args.execute !== undefined || !process.stdin.isTTY;
+  const session = new Session({
+    store,
+    endMemoryWhenDrained: scripted,
+    baseDir: process.cwd(),
+    fresh: args.fresh ?? false,
+    onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+    ...(intervalMs !== undefined ? { checkpointIntervalMs: intervalMs } : {}),
+  });
+  try {
+    if (!scripted) return await runShell(session, { format, statePath: args.state ?? '.eddy/state.db' });
+    let text: string;
+    let file: string;
+    if (args.file !== undefined) {
+      file = args.file;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (e) {
+        process.stderr.write(`eddy: cannot read ${file}: ${(e as Error).message}\n`);
+        return 1;
+      }
+    } else if (args.execute !== undefined) {
+      text = args.execute;
+      file = '<command line>';
+    } else {
+      text = readFileSync(0, 'utf8');
+      file = '<stdin>';
+    }
+    const signal: { stopped: boolean; onStop?: () => void } = { stopped: false };
+    let exitOnSignal = 0;
+    const onSignal = (code: number) => () => {
+      if (signal.stopped) process.exit(code); // a second signal: leave at once
+      signal.stopped = true;
+      exitOnSignal = code;
+      signal.onStop?.();
+    };
+    process.on('SIGINT', onSignal(130));
+    process.on('SIGTERM', onSignal(143));
+    const status = await runScript(session, text, { out: process.stdout, err: process.stderr, format, file }, signal);
+    await session.close();
+    return exitOnSignal || status;
+  } finally {
+    await store?.close().catch(() => {});
+  }
+}
+
+/** Exits once stdout has taken everything written, even if a stray handle would keep Node alive. */
+function exitAfterFlush(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+main(process.argv.slice(2)).then(exitAfterFlush, (e: unknown) => {
+  process.stderr.write(formatError(e, undefined, 'eddy') + '\n');
+  exitAfterFlush(1);
+});

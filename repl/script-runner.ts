@@ -1,0 +1,68 @@
+import type { Writable } from 'node:stream';
+import { EddyError, formatError } from '../src/common/errors.js';
+import { parseScript } from '../src/parser/index.js';
+import { StdoutSink, type PrintFormat } from '../src/connectors/stdout-sink.js';
+import type { Session } from '../src/runtime/session.js';
+import type { PersistentQuery } from '../src/runtime/persistent-query.js';
+import { printResult } from './print-result.js';
+
+export interface ScriptIo {
+  readonly out: Writable;
+  readonly err: Writable;
+  readonly format: PrintFormat;
+  /** Name shown in error positions: the script path, or <command line>. */
+  readonly file: string;
+}
+
+/**
+ * Runs a script's statements in order: SELECTs print their rows and block until their input ends;
+ * persistent queries run in the background and are awaited at the end. Returns the exit status.
+ */
+export async function runScript(session: Session, text: string, io: ScriptIo, signal: { stopped: boolean; onStop?: () => void }): Promise<number> {
+  let statements;
+  try {
+    statements = parseScript(text);
+  } catch (e) {
+    io.err.write(formatError(e, text, io.file) + '\n');
+    return 1;
+  }
+  const started: PersistentQuery[] = [];
+  for (const ps of statements) {
+    if (signal.stopped) break;
+    try {
+      const r = await session.execute(ps);
+      if (r.kind === 'select') {
+        const sink = new StdoutSink(r.query.schema, io.format, io.out);
+        signal.onStop = () => r.query.cancel();
+        await r.query.start((rows) => sink.write(rows));
+        signal.onStop = undefined;
+        await sink.close();
+        const m = r.query.metrics();
+        if (m && m.lateRows > 0) io.err.write(`note: ${m.lateRows} late row${m.lateRows === 1 ? '' : 's'} dropped by ${r.query.id}\n`);
+      } else {
+        if (r.kind === 'persistent') started.push(r.query);
+        printResult(r, io.format, io.out, io.err);
+      }
+    } catch (e) {
+      io.err.write(formatError(e, text, io.file) + '\n');
+      await session.close();
+      return 1;
+    }
+  }
+  signal.onStop = () => void session.close();
+  if (signal.stopped) await session.close();
+  await Promise.all(started.map((q) => q.done));
+  let status = 0;
+  for (const q of started) {
+    if (q.status === 'FAILED') {
+      io.err.write(`${io.file}: query '${q.id}' failed: ${describe(q.error, text, io.file)}\n`);
+      status = 1;
+    }
+  }
+  return status;
+}
+
+function describe(err: unknown, text: string, file: string): string {
+  if (err instanceof EddyError && !err.span) return err.message + (err.hint ? `\nhint: ${err.hint}` : '');
+  return formatError(err, text, file);
+}

@@ -1,0 +1,161 @@
+import { EddyError } from '../common/errors.js';
+import type { SinkWriter } from '../connectors/connector.js';
+import { describePlanDifference } from '../planner/explain.js';
+import type { QueryRun } from '../runtime/running-query.js';
+import type { PersistentQuery } from '../runtime/persistent-query.js';
+import type { CheckpointStore } from './store.js';
+import type { CheckpointMeta } from './types.js';
+
+export interface CoordinatorOptions {
+  readonly intervalMs: number;
+  readonly retained: number;
+  readonly onWarning: (message: string) => void;
+  /** Observes the synchronous pause of every checkpoint (for SHOW CHECKPOINTS and the benchmark). */
+  readonly onPause?: (queryId: string, ms: number) => void;
+}
+
+interface QueryCheckpointState {
+  nextId: number;
+  lastAt: number;
+  inFlight: Promise<void> | null;
+  /** After a failed write the dirty flags are lost, so the next checkpoint writes every key group. */
+  needFull: boolean;
+}
+
+/** A sink that commits its rows inside the checkpoint transaction (the SQLite sink). */
+interface TransactionalSink {
+  commitInto(db: unknown): Promise<void>;
+}
+const isTransactional = (s: SinkWriter): s is SinkWriter & TransactionalSink => typeof (s as Partial<TransactionalSink>).commitInto === 'function';
+
+/**
+ * Takes checkpoints of persistent queries at batch boundaries (consistent cuts) and restores them.
+ * Sync phase: flush the sink, snapshot changed key groups, record offsets and watermarks. Async
+ * phase: one SQLite transaction, while rows keep flowing. Complete only when it commits (DESIGN.md §4).
+ */
+export class CheckpointCoordinator {
+  private readonly queries = new Map<string, QueryCheckpointState>();
+
+  constructor(
+    readonly store: CheckpointStore,
+    private readonly opts: CoordinatorOptions,
+  ) {}
+
+  /** Takes the query's lock and loads its latest checkpoint into a freshly built run (or starts fresh). */
+  async restore(q: PersistentQuery, run: QueryRun, sink: SinkWriter, fresh: boolean): Promise<void> {
+    await this.store.acquireLock(q.id);
+    const state: QueryCheckpointState = { nextId: 1, lastAt: Date.now(), inFlight: null, needFull: false };
+    this.queries.set(q.id, state);
+    const previous = await this.store.getQuery(q.id);
+    const resumable = previous && !fresh && previous.status !== 'FINISHED';
+    if (resumable && previous.fingerprint !== q.fingerprint) {
+      throw new EddyError(
+        'CHECKPOINT',
+        `cannot resume query '${q.id}' from its checkpoint: the query changed incompatibly (${describePlanDifference(previous.fingerprint, q.fingerprint)})`,
+        undefined,
+        'run it with --fresh (or the fresh option) to discard the old state and start over',
+      );
+    }
+    const cp = resumable ? await this.store.loadLatest(q.id, this.opts.onWarning) : null;
+    if (!cp) {
+      await this.store.deleteQueryState(q.id);
+      await sink.restore(null);
+    } else {
+      const stream = sourceName(run);
+      await run.source.seek(cp.meta.sourceOffsets[stream]);
+      run.watermark = cp.meta.watermarks[stream] ?? -Infinity;
+      run.backend.restore(cp.chunks);
+      for (const op of run.operators) {
+        const restoreMeta = (op as { restoreMeta?: (x: unknown) => void; uid?: string }).restoreMeta;
+        const uid = (op as { uid?: string }).uid;
+        if (restoreMeta && uid !== undefined && uid in cp.meta.operatorMeta) restoreMeta.call(op, cp.meta.operatorMeta[uid]);
+      }
+      await sink.restore(cp.meta.sinkPositions[SINK_KEY] ?? null);
+      state.nextId = cp.checkpointId + 1;
+    }
+    await this.store.saveQuery({ queryId: q.id, sql: q.sql, fingerprint: q.fingerprint, status: 'RUNNING' });
+  }
+
+  /** Called at every batch boundary: starts a checkpoint when the interval has passed and none is in flight. */
+  maybeCheckpoint(queryId: string, run: QueryRun, sink: SinkWriter): Promise<void> | void {
+    const st = this.queries.get(queryId);
+    if (!st || st.inFlight || Date.now() - st.lastAt < this.opts.intervalMs) return;
+    return this.trigger(queryId, st, run, sink);
+  }
+
+  /** A checkpoint now, waited for to completion (stop, TERMINATE, close). */
+  async checkpointNow(queryId: string, run: QueryRun, sink: SinkWriter): Promise<void> {
+    const st = this.queries.get(queryId);
+    if (!st) return;
+    if (st.inFlight) await st.inFlight;
+    await this.trigger(queryId, st, run, sink);
+    if (st.inFlight) await st.inFlight;
+  }
+
+  /** The query reached the end of its input: its output is complete, so its state is no longer needed. */
+  async finish(queryId: string, _run: QueryRun, _sink: SinkWriter): Promise<void> {
+    await this.settle(queryId);
+    const q = await this.store.getQuery(queryId);
+    await this.store.deleteQueryState(queryId);
+    if (q) await this.store.saveQuery({ ...q, status: 'FINISHED' });
+  }
+
+  /** Waits for an in-flight checkpoint of the query, if any. */
+  async settle(queryId: string): Promise<void> {
+    const st = this.queries.get(queryId);
+    if (st?.inFlight) await st.inFlight.catch(() => {});
+  }
+
+  async release(queryId: string): Promise<void> {
+    this.queries.delete(queryId);
+    await this.store.releaseLock(queryId);
+  }
+
+  private async trigger(queryId: string, st: QueryCheckpointState, run: QueryRun, sink: SinkWriter): Promise<void> {
+    const t0 = performance.now();
+    // Synchronous phase: the loop awaits this, so nothing else happens between the cut and the copy.
+    await sink.flush();
+    const chunks = st.needFull ? run.backend.snapshotAll() : run.backend.snapshotChanged();
+    st.needFull = false;
+    const stream = sourceName(run);
+    const operatorMeta: Record<string, unknown> = {};
+    for (const op of run.operators) {
+      const snap = (op as { snapshotMeta?: () => unknown }).snapshotMeta;
+      const uid = (op as { uid?: string }).uid;
+      if (snap && uid !== undefined) operatorMeta[uid] = snap.call(op);
+    }
+    const meta: CheckpointMeta = {
+      sourceOffsets: { [stream]: run.source.offset() },
+      watermarks: { [stream]: run.watermark },
+      sinkPositions: { [SINK_KEY]: sink.position() },
+      operatorMeta,
+    };
+    const checkpointId = st.nextId++;
+    st.lastAt = Date.now();
+    const pauseMs = performance.now() - t0;
+    this.opts.onPause?.(queryId, pauseMs);
+    const commit = isTransactional(sink) ? (db: unknown) => sink.commitInto(db) : undefined;
+    // Asynchronous phase: the SQLite transaction runs off the event loop while rows keep flowing.
+    st.inFlight = this.store
+      .writeCheckpoint({ queryId, checkpointId, meta, chunks, retained: this.opts.retained, inTransaction: commit as never })
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          st.needFull = true;
+          this.opts.onWarning(`checkpoint ${checkpointId} of query '${queryId}' failed: ${err instanceof Error ? err.message : String(err)}`);
+        },
+      )
+      .finally(() => {
+        st.inFlight = null;
+      });
+  }
+}
+
+const sourceName = (run: QueryRun): string => {
+  let p = run.plan;
+  while (p.kind !== 'SourceExec') p = p.input;
+  return p.stream.name;
+};
+
+/** Every persistent query has exactly one sink; its position is stored under this key. */
+const SINK_KEY = 'sink';

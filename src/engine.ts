@@ -1,0 +1,228 @@
+import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { EddyError } from './common/errors.js';
+import type { Row, Schema, Value } from './common/types.js';
+import { parseScript } from './parser/index.js';
+import { parseStatement } from './parser/index.js';
+import { CheckpointStore } from './checkpoint/store.js';
+import { toRows } from './connectors/memory-source.js';
+import { connectorOf } from './connectors/registry.js';
+import { parseDuration } from './runtime/settings.js';
+import { Session, type StatementResult } from './runtime/session.js';
+import type { TransientQuery } from './runtime/transient-query.js';
+import type { PersistentQuery } from './runtime/persistent-query.js';
+
+export interface EddyOptions {
+  /** Checkpoint database (SQLite file). Default ':memory:', meaning no checkpoints are kept. */
+  readonly state?: string;
+  /** How often persistent queries checkpoint, e.g. '1s' or 1000 (ms). */
+  readonly checkpointInterval?: string | number;
+  /** Discard saved state of persistent queries instead of resuming them. */
+  readonly fresh?: boolean;
+  /** Directory that relative connector paths resolve against (default: the working directory). */
+  readonly baseDir?: string;
+  /** Warnings (e.g. a damaged checkpoint that recovery skipped). Default: console.warn. */
+  readonly onWarning?: (message: string) => void;
+}
+
+/** A result row of the embedding API: column name to value; TIMESTAMP columns are Dates. */
+export type ResultRow = Record<string, Value | Date>;
+
+/** What execute() reports for each statement. */
+export type ExecuteResult =
+  | { readonly kind: 'message'; readonly text: string }
+  | { readonly kind: 'table'; readonly columns: readonly string[]; readonly rows: readonly (readonly Value[])[] }
+  | { readonly kind: 'explain'; readonly text: string }
+  | { readonly kind: 'query'; readonly queryId: string };
+
+/**
+ * A continuous SELECT's results as an async iterator of rows. Iterating starts it; `break` or
+ * `return()` cancels it. Backpressure: the query pauses while unread rows pile up.
+ */
+export class QueryResult implements AsyncIterable<ResultRow> {
+  constructor(
+    private readonly query: TransientQuery,
+    /** Output column names, in order. */
+    readonly columns: readonly string[],
+  ) {}
+
+  get id(): string {
+    return this.query.id;
+  }
+
+  /** Stops the query; a pending iteration ends. */
+  cancel(): void {
+    this.query.cancel();
+  }
+
+  /** Collects every row (for queries over bounded input). */
+  async toArray(): Promise<ResultRow[]> {
+    const out: ResultRow[] = [];
+    for await (const r of this) out.push(r);
+    return out;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<ResultRow> {
+    const schema = this.query.schema;
+    const queue: ResultRow[] = [];
+    let done = false;
+    let failure: unknown = null;
+    let wake: (() => void) | null = null;
+    let drained: (() => void) | null = null;
+    const HIGH_WATER = 10_000;
+    const notify = () => {
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    const running = this.query
+      .start(
+        (rows) => {
+          for (const r of rows) queue.push(toResultRow(r, schema));
+          notify();
+        },
+        {
+          afterBatch: () =>
+            queue.length > HIGH_WATER ? new Promise<void>((r) => (drained = r)) : undefined,
+        },
+      )
+      .then(
+        () => {
+          done = true;
+          notify();
+        },
+        (err: unknown) => {
+          failure = err;
+          done = true;
+          notify();
+        },
+      );
+    return {
+      next: async (): Promise<IteratorResult<ResultRow>> => {
+        for (;;) {
+          if (queue.length > 0) {
+            const value = queue.shift()!;
+            if (queue.length < HIGH_WATER / 2 && drained) {
+              const d: () => void = drained;
+              drained = null;
+              d();
+            }
+            return { value, done: false };
+          }
+          if (failure) throw failure;
+          if (done) return { value: undefined, done: true };
+          await new Promise<void>((r) => (wake = r));
+        }
+      },
+      return: async (): Promise<IteratorResult<ResultRow>> => {
+        this.query.cancel();
+        const d = drained as (() => void) | null;
+        d?.();
+        await running;
+        return { value: undefined, done: true };
+      },
+    };
+  }
+}
+
+function toResultRow(row: Row, schema: Schema): ResultRow {
+  const out: ResultRow = {};
+  const cols = schema.columns;
+  for (let i = 0; i < cols.length; i++) {
+    const v = row[i] ?? null;
+    out[cols[i]!.name] = cols[i]!.type === 'TIMESTAMP' && typeof v === 'number' ? new Date(v) : v;
+  }
+  return out;
+}
+
+/**
+ * Eddy embedded in a program: declare streams, run continuous queries, push rows in, read results.
+ *
+ *   const eddy = await Eddy.open({ state: 'state.db', checkpointInterval: '1s' });
+ *   await eddy.execute(`CREATE STREAM clicks (...) WITH ('connector'='memory')`);
+ *   const q = eddy.query(`SELECT ... GROUP BY TUMBLE(ts, INTERVAL '1' MINUTE)`);
+ *   await eddy.insert('clicks', rows);
+ *   for await (const row of q) { ... }
+ *   await eddy.close();
+ */
+export class Eddy {
+  private constructor(
+    readonly session: Session,
+    private readonly store: CheckpointStore | null,
+  ) {}
+
+  static async open(options: EddyOptions = {}): Promise<Eddy> {
+    const statePath = options.state ?? ':memory:';
+    let store: CheckpointStore | null = null;
+    if (statePath !== ':memory:') {
+      mkdirSync(dirname(resolve(statePath)), { recursive: true });
+      store = await CheckpointStore.open(statePath);
+    }
+    const session = new Session({
+      store,
+      endMemoryWhenDrained: false,
+      baseDir: resolve(options.baseDir ?? '.'),
+      fresh: options.fresh ?? false,
+      onWarning: options.onWarning ?? ((m) => console.warn(`warning: ${m}`)),
+      ...(options.checkpointInterval !== undefined ? { checkpointIntervalMs: parseDuration(options.checkpointInterval, 'checkpointInterval') } : {}),
+    });
+    return new Eddy(session, store);
+  }
+
+  /** Runs each ;-separated statement. INSERT INTO / CREATE STREAM AS start persistent queries in the background. */
+  async execute(sql: string): Promise<ExecuteResult[]> {
+    const results: ExecuteResult[] = [];
+    for (const ps of parseScript(sql)) {
+      const r: StatementResult = await this.session.execute(ps);
+      switch (r.kind) {
+        case 'select':
+          r.query.cancel();
+          throw new EddyError('UNSUPPORTED', 'execute() does not run SELECT queries', ps.span, 'use eddy.query(sql) to read a SELECT as an async iterator');
+        case 'persistent':
+          results.push({ kind: 'query', queryId: r.query.id });
+          break;
+        default:
+          results.push(r);
+      }
+    }
+    return results;
+  }
+
+  /** Plans a continuous SELECT; iterate the result to run it. Throws EddyError at once on bad SQL. */
+  query(sql: string): QueryResult {
+    const stmt = parseStatement(sql);
+    if (stmt.kind !== 'query') {
+      throw new EddyError('UNSUPPORTED', 'query() takes a SELECT statement', stmt.span, 'use eddy.execute(sql) for other statements');
+    }
+    const q = this.session.transientQuery(stmt.query, sql);
+    return new QueryResult(q, q.schema.columns.map((c) => c.name));
+  }
+
+  /** Appends rows (objects keyed by column name, or an arquero table) to a 'memory' stream. */
+  async insert(stream: string, rows: readonly object[] | object): Promise<number> {
+    const def = this.session.catalog.get(stream.toLowerCase());
+    if (connectorOf(def) !== 'memory') {
+      throw new EddyError('UNSUPPORTED', `insert() needs a 'memory' stream; '${def.name}' uses connector '${def.options['connector']}'`, undefined, "declare it WITH ('connector' = 'memory')");
+    }
+    const converted = toRows(def.schema, rows as never);
+    this.session.memory.append(def.name, converted);
+    return converted.length;
+  }
+
+  /** Marks a memory stream as ended: queries over it fire their last windows and finish. */
+  end(stream: string): void {
+    this.session.memory.end(stream.toLowerCase());
+  }
+
+  /** A persistent query started by execute(), to await or stop. */
+  persistentQuery(id: string): PersistentQuery | undefined {
+    return this.session.persistent.get(id);
+  }
+
+  /** Stops all queries (persistent ones with a final checkpoint) and releases the state database. */
+  async close(): Promise<void> {
+    await this.session.close();
+    await this.store?.close();
+  }
+}

@@ -1,0 +1,157 @@
+import { EddyError } from '../common/errors.js';
+import type { Row, Schema } from '../common/types.js';
+import type { PhysicalPlan } from '../planner/plan.js';
+import type { SinkWriter, SourceReader } from '../connectors/connector.js';
+import { QueryRun, type QueryMetrics, type RunOptions } from './running-query.js';
+import type { CheckpointCoordinator } from '../checkpoint/coordinator.js';
+
+export type PersistentStatus = 'CREATED' | 'RUNNING' | 'RESTARTING' | 'FAILED' | 'FINISHED' | 'STOPPED';
+
+export interface RestartStrategy {
+  readonly attempts: number;
+  readonly delayMs: number;
+}
+
+/** What a persistent query needs from its session to (re)build a run. */
+export interface PersistentQueryDeps {
+  openSource(): SourceReader;
+  openSink(): SinkWriter;
+  readonly run: RunOptions;
+  readonly restart: RestartStrategy;
+  /** Null when the session has no state database (--state ':memory:' still checkpoints in memory). */
+  readonly coordinator: CheckpointCoordinator | null;
+  onStatus(q: PersistentQuery): void;
+}
+
+/**
+ * INSERT INTO / CREATE STREAM AS: runs in the background into a sink, checkpointed, resumed after
+ * a crash, restarted from its latest checkpoint on failure (DESIGN.md §4).
+ */
+export class PersistentQuery {
+  status: PersistentStatus = 'CREATED';
+  attempt = 0;
+  error: unknown = null;
+  private current: QueryRun | null = null;
+  private stopping = false;
+  private lastMetrics: QueryMetrics | null = null;
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+
+  constructor(
+    readonly id: string,
+    readonly sql: string,
+    readonly plan: PhysicalPlan,
+    readonly fingerprint: string,
+    readonly schema: Schema,
+    readonly sinkName: string,
+    private readonly deps: PersistentQueryDeps,
+  ) {
+    this.done = new Promise((r) => (this.resolveDone = r));
+  }
+
+  /** Starts the background loop; resolves once the first run has restored its state and is processing. */
+  start(opts: { fresh: boolean }): Promise<void> {
+    let started!: () => void;
+    let failedToStart!: (e: unknown) => void;
+    const ready = new Promise<void>((res, rej) => {
+      started = res;
+      failedToStart = rej;
+    });
+    void this.loop(opts.fresh, started, failedToStart);
+    return ready;
+  }
+
+  private setStatus(s: PersistentStatus): void {
+    this.status = s;
+    this.deps.onStatus(this);
+  }
+
+  private async loop(fresh: boolean, started: () => void, failedToStart: (e: unknown) => void): Promise<void> {
+    let first = true;
+    const { coordinator, restart } = this.deps;
+    try {
+      for (;;) {
+        const source = this.deps.openSource();
+        const sink = this.deps.openSink();
+        try {
+          const run = new QueryRun(this.plan, source, this.schema, { rows: (rows: Row[]) => sink.write(rows), end: () => {} }, this.deps.run,
+            coordinator ? { afterBatch: (rt) => coordinator.maybeCheckpoint(this.id, rt, sink) } : undefined);
+          this.current = run;
+          if (coordinator) await coordinator.restore(this, run, sink, first && fresh);
+          else await sink.restore(null);
+          if (first) {
+            first = false;
+            started();
+          }
+          this.setStatus('RUNNING');
+          const how = await run.run();
+          this.lastMetrics = run.metrics();
+          if (how === 'finished') {
+            await sink.flush();
+            if (coordinator) await coordinator.finish(this.id, run, sink);
+            this.setStatus('FINISHED');
+          } else {
+            if (coordinator) await coordinator.checkpointNow(this.id, run, sink);
+            else await sink.flush();
+            this.setStatus('STOPPED');
+          }
+          return;
+        } catch (err) {
+          this.lastMetrics = this.current?.metrics() ?? this.lastMetrics;
+          if (first) throw err;
+          this.error = err;
+          if (this.stopping || this.attempt >= restart.attempts || isFatal(err)) {
+            this.setStatus('FAILED');
+            return;
+          }
+          this.attempt++;
+          this.setStatus('RESTARTING');
+          await new Promise((r) => setTimeout(r, restart.delayMs));
+          if (this.stopping) {
+            this.setStatus('STOPPED');
+            return;
+          }
+        } finally {
+          await source.close().catch(() => {});
+          await sink.close().catch(() => {});
+          if (coordinator) await coordinator.settle(this.id);
+        }
+      }
+    } catch (err) {
+      this.error = err;
+      this.status = 'FAILED';
+      failedToStart(err);
+    } finally {
+      this.current = null;
+      if (coordinator) await coordinator.release(this.id).catch(() => {});
+      this.resolveDone();
+    }
+  }
+
+  /** Stops at the next batch boundary with a final checkpoint; resolves when stopped. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.current?.cancel();
+    await this.done;
+  }
+
+  metrics(): QueryMetrics | null {
+    return this.current?.metrics() ?? this.lastMetrics;
+  }
+
+  describeStatus(): string {
+    switch (this.status) {
+      case 'RESTARTING':
+        return `RESTARTING (attempt ${this.attempt} of ${this.deps.restart.attempts})`;
+      case 'FAILED':
+        return `FAILED: ${this.error instanceof Error ? this.error.message : String(this.error)}`;
+      default:
+        return this.status;
+    }
+  }
+}
+
+/** Errors a restart cannot cure: incompatible or damaged state, a held lock, a malformed row that would fail again. */
+function isFatal(err: unknown): boolean {
+  return err instanceof EddyError && (err.code === 'CHECKPOINT' || err.code === 'BAD_ROW');
+}

@@ -1,0 +1,294 @@
+import { EddyError, assertNever } from '../common/errors.js';
+import { typeName, type Row, type Schema, type Value } from '../common/types.js';
+import type { ParsedStatement } from '../parser/index.js';
+import type { CreateStreamAsStmt, SelectQuery, Statement } from '../parser/ast.js';
+import { Catalog, type StreamDef } from '../planner/catalog.js';
+import type { PhysicalPlan } from '../planner/plan.js';
+import {
+  bindInsertTarget,
+  bindInsertValues,
+  bindQuery,
+  bindStreamDef,
+  deriveStreamSchema,
+  explain,
+  optimize,
+  planFingerprint,
+  toPhysical,
+} from '../planner/index.js';
+import { compileExpr } from '../exec/expr-compiler.js';
+import { MemoryStreams } from '../connectors/memory-source.js';
+import { connectorOf, createSink, createSource, validateStreamOptions } from '../connectors/registry.js';
+import type { SinkWriter } from '../connectors/connector.js';
+import type { CheckpointStore } from '../checkpoint/store.js';
+import { CheckpointCoordinator } from '../checkpoint/coordinator.js';
+import { Settings } from './settings.js';
+import { TransientQuery } from './transient-query.js';
+import { PersistentQuery } from './persistent-query.js';
+
+/** What executing one statement produced. */
+export type StatementResult =
+  | { readonly kind: 'message'; readonly text: string }
+  | { readonly kind: 'table'; readonly columns: readonly string[]; readonly rows: readonly (readonly Value[])[] }
+  | { readonly kind: 'explain'; readonly text: string }
+  | { readonly kind: 'select'; readonly query: TransientQuery }
+  | { readonly kind: 'persistent'; readonly query: PersistentQuery };
+
+export interface SessionOptions {
+  readonly store: CheckpointStore | null;
+  /** Memory streams end when drained (scripts: `eddy -f`, `-e`) instead of waiting for more rows. */
+  readonly endMemoryWhenDrained: boolean;
+  /** Relative file paths in WITH options resolve against this directory. */
+  readonly baseDir: string;
+  /** Discard existing state of persistent queries instead of resuming (--fresh). */
+  readonly fresh: boolean;
+  readonly onWarning: (message: string) => void;
+  readonly checkpointIntervalMs?: number;
+}
+
+/**
+ * One user's view of Eddy: the catalog, settings and running queries, and the dispatcher that
+ * executes parsed statements. Shared by the REPL, the `eddy` command and the embedding API.
+ */
+export class Session {
+  readonly catalog = new Catalog();
+  readonly settings = new Settings();
+  readonly memory = new MemoryStreams();
+  readonly persistent = new Map<string, PersistentQuery>();
+  readonly transient = new Map<string, TransientQuery>();
+  private coordinator: CheckpointCoordinator | null = null;
+  private transientSeq = 0;
+
+  constructor(readonly opts: SessionOptions) {
+    if (opts.checkpointIntervalMs !== undefined) this.settings.set('checkpoint.interval', `${opts.checkpointIntervalMs}ms`);
+  }
+
+  /** Reloads the streams saved in the state database (so the REPL's catalog survives restarts). */
+  async loadCatalog(parse: (sql: string) => Statement): Promise<void> {
+    if (!this.opts.store) return;
+    for (const { ddl } of await this.opts.store.listStreams()) {
+      const stmt = parse(ddl);
+      if (stmt.kind !== 'createStream') continue;
+      const def = bindStreamDef(stmt, ddl);
+      if (!this.catalog.has(def.name)) this.catalog.add(def);
+    }
+  }
+
+  /** Executes one statement. Continuous queries are returned unstarted (SELECT) or already running (persistent). */
+  async execute(ps: ParsedStatement): Promise<StatementResult> {
+    const stmt = ps.stmt;
+    switch (stmt.kind) {
+      case 'createStream': {
+        if (stmt.ifNotExists && this.catalog.has(stmt.name.name)) return msg(`Stream '${stmt.name.name}' already exists.`);
+        const def = bindStreamDef(stmt, ps.text);
+        validateStreamOptions(this.resolvePaths(def));
+        this.catalog.add(def, stmt.name.span);
+        await this.opts.store?.saveStream(def.name, ps.text);
+        return msg(`Stream '${def.name}' created.`);
+      }
+      case 'createStreamAs':
+        return this.createStreamAs(stmt, ps);
+      case 'dropStream': {
+        if (stmt.ifExists && !this.catalog.has(stmt.name.name)) return msg(`Stream '${stmt.name.name}' does not exist.`);
+        this.catalog.get(stmt.name.name, stmt.name.span);
+        for (const q of this.persistent.values()) {
+          if (isActive(q) && planReads(q.plan, stmt.name.name)) {
+            throw new EddyError('UNSUPPORTED', `stream '${stmt.name.name}' is used by running query '${q.id}'`, stmt.name.span, `TERMINATE ${q.id} first`);
+          }
+        }
+        this.catalog.drop(stmt.name.name, stmt.name.span);
+        await this.opts.store?.dropStream(stmt.name.name);
+        return msg(`Stream '${stmt.name.name}' dropped.`);
+      }
+      case 'query':
+        return { kind: 'select', query: this.transientQuery(stmt.query, ps.text) };
+      case 'insertSelect': {
+        const target = this.catalog.get(stmt.target.name, stmt.target.span);
+        const plan = this.plan(stmt.query);
+        bindInsertTarget(plan.schema, target, stmt.query.span);
+        return { kind: 'persistent', query: await this.startPersistent(`insert_into_${target.name}`, ps.text, plan, target) };
+      }
+      case 'insertValues': {
+        const target = this.catalog.get(stmt.target.name, stmt.target.span);
+        if (connectorOf(target) !== 'memory') {
+          throw new EddyError('UNSUPPORTED', `INSERT INTO ... VALUES needs a 'memory' stream; '${target.name}' uses connector '${target.options['connector']}'`, stmt.target.span, "declare the stream WITH ('connector' = 'memory')");
+        }
+        const rows: Row[] = bindInsertValues(stmt, target).map((exprs) => exprs.map((e) => compileExpr(e)([])));
+        this.memory.append(target.name, rows);
+        return msg(`Inserted ${rows.length} row${rows.length === 1 ? '' : 's'} into '${target.name}'.`);
+      }
+      case 'set': {
+        if (stmt.key === undefined) return { kind: 'table', columns: ['key', 'value'], rows: this.settings.entries() };
+        this.settings.set(stmt.key, stmt.value ?? '');
+        return msg(`Set '${stmt.key}' = '${stmt.value}'.`);
+      }
+      case 'explain': {
+        const inner = stmt.statement;
+        return { kind: 'explain', text: explain(this.plan(inner.query)) };
+      }
+      case 'show':
+        return this.show(stmt.what);
+      case 'describe':
+        return this.describe(stmt.name.name, stmt.name.span);
+      case 'terminate': {
+        const q = this.persistent.get(stmt.queryId) ?? this.persistent.get(stmt.queryId.toLowerCase());
+        const t = this.transient.get(stmt.queryId);
+        if (t) {
+          t.cancel();
+          return msg(`Query '${stmt.queryId}' cancelled.`);
+        }
+        if (!q) {
+          throw new EddyError('UNSUPPORTED', `no running query '${stmt.queryId}'`, stmt.span, 'SHOW QUERIES lists the running queries');
+        }
+        await q.stop();
+        return msg(`Query '${q.id}' stopped with a final checkpoint (status ${q.status}).`);
+      }
+      default:
+        return assertNever(stmt, 'statement');
+    }
+  }
+
+  /** Binds, optimizes and plans a SELECT into its physical plan. */
+  plan(query: SelectQuery): PhysicalPlan {
+    return toPhysical(optimize(bindQuery(query, this.catalog)));
+  }
+
+  /** Plans a SELECT (synchronously, so the API can throw at the call) into an unstarted query. */
+  transientQuery(query: SelectQuery, sql: string): TransientQuery {
+    const plan = this.plan(query);
+    const id = `select_${++this.transientSeq}`;
+    const stream = sourceStream(plan);
+    const q: TransientQuery = new TransientQuery(id, sql, plan, plan.schema, () => this.openSource(stream), this.runOptions(), () => this.transient.delete(id));
+    this.transient.set(id, q);
+    return q;
+  }
+
+  private async createStreamAs(stmt: CreateStreamAsStmt, ps: ParsedStatement): Promise<StatementResult> {
+    const name = stmt.name.name;
+    const plan = this.plan(stmt.query);
+    const schema = deriveStreamSchema(plan as never) as Schema;
+    const optionsSql = stmt.options.map((o) => `'${o.key}' = '${o.value.replace(/'/g, "''")}'`).join(', ');
+    const columnsSql = schema.columns.map((c) => `"${c.name}" ${typeName(c.type)}`).join(', ');
+    const ddl = `CREATE STREAM "${name}" (${columnsSql}) WITH (${optionsSql})`;
+    const def: StreamDef = {
+      name,
+      schema,
+      options: Object.fromEntries(stmt.options.map((o) => [o.key.toLowerCase(), o.value])),
+      ddl,
+    };
+    if (this.catalog.has(name)) {
+      if (stmt.ifNotExists) return msg(`Stream '${name}' already exists.`);
+      this.catalog.add(def, stmt.name.span);
+    }
+    validateStreamOptions(this.resolvePaths(def));
+    this.catalog.add(def, stmt.name.span);
+    await this.opts.store?.saveStream(name, ddl);
+    return { kind: 'persistent', query: await this.startPersistent(`csas_${name}`, ps.text, plan, def) };
+  }
+
+  private async startPersistent(baseId: string, sql: string, plan: PhysicalPlan, target: StreamDef): Promise<PersistentQuery> {
+    let id = baseId;
+    for (let n = 2; this.persistent.has(id) && isActive(this.persistent.get(id)!); n++) id = `${baseId}_${n}`;
+    const stream = sourceStream(plan);
+    const resolvedTarget = this.resolvePaths(target);
+    const q = new PersistentQuery(id, sql, plan, planFingerprint(plan), plan.schema, target.name, {
+      openSource: () => this.openSource(stream),
+      openSink: (): SinkWriter => createSink(resolvedTarget, plan.schema, { memory: this.memory }),
+      run: this.runOptions(),
+      restart: { attempts: this.settings.int('restart.attempts'), delayMs: this.settings.durationMs('restart.delay') },
+      coordinator: this.getCoordinator(),
+      onStatus: (pq) => {
+        if (pq.status !== 'CREATED') void this.opts.store?.setQueryStatus(pq.id, pq.status, pq.status === 'FAILED' ? errorText(pq.error) : undefined).catch(() => {});
+      },
+    });
+    this.persistent.set(id, q);
+    await q.start({ fresh: this.opts.fresh });
+    return q;
+  }
+
+  private getCoordinator(): CheckpointCoordinator | null {
+    if (!this.opts.store) return null;
+    this.coordinator ??= new CheckpointCoordinator(this.opts.store, {
+      intervalMs: this.settings.durationMs('checkpoint.interval'),
+      retained: this.settings.int('checkpoint.retained'),
+      onWarning: this.opts.onWarning,
+    });
+    return this.coordinator;
+  }
+
+  private openSource(stream: StreamDef) {
+    return createSource(this.resolvePaths(stream), { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained });
+  }
+
+  private runOptions() {
+    return { batchSize: this.settings.int('execution.batch-size'), idlePollMs: 10 };
+  }
+
+  /** File paths in WITH options are relative to the script's directory (or the working directory). */
+  private resolvePaths(def: StreamDef): StreamDef {
+    const p = def.options['path'];
+    if (p === undefined || p.startsWith('/') || p === ':memory:') return def;
+    return { ...def, options: { ...def.options, path: `${this.opts.baseDir}/${p}` } };
+  }
+
+  private async show(what: 'streams' | 'queries' | 'checkpoints'): Promise<StatementResult> {
+    switch (what) {
+      case 'streams':
+        return {
+          kind: 'table',
+          columns: ['name', 'connector', 'columns', 'watermark'],
+          rows: this.catalog.list().map((s) => [s.name, s.options['connector'] ?? '', s.schema.columns.map((c) => c.name).join(', '), s.watermark ? `${s.watermark.column}: ${s.watermark.sql}` : '']),
+        };
+      case 'queries': {
+        const rows: Value[][] = [];
+        for (const q of this.persistent.values()) {
+          const m = q.metrics();
+          rows.push([q.id, q.describeStatus(), m?.rowsIn ?? 0, m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, oneLine(q.sql)]);
+        }
+        for (const q of this.transient.values()) {
+          const m = q.metrics();
+          rows.push([q.id, 'RUNNING', m?.rowsIn ?? 0, m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, oneLine(q.sql)]);
+        }
+        return { kind: 'table', columns: ['query', 'status', 'rows_in', 'rows_out', 'late_rows', 'bad_rows', 'sql'], rows };
+      }
+      case 'checkpoints': {
+        if (!this.opts.store) return msg('No state database (running with --state :memory: keeps no checkpoints).');
+        const list = await this.opts.store.listCheckpoints();
+        return {
+          kind: 'table',
+          columns: ['query', 'id', 'time', 'bytes', 'duration_ms', 'key_groups'],
+          rows: list.map((c) => [c.queryId, c.checkpointId, new Date(c.createdAt).toISOString().replace('T', ' ').replace('Z', ''), c.bytes, c.durationMs, c.keyGroupsWritten]),
+        };
+      }
+      default:
+        return assertNever(what, 'SHOW target');
+    }
+  }
+
+  private describe(name: string, span: import('../common/errors.js').Span): StatementResult {
+    const s = this.catalog.get(name, span);
+    const rows: Value[][] = s.schema.columns.map((c) => [c.name, typeName(c.type), s.watermark?.column === c.name ? `WATERMARK AS ${s.watermark.sql}` : '']);
+    for (const [k, v] of Object.entries(s.options)) rows.push([`'${k}'`, `'${v}'`, 'option']);
+    return { kind: 'table', columns: ['name', 'type', 'extra'], rows };
+  }
+
+  /** Stops every query (persistent ones with a final checkpoint). */
+  async close(): Promise<void> {
+    for (const t of this.transient.values()) t.cancel();
+    await Promise.all([...this.persistent.values()].map((q) => q.stop()));
+  }
+}
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+const msg = (text: string): StatementResult => ({ kind: 'message', text });
+const oneLine = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+const isActive = (q: PersistentQuery) => q.status === 'RUNNING' || q.status === 'RESTARTING' || q.status === 'CREATED';
+
+function sourceStream(plan: PhysicalPlan): StreamDef {
+  let p = plan;
+  while (p.kind !== 'SourceExec') p = p.input;
+  return p.stream;
+}
+
+function planReads(plan: PhysicalPlan, stream: string): boolean {
+  return sourceStream(plan).name === stream;
+}
