@@ -34,13 +34,12 @@ function evalBinary(op: BinaryOp, l: Value, r: Value, type: SqlType): Value | un
     case '<>':
       return l !== r;
     case '<':
-      return l < r;
     case '<=':
-      return l <= r;
     case '>':
-      return l > r;
     case '>=':
-      return l >= r;
+      // String order is the executor's (code points, not UTF-16 units); only numbers and booleans fold here.
+      if (typeof l === 'string' || typeof r === 'string') return undefined;
+      return op === '<' ? l < r : op === '<=' ? l <= r : op === '>' ? l > r : l >= r;
     case '||':
       return String(l) + String(r);
     case '+':
@@ -51,7 +50,8 @@ function evalBinary(op: BinaryOp, l: Value, r: Value, type: SqlType): Value | un
       if (typeof l !== 'number' || typeof r !== 'number') return undefined;
       if ((op === '/' || op === '%') && r === 0) return undefined;
       const integral = type === 'INT' || type === 'BIGINT';
-      const v = op === '+' ? l + r : op === '-' ? l - r : op === '*' ? l * r : op === '/' ? (integral ? Math.trunc(l / r) : l / r) : l % r;
+      // `+ 0` turns -0 into 0 for integer results, as the executor does.
+      const v = op === '+' ? l + r : op === '-' ? l - r : op === '*' ? l * r : op === '/' ? (integral ? Math.trunc(l / r) + 0 : l / r) : integral ? (l % r) + 0 : l % r;
       return fitsType(v, type) ? v : undefined;
     }
     default:
