@@ -331,8 +331,8 @@ export class CheckpointStore {
       if (r.bytes !== null && !Buffer.isBuffer(r.bytes)) return `chunk ${r.op}/${r.kg} is not a blob`;
       const bytes = r.bytes ?? Buffer.alloc(0);
       if (crc32(bytes) !== r.crc) {
-        const from = r.cp === id ? '' : ` (from checkpoint ${r.cp})`;
-        return `chunk ${r.op}/${r.kg}${from} checksum mismatch`;
+        const from = r.cp === id ? '' : `, written by checkpoint ${r.cp}`;
+        return `chunk ${r.op}/${r.kg} checksum mismatch${from}`;
       }
       if (bytes.length > 0) chunks.push({ operatorUid: r.op, keyGroup: r.kg, bytes });
     }

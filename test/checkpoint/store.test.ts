@@ -214,7 +214,7 @@ describe('damage detection', () => {
     expect(err).toBeInstanceOf(EddyError);
     expect((err as EddyError).code).toBe('CHECKPOINT');
     expect((err as EddyError).message).toBe(
-      "checkpoint 3 of query 'q1' is damaged (chunk op/1 (from checkpoint 1) checksum mismatch) and no earlier complete checkpoint is usable",
+      "checkpoint 3 of query 'q1' is damaged (chunk op/1 checksum mismatch, written by checkpoint 1) and no earlier complete checkpoint is usable",
     );
     expect((err as EddyError).hint).toBe('restart the query with --fresh to discard its state');
     expect(warnings).toHaveLength(2);
