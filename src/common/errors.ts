@@ -80,22 +80,21 @@ export function formatError(err: unknown, source?: string, file = '<input>'): st
   return lines.join('\n');
 }
 
-/** Levenshtein distance, for "did you mean" hints. */
+/** Edit distance counting a swap of neighbouring letters as one edit (optimal string alignment), so 'pirce' is 1 from 'price'. */
 export function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
     }
   }
-  return dp[b.length]!;
+  return d[a.length]![b.length]!;
 }
 
-/** The closest candidate within a sensible distance, or undefined. Case-insensitive. */
+/** The candidate a misspelt word most likely meant, or undefined: case-insensitive, about one edit per three letters. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const w = word.toLowerCase();
   let best: string | undefined;
@@ -107,6 +106,5 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       best = c;
     }
   }
-  const limit = Math.max(1, Math.floor(w.length / 3));
-  return bestD <= limit ? best : undefined;
+  return bestD <= Math.max(1, Math.round(w.length / 3)) ? best : undefined;
 }

@@ -18,7 +18,7 @@ import { buildWindowTvf } from './build-window-tvf.js';
 import { child, identOf, nodeSpan, nodesOf, optNode, optToken, stringValue, token, tokensOf } from './cst-access.js';
 import { buildDataType } from './data-type.js';
 import type { SourceText } from './source-text.js';
-import { suggest } from './suggest.js';
+import { closest as suggest } from '../common/errors.js';
 
 /** Builds a Statement from a `statement` CST node; checks the shapes the grammar leaves open (SHOW targets, EXPLAIN operands). */
 export function buildStatement(src: SourceText, node: CstNode): Statement {

@@ -4,7 +4,7 @@ import type { Expr, FromItem, Ident, WindowFn } from './ast.js';
 import { buildExpr } from './build-expr.js';
 import { child, identOf, nodeSpan, nodesOf, optNode, optToken, token } from './cst-access.js';
 import type { SourceText } from './source-text.js';
-import { suggest } from './suggest.js';
+import { closest as suggest } from '../common/errors.js';
 
 /** The interval parameters of each window function, in positional order; OFFSET may follow any of them. */
 const PARAMS: Readonly<Record<WindowFn, readonly string[]>> = {

@@ -3,7 +3,7 @@ import { EddyError } from '../common/errors.js';
 import type { TypeName } from './ast.js';
 import { nodeSpan, optToken, token, tokensOf } from './cst-access.js';
 import type { SourceText } from './source-text.js';
-import { suggest } from './suggest.js';
+import { closest as suggest } from '../common/errors.js';
 
 /** Type words as Flink users write them. DECIMAL/NUMERIC map to DOUBLE (Eddy has no exact decimals). */
 const TYPE_WORDS: ReadonlyMap<string, TypeName> = new Map<string, TypeName>([

@@ -2,7 +2,7 @@ import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
 import { EddyError, type Span } from '../common/errors.js';
 import { allTokens, Comma, Identifier, isWordToken, KEYWORDS, QuotedIdent, RESERVED, StringLiteral } from './lexer.js';
 import type { SourceText } from './source-text.js';
-import { suggest } from './suggest.js';
+import { closest as suggest } from '../common/errors.js';
 
 /** The tokens of one statement, and the `;` that ended it if any. */
 export interface TokenRun {

@@ -1,6 +1,6 @@
 import type { Span } from '../common/errors.js';
 import { EddyError } from '../common/errors.js';
-import { suggest } from './suggest.js';
+import { closest as suggest } from '../common/errors.js';
 import type { Schema } from '../common/types.js';
 import type { InsertValuesStmt } from '../parser/ast.js';
 import { bindExpr, type ExprContext } from './bind-expr.js';

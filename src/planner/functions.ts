@@ -1,6 +1,6 @@
 import type { Span } from '../common/errors.js';
 import { EddyError } from '../common/errors.js';
-import { suggest } from './suggest.js';
+import { closest as suggest } from '../common/errors.js';
 import type { SqlType } from '../common/types.js';
 import { NUMERIC_TYPES } from '../common/types.js';
 import type { AggFn } from './bound.js';

@@ -1,5 +1,5 @@
 import { EddyError } from '../common/errors.js';
-import { suggest } from './suggest.js';
+import { closest as suggest } from '../common/errors.js';
 import type { Schema } from '../common/types.js';
 import type { Expr } from '../parser/ast.js';
 import type { BoundExpr } from './bound.js';

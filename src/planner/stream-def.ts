@@ -1,5 +1,5 @@
 import { EddyError } from '../common/errors.js';
-import { suggest } from './suggest.js';
+import { closest as suggest } from '../common/errors.js';
 import type { Column } from '../common/types.js';
 import type { CreateStreamStmt, OptionDef } from '../parser/ast.js';
 import { bindExpr } from './bind-expr.js';
