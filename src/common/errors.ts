@@ -94,17 +94,17 @@ export function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-/** The candidate a misspelt word most likely meant, or undefined: case-insensitive, about one edit per three letters. */
+/** The candidate a misspelt word most likely meant, or undefined: case-insensitive, about one edit per three letters of the longer word. */
 export function closest(word: string, candidates: Iterable<string>): string | undefined {
   const w = word.toLowerCase();
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
     const d = editDistance(w, c.toLowerCase());
-    if (d < bestD) {
+    if (d < bestD && d <= Math.max(1, Math.round(Math.max(w.length, c.length) / 3))) {
       bestD = d;
       best = c;
     }
   }
-  return bestD <= Math.max(1, Math.round(w.length / 3)) ? best : undefined;
+  return best;
 }

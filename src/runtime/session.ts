@@ -80,7 +80,7 @@ export class Session {
       case 'createStream': {
         if (stmt.ifNotExists && this.catalog.has(stmt.name.name)) return msg(`Stream '${stmt.name.name}' already exists.`);
         const def = bindStreamDef(stmt, ps.text);
-        validateStreamOptions(this.resolvePaths(def));
+        validateStreamOptions(def);
         this.catalog.add(def, stmt.name.span);
         await this.opts.store?.saveStream(def.name, ps.text);
         return msg(`Stream '${def.name}' created.`);
@@ -179,7 +179,7 @@ export class Session {
       if (stmt.ifNotExists) return msg(`Stream '${name}' already exists.`);
       this.catalog.add(def, stmt.name.span);
     }
-    validateStreamOptions(this.resolvePaths(def));
+    validateStreamOptions(def);
     this.catalog.add(def, stmt.name.span);
     await this.opts.store?.saveStream(name, ddl);
     return { kind: 'persistent', query: await this.startPersistent(`csas_${name}`, ps.text, plan, def) };
@@ -189,10 +189,9 @@ export class Session {
     let id = baseId;
     for (let n = 2; this.persistent.has(id) && isActive(this.persistent.get(id)!); n++) id = `${baseId}_${n}`;
     const stream = sourceStream(plan);
-    const resolvedTarget = this.resolvePaths(target);
-    const q = new PersistentQuery(id, sql, plan, planFingerprint(plan), plan.schema, target.name, {
+        const q = new PersistentQuery(id, sql, plan, planFingerprint(plan), plan.schema, target.name, {
       openSource: () => this.openSource(stream),
-      openSink: (): SinkWriter => createSink(resolvedTarget, plan.schema, { memory: this.memory }),
+      openSink: (): SinkWriter => createSink(target, plan.schema, { memory: this.memory, baseDir: this.opts.baseDir }),
       run: this.runOptions(),
       restart: { attempts: this.settings.int('restart.attempts'), delayMs: this.settings.durationMs('restart.delay') },
       coordinator: this.getCoordinator(),
@@ -216,18 +215,11 @@ export class Session {
   }
 
   private openSource(stream: StreamDef) {
-    return createSource(this.resolvePaths(stream), { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained });
+    return createSource(stream, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir });
   }
 
   private runOptions() {
     return { batchSize: this.settings.int('execution.batch-size'), idlePollMs: 10 };
-  }
-
-  /** File paths in WITH options are relative to the script's directory (or the working directory). */
-  private resolvePaths(def: StreamDef): StreamDef {
-    const p = def.options['path'];
-    if (p === undefined || p.startsWith('/') || p === ':memory:') return def;
-    return { ...def, options: { ...def.options, path: `${this.opts.baseDir}/${p}` } };
   }
 
   private async show(what: 'streams' | 'queries' | 'checkpoints'): Promise<StatementResult> {
