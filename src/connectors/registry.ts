@@ -9,8 +9,10 @@ import { DatagenSource, datagenOptions } from './datagen-source.js';
 import type { MemoryStreams } from './memory-source.js';
 import { StdoutSink, type PrintFormat } from './stdout-sink.js';
 import { checkOptions, enumOption, type OptionSpec } from './options.js';
+import { SqliteSink, sqliteSinkOptions } from './sqlite-sink.js';
+import type { SqliteDb } from '../checkpoint/sqlite-db.js';
 
-export const CONNECTORS = ['file', 'datagen', 'memory', 'print'] as const;
+export const CONNECTORS = ['file', 'datagen', 'memory', 'print', 'sqlite'] as const;
 export type ConnectorName = (typeof CONNECTORS)[number];
 
 const MEMORY_SPEC: OptionSpec = { connector: 'memory', required: [], optional: [] };
@@ -53,6 +55,9 @@ export function validateStreamOptions(stream: StreamDef): void {
     case 'print':
       printFormat(stream);
       return;
+    case 'sqlite':
+      sqliteSinkOptions(stream.options);
+      return;
     default:
       assertNever(connector, 'connector');
   }
@@ -78,7 +83,8 @@ export function createSource(stream: StreamDef, ctx: SourceContext): SourceReade
       checkOptions(stream.options, MEMORY_SPEC);
       return ctx.memory.reader(stream.name, { endWhenDrained: ctx.endMemoryWhenDrained });
     case 'print':
-      throw new EddyError('UNSUPPORTED', `stream '${stream.name}' uses connector 'print', which can only be written to`);
+    case 'sqlite':
+      throw new EddyError('UNSUPPORTED', `stream '${stream.name}' uses connector '${connector}', which can only be written to`);
     default:
       return assertNever(connector, 'connector');
   }
@@ -90,6 +96,8 @@ export interface SinkContext {
   readonly baseDir?: string;
   /** Where the 'print' connector writes (default: process.stdout). */
   readonly out?: Writable;
+  /** The state database: a 'sqlite' sink commits its rows in the checkpoint's transaction there. */
+  readonly stateDb?: SqliteDb | null;
 }
 
 /** Opens a writer of rows in `schema` (the query's output) into the stream. Call restore() before writing. */
@@ -104,6 +112,8 @@ export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext =
       return ctx.memory.sink(stream.name);
     case 'print':
       return new StdoutSink(schema, printFormat(stream), ctx.out);
+    case 'sqlite':
+      return new SqliteSink(schema, stream.options, ctx.stateDb ?? null, ctx.baseDir);
     case 'datagen':
       throw new EddyError('UNSUPPORTED', `stream '${stream.name}' uses connector 'datagen', which can only be read`, undefined, "write into a 'file' or 'memory' stream");
     default:

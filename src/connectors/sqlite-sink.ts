@@ -1,3 +1,4 @@
+import { formatTimestamp } from '../common/time.js';
 import * as nodePath from 'node:path';
 import { EddyError, assertNever, internalError } from '../common/errors.js';
 import type { Row, Schema, SqlType, Value } from '../common/types.js';
@@ -217,16 +218,6 @@ function sqliteType(t: SqlType): string {
       return assertNever(t, 'SQL type');
   }
 }
-
-/** 'yyyy-MM-dd HH:mm:ss.SSS' in UTC, as TIMESTAMP(3) values print everywhere else. */
-export function formatTimestamp(ms: number): string {
-  const d = new Date(ms);
-  const y = d.getUTCFullYear();
-  const yyyy = y >= 0 && y <= 9999 ? String(y).padStart(4, '0') : String(y);
-  return `${yyyy}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}.${String(d.getUTCMilliseconds()).padStart(3, '0')}`;
-}
-
-const p2 = (n: number): string => String(n).padStart(2, '0');
 
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;

@@ -1,54 +1,5 @@
-/**
- * TIMESTAMP(3) text forms (DESIGN.md §2): values are epoch milliseconds, UTC, zone-less as in Flink.
- * Printed as `yyyy-MM-dd HH:mm:ss.SSS`; parsed from that form (seconds and fraction optional)
- * and from ISO-8601 (`T` separator, optional `Z` or `±hh:mm` offset).
- */
-
-const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
-const pad3 = (n: number): string => (n < 10 ? '00' : n < 100 ? '0' : '') + n;
-
-/** Formats epoch milliseconds as `yyyy-MM-dd HH:mm:ss.SSS` (UTC). */
-export function formatTimestamp(ms: number): string {
-  const d = new Date(ms);
-  const y = d.getUTCFullYear();
-  const year = y >= 0 && y < 10000 ? String(y).padStart(4, '0') : String(y);
-  return (
-    `${year}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ` +
-    `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}.${pad3(d.getUTCMilliseconds())}`
-  );
-}
-
-const TS_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
-
-/** Parses a timestamp string to epoch milliseconds; null when the text is not a valid timestamp. */
-export function parseTimestamp(text: string): number | null {
-  const m = TS_RE.exec(text.trim());
-  if (!m) return null;
-  const year = +m[1]!;
-  const month = +m[2]!;
-  const day = +m[3]!;
-  const hour = m[4] ? +m[4] : 0;
-  const minute = m[5] ? +m[5] : 0;
-  const second = m[6] ? +m[6] : 0;
-  const millis = m[7] ? +m[7].slice(0, 3).padEnd(3, '0') : 0;
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return null;
-  let ms = Date.UTC(year, month - 1, day, hour, minute, second, millis);
-  // Date.UTC maps years 0..99 to 1900..1999; setUTCFullYear undoes that.
-  if (year < 100) {
-    const d = new Date(ms);
-    d.setUTCFullYear(year);
-    ms = d.getTime();
-  }
-  if (new Date(ms).getUTCDate() !== day) return null; // e.g. 2021-02-30
-  const zone = m[8];
-  if (zone && zone.toUpperCase() !== 'Z') {
-    const sign = zone[0] === '-' ? -1 : 1;
-    const digits = zone.slice(1).replace(':', '');
-    const offsetMin = +digits.slice(0, 2) * 60 + (digits.length > 2 ? +digits.slice(2) : 0);
-    ms -= sign * offsetMin * 60_000;
-  }
-  return ms;
-}
+/** Text forms of values as Flink prints them. TIMESTAMP text lives in src/common/time.ts. */
+export { formatTimestamp, parseTimestamp } from '../common/time.js';
 
 /**
  * Formats a DOUBLE the way Java's Double.toString does (Flink casts and prints doubles that way):

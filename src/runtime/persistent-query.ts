@@ -87,8 +87,11 @@ export class PersistentQuery {
           const how = await run.run();
           this.lastMetrics = run.metrics();
           if (how === 'finished') {
-            await sink.flush();
-            if (coordinator) await coordinator.finish(this.id, run, sink);
+            // A last checkpoint commits what a transactional sink still holds; then the state is dropped.
+            if (coordinator) {
+              await coordinator.checkpointNow(this.id, run, sink);
+              await coordinator.finish(this.id, run, sink);
+            } else await sink.flush();
             this.setStatus('FINISHED');
           } else {
             if (coordinator) await coordinator.checkpointNow(this.id, run, sink);

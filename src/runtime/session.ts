@@ -191,7 +191,7 @@ export class Session {
     const stream = sourceStream(plan);
         const q = new PersistentQuery(id, sql, plan, planFingerprint(plan), plan.schema, target.name, {
       openSource: () => this.openSource(stream),
-      openSink: (): SinkWriter => createSink(target, plan.schema, { memory: this.memory, baseDir: this.opts.baseDir }),
+      openSink: (): SinkWriter => createSink(target, plan.schema, { memory: this.memory, baseDir: this.opts.baseDir, stateDb: this.opts.store?.db ?? null }),
       run: this.runOptions(),
       restart: { attempts: this.settings.int('restart.attempts'), delayMs: this.settings.durationMs('restart.delay') },
       coordinator: this.getCoordinator(),

@@ -6,7 +6,8 @@ import { SqliteDb } from '../../src/checkpoint/sqlite-db.js';
 import { CheckpointStore } from '../../src/checkpoint/store.js';
 import type { CheckpointMeta } from '../../src/checkpoint/types.js';
 import type { Row, Schema } from '../../src/common/types.js';
-import { SqliteSink, formatTimestamp, sqliteSinkOptions } from '../../src/connectors/sqlite-sink.js';
+import { SqliteSink, sqliteSinkOptions } from '../../src/connectors/sqlite-sink.js';
+import { formatTimestamp } from '../../src/common/time.js';
 import { EddyError } from '../../src/common/errors.js';
 
 const dirs: string[] = [];
