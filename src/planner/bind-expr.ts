@@ -172,6 +172,15 @@ function bindCall(e: Extract<Expr, { kind: 'call' }>, ctx: ExprContext): BoundEx
   if (e.star || e.distinct || e.filter) {
     throw new EddyError('UNSUPPORTED', `${e.star ? '*' : e.distinct ? 'DISTINCT' : 'FILTER'} is only allowed in aggregate functions`, e.span, `${e.name} is a scalar function`);
   }
+  const lit = e.args[0];
+  if (e.name === 'TO_TIMESTAMP' && e.args.length === 1 && lit?.kind === 'literal' && typeof lit.value === 'string') {
+    // The parser spells the literal TIMESTAMP '...' as TO_TIMESTAMP('...'): a constant, fixed at plan time.
+    const ms = parseTimestampLiteral(lit.value);
+    if (ms === undefined) {
+      throw new EddyError('TYPE_MISMATCH', `'${lit.value}' is not a valid TIMESTAMP`, lit.span, "write timestamps as 'yyyy-MM-dd HH:mm:ss[.SSS]'");
+    }
+    return { kind: 'literal', value: ms, type: 'TIMESTAMP' };
+  }
   const args = e.args.map((a) => bindExpr(a, ctx));
   const type = scalarCallType(e.name, args.map((b, i) => ({ type: b.type, span: e.args[i]!.span })), e.nameSpan, e.span);
   return { kind: 'call', fn: e.name, args, type };

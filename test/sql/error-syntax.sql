@@ -1,0 +1,2 @@
+CREATE STREAM s (a INT) WITH ('connector' = 'memory');
+SELCT a FROM s;
