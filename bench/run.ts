@@ -1,0 +1,285 @@
+/**
+ * `npm run bench`: the tumbling-window query measured side by side in one run.
+ *  1. In memory: Eddy's embedding API vs a hand-written loop (the ceiling) vs arquero and SQLite
+ *     computing the same result in batch.
+ *  2. From a JSON Lines file: `eddy -f` vs a hand-written streaming program, both child processes.
+ * Every contender's result is checked against a brute-force reference (row count and checksum).
+ * Env: BENCH_ROWS (default 1000000), BENCH_REPEAT (default 3), BENCH_ONLY=memory|file|engine.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Table from 'cli-table3';
+import { Eddy, type ResultRow } from '../src/engine.js';
+import { BIDS_COLUMNS, QUERY, expectedFingerprint, fingerprint, generateBids, readResultJsonl, writeBidsJsonl, type Bid, type Fingerprint, type ResultTuple } from './data.js';
+import { HandwrittenTumble, type OutRow } from './handwritten.js';
+import { arqueroLoad, arqueroQuery, sqliteClose, sqliteLoad, sqliteQuery, timed } from './baselines.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..', '..');
+const N = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
+const REPEAT = Math.max(1, Number(process.env['BENCH_REPEAT'] ?? 3));
+const ONLY = process.env['BENCH_ONLY'] ?? 'all';
+const INSERT_CHUNK = 10_000;
+
+interface Figure {
+  readonly id: string;
+  readonly label: string;
+  readonly group: 'memory' | 'file' | 'load';
+  /** Median over the repeats. */
+  readonly ms: number;
+  readonly samplesMs: readonly number[];
+  readonly eventsPerSec: number;
+  readonly result?: Fingerprint;
+}
+
+const figures: Figure[] = [];
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function addFigure(id: string, label: string, group: Figure['group'], samplesMs: number[], result?: Fingerprint): void {
+  const ms = median(samplesMs);
+  figures.push({ id, label, group, ms, samplesMs: samplesMs.map((x) => Math.round(x * 10) / 10), eventsPerSec: N / (ms / 1000), ...(result ? { result } : {}) });
+}
+
+function check(name: string, got: Fingerprint, want: Fingerprint): void {
+  if (got.rows !== want.rows || got.checksum !== want.checksum || got.counted !== want.counted) {
+    throw new Error(`bench: ${name} computed a different result: ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+  }
+}
+
+function resultTupleOf(r: ResultRow | OutRow): ResultTuple {
+  return { auction: r['auction'] as number, windowStart: (r['window_start'] as Date).getTime(), n: r['n'] as number, top: r['top'] as number, total: r['total'] as number };
+}
+
+/** Eddy in memory: insert the bids in chunks into a memory stream, end it, read every result row. */
+async function engineInMemory(bids: readonly Bid[]): Promise<{ ms: number; rows: ResultRow[] }> {
+  const eddy = await Eddy.open();
+  try {
+    await eddy.execute(`CREATE STREAM bids (${BIDS_COLUMNS}) WITH ('connector' = 'memory')`);
+    const t0 = performance.now();
+    const q = eddy.query(QUERY);
+    for (let i = 0; i < bids.length; i += INSERT_CHUNK) await eddy.insert('bids', bids.slice(i, i + INSERT_CHUNK));
+    eddy.end('bids');
+    const rows: ResultRow[] = [];
+    for await (const r of q) rows.push(r);
+    return { ms: performance.now() - t0, rows };
+  } finally {
+    await eddy.close();
+  }
+}
+
+/** The hand-written loop over the same objects, fed in the same chunks. */
+function handwrittenInMemory(bids: readonly Bid[]): { ms: number; rows: OutRow[] } {
+  const t0 = performance.now();
+  const rows: OutRow[] = [];
+  const agg = new HandwrittenTumble((r) => rows.push(r));
+  for (let i = 0; i < bids.length; i += INSERT_CHUNK) agg.push(bids.slice(i, i + INSERT_CHUNK));
+  agg.end();
+  const ms = performance.now() - t0;
+  if (agg.lateRows !== 0) throw new Error(`bench: the hand-written loop saw ${agg.lateRows} late rows; the data should have none`);
+  return { ms, rows };
+}
+
+async function inMemory(bids: readonly Bid[], want: Fingerprint): Promise<void> {
+  const eng: number[] = [];
+  const hand: number[] = [];
+  let engFp: Fingerprint | undefined;
+  let handFp: Fingerprint | undefined;
+  // One untimed round on a slice first, so both sides are measured with their code already optimized.
+  const warm = bids.slice(0, Math.min(bids.length, 200_000));
+  await engineInMemory(warm);
+  handwrittenInMemory(warm);
+  for (let r = 0; r < REPEAT; r++) {
+    const e = await engineInMemory(bids);
+    eng.push(e.ms);
+    engFp = fingerprint(e.rows.map(resultTupleOf));
+    check('Eddy (in memory)', engFp, want);
+    if (ONLY === 'engine') continue;
+    const h = handwrittenInMemory(bids);
+    hand.push(h.ms);
+    handFp = fingerprint(h.rows.map(resultTupleOf));
+    check('hand-written loop', handFp, want);
+    process.stderr.write(`  round ${r + 1}/${REPEAT}: eddy ${e.ms.toFixed(0)} ms, hand-written ${h.ms.toFixed(0)} ms\n`);
+  }
+  addFigure('memory.eddy', 'Eddy, embedding API (insert + query)', 'memory', eng, engFp);
+  if (ONLY === 'engine') return;
+  addFigure('memory.handwritten', 'hand-written JS loop', 'memory', hand, handFp);
+
+  const aqLoad = await timed(() => arqueroLoad(bids));
+  const aqRuns: number[] = [];
+  let aqFp: Fingerprint | undefined;
+  for (let r = 0; r < REPEAT; r++) {
+    const t = await timed(() => arqueroQuery(aqLoad.value));
+    aqRuns.push(t.ms);
+    aqFp = fingerprint(t.value);
+    check('arquero', aqFp, want);
+  }
+  addFigure('memory.arquero', 'arquero (batch, compute only)', 'memory', aqRuns, aqFp);
+  addFigure('load.arquero', 'arquero: build table (not compared)', 'load', [aqLoad.ms]);
+
+  const sqLoad = await timed(() => sqliteLoad(bids));
+  const sqRuns: number[] = [];
+  let sqFp: Fingerprint | undefined;
+  try {
+    for (let r = 0; r < REPEAT; r++) {
+      const t = await timed(() => sqliteQuery(sqLoad.value));
+      sqRuns.push(t.ms);
+      sqFp = fingerprint(t.value);
+      check('SQLite', sqFp, want);
+    }
+  } finally {
+    await sqliteClose(sqLoad.value);
+  }
+  addFigure('memory.sqlite', 'SQLite :memory: (batch, GROUP BY only)', 'memory', sqRuns, sqFp);
+  addFigure('load.sqlite', 'SQLite: bulk insert in one transaction (not compared)', 'load', [sqLoad.ms]);
+}
+
+interface ChildRun {
+  readonly ms: number;
+  readonly stdout: string;
+}
+
+function runChild(args: string[], cwd: string): Promise<ChildRun> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - t0;
+      if (code !== 0) reject(new Error(`bench: 'node ${args.join(' ')}' exited with ${code}\n${stderr}${stdout}`));
+      else resolve({ ms, stdout });
+    });
+  });
+}
+
+async function fromFile(bids: readonly Bid[], want: Fingerprint, dir: string): Promise<void> {
+  const input = path.join(dir, 'bids.jsonl');
+  const t = await timed(() => writeBidsJsonl(input, bids));
+  process.stderr.write(`  wrote ${input} (${(t.value / 1e6).toFixed(1)} MB) in ${t.ms.toFixed(0)} ms\n`);
+  const eddyOut = path.join(dir, 'eddy-out.jsonl');
+  const handOut = path.join(dir, 'hand-out.jsonl');
+  const script = path.join(dir, 'script.sql');
+  fs.writeFileSync(
+    script,
+    `CREATE STREAM bids (${BIDS_COLUMNS}) WITH ('connector' = 'file', 'path' = '${input}', 'format' = 'json');\n` +
+      `CREATE STREAM top_bids (auction BIGINT, window_start TIMESTAMP(3), n BIGINT, top DOUBLE, total DOUBLE) WITH ('connector' = 'file', 'path' = '${eddyOut}', 'format' = 'json');\n` +
+      `INSERT INTO top_bids ${QUERY};\n`,
+  );
+  const eng: number[] = [];
+  const hand: number[] = [];
+  for (let r = 0; r < REPEAT; r++) {
+    // A fresh state database each time: an existing one would resume (and skip) the finished query.
+    const state = path.join(dir, `state-${r}.db`);
+    const e = await runChild([path.join(ROOT, 'dist/repl/main.js'), '-f', script, '--state', state, '--format', 'json'], dir);
+    eng.push(e.ms);
+    const h = await runChild([path.join(ROOT, 'dist/bench/handwritten-file.js'), input, handOut], dir);
+    hand.push(h.ms);
+    process.stderr.write(`  round ${r + 1}/${REPEAT}: eddy -f ${e.ms.toFixed(0)} ms, hand-written ${h.ms.toFixed(0)} ms\n`);
+  }
+  const engFp = fingerprint(await readResultJsonl(eddyOut));
+  const handFp = fingerprint(await readResultJsonl(handOut));
+  check('eddy -f', engFp, want);
+  check('hand-written file program', handFp, want);
+  addFigure('file.eddy', 'eddy -f (file source -> file sink)', 'file', eng, engFp);
+  addFigure('file.handwritten', 'hand-written Node program', 'file', hand, handFp);
+}
+
+function fmtRate(x: number): string {
+  return x >= 1e6 ? `${(x / 1e6).toFixed(2)} M/s` : `${(x / 1e3).toFixed(0)} k/s`;
+}
+
+function fmtRatio(f: Figure, baseId: string): string {
+  const base = figures.find((g) => g.id === baseId);
+  if (!base || f.group === 'load' || base.id === f.id) return '';
+  return `${(f.eventsPerSec / base.eventsPerSec).toFixed(2)}x`;
+}
+
+function ratioOf(a: string, b: string): number | null {
+  const fa = figures.find((f) => f.id === a);
+  const fb = figures.find((f) => f.id === b);
+  return fa && fb ? fa.eventsPerSec / fb.eventsPerSec : null;
+}
+
+function printTable(): void {
+  const table = new Table({ head: ['figure', 'median ms', 'events/s', 'vs hand-written', 'vs SQLite', 'vs arquero'], style: { head: [], border: [] } });
+  for (const group of ['memory', 'load', 'file'] as const) {
+    const rows = figures.filter((f) => f.group === group);
+    if (rows.length === 0) continue;
+    const title = group === 'memory' ? `In memory (${N.toLocaleString('en-US')} rows)` : group === 'load' ? 'Batch baselines: load time' : `From a JSON Lines file (${N.toLocaleString('en-US')} rows, child processes)`;
+    table.push([{ colSpan: 6, content: title }]);
+    for (const f of rows) {
+      const hand = group === 'file' ? 'file.handwritten' : 'memory.handwritten';
+      table.push([
+        f.label,
+        f.ms.toFixed(0),
+        group === 'load' ? '' : fmtRate(f.eventsPerSec),
+        fmtRatio(f, hand),
+        group === 'memory' ? fmtRatio(f, 'memory.sqlite') : '',
+        group === 'memory' ? fmtRatio(f, 'memory.arquero') : '',
+      ]);
+    }
+  }
+  console.log(table.toString());
+  console.log('ratios: throughput of the row / throughput of the column (below 1x = slower than that baseline)');
+}
+
+async function main(): Promise<void> {
+  const cpus = os.cpus();
+  console.log(`Eddy benchmark: ${N.toLocaleString('en-US')} bids, ${REPEAT} repeat(s), median reported; ${cpus[0]?.model ?? '?'} x${cpus.length}, node ${process.version}`);
+  console.log(`query: ${QUERY}`);
+  const gen = await timed(() => generateBids(N));
+  const bids = gen.value;
+  const want = expectedFingerprint(bids);
+  console.log(`generated in ${gen.ms.toFixed(0)} ms; expected result: ${want.rows.toLocaleString('en-US')} rows, checksum ${want.checksum}, ${want.counted.toLocaleString('en-US')} rows pass the filter`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bench-'));
+  try {
+    if (ONLY === 'all' || ONLY === 'memory' || ONLY === 'engine') {
+      process.stderr.write('in memory ...\n');
+      await inMemory(bids, want);
+    }
+    if (ONLY === 'all' || ONLY === 'file') {
+      process.stderr.write('from a file ...\n');
+      await fromFile(bids, want, dir);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  printTable();
+  console.log(`all results verified: ${want.rows.toLocaleString('en-US')} rows, checksum ${want.checksum}`);
+  if (ONLY !== 'all') return;
+  const out = {
+    date: new Date().toISOString(),
+    machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), platform: `${os.platform()} ${os.release()} ${os.arch()}`, node: process.version },
+    rows: N,
+    repeat: REPEAT,
+    query: QUERY,
+    expected: want,
+    figures,
+    ratios: {
+      memoryEddyVsHandwritten: ratioOf('memory.eddy', 'memory.handwritten'),
+      memoryEddyVsSqlite: ratioOf('memory.eddy', 'memory.sqlite'),
+      memoryEddyVsArquero: ratioOf('memory.eddy', 'memory.arquero'),
+      fileEddyVsHandwritten: ratioOf('file.eddy', 'file.handwritten'),
+    },
+  };
+  const resultsDir = path.join(ROOT, 'bench', 'results');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  fs.writeFileSync(path.join(resultsDir, 'latest.json'), JSON.stringify(out, null, 2) + '\n');
+  console.log(`wrote ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json'))}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+});
