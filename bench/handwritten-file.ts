@@ -5,7 +5,7 @@
  * the text timestamp, aggregates with the hand-written tumbling loop and writes JSON Lines.
  */
 import { open } from 'node:fs/promises';
-import { HandwrittenTumble, type OutRow } from './handwritten.js';
+import { HandwrittenTumble } from './handwritten.js';
 
 const CHUNK = 256 * 1024;
 
@@ -35,11 +35,15 @@ async function main(input: string, output: string): Promise<void> {
     pendingLen = 0;
     await out.write(buf);
   };
-  const agg = new HandwrittenTumble((r: OutRow) => {
-    const line = `{"auction":${r.auction},"window_start":"${formatTs(r.window_start.getTime())}","n":${r.n},"top":${r.top},"total":${r.total}}\n`;
-    pending.push(line);
-    pendingLen += line.length;
-  });
+  const agg = new HandwrittenTumble();
+  const take = () => {
+    for (const r of agg.out) {
+      const line = `{"auction":${r.auction},"window_start":"${formatTs(r.window_start.getTime())}","n":${r.n},"top":${r.top},"total":${r.total}}\n`;
+      pending.push(line);
+      pendingLen += line.length;
+    }
+    agg.out = [];
+  };
 
   const fh = await open(input, 'r');
   let buf = Buffer.alloc(0);
@@ -69,12 +73,14 @@ async function main(input: string, output: string): Promise<void> {
       batch.push({ auction: o.auction, price: o.price, ts: parseTs(o.ts) });
     }
     agg.push(batch);
+    take();
     batch = [];
     if (pendingLen > 1 << 20) await flush();
     if (eof) break;
   }
   await fh.close();
   agg.end();
+  take();
   await flush();
   await out.sync();
   await out.close();

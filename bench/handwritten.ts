@@ -21,7 +21,7 @@ export interface OutRow {
   total: number;
 }
 
-/** Streaming tumbling aggregation over rows with numeric `ts`; calls `emit` for each fired window row. */
+/** Streaming tumbling aggregation over rows with numeric `ts`; fired window rows collect in `out`. */
 export class HandwrittenTumble {
   private watermark = -Infinity;
   /** Open windows by start; with bounded disorder there are only ever a few. */
@@ -29,10 +29,14 @@ export class HandwrittenTumble {
   /** The smallest watermark that completes some open window. */
   private nextFire = Infinity;
   lateRows = 0;
-
-  constructor(private readonly emit: (row: OutRow) => void) {}
+  /** Rows of fired windows, in firing order; the caller takes them (an array, not a callback, so
+   * the optimized loop never embeds a per-run closure that V8 would later throw the code away for). */
+  out: OutRow[] = [];
 
   push(rows: readonly { auction: number; price: number; ts: number }[]): void {
+    const windows = this.windows;
+    let watermark = this.watermark;
+    let nextFire = this.nextFire;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
       const ts = r.ts;
@@ -40,13 +44,13 @@ export class HandwrittenTumble {
       if (price > 1) {
         const ws = ts - (((ts % WINDOW_MS) + WINDOW_MS) % WINDOW_MS);
         const end = ws + WINDOW_MS - 1;
-        if (this.watermark >= end) this.lateRows++;
+        if (watermark >= end) this.lateRows++;
         else {
-          let w = this.windows.get(ws);
+          let w = windows.get(ws);
           if (w === undefined) {
             w = new Map();
-            this.windows.set(ws, w);
-            if (end < this.nextFire) this.nextFire = end;
+            windows.set(ws, w);
+            if (end < nextFire) nextFire = end;
           }
           const acc = w.get(r.auction);
           if (acc === undefined) w.set(r.auction, { n: 1, top: price, total: price });
@@ -58,29 +62,32 @@ export class HandwrittenTumble {
         }
       }
       const wm = ts - DELAY_MS;
-      if (wm > this.watermark) {
-        this.watermark = wm;
-        if (wm >= this.nextFire) this.fire();
+      if (wm > watermark) {
+        watermark = wm;
+        if (wm >= nextFire) nextFire = this.fire(wm);
       }
     }
+    this.watermark = watermark;
+    this.nextFire = nextFire;
   }
 
   /** Input ended: the watermark goes to +infinity and every open window fires. */
   end(): void {
     this.watermark = Infinity;
-    this.fire();
+    this.nextFire = this.fire(Infinity);
   }
 
-  private fire(): void {
-    const wm = this.watermark;
+  /** Emits and frees every window the watermark `wm` completes; returns the next firing watermark. */
+  private fire(wm: number): number {
     let next = Infinity;
     for (const [ws, groups] of this.windows) {
       const end = ws + WINDOW_MS - 1;
       if (wm >= end) {
-        for (const [auction, a] of groups) this.emit({ auction, window_start: new Date(ws), n: a.n, top: a.top, total: a.total });
+        const out = this.out;
+        for (const [auction, a] of groups) out.push({ auction, window_start: new Date(ws), n: a.n, top: a.top, total: a.total });
         this.windows.delete(ws);
       } else if (end < next) next = end;
     }
-    this.nextFire = next;
+    return next;
   }
 }
