@@ -30,6 +30,8 @@ export function topSelfTime(profile: Profile, count: number): { fn: string; ms: 
     const us = byNode.get(n.id) ?? 0;
     if (us === 0) continue;
     const f = n.callFrame;
+    // The inspector's own work (Profiler.stop), when the profile was taken in process.
+    if (f.functionName === 'dispatch' && f.url === '') continue;
     const where = f.url ? `${path.relative(process.cwd(), f.url.replace(/^file:\/\//, ''))}:${f.lineNumber + 1}` : '';
     const key = `${f.functionName || '(anonymous)'} ${where}`.trim();
     byFn.set(key, (byFn.get(key) ?? 0) + us);

@@ -5,7 +5,8 @@
  *  2. From a JSON Lines file: `eddy -f` vs a hand-written streaming program, both child processes.
  * Every contender's result is checked against a brute-force reference (row count and checksum).
  * Env: BENCH_ROWS (default 1000000), BENCH_REPEAT (default 5 in memory, 3 from a file),
- * BENCH_ONLY=memory|file|engine (engine: only Eddy in memory, for profiling).
+ * BENCH_ONLY=memory|file|engine (engine: only Eddy in memory), BENCH_PROFILE=out.cpuprofile (CPU
+ * profile of the timed Eddy in-memory runs only; summarize with dist/bench/profile-top.js).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -14,6 +15,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import { Session as InspectorSession } from 'node:inspector/promises';
 import Table from 'cli-table3';
 import { Eddy, type ResultRow } from '../src/engine.js';
 import { BIDS_COLUMNS, QUERY, expectedFingerprint, fingerprint, generateBids, readResultJsonl, writeBidsJsonl, type Bid, type Fingerprint, type ResultTuple } from './data.js';
@@ -27,6 +29,7 @@ const N = Number(process.env['BENCH_ROWS'] ?? 1_000_000);
 const REPEAT = Math.max(1, Number(process.env['BENCH_REPEAT'] ?? 5));
 const FILE_REPEAT = Math.max(1, Number(process.env['BENCH_REPEAT'] ?? 3));
 const ONLY = process.env['BENCH_ONLY'] ?? 'all';
+const PROFILE = process.env['BENCH_PROFILE'];
 const INSERT_CHUNK = 10_000;
 
 // A full collection before each timed run, so no contender pays for the previous one's garbage;
@@ -74,11 +77,17 @@ function resultTupleOf(r: ResultRow | OutRow): ResultTuple {
 }
 
 /** Eddy in memory: insert the bids in chunks into a memory stream, end it, read every result row. */
-async function engineInMemory(bids: readonly Bid[]): Promise<{ ms: number; insertMs: number; rows: ResultRow[] }> {
+async function engineInMemory(bids: readonly Bid[], profilePath?: string): Promise<{ ms: number; insertMs: number; rows: ResultRow[] }> {
   const eddy = await Eddy.open();
-  await collectGarbage();
+  const profiler = profilePath ? new InspectorSession() : null;
   try {
     await eddy.execute(`CREATE STREAM bids (${BIDS_COLUMNS}) WITH ('connector' = 'memory')`);
+    await collectGarbage();
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     const t0 = performance.now();
     const q = eddy.query(QUERY);
     for (let i = 0; i < bids.length; i += INSERT_CHUNK) await eddy.insert('bids', bids.slice(i, i + INSERT_CHUNK));
@@ -86,8 +95,14 @@ async function engineInMemory(bids: readonly Bid[]): Promise<{ ms: number; inser
     const insertMs = performance.now() - t0;
     const rows: ResultRow[] = [];
     for await (const r of q) rows.push(r);
-    return { ms: performance.now() - t0, insertMs, rows };
+    const ms = performance.now() - t0;
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      fs.writeFileSync(profilePath!, JSON.stringify(profile));
+    }
+    return { ms, insertMs, rows };
   } finally {
+    profiler?.disconnect();
     await eddy.close();
   }
 }
@@ -120,7 +135,7 @@ async function inMemory(bids: readonly Bid[], want: Fingerprint): Promise<void> 
     handwrittenInMemory(warm);
   }
   for (let r = 0; r < REPEAT; r++) {
-    const e = await engineInMemory(bids);
+    const e = await engineInMemory(bids, PROFILE ? PROFILE.replace(/(\.cpuprofile)?$/, `-${r + 1}.cpuprofile`) : undefined);
     eng.push(e.ms);
     engInsert.push(e.insertMs);
     engFp = fingerprint(e.rows.map(resultTupleOf));
@@ -135,6 +150,7 @@ async function inMemory(bids: readonly Bid[], want: Fingerprint): Promise<void> 
   }
   addFigure('memory.eddy', 'Eddy, embedding API (insert + query)', 'memory', eng, engFp);
   addFigure('part.eddy-insert', '  of which insert(): objects to rows', 'part', engInsert);
+  addFigure('part.eddy-query', '  of which the query, once rows are in', 'part', eng.map((ms, i) => ms - engInsert[i]!));
   if (ONLY === 'engine') return;
   addFigure('memory.handwritten', 'hand-written JS loop', 'memory', hand, handFp);
 
@@ -251,7 +267,7 @@ function printTable(): void {
     if (rows.length === 0) continue;
     table.push([{ colSpan: 7, content: sec.title }]);
     for (const f of rows) {
-      const compared = f.group === 'memory' || f.group === 'file';
+      const compared = f.group === 'memory' || f.group === 'file' || f.id === 'part.eddy-query';
       table.push([
         f.label,
         f.ms.toFixed(0),
