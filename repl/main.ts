@@ -4,6 +4,7 @@ import { readFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { formatError } from '../src/common/errors.js';
 import { CheckpointStore } from '../src/checkpoint/store.js';
+import type { CheckpointInfo } from '../src/checkpoint/types.js';
 import type { PrintFormat } from '../src/connectors/stdout-sink.js';
 import { parseDuration } from '../src/runtime/settings.js';
 import { Session } from '../src/runtime/session.js';
@@ -21,6 +22,7 @@ Options:
       --format table|json|csv   how SELECT rows print (table in a terminal, json otherwise)
       --checkpoint-interval DUR e.g. 500ms, 10s (default 10s)
       --fresh                   discard saved state of persistent queries and start them over
+      --verbose                 report each completed checkpoint on stderr
   -h, --help                    show this help
   -v, --version                 show the version
 `;
@@ -38,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
         format: { type: 'string' },
         'checkpoint-interval': { type: 'string' },
         fresh: { type: 'boolean' },
+        verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -86,6 +89,13 @@ async function main(argv: string[]): Promise<number> {
     baseDir: process.cwd(),
     fresh: args.fresh ?? false,
     onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+    onInfo: (m) => process.stderr.write(`eddy: ${m}\n`),
+    ...(args.verbose
+      ? {
+          onCheckpoint: (c: CheckpointInfo, pauseMs: number) =>
+            process.stderr.write(`eddy: checkpoint ${c.checkpointId} of query '${c.queryId}' complete: ${c.keyGroupsWritten} key groups, ${c.bytes} bytes, pause ${pauseMs.toFixed(1)} ms, ${c.durationMs} ms total\n`),
+        }
+      : {}),
     ...(intervalMs !== undefined ? { checkpointIntervalMs: intervalMs } : {}),
   });
   try {

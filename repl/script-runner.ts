@@ -39,6 +39,7 @@ export async function runScript(session: Session, text: string, io: ScriptIo, si
         await sink.close();
         const m = r.query.metrics();
         if (m && m.lateRows > 0) io.err.write(`note: ${m.lateRows} late row${m.lateRows === 1 ? '' : 's'} dropped by ${r.query.id}\n`);
+        if (m && m.skippedRows > 0) io.err.write(`note: ${m.skippedRows} malformed row${m.skippedRows === 1 ? '' : 's'} skipped by ${r.query.id}\n`);
       } else {
         if (r.kind === 'persistent') started.push(r.query);
         printResult(r, io.format, io.out, io.err);

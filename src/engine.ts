@@ -205,7 +205,7 @@ export class Eddy {
     if (connectorOf(def) !== 'memory') {
       throw new EddyError('UNSUPPORTED', `insert() needs a 'memory' stream; '${def.name}' uses connector '${def.options['connector']}'`, undefined, "declare it WITH ('connector' = 'memory')");
     }
-    const converted = toRows(def.schema, rows as never);
+    const converted = toRows(def.schema, rows as never, def.name);
     this.session.memory.append(def.name, converted);
     return converted.length;
   }

@@ -4,12 +4,16 @@ import { describePlanDifference } from '../planner/explain.js';
 import type { QueryRun } from '../runtime/running-query.js';
 import type { PersistentQuery } from '../runtime/persistent-query.js';
 import type { CheckpointStore } from './store.js';
-import type { CheckpointMeta } from './types.js';
+import type { CheckpointInfo, CheckpointMeta } from './types.js';
 
 export interface CoordinatorOptions {
   readonly intervalMs: number;
   readonly retained: number;
   readonly onWarning: (message: string) => void;
+  /** Progress worth telling a user, such as a query resuming from a checkpoint. */
+  readonly onInfo?: (message: string) => void;
+  /** Called when a checkpoint has committed (for --verbose and tests). */
+  readonly onCheckpoint?: (info: CheckpointInfo, pauseMs: number) => void;
   /** Observes the synchronous pause of every checkpoint (for SHOW CHECKPOINTS and the benchmark). */
   readonly onPause?: (queryId: string, ms: number) => void;
 }
@@ -72,6 +76,7 @@ export class CheckpointCoordinator {
       }
       await sink.restore(cp.meta.sinkPositions[SINK_KEY] ?? null);
       state.nextId = cp.checkpointId + 1;
+      this.opts.onInfo?.(`query '${q.id}' resumed from checkpoint ${cp.checkpointId} (source '${stream}' at ${JSON.stringify(cp.meta.sourceOffsets[stream])})`);
     }
     await this.store.saveQuery({ queryId: q.id, sql: q.sql, fingerprint: q.fingerprint, status: 'RUNNING' });
   }
@@ -139,7 +144,7 @@ export class CheckpointCoordinator {
     st.inFlight = this.store
       .writeCheckpoint({ queryId, checkpointId, meta, chunks, retained: this.opts.retained, inTransaction: commit as never })
       .then(
-        () => undefined,
+        (info) => this.opts.onCheckpoint?.(info, pauseMs),
         (err: unknown) => {
           st.needFull = true;
           this.opts.onWarning(`checkpoint ${checkpointId} of query '${queryId}' failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -133,7 +133,8 @@ export class QueryRun implements QueryRuntime {
         return 'finished';
       }
       if (this.hook) await this.hook.afterBatch(this);
-      else await yieldToEventLoop();
+      // Let I/O callbacks run (an in-flight checkpoint's SQLite steps, Ctrl-C) between batches.
+      await yieldToEventLoop();
     }
     return 'cancelled';
   }

@@ -21,6 +21,7 @@ import { connectorOf, createSink, createSource, validateStreamOptions } from '..
 import type { SinkWriter } from '../connectors/connector.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
 import { CheckpointCoordinator } from '../checkpoint/coordinator.js';
+import type { CheckpointInfo } from '../checkpoint/types.js';
 import { Settings } from './settings.js';
 import { TransientQuery } from './transient-query.js';
 import { PersistentQuery } from './persistent-query.js';
@@ -42,6 +43,10 @@ export interface SessionOptions {
   /** Discard existing state of persistent queries instead of resuming (--fresh). */
   readonly fresh: boolean;
   readonly onWarning: (message: string) => void;
+  /** Progress messages (a query resumed from a checkpoint ...). */
+  readonly onInfo?: (message: string) => void;
+  /** Each committed checkpoint (the CLI's --verbose prints them). */
+  readonly onCheckpoint?: (info: CheckpointInfo, pauseMs: number) => void;
   readonly checkpointIntervalMs?: number;
 }
 
@@ -191,7 +196,8 @@ export class Session {
     const stream = sourceStream(plan);
         const q = new PersistentQuery(id, sql, plan, planFingerprint(plan), plan.schema, target.name, {
       openSource: () => this.openSource(stream),
-      openSink: (): SinkWriter => createSink(target, plan.schema, { memory: this.memory, baseDir: this.opts.baseDir, stateDb: this.opts.store?.db ?? null }),
+      // Columns are matched by position (as Flink does), so rows are written under the target's names.
+      openSink: (): SinkWriter => createSink(target, target.schema, { memory: this.memory, baseDir: this.opts.baseDir, stateDb: this.opts.store?.db ?? null }),
       run: this.runOptions(),
       restart: { attempts: this.settings.int('restart.attempts'), delayMs: this.settings.durationMs('restart.delay') },
       coordinator: this.getCoordinator(),
@@ -210,6 +216,8 @@ export class Session {
       intervalMs: this.settings.durationMs('checkpoint.interval'),
       retained: this.settings.int('checkpoint.retained'),
       onWarning: this.opts.onWarning,
+      ...(this.opts.onInfo ? { onInfo: this.opts.onInfo } : {}),
+      ...(this.opts.onCheckpoint ? { onCheckpoint: this.opts.onCheckpoint } : {}),
     });
     return this.coordinator;
   }
