@@ -63,7 +63,8 @@ function median(xs: readonly number[]): number {
 
 function addFigure(id: string, label: string, group: Figure['group'], samplesMs: number[], result?: Fingerprint): void {
   const ms = median(samplesMs);
-  figures.push({ id, label, group, ms, samplesMs: samplesMs.map((x) => Math.round(x * 10) / 10), bestMs: Math.min(...samplesMs), eventsPerSec: N / (ms / 1000), ...(result ? { result } : {}) });
+  const r1 = (x: number) => Math.round(x * 10) / 10;
+  figures.push({ id, label, group, ms: r1(ms), samplesMs: samplesMs.map(r1), bestMs: r1(Math.min(...samplesMs)), eventsPerSec: Math.round(N / (ms / 1000)), ...(result ? { result } : {}) });
 }
 
 function check(name: string, got: Fingerprint, want: Fingerprint): void {
@@ -252,7 +253,7 @@ function fmtRatio(f: Figure, baseId: string): string {
 function ratioOf(a: string, b: string): number | null {
   const fa = figures.find((f) => f.id === a);
   const fb = figures.find((f) => f.id === b);
-  return fa && fb ? fa.eventsPerSec / fb.eventsPerSec : null;
+  return fa && fb ? Math.round((1000 * fa.eventsPerSec) / fb.eventsPerSec) / 1000 : null;
 }
 
 function printTable(): void {
@@ -318,6 +319,7 @@ async function main(): Promise<void> {
     figures,
     ratios: {
       memoryEddyVsHandwritten: ratioOf('memory.eddy', 'memory.handwritten'),
+      memoryEddyQueryOnlyVsHandwritten: ratioOf('part.eddy-query', 'memory.handwritten'),
       memoryEddyVsSqlite: ratioOf('memory.eddy', 'memory.sqlite'),
       memoryEddyVsArquero: ratioOf('memory.eddy', 'memory.arquero'),
       fileEddyVsHandwritten: ratioOf('file.eddy', 'file.handwritten'),
