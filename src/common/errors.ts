@@ -106,5 +106,8 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       best = c;
     }
   }
+  if (best !== undefined || w.length < 3) return best;
+  // A truncated name ('user' for 'user_id') is far in edits but plainly meant.
+  for (const c of candidates) if (c.toLowerCase().startsWith(w) && (best === undefined || c.length < best.length)) best = c;
   return best;
 }
