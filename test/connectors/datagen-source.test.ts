@@ -112,7 +112,8 @@ describe('DatagenSource', () => {
     expect(err({ 'fields.auction.length': '5' }).message).toBe("option 'fields.auction.length' does not apply to a BIGINT column");
     expect(err({ 'fields.ts.start': 'soon' }).message).toContain("option 'fields.ts.start' must be a timestamp");
     expect(err({ 'fields.auction.values': '1,x' }).message).toBe("option 'fields.auction.values': 'x' is not a valid BIGINT");
-    expect(err({ rows: '1' }).hint).toBe("options of 'datagen': rows-per-second, number-of-rows, seed, fields.*");
+    expect(err({ rows: '1' }).hint).toBe("did you mean 'rows-per-second'?");
+    expect(err({ speed: '1' }).hint).toBe("options of 'datagen': rows-per-second, number-of-rows, seed, fields.*");
     expect(err({ 'rows-per-secnd': '1' }).hint).toBe("did you mean 'rows-per-second'?");
   });
 });
