@@ -24,7 +24,7 @@ export const DEMO_DDL = `CREATE STREAM IF NOT EXISTS bids (
         'fields.channel.values' = 'web,app,api')`;
 
 export const DEMO_QUERY = `SELECT auction, TUMBLE_START(ts, INTERVAL '5' SECOND) AS window_start,
-       COUNT(*) AS bids, ROUND(AVG(price), 2) AS avg_price, MAX(price) AS top
+       COUNT(*) AS bids, ROUND(AVG(price), 2) AS avg_price, ROUND(MAX(price), 2) AS top
 FROM bids
 GROUP BY auction, TUMBLE(ts, INTERVAL '5' SECOND);`;
 

@@ -1,0 +1,114 @@
+/**
+ * Drives the real shell in a real pseudo-terminal (util-linux `script` allocates it), as a user
+ * would: multi-line statements, a continuous query stopped with Ctrl-C, errors with a caret,
+ * history kept across runs, and the catalog kept in the state database across restarts.
+ */
+import { describe, expect, it, beforeAll } from 'vitest';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const CLI = resolve(__dirname, '../../dist/repl/main.js');
+let dir: string;
+
+/** A shell session in a pty, with helpers to type and to wait for text on the screen. */
+class Terminal {
+  private readonly child: ChildProcessWithoutNullStreams;
+  output = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[]) {
+    const cmd = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    this.child = spawn('script', ['-qfec', cmd, '/dev/null'], {
+      cwd: dir,
+      env: { ...process.env, EDDY_HISTORY: join(dir, 'history'), TERM: 'xterm', COLUMNS: '160' },
+    });
+    this.child.stdout.on('data', (d: Buffer) => (this.output += d.toString('utf8')));
+    this.exited = new Promise((res) => this.child.on('exit', (code) => res(code)));
+  }
+
+  type(text: string): void {
+    this.child.stdin.write(text);
+  }
+
+  /** Resolves once `pattern` appears in the output after position `from`. */
+  async waitFor(pattern: RegExp | string, from = 0, timeoutMs = 15_000): Promise<number> {
+    const start = Date.now();
+    for (;;) {
+      const tail = this.output.slice(from);
+      const idx = typeof pattern === 'string' ? tail.indexOf(pattern) : tail.search(pattern);
+      if (idx >= 0) return from + idx;
+      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${pattern}; screen so far:\n${this.output.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'eddy-repl-'));
+  expect(existsSync(CLI)).toBe(true);
+});
+
+describe('the interactive shell in a real terminal', () => {
+  it('runs statements, streams windows, stops a query with Ctrl-C, shows errors, and quits', async () => {
+    const t = new Terminal(['--state', 'state.db']);
+    await t.waitFor('eddy> ');
+    expect(t.output).toContain("A demo stream 'bids' is ready");
+
+    // A statement spanning lines runs once the ';' arrives.
+    let mark = t.output.length;
+    t.type('SELECT auction, COUNT(*) AS n\r');
+    await t.waitFor('-> ', mark);
+    t.type("FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '1' SECOND);\r");
+    // The demo generator is unbounded: windows keep arriving until Ctrl-C.
+    await t.waitFor(/\| +auction \| +n +\|/, mark);
+    await t.waitFor(/\| +\d \| +\d+ \|/, mark);
+    t.type('\x03');
+    await t.waitFor(/Query stopped \(\d+ rows\)\./, mark);
+    await t.waitFor('eddy> ', t.output.length - 20);
+
+    // Errors point at the token and suggest the fix; the shell stays up.
+    mark = t.output.length;
+    t.type('SELECT pirce FROM bids;\r');
+    await t.waitFor("<stdin>:1:8: unknown column 'pirce'", mark);
+    await t.waitFor("hint: did you mean 'price'?", mark);
+    mark = t.output.length;
+    t.type('SELEC 1;\r');
+    await t.waitFor('hint: did you mean SELECT?', mark);
+
+    // Ctrl-C at an empty prompt does not kill the shell.
+    mark = t.output.length;
+    t.type('\x03');
+    await t.waitFor('type \\q or press Ctrl-D to quit', mark);
+
+    mark = t.output.length;
+    t.type("CREATE STREAM clicks (user_id BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'memory');\r");
+    await t.waitFor("Stream 'clicks' created.", mark);
+    mark = t.output.length;
+    t.type('DESCRIBE clicks;\r');
+    await t.waitFor(/\| ts +\| TIMESTAMP\(3\) +\| WATERMARK AS ts/, mark);
+    mark = t.output.length;
+    t.type('\\?\r');
+    await t.waitFor('\\demo', mark);
+    t.type('\\q\r');
+    expect(await t.exited).toBe(0);
+
+    const history = readFileSync(join(dir, 'history'), 'utf8');
+    expect(history).toContain('SELECT pirce FROM bids;');
+    expect(history).toContain('SELECT auction, COUNT(*) AS n\\nFROM bids');
+  }, 60_000);
+
+  it('keeps streams across restarts and recalls history with the Up key', async () => {
+    const t = new Terminal(['--state', 'state.db']);
+    await t.waitFor('eddy> ');
+    let mark = t.output.length;
+    t.type('SHOW STREAMS;\r');
+    await t.waitFor(/\| clicks +\| memory/, mark);
+    mark = t.output.length;
+    t.type('\x1b[A'); // Up: the last statement of the previous session
+    await t.waitFor('SHOW STREAMS;', mark);
+    t.type('\x15\\q\r'); // Ctrl-U clears the recalled line
+    expect(await t.exited).toBe(0);
+  }, 30_000);
+});
