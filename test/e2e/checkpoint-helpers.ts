@@ -185,3 +185,20 @@ export async function until(what: string, cond: () => boolean | Promise<boolean>
     await sleep(5);
   }
 }
+
+/** Deterministic bids (JSON Lines) with disorder below a 5 s watermark delay, as in crash.test.ts. */
+export function bidsJsonl(rows: number): string {
+  const lines: string[] = [];
+  let t = Date.UTC(2024, 0, 1);
+  for (let i = 0; i < rows; i++) {
+    t += 1 + ((i * 7919) % 3);
+    const disorder = (i * 104729) % 2000;
+    lines.push(JSON.stringify({ auction: (i * 31) % 500, bidder: i % 977, price: ((i * 13) % 400) / 4, channel: ['web', 'app', 'api'][i % 3], ts: t - disorder }));
+  }
+  return lines.join('\n') + '\n';
+}
+
+export const BIDS_DDL = `CREATE STREAM bids (
+  auction BIGINT, bidder BIGINT, price DOUBLE, channel VARCHAR, ts TIMESTAMP(3),
+  WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
+) WITH ('connector' = 'file', 'path' = 'bids.jsonl', 'format' = 'json');`;
