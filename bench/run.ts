@@ -5,8 +5,12 @@
  *  2. From a JSON Lines file: `eddy -f` vs a hand-written streaming program, both child processes.
  * Every contender's result is checked against a brute-force reference (row count and checksum).
  * Env: BENCH_ROWS (default 1000000), BENCH_REPEAT (default 5 in memory, 3 from a file),
- * BENCH_ONLY=memory|file|engine (engine: only Eddy in memory), BENCH_PROFILE=out.cpuprofile (CPU
- * profile of the timed Eddy in-memory runs only; summarize with dist/bench/profile-top.js).
+ * BENCH_ONLY=memory|file|engine|checkpoint (engine: only Eddy in memory; checkpoint: only the
+ * checkpoint benchmark of bench/checkpoint.ts, whose figures are merged into latest.json under
+ * "checkpoint"), BENCH_PROFILE=out.cpuprofile (CPU profile of the timed Eddy in-memory runs only;
+ * summarize with dist/bench/profile-top.js).
+ *  3. Checkpoints: pause and total time per checkpoint at 10k/100k/1M keys, restore of 1M keys,
+ *     throughput with 1 s checkpoints against none (bench/checkpoint.ts).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,6 +25,7 @@ import { Eddy, type ResultRow } from '../src/engine.js';
 import { BIDS_COLUMNS, QUERY, expectedFingerprint, fingerprint, generateBids, readResultJsonl, writeBidsJsonl, type Bid, type Fingerprint, type ResultTuple } from './data.js';
 import { HandwrittenTumble, type OutRow } from './handwritten.js';
 import { arqueroLoad, arqueroQuery, sqliteClose, sqliteLoad, sqliteQuery, timed } from './baselines.js';
+import { formatCheckpointTables, runCheckpointBench, type CheckpointBenchResult } from './checkpoint.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
@@ -284,7 +289,31 @@ function printTable(): void {
   console.log('ratios: throughput of the row / throughput of the column (below 1x = slower than that baseline)');
 }
 
+/** Rewrites latest.json keeping what is there, so a partial run (BENCH_ONLY=checkpoint) adds to it. */
+function writeResults(update: Record<string, unknown>): void {
+  const resultsDir = path.join(ROOT, 'bench', 'results');
+  const file = path.join(resultsDir, 'latest.json');
+  fs.mkdirSync(resultsDir, { recursive: true });
+  let previous: Record<string, unknown> = {};
+  try {
+    previous = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    // No previous results (or unreadable ones): start a new file.
+  }
+  fs.writeFileSync(file, JSON.stringify({ ...previous, ...update }, null, 2) + '\n');
+  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+}
+
+async function checkpointOnly(): Promise<void> {
+  const cpus = os.cpus();
+  console.log(`Eddy checkpoint benchmark; load ${os.loadavg()[0]!.toFixed(1)}; ${cpus[0]?.model ?? '?'} x${cpus.length}, node ${process.version}`);
+  const cp = await runCheckpointBench();
+  console.log(formatCheckpointTables(cp));
+  writeResults({ checkpoint: { date: new Date().toISOString(), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), ...cp } });
+}
+
 async function main(): Promise<void> {
+  if (ONLY === 'checkpoint') return checkpointOnly();
   const cpus = os.cpus();
   console.log(`Eddy benchmark: ${N.toLocaleString('en-US')} bids, ${REPEAT} runs in memory / ${FILE_REPEAT} from a file, median reported; load ${os.loadavg()[0]!.toFixed(1)}; ${cpus[0]?.model ?? '?'} x${cpus.length}, node ${process.version}`);
   console.log(`query: ${QUERY}`);
@@ -305,8 +334,14 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+  let cp: CheckpointBenchResult | null = null;
+  if (ONLY === 'all') {
+    process.stderr.write('checkpoints ...\n');
+    cp = await runCheckpointBench();
+  }
   printTable();
   console.log(`all results verified: ${want.rows.toLocaleString('en-US')} rows, checksum ${want.checksum}`);
+  if (cp) console.log(formatCheckpointTables(cp));
   if (ONLY !== 'all') return;
   const out = {
     date: new Date().toISOString(),
@@ -325,10 +360,7 @@ async function main(): Promise<void> {
       fileEddyVsHandwritten: ratioOf('file.eddy', 'file.handwritten'),
     },
   };
-  const resultsDir = path.join(ROOT, 'bench', 'results');
-  fs.mkdirSync(resultsDir, { recursive: true });
-  fs.writeFileSync(path.join(resultsDir, 'latest.json'), JSON.stringify(out, null, 2) + '\n');
-  console.log(`wrote ${path.relative(process.cwd(), path.join(resultsDir, 'latest.json'))}`);
+  writeResults({ ...out, ...(cp ? { checkpoint: { date: out.date, loadAverage: out.machine.loadAverage, ...cp } } : {}) });
 }
 
 main().catch((e: unknown) => {
