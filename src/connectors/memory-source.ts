@@ -1,7 +1,7 @@
-import type { Row, Schema, Value } from '../common/types.js';
+import type { Row, Schema, SqlType, Value } from '../common/types.js';
 import { EddyError, closest } from '../common/errors.js';
 import type { SinkWriter, SourceReader } from './connector.js';
-import { BAD, badValueReason, coerceValue } from './values.js';
+import { BAD, badValueReason, coerceValue, type Bad } from './values.js';
 
 interface Log {
   rows: Row[];
@@ -138,6 +138,7 @@ interface ColumnarTable {
   numRows(): number;
   columnNames(): string[];
   array(name: string): ArrayLike<unknown>;
+  getter?(name: string): (row: number) => unknown;
 }
 
 function isColumnar(x: unknown): x is ColumnarTable {
@@ -146,50 +147,206 @@ function isColumnar(x: unknown): x is ColumnarTable {
 }
 
 /**
+ * coerceValue with the common cases inlined (a number for a numeric column, a string for VARCHAR,
+ * a Date or integer for TIMESTAMP); everything else, including every error, goes to coerceValue.
+ */
+function coerceFast(raw: unknown, type: SqlType): Value | Bad {
+  switch (type) {
+    case 'DOUBLE':
+    case 'FLOAT':
+      if (typeof raw === 'number') return raw;
+      break;
+    case 'BIGINT':
+    case 'INTERVAL':
+      if (typeof raw === 'number' && Number.isSafeInteger(raw)) return raw;
+      break;
+    case 'INT':
+      if (typeof raw === 'number' && (raw | 0) === raw) return raw;
+      break;
+    case 'VARCHAR':
+      if (typeof raw === 'string') return raw;
+      break;
+    case 'TIMESTAMP':
+      if (typeof raw === 'number' && Number.isInteger(raw)) return raw;
+      if (raw instanceof Date) {
+        const t = raw.getTime();
+        if (t === t) return t; // not NaN
+      }
+      break;
+    case 'BOOLEAN':
+      if (typeof raw === 'boolean') return raw;
+      break;
+  }
+  return coerceValue(raw, type);
+}
+
+const OBJECT_PROTO: unknown = Object.prototype;
+
+/** A literal-like object: reading a key it lacks cannot find an inherited value (planFor excludes Object.prototype's names). */
+function isPlain(obj: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(obj);
+  return proto === OBJECT_PROTO || proto === null;
+}
+
+/** Number of enumerable string keys, own and inherited (what a for-in visits), without allocating. */
+function keyCount(obj: object): number {
+  let n = 0;
+  for (const _ in obj) n++;
+  return n;
+}
+
+/** Resolves field names to column indexes (exact name first, then any case); messages built only on error. */
+class FieldResolver {
+  private readonly lower: string[];
+  private readonly known = new Map<string, number>();
+
+  constructor(
+    private readonly schema: Schema,
+    private readonly stream: string,
+  ) {
+    this.lower = schema.columns.map((c) => c.name.toLowerCase());
+  }
+
+  /** The column of `field`, or -1. */
+  find(field: string): number {
+    let i = this.known.get(field);
+    if (i === undefined) {
+      i = this.schema.columns.findIndex((c) => c.name === field);
+      if (i < 0) i = this.lower.indexOf(field.toLowerCase());
+      this.known.set(field, i);
+    }
+    return i;
+  }
+
+  /** The column of `field`; an unknown field is a BAD_ROW error with a did-you-mean. */
+  get(field: string, where: () => string): number {
+    const i = this.find(field);
+    if (i >= 0) return i;
+    const names = this.schema.columns.map((c) => c.name);
+    const guess = closest(field, names);
+    throw new EddyError('BAD_ROW', `${where()}: '${field}' is not a column of stream '${this.stream}'`, undefined, guess ? `did you mean '${guess}'?` : `columns: ${names.join(', ')}`);
+  }
+}
+
+function badValue(where: string, schema: Schema, col: number, raw: unknown): EddyError {
+  const c = schema.columns[col]!;
+  return new EddyError('BAD_ROW', `${where}: ${c.name}: ${badValueReason(raw, c.type)}`);
+}
+
+/**
  * Converts an array of plain objects, or an arquero table, to rows of `schema` (missing fields →
  * NULL, Dates → TIMESTAMP). A field or table column that is not a stream column is an error,
  * since it is almost always a typo.
  */
 export function toRows(schema: Schema, input: readonly object[] | ColumnarTable, stream = 'stream'): Row[] {
-  const lower = schema.columns.map((c) => c.name.toLowerCase());
-  const columnFor = (field: string, where: string): number => {
-    let i = schema.columns.findIndex((c) => c.name === field);
-    if (i < 0) i = lower.indexOf(field.toLowerCase());
-    if (i < 0) {
-      const guess = closest(field, schema.columns.map((c) => c.name));
-      throw new EddyError('BAD_ROW', `${where}: '${field}' is not a column of stream '${stream}'`, undefined, guess ? `did you mean '${guess}'?` : `columns: ${schema.columns.map((c) => c.name).join(', ')}`);
-    }
-    return i;
-  };
-  const coerce = (raw: unknown, col: number, where: string): Value => {
-    const c = schema.columns[col]!;
-    const v = coerceValue(raw, c.type);
-    if (v === BAD) throw new EddyError('BAD_ROW', `${where}: ${c.name}: ${badValueReason(raw, c.type)}`);
-    return v;
-  };
-
-  if (isColumnar(input)) {
-    const n = input.numRows();
-    const rows: Row[] = Array.from({ length: n }, () => new Array<Value>(schema.columns.length).fill(null));
-    for (const name of input.columnNames()) {
-      const col = columnFor(name, 'table column');
-      const values = input.array(name);
-      for (let r = 0; r < n; r++) rows[r]![col] = coerce(values[r], col, `row ${r + 1}`);
-    }
-    return rows;
-  }
+  const fields = new FieldResolver(schema, stream);
+  if (isColumnar(input)) return tableToRows(schema, input, fields);
   if (!Array.isArray(input)) {
     throw new EddyError('BAD_ROW', `cannot insert ${typeof input}: expected an array of objects or an arquero table`);
   }
-  return input.map((obj, r) => {
+  return objectsToRows(schema, input, fields);
+}
+
+/** Column-wise: one accessor per column (no per-cell strings), then rows built across them. */
+function tableToRows(schema: Schema, table: ColumnarTable, fields: FieldResolver): Row[] {
+  const width = schema.columns.length;
+  const types = schema.columns.map((c) => c.type);
+  const getters: (((row: number) => unknown) | null)[] = new Array<((row: number) => unknown) | null>(width).fill(null);
+  for (const name of table.columnNames()) getters[fields.get(name, () => 'table column')] = getterOf(table, name);
+  const n = table.numRows();
+  const rows: Row[] = new Array<Row>(n);
+  for (let r = 0; r < n; r++) rows[r] = new Array<Value>(width);
+  for (let c = 0; c < width; c++) {
+    const get = getters[c]!;
+    const type = types[c]!;
+    if (get === null) {
+      for (let r = 0; r < n; r++) rows[r]![c] = null;
+      continue;
+    }
+    for (let r = 0; r < n; r++) {
+      const raw = get(r);
+      const v = coerceFast(raw, type);
+      if (v === BAD) throw badValue(`row ${r + 1}`, schema, c, raw);
+      rows[r]![c] = v;
+    }
+  }
+  return rows;
+}
+
+/** arquero's getter (respects filters and order without copying the column), else array(). */
+function getterOf(table: ColumnarTable, name: string): (row: number) => unknown {
+  if (typeof table.getter === 'function') return table.getter(name);
+  const values = table.array(name);
+  return (r) => values[r];
+}
+
+/**
+ * The fast path reads, per column, the key the first object used for it, and accepts the row when
+ * the keys it found with a value equal the object's key count (so it has no other, unknown key)
+ * and every value coerced. Any other row (another shape, a bad value) takes the general path,
+ * which walks the object's own keys like Object.entries and reports errors.
+ */
+function objectsToRows(schema: Schema, input: readonly unknown[], fields: FieldResolver): Row[] {
+  const width = schema.columns.length;
+  const types = schema.columns.map((c) => c.type);
+  const n = input.length;
+  const rows: Row[] = new Array<Row>(n);
+  let plan: (string | undefined)[] | null | undefined;
+  for (let r = 0; r < n; r++) {
+    const obj = input[r];
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
       throw new EddyError('BAD_ROW', `row ${r + 1}: expected an object keyed by column name, got ${Array.isArray(obj) ? 'an array' : JSON.stringify(obj)}`);
     }
-    const row = new Array<Value>(schema.columns.length).fill(null);
-    for (const [field, raw] of Object.entries(obj)) {
-      const col = columnFor(field, `row ${r + 1}`);
-      row[col] = coerce(raw, col, `row ${r + 1}`);
+    if (plan === undefined) plan = planFor(obj, width, fields);
+    let row: Row | null = null;
+    if (plan !== null && isPlain(obj)) {
+      const rec = obj as Record<string, unknown>;
+      let found = 0;
+      row = new Array<Value>(width);
+      for (let c = 0; c < width; c++) {
+        const key = plan[c];
+        const raw = key === undefined ? undefined : rec[key];
+        if (raw === undefined) {
+          row[c] = null;
+          continue;
+        }
+        found++;
+        const v = coerceFast(raw, types[c]!);
+        if (v === BAD) {
+          row = null;
+          break;
+        }
+        row[c] = v;
+      }
+      if (row !== null && found !== keyCount(obj)) row = null;
     }
-    return row;
-  });
+    rows[r] = row ?? generalRow(schema, types, obj, r, fields);
+  }
+  return rows;
+}
+
+/**
+ * Per column, the key of `first` that names it; null (general path only) when a key is unknown,
+ * two keys name one column, or a key is also an Object.prototype member (reading it from an
+ * object that lacks it would find the inherited one).
+ */
+function planFor(first: object, width: number, fields: FieldResolver): (string | undefined)[] | null {
+  const plan = new Array<string | undefined>(width).fill(undefined);
+  for (const key of Object.keys(first)) {
+    const c = fields.find(key);
+    if (c < 0 || plan[c] !== undefined || key in Object.prototype) return null;
+    plan[c] = key;
+  }
+  return plan;
+}
+
+function generalRow(schema: Schema, types: readonly SqlType[], obj: object, r: number, fields: FieldResolver): Row {
+  const row = new Array<Value>(types.length).fill(null);
+  for (const [field, raw] of Object.entries(obj)) {
+    const col = fields.get(field, () => `row ${r + 1}`);
+    const v = coerceFast(raw, types[col]!);
+    if (v === BAD) throw badValue(`row ${r + 1}`, schema, col, raw);
+    row[col] = v;
+  }
+  return row;
 }

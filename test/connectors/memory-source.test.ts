@@ -95,4 +95,106 @@ describe('toRows', () => {
     const e3 = err(() => toRows(schema, aq.table({ user_id: [1], ts: ['never'] })));
     expect(e3.message).toContain('row 1: ts: expected TIMESTAMP(3), got "never"');
   });
+  it('handles rows whose shape differs from the first object', () => {
+    expect(
+      toRows(schema, [
+        { user_id: 1, url: '/a' },
+        { URL: '/b', User_Id: 2 },
+        { ts: 5 },
+        { url: '/c', user_id: 3, ts: new Date(T0) },
+        {},
+        { user_id: undefined, url: null },
+        Object.assign(Object.create(null) as object, { user_id: 9 }),
+      ]),
+    ).toEqual([
+      [1, '/a', null],
+      [2, '/b', null],
+      [null, null, 5],
+      [3, '/c', T0],
+      [null, null, null],
+      [null, null, null],
+      [9, null, null],
+    ]);
+    // two spellings of one column: the later key wins, as with Object.entries
+    expect(toRows(schema, [{ user_id: 1, USER_ID: 2 }, { user_id: 3 }])).toEqual([
+      [2, null, null],
+      [3, null, null],
+    ]);
+  });
+
+  it('reads only own fields, never inherited ones', () => {
+    class Click {
+      constructor(readonly url: string) {}
+      get user_id(): number {
+        return 42;
+      }
+    }
+    const inherits = Object.create({ user_id: 7 }) as { url?: string };
+    inherits.url = '/i';
+    expect(toRows(schema, [{ user_id: 1, url: '/a' }, new Click('/k'), inherits])).toEqual([
+      [1, '/a', null],
+      [null, '/k', null],
+      [null, '/i', null],
+    ]);
+  });
+
+  it('catches an unknown field in any row, even one with as many keys as the first', () => {
+    const msg = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        expect((e as EddyError).code).toBe('BAD_ROW');
+        return `${(e as EddyError).message} | ${(e as EddyError).hint}`;
+      }
+      throw new Error('expected an error');
+    };
+    expect(msg(() => toRows(schema, [{ user_id: 1, url: '/a' }, { user_id: 2, urll: '/b' }], 'clicks'))).toBe(
+      "row 2: 'urll' is not a column of stream 'clicks' | did you mean 'url'?",
+    );
+    expect(msg(() => toRows(schema, [{ user_id: 1 }, { user_id: 2, bogus: undefined }], 'clicks'))).toBe(
+      "row 2: 'bogus' is not a column of stream 'clicks' | columns: user_id, url, ts",
+    );
+    expect(msg(() => toRows(schema, [{ user_id: 1 }, { user_id: 2 }, { user_id: 2.5 }], 'clicks'))).toBe('row 3: user_id: expected BIGINT, got 2.5 | undefined');
+    expect(msg(() => toRows(schema, [{ ts: T0 }, { ts: new Date(NaN) }]))).toBe('row 2: ts: expected TIMESTAMP(3), got an invalid date (use epoch ms, \'yyyy-MM-dd HH:mm:ss[.SSS]\' or ISO-8601) | undefined');
+    expect(msg(() => toRows(schema, [{ user_id: 1 }, [2]]))).toBe('row 2: expected an object keyed by column name, got an array | undefined');
+    expect(msg(() => toRows(schema, aq.table({ user_id: [1], nope: [2] }), 'clicks'))).toBe("table column: 'nope' is not a column of stream 'clicks' | columns: user_id, url, ts");
+  });
+
+  it('coerces every type on the fast path exactly as coerceValue does', () => {
+    const all: Schema = {
+      columns: [
+        { name: 'i', type: 'INT' },
+        { name: 'b', type: 'BIGINT' },
+        { name: 'd', type: 'DOUBLE' },
+        { name: 'f', type: 'FLOAT' },
+        { name: 's', type: 'VARCHAR' },
+        { name: 't', type: 'TIMESTAMP' },
+        { name: 'o', type: 'BOOLEAN' },
+      ],
+    };
+    const input = [
+      { i: 1, b: 2 ** 40, d: 1.5, f: NaN, s: 'x', t: T0, o: true },
+      { i: '7', b: ' 8 ', d: '2.5', f: 'Infinity', s: 12, t: '2024-01-01 00:00:00.250', o: 'FALSE' },
+      { i: -0, b: null, d: -Infinity, f: 0, s: false, t: 1.9, o: false },
+    ];
+    expect(toRows(all, input)).toEqual([
+      [1, 2 ** 40, 1.5, NaN, 'x', T0, true],
+      [7, 8, 2.5, Infinity, '12', T0 + 250, false],
+      [-0, null, -Infinity, 0, 'false', 1, false],
+    ]);
+    expect(() => toRows(all, [{ i: 2 ** 31 }])).toThrow('out of INT range');
+    expect(() => toRows(all, [{ b: 2 ** 53 }])).toThrow('beyond 2^53');
+  });
+
+  it('reads an ordered, filtered arquero table in its order', () => {
+    const t = aq
+      .table({ user_id: [3, 1, 2, 4], url: ['/c', '/a', '/b', '/d'] })
+      .filter((d: { user_id: number }) => d.user_id < 4)
+      .orderby('user_id');
+    expect(toRows(schema, t)).toEqual([
+      [1, '/a', null],
+      [2, '/b', null],
+      [3, '/c', null],
+    ]);
+  });
 });
