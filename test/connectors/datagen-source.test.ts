@@ -113,7 +113,7 @@ describe('DatagenSource', () => {
     expect(err({ 'fields.ts.start': 'soon' }).message).toContain("option 'fields.ts.start' must be a timestamp");
     expect(err({ 'fields.auction.values': '1,x' }).message).toBe("option 'fields.auction.values': 'x' is not a valid BIGINT");
     expect(err({ rows: '1' }).hint).toBe("did you mean 'rows-per-second'?");
-    expect(err({ speed: '1' }).hint).toBe("options of 'datagen': rows-per-second, number-of-rows, seed, fields.*");
+    expect(err({ velocity: '1' }).hint).toBe("options of 'datagen': rows-per-second, number-of-rows, seed, fields.*");
     expect(err({ 'rows-per-secnd': '1' }).hint).toBe("did you mean 'rows-per-second'?");
   });
 });
