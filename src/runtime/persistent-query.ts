@@ -74,8 +74,14 @@ export class PersistentQuery {
         const source = this.deps.openSource();
         const sink = this.deps.openSink();
         try {
-          const run = new QueryRun(this.plan, source, this.schema, { rows: (rows: Row[]) => sink.write(rows), end: () => {} }, this.deps.run,
-            coordinator ? { afterBatch: (rt) => coordinator.maybeCheckpoint(this.id, rt, sink) } : undefined);
+          const run = new QueryRun(this.plan, source, this.schema, { rows: (rows: Row[]) => sink.write(rows), end: () => {} }, this.deps.run, {
+            afterBatch: (rt) => {
+              // Cancel only at a batch boundary: a run cancelled while a read is pending drops the rows
+              // it read, and the final checkpoint would record the source offset past them (lost rows).
+              if (this.stopping) return rt.cancel();
+              return coordinator?.maybeCheckpoint(this.id, rt, sink);
+            },
+          });
           this.current = run;
           if (coordinator) await coordinator.restore(this, run, sink, first && fresh);
           else await sink.restore(null);
@@ -133,8 +139,8 @@ export class PersistentQuery {
 
   /** Stops at the next batch boundary with a final checkpoint; resolves when stopped. */
   async stop(): Promise<void> {
+    // The run sees the flag at its next batch boundary (see afterBatch in loop()).
     this.stopping = true;
-    this.current?.cancel();
     await this.done;
   }
 
