@@ -2,7 +2,7 @@ import { EddyError, assertNever, internalError } from '../common/errors.js';
 import { isInteger, type Row, type Value } from '../common/types.js';
 import type { BoundExpr } from '../planner/bound.js';
 import { castFunction } from './cast.js';
-import { SCALAR_FUNCTIONS, divisionByZero } from './functions.js';
+import { SCALAR_FUNCTIONS, SPECIALIZE, divisionByZero } from './functions.js';
 import { compareStrings } from './time-format.js';
 
 /**
@@ -21,6 +21,7 @@ export class CodeGen {
   private readonly constValues: unknown[] = [];
   private lines: string[] = [];
   private readonly locals: string[] = [];
+  private usesWatermark = false;
 
   /** Binds `value` as a constant of the generated function; returns its name. */
   constant(value: unknown): string {
@@ -234,16 +235,24 @@ export class CodeGen {
       }
       return v;
     }
-    const fn = SCALAR_FUNCTIONS[e.fn];
-    if (fn === undefined) throw new EddyError('UNKNOWN_FUNCTION', `unknown function ${e.fn}`);
+    if (e.fn === 'CURRENT_WATERMARK') {
+      // The watermark before this row (parameter `w`); -Infinity or absent means none yet: NULL.
+      this.usesWatermark = true;
+      this.push(`${v} = typeof w === 'number' && w !== -Infinity ? w : null;`);
+      return v;
+    }
+    const generic = SCALAR_FUNCTIONS[e.fn];
+    if (generic === undefined) throw new EddyError('UNKNOWN_FUNCTION', `unknown function ${e.fn}`);
+    const fn = SPECIALIZE[e.fn]?.(e.args.map((a) => (a.kind === 'literal' ? a.value : undefined))) ?? generic;
     const args = e.args.map((a) => this.expr(a));
     this.push(`${v} = ${this.constant(fn)}(${args.join(', ')});`);
     return v;
   }
 
-  /** Builds `function(params) { <emitted code> <tail> }`; `tail` usually returns. */
+  /** Builds `function(params) { <emitted code> <tail> }`; `tail` usually returns. Without a `w` parameter, CURRENT_WATERMARK is NULL. */
   build<F>(params: readonly string[], tail: string): F {
-    const decl = this.locals.length ? `let ${this.locals.join(', ')};\n` : '';
+    const noWm = this.usesWatermark && !params.includes('w') ? 'const w = undefined;\n' : '';
+    const decl = noWm + (this.locals.length ? `let ${this.locals.join(', ')};\n` : '');
     const body = `"use strict";\nreturn function compiled(${params.join(', ')}) {\n${decl}${this.lines.join('\n')}\n${tail}\n};`;
     try {
       // eslint-disable-next-line @typescript-eslint/no-implied-eval
@@ -254,25 +263,28 @@ export class CodeGen {
   }
 }
 
-/** Compiles an expression once to a function of a row. */
-export function compileExpr(e: BoundExpr): (row: Row) => Value {
+/**
+ * Compiles an expression once to a function of a row and the watermark before it (`wm`, epoch ms;
+ * -Infinity or omitted when there is none, which CURRENT_WATERMARK returns as NULL).
+ */
+export function compileExpr(e: BoundExpr): (row: Row, wm?: number) => Value {
   const g = new CodeGen();
   const v = g.expr(e);
-  return g.build(['r'], `return ${v};`);
+  return g.build(['r', 'w'], `return ${v};`);
 }
 
-/** Compiles a predicate: true only when the expression is TRUE (NULL and FALSE reject). */
-export function compilePredicate(e: BoundExpr): (row: Row) => boolean {
+/** Compiles a predicate: true only when the expression is TRUE (NULL and FALSE reject). `wm` as in compileExpr. */
+export function compilePredicate(e: BoundExpr): (row: Row, wm?: number) => boolean {
   const g = new CodeGen();
   const v = g.expr(e);
-  return g.build(['r'], `return ${v} === true;`);
+  return g.build(['r', 'w'], `return ${v} === true;`);
 }
 
-/** Compiles several expressions into ONE function building the output row array. */
-export function compileRowBuilder(exprs: readonly BoundExpr[]): (row: Row) => Row {
+/** Compiles several expressions into ONE function building the output row array. `wm` as in compileExpr. */
+export function compileRowBuilder(exprs: readonly BoundExpr[]): (row: Row, wm?: number) => Row {
   const g = new CodeGen();
   const vs = exprs.map((e) => g.expr(e));
-  return g.build(['r'], `return [${vs.join(', ')}];`);
+  return g.build(['r', 'w'], `return [${vs.join(', ')}];`);
 }
 
 /** Translates a SQL LIKE pattern (% any run, _ one character; no escape) to an anchored RegExp. */

@@ -1,10 +1,11 @@
 import type { CstNode, IToken } from 'chevrotain';
-import { EddyError, internalError, spanCover, type Span } from '../common/errors.js';
+import { EddyError, closest, internalError, spanCover, type Span } from '../common/errors.js';
 import type { BinaryOp, Expr } from './ast.js';
 import { child, identOf, nodeSpan, nodesOf, optNode, optToken, stringValue, token, tokensOf } from './cst-access.js';
 import { buildDataType } from './data-type.js';
 import { INTERVAL_UNITS } from './grammar.js';
 import type { SourceText } from './source-text.js';
+import { EXTRACT_UNITS, FLOOR_UNITS, UNIT_FIRST_FUNCTIONS } from './time-units.js';
 
 /** Builds an Expr from an `expr` CST node; precedence is already encoded in the rule nesting. */
 export function buildExpr(src: SourceText, node: CstNode): Expr {
@@ -154,16 +155,134 @@ function buildNameExpr(src: SourceText, node: CstNode): Expr {
   }
   if (!optToken(node, 'LParen')) return { kind: 'column', name: identOf(src, first), span: src.tokenSpan(first) };
   const filter = optNode(node, 'filter');
+  const argsNode = optNode(node, 'callArgs');
+  const name = identOf(src, first).name.toUpperCase();
+  const span = nodeSpan(src, node);
+  const args = argsNode ? buildCallArgs(src, name, argsNode, span) : [];
   return {
     kind: 'call',
-    name: identOf(src, first).name.toUpperCase(),
+    name: argsNode ? callName(src, name, argsNode) : name,
     nameSpan: src.tokenSpan(first),
-    args: nodesOf(node, 'arg').map((a) => buildExpr(src, a)),
+    args,
     star: optToken(node, 'Star') !== undefined,
-    distinct: optToken(node, 'DISTINCT') !== undefined,
+    distinct: argsNode !== undefined && optToken(argsNode, 'DISTINCT') !== undefined,
     ...(filter ? { filter: buildExpr(src, filter) } : {}),
-    span: nodeSpan(src, node),
+    span,
   };
+}
+
+/** TRIM(LEADING ... FROM s) is LTRIM(s, chars) and TRAILING is RTRIM, Flink's own two-argument forms. */
+function callName(src: SourceText, name: string, node: CstNode): string {
+  const spec = optToken(node, 'trimSpec')?.image.toUpperCase();
+  return spec === 'LEADING' ? 'LTRIM' : spec === 'TRAILING' ? 'RTRIM' : name;
+}
+
+const KEYWORD_FORMS: Readonly<Record<string, string>> = {
+  TRIM: 'TRIM([BOTH|LEADING|TRAILING] [characters] FROM string)',
+  SUBSTRING: 'SUBSTRING(string FROM start [FOR length]) or SUBSTRING(string, start[, length])',
+  EXTRACT: 'EXTRACT(unit FROM timestamp), e.g. EXTRACT(HOUR FROM ts)',
+  POSITION: 'POSITION(needle IN string)',
+  FLOOR: 'FLOOR(number) or FLOOR(timestamp TO unit), e.g. FLOOR(ts TO HOUR)',
+  CEIL: 'CEIL(number) or CEIL(timestamp TO unit), e.g. CEIL(ts TO HOUR)',
+  CEILING: 'CEILING(number) or CEILING(timestamp TO unit)',
+};
+
+/** A word naming a time unit (EXTRACT's `YEAR`, TIMESTAMPADD's `DAY`), parsed as a column; checked against `units`. */
+function unitLiteral(e: Expr, units: readonly string[], fn: string, usage: string): Expr {
+  if (e.kind !== 'column' || e.qualifier || e.name.quoted) {
+    throw new EddyError('SYNTAX', `${fn} needs a time unit here`, e.span, `write ${usage}; units: ${units.join(', ')}`);
+  }
+  const unit = e.name.name.toUpperCase();
+  if (!units.includes(unit)) {
+    const guess = closest(unit, units);
+    throw new EddyError('SYNTAX', `unknown time unit '${e.name.name}' in ${fn}`, e.span, guess ? `did you mean ${guess}?` : `units: ${units.join(', ')}`);
+  }
+  return { kind: 'literal', value: unit, isInteger: false, span: e.span };
+}
+
+/**
+ * The arguments of a call in positional order. The keyword forms become ordinary argument lists:
+ * TRIM(c FROM s) → (s, c), SUBSTRING(s FROM a FOR b) → (s, a, b), EXTRACT(u FROM t) → ('U', t),
+ * POSITION(a IN b) → (a, b), FLOOR(t TO u) → (t, 'U').
+ */
+function buildCallArgs(src: SourceText, name: string, node: CstNode, callSpan: Span): Expr[] {
+  const args = nodesOf(node, 'arg').map((a) => buildExpr(src, a));
+  const from = nodesOf(node, 'fromArg').map((a) => buildExpr(src, a));
+  const forArgs = nodesOf(node, 'forArg').map((a) => buildExpr(src, a));
+  const inArgs = nodesOf(node, 'inArg').map((a) => buildExpr(src, a));
+  const toUnit = tokensOf(node, 'toUnit');
+  const commas = tokensOf(node, 'Comma');
+  const spec = optToken(node, 'trimSpec');
+  const form = KEYWORD_FORMS[name];
+  const misplaced = (tok: IToken | undefined, what: string): EddyError =>
+    new EddyError(
+      'SYNTAX',
+      form ? `unexpected ${what} in ${name}(...)` : `${what} is not allowed in ${name}(...)`,
+      tok ? src.tokenSpan(tok) : callSpan,
+      form ? `write ${form}` : 'separate function arguments with commas',
+    );
+  const keywordForm = from.length + forArgs.length + inArgs.length + toUnit.length > 0 || spec !== undefined;
+  if (!keywordForm) {
+    const unitFirst = UNIT_FIRST_FUNCTIONS.get(name);
+    if (unitFirst && args.length > 0) return [unitLiteral(args[0]!, unitFirst, name, `${name}(DAY, ...)`), ...args.slice(1)];
+    // POSITION('a' IN ('abc')): the parenthesized haystack was read as an IN list.
+    const only = args[0];
+    if (name === 'POSITION' && args.length === 1 && only?.kind === 'in' && !only.negated && only.list.length === 1) return [only.operand, only.list[0]!];
+    const commaOnly = name === 'TRIM' || name === 'EXTRACT' || name === 'POSITION' || ((name === 'FLOOR' || name === 'CEIL' || name === 'CEILING') && args.length === 2);
+    if (commaOnly && args.length > 1) throw misplaced(commas[0], "','");
+    return args;
+  }
+  const fromTok = optToken(node, 'FROM');
+  const forTok = optToken(node, 'FOR');
+  const inTok = optToken(node, 'IN');
+  const toTok = optToken(node, 'to');
+  const extra = (allowed: readonly string[]): void => {
+    if (commas.length > 0) throw misplaced(commas[0], "','");
+    if (!allowed.includes('FROM') && fromTok) throw misplaced(fromTok, 'FROM');
+    if (!allowed.includes('FOR') && forTok) throw misplaced(forTok, 'FOR');
+    if (!allowed.includes('IN') && inTok) throw misplaced(inTok, 'IN');
+    if (!allowed.includes('TO') && toTok) throw misplaced(toTok, 'TO');
+    if (!allowed.includes('SPEC') && spec) throw misplaced(spec, spec.image.toUpperCase());
+  };
+  const needs = (ok: boolean, what: string, at: IToken | undefined): void => {
+    if (!ok) throw new EddyError('SYNTAX', `${name}(...) ${what}`, at ? src.tokenSpan(at) : callSpan, `write ${form ?? `${name}(a, b)`}`);
+  };
+  switch (name) {
+    case 'TRIM': {
+      extra(['FROM', 'SPEC']);
+      needs(from.length === 1, 'needs FROM before the string', spec);
+      needs(args.length <= 1, 'takes one set of characters to trim', fromTok);
+      return [from[0]!, ...args];
+    }
+    case 'SUBSTRING':
+    case 'SUBSTR': {
+      extra(['FROM', 'FOR']);
+      needs(args.length === 1 && from.length === 1, 'needs the string, then FROM start', fromTok ?? forTok);
+      needs(forArgs.length <= 1 && (!forTok || !fromTok || forTok.startOffset > fromTok.startOffset), 'takes FOR length after FROM start', forTok);
+      return [args[0]!, from[0]!, ...forArgs];
+    }
+    case 'EXTRACT': {
+      extra(['FROM']);
+      needs(args.length === 1 && from.length === 1, 'needs a unit, then FROM timestamp', fromTok);
+      return [unitLiteral(args[0]!, EXTRACT_UNITS, 'EXTRACT', KEYWORD_FORMS.EXTRACT!), from[0]!];
+    }
+    case 'POSITION': {
+      extra(['IN']);
+      needs(args.length === 1 && inArgs.length === 1, 'needs a string, IN, and the string to search', inTok);
+      return [args[0]!, inArgs[0]!];
+    }
+    case 'FLOOR':
+    case 'CEIL':
+    case 'CEILING': {
+      extra(['TO']);
+      needs(args.length === 1 && toUnit.length === 1, 'needs a timestamp, TO and a unit', toTok);
+      const u = toUnit[0]!;
+      const unitExpr: Expr = { kind: 'column', name: identOf(src, u), span: src.tokenSpan(u) };
+      return [args[0]!, unitLiteral(unitExpr, FLOOR_UNITS, name, KEYWORD_FORMS[name]!)];
+    }
+    default:
+      throw misplaced(fromTok ?? forTok ?? inTok ?? toTok ?? spec, (fromTok ?? forTok ?? inTok ?? toTok ?? spec)!.image.toUpperCase());
+  }
 }
 
 /**

@@ -396,7 +396,8 @@ export class SqlGrammar extends CstParser {
 
   comparison = this.RULE('comparison', () => {
     this.SUBRULE(this.additive);
-    this.MANY(() => this.SUBRULE(this.predicate));
+    // A bare `IN` not followed by '(' is POSITION(a IN b)'s separator, not an IN list.
+    this.MANY({ GATE: () => this.LA(1).tokenType !== T.In || this.LA(2).tokenType === T.LParen, DEF: () => this.SUBRULE(this.predicate) });
   });
 
   /** What may follow the left operand of a comparison: `= x`, `IS [NOT] NULL`, `[NOT] BETWEEN|IN|LIKE ...`. */
@@ -547,21 +548,7 @@ export class SqlGrammar extends CstParser {
         {
           ALT: () => {
             this.CONSUME(T.LParen);
-            this.OPTION2(() => {
-              this.OR2([
-                { ALT: () => this.CONSUME(T.Star) },
-                {
-                  ALT: () => {
-                    this.OPTION3(() => this.CONSUME(T.Distinct));
-                    this.SUBRULE(this.expr, { LABEL: 'arg' });
-                    this.MANY(() => {
-                      this.CONSUME(T.Comma);
-                      this.SUBRULE2(this.expr, { LABEL: 'arg' });
-                    });
-                  },
-                },
-              ]);
-            });
+            this.OR2([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.SUBRULE(this.callArgs) }]);
             this.CONSUME(T.RParen);
             this.OPTION4({
               GATE: () => this.LA(2).tokenType === T.LParen,
@@ -578,7 +565,62 @@ export class SqlGrammar extends CstParser {
       ]);
     });
   });
+
+  /**
+   * The inside of `f(...)`: `[DISTINCT] a, b, ...`, or one of SQL's keyword-separated forms
+   * TRIM([BOTH|LEADING|TRAILING] [chars] FROM s), SUBSTRING(s FROM a [FOR b]), EXTRACT(unit FROM t),
+   * POSITION(a IN b), FLOOR/CEIL(t TO unit). The grammar accepts any mix; build-expr.ts checks the
+   * shape against the function name, so a misplaced FROM gets a message naming the function.
+   */
+  callArgs = this.RULE('callArgs', () => {
+    this.OPTION(() => this.CONSUME(T.Distinct));
+    this.OPTION2({
+      GATE: () => TRIM_SPECS.has(this.LA(1).image.toUpperCase()) && AFTER_TRIM_SPEC.has(this.LA(2).tokenType),
+      DEF: () => this.CONSUME(T.Name, { LABEL: 'trimSpec' }),
+    });
+    this.OPTION3(() => this.SUBRULE(this.expr, { LABEL: 'arg' }));
+    this.MANY({
+      // A name continues the arguments only as FLOOR(ts TO unit)'s TO; otherwise `f(a b)` reports the missing comma.
+      GATE: () => this.LA(1).tokenType !== T.Identifier || this.LA(1).image.toUpperCase() === 'TO',
+      DEF: () => this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Comma);
+            this.SUBRULE2(this.expr, { LABEL: 'arg' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.From);
+            this.SUBRULE3(this.expr, { LABEL: 'fromArg' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.For);
+            this.SUBRULE4(this.expr, { LABEL: 'forArg' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.In);
+            this.SUBRULE5(this.expr, { LABEL: 'inArg' });
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME2(T.Name, { LABEL: 'to' });
+            this.CONSUME3(T.Name, { LABEL: 'toUnit' });
+          },
+        },
+      ]),
+    });
+  });
 }
+
+const TRIM_SPECS: ReadonlySet<string> = new Set(['BOTH', 'LEADING', 'TRAILING']);
+/** Tokens that may follow BOTH/LEADING/TRAILING in TRIM(...): a FROM or the start of the characters to trim. */
+const AFTER_TRIM_SPEC: ReadonlySet<TokenType> = new Set([T.From, T.StringLiteral, T.NumberLiteral, T.Identifier, T.QuotedIdent, T.Cast, T.Case, T.Null]);
 
 /** Unit words accepted after `INTERVAL '10'`, mapped to milliseconds. */
 export const INTERVAL_UNITS: ReadonlyMap<string, number> = new Map([

@@ -182,7 +182,7 @@ function bindCall(e: Extract<Expr, { kind: 'call' }>, ctx: ExprContext): BoundEx
     return { kind: 'literal', value: ms, type: 'TIMESTAMP' };
   }
   const args = e.args.map((a) => bindExpr(a, ctx));
-  const type = scalarCallType(e.name, args.map((b, i) => ({ type: b.type, span: e.args[i]!.span })), e.nameSpan, e.span);
+  const type = scalarCallType(e.name, args.map((b, i) => ({ type: b.type, span: e.args[i]!.span, expr: b })), e.nameSpan, e.span);
   return { kind: 'call', fn: e.name, args, type };
 }
 

@@ -4,119 +4,14 @@ import { closest as suggest } from '../common/errors.js';
 import type { SqlType } from '../common/types.js';
 import { NUMERIC_TYPES } from '../common/types.js';
 import type { AggFn } from './bound.js';
-import { comparable, promoteNumeric, unifyTypes } from './type-rules.js';
+import { SCALAR_SIGNATURES, type ArgInfo } from './scalar-signatures.js';
 
-/** A bound argument's type and where it was written, so type errors can point at it. */
-export interface ArgInfo {
-  readonly type: SqlType;
-  readonly span: Span;
-}
-
-interface Signature {
-  /** Shown in hints, e.g. "UPPER(string)". */
-  readonly usage: string;
-  readonly minArgs: number;
-  readonly maxArgs: number;
-  readonly result: (args: readonly ArgInfo[], name: string) => SqlType;
-}
+export type { ArgInfo } from './scalar-signatures.js';
 
 const isNum = (t: SqlType): boolean => NUMERIC_TYPES.has(t) || t === 'NULL';
-const isStr = (t: SqlType): boolean => t === 'VARCHAR' || t === 'NULL';
-
-function need(name: string, arg: ArgInfo, ok: (t: SqlType) => boolean, what: string, usage: string): void {
-  if (!ok(arg.type)) {
-    throw new EddyError('TYPE_MISMATCH', `${name} does not accept ${arg.type}`, arg.span, `${name} needs ${what}: ${usage}`);
-  }
-}
-
-const stringFn = (usage: string, result: SqlType): Signature => ({
-  usage,
-  minArgs: 1,
-  maxArgs: 1,
-  result: (args, name) => {
-    need(name, args[0]!, isStr, 'a VARCHAR argument', usage);
-    return result;
-  },
-});
-
-const numericSame = (usage: string, maxArgs = 1): Signature => ({
-  usage,
-  minArgs: 1,
-  maxArgs,
-  result: (args, name) => {
-    args.forEach((a, i) => need(name, a, i === 0 ? isNum : (t) => t === 'INT' || t === 'BIGINT' || t === 'NULL', i === 0 ? 'a numeric argument' : 'an integer number of digits', usage));
-    return args[0]!.type === 'NULL' ? 'INT' : args[0]!.type;
-  },
-});
-
-const numericDouble = (usage: string, arity: number): Signature => ({
-  usage,
-  minArgs: arity,
-  maxArgs: arity,
-  result: (args, name) => {
-    for (const a of args) need(name, a, isNum, 'numeric arguments', usage);
-    return 'DOUBLE';
-  },
-});
 
 /** Type rules of the scalar functions implemented in src/exec/functions.ts (same upper-case names). */
-export const SCALAR_FUNCTIONS: Readonly<Record<string, Signature>> = {
-  UPPER: stringFn('UPPER(string)', 'VARCHAR'),
-  LOWER: stringFn('LOWER(string)', 'VARCHAR'),
-  TRIM: stringFn('TRIM(string)', 'VARCHAR'),
-  CHAR_LENGTH: stringFn('CHAR_LENGTH(string)', 'INT'),
-  CONCAT: {
-    usage: 'CONCAT(string, string, ...)',
-    minArgs: 1,
-    maxArgs: Infinity,
-    result: (args, name) => {
-      for (const a of args) need(name, a, isStr, 'VARCHAR arguments (CAST numbers to VARCHAR)', 'CONCAT(string, string, ...)');
-      return 'VARCHAR';
-    },
-  },
-  COALESCE: {
-    usage: 'COALESCE(value, value, ...)',
-    minArgs: 1,
-    maxArgs: Infinity,
-    result: (args, name) => {
-      let t: SqlType = 'NULL';
-      for (const a of args) {
-        const u = unifyTypes(t, a.type);
-        if (u === undefined) {
-          throw new EddyError('TYPE_MISMATCH', `${name} arguments have no common type (${t} and ${a.type})`, a.span, `CAST the arguments to one type`);
-        }
-        t = u;
-      }
-      return t;
-    },
-  },
-  NULLIF: {
-    usage: 'NULLIF(value, value)',
-    minArgs: 2,
-    maxArgs: 2,
-    result: (args, name) => {
-      if (!comparable(args[0]!.type, args[1]!.type)) {
-        throw new EddyError('TYPE_MISMATCH', `${name} cannot compare ${args[0]!.type} with ${args[1]!.type}`, args[1]!.span, 'CAST one argument to the type of the other');
-      }
-      return args[0]!.type;
-    },
-  },
-  ABS: numericSame('ABS(number)'),
-  MOD: {
-    usage: 'MOD(number, number)',
-    minArgs: 2,
-    maxArgs: 2,
-    result: (args, name) => {
-      for (const a of args) need(name, a, isNum, 'numeric arguments', 'MOD(number, number)');
-      return promoteNumeric(args[0]!.type, args[1]!.type);
-    },
-  },
-  ROUND: numericSame('ROUND(number[, digits])', 2),
-  FLOOR: numericSame('FLOOR(number)'),
-  CEIL: numericSame('CEIL(number)'),
-  POWER: numericDouble('POWER(base, exponent)', 2),
-  SQRT: numericDouble('SQRT(number)', 1),
-};
+export const SCALAR_FUNCTIONS = SCALAR_SIGNATURES;
 
 export const AGGREGATE_FUNCTIONS: ReadonlySet<string> = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
 export const WINDOW_FUNCTIONS: ReadonlySet<string> = new Set(['TUMBLE', 'HOP', 'SESSION', 'CUMULATE']);

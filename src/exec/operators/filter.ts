@@ -4,9 +4,9 @@ import type { Batch } from '../batch.js';
 import { compilePredicate } from '../expr-compiler.js';
 import { Operator } from '../operator.js';
 
-/** WHERE: passes rows whose predicate is TRUE, keeping `wm` aligned with the kept rows. */
+/** WHERE: passes rows whose predicate is TRUE, keeping `wm` aligned with the kept rows; the predicate sees each row's watermark (CURRENT_WATERMARK). */
 export class FilterOperator extends Operator {
-  private readonly pred: (row: Row) => boolean;
+  private readonly pred: (row: Row, wm: number) => boolean;
 
   constructor(
     readonly uid: string,
@@ -23,7 +23,7 @@ export class FilterOperator extends Operator {
     const keptWm = wm === null ? null : new Float64Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      if (pred(row)) {
+      if (pred(row, wm === null ? -Infinity : wm[i]!)) {
         if (keptWm !== null) keptWm[kept.length] = wm![i]!;
         kept.push(row);
       }
