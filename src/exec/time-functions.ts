@@ -220,7 +220,7 @@ export function dateParser(pattern: string): (s: string) => number | null {
     fields.push(p);
     const next = parts[i + 1];
     // Next to another number, a field takes exactly its width (yyyyMMdd); otherwise any digit count.
-    const adjacent = next?.kind === 'field' && next.letter !== 'a' && next.letter !== 'E' && next.letter !== 'M';
+    const adjacent = next?.kind === 'field' && next.letter !== 'a' && next.letter !== 'E' && !(next.letter === 'M' && next.width >= 3);
     if (p.letter === 'a') src += '([AaPp][Mm])';
     else if (p.letter === 'E') src += '([A-Za-z]+)';
     else if (p.letter === 'M' && p.width >= 3) src += '([A-Za-z]+)';
