@@ -61,8 +61,12 @@ export class CheckpointCoordinator {
       );
     }
     const cp = resumable ? await this.store.loadLatest(q.id, this.opts.onWarning) : null;
+    // Old state goes before the new fingerprint is recorded, so a crash in between cannot pair them.
+    if (!cp) await this.store.deleteQueryState(q.id);
+    // Recorded before the sink and source are touched: a start that fails there (and is retried by
+    // the restart strategy) still has a row for its status, and the REPL can resume it.
+    await this.store.saveQuery({ queryId: q.id, sql: q.sql, fingerprint: q.fingerprint, status: 'RUNNING' });
     if (!cp) {
-      await this.store.deleteQueryState(q.id);
       await sink.restore(null);
     } else {
       const stream = sourceName(run);
@@ -78,7 +82,6 @@ export class CheckpointCoordinator {
       state.nextId = cp.checkpointId + 1;
       this.opts.onInfo?.(`query '${q.id}' resumed from checkpoint ${cp.checkpointId} (source '${stream}' at ${JSON.stringify(cp.meta.sourceOffsets[stream])})`);
     }
-    await this.store.saveQuery({ queryId: q.id, sql: q.sql, fingerprint: q.fingerprint, status: 'RUNNING' });
   }
 
   /** Called at every batch boundary: starts a checkpoint when the interval has passed and none is in flight. */

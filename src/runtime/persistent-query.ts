@@ -68,6 +68,8 @@ export class PersistentQuery {
 
   private async loop(fresh: boolean, started: () => void, failedToStart: (e: unknown) => void): Promise<void> {
     let first = true;
+    // --fresh holds until a run has restored: a first attempt that failed may not have discarded the old state yet.
+    let freshPending = fresh;
     const { coordinator, restart } = this.deps;
     try {
       for (;;) {
@@ -83,8 +85,9 @@ export class PersistentQuery {
             },
           });
           this.current = run;
-          if (coordinator) await coordinator.restore(this, run, sink, first && fresh);
+          if (coordinator) await coordinator.restore(this, run, sink, freshPending);
           else await sink.restore(null);
+          freshPending = false;
           if (first) {
             first = false;
             started();
@@ -107,7 +110,13 @@ export class PersistentQuery {
           return;
         } catch (err) {
           this.lastMetrics = this.current?.metrics() ?? this.lastMetrics;
-          if (first) throw err;
+          // A query that cannot start fails its statement, except for I/O trouble (a sink directory that
+          // cannot be created yet), which the restart strategy retries as it would mid-run.
+          if (first && !(isIo(err) && restart.attempts > 0)) throw err;
+          if (first) {
+            first = false;
+            started();
+          }
           this.error = err;
           if (this.stopping || this.attempt >= restart.attempts || isFatal(err)) {
             this.setStatus('FAILED');
@@ -164,3 +173,5 @@ export class PersistentQuery {
 function isFatal(err: unknown): boolean {
   return err instanceof EddyError && (err.code === 'CHECKPOINT' || err.code === 'BAD_ROW');
 }
+
+const isIo = (err: unknown): boolean => err instanceof EddyError && err.code === 'IO';
