@@ -121,6 +121,7 @@ export class CheckpointCoordinator {
 
   private async trigger(queryId: string, st: QueryCheckpointState, run: QueryRun, sink: SinkWriter): Promise<void> {
     const t0 = performance.now();
+    const startedAt = Date.now();
     // Synchronous phase: the loop awaits this, so nothing else happens between the cut and the copy.
     await sink.flush();
     const chunks = st.needFull ? run.backend.snapshotAll() : run.backend.snapshotChanged();
@@ -145,7 +146,7 @@ export class CheckpointCoordinator {
     const commit = isTransactional(sink) ? (db: unknown) => sink.commitInto(db) : undefined;
     // Asynchronous phase: the SQLite transaction runs off the event loop while rows keep flowing.
     st.inFlight = this.store
-      .writeCheckpoint({ queryId, checkpointId, meta, chunks, retained: this.opts.retained, inTransaction: commit as never })
+      .writeCheckpoint({ queryId, checkpointId, meta, chunks, retained: this.opts.retained, startedAt, inTransaction: commit as never })
       .then(
         (info) => this.opts.onCheckpoint?.(info, pauseMs),
         (err: unknown) => {

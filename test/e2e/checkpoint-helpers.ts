@@ -110,6 +110,8 @@ export interface SessionHarness {
   readonly session: Session;
   readonly store: CheckpointStore;
   readonly checkpoints: CheckpointInfo[];
+  /** The synchronous pause of each entry of `checkpoints`, in ms. */
+  readonly pauses: number[];
   readonly warnings: string[];
   readonly infos: string[];
   /** Executes a script; returns the last statement's result. */
@@ -125,6 +127,7 @@ export interface SessionHarness {
 export async function openSession(state: string, baseDir: string, opts: { fresh?: boolean; intervalMs?: number } = {}): Promise<SessionHarness> {
   const store = await CheckpointStore.open(state);
   const checkpoints: CheckpointInfo[] = [];
+  const pauses: number[] = [];
   const warnings: string[] = [];
   const infos: string[] = [];
   const session = new Session({
@@ -134,7 +137,10 @@ export async function openSession(state: string, baseDir: string, opts: { fresh?
     fresh: opts.fresh ?? false,
     onWarning: (m) => warnings.push(m),
     onInfo: (m) => infos.push(m),
-    onCheckpoint: (c) => checkpoints.push(c),
+    onCheckpoint: (c, pauseMs) => {
+      checkpoints.push(c);
+      pauses.push(pauseMs);
+    },
     checkpointIntervalMs: opts.intervalMs ?? 30,
   });
   let closed = false;
@@ -142,6 +148,7 @@ export async function openSession(state: string, baseDir: string, opts: { fresh?
     session,
     store,
     checkpoints,
+    pauses,
     warnings,
     infos,
     async run(text) {
@@ -202,3 +209,18 @@ export const BIDS_DDL = `CREATE STREAM bids (
   auction BIGINT, bidder BIGINT, price DOUBLE, channel VARCHAR, ts TIMESTAMP(3),
   WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
 ) WITH ('connector' = 'file', 'path' = 'bids.jsonl', 'format' = 'json');`;
+
+/**
+ * An unbounded datagen query (20 auctions, 100 ms windows) into a file sink; `rows` bounds it for
+ * a reference run. Event time starts at a fixed instant, so every run generates the same data.
+ */
+export function datagenScript(opts: { rows?: number; out?: string } = {}): string {
+  const bound = opts.rows === undefined ? '' : `, 'number-of-rows' = '${opts.rows}'`;
+  return `
+CREATE STREAM bids (auction BIGINT, price DOUBLE, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '50' MILLISECOND)
+WITH ('connector' = 'datagen', 'rows-per-second' = '20000'${bound}, 'fields.auction.min' = '1', 'fields.auction.max' = '20',
+      'fields.ts.start' = '2024-01-01 00:00:00');
+CREATE STREAM out (auction BIGINT, w TIMESTAMP(3), n BIGINT, total DOUBLE) WITH ('connector' = 'file', 'path' = '${opts.out ?? 'out.jsonl'}', 'format' = 'json');
+INSERT INTO out SELECT auction, TUMBLE_START(ts, INTERVAL '100' MILLISECOND) AS w, COUNT(*) AS n, SUM(price) AS total
+FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '100' MILLISECOND);`;
+}
