@@ -1,6 +1,7 @@
 import { EddyError } from '../common/errors.js';
 import type { Value } from '../common/types.js';
 import { javaRegex } from '../planner/java-regex.js';
+import { likeEscapeRegex } from '../planner/like-pattern.js';
 import { cachedRegex, codePointLength, initcap, padString, position, regexpExtract, regexpReplace, substring, trimChars } from './string-functions.js';
 import { addUnits, ceilTimestamp, dateFormatter, dateParser, diffUnits, extractField, floorTimestamp, parseDefaultTimestamp } from './time-functions.js';
 
@@ -80,6 +81,17 @@ const safeParser = (pattern: string): ((s: string) => number | null) | null => {
   }
 };
 
+const likeRegexes = new Map<string, RegExp>();
+/** LIKE ... ESCAPE with a pattern known only per row; a bad escape sequence fails the query, as in Flink. */
+const likeRegex = (pattern: string, escape: string): RegExp =>
+  cached(likeRegexes, `${escape}${pattern}`, () => {
+    try {
+      return likeEscapeRegex(pattern, escape);
+    } catch (err) {
+      throw new EddyError('QUERY_FAILED', (err as Error).message, undefined, 'the escape character may only precede %, _ or itself');
+    }
+  });
+
 export const SCALAR_FUNCTIONS: Readonly<Record<string, Fn>> = {
   UPPER: strict((s: string) => s.toUpperCase()),
   LOWER: strict((s: string) => s.toLowerCase()),
@@ -99,6 +111,7 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, Fn>> = {
   RPAD: strict((s: string, len: number, pad: string) => padString(s, len, pad, false)),
   REGEXP_EXTRACT: strict((s: string, pattern: string, group: number = 0) => regexpExtract(s, cachedRegex(pattern), group)),
   REGEXP_REPLACE: strict((s: string, pattern: string, repl: string) => regexpReplace(s, cachedRegex(pattern, 'g'), repl)),
+  LIKE: strict((s: string, pattern: string, escape: string) => likeRegex(pattern, escape).test(s)),
   CONCAT: (...args) => {
     let out = '';
     for (const a of args) {
@@ -177,6 +190,11 @@ export const SPECIALIZE: Readonly<Record<string, (literals: readonly (Value | un
     if (typeof pattern !== 'string') return undefined;
     const parse = dateParser(pattern);
     return strict((s: string) => parse(s));
+  },
+  LIKE: ([, pattern, escape]) => {
+    if (typeof pattern !== 'string' || typeof escape !== 'string') return undefined;
+    const re = likeEscapeRegex(pattern, escape);
+    return strict((s: string) => re.test(s));
   },
   EXTRACT: ([unit]) => (typeof unit === 'string' ? strict((_u: string, ts: number) => extractField(unit, ts)) : undefined),
 };

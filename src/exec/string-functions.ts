@@ -114,3 +114,4 @@ export function regexpReplace(s: string, re: RegExp | null, replacement: string)
   if (re === null) return null;
   return s.replace(re, javaReplacement(replacement));
 }
+

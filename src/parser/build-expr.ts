@@ -68,7 +68,13 @@ function buildPredicate(src: SourceText, left: Expr, node: CstNode): Expr {
     return { kind: 'in', operand: left, list, negated, span };
   }
   if (optToken(node, 'LIKE')) {
-    return { kind: 'like', operand: left, pattern: buildAdditive(src, child(node, 'pattern')), negated, span };
+    const pattern = buildAdditive(src, child(node, 'pattern'));
+    const esc = optToken(node, 'escape');
+    if (!esc) return { kind: 'like', operand: left, pattern, negated, span };
+    // The AST has no escape field: `s LIKE p ESCAPE e` is the call LIKE(s, p, e), bound and run as a function.
+    const escape: Expr = { kind: 'literal', value: stringValue(esc), isInteger: false, span: src.tokenSpan(esc) };
+    const like: Expr = { kind: 'call', name: 'LIKE', nameSpan: src.tokenSpan(token(node, 'LIKE')), args: [left, pattern, escape], star: false, distinct: false, span };
+    return negated ? { kind: 'unary', op: 'NOT', operand: like, span } : like;
   }
   throw internalError('predicate without operator');
 }

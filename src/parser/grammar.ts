@@ -444,6 +444,13 @@ export class SqlGrammar extends CstParser {
               ALT: () => {
                 this.CONSUME(T.Like);
                 this.SUBRULE4(this.additive, { LABEL: 'pattern' });
+                this.OPTION3({
+                  GATE: () => this.LA(1).image.toUpperCase() === 'ESCAPE' && this.LA(2).tokenType === T.StringLiteral,
+                  DEF: () => {
+                    this.CONSUME(T.Name, { LABEL: 'escapeKw' });
+                    this.CONSUME(T.StringLiteral, { LABEL: 'escape' });
+                  },
+                });
               },
             },
           ]);

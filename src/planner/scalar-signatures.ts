@@ -6,6 +6,7 @@ import { EXTRACT_UNITS, FLOOR_UNITS, TIMESTAMPADD_UNITS } from '../parser/time-u
 import type { BoundExpr } from './bound.js';
 import { parseDatePattern } from './date-pattern.js';
 import { groupCount, javaRegex } from './java-regex.js';
+import { likeEscapeRegex } from './like-pattern.js';
 import { comparable, promoteNumeric, unifyTypes } from './type-rules.js';
 
 /** A bound argument's type and where it was written, so type errors can point at it; `expr` is the bound argument when known. */
@@ -151,6 +152,27 @@ const STRING_FUNCTIONS: Readonly<Record<string, Signature>> = {
       fixed(STRING_FUNCTIONS.REGEXP_REPLACE!.usage, [STR, STR, STR], 3, 'VARCHAR').result(args, name);
       checkRegex(args, name, STRING_FUNCTIONS.REGEXP_REPLACE!.usage);
       return 'VARCHAR';
+    },
+  },
+  LIKE: {
+    usage: "string LIKE pattern ESCAPE 'c', e.g. name LIKE '100!%' ESCAPE '!'",
+    minArgs: 3,
+    maxArgs: 3,
+    result: (args, name) => {
+      const usage = STRING_FUNCTIONS.LIKE!.usage;
+      fixed(usage, [STR, STR, STR], 3, 'BOOLEAN').result(args, name);
+      const [pattern, escape] = [literalOf(args[1]), literalOf(args[2])];
+      if (typeof escape === 'string' && Array.from(escape).length !== 1) {
+        throw new EddyError('TYPE_MISMATCH', `the LIKE escape must be one character, got '${escape}'`, args[2]!.span, `write ${usage}`);
+      }
+      if (typeof pattern === 'string' && typeof escape === 'string') {
+        try {
+          likeEscapeRegex(pattern, escape);
+        } catch (err) {
+          throw new EddyError('TYPE_MISMATCH', (err as Error).message, args[1]!.span, `the escape character may only precede %, _ or itself`);
+        }
+      }
+      return 'BOOLEAN';
     },
   },
   CONCAT: {

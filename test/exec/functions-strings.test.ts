@@ -89,6 +89,19 @@ describe('string functions count code points', () => {
   });
 });
 
+describe('LIKE with ESCAPE', () => {
+  it('the escape makes %, _ and itself literal', () => {
+    expect(F.LIKE!('100%', '100!%', '!')).toBe(true);
+    expect(F.LIKE!('1000', '100!%', '!')).toBe(false);
+    expect(F.LIKE!('a_b', 'a!_b', '!')).toBe(true);
+    expect(F.LIKE!('axb', 'a!_b', '!')).toBe(false);
+    expect(F.LIKE!('a!b', 'a!!%', '!')).toBe(true);
+    expect(F.LIKE!('😀x', '_x', '!')).toBe(true);
+    expect(F.LIKE!(null, 'a', '!')).toBe(null);
+    expect(() => F.LIKE!('ab', 'a!b', '!')).toThrow(expect.objectContaining({ code: 'QUERY_FAILED' }));
+  });
+});
+
 describe('compiled calls with literal patterns', () => {
   it('specializes REGEXP_EXTRACT / REGEXP_REPLACE / DATE_FORMAT and gives the generic results', () => {
     const s = col(0, 'VARCHAR');

@@ -50,6 +50,14 @@ describe('keyword forms of function calls', () => {
   });
 });
 
+describe('LIKE ... ESCAPE', () => {
+  it("becomes the call LIKE(s, pattern, escape), under NOT for NOT LIKE", () => {
+    expect(expr("s LIKE '10!%' ESCAPE '!'")).toBe("LIKE(s, '10!%', '!')");
+    expect(expr("s NOT LIKE 'a\\_%' ESCAPE '\\' AND x")).toBe("((NOT LIKE(s, 'a\\_%', '\\')) AND x)");
+    expect(expr("s LIKE 'a%'")).toBe("(s LIKE 'a%')");
+  });
+});
+
 describe('keyword forms: errors', () => {
   it('a separator keyword in the wrong function', () => {
     expect(err('UPPER(a FROM b)')).toEqual({ code: 'SYNTAX', message: 'FROM is not allowed in UPPER(...)', text: 'FROM', hint: 'separate function arguments with commas' });

@@ -49,6 +49,11 @@ describe('scalar function type errors point at the argument', () => {
     expect(bindError("SELECT DATE_FORMAT(ts, 'yyyy-QQ') FROM bids")).toMatchObject({ code: 'TYPE_MISMATCH', message: "unsupported letter 'Q' in date format 'yyyy-QQ'", text: "'yyyy-QQ'" });
     expect(bindError("SELECT TO_TIMESTAMP(channel, 'yyyy ''x') FROM bids")).toMatchObject({ code: 'TYPE_MISMATCH', text: "'yyyy ''x'" });
   });
+  it('LIKE ESCAPE takes one character and a valid escape sequence', () => {
+    expect(bindError("SELECT channel LIKE 'a%' ESCAPE '!!' FROM bids")).toMatchObject({ code: 'TYPE_MISMATCH', message: "the LIKE escape must be one character, got '!!'", text: "'!!'" });
+    expect(bindError("SELECT channel LIKE 'a!b' ESCAPE '!' FROM bids")).toMatchObject({ code: 'TYPE_MISMATCH', message: "invalid escape sequence in LIKE pattern 'a!b'", text: "'a!b'" });
+    expect(columnsOf(bind("SELECT channel NOT LIKE 'a!%' ESCAPE '!' AS x FROM bids"))).toEqual(['x BOOLEAN']);
+  });
   it('CURRENT_WATERMARK needs the time column itself', () => {
     expect(bindError("SELECT CURRENT_WATERMARK(ts + INTERVAL '1' SECOND) FROM bids")).toMatchObject({ code: 'TYPE_MISMATCH', message: 'CURRENT_WATERMARK needs the stream\'s TIMESTAMP column, got an expression' });
     expect(bindError('SELECT CURRENT_WATERMARK(price) FROM bids')).toMatchObject({ code: 'TYPE_MISMATCH', text: 'price' });

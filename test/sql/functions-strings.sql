@@ -40,6 +40,7 @@ FROM words;
 SELECT id,
        s LIKE '%b%' AS has_b,
        s NOT LIKE 'x_a%' AS not_xa,
+       REPLACE(s, 'x', '_') LIKE '!_!_a%' ESCAPE '!' AS escaped,
        id IN (1, 3) AS odd_in,
        id NOT BETWEEN 2 AND 3 AS outside,
        CASE WHEN s IS NULL THEN 'null' WHEN CHAR_LENGTH(s) > 6 THEN 'long' ELSE 'short' END AS kind,
