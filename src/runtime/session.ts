@@ -271,10 +271,18 @@ export class Session {
     return { kind: 'table', columns: ['name', 'type', 'extra'], rows };
   }
 
-  /** Stops every query (persistent ones with a final checkpoint). */
+  /**
+   * Stops every query (persistent ones with a final checkpoint). Those that were running stay
+   * RUNNING in the state database, so the next session (the REPL's next start) resumes them;
+   * only TERMINATE stops a query for good.
+   */
   async close(): Promise<void> {
     for (const t of this.transient.values()) t.cancel();
+    const active = [...this.persistent.values()].filter(isActive);
     await Promise.all([...this.persistent.values()].map((q) => q.stop()));
+    for (const q of active) {
+      if (q.status === 'STOPPED') await this.opts.store?.setQueryStatus(q.id, 'RUNNING').catch(() => {});
+    }
   }
 }
 

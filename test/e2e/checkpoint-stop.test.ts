@@ -57,7 +57,7 @@ describe('eddy -f stopped by a signal', () => {
       const size = statSync(out).size;
       expect(last.sinkBytes).toBe(size); // ... and covers every byte the sink wrote: nothing to replay
       const persisted = await sql<{ status: string }>(state, 'SELECT status FROM eddy_queries WHERE query_id = ?', [Q]);
-      expect(persisted[0]!.status).toBe('STOPPED');
+      expect(persisted[0]!.status).toBe('RUNNING'); // stopped by its process, not by TERMINATE: it resumes with the next one
       expect(await sql(state, 'SELECT * FROM eddy_locks')).toEqual([]);
       resumeFrom = last.id;
     }
@@ -104,6 +104,7 @@ CREATE STREAM out (k BIGINT, w TIMESTAMP(3), n BIGINT) WITH ('connector' = 'file
     expect(shown[0]!['bytes']).toBeGreaterThan(0);
     expect(Math.abs(Date.parse(String(shown[0]!['time']).replace(' ', 'T') + 'Z') - Date.now())).toBeLessThan(60_000);
     expect((await h.table('SHOW QUERIES'))[0]!['status']).toBe('STOPPED');
+    await until('STOPPED persisted', async () => (await sql<{ status: string }>(state, 'SELECT status FROM eddy_queries'))[0]?.status === 'STOPPED');
     await h.close();
 
     // A new session (another process in real life): the window state of the three rows is restored.
@@ -149,7 +150,8 @@ CREATE STREAM out (k BIGINT, w TIMESTAMP(3), n BIGINT) WITH ('connector' = 'file
     expect(q.status).toBe('STOPPED');
     const cps = await sql<{ id: number; kg: number }>(state, 'SELECT checkpoint_id AS id, key_groups_written AS kg FROM eddy_checkpoints WHERE complete = 1');
     expect(cps).toEqual([{ id: 1, kg: 1 }]);
-    expect((await sql<{ status: string }>(state, 'SELECT status FROM eddy_queries'))[0]!.status).toBe('STOPPED');
+    // Closing is not TERMINATE: the query stays RUNNING in the state database, to resume on the next open.
+    expect((await sql<{ status: string }>(state, 'SELECT status FROM eddy_queries'))[0]!.status).toBe('RUNNING');
 
     const again = await Eddy.open({ state, checkpointInterval: '1h', baseDir: dir });
     await again.execute(DDL);

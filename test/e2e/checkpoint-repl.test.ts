@@ -1,0 +1,123 @@
+/**
+ * REPL persistence (DESIGN.md §4 "reopening the same state database resumes every unfinished
+ * persistent query"): the real `eddy` shell, driven through a pseudo-terminal (`script -qfc`).
+ * Streams created in one shell are there in the next, and a persistent query running when the
+ * first shell quits resumes from its final checkpoint when the next one starts, exactly once.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI, sql, tempDir, until } from './checkpoint-helpers.js';
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+const Q = 'insert_into_out';
+
+/** One interactive `eddy` shell on a pseudo-terminal; its screen output (stdout and stderr) is collected. */
+class Shell {
+  private readonly child: ChildProcess;
+  screen = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(dir: string) {
+    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} --state state.db --checkpoint-interval 100ms --format csv`;
+    this.child = spawn('script', ['-qfc', cmd, '/dev/null'], { cwd: dir, env: { ...process.env, EDDY_HISTORY: join(dir, 'history') }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (d) => (this.screen += String(d).replace(/\r/g, '')));
+    this.exited = new Promise((res) => this.child.on('close', (code) => res(code)));
+  }
+
+  async waitFor(re: RegExp, timeoutMs = 8_000): Promise<void> {
+    await until(`${re} on the shell's screen:\n${this.screen}`, () => re.test(this.screen), timeoutMs);
+  }
+
+  /** Types a statement and waits for its output and the next prompt. */
+  async type(line: string, expectOut: RegExp): Promise<void> {
+    const from = this.screen.length;
+    this.child.stdin!.write(line + '\n');
+    await until(`${expectOut} after '${line}':\n${this.screen.slice(from)}`, () => expectOut.test(this.screen.slice(from)));
+  }
+
+  async quit(): Promise<number | null> {
+    this.child.stdin!.write('\\q\n');
+    return this.exited;
+  }
+}
+
+const lines = (dir: string): number => {
+  try {
+    return readFileSync(join(dir, 'out.jsonl'), 'utf8').split('\n').length - 1;
+  } catch {
+    return 0;
+  }
+};
+
+const GEN = `CREATE STREAM gen (auction BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '50' MILLISECOND) WITH ('connector' = 'datagen', 'rows-per-second' = '2000', 'fields.auction.min' = '1', 'fields.auction.max' = '5', 'fields.ts.start' = '2024-01-01 00:00:00');`;
+const OUT = `CREATE STREAM out (auction BIGINT, w TIMESTAMP(3), n BIGINT) WITH ('connector' = 'file', 'path' = 'out.jsonl', 'format' = 'json');`;
+const INSERT = `INSERT INTO out SELECT auction, TUMBLE_START(ts, INTERVAL '100' MILLISECOND) AS w, COUNT(*) AS n FROM gen GROUP BY auction, TUMBLE(ts, INTERVAL '100' MILLISECOND);`;
+
+describe.skipIf(!hasScript)('the REPL across restarts', () => {
+  it('keeps streams, and resumes a query that was running when the previous shell quit', async () => {
+    const dir = tempDir('repl');
+    const state = join(dir, 'state.db');
+
+    const first = new Shell(dir);
+    await first.waitFor(/A demo stream 'bids' is ready/);
+    await first.type(GEN, /Stream 'gen' created\./);
+    await first.type(OUT, /Stream 'out' created\./);
+    await first.type(INSERT, new RegExp(`Query '${Q}' started \\(running\\)\\.`));
+    await until('two checkpoints', async () => (await sql(state, 'SELECT 1 FROM eddy_checkpoints WHERE query_id = ?', [Q])).length >= 2);
+    await until('two windows of output', () => lines(dir) >= 10);
+    expect(await first.quit()).toBe(0);
+    expect(first.screen).toMatch(/Stopping queries \(persistent ones take a final checkpoint\)/);
+    expect(await sql(state, 'SELECT status FROM eddy_queries WHERE query_id = ?', [Q])).toEqual([{ status: 'RUNNING' }]);
+    const [{ id: finalId }] = await sql<{ id: number }>(state, 'SELECT MAX(checkpoint_id) AS id FROM eddy_checkpoints WHERE query_id = ?', [Q]);
+    const atQuit = readFileSync(join(dir, 'out.jsonl'), 'utf8');
+
+    const second = new Shell(dir);
+    await second.waitFor(new RegExp(`Resumed query '${Q}' from its last checkpoint\\.`));
+    expect(second.screen).toMatch(new RegExp(`eddy: query '${Q}' resumed from checkpoint ${finalId} \\(source 'gen' at`));
+    await second.waitFor(/A demo stream 'bids' is ready/);
+    await second.type('SHOW STREAMS;', /name,connector,columns,watermark\n(.*\n)*out,file,/);
+    expect(second.screen).toMatch(/\ngen,datagen,"auction, ts",ts: ts - INTERVAL '0.05' SECOND\n/);
+    await second.type('SHOW QUERIES;', new RegExp(`\\n${Q},RUNNING,`));
+    // Let it produce more windows than the first shell did, then quit again.
+    await until('more output', () => lines(dir) >= atQuit.split('\n').length + 30);
+    expect(await second.quit()).toBe(0);
+
+    // Across both shells every row was counted once: whole 100 ms windows of 200 rows, no window twice, none missing.
+    const rows = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { auction: number; w: string; n: number });
+    expect(readFileSync(join(dir, 'out.jsonl'), 'utf8').startsWith(atQuit)).toBe(true);
+    const perWindow = new Map<string, number>();
+    const seen = new Set<string>();
+    for (const r of rows) {
+      const k = `${r.auction}@${r.w}`;
+      expect(seen.has(k), `window ${k} emitted twice`).toBe(false);
+      seen.add(k);
+      perWindow.set(r.w, (perWindow.get(r.w) ?? 0) + r.n);
+    }
+    const windows = [...perWindow.keys()].sort();
+    expect(windows.length).toBeGreaterThan(5);
+    windows.forEach((w, i) => {
+      expect(w).toBe(new Date(Date.UTC(2024, 0, 1) + i * 100).toISOString().replace('T', ' ').replace('Z', ''));
+      expect(perWindow.get(w), `rows in window ${w}`).toBe(200);
+    });
+  });
+
+  it('a query stopped with TERMINATE stays stopped in the next shell', async () => {
+    const dir = tempDir('repl-terminate');
+    const first = new Shell(dir);
+    await first.waitFor(/A demo stream 'bids' is ready/);
+    await first.type(GEN, /Stream 'gen' created\./);
+    await first.type(OUT, /Stream 'out' created\./);
+    await first.type(INSERT, /started \(running\)/);
+    await first.type(`TERMINATE ${Q};`, new RegExp(`Query '${Q}' stopped with a final checkpoint \\(status STOPPED\\)\\.`));
+    expect(await first.quit()).toBe(0);
+    expect(await sql(join(dir, 'state.db'), 'SELECT status FROM eddy_queries')).toEqual([{ status: 'STOPPED' }]);
+
+    const second = new Shell(dir);
+    await second.waitFor(/A demo stream 'bids' is ready/);
+    await second.type('SHOW QUERIES;', /query,status,rows_in,rows_out,late_rows,bad_rows,sql\n/);
+    expect(second.screen).not.toMatch(/Resumed query|resumed from checkpoint/);
+    expect(await second.quit()).toBe(0);
+  });
+});
