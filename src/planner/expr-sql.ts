@@ -96,9 +96,30 @@ export function exprToSql(e: BoundExpr, input?: Schema): string {
     case 'cast':
       return `CAST(${exprToSql(e.operand, input)} AS ${e.type})`;
     case 'call':
-      return `${e.fn}(${e.args.map((x) => exprToSql(x, input)).join(', ')})`;
+      return callToSql(e.fn, e.args.map((x) => exprToSql(x, input)));
     default:
       return assertNever(e, 'bound expression');
+  }
+}
+
+/** Prints the keyword forms the parser turned into plain calls back in Flink's spelling. */
+function callToSql(fn: string, args: readonly string[]): string {
+  const unit = (u: string | undefined) => (u ?? '').replace(/^'|'$/g, '');
+  switch (fn) {
+    case 'EXTRACT':
+      return `EXTRACT(${unit(args[0])} FROM ${args[1]})`;
+    case 'FLOOR':
+    case 'CEIL':
+      return args.length === 2 && /^'[A-Z]+'$/.test(args[1] ?? '') ? `${fn}(${args[0]} TO ${unit(args[1])})` : `${fn}(${args.join(', ')})`;
+    case 'POSITION':
+      return `POSITION(${args[0]} IN ${args[1]})`;
+    case 'LTRIM':
+    case 'RTRIM':
+      return args.length === 2 ? `TRIM(${fn === 'LTRIM' ? 'LEADING' : 'TRAILING'} ${args[1]} FROM ${args[0]})` : `${fn}(${args[0]})`;
+    case 'LIKE':
+      return `(${args[0]} LIKE ${args[1]} ESCAPE ${args[2]})`;
+    default:
+      return `${fn}(${args.join(', ')})`;
   }
 }
 
