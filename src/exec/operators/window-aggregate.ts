@@ -7,7 +7,8 @@ import { compileRowBuilder } from '../expr-compiler.js';
 import { compileKeyExtractor, type StateKey } from '../key.js';
 import { Operator } from '../operator.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
-import { jsonCodec, type KeyedStateTable } from '../state/keyed-state-table.js';
+import type { KeyedStateTable } from '../state/keyed-state-table.js';
+import { valuesCodec } from '../state/tagged-value.js';
 import type { WindowAssigner } from '../windows/assigner.js';
 import { assignerFor } from '../windows/assigner-for.js';
 import type { HasMeta } from './meta.js';
@@ -54,7 +55,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
     this.keyValues = compileRowBuilder(spec.keys);
     this.nKeys = spec.keys.length;
     this.agg = compileAggregator(spec.aggs, this.nKeys);
-    this.table = backend.table(spec.uid, 'windows', jsonCodec<Value[]>());
+    this.table = backend.table(spec.uid, 'windows', valuesCodec());
   }
 
   /** Rows dropped because their window was already complete when they arrived. */

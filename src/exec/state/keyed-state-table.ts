@@ -1,11 +1,20 @@
-import { internalError } from '../../common/errors.js';
+import { EddyError, internalError } from '../../common/errors.js';
 import type { StateKey } from '../key.js';
+import type { ByteReader, ByteWriter } from './byte-io.js';
 import { KEY_GROUP_COUNT, keyGroupOf } from './key-group.js';
 
-/** Converts a state value to and from a JSON-able form for checkpoints. */
+/**
+ * Converts a state value for checkpoints. `encode`/`decode` give a JSON-able form; a codec may add
+ * a binary path (`write`/`read`), which snapshots then use instead. Without one, the backend
+ * writes the JSON-able form with its generic tagged encoding.
+ */
 export interface StateCodec<V> {
   encode(v: V): unknown;
   decode(x: unknown): V;
+  /** Appends v; must be readable by `read` alone (no length is stored around it). */
+  write?(v: V, w: ByteWriter): void;
+  /** Reads what `write` wrote; throws ChunkFormatError on bad bytes. */
+  read?(r: ByteReader): V;
 }
 
 /** The codec for values that are already JSON-able (non-finite numbers are handled by the backend). */
@@ -13,9 +22,14 @@ export const jsonCodec = <V>(): StateCodec<V> => ({ encode: (v) => v, decode: (x
 
 /**
  * One keyed state entry. Its key group is computed once at insert; `seq` records insertion order,
- * which checkpoints keep so that a restored namespace iterates in the same order.
+ * which checkpoints keep so that a restored namespace iterates in the same order. Entries of one
+ * key group form a list (`prevInGroup`/`nextInGroup`, owned by the table, in no particular order)
+ * so that a snapshot can read only the groups it writes.
  */
 export class StateEntry<V> {
+  prevInGroup: StateEntry<V> | null = null;
+  nextInGroup: StateEntry<V> | null = null;
+
   constructor(
     readonly ns: number,
     readonly key: StateKey,
@@ -25,19 +39,31 @@ export class StateEntry<V> {
   ) {}
 }
 
+/** One namespace: a Map for lookup and its entries in seq (insertion) order for iteration. */
+interface Space<V> {
+  readonly map: Map<StateKey, StateEntry<V>>;
+  readonly order: StateEntry<V>[];
+}
+
 /**
  * A state table of one operator: entries addressed by (namespace, key), e.g. (window end, group
- * key). A Map per namespace (insertion-ordered), namespaces kept sorted for firing in order.
- * Every change marks its key group in `dirty`; the owner must call `touch` after mutating a value.
+ * key). Per namespace a Map for lookup plus an array in insertion order for iteration (so restore
+ * may fill the Map in any order, which is much faster than in seq order); namespaces kept sorted
+ * for firing in order. Every change marks its key group in `dirty`; the owner must call `touch`
+ * after mutating a value.
  */
 export class KeyedStateTable<V> {
   /** One flag per key group: changed since the last snapshot. */
   readonly dirty = new Uint8Array(KEY_GROUP_COUNT);
-  private readonly spaces = new Map<number, Map<StateKey, StateEntry<V>>>();
+  /** Live entries per key group. */
+  readonly groupSizes = new Uint32Array(KEY_GROUP_COUNT);
+  private readonly heads: (StateEntry<V> | null)[] = new Array<StateEntry<V> | null>(KEY_GROUP_COUNT).fill(null);
+  private readonly tails: (StateEntry<V> | null)[] = new Array<StateEntry<V> | null>(KEY_GROUP_COUNT).fill(null);
+  private readonly spaces = new Map<number, Space<V>>();
   /** Namespaces in ascending order. */
   private readonly sorted: number[] = [];
   private lastNs = NaN;
-  private lastSpace: Map<StateKey, StateEntry<V>> | undefined;
+  private lastSpace: Space<V> | undefined;
   private nextSeq = 0;
   private count = 0;
 
@@ -50,10 +76,10 @@ export class KeyedStateTable<V> {
   /** The entry at (ns, key), if any. */
   get(ns: number, key: StateKey): StateEntry<V> | undefined {
     const space = ns === this.lastNs ? this.lastSpace : this.space(ns);
-    return space === undefined ? undefined : space.get(key);
+    return space === undefined ? undefined : space.map.get(key);
   }
 
-  private space(ns: number): Map<StateKey, StateEntry<V>> | undefined {
+  private space(ns: number): Space<V> | undefined {
     const s = this.spaces.get(ns);
     if (s !== undefined) {
       this.lastNs = ns;
@@ -62,25 +88,55 @@ export class KeyedStateTable<V> {
     return s;
   }
 
-  /** Inserts a new entry at (ns, key); the caller checked with `get` that there is none. */
-  insert(ns: number, key: StateKey, value: V): StateEntry<V> {
-    return this.insertWith(ns, key, keyGroupOf(key), this.nextSeq++, value);
-  }
-
-  private insertWith(ns: number, key: StateKey, group: number, seq: number, value: V): StateEntry<V> {
-    let space = this.space(ns);
+  private spaceOrNew(ns: number): Space<V> {
+    let space = ns === this.lastNs ? this.lastSpace : this.space(ns);
     if (space === undefined) {
-      space = new Map();
+      space = { map: new Map(), order: [] };
       this.spaces.set(ns, space);
       this.sorted.splice(this.lowerBound(ns), 0, ns);
       this.lastNs = ns;
       this.lastSpace = space;
     }
-    const entry = new StateEntry(ns, key, group, seq, value);
-    space.set(key, entry);
-    this.dirty[group] = 1;
+    return space;
+  }
+
+  /** Inserts a new entry at (ns, key); the caller checked with `get` that there is none. */
+  insert(ns: number, key: StateKey, value: V): StateEntry<V> {
+    const entry = new StateEntry(ns, key, keyGroupOf(key), this.nextSeq++, value);
+    const space = this.spaceOrNew(ns);
+    const before = space.map.size;
+    space.map.set(key, entry);
+    if (space.map.size === before) throw internalError(`state table ${this.id}: insert at a taken (${ns}, ${String(key)})`);
+    space.order.push(entry);
+    this.link(entry);
     this.count++;
     return entry;
+  }
+
+  /** Appends the entry to its key group's list and marks the group changed. */
+  private link(entry: StateEntry<V>): void {
+    const g = entry.group;
+    const tail = this.tails[g]!;
+    entry.prevInGroup = tail;
+    entry.nextInGroup = null;
+    if (tail === null) this.heads[g] = entry;
+    else tail.nextInGroup = entry;
+    this.tails[g] = entry;
+    this.groupSizes[g]!++;
+    this.dirty[g] = 1;
+  }
+
+  private unlink(entry: StateEntry<V>): void {
+    const g = entry.group;
+    const prev = entry.prevInGroup;
+    const next = entry.nextInGroup;
+    if (prev === null) this.heads[g] = next;
+    else prev.nextInGroup = next;
+    if (next === null) this.tails[g] = prev;
+    else next.prevInGroup = prev;
+    entry.prevInGroup = entry.nextInGroup = null;
+    this.groupSizes[g]!--;
+    this.dirty[g] = 1;
   }
 
   /** Marks an entry's key group changed after its (mutable) value was updated. */
@@ -91,12 +147,13 @@ export class KeyedStateTable<V> {
   /** Removes the entry at (ns, key); returns whether there was one. */
   delete(ns: number, key: StateKey): boolean {
     const space = this.space(ns);
-    const entry = space?.get(key);
+    const entry = space?.map.get(key);
     if (space === undefined || entry === undefined) return false;
-    space.delete(key);
-    this.dirty[entry.group] = 1;
+    space.map.delete(key);
+    space.order.splice(seqIndex(space.order, entry.seq), 1);
+    this.unlink(entry);
     this.count--;
-    if (space.size === 0) this.dropSpace(ns);
+    if (space.map.size === 0) this.dropSpace(ns);
     return true;
   }
 
@@ -104,8 +161,8 @@ export class KeyedStateTable<V> {
   deleteNamespace(ns: number): void {
     const space = this.spaces.get(ns);
     if (space === undefined) return;
-    for (const e of space.values()) this.dirty[e.group] = 1;
-    this.count -= space.size;
+    for (const e of space.order) this.unlink(e);
+    this.count -= space.order.length;
     this.dropSpace(ns);
   }
 
@@ -143,9 +200,12 @@ export class KeyedStateTable<V> {
     return this.sorted.slice();
   }
 
-  /** The entries of a namespace in insertion order. */
-  entries(ns: number): IterableIterator<StateEntry<V>> {
-    return (this.spaces.get(ns) ?? new Map<StateKey, StateEntry<V>>()).values();
+  /**
+   * The entries of a namespace in insertion order: the table's own array, so do not insert into
+   * or delete from this namespace while iterating it (deleting the whole namespace after is fine).
+   */
+  entries(ns: number): readonly StateEntry<V>[] {
+    return this.spaces.get(ns)?.order ?? NO_ENTRIES;
   }
 
   /** Number of live entries. */
@@ -153,21 +213,103 @@ export class KeyedStateTable<V> {
     return this.count;
   }
 
-  /** Every entry, namespace by namespace (for snapshots). */
+  /** Every entry, namespace by namespace. */
   *allEntries(): IterableIterator<StateEntry<V>> {
-    for (const space of this.spaces.values()) yield* space.values();
+    for (const space of this.spaces.values()) yield* space.order;
   }
 
-  /** Drops everything and loads `entries` (any order); used by restore. Leaves nothing dirty. */
-  load(entries: StateEntry<V>[]): void {
+  /** Each namespace's entries in insertion order (the table's own arrays: read only). */
+  *namespaceEntries(): IterableIterator<readonly StateEntry<V>[]> {
+    for (const space of this.spaces.values()) yield space.order;
+  }
+
+  /** The first entry of a key group; follow `nextInGroup` for the rest. */
+  groupHead(group: number): StateEntry<V> | null {
+    return this.heads[group]!;
+  }
+
+  /**
+   * Drops everything and loads `runs`, each the entries of one key group (no two runs of the same
+   * group), not in any table; used by restore. Namespaces get their entries in seq order. Leaves
+   * nothing dirty. A repeated seq or (ns, key) is a damaged checkpoint (CHECKPOINT error).
+   */
+  load(runs: readonly StateEntry<V>[][]): void {
     this.spaces.clear();
     this.sorted.length = 0;
     this.lastNs = NaN;
     this.lastSpace = undefined;
     this.count = 0;
-    entries.sort((a, b) => a.seq - b.seq);
-    for (const e of entries) this.insertWith(e.ns, e.key, e.group, e.seq, e.value);
-    this.nextSeq = entries.length ? entries[entries.length - 1]!.seq + 1 : 0;
+    this.heads.fill(null);
+    this.tails.fill(null);
+    this.groupSizes.fill(0);
+    let total = 0;
+    let min = Infinity;
+    let max = -Infinity;
+    // Decoding order is memory order: link the groups and fill the Maps in it (cache friendly).
+    for (const run of runs) {
+      if (run.length === 0) continue;
+      const g = run[0]!.group;
+      if (this.heads[g] !== null) throw internalError(`state table ${this.id}: two runs of key group ${g}`);
+      let prev: StateEntry<V> | null = null;
+      for (const e of run) {
+        e.prevInGroup = prev;
+        if (prev !== null) prev.nextInGroup = e;
+        prev = e;
+        if (e.seq < min) min = e.seq;
+        if (e.seq > max) max = e.seq;
+        const map = this.spaceOrNew(e.ns).map;
+        const before = map.size;
+        map.set(e.key, e);
+        if (map.size === before) throw damaged(this.id, `two entries at (${e.ns}, ${JSON.stringify(e.key)})`);
+      }
+      this.heads[g] = run[0]!;
+      this.tails[g] = prev;
+      this.groupSizes[g] = run.length;
+      total += run.length;
+    }
+    // The iteration arrays want seq order. Seqs of live state are usually dense, so placing
+    // entries by seq beats sorting; sparse ones are sorted.
+    let ordered: (StateEntry<V> | undefined)[];
+    if (total > 0 && max - min < 4 * total + 1024) {
+      ordered = new Array<StateEntry<V> | undefined>(max - min + 1);
+      for (const run of runs) {
+        for (const e of run) {
+          const i = e.seq - min;
+          if (ordered[i] !== undefined) throw damaged(this.id, `seq ${e.seq} twice`);
+          ordered[i] = e;
+        }
+      }
+    } else {
+      ordered = runs.flat().sort(bySeq);
+      for (let i = 1; i < ordered.length; i++) if (ordered[i]!.seq === ordered[i - 1]!.seq) throw damaged(this.id, `seq ${ordered[i]!.seq} twice`);
+    }
+    for (let i = 0; i < ordered.length; i++) {
+      const e = ordered[i];
+      if (e !== undefined) this.spaceOrNew(e.ns).order.push(e);
+    }
+    this.count = total;
+    this.nextSeq = total > 0 ? max + 1 : 0;
     this.dirty.fill(0);
   }
 }
+
+const NO_ENTRIES: readonly StateEntry<never>[] = [];
+
+/** The index of the entry with `seq` in an array ordered by seq. */
+function seqIndex(order: readonly StateEntry<unknown>[], seq: number): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (order[mid]!.seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  if (order[lo]?.seq !== seq) throw internalError(`entry with seq ${seq} missing from its namespace`);
+  return lo;
+}
+
+function damaged(id: string, what: string): EddyError {
+  return new EddyError('CHECKPOINT', `checkpoint state '${id}' is damaged: ${what}`, undefined, 'start the query fresh');
+}
+
+const bySeq = (a: StateEntry<unknown>, b: StateEntry<unknown>): number => a.seq - b.seq;
