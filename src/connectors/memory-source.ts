@@ -247,7 +247,7 @@ export function toRows(schema: Schema, input: readonly object[] | ColumnarTable,
   return objectsToRows(schema, input, fields);
 }
 
-/** Column-wise: one accessor per column (no per-cell strings), then rows built across them. */
+/** One accessor per column (no per-cell strings), rows built across them; the first bad row is reported. */
 function tableToRows(schema: Schema, table: ColumnarTable, fields: FieldResolver): Row[] {
   const width = schema.columns.length;
   const types = schema.columns.map((c) => c.type);
@@ -255,20 +255,20 @@ function tableToRows(schema: Schema, table: ColumnarTable, fields: FieldResolver
   for (const name of table.columnNames()) getters[fields.get(name, () => 'table column')] = getterOf(table, name);
   const n = table.numRows();
   const rows: Row[] = new Array<Row>(n);
-  for (let r = 0; r < n; r++) rows[r] = new Array<Value>(width);
-  for (let c = 0; c < width; c++) {
-    const get = getters[c]!;
-    const type = types[c]!;
-    if (get === null) {
-      for (let r = 0; r < n; r++) rows[r]![c] = null;
-      continue;
-    }
-    for (let r = 0; r < n; r++) {
+  for (let r = 0; r < n; r++) {
+    const row = new Array<Value>(width);
+    for (let c = 0; c < width; c++) {
+      const get = getters[c]!;
+      if (get === null) {
+        row[c] = null;
+        continue;
+      }
       const raw = get(r);
-      const v = coerceFast(raw, type);
+      const v = coerceFast(raw, types[c]!);
       if (v === BAD) throw badValue(`row ${r + 1}`, schema, c, raw);
-      rows[r]![c] = v;
+      row[c] = v;
     }
+    rows[r] = row;
   }
   return rows;
 }

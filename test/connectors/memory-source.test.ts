@@ -158,6 +158,8 @@ describe('toRows', () => {
     expect(msg(() => toRows(schema, [{ ts: T0 }, { ts: new Date(NaN) }]))).toBe('row 2: ts: expected TIMESTAMP(3), got an invalid date (use epoch ms, \'yyyy-MM-dd HH:mm:ss[.SSS]\' or ISO-8601) | undefined');
     expect(msg(() => toRows(schema, [{ user_id: 1 }, [2]]))).toBe('row 2: expected an object keyed by column name, got an array | undefined');
     expect(msg(() => toRows(schema, aq.table({ user_id: [1], nope: [2] }), 'clicks'))).toBe("table column: 'nope' is not a column of stream 'clicks' | columns: user_id, url, ts");
+    // the first bad row is the one reported, whatever its column
+    expect(msg(() => toRows(schema, aq.table({ user_id: [1, 2, 'x'], ts: [T0, 'never', T0] })))).toMatch(/^row 2: ts: expected TIMESTAMP\(3\), got "never"/);
   });
 
   it('coerces every type on the fast path exactly as coerceValue does', () => {
