@@ -180,12 +180,16 @@ export class Session {
       options: Object.fromEntries(stmt.options.map((o) => [o.key.toLowerCase(), o.value])),
       ddl,
     };
-    if (this.catalog.has(name)) {
+    // The statement that created this stream, run again with the catalog reloaded from the state
+    // database (the REPL resuming its queries after a restart): resume the query, do not trip on its own stream.
+    const existing = this.catalog.has(name) ? this.catalog.get(name) : undefined;
+    const rerun = existing?.ddl === ddl && ![...this.persistent.values()].some((q) => isActive(q) && q.sinkName === name);
+    if (existing && !rerun) {
       if (stmt.ifNotExists) return msg(`Stream '${name}' already exists.`);
       this.catalog.add(def, stmt.name.span);
     }
     validateStreamOptions(def);
-    this.catalog.add(def, stmt.name.span);
+    if (!rerun) this.catalog.add(def, stmt.name.span);
     await this.opts.store?.saveStream(name, ddl);
     return { kind: 'persistent', query: await this.startPersistent(`csas_${name}`, ps.text, plan, def) };
   }

@@ -55,6 +55,8 @@ const GEN = `CREATE STREAM gen (auction BIGINT, ts TIMESTAMP(3), WATERMARK FOR t
 const OUT = `CREATE STREAM out (auction BIGINT, w TIMESTAMP(3), n BIGINT) WITH ('connector' = 'file', 'path' = 'out.jsonl', 'format' = 'json');`;
 const INSERT = `INSERT INTO out SELECT auction, TUMBLE_START(ts, INTERVAL '100' MILLISECOND) AS w, COUNT(*) AS n FROM gen GROUP BY auction, TUMBLE(ts, INTERVAL '100' MILLISECOND);`;
 
+const CSAS = `CREATE STREAM agg WITH ('connector' = 'file', 'path' = 'agg.jsonl', 'format' = 'json') AS SELECT auction, COUNT(*) AS n FROM gen GROUP BY auction, TUMBLE(ts, INTERVAL '100' MILLISECOND);`;
+
 describe.skipIf(!hasScript)('the REPL across restarts', () => {
   it('keeps streams, and resumes a query that was running when the previous shell quit', async () => {
     const dir = tempDir('repl');
@@ -101,6 +103,26 @@ describe.skipIf(!hasScript)('the REPL across restarts', () => {
       expect(w).toBe(new Date(Date.UTC(2024, 0, 1) + i * 100).toISOString().replace('T', ' ').replace('Z', ''));
       expect(perWindow.get(w), `rows in window ${w}`).toBe(200);
     });
+  });
+
+  it('resumes a CREATE STREAM AS query too (its own output stream is already in the reloaded catalog)', async () => {
+    const dir = tempDir('repl-csas');
+    const first = new Shell(dir);
+    await first.waitFor(/A demo stream 'bids' is ready/);
+    await first.type(GEN, /Stream 'gen' created\./);
+    await first.type(CSAS, /Query 'csas_agg' started \(running\)\./);
+    await until('a checkpoint', async () => (await sql(join(dir, 'state.db'), 'SELECT 1 FROM eddy_checkpoints')).length >= 1);
+    expect(await first.quit()).toBe(0);
+
+    const second = new Shell(dir);
+    await second.waitFor(/A demo stream 'bids' is ready/);
+    expect(second.screen).not.toMatch(/Could not resume/);
+    expect(second.screen).toMatch(/eddy: query 'csas_agg' resumed from checkpoint \d+/);
+    expect(second.screen).toMatch(/Resumed query 'csas_agg' from its last checkpoint\./);
+    await second.type('SHOW QUERIES;', /\ncsas_agg,RUNNING,/);
+    // Typing the statement again while its query runs is still an error.
+    await second.type(CSAS, /stream 'agg' already exists/);
+    expect(await second.quit()).toBe(0);
   });
 
   it('a query stopped with TERMINATE stays stopped in the next shell', async () => {
