@@ -39,8 +39,9 @@ export class KeyedStateBackend {
   /**
    * Each written key group gets its own writer (so chunks are filled in any order). Entries are
    * visited in insertion order, which is roughly memory order and several times faster than
-   * chasing a group's list across the heap; when the written groups hold few of the entries, only
-   * their lists are walked, so the cost follows the changed state, not the total.
+   * chasing a group's list across the heap; when the written groups hold under 1/16 of the
+   * entries (measured break-even: ~1/14), only their lists are walked, so the cost follows the
+   * changed state, not the total.
    */
   private snapshot(all: boolean): StateChunk[] {
     const chunks: StateChunk[] = [];
@@ -61,7 +62,7 @@ export class KeyedStateBackend {
         }
         toWrite += n;
       }
-      if (toWrite * 8 < t.size) {
+      if (toWrite * 16 < t.size) {
         for (let g = 0; g < KEY_GROUP_COUNT; g++) {
           const w = writers[g];
           if (w === null) continue;
