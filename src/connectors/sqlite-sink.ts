@@ -167,6 +167,9 @@ async function insertRows(db: SqlExecutor, target: string, columnsSql: string, s
     for (let j = i; j < i + perInsert; j++) pushRow(params, rows[j]!, types);
     runs.push(many.run(params));
   }
+  // The multi-row statement's inserts must land before the tail's, so rowids follow emission order.
+  await Promise.all(runs);
+  runs.length = 0;
   for (; i < rows.length; i++) {
     const params: unknown[] = [];
     pushRow(params, rows[i]!, types);

@@ -114,8 +114,9 @@ export class QueryRun implements QueryRuntime {
   async run(): Promise<'finished' | 'cancelled'> {
     const { batchSize, idlePollMs } = this.opts;
     while (!this.cancelled) {
+      // Rows already read are processed even if cancel() came during the read: the source's offset
+      // is past them, so dropping them would lose them from a final checkpoint.
       const rows = await this.source.read(batchSize);
-      if (this.cancelled) break;
       if (rows === null) {
         this.head.end();
         if (!this.finished) throw new EddyError('INTERNAL', 'internal error: pipeline did not finish at end of input');

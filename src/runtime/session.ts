@@ -60,7 +60,6 @@ export class Session {
   readonly memory = new MemoryStreams();
   readonly persistent = new Map<string, PersistentQuery>();
   readonly transient = new Map<string, TransientQuery>();
-  private coordinator: CheckpointCoordinator | null = null;
   private transientSeq = 0;
 
   constructor(readonly opts: SessionOptions) {
@@ -144,8 +143,11 @@ export class Session {
         if (!q) {
           throw new EddyError('UNSUPPORTED', `no running query '${stmt.queryId}'`, stmt.span, 'SHOW QUERIES lists the running queries');
         }
+        if (q.status === 'FAILED' || q.status === 'FINISHED' || q.status === 'STOPPED') {
+          return msg(`Query '${q.id}' is not running (${q.describeStatus()}).`);
+        }
         await q.stop();
-        return msg(`Query '${q.id}' stopped with a final checkpoint (status ${q.status}).`);
+        return msg(`Query '${q.id}' stopped with a final checkpoint.`);
       }
       default:
         return assertNever(stmt, 'statement');
@@ -204,7 +206,7 @@ export class Session {
       openSink: (): SinkWriter => createSink(target, target.schema, { memory: this.memory, baseDir: this.opts.baseDir, stateDb: this.opts.store?.db ?? null }),
       run: this.runOptions(),
       restart: { attempts: this.settings.int('restart.attempts'), delayMs: this.settings.durationMs('restart.delay') },
-      coordinator: this.getCoordinator(),
+      coordinator: this.newCoordinator(),
       onStatus: (pq) => {
         if (pq.status !== 'CREATED') void this.opts.store?.setQueryStatus(pq.id, pq.status, pq.status === 'FAILED' ? errorText(pq.error) : undefined).catch(() => {});
       },
@@ -214,16 +216,16 @@ export class Session {
     return q;
   }
 
-  private getCoordinator(): CheckpointCoordinator | null {
+  /** A coordinator for one persistent query, with the checkpoint settings in effect when it starts. */
+  private newCoordinator(): CheckpointCoordinator | null {
     if (!this.opts.store) return null;
-    this.coordinator ??= new CheckpointCoordinator(this.opts.store, {
+    return new CheckpointCoordinator(this.opts.store, {
       intervalMs: this.settings.durationMs('checkpoint.interval'),
       retained: this.settings.int('checkpoint.retained'),
       onWarning: this.opts.onWarning,
       ...(this.opts.onInfo ? { onInfo: this.opts.onInfo } : {}),
       ...(this.opts.onCheckpoint ? { onCheckpoint: this.opts.onCheckpoint } : {}),
     });
-    return this.coordinator;
   }
 
   private openSource(stream: StreamDef) {

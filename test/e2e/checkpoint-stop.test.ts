@@ -92,7 +92,7 @@ CREATE STREAM out (k BIGINT, w TIMESTAMP(3), n BIGINT) WITH ('connector' = 'file
     expect(h.checkpoints).toEqual([]);
 
     const r = await h.run(`TERMINATE ${Q}`);
-    expect(r).toEqual({ kind: 'message', text: `Query '${Q}' stopped with a final checkpoint (status STOPPED).` });
+    expect(r).toEqual({ kind: 'message', text: `Query '${Q}' stopped with a final checkpoint.` });
     expect(h.session.persistent.get(Q)!.status).toBe('STOPPED');
     expect(h.checkpoints.map((c) => c.checkpointId)).toEqual([1]);
     expect(h.checkpoints[0]!.keyGroupsWritten).toBeGreaterThanOrEqual(1);
