@@ -22,8 +22,9 @@ export class ByteWriter {
   /** Per chunk, for tagged values: object property names written so far → index. */
   readonly names = new Map<string, number>();
 
-  constructor(initialBytes = 1 << 16) {
-    this.buf = Buffer.allocUnsafeSlow(Math.max(64, initialBytes));
+  /** Starts in `reuse` (whose contents it overwrites) if given, else in a new buffer of `initialBytes`. */
+  constructor(initialBytes = 1 << 16, reuse?: Buffer) {
+    this.buf = reuse ?? Buffer.allocUnsafeSlow(Math.max(64, initialBytes));
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
   }
 
@@ -110,6 +111,11 @@ export class ByteWriter {
   /** A view of bytes [start, end) of the current buffer; valid after later writes (growth copies, never reuses). */
   slice(start: number, end: number): Buffer {
     return this.buf.subarray(start, end);
+  }
+
+  /** The whole current buffer (for recycling once every slice of it is dead). */
+  get buffer(): Buffer {
+    return this.buf;
   }
 }
 

@@ -6,6 +6,9 @@ import { KEY_GROUP_COUNT } from './key-group.js';
 import { KeyedStateTable, type StateCodec, type StateEntry } from './keyed-state-table.js';
 
 const EMPTY = Buffer.alloc(0);
+/** Recycled snapshot buffers kept at most (count, bytes): enough for a full snapshot of big state. */
+const SPARE_MAX_COUNT = 4 * KEY_GROUP_COUNT;
+const SPARE_MAX_BYTES = 256 * 1024 * 1024;
 
 /**
  * The keyed state of one query's operators (DESIGN.md §4). Operators register tables; the
@@ -16,6 +19,11 @@ export class KeyedStateBackend {
   private readonly tables = new Map<string, KeyedStateTable<unknown>>();
   /** Bytes per entry of the last snapshot, to size the next one's buffer. */
   private bytesPerEntry = 32;
+  /** Buffers behind chunks handed out and not yet released. */
+  private readonly issued = new WeakMap<ArrayBufferLike, Buffer>();
+  /** Released buffers, reused by the next snapshots: new ones would count as fresh external memory, which makes V8 run full collections of the whole heap (~0.25 s at 1M entries) every snapshot or two. */
+  private readonly spare: Buffer[] = [];
+  private spareBytes = 0;
 
   /** Registers a state table; `uid` = operator uid, `name` = state name; chunk id is `${uid}/${name}`. */
   table<V>(uid: string, name: string, codec: StateCodec<V>): KeyedStateTable<V> {
@@ -56,7 +64,8 @@ export class KeyedStateBackend {
         if (!all && dirty[g] === 0) continue;
         const n = t.groupSizes[g]!;
         if (n > 0) {
-          const w = new ByteWriter(Math.ceil(n * this.bytesPerEntry * 1.1) + 64);
+          const need = Math.ceil(n * this.bytesPerEntry * 1.1) + 64;
+          const w = new ByteWriter(need, this.takeSpare(need));
           startChunk(w, n);
           writers[g] = w;
         }
@@ -84,13 +93,48 @@ export class KeyedStateBackend {
         const w = writers[g];
         if (w !== null && written[g] !== t.groupSizes[g]) throw internalError(`state table ${t.id}: wrote ${written[g]} entries of key group ${g}, expected ${t.groupSizes[g]}`);
         chunks.push({ operatorUid: t.id, keyGroup: g, bytes: w === null ? EMPTY : w.slice(0, w.pos) });
-        if (w !== null) bytes += w.pos;
+        if (w !== null) {
+          bytes += w.pos;
+          this.issued.set(w.buffer.buffer, w.buffer);
+        }
       }
       entries += toWrite;
       dirty.fill(0);
     }
     if (entries > 0) this.bytesPerEntry = bytes / entries;
     return chunks;
+  }
+
+  /**
+   * Declares the bytes of these chunks (from this backend's snapshots) dead, so that later
+   * snapshots may overwrite them; call once the checkpoint holding them is written (or failed).
+   * Chunks from elsewhere, or released twice, are ignored.
+   */
+  release(chunks: readonly StateChunk[]): void {
+    for (const c of chunks) {
+      const buf = this.issued.get(c.bytes.buffer);
+      if (buf === undefined) continue;
+      this.issued.delete(c.bytes.buffer);
+      if (this.spare.length >= SPARE_MAX_COUNT || this.spareBytes + buf.length > SPARE_MAX_BYTES) continue;
+      this.spare.push(buf);
+      this.spareBytes += buf.length;
+    }
+  }
+
+  /** The smallest released buffer of at least `need` bytes, unless all are far too big. */
+  private takeSpare(need: number): Buffer | undefined {
+    const spare = this.spare;
+    let best = -1;
+    for (let i = 0; i < spare.length; i++) {
+      const n = spare[i]!.length;
+      if (n >= need && (best < 0 || n < spare[best]!.length)) best = i;
+    }
+    if (best < 0 || spare[best]!.length > 4 * need + 4096) return undefined;
+    const b = spare[best]!;
+    spare[best] = spare[spare.length - 1]!;
+    spare.pop();
+    this.spareBytes -= b.length;
+    return b;
   }
 
   /**

@@ -158,3 +158,51 @@ function f64(v: number): Buffer {
 function keyInGroupOtherThan(g: number): string {
   for (let k = 0; ; k++) if (keyGroupOf(`o${k}`) !== g) return `o${k}`;
 }
+
+describe('releasing snapshot buffers', () => {
+  function setup() {
+    const b = new KeyedStateBackend();
+    const t = b.table('op', 'w', valuesCodec());
+    for (let k = 0; k < 5000; k++) t.insert(1, `k${k}`, [k, 'v']);
+    const touchAll = (v: number): void => {
+      for (const e of t.entries(1)) {
+        e.value[0] = v;
+        t.touch(e);
+      }
+    };
+    return { b, t, touchAll };
+  }
+  const buffersOf = (chunks: StateChunk[]) => new Set(chunks.filter((c) => c.bytes.length > 0).map((c) => c.bytes.buffer));
+
+  it('a released snapshot’s buffers are reused, and what is written there restores', () => {
+    const { b, t, touchAll } = setup();
+    const first = b.snapshotAll();
+    const firstBuffers = buffersOf(first);
+    b.release(first);
+    touchAll(7);
+    const second = b.snapshotChanged();
+    const reused = [...buffersOf(second)].filter((x) => firstBuffers.has(x));
+    expect(reused.length).toBeGreaterThan(KEY_GROUP_COUNT / 2);
+    const r = restoreInto(second);
+    expect(r.entries(1).map((e) => [e.key, e.value])).toEqual(t.entries(1).map((e) => [e.key, e.value]));
+  });
+
+  it('never overwrites chunks that were not released; foreign and repeated releases are ignored', () => {
+    const { b, touchAll } = setup();
+    const kept = b.snapshotAll();
+    const copy = kept.map((c) => Buffer.from(c.bytes));
+    const released = (touchAll(1), b.snapshotChanged());
+    b.release(released);
+    b.release(released); // twice: must not hand one buffer to two snapshots
+    b.release([{ operatorUid: 'op/w', keyGroup: 0, bytes: Buffer.alloc(100) }]);
+    touchAll(2);
+    const x = b.snapshotChanged();
+    touchAll(3);
+    const y = b.snapshotChanged();
+    expect(kept.map((c) => Buffer.from(c.bytes))).toEqual(copy);
+    const xs = buffersOf(x);
+    expect([...buffersOf(y)].filter((buf) => xs.has(buf))).toEqual([]);
+    expect(restoreInto(y).get(1, 'k9')!.value).toEqual([3, 'v']);
+    expect(restoreInto(x).get(1, 'k9')!.value).toEqual([2, 'v']);
+  });
+});
