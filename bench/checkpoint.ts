@@ -7,7 +7,7 @@
  *  3. Throughput of the same query over a JSON Lines file with no state db vs 1 s checkpoints.
  * Env: BENCH_CHECKPOINT_KEYS (default 10000,100000,1000000), BENCH_CHECKPOINT_ROUNDS (default 10),
  * BENCH_CHECKPOINT_INTERVAL_MS (default 1000), BENCH_ROWS (throughput rows, default 3000000 here),
- * BENCH_REPEAT (throughput repeats, default 3).
+ * BENCH_REPEAT (throughput repeats, default 3), BENCH_RESTORE_REPEAT (default 3).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -90,6 +90,8 @@ export interface RestoreResult {
   /** The rest of starting the query: plan, lock, query record, source seek, sink restore. */
   readonly otherMs: number;
   readonly restoredEntries: number;
+  /** Total of every repeat; the breakdown above is the median one's. */
+  readonly samplesMs: readonly number[];
   readonly verified: string;
 }
 
@@ -287,14 +289,44 @@ async function driveSize(keys: number, file: string, intervalMs: number, rounds:
   return { session, store, query, rows, result: { keys, intervalMs, buildMs: r1(buildMs), stateEntries, phases, samples: samples.map((s) => ({ ...s, pauseMs: r2(s.pauseMs), totalMs: r1(s.totalMs) })) } };
 }
 
-/** Stops the 1M-key query with a final checkpoint, reopens the db and times its restore. */
-async function measureRestore(d: Driven, file: string, warnings: string[]): Promise<RestoreResult> {
+interface RestoreOnce {
+  readonly totalMs: number;
+  readonly openStoreMs: number;
+  readonly createStreamsMs: number;
+  readonly loadLatestMs: number;
+  readonly backendRestoreMs: number;
+  readonly otherMs: number;
+  readonly restoredEntries: number;
+}
+
+/** Stops the 1M-key query with a final checkpoint, then reopens the db and times its restore (median of repeats). */
+async function measureRestore(d: Driven, file: string, repeat: number, warnings: string[]): Promise<RestoreResult> {
   await d.session.close();
   await d.store.close();
-  const keys = d.result.keys;
   const bytes = fs.statSync(file).size;
-  await collectGarbage();
+  const runs: RestoreOnce[] = [];
+  let verified = '';
+  // Each restore but the last stops again with a final checkpoint of unchanged state, so every
+  // repeat restores the same 1M keys; the last one ends the input to prove the state is right.
+  for (let r = 0; r < repeat; r++) {
+    await collectGarbage();
+    const last = r === repeat - 1;
+    const once = await restoreOnce(d, file, last, warnings);
+    runs.push(once.timing);
+    if (last) verified = once.verified;
+  }
+  const best = [...runs].sort((a, b) => a.totalMs - b.totalMs)[runs.length >> 1]!;
+  return {
+    keys: d.result.keys,
+    checkpointBytes: bytes,
+    ...Object.fromEntries(Object.entries(best).map(([k, v]) => [k, k === 'restoredEntries' ? v : r1(v)])) as unknown as RestoreOnce,
+    samplesMs: runs.map((x) => r1(x.totalMs)),
+    verified,
+  };
+}
 
+async function restoreOnce(d: Driven, file: string, verify: boolean, warnings: string[]): Promise<{ timing: RestoreOnce; verified: string }> {
+  const keys = d.result.keys;
   let loadMs = 0;
   let restoreMs = 0;
   let restoredEntries = -1;
@@ -330,31 +362,32 @@ async function measureRestore(d: Driven, file: string, warnings: string[]): Prom
     const q = (await exec(s, insert!))!;
     const totalMs = performance.now() - t1 + openMs;
     if (q.status !== 'RUNNING' || q.id !== QUERY_ID) throw new Error(`bench: restored query ${q.id} is ${q.describeStatus()}`);
-
-    // Proof the state came back: end the input, so every window fires from the restored counts.
-    s.memory.end('src');
-    await q.done;
-    const out = s.memory.rows('sink');
-    let n = 0;
-    for (const r of out) n += r[2] as number;
-    if (out.length !== keys || n !== d.rows.length) throw new Error(`bench: restored query emitted ${out.length} windows counting ${n} rows; expected ${keys} counting ${d.rows.length}`);
-    const verified = `${out.length} windows counting ${n} rows, as fed before the stop`;
+    if (restoredEntries !== keys) throw new Error(`bench: restored ${restoredEntries} entries, expected ${keys}`);
+    const timing: RestoreOnce = {
+      totalMs,
+      openStoreMs: openMs,
+      createStreamsMs: ddlMs,
+      loadLatestMs: loadMs,
+      backendRestoreMs: restoreMs,
+      otherMs: totalMs - openMs - ddlMs - loadMs - restoreMs,
+      restoredEntries,
+    };
+    let verified = '';
+    if (verify) {
+      // Proof the state came back: end the input, so every window fires from the restored counts.
+      s.memory.end('src');
+      await q.done;
+      const out = s.memory.rows('sink');
+      let n = 0;
+      for (const r of out) n += r[2] as number;
+      if (out.length !== keys || n !== d.rows.length) throw new Error(`bench: restored query emitted ${out.length} windows counting ${n} rows; expected ${keys} counting ${d.rows.length}`);
+      verified = `${out.length} windows counting ${n} rows, as fed before the stop`;
+    }
     await s.close();
     session = null;
     await store.close();
     store = null;
-    return {
-      keys,
-      checkpointBytes: bytes,
-      totalMs: r1(totalMs),
-      openStoreMs: r1(openMs),
-      loadLatestMs: r1(loadMs),
-      backendRestoreMs: r1(restoreMs),
-      createStreamsMs: r1(ddlMs),
-      otherMs: r1(totalMs - openMs - ddlMs - loadMs - restoreMs),
-      restoredEntries,
-      verified,
-    };
+    return { timing, verified };
   } finally {
     proto.restore = originalRestore;
     await session?.close().catch(() => {});
@@ -458,6 +491,7 @@ export async function runCheckpointBench(log: (s: string) => void = (s) => proce
   const intervalMs = Number(process.env['BENCH_CHECKPOINT_INTERVAL_MS'] ?? 1000);
   const rows = Number(process.env['BENCH_ROWS'] ?? 3_000_000);
   const repeat = Math.max(1, Number(process.env['BENCH_REPEAT'] ?? 3));
+  const restoreRepeat = Math.max(1, Number(process.env['BENCH_RESTORE_REPEAT'] ?? 3));
   const warnings: string[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-bench-cp-'));
   try {
@@ -471,7 +505,7 @@ export async function runCheckpointBench(log: (s: string) => void = (s) => proce
       results.push(d.result);
       if (keys === largest) {
         log(`  restore of ${keys.toLocaleString('en-US')} keys ...`);
-        restore = await measureRestore(d, file, warnings);
+        restore = await measureRestore(d, file, restoreRepeat, warnings);
       } else {
         await d.session.close();
         await d.store.close();
@@ -513,7 +547,7 @@ export function formatCheckpointTables(r: CheckpointBenchResult): string {
   if (r.restore) {
     const x = r.restore;
     out.push('');
-    out.push(`Restore of ${fmtKeys(x.keys)} keys (state db ${fmtBytes(x.checkpointBytes)}): ${x.totalMs} ms until the query runs again (target < ${r.targets.restoreMs} ms -> ${verdict(x.totalMs < r.targets.restoreMs)})`);
+    out.push(`Restore of ${fmtKeys(x.keys)} keys (state db ${fmtBytes(x.checkpointBytes)}): ${x.totalMs} ms until the query runs again (median of ${x.samplesMs.join(', ')} ms; target < ${r.targets.restoreMs} ms -> ${verdict(x.totalMs < r.targets.restoreMs)})`);
     out.push(`  open state db ${x.openStoreMs} ms | CREATE STREAMs ${x.createStreamsMs} ms | loadLatest (SQLite read + checksums) ${x.loadLatestMs} ms | backend restore (decode + load tables) ${x.backendRestoreMs} ms | other (plan, lock, seek, sink) ${x.otherMs} ms`);
     out.push(`  restored ${x.restoredEntries.toLocaleString('en-US')} entries; verified after the restore: ${x.verified}`);
     out.push(`  without the CREATE STREAMs (state alone): ${r1(x.totalMs - x.createStreamsMs)} ms`);
