@@ -155,6 +155,8 @@ export class CheckpointCoordinator {
         },
       )
       .finally(() => {
+        // The transaction is over, so the snapshot's buffers can be reused (no full-heap GC per checkpoint).
+        run.backend.release(chunks);
         st.inFlight = null;
       });
   }
