@@ -6,6 +6,7 @@ import { collectorFor, type Operator } from './operator.js';
 import { FilterOperator } from './operators/filter.js';
 import { LimitOperator } from './operators/limit.js';
 import { ProjectOperator } from './operators/project.js';
+import { SessionWindowAggregateOperator } from './operators/session-window-aggregate.js';
 import { WindowAggregateOperator } from './operators/window-aggregate.js';
 import type { KeyedStateBackend } from './state/keyed-state-backend.js';
 
@@ -66,7 +67,7 @@ export function buildPipeline(plan: PhysicalPlan, backend: KeyedStateBackend): P
       }
       case 'WindowAggregateExec': {
         const src = walk(node.input);
-        operators.push(new WindowAggregateOperator(node, backend));
+        operators.push(node.window.kind === 'session' ? new SessionWindowAggregateOperator(node, backend) : new WindowAggregateOperator(node, backend));
         return src;
       }
       case 'LimitExec': {

@@ -115,8 +115,8 @@ describe('WindowAggregateOperator', () => {
     expect(global.sink.rows).toEqual([[0, 10, 2, 3, 2]]);
   });
 
-  it('refuses window kinds not implemented yet', () => {
-    expect(() => makeOp({ ...spec, window: { kind: 'session', gap: 10 } })).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }));
+  it('refuses SESSION windows (they have their own operator)', () => {
+    expect(() => makeOp({ ...spec, window: { kind: 'session', gap: 10 } })).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
   });
 });
 

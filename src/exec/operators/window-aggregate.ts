@@ -7,9 +7,9 @@ import { compileRowBuilder } from '../expr-compiler.js';
 import { compileKeyExtractor, type StateKey } from '../key.js';
 import { Operator } from '../operator.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
-import type { KeyedStateTable } from '../state/keyed-state-table.js';
+import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js';
 import { valuesCodec } from '../state/tagged-value.js';
-import type { WindowAssigner } from '../windows/assigner.js';
+import type { SliceAssigner } from '../windows/assigner.js';
 import { assignerFor } from '../windows/assigner-for.js';
 import type { HasMeta } from './meta.js';
 
@@ -23,20 +23,26 @@ export interface WindowAggregateSpec {
 }
 
 /**
- * GROUP BY keys + window, with the exact semantics of DESIGN.md §3. State: one table, namespace =
- * window end, key = encoded group key, value = one flat array [...keyValues, ...accumulatorSlots].
- * A row is late for a window when `window_end - 1 <= wm[i]` (the watermark before it arrived):
- * it is counted, not added. `onWatermark(W)` fires every window with `window_end - 1 <= W` in
- * order of window end, and within a window in the order its keys first appeared; output rows are
- * [...keys, window_start, window_end, ...aggs] with `wm: null`. A batch without `wm` judges no
- * row late. A row late for some of its windows (possible with future multi-window assigners)
- * counts once in `lateRows`.
+ * GROUP BY keys + an aligned window (TUMBLE, HOP, CUMULATE) with the exact semantics of DESIGN.md
+ * §3, on slices (see SliceAssigner). State: one table, namespace = slice end, key = encoded group
+ * key, value = [...keyValues, ...accumulatorSlots]. A row updates one slice; a window firing
+ * merges its slices per key (a window of one slice, e.g. every TUMBLE, is read directly), and a
+ * slice is freed once the last window containing it has fired.
+ *
+ * `firedW` is the watermark up to which every window is complete. Before each row it is raised to
+ * the row's `wm[i]`, firing the windows that became complete right there (mid-batch), so a window
+ * never sees a row that arrived after it was complete, even when the row goes into one of its
+ * slices for a later window. A row is late when every window containing it is complete: it is
+ * counted once in `lateRows` and dropped; a row some of whose windows are complete only reaches
+ * the others. A batch without `wm` judges against `firedW` alone.
+ *
+ * Output rows are [...keys, window_start, window_end, ...aggs] with `wm: null`, in order of window
+ * end, then (for one end) keys in first-seen order: by earliest slice, then arrival in it.
  */
 export class WindowAggregateOperator extends Operator implements HasMeta {
   readonly uid: string;
   private readonly table: KeyedStateTable<Value[]>;
-  private readonly assigner: WindowAssigner;
-  private readonly ends: Float64Array;
+  private readonly assigner: SliceAssigner;
   private readonly timeIndex: number;
   private readonly keyOf: (row: Row) => StateKey;
   private readonly keyValues: (row: Row) => Row;
@@ -44,12 +50,15 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
   private readonly agg: CompiledAggregator;
   private late = 0;
   private nullTime = 0;
+  /** Every window with end - 1 <= firedW is complete (emitted, or had no rows). */
+  private firedW = -Infinity;
+  /** A lower bound on (the end of the earliest window with rows not yet fired) - 1; -Infinity forces a recount. */
+  private nextDue = Infinity;
 
   constructor(spec: WindowAggregateSpec, backend: KeyedStateBackend) {
     super();
     this.uid = spec.uid;
     this.assigner = assignerFor(spec.window);
-    this.ends = new Float64Array(this.assigner.maxWindowsPerRow);
     this.timeIndex = spec.timeIndex;
     this.keyOf = compileKeyExtractor(spec.keys);
     this.keyValues = compileRowBuilder(spec.keys);
@@ -58,7 +67,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
     this.table = backend.table(spec.uid, 'windows', valuesCodec());
   }
 
-  /** Rows dropped because their window was already complete when they arrived. */
+  /** Rows dropped because every window containing them was already complete when they arrived. */
   get lateRows(): number {
     return this.late;
   }
@@ -70,7 +79,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
 
   processBatch(batch: Batch): void {
     const { rows, wm } = batch;
-    const { table, assigner, ends, timeIndex, keyOf, agg } = this;
+    const { table, assigner, timeIndex, keyOf, agg } = this;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       const ts = row[timeIndex];
@@ -78,23 +87,24 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
         this.nullTime++;
         continue;
       }
-      const before = wm === null ? -Infinity : wm[i]!;
-      const n = assigner.assign(ts as number, ends);
-      let key: StateKey | undefined;
-      let late = false;
-      for (let j = 0; j < n; j++) {
-        const end = ends[j]!;
-        if (end - 1 <= before) {
-          late = true;
-          continue;
-        }
-        if (key === undefined) key = keyOf(row);
-        let entry = table.get(end, key);
-        if (entry === undefined) entry = table.insert(end, key, this.create(row));
-        agg.update(entry.value, row);
-        table.touch(entry);
+      if (wm !== null && wm[i]! > this.firedW) this.advance(wm[i]!);
+      const e = assigner.sliceEnd(ts as number);
+      const last = assigner.lastWindowEnd(e);
+      if (last < e) continue; // in no window (HOP with slide > size)
+      const firedW = this.firedW;
+      if (last - 1 <= firedW) {
+        this.late++;
+        continue;
       }
-      if (late) this.late++;
+      const key = keyOf(row);
+      let entry = table.get(e, key);
+      if (entry === undefined) entry = table.insert(e, key, this.create(row));
+      agg.update(entry.value, row);
+      table.touch(entry);
+      if (e - 1 < this.nextDue) {
+        const due = assigner.nextWindowEnd(Math.max(e, Math.floor(firedW) + 2)) - 1;
+        if (due < this.nextDue) this.nextDue = due;
+      }
     }
   }
 
@@ -105,45 +115,87 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
   }
 
   override onWatermark(value: number): void {
-    this.fire(value);
+    if (value > this.firedW) this.advance(value);
     this.out.watermark(value);
   }
 
   override onEnd(): void {
-    this.fire(Infinity);
+    this.advance(Infinity);
     this.out.end();
   }
 
-  /** Emits and frees every window with end - 1 <= w. */
+  /** Raises firedW to w (> firedW), firing the windows that completed. */
+  private advance(w: number): void {
+    if (w >= this.nextDue) this.fire(w);
+    else this.firedW = w;
+  }
+
+  /** Emits every window with rows and firedW < end - 1 <= w, frees the slices no later window needs, sets firedW = w. */
   private fire(w: number): void {
-    const ready = this.table.namespacesUpTo(w + 1);
-    if (ready.length === 0) return;
-    const out: Row[] = [];
-    const nKeys = this.nKeys;
-    for (const end of ready) {
-      const start = this.assigner.startOf(end);
-      for (const entry of this.table.entries(end)) {
-        const s = entry.value;
-        const row: Row = s.slice(0, nKeys);
-        row.push(start, end);
-        this.agg.results(s, row);
-        out.push(row);
-      }
-      this.table.deleteNamespace(end);
+    const { assigner, table } = this;
+    const slices = table.namespacesUpTo(w + 1);
+    const firstEnd = Math.floor(this.firedW) + 2;
+    const ends = new Set<number>();
+    for (const e of slices) {
+      const last = Math.min(assigner.lastWindowEnd(e), w + 1);
+      for (let end = assigner.nextWindowEnd(Math.max(e, firstEnd)); end <= last; end += assigner.every) ends.add(end);
     }
+    const out: Row[] = [];
+    for (const end of [...ends].sort((a, b) => a - b)) this.emitWindow(end, slices, out);
+    for (const e of slices) if (assigner.lastWindowEnd(e) - 1 <= w) table.deleteNamespace(e);
+    this.firedW = w;
+    const rest = table.namespacesUpTo(Infinity);
+    this.nextDue = rest.length === 0 ? Infinity : assigner.nextWindowEnd(Math.max(rest[0]!, Math.floor(w) + 2)) - 1;
     if (out.length > 0) this.out.data({ rows: out, wm: null });
   }
 
+  /** Appends the rows of the window ending at `end`, merging its slices (those of `slices`, ascending, in (start, end]). */
+  private emitWindow(end: number, slices: readonly number[], out: Row[]): void {
+    const start = this.assigner.windowStart(end);
+    const { agg, nKeys, table } = this;
+    let lo = 0;
+    while (lo < slices.length && slices[lo]! <= start) lo++;
+    let hi = lo;
+    while (hi < slices.length && slices[hi]! <= end) hi++;
+    if (hi - lo === 1) {
+      for (const entry of table.entries(slices[lo]!)) out.push(this.resultRow(entry.value, start, end));
+      return;
+    }
+    const merged = new Map<StateKey, Value[]>();
+    for (let i = lo; i < hi; i++) {
+      for (const entry of table.entries(slices[i]!) as readonly StateEntry<Value[]>[]) {
+        let s = merged.get(entry.key);
+        if (s === undefined) {
+          s = entry.value.slice(0, nKeys);
+          agg.init(s);
+          merged.set(entry.key, s);
+        }
+        agg.merge(s, entry.value);
+      }
+    }
+    for (const s of merged.values()) out.push(this.resultRow(s, start, end));
+  }
+
+  private resultRow(s: readonly Value[], start: number, end: number): Row {
+    const row: Row = s.slice(0, this.nKeys);
+    row.push(start, end);
+    this.agg.results(s, row);
+    return row;
+  }
+
   snapshotMeta(): unknown {
-    return { lateRows: this.late, nullTimeRows: this.nullTime };
+    return { lateRows: this.late, nullTimeRows: this.nullTime, firedW: Number.isFinite(this.firedW) ? this.firedW : null };
   }
 
   restoreMeta(x: unknown): void {
-    const m = x as { lateRows?: unknown; nullTimeRows?: unknown } | null;
-    if (typeof m?.lateRows !== 'number' || typeof m.nullTimeRows !== 'number') {
+    const m = x as { lateRows?: unknown; nullTimeRows?: unknown; firedW?: unknown } | null;
+    if (typeof m?.lateRows !== 'number' || typeof m.nullTimeRows !== 'number' || (m.firedW !== undefined && m.firedW !== null && typeof m.firedW !== 'number')) {
       throw internalError(`bad window operator meta for ${this.uid}: ${JSON.stringify(x)}`);
     }
     this.late = m.lateRows;
     this.nullTime = m.nullTimeRows;
+    // Checkpoints written before HOP existed have no firedW: TUMBLE frees each window as it fires, so -Infinity is exact for them.
+    this.firedW = typeof m.firedW === 'number' ? m.firedW : -Infinity;
+    this.nextDue = -Infinity;
   }
 }

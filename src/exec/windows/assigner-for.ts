@@ -1,17 +1,21 @@
-import { EddyError, assertNever } from '../../common/errors.js';
+import { assertNever, internalError } from '../../common/errors.js';
 import type { WindowSpec } from '../../planner/bound.js';
-import type { WindowAssigner } from './assigner.js';
+import type { SliceAssigner } from './assigner.js';
+import { CumulateAssigner } from './cumulate.js';
+import { HopAssigner } from './hop.js';
 import { TumbleAssigner } from './tumble.js';
 
-/** The assigner of a window spec; window kinds not yet implemented are refused with UNSUPPORTED. */
-export function assignerFor(spec: WindowSpec): WindowAssigner {
+/** The slice assigner of an aligned window spec (TUMBLE, HOP, CUMULATE); SESSION windows merge and have their own operator. */
+export function assignerFor(spec: WindowSpec): SliceAssigner {
   switch (spec.kind) {
     case 'tumble':
       return new TumbleAssigner(spec.size, spec.offset);
     case 'hop':
+      return new HopAssigner(spec.slide, spec.size, spec.offset);
     case 'cumulate':
+      return new CumulateAssigner(spec.step, spec.size, spec.offset);
     case 'session':
-      throw new EddyError('UNSUPPORTED', `${spec.kind.toUpperCase()} windows are not supported yet`, undefined, 'use TUMBLE for now');
+      throw internalError('SESSION windows have no slice assigner; build a SessionWindowAggregateOperator');
     default:
       return assertNever(spec, 'window spec');
   }

@@ -1,9 +1,9 @@
 import { EddyError } from '../../common/errors.js';
-import { floorMod, type WindowAssigner } from './assigner.js';
+import { gridCeil, gridFloor, type SliceAssigner } from './assigner.js';
 
-/** TUMBLE(size[, offset]): each row is in exactly one window [start, start + size), start = floor((ts - offset)/size)*size + offset. */
-export class TumbleAssigner implements WindowAssigner {
-  readonly maxWindowsPerRow = 1;
+/** TUMBLE(size[, offset]): windows [start, start + size), start ≡ offset (mod size); one slice per window. */
+export class TumbleAssigner implements SliceAssigner {
+  readonly every: number;
 
   constructor(
     readonly size: number,
@@ -12,19 +12,22 @@ export class TumbleAssigner implements WindowAssigner {
     if (!(size > 0) || !Number.isFinite(size)) {
       throw new EddyError('UNSUPPORTED', `TUMBLE window size must be a positive interval, got ${size} ms`);
     }
+    this.every = size;
   }
 
-  /** The start of the window containing `ts`. */
-  startFor(ts: number): number {
-    return ts - floorMod(ts - this.offset, this.size);
+  sliceEnd(ts: number): number {
+    return gridFloor(ts, this.offset, this.size) + this.size;
   }
 
-  assign(ts: number, out: Float64Array): number {
-    out[0] = ts - floorMod(ts - this.offset, this.size) + this.size;
-    return 1;
+  lastWindowEnd(sliceEnd: number): number {
+    return sliceEnd;
   }
 
-  startOf(end: number): number {
+  nextWindowEnd(t: number): number {
+    return gridCeil(t, this.offset, this.size);
+  }
+
+  windowStart(end: number): number {
     return end - this.size;
   }
 }
