@@ -1,16 +1,26 @@
 import { EddyError } from '../common/errors.js';
-import type { Column } from '../common/types.js';
+import type { Column, Schema } from '../common/types.js';
 import type { Expr, SelectQuery } from '../parser/ast.js';
 import { bindCondition, bindExpr, columnRefs, containsCall, type ExprContext } from './bind-expr.js';
 import type { BoundWindow } from './bind-window.js';
 import { asWindowFn, bindGroupWindow, checkAuxMatches } from './bind-window.js';
 import type { BoundSource } from './binder.js';
 import { inputContext, isTvfColumn, outputItems, spanOfList } from './binder.js';
-import type { AggCall, BoundExpr } from './bound.js';
-import { aggDisplay } from './expr-sql.js';
+import type { AggCall, AggFn, BoundExpr } from './bound.js';
+import { aggDisplay, exprToSql } from './expr-sql.js';
 import { AGGREGATE_FUNCTIONS, aggregateCallType, windowAux } from './functions.js';
 import type { LogicalPlan } from './plan.js';
 import { resolveColumn } from './scope.js';
+
+/** An aggregate as written (the alias STDDEV stays STDDEV), with its constant arguments, e.g. "LISTAGG(name, '; ')". */
+function displayOf(name: string, fn: AggFn, arg: BoundExpr | undefined, constants: readonly BoundExpr[] | undefined, distinct: boolean, filter: BoundExpr | undefined, input: Schema): string {
+  const plain = aggDisplay(fn, arg, distinct, filter, input);
+  const shown = fn === 'COUNT_STAR' ? 'COUNT' : fn;
+  const written = name === shown ? plain : `${name}${plain.slice(shown.length)}`;
+  if (!constants?.length || arg === undefined) return written;
+  const at = written.indexOf('(') + 1 + (distinct ? 'DISTINCT '.length : 0) + exprToSql(arg, input).length;
+  return `${written.slice(0, at)}${constants.map((c) => `, ${exprToSql(c, input)}`).join('')}${written.slice(at)}`;
+}
 
 const sameExpr = (a: BoundExpr, b: BoundExpr): boolean => JSON.stringify(a) === JSON.stringify(b);
 const isAggOrAux = (name: string): boolean => AGGREGATE_FUNCTIONS.has(name) || windowAux(name) !== undefined;
@@ -82,18 +92,23 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
   const timeName = src.scope.schema.columns[window.timeIndex]!.name;
   let direct: { expr: Expr; name: string } | undefined;
 
+  const timeRef: BoundExpr = { kind: 'inputRef', index: window.timeIndex, name: timeName, type: 'TIMESTAMP' };
   const registerAgg = (e: Extract<Expr, { kind: 'call' }>): BoundExpr => {
     const argCtx = inputContext(src, 'an aggregate argument');
-    const args = e.args.map((a) => bindExpr(a, argCtx));
-    const { fn, type } = aggregateCallType(e.name, e.star, args.map((b, i) => ({ type: b.type, span: e.args[i]!.span })), e.span);
+    const bound = e.args.map((a) => bindExpr(a, argCtx));
+    const sig = aggregateCallType(e.name, e.star, bound.map((b, i) => ({ type: b.type, span: e.args[i]!.span, expr: b })), e.span, e.distinct);
+    const { fn, type } = sig;
     const filter = e.filter ? bindCondition(e.filter, inputContext(src, 'FILTER'), 'the FILTER condition') : undefined;
-    const arg = args[0];
+    const arg = bound[0];
+    // FIRST_VALUE / LAST_VALUE order by event time: the window's time column, read per row.
+    const extra = fn === 'FIRST_VALUE' || fn === 'LAST_VALUE' ? [timeRef] : sig.constants;
     const call: AggCall = {
       fn,
       distinct: e.distinct,
       type,
-      display: aggDisplay(fn, arg, e.distinct, filter, src.scope.schema),
+      display: displayOf(e.name, fn, arg, sig.constants, e.distinct, filter, src.scope.schema),
       ...(arg ? { arg } : {}),
+      ...(extra ? { args: extra } : {}),
       ...(filter ? { filter } : {}),
     };
     let i = aggs.findIndex((a) => a.call.display === call.display && JSON.stringify(a.call) === JSON.stringify(call));

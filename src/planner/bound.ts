@@ -24,12 +24,20 @@ export type BoundExpr =
   /** A scalar function from src/exec/functions.ts, by upper-case name. */
   | { readonly kind: 'call'; readonly fn: string; readonly args: readonly BoundExpr[]; readonly type: SqlType };
 
-export type AggFn = 'COUNT_STAR' | 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX';
+export type AggFn =
+  | 'COUNT_STAR' | 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX'
+  | 'APPROX_COUNT_DISTINCT' | 'STDDEV_POP' | 'STDDEV_SAMP' | 'VAR_POP' | 'VAR_SAMP'
+  | 'FIRST_VALUE' | 'LAST_VALUE' | 'LISTAGG' | 'APPROX_PERCENTILE';
 
 /** One aggregate of a GROUP BY: its argument and filter are expressions over the aggregate's input row. */
 export interface AggCall {
   readonly fn: AggFn;
   readonly arg?: BoundExpr;
+  /**
+   * Extra arguments: LISTAGG's separator and APPROX_PERCENTILE's p (literals), FIRST_VALUE /
+   * LAST_VALUE's event-time column (an inputRef, read per row).
+   */
+  readonly args?: readonly BoundExpr[];
   readonly distinct: boolean;
   readonly filter?: BoundExpr;
   readonly type: SqlType;

@@ -3,7 +3,8 @@ import { EddyError } from '../common/errors.js';
 import { closest as suggest } from '../common/errors.js';
 import type { SqlType } from '../common/types.js';
 import { NUMERIC_TYPES } from '../common/types.js';
-import type { AggFn } from './bound.js';
+import type { AggFn, BoundExpr } from './bound.js';
+import { foldExpr } from './fold.js';
 import { SCALAR_SIGNATURES, type ArgInfo } from './scalar-signatures.js';
 
 export type { ArgInfo } from './scalar-signatures.js';
@@ -13,7 +14,6 @@ const isNum = (t: SqlType): boolean => NUMERIC_TYPES.has(t) || t === 'NULL';
 /** Type rules of the scalar functions implemented in src/exec/functions.ts (same upper-case names). */
 export const SCALAR_FUNCTIONS = SCALAR_SIGNATURES;
 
-export const AGGREGATE_FUNCTIONS: ReadonlySet<string> = new Set(['COUNT', 'SUM', 'AVG', 'MIN', 'MAX']);
 export const WINDOW_FUNCTIONS: ReadonlySet<string> = new Set(['TUMBLE', 'HOP', 'SESSION', 'CUMULATE']);
 const AUX_SUFFIXES = ['START', 'END', 'ROWTIME'] as const;
 export type WindowAuxPart = (typeof AUX_SUFFIXES)[number];
@@ -49,35 +49,124 @@ export function scalarCallType(name: string, args: readonly ArgInfo[], nameSpan:
   return sig.result(args, name);
 }
 
-/**
- * The AggFn and result type of an aggregate call. COUNT → BIGINT; SUM of integers → BIGINT, of FLOAT/DOUBLE → DOUBLE;
- * AVG keeps integer types (as Flink) and gives DOUBLE for FLOAT/DOUBLE; MIN/MAX keep the argument type.
- */
-export function aggregateCallType(name: string, star: boolean, args: readonly ArgInfo[], span: Span): { readonly fn: AggFn; readonly type: SqlType } {
-  if (name === 'COUNT' && star) return { fn: 'COUNT_STAR', type: 'BIGINT' };
-  if (star) throw new EddyError('TYPE_MISMATCH', `${name}(*) is not allowed`, span, `only COUNT accepts *; write ${name}(column)`);
-  if (args.length !== 1) {
-    throw new EddyError('TYPE_MISMATCH', `${name} takes 1 argument, got ${args.length}`, span, `usage: ${name}(expression)`);
+const AGGREGATE_USAGE: Readonly<Record<string, string>> = {
+  COUNT: 'COUNT(*), COUNT([DISTINCT] expression)',
+  SUM: 'SUM([DISTINCT] number)',
+  AVG: 'AVG([DISTINCT] number)',
+  MIN: 'MIN(expression)',
+  MAX: 'MAX(expression)',
+  APPROX_COUNT_DISTINCT: 'APPROX_COUNT_DISTINCT(expression)',
+  STDDEV_POP: 'STDDEV_POP([DISTINCT] number)',
+  STDDEV_SAMP: 'STDDEV_SAMP([DISTINCT] number)',
+  STDDEV: 'STDDEV([DISTINCT] number)',
+  VAR_POP: 'VAR_POP([DISTINCT] number)',
+  VAR_SAMP: 'VAR_SAMP([DISTINCT] number)',
+  VARIANCE: 'VARIANCE([DISTINCT] number)',
+  FIRST_VALUE: 'FIRST_VALUE(expression)',
+  LAST_VALUE: 'LAST_VALUE(expression)',
+  LISTAGG: "LISTAGG(string[, separator]), e.g. LISTAGG(name, '; ')",
+  APPROX_PERCENTILE: 'APPROX_PERCENTILE(number, p), e.g. APPROX_PERCENTILE(latency, 0.95)',
+};
+
+export const AGGREGATE_FUNCTIONS: ReadonlySet<string> = new Set(Object.keys(AGGREGATE_USAGE));
+
+/** Aliases of aggregate functions, as Flink and Calcite spell them. */
+const AGGREGATE_ALIASES: Readonly<Record<string, AggFn>> = { STDDEV: 'STDDEV_SAMP', VARIANCE: 'VAR_SAMP' };
+
+/** Aggregates whose result depends on the order or multiplicity of values in a way DISTINCT cannot keep. */
+const NO_DISTINCT: ReadonlySet<string> = new Set(['FIRST_VALUE', 'LAST_VALUE', 'LISTAGG', 'APPROX_PERCENTILE']);
+
+/** The planned form of an aggregate call: see aggregateCallType. */
+export interface AggregateSignature {
+  readonly fn: AggFn;
+  readonly type: SqlType;
+  /** Constant extra arguments (LISTAGG's separator, APPROX_PERCENTILE's p), folded to literals. */
+  readonly constants?: readonly BoundExpr[];
+}
+
+function arity(name: string, args: readonly ArgInfo[], min: number, max: number, span: Span): void {
+  if (args.length >= min && args.length <= max) return;
+  const want = min === max ? `${min} argument${min === 1 ? '' : 's'}` : `${min} or ${max} arguments`;
+  throw new EddyError('TYPE_MISMATCH', `${name} takes ${want}, got ${args.length}`, span, `usage: ${AGGREGATE_USAGE[name]}`);
+}
+
+function needNumeric(name: string, arg: ArgInfo): void {
+  if (!isNum(arg.type)) {
+    throw new EddyError('TYPE_MISMATCH', `${name} does not accept ${arg.type}`, arg.span, `${name} needs a numeric argument (INT, BIGINT, FLOAT, DOUBLE)`);
   }
+}
+
+/** The folded literal of a constant argument, or a TYPE_MISMATCH naming what it must be. */
+function constant(name: string, arg: ArgInfo, what: string): Extract<BoundExpr, { kind: 'literal' }> {
+  const e = arg.expr ? foldExpr(arg.expr) : undefined;
+  if (e?.kind !== 'literal' || e.value === null) {
+    throw new EddyError('TYPE_MISMATCH', `${name}'s ${what} must be a constant`, arg.span, `usage: ${AGGREGATE_USAGE[name]}`);
+  }
+  return e;
+}
+
+/**
+ * The AggFn, result type and constant arguments of an aggregate call; throws TYPE_MISMATCH for
+ * bad arguments and UNSUPPORTED for DISTINCT where it cannot apply. COUNT and
+ * APPROX_COUNT_DISTINCT → BIGINT; SUM of integers → BIGINT, of FLOAT/DOUBLE → DOUBLE; AVG and the
+ * variance family keep integer types (as Flink) and give DOUBLE for FLOAT/DOUBLE; MIN, MAX,
+ * FIRST_VALUE, LAST_VALUE and APPROX_PERCENTILE keep the argument type; LISTAGG → VARCHAR.
+ */
+export function aggregateCallType(name: string, star: boolean, args: readonly ArgInfo[], span: Span, distinct = false): AggregateSignature {
+  if (name === 'COUNT' && star) return { fn: 'COUNT_STAR', type: 'BIGINT' };
+  const usage = AGGREGATE_USAGE[name];
+  if (usage === undefined) return unknownFunction(name, span);
+  if (star) throw new EddyError('TYPE_MISMATCH', `${name}(*) is not allowed`, span, `only COUNT accepts *; write ${name}(column)`);
+  if (distinct && NO_DISTINCT.has(name)) {
+    throw new EddyError('UNSUPPORTED', `${name}(DISTINCT ...) is not supported`, span, `remove DISTINCT; usage: ${usage}`);
+  }
+  arity(name, args, name === 'APPROX_PERCENTILE' ? 2 : 1, name === 'LISTAGG' || name === 'APPROX_PERCENTILE' ? 2 : 1, span);
   const arg = args[0]!;
+  const fractional = arg.type === 'FLOAT' || arg.type === 'DOUBLE';
   switch (name) {
     case 'COUNT':
       return { fn: 'COUNT', type: 'BIGINT' };
+    case 'APPROX_COUNT_DISTINCT':
+      if (arg.type === 'INTERVAL') throw new EddyError('TYPE_MISMATCH', `${name} does not accept INTERVAL`, arg.span, `usage: ${usage}`);
+      return { fn: name, type: 'BIGINT' };
     case 'SUM':
-    case 'AVG': {
-      if (!isNum(arg.type)) {
-        throw new EddyError('TYPE_MISMATCH', `${name} does not accept ${arg.type}`, arg.span, `${name} needs a numeric argument (INT, BIGINT, FLOAT, DOUBLE)`);
-      }
-      const fractional = arg.type === 'FLOAT' || arg.type === 'DOUBLE';
-      if (name === 'SUM') return { fn: 'SUM', type: fractional ? 'DOUBLE' : 'BIGINT' };
-      return { fn: 'AVG', type: fractional ? 'DOUBLE' : arg.type === 'NULL' ? 'INT' : arg.type };
-    }
+      needNumeric(name, arg);
+      return { fn: 'SUM', type: fractional ? 'DOUBLE' : 'BIGINT' };
+    case 'AVG':
+    case 'STDDEV_POP':
+    case 'STDDEV_SAMP':
+    case 'STDDEV':
+    case 'VAR_POP':
+    case 'VAR_SAMP':
+    case 'VARIANCE':
+      needNumeric(name, arg);
+      return { fn: AGGREGATE_ALIASES[name] ?? (name as AggFn), type: fractional ? 'DOUBLE' : arg.type === 'NULL' ? 'INT' : arg.type };
     case 'MIN':
     case 'MAX':
+    case 'FIRST_VALUE':
+    case 'LAST_VALUE':
       if (arg.type === 'INTERVAL') {
         throw new EddyError('TYPE_MISMATCH', `${name} does not accept INTERVAL`, arg.span, `${name} needs a comparable argument`);
       }
       return { fn: name, type: arg.type };
+    case 'LISTAGG': {
+      if (arg.type !== 'VARCHAR' && arg.type !== 'NULL') {
+        throw new EddyError('TYPE_MISMATCH', `LISTAGG does not accept ${arg.type}`, arg.span, 'LISTAGG joins strings: CAST the argument AS VARCHAR');
+      }
+      const sep = args[1] ? constant(name, args[1], 'separator') : ({ kind: 'literal', value: ',', type: 'VARCHAR' } as const);
+      if (sep.type !== 'VARCHAR') throw new EddyError('TYPE_MISMATCH', `LISTAGG's separator must be a string, not ${sep.type}`, args[1]!.span, `usage: ${usage}`);
+      return { fn: 'LISTAGG', type: 'VARCHAR', constants: [sep] };
+    }
+    case 'APPROX_PERCENTILE': {
+      if (!isNum(arg.type) && arg.type !== 'TIMESTAMP') {
+        throw new EddyError('TYPE_MISMATCH', `APPROX_PERCENTILE does not accept ${arg.type}`, arg.span, 'APPROX_PERCENTILE needs a numeric or TIMESTAMP argument');
+      }
+      const p = constant(name, args[1]!, 'percentile');
+      if (typeof p.value !== 'number' || p.type === 'TIMESTAMP' || p.type === 'INTERVAL' || !(p.value >= 0 && p.value <= 1)) {
+        throw new EddyError('TYPE_MISMATCH', `APPROX_PERCENTILE's percentile must be a number from 0 to 1, got ${String(p.value)}`, args[1]!.span, 'e.g. 0.5 for the median, 0.99 for the 99th percentile');
+      }
+      return { fn: 'APPROX_PERCENTILE', type: arg.type === 'NULL' ? 'DOUBLE' : arg.type, constants: [p] };
+    }
     default:
       return unknownFunction(name, span);
   }

@@ -1,14 +1,20 @@
 import { EddyError, assertNever, internalError } from '../../common/errors.js';
 import { isInteger, type Row, type Value } from '../../common/types.js';
-import type { AggCall } from '../../planner/bound.js';
+import type { AggCall, AggFn } from '../../planner/bound.js';
 import { CodeGen } from '../expr-compiler.js';
 import type { Accumulator } from './accumulator.js';
+import { approxCountDistinct } from './approx-count-distinct.js';
+import { approxPercentile } from './approx-percentile.js';
 import { avg } from './avg.js';
 import { count } from './count.js';
 import { countStar } from './count-star.js';
+import { distinct } from './distinct.js';
+import { firstLastValue } from './first-last-value.js';
+import { listagg } from './listagg.js';
 import { max } from './max.js';
 import { min } from './min.js';
 import { sum } from './sum.js';
+import { variance } from './variance.js';
 
 /**
  * The aggregation of one GROUP BY, compiled: a group's state is one flat array whose slots from
@@ -21,17 +27,24 @@ export interface CompiledAggregator {
   init(s: Value[]): void;
   /** ONE generated function updating every aggregate with a row (filters, NULL skipping inlined). */
   update(s: Value[], row: Row): void;
-  /** Folds `from` into `into`. */
+  /**
+   * Folds `from` into `into` as if `from`'s rows arrived after `into`'s (HOP slices, session
+   * merges); copies what it takes, so `init` + `merge` deep-copies a state (slots may hold arrays).
+   */
   merge(into: Value[], from: readonly Value[]): void;
   /** Appends the aggregate results, in order, to `out`. */
   results(s: readonly Value[], out: Value[]): void;
 }
 
-/** The accumulator of one aggregate call; DISTINCT is refused here (not yet supported). */
-export function accumulatorFor(call: AggCall): Accumulator {
-  if (call.distinct) {
-    throw new EddyError('UNSUPPORTED', `${call.display}: DISTINCT aggregates are not supported yet`, undefined, 'remove DISTINCT, or pre-aggregate the distinct values in a sub-step');
-  }
+/** A constant extra argument of `call` (checked by the planner: aggregateCallType). */
+function constantArg(call: AggCall, i: number): Value {
+  const a = call.args?.[i];
+  if (a?.kind !== 'literal') throw internalError(`${call.display}: argument ${i + 2} is not a constant`);
+  return a.value;
+}
+
+/** The accumulator of one aggregate call, without DISTINCT. */
+function plainAccumulator(call: AggCall): Accumulator {
   switch (call.fn) {
     case 'COUNT_STAR':
       return countStar();
@@ -45,9 +58,40 @@ export function accumulatorFor(call: AggCall): Accumulator {
       return min(call.arg?.type === 'VARCHAR');
     case 'MAX':
       return max(call.arg?.type === 'VARCHAR');
+    case 'APPROX_COUNT_DISTINCT':
+      return approxCountDistinct();
+    case 'VAR_POP':
+    case 'VAR_SAMP':
+    case 'STDDEV_POP':
+    case 'STDDEV_SAMP':
+      return variance(call.fn, isInteger(call.type));
+    case 'FIRST_VALUE':
+      return firstLastValue(false);
+    case 'LAST_VALUE':
+      return firstLastValue(true);
+    case 'LISTAGG':
+      return listagg(String(constantArg(call, 0)));
+    case 'APPROX_PERCENTILE':
+      return approxPercentile(constantArg(call, 0) as number);
     default:
       return assertNever(call.fn, 'aggregate function');
   }
+}
+
+/** Aggregates where DISTINCT changes nothing (MIN, MAX, APPROX_COUNT_DISTINCT): it is dropped. */
+const DISTINCT_IS_NOOP: ReadonlySet<AggFn> = new Set(['MIN', 'MAX', 'APPROX_COUNT_DISTINCT']);
+
+/**
+ * The accumulator of one aggregate call. DISTINCT keeps the exact set of values (see distinct.ts);
+ * the planner refuses it where the order of values matters or a sketch would be unbounded.
+ */
+export function accumulatorFor(call: AggCall): Accumulator {
+  const acc = plainAccumulator(call);
+  if (!call.distinct || DISTINCT_IS_NOOP.has(call.fn)) return acc;
+  if (acc.rowArg || call.fn === 'COUNT_STAR' || call.fn === 'LISTAGG' || call.fn === 'APPROX_PERCENTILE') {
+    throw new EddyError('UNSUPPORTED', `${call.display}: DISTINCT is not supported for ${call.fn}`, undefined, 'remove DISTINCT');
+  }
+  return distinct(acc, call.fn === 'COUNT');
 }
 
 /** Compiles the aggregates of one GROUP BY; state slots start at `base`. */
@@ -75,7 +119,14 @@ export function compileAggregator(aggs: readonly AggCall[], base = 0): CompiledA
     } else {
       if (call.arg === undefined) throw internalError(`${call.display} has no argument`);
       const v = g.expr(call.arg);
-      g.push(`if (${v} !== null) { ${acc.addSource('s', at, v, bind)} }`);
+      if (acc.rowArg) {
+        const arg = call.args?.[0];
+        if (arg === undefined) throw internalError(`${call.display} has no per-row argument`);
+        const t = g.expr(arg);
+        g.push(`if (${v} !== null && ${t} !== null) { ${acc.addSource('s', at, v, bind, t)} }`);
+      } else {
+        g.push(`if (${v} !== null) { ${acc.addSource('s', at, v, bind)} }`);
+      }
     }
     g.push('}'.repeat(closers));
   });
