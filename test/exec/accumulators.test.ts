@@ -39,8 +39,9 @@ describe('aggregates', () => {
     const rows = [[1, 1], [10, 0], [100, null], [1000, 5]];
     expect(aggregate([agg('COUNT_STAR', undefined, { filter: p }), agg('SUM', x, { filter: p }), agg('SUM', x)], rows)).toEqual([2, 1001, 1111]);
   });
-  it('DISTINCT is refused with UNSUPPORTED', () => {
-    expect(() => compileAggregator([agg('COUNT', x, { distinct: true })])).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }));
+  it('DISTINCT where it cannot apply is refused with UNSUPPORTED; where it changes nothing it is dropped', () => {
+    expect(() => compileAggregator([agg('LISTAGG', col(0, 'VARCHAR'), { distinct: true, args: [lit(',')] })])).toThrow(expect.objectContaining({ code: 'UNSUPPORTED' }));
+    expect(aggregate([agg('MAX', x, { distinct: true }), agg('COUNT', x, { distinct: true })], [[3], [3], [1]])).toEqual([3, 2]);
   });
   it('state slots start at base, leaving the caller its own slots', () => {
     const a = compileAggregator([agg('COUNT_STAR'), agg('AVG', x)], 2);

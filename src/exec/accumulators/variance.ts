@@ -50,7 +50,10 @@ export function variance(kind: VarianceKind, integerResult: boolean): Accumulato
       if (denom <= 0) return null;
       const v = Math.max(0, s[at + 2] as number) / denom;
       const r = root ? Math.sqrt(v) : v;
-      return integerResult ? Math.trunc(r) + 0 : r;
+      if (!integerResult) return r;
+      // Rounding noise (91.99999999999999 for 92) must not move the truncated result down.
+      const near = Math.round(r);
+      return Math.abs(r - near) <= 1e-9 * Math.max(1, near) ? near + 0 : Math.trunc(r) + 0;
     },
     addSource: (s, at, v, bind) => `${bind(addValue)}(${s}, ${at}, ${v});`,
   };
