@@ -1,0 +1,83 @@
+/**
+ * Crash recovery of HOP and SESSION persistent queries (their state: slices shared by several
+ * windows, sessions and the fired-up-to watermark): `eddy -f` SIGKILLed at random moments and
+ * re-run with the same --state must leave the file sink byte for byte equal to an uninterrupted run.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bidsJsonl, CLI, tempDir } from './checkpoint-helpers.js';
+
+const ROWS = 150_000;
+const KILLS = 4;
+let dir: string;
+
+const script = (window: string, start: string) => `
+CREATE STREAM bids (
+  auction BIGINT, bidder BIGINT, price DOUBLE, channel VARCHAR, ts TIMESTAMP(3),
+  WATERMARK FOR ts AS ts - INTERVAL '5' SECOND
+) WITH ('connector' = 'file', 'path' = 'bids.jsonl', 'format' = 'json');
+SET 'execution.batch-size' = '128';
+CREATE STREAM out WITH ('connector' = 'file', 'path' = 'out.jsonl', 'format' = 'json') AS
+SELECT auction, ${start} AS window_start, COUNT(*) AS n, MAX(price) AS top, SUM(price) AS total
+FROM bids WHERE price > 1
+GROUP BY auction, ${window};
+`;
+
+function runToEnd(file: string, state: string): number {
+  const r = spawnSync(process.execPath, [CLI, '-f', file, '--state', state, '--checkpoint-interval', '30ms'], { cwd: dir, encoding: 'utf8' });
+  expect(r.stderr).not.toMatch(/error|warning/i);
+  expect(r.status).toBe(0);
+  return Number(/resumed from checkpoint (\d+)/.exec(r.stderr)?.[1] ?? 0);
+}
+
+/** SIGKILLs the CLI `delayMs` after its first committed checkpoint; resolves with whether it was killed and what it resumed from. */
+function runAndKill(file: string, state: string, delayMs: number): Promise<{ killed: boolean; resumedFrom: number }> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [CLI, '-f', file, '--state', state, '--checkpoint-interval', '30ms', '--verbose'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let timer: NodeJS.Timeout | undefined;
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!timer && /checkpoint \d+ of query .* complete/.test(stderr)) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      const resumedFrom = Number(/resumed from checkpoint (\d+)/.exec(stderr)?.[1] ?? 0);
+      if (signal === 'SIGKILL') res({ killed: true, resumedFrom });
+      else if (code === 0) res({ killed: false, resumedFrom });
+      else rej(new Error(`eddy exited ${code}: ${stderr}`));
+    });
+  });
+}
+
+beforeAll(() => {
+  dir = tempDir('crash-windows');
+  writeFileSync(join(dir, 'bids.jsonl'), bidsJsonl(ROWS));
+  expect(existsSync(CLI)).toBe(true);
+});
+
+describe.each([
+  ['hop', "HOP(ts, INTERVAL '2' SECOND, INTERVAL '10' SECOND)", "HOP_START(ts, INTERVAL '2' SECOND, INTERVAL '10' SECOND)"],
+  ['session', "SESSION(ts, INTERVAL '1500' MILLISECOND)", "SESSION_START(ts, INTERVAL '1500' MILLISECOND)"],
+])('%s persistent query', (name, window, start) => {
+  it('output after repeated SIGKILLs equals an uninterrupted run', async () => {
+    const file = `${name}.sql`;
+    writeFileSync(join(dir, file), script(window, start));
+    expect(runToEnd(file, `${name}-ref.db`)).toBe(0);
+    const reference = readFileSync(join(dir, 'out.jsonl'));
+    expect(reference.length).toBeGreaterThan(1000);
+    rmSync(join(dir, 'out.jsonl'));
+    const attempts: { killed: boolean; resumedFrom: number }[] = [];
+    for (let i = 0; i < KILLS; i++) attempts.push(await runAndKill(file, `${name}-crash.db`, 10 + ((i * 37) % 60)));
+    const final = runToEnd(file, `${name}-crash.db`);
+    expect(attempts.filter((a) => a.killed).length, JSON.stringify(attempts)).toBeGreaterThanOrEqual(3);
+    expect(attempts.slice(1).every((a) => a.resumedFrom > 0), JSON.stringify(attempts)).toBe(true);
+    expect(final).toBeGreaterThan(0);
+    const recovered = readFileSync(join(dir, 'out.jsonl'));
+    expect(recovered.length).toBe(reference.length);
+    expect(recovered.equals(reference)).toBe(true);
+    rmSync(join(dir, 'out.jsonl'));
+  }, 60_000);
+});
