@@ -116,6 +116,32 @@ describe('HOP', () => {
 });
 
 describe('CUMULATE', () => {
+  it('a fired window folds its slices into one, which later windows of the period merge with their new slices', () => {
+    const { op, sink, backend } = makeOp({ kind: 'cumulate', step: 3, size: 12, offset: 0 });
+    op.processBatch({ rows: [['a', 0, 1], ['b', 4, 2], ['a', 5, 4], ['a', 7, 8]], wm: null });
+    expect(backend.size()).toBe(4); // slices [0,3) a; [3,6) b, a; [6,9) a
+    op.onWatermark(5); // windows [0,3) and [0,6) fire; [0,6) folds slices 3 and 6
+    expect(sink.rows).toEqual([
+      ['a', 0, 3, 1, 1, 1],
+      ['a', 0, 6, 2, 5, 4],
+      ['b', 0, 6, 1, 2, 2],
+    ]);
+    expect(backend.size()).toBe(3); // prefix [0,6): a, b; slice [6,9): a
+    // Late for [0,3) and [0,6), on time for [0,9) and [0,12): goes into the prefix.
+    op.processBatch({ rows: [['c', 1, 16]], wm: new Float64Array([5]) });
+    expect(op.lateRows).toBe(0);
+    op.onEnd();
+    expect(sink.rows.slice(3)).toEqual([
+      ['a', 0, 9, 3, 13, 8],
+      ['b', 0, 9, 1, 2, 2],
+      ['c', 0, 9, 1, 16, 16],
+      ['a', 0, 12, 3, 13, 8],
+      ['b', 0, 12, 1, 2, 2],
+      ['c', 0, 12, 1, 16, 16],
+    ]);
+    expect(backend.size()).toBe(0);
+  });
+
   it('hand-computed: each cumulative window as it completes', () => {
     const rows: Row[] = [
       ['a', 0, 1],

@@ -37,7 +37,9 @@ export interface WindowAggregateSpec {
  * the others. A batch without `wm` judges against `firedW` alone.
  *
  * Output rows are [...keys, window_start, window_end, ...aggs] with `wm: null`, in order of window
- * end, then (for one end) keys in first-seen order: by earliest slice, then arrival in it.
+ * end, then (for one end) keys in first-seen order: by earliest slice, then arrival in it (for
+ * CUMULATE, whose fired windows fold their slices into one, by first appearance in the period's
+ * folded state).
  */
 export class WindowAggregateOperator extends Operator implements HasMeta {
   readonly uid: string;
@@ -88,7 +90,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
         continue;
       }
       if (wm !== null && wm[i]! > this.firedW) this.advance(wm[i]!);
-      const e = assigner.sliceEnd(ts as number);
+      let e = assigner.sliceEnd(ts as number);
       const last = assigner.lastWindowEnd(e);
       if (last < e) continue; // in no window (HOP with slide > size)
       const firedW = this.firedW;
@@ -96,6 +98,8 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
         this.late++;
         continue;
       }
+      // The slice was folded into the prefix of the last fired window of its period (or would have been).
+      if (assigner.foldsPrefix && e - 1 <= firedW) e = assigner.nextWindowEnd(Math.floor(firedW) + 2) - assigner.every;
       const key = keyOf(row);
       let entry = table.get(e, key);
       if (entry === undefined) entry = table.insert(e, key, this.create(row));
@@ -134,6 +138,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
   private fire(w: number): void {
     const { assigner, table } = this;
     const slices = table.namespacesUpTo(w + 1);
+    // emitWindow may fold slices (CUMULATE), updating `slices`.
     const firstEnd = Math.floor(this.firedW) + 2;
     const ends = new Set<number>();
     for (const e of slices) {
@@ -149,8 +154,12 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
     if (out.length > 0) this.out.data({ rows: out, wm: null });
   }
 
-  /** Appends the rows of the window ending at `end`, merging its slices (those of `slices`, ascending, in (start, end]). */
-  private emitWindow(end: number, slices: readonly number[], out: Row[]): void {
+  /**
+   * Appends the rows of the window ending at `end`, merging its slices (those of `slices`,
+   * ascending, in (start, end]). With foldsPrefix, when later windows of the period remain, the
+   * merged state replaces those slices in the table and in `slices`, as one slice ending at `end`.
+   */
+  private emitWindow(end: number, slices: number[], out: Row[]): void {
     const start = this.assigner.windowStart(end);
     const { agg, nKeys, table } = this;
     let lo = 0;
@@ -174,6 +183,11 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
       }
     }
     for (const s of merged.values()) out.push(this.resultRow(s, start, end));
+    if (this.assigner.foldsPrefix && end < this.assigner.lastWindowEnd(end)) {
+      for (let i = lo; i < hi; i++) table.deleteNamespace(slices[i]!);
+      for (const [key, s] of merged) table.insert(end, key, s);
+      slices.splice(lo, hi - lo, end);
+    }
   }
 
   private resultRow(s: readonly Value[], start: number, end: number): Row {

@@ -8,6 +8,12 @@
 export interface SliceAssigner {
   /** Distance between consecutive window ends. */
   readonly every: number;
+  /**
+   * Whether every later window containing a fired window's slices contains all of them (CUMULATE):
+   * then the merged state of a fired window replaces its slices, as one slice ending at the
+   * window's end, so each window merges only that prefix and its own new slices.
+   */
+  readonly foldsPrefix: boolean;
   /** The end of the slice containing `ts`. */
   sliceEnd(ts: number): number;
   /** The end of the last window containing the slice ending at `sliceEnd`; below `sliceEnd` when no window contains it (HOP with slide > size). */

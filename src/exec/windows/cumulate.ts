@@ -8,6 +8,7 @@ import { gridCeil, gridFloor, type SliceAssigner } from './assigner.js';
  */
 export class CumulateAssigner implements SliceAssigner {
   readonly every: number;
+  readonly foldsPrefix = true;
 
   constructor(
     readonly step: number,

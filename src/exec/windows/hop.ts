@@ -8,6 +8,7 @@ import { gcd, gridCeil, gridFloor, type SliceAssigner } from './assigner.js';
  */
 export class HopAssigner implements SliceAssigner {
   readonly every: number;
+  readonly foldsPrefix = false;
   readonly slice: number;
   /** Window ends are ≡ offset + size (mod slide). */
   private readonly endPhase: number;

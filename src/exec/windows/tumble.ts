@@ -4,6 +4,7 @@ import { gridCeil, gridFloor, type SliceAssigner } from './assigner.js';
 /** TUMBLE(size[, offset]): windows [start, start + size), start ≡ offset (mod size); one slice per window. */
 export class TumbleAssigner implements SliceAssigner {
   readonly every: number;
+  readonly foldsPrefix = false;
 
   constructor(
     readonly size: number,
