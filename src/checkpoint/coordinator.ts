@@ -24,6 +24,12 @@ interface QueryCheckpointState {
   inFlight: Promise<void> | null;
   /** After a failed write the dirty flags are lost, so the next checkpoint writes every key group. */
   needFull: boolean;
+  /**
+   * A checkpoint failed (the sink could not make its output durable, or the write failed): as with
+   * Flink's default of zero tolerable failed checkpoints, the query fails at the next batch boundary
+   * and its restart strategy takes it back to the latest complete checkpoint.
+   */
+  failure: unknown;
 }
 
 /** A sink that commits its rows inside the checkpoint transaction (the SQLite sink). */
@@ -48,7 +54,7 @@ export class CheckpointCoordinator {
   /** Takes the query's lock and loads its latest checkpoint into a freshly built run (or starts fresh). */
   async restore(q: PersistentQuery, run: QueryRun, sink: SinkWriter, fresh: boolean): Promise<void> {
     await this.store.acquireLock(q.id);
-    const state: QueryCheckpointState = { nextId: 1, lastAt: Date.now(), inFlight: null, needFull: false };
+    const state: QueryCheckpointState = { nextId: 1, lastAt: Date.now(), inFlight: null, needFull: false, failure: null };
     this.queries.set(q.id, state);
     const previous = await this.store.getQuery(q.id);
     const resumable = previous && !fresh && previous.status !== 'FINISHED';
@@ -87,6 +93,7 @@ export class CheckpointCoordinator {
   /** Called at every batch boundary: starts a checkpoint when the interval has passed and none is in flight. */
   maybeCheckpoint(queryId: string, run: QueryRun, sink: SinkWriter): Promise<void> | void {
     const st = this.queries.get(queryId);
+    if (st?.failure) throw st.failure;
     if (!st || st.inFlight || Date.now() - st.lastAt < this.opts.intervalMs) return;
     return this.trigger(queryId, st, run, sink);
   }
@@ -98,6 +105,7 @@ export class CheckpointCoordinator {
     if (st.inFlight) await st.inFlight;
     await this.trigger(queryId, st, run, sink);
     if (st.inFlight) await st.inFlight;
+    if (st.failure) throw st.failure;
   }
 
   /** The query reached the end of its input: its output is complete, so its state is no longer needed. */
@@ -122,8 +130,8 @@ export class CheckpointCoordinator {
   private async trigger(queryId: string, st: QueryCheckpointState, run: QueryRun, sink: SinkWriter): Promise<void> {
     const t0 = performance.now();
     const startedAt = Date.now();
-    // Synchronous phase: the loop awaits this, so nothing else happens between the cut and the copy.
-    await sink.flush();
+    // Synchronous phase: nothing else runs between the cut and the copy of the changed state.
+    const { position: sinkPosition, durable } = sink.cut();
     const chunks = st.needFull ? run.backend.snapshotAll() : run.backend.snapshotChanged();
     st.needFull = false;
     const stream = sourceName(run);
@@ -136,7 +144,7 @@ export class CheckpointCoordinator {
     const meta: CheckpointMeta = {
       sourceOffsets: { [stream]: run.source.offset() },
       watermarks: { [stream]: run.watermark },
-      sinkPositions: { [SINK_KEY]: sink.position() },
+      sinkPositions: { [SINK_KEY]: sinkPosition },
       operatorMeta,
     };
     const checkpointId = st.nextId++;
@@ -145,12 +153,13 @@ export class CheckpointCoordinator {
     this.opts.onPause?.(queryId, pauseMs);
     const commit = isTransactional(sink) ? (db: unknown) => sink.commitInto(db) : undefined;
     // Asynchronous phase: the SQLite transaction runs off the event loop while rows keep flowing.
-    st.inFlight = this.store
-      .writeCheckpoint({ queryId, checkpointId, meta, chunks, retained: this.opts.retained, startedAt, inTransaction: commit as never })
+    st.inFlight = durable
+      .then(() => this.store.writeCheckpoint({ queryId, checkpointId, meta, chunks, retained: this.opts.retained, startedAt, inTransaction: commit as never }))
       .then(
         (info) => this.opts.onCheckpoint?.(info, pauseMs),
         (err: unknown) => {
           st.needFull = true;
+          st.failure = err;
           this.opts.onWarning(`checkpoint ${checkpointId} of query '${queryId}' failed: ${err instanceof Error ? err.message : String(err)}`);
         },
       )

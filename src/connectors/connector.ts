@@ -26,6 +26,12 @@ export interface SinkWriter {
   write(rows: readonly Row[]): void;
   /** Make everything written so far durable (file: written and fsync'd). */
   flush(): Promise<void>;
+  /**
+   * The synchronous half of a checkpoint: the position covering every row written so far, and a
+   * promise that resolves once those rows are durable (a file flushes in the background, so the
+   * pause does not wait for fsync). Rows written after the cut belong to the next checkpoint.
+   */
+  cut(): { readonly position: unknown; readonly durable: Promise<void> };
   /** JSON-serializable position covering everything flushed. */
   position(): unknown;
   /** Truncate/rewind to a recorded position; null means a fresh run (start empty). */

@@ -76,6 +76,13 @@ export class FileSink implements SinkWriter {
     this.flushed += data.length;
   }
 
+  cut(): { position: FileSinkPosition; durable: Promise<void> } {
+    // The background flush takes at least every byte counted here; later rows may ride along, and a
+    // recovery to this position truncates them.
+    const position = { bytes: this.flushed + this.pendingBytes };
+    return { position, durable: this.flush() };
+  }
+
   position(): FileSinkPosition {
     return { bytes: this.flushed };
   }

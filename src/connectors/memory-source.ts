@@ -118,6 +118,10 @@ class MemorySink implements SinkWriter {
 
   async flush(): Promise<void> {}
 
+  cut(): { position: { rows: number }; durable: Promise<void> } {
+    return { position: this.position(), durable: Promise.resolve() };
+  }
+
   position(): { rows: number } {
     return { rows: this.streams.rows(this.stream).length };
   }

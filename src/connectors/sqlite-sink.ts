@@ -83,6 +83,13 @@ export class SqliteSink implements SinkWriter {
     if (this.ownsDb && this.staged.length > 0) await this.db!.transaction((tx) => this.commitInto(tx));
   }
 
+  /** Stages the rows written so far for the checkpoint's transaction (commitInto); later rows wait for the next. */
+  cut(): { position: SqliteSinkPosition; durable: Promise<void> } {
+    for (const r of this.pending) this.staged.push(r);
+    this.pending = [];
+    return { position: this.position(), durable: this.ownsDb ? this.flush() : this.ready() };
+  }
+
   /** Rows in the table once the checkpoint taken after the latest flush() commits. */
   position(): SqliteSinkPosition {
     return { rows: this.committed + this.staged.length };

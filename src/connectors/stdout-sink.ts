@@ -55,6 +55,10 @@ export class StdoutSink implements SinkWriter {
     await new Promise<void>((resolve) => this.out.once('drain', resolve));
   }
 
+  cut(): { position: null; durable: Promise<void> } {
+    return { position: null, durable: this.flush() };
+  }
+
   position(): null {
     return null;
   }

@@ -26,6 +26,25 @@ const T0 = Date.UTC(2024, 0, 1);
 const sink = (path: string, format?: string): FileSink => new FileSink(schema, fileSinkOptions({ connector: 'file', path, ...(format ? { format } : {}) }), dir);
 
 describe('FileSink', () => {
+  it('cut(): the position covers rows written before it, the flush runs in the background, restore truncates to it', async () => {
+    const s = sink('cut.jsonl');
+    await s.restore(null);
+    s.write([[1, 'a', T0, 1]]);
+    const { position, durable } = s.cut();
+    // Rows written while the flush is under way belong to the next checkpoint.
+    s.write([[2, 'b', T0, 2]]);
+    await durable;
+    const first = '{"auction":1,"note":"a","window_start":"2024-01-01 00:00:00.000","top":1}\n';
+    expect(position).toEqual({ bytes: Buffer.byteLength(first) });
+    expect((await readFile(join(dir, 'cut.jsonl'), 'utf8')).startsWith(first)).toBe(true);
+    await s.flush();
+    await s.close();
+    const again = sink('cut.jsonl');
+    await again.restore(position);
+    await again.close();
+    expect(await readFile(join(dir, 'cut.jsonl'), 'utf8')).toBe(first);
+  });
+
   it('writes JSON Lines on flush, creating parent directories', async () => {
     const s = sink('out/deep/a.jsonl');
     await s.restore(null);

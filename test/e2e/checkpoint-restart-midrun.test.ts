@@ -1,6 +1,6 @@
 /**
  * A failure in the middle of a run (DESIGN.md §4 "restarts the query from its latest checkpoint"):
- * a real file source and file sink, with the sink's flush failing once at a chosen checkpoint (the
+ * a real file source and file sink, with the sink's flush at a chosen checkpoint's cut failing once (the
  * one fault injected, since nothing outside the process can make a file write fail as root). The
  * query must restart from its latest checkpoint, truncate the sink to it, and still produce exactly
  * the output of a run without the failure; SQLite sink likewise.
@@ -46,10 +46,13 @@ async function runWithFailures(dir: string, sinkDdl: string, failAt: readonly nu
     openSource: () => createSource(bids, { memory: h.session.memory, endMemoryWhenDrained: true, baseDir: dir }),
     openSink: () => {
       const sink = createSink(target, target.schema, { baseDir: dir, stateDb: h.store.db });
-      const flush = sink.flush.bind(sink);
-      sink.flush = async () => {
-        if (failAt.includes(++flushes)) throw new EddyError('IO', `injected failure at flush ${flushes}`);
-        return flush();
+      // The checkpoint's cut hands back the promise that the sink's output is durable: fail that one.
+      const cut = sink.cut.bind(sink);
+      sink.cut = () => {
+        const c = cut();
+        if (!failAt.includes(++flushes)) return c;
+        const n = flushes;
+        return { position: c.position, durable: c.durable.then(() => Promise.reject(new EddyError('IO', `injected failure at flush ${n}`))) };
       };
       return sink;
     },
