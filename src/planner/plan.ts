@@ -26,6 +26,11 @@ export type LogicalPlan =
       readonly aggs: readonly AggCall[];
       readonly schema: Schema;
     }
+  /**
+   * A GROUP BY without a window (no keys: one global group): an updating result, output
+   * [op, ...keys, ...aggs] with op in '+I' | '-U' | '+U' | '-D' (src/exec/operators/group-aggregate.ts).
+   */
+  | { readonly kind: 'groupAggregate'; readonly input: LogicalPlan; readonly keys: readonly BoundExpr[]; readonly aggs: readonly AggCall[]; readonly schema: Schema }
   | { readonly kind: 'limit'; readonly input: LogicalPlan; readonly count: number; readonly schema: Schema };
 
 /**
@@ -42,6 +47,14 @@ export type PhysicalPlan =
       readonly input: PhysicalPlan;
       readonly window: WindowSpec;
       readonly timeIndex: number;
+      readonly keys: readonly BoundExpr[];
+      readonly aggs: readonly AggCall[];
+      readonly schema: Schema;
+    }
+  | {
+      readonly kind: 'GroupAggregateExec';
+      readonly uid: string;
+      readonly input: PhysicalPlan;
       readonly keys: readonly BoundExpr[];
       readonly aggs: readonly AggCall[];
       readonly schema: Schema;
