@@ -3,15 +3,24 @@ import { EddyError, closest } from '../common/errors.js';
 import type { SinkWriter, SourceReader } from './connector.js';
 import { BAD, badValueReason, coerceValue, type Bad } from './values.js';
 
+/** Rows every open reader has passed are released once they are this many and at least half the log. */
+const TRIM_AT = 8192;
+
 interface Log {
+  /** The retained rows; rows[0] is at absolute offset `base`. */
   rows: Row[];
+  base: number;
   ended: boolean;
+  readonly readers: Set<MemoryReader>;
 }
 
 /**
  * Named in-memory logs for 'connector' = 'memory' streams (rows pushed by eddy.insert, INSERT ...
- * VALUES, or a CREATE STREAM AS query). A log is append-only, so a reader's offset is simply an
- * index into it and replay after a restart is exact.
+ * VALUES, or a CREATE STREAM AS query). A log is append-only and offsets are absolute, so a
+ * reader's offset is an index into it and replay after a restart is exact. Rows that every open
+ * reader has consumed are released (an embedded stream fed forever must not grow forever); a query
+ * started later reads from the earliest row still retained, and rows inserted while no query reads
+ * the stream are kept for the first one.
  */
 export class MemoryStreams {
   private readonly logs = new Map<string, Log>();
@@ -19,7 +28,7 @@ export class MemoryStreams {
   private log(stream: string): Log {
     let log = this.logs.get(stream);
     if (!log) {
-      log = { rows: [], ended: false };
+      log = { rows: [], base: 0, ended: false, readers: new Set() };
       this.logs.set(stream, log);
     }
     return log;
@@ -41,15 +50,21 @@ export class MemoryStreams {
     return this.logs.get(stream)?.ended ?? false;
   }
 
-  /** Everything appended so far (for inspection and tests). */
+  /** The rows still retained (for inspection and tests). */
   rows(stream: string): readonly Row[] {
     return this.logs.get(stream)?.rows ?? [];
   }
 
-  /** Drops rows beyond `length` (a memory sink's exactly-once rewind); reopens an ended log. */
+  /** Absolute length: every row ever appended, released or not. */
+  length(stream: string): number {
+    const log = this.logs.get(stream);
+    return log ? log.base + log.rows.length : 0;
+  }
+
+  /** Drops rows beyond absolute `length` (a memory sink's exactly-once rewind); reopens an ended log. */
   truncate(stream: string, length: number): void {
     const log = this.log(stream);
-    log.rows.length = Math.min(log.rows.length, length);
+    log.rows.length = Math.max(0, Math.min(log.rows.length, length - log.base));
     log.ended = false;
   }
 
@@ -60,7 +75,10 @@ export class MemoryStreams {
 
   /** A reader from the start of the log. With endWhenDrained, reaching the end counts as the end (batch runs). */
   reader(stream: string, opts: { readonly endWhenDrained: boolean }): SourceReader {
-    return new MemoryReader(this.log(stream), opts.endWhenDrained);
+    const log = this.log(stream);
+    const reader = new MemoryReader(log, opts.endWhenDrained, stream);
+    log.readers.add(reader);
+    return reader;
   }
 
   /** A sink appending to the log; position() is the log length, restore() truncates to it. */
@@ -71,25 +89,31 @@ export class MemoryStreams {
 
 class MemoryReader implements SourceReader {
   readonly skippedRows = 0;
-  private index = 0;
+  /** Absolute offset of the next row. */
+  index: number;
 
   constructor(
     private readonly log: Log,
     private readonly endWhenDrained: boolean,
-  ) {}
+    private readonly stream: string,
+  ) {
+    this.index = log.base;
+  }
 
   get bounded(): boolean {
     return this.endWhenDrained || this.log.ended;
   }
 
   async read(max: number): Promise<Row[] | null> {
-    const rows = this.log.rows;
-    if (this.index < rows.length) {
-      const out = rows.slice(this.index, this.index + max);
+    const log = this.log;
+    const at = this.index - log.base;
+    if (at < log.rows.length) {
+      const out = log.rows.slice(at, at + max);
       this.index += out.length;
+      releaseConsumed(log);
       return out;
     }
-    return this.log.ended || this.endWhenDrained ? null : [];
+    return log.ended || this.endWhenDrained ? null : [];
   }
 
   offset(): number {
@@ -100,10 +124,31 @@ class MemoryReader implements SourceReader {
     if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) {
       throw new EddyError('CHECKPOINT', `invalid memory source offset ${JSON.stringify(offset)}`);
     }
+    if (offset < this.log.base) {
+      throw new EddyError(
+        'CHECKPOINT',
+        `memory stream '${this.stream}' no longer holds row ${offset}: rows before ${this.log.base} were released after every reader had consumed them`,
+        undefined,
+        "memory streams are not durable; use a 'file' stream for input that must be replayable",
+      );
+    }
     this.index = offset;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.log.readers.delete(this);
+  }
+}
+
+/** Releases the rows every open reader has passed, in big steps so the cost stays amortized. */
+function releaseConsumed(log: Log): void {
+  let min = Infinity;
+  for (const r of log.readers) if (r.index < min) min = r.index;
+  const drop = min - log.base;
+  if (drop >= TRIM_AT && drop * 2 >= log.rows.length) {
+    log.rows = log.rows.slice(drop);
+    log.base += drop;
+  }
 }
 
 class MemorySink implements SinkWriter {
@@ -123,7 +168,7 @@ class MemorySink implements SinkWriter {
   }
 
   position(): { rows: number } {
-    return { rows: this.streams.rows(this.stream).length };
+    return { rows: this.streams.length(this.stream) };
   }
 
   async restore(position: unknown | null): Promise<void> {

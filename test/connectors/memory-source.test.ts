@@ -58,6 +58,47 @@ describe('MemoryStreams', () => {
   });
 });
 
+describe('MemoryStreams retention', () => {
+  const rows = (from: number, n: number) => Array.from({ length: n }, (_, i) => [from + i]);
+
+  it('releases rows every open reader has consumed; offsets stay absolute; a later reader starts at the earliest retained row', async () => {
+    const m = new MemoryStreams();
+    m.append('s', rows(0, 10_000)); // no reader yet: kept for the first one
+    expect(m.rows('s').length).toBe(10_000);
+    const a = m.reader('s', { endWhenDrained: false });
+    const b = m.reader('s', { endWhenDrained: false });
+    expect((await a.read(9_000))!.length).toBe(9_000);
+    expect(m.rows('s').length).toBe(10_000); // b has read nothing
+    expect((await b.read(9_000))!.length).toBe(9_000);
+    expect(m.rows('s').length).toBe(1_000);
+    expect(m.length('s')).toBe(10_000);
+    expect(a.offset()).toBe(9_000);
+    expect(await a.read(5)).toEqual(rows(9_000, 5));
+
+    const late = m.reader('s', { endWhenDrained: true });
+    expect(late.offset()).toBe(9_000);
+    await expect(late.seek(10)).rejects.toMatchObject({ code: 'CHECKPOINT' });
+    await late.seek(9_500);
+    expect(await late.read(2)).toEqual(rows(9_500, 2));
+    await Promise.all([a.close(), b.close(), late.close()]);
+  });
+
+  it('a memory sink keeps absolute positions across releases', async () => {
+    const m = new MemoryStreams();
+    const sink = m.sink('out');
+    await sink.restore(null);
+    sink.write(rows(0, 20_000));
+    const r = m.reader('out', { endWhenDrained: false });
+    await r.read(20_000);
+    expect(m.rows('out').length).toBeLessThan(20_000);
+    expect(sink.position()).toEqual({ rows: 20_000 });
+    sink.write(rows(20_000, 10));
+    await sink.restore({ rows: 20_005 });
+    expect(m.length('out')).toBe(20_005);
+    expect(await r.read(100)).toEqual(rows(20_000, 5));
+  });
+});
+
 describe('toRows', () => {
   it('converts plain objects, missing fields to NULL, any key case', () => {
     expect(toRows(schema, [{ user_id: 1, url: '/a', ts: '2024-01-01 00:00:00' }, { USER_ID: '2' }, { ts: new Date(T0 + 5) }])).toEqual([
