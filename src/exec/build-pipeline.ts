@@ -1,9 +1,12 @@
 import { assertNever, internalError } from '../common/errors.js';
 import type { Row } from '../common/types.js';
+import { isUpdating } from '../planner/changelog.js';
 import type { PhysicalPlan } from '../planner/plan.js';
 import type { Batch, Collector } from './batch.js';
 import { collectorFor, type Operator } from './operator.js';
+import { ChangelogFilterOperator } from './operators/changelog-filter.js';
 import { FilterOperator } from './operators/filter.js';
+import { GroupAggregateOperator } from './operators/group-aggregate.js';
 import { LimitOperator } from './operators/limit.js';
 import { ProjectOperator } from './operators/project.js';
 import { SessionWindowAggregateOperator } from './operators/session-window-aggregate.js';
@@ -21,6 +24,14 @@ export interface Pipeline {
   readonly operators: readonly Operator[];
   /** Sets where the last operator's output goes. */
   connectSink(c: Collector): void;
+}
+
+/** Session settings operators need at run time. */
+export interface PipelineOptions {
+  /** 'state.ttl' in milliseconds: how long a non-windowed GROUP BY keeps an idle key; 0 = forever. */
+  readonly stateTtlMs?: number;
+  /** The processing-time clock (tests inject one). */
+  readonly now?: () => number;
 }
 
 /** A Collector that forwards to a target set later (the sink, when the plan has no operator). */
@@ -49,7 +60,7 @@ class Relay implements Collector {
  * (connector, watermark computation) and the sink to the caller. Operators register their keyed
  * state in `backend`, so restore the backend after this call.
  */
-export function buildPipeline(plan: PhysicalPlan, backend: KeyedStateBackend): Pipeline {
+export function buildPipeline(plan: PhysicalPlan, backend: KeyedStateBackend, opts: PipelineOptions = {}): Pipeline {
   const operators: Operator[] = [];
   const walk = (node: PhysicalPlan): SourceExecNode => {
     switch (node.kind) {
@@ -57,7 +68,8 @@ export function buildPipeline(plan: PhysicalPlan, backend: KeyedStateBackend): P
         return node;
       case 'FilterExec': {
         const src = walk(node.input);
-        operators.push(new FilterOperator(node.uid, node.predicate));
+        // Over an updating result a filter must turn half-passing -U/+U pairs into -D or +I.
+        operators.push(isUpdating(node.input) ? new ChangelogFilterOperator(node.uid, node.predicate) : new FilterOperator(node.uid, node.predicate));
         return src;
       }
       case 'ProjectExec': {
@@ -68,6 +80,12 @@ export function buildPipeline(plan: PhysicalPlan, backend: KeyedStateBackend): P
       case 'WindowAggregateExec': {
         const src = walk(node.input);
         operators.push(node.window.kind === 'session' ? new SessionWindowAggregateOperator(node, backend) : new WindowAggregateOperator(node, backend));
+        return src;
+      }
+      case 'GroupAggregateExec': {
+        const src = walk(node.input);
+        const ttlMs = opts.stateTtlMs ?? 0;
+        operators.push(new GroupAggregateOperator(node, backend, { ttlMs, eventTime: src.watermark !== undefined, ...(opts.now ? { now: opts.now } : {}) }));
         return src;
       }
       case 'LimitExec': {

@@ -7,6 +7,7 @@ import { asWindowFn, bindGroupWindow, checkAuxMatches } from './bind-window.js';
 import type { BoundSource } from './binder.js';
 import { inputContext, isTvfColumn, outputItems, spanOfList } from './binder.js';
 import type { AggCall, AggFn, BoundExpr } from './bound.js';
+import { OP_COLUMN } from './changelog.js';
 import { aggDisplay, exprToSql } from './expr-sql.js';
 import { AGGREGATE_FUNCTIONS, aggregateCallType, windowAux } from './functions.js';
 import type { LogicalPlan } from './plan.js';
@@ -26,7 +27,8 @@ const sameExpr = (a: BoundExpr, b: BoundExpr): boolean => JSON.stringify(a) === 
 const isAggOrAux = (name: string): boolean => AGGREGATE_FUNCTIONS.has(name) || windowAux(name) !== undefined;
 
 interface GroupBy {
-  readonly window: BoundWindow;
+  /** Absent for a non-windowed GROUP BY (an updating result). */
+  readonly window: BoundWindow | undefined;
   readonly keys: readonly BoundExpr[];
 }
 
@@ -54,7 +56,6 @@ function bindGroupBy(q: SelectQuery, src: BoundSource): GroupBy {
     const key = bindExpr(g, ctx);
     if (!keys.some((k) => sameExpr(k, key))) keys.push(key);
   }
-  const wm = src.stream.watermark?.column ?? 'ts';
   if (src.tvf) {
     const missing = ['window_start', 'window_end'].filter((c) => !tvfColumns.has(c));
     if (q.groupBy.length === 0) {
@@ -64,35 +65,31 @@ function bindGroupBy(q: SelectQuery, src: BoundSource): GroupBy {
       throw new EddyError('UNSUPPORTED', `GROUP BY over a windowing table function must include window_start and window_end`, spanOfList(q.groupBy, q.span), `add ${missing.join(' and ')} to GROUP BY`);
     }
   }
-  if (!window) {
-    throw new EddyError(
-      'UNSUPPORTED',
-      'a GROUP BY without a window produces an updating result, which is not supported yet',
-      q.groupBy.length ? spanOfList(q.groupBy, q.span) : q.span,
-      `group into event-time windows, e.g. GROUP BY ${q.groupBy.length ? '..., ' : ''}TUMBLE(${wm}, INTERVAL '10' SECOND)`,
-    );
-  }
   return { window, keys };
 }
 
 /**
  * Binds an aggregating SELECT: GROUP BY keys and window → windowAggregate ([...keys, window_start, window_end, ...aggs]),
- * then HAVING as a filter and the SELECT list as a project over that output. Non-grouped columns are NOT_GROUPED errors.
+ * or without a window → groupAggregate ([op, ...keys, ...aggs], an updating changelog), then HAVING as a filter and
+ * the SELECT list as a project over that output (op projected through first). Non-grouped columns are NOT_GROUPED errors.
  */
 export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: LogicalPlan): LogicalPlan {
   const { window, keys } = bindGroupBy(q, src);
   const inCtx = inputContext(src, 'GROUP BY');
   const k = keys.length;
+  // Where keys and aggregates sit in the aggregate's output row.
+  const keyAt = window ? 0 : 1;
+  const aggAt = window ? k + 2 : 1 + k;
   const keyColumns: Column[] = keys.map((e, i) => ({ name: e.kind === 'inputRef' ? e.name : `key$${i}`, type: e.type }));
   const start: BoundExpr = { kind: 'inputRef', index: k, name: 'window_start', type: 'TIMESTAMP' };
   const end: BoundExpr = { kind: 'inputRef', index: k + 1, name: 'window_end', type: 'TIMESTAMP' };
   const rowtime: BoundExpr = { kind: 'binary', op: '-', left: end, right: { kind: 'literal', value: 1, type: 'INTERVAL' }, type: 'TIMESTAMP' };
   const windowRef = (name: string): BoundExpr => (name === 'window_start' ? start : name === 'window_end' ? end : rowtime);
   const aggs: { call: AggCall; name: string }[] = [];
-  const timeName = src.scope.schema.columns[window.timeIndex]!.name;
+  const timeName = window ? src.scope.schema.columns[window.timeIndex]!.name : '';
   let direct: { expr: Expr; name: string } | undefined;
 
-  const timeRef: BoundExpr = { kind: 'inputRef', index: window.timeIndex, name: timeName, type: 'TIMESTAMP' };
+  const timeRef: BoundExpr | undefined = window ? { kind: 'inputRef', index: window.timeIndex, name: timeName, type: 'TIMESTAMP' } : undefined;
   const registerAgg = (e: Extract<Expr, { kind: 'call' }>): BoundExpr => {
     const argCtx = inputContext(src, 'an aggregate argument');
     const bound = e.args.map((a) => bindExpr(a, argCtx));
@@ -101,7 +98,10 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
     const filter = e.filter ? bindCondition(e.filter, inputContext(src, 'FILTER'), 'the FILTER condition') : undefined;
     const arg = bound[0];
     // FIRST_VALUE / LAST_VALUE order by event time: the window's time column, read per row.
-    const extra = fn === 'FIRST_VALUE' || fn === 'LAST_VALUE' ? [timeRef] : sig.constants;
+    if ((fn === 'FIRST_VALUE' || fn === 'LAST_VALUE') && !timeRef) {
+      throw new EddyError('UNSUPPORTED', `${fn} is only supported in a windowed GROUP BY`, e.span, 'it orders by the window\'s event time; group into a window, e.g. GROUP BY ..., TUMBLE(ts, INTERVAL \'1\' MINUTE)');
+    }
+    const extra = (fn === 'FIRST_VALUE' || fn === 'LAST_VALUE') && timeRef ? [timeRef] : sig.constants;
     const call: AggCall = {
       fn,
       distinct: e.distinct,
@@ -116,7 +116,7 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
       i = aggs.length;
       aggs.push({ call, name: direct?.expr === e ? direct.name : `agg$${i}` });
     }
-    return { kind: 'inputRef', index: k + 2 + i, name: aggs[i]!.name, type };
+    return { kind: 'inputRef', index: aggAt + i, name: aggs[i]!.name, type };
   };
 
   const groupedContext = (clause: string): ExprContext => ({
@@ -126,6 +126,9 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
       if (e.kind === 'call' && AGGREGATE_FUNCTIONS.has(e.name)) return registerAgg(e);
       const aux = e.kind === 'call' ? windowAux(e.name) : undefined;
       if (e.kind === 'call' && aux) {
+        if (!window) {
+          throw new EddyError('NOT_GROUPED', `${e.name}(...) needs a ${aux.fn}(...) window in GROUP BY`, e.span, `add ${aux.fn}(...) to GROUP BY, or remove ${e.name}(...)`);
+        }
         checkAuxMatches(e, aux.fn, window, src.scope, timeName);
         return aux.part === 'START' ? start : aux.part === 'END' ? end : rowtime;
       }
@@ -133,7 +136,7 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
       if (containsCall(e, isAggOrAux) || columnRefs(e).some((c) => isTvfColumn(src, c))) return undefined;
       const bound = bindExpr(e, inCtx);
       const i = keys.findIndex((key) => sameExpr(key, bound));
-      return i < 0 ? undefined : { kind: 'inputRef', index: i, name: keyColumns[i]!.name, type: bound.type };
+      return i < 0 ? undefined : { kind: 'inputRef', index: keyAt + i, name: keyColumns[i]!.name, type: bound.type };
     },
     column: (c) => {
       if (isTvfColumn(src, c)) return windowRef(c.name.name);
@@ -156,6 +159,7 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
   direct = undefined;
   const having = q.having ? bindCondition(q.having, groupedContext('HAVING'), 'the HAVING condition') : undefined;
 
+  if (!window) return changelogPlan(q, input, keys, keyColumns, aggs, exprs, items.map((i) => i.name), having);
   const aggSchema = {
     columns: [
       ...keyColumns,
@@ -176,4 +180,36 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
   if (having) plan = { kind: 'filter', input: plan, predicate: having, schema: aggSchema };
   const columns: Column[] = exprs.map((e, i) => ({ name: items[i]!.name, type: e.type }));
   return { kind: 'project', input: plan, exprs, schema: { columns } };
+}
+
+/**
+ * The updating plan of a non-windowed GROUP BY: groupAggregate ([op, ...keys, ...aggs]) → [HAVING filter] →
+ * project [op, ...SELECT list]; `exprs` and `having` already address that layout.
+ */
+function changelogPlan(
+  q: SelectQuery,
+  input: LogicalPlan,
+  keys: readonly BoundExpr[],
+  keyColumns: readonly Column[],
+  aggs: readonly { call: AggCall; name: string }[],
+  exprs: readonly BoundExpr[],
+  names: readonly string[],
+  having: BoundExpr | undefined,
+): LogicalPlan {
+  const clash = names.indexOf(OP_COLUMN.name);
+  if (clash >= 0) {
+    const item = q.items.find((i) => i.kind === 'expr' && (i.alias?.name ?? (i.expr.kind === 'column' ? i.expr.name.name : '')) === OP_COLUMN.name);
+    throw new EddyError(
+      'AMBIGUOUS_COLUMN',
+      `output column '${OP_COLUMN.name}' clashes with the change kind column of an updating result`,
+      item?.span ?? q.span,
+      `a GROUP BY without a window outputs '${OP_COLUMN.name}' (+I, -U, +U, -D) first; give this column another name with AS`,
+    );
+  }
+  const schema: Schema = { columns: [OP_COLUMN, ...keyColumns, ...aggs.map((a) => ({ name: a.name, type: a.call.type }))] };
+  let plan: LogicalPlan = { kind: 'groupAggregate', input, keys, aggs: aggs.map((a) => a.call), schema };
+  if (having) plan = { kind: 'filter', input: plan, predicate: having, schema };
+  const op: BoundExpr = { kind: 'inputRef', index: 0, name: OP_COLUMN.name, type: OP_COLUMN.type };
+  const columns: Column[] = [OP_COLUMN, ...exprs.map((e, i) => ({ name: names[i]!, type: e.type }))];
+  return { kind: 'project', input: plan, exprs: [op, ...exprs], schema: { columns } };
 }

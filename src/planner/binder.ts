@@ -9,6 +9,7 @@ import { bindTvfWindow } from './bind-window.js';
 import type { BoundExpr } from './bound.js';
 import type { Catalog, StreamDef } from './catalog.js';
 import { AGGREGATE_FUNCTIONS } from './functions.js';
+import { isUpdatingLogical } from './changelog.js';
 import type { LogicalPlan } from './plan.js';
 import type { ColumnExpr, Scope } from './scope.js';
 import { checkQualifier, resolveColumn } from './scope.js';
@@ -102,7 +103,7 @@ function bindProjection(q: SelectQuery, src: BoundSource, input: LogicalPlan): L
 const isAggregate = (name: string): boolean => AGGREGATE_FUNCTIONS.has(name);
 
 /**
- * Binds a SELECT over one stream to a logical plan: scan → [filter] → (project | windowAggregate → [filter] → project) → [limit].
+ * Binds a SELECT over one stream to a logical plan: scan → [filter] → (project | (windowAggregate | groupAggregate) → [filter] → project) → [limit].
  * Resolves names and types (errors carry spans and hints); leaves simplification to optimize().
  */
 export function bindQuery(q: SelectQuery, catalog: Catalog): LogicalPlan {
@@ -121,6 +122,14 @@ export function bindQuery(q: SelectQuery, catalog: Catalog): LogicalPlan {
   if (q.limit !== undefined) {
     if (!Number.isInteger(q.limit) || q.limit < 0) {
       throw new EddyError('TYPE_MISMATCH', `LIMIT must be a non-negative integer, got ${q.limit}`, q.span, 'write LIMIT 10');
+    }
+    if (isUpdatingLogical(plan)) {
+      throw new EddyError(
+        'UNSUPPORTED',
+        'LIMIT over an updating result (a GROUP BY without a window) is not supported',
+        q.span,
+        "the first n changes are not the first n result rows; remove LIMIT, or group into a window, e.g. GROUP BY ..., TUMBLE(ts, INTERVAL '10' SECOND)",
+      );
     }
     plan = { kind: 'limit', input: plan, count: q.limit, schema: plan.schema };
   }

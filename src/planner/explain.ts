@@ -29,6 +29,13 @@ function describe(p: PhysicalPlan): string {
       const time = input.columns[p.timeIndex]?.name ?? `$${p.timeIndex}`;
       return `WindowAggregateExec keys=[${keys}] window=${windowText(p.window, time)} aggs=[${aggs}]`;
     }
+    case 'GroupAggregateExec': {
+      const input = p.input.schema;
+      const keys = p.keys.map((k) => exprToSql(k, input)).join(', ');
+      const firstAgg = 1 + p.keys.length;
+      const aggs = p.aggs.map((a, i) => `${a.display} AS ${p.schema.columns[firstAgg + i]!.name}`).join(', ');
+      return `GroupAggregateExec keys=[${keys}] aggs=[${aggs}] changelog=updating`;
+    }
     case 'LimitExec':
       return `LimitExec ${p.count}`;
     default:

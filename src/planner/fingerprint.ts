@@ -24,6 +24,10 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
         aggregates: p.aggs.map((a) => `${a.display}: ${a.type}`),
       };
     }
+    case 'GroupAggregateExec': {
+      const input = p.input.schema;
+      return { ...base, keys: p.keys.map((k) => `${exprToSql(k, input)}: ${k.type}`), aggregates: p.aggs.map((a) => `${a.display}: ${a.type}`) };
+    }
     default:
       return assertNever(p, 'physical plan');
   }

@@ -16,6 +16,7 @@ function withInput(node: LogicalPlan, input: LogicalPlan): LogicalPlan {
     case 'filter':
     case 'project':
     case 'windowAggregate':
+    case 'groupAggregate':
     case 'limit':
       return node.input === input ? node : { ...node, input };
     default:

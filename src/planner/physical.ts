@@ -6,6 +6,7 @@ const UID_PREFIX: Readonly<Record<LogicalPlan['kind'], string>> = {
   filter: 'filter',
   project: 'project',
   windowAggregate: 'window-aggregate',
+  groupAggregate: 'group-aggregate',
   limit: 'limit',
 };
 
@@ -36,6 +37,10 @@ export function toPhysical(plan: LogicalPlan): PhysicalPlan {
       case 'windowAggregate': {
         const input = go(node.input);
         return { kind: 'WindowAggregateExec', uid: uid('windowAggregate'), input, window: node.window, timeIndex: node.timeIndex, keys: node.keys, aggs: node.aggs, schema: node.schema };
+      }
+      case 'groupAggregate': {
+        const input = go(node.input);
+        return { kind: 'GroupAggregateExec', uid: uid('groupAggregate'), input, keys: node.keys, aggs: node.aggs, schema: node.schema };
       }
       case 'limit': {
         const input = go(node.input);

@@ -30,6 +30,8 @@ export interface RunOptions {
   readonly batchSize: number;
   /** How long to wait before polling an unbounded source that had nothing. */
   readonly idlePollMs: number;
+  /** 'state.ttl' in ms for non-windowed GROUP BY state; 0 or absent = forever. */
+  readonly stateTtlMs?: number;
 }
 
 /** Hooks a coordinator (checkpoints) uses at batch boundaries, which are consistent cuts. */
@@ -70,7 +72,7 @@ export class QueryRun implements QueryRuntime {
     private readonly opts: RunOptions,
     private readonly hook?: BatchBoundaryHook,
   ) {
-    const pipeline = buildPipeline(plan, this.backend);
+    const pipeline = buildPipeline(plan, this.backend, { stateTtlMs: opts.stateTtlMs ?? 0 });
     this.operators = pipeline.operators;
     this.head = pipeline.head;
     const wm = pipeline.source.watermark;

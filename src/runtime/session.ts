@@ -233,7 +233,7 @@ export class Session {
   }
 
   private runOptions() {
-    return { batchSize: this.settings.int('execution.batch-size'), idlePollMs: 10 };
+    return { batchSize: this.settings.int('execution.batch-size'), idlePollMs: 10, stateTtlMs: this.settings.durationMs('state.ttl') };
   }
 
   private async show(what: 'streams' | 'queries' | 'checkpoints'): Promise<StatementResult> {

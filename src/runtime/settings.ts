@@ -8,6 +8,8 @@ export const SETTING_DEFAULTS: Readonly<Record<string, string>> = {
   'restart.delay': '1s',
   'execution.batch-size': '1024',
   'source.idle-timeout': '0',
+  /** How long a non-windowed GROUP BY keeps a key not updated (event time, else processing time); 0 = forever. */
+  'state.ttl': '0',
 };
 
 export class Settings {
@@ -19,7 +21,7 @@ export class Settings {
       const near = known.find((k) => k.includes(key) || key.includes(k.split('.').pop()!));
       throw new EddyError('INVALID_OPTION', `unknown setting '${key}'`, undefined, near ? `did you mean '${near}'?` : `known settings: ${known.join(', ')}`);
     }
-    if (key.endsWith('interval') || key.endsWith('delay') || key.endsWith('timeout')) parseDuration(value, key);
+    if (key.endsWith('interval') || key.endsWith('delay') || key.endsWith('timeout') || key.endsWith('ttl')) parseDuration(value, key);
     else if (!/^\d+$/.test(value)) throw new EddyError('INVALID_OPTION', `setting '${key}' needs a whole number, got '${value}'`);
     this.values.set(key, value);
   }

@@ -19,6 +19,7 @@ function foldNode(node: LogicalPlan): LogicalPlan {
     case 'project':
       return { ...node, exprs: node.exprs.map(foldExpr) };
     case 'windowAggregate':
+    case 'groupAggregate':
       return { ...node, keys: node.keys.map((k: BoundExpr) => foldExpr(k)), aggs: node.aggs.map(foldAgg) };
     case 'limit':
       return node;

@@ -1,0 +1,207 @@
+/**
+ * Non-windowed GROUP BY: an updating result, emitted as a changelog.
+ *
+ * THE CHANGELOG CONVENTION (other parts of Eddy build on it; keep it exactly): a plan whose result
+ * is an updating changelog has, as its FIRST output column, `op` VARCHAR with one of Flink's
+ * RowKind short strings:
+ *   '+I' insert: a new row (a key seen for the first time, or one that started passing HAVING);
+ *   '-U' update-before: retracts the row previously emitted for the key; always immediately
+ *        followed, in the same batch, by that key's '+U';
+ *   '+U' update-after: the key's new row;
+ *   '-D' delete: retracts the key's row for good (a group that stopped passing HAVING).
+ * Folding the changelog (add +I/+U rows, remove -U/-D rows) gives the current result table.
+ * Append-only plans have no `op` column. Printers and sinks have no special case: `op` prints and
+ * is written like any column (a file sink writes an append-only changelog file).
+ */
+import { internalError } from '../../common/errors.js';
+import type { Row, Value } from '../../common/types.js';
+import type { AggCall, BoundExpr } from '../../planner/bound.js';
+import type { ChangeOp } from '../../planner/changelog.js';
+import { compileAggregator, type CompiledAggregator } from '../accumulators/compile-aggregator.js';
+import type { Batch } from '../batch.js';
+import { compileRowBuilder } from '../expr-compiler.js';
+import { compileKeyExtractor, type StateKey } from '../key.js';
+import { Operator } from '../operator.js';
+import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
+import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js';
+import { valuesCodec } from '../state/tagged-value.js';
+import type { HasMeta } from './meta.js';
+
+/** The fields of a GroupAggregateExec this operator needs. */
+export interface GroupAggregateSpec {
+  readonly uid: string;
+  readonly keys: readonly BoundExpr[];
+  readonly aggs: readonly AggCall[];
+}
+
+/** How long idle keys live ('state.ttl') and which clock measures it. */
+export interface GroupAggregateOptions {
+  /** Milliseconds a key may go without an update before it is dropped; 0 keeps keys forever. */
+  readonly ttlMs: number;
+  /** True: the clock is the watermark (event time). False: the wall clock `now` (processing time). */
+  readonly eventTime: boolean;
+  readonly now?: () => number;
+}
+
+/** The whole group state lives in one namespace. */
+const NS = 0;
+/** Slot 0 of a state value: when the key was last updated, on the TTL clock. */
+const STAMP = 0;
+
+const sameValue = (a: Value, b: Value): boolean => a === b || (a !== a && b !== b);
+
+/**
+ * Per key one state entry (namespace 0) holding [stamp, ...keyValues, ...accumulatorSlots].
+ *
+ * Mini-batch, like Flink's mini-batch aggregation: a batch updates its keys' accumulators, then,
+ * for every key it touched, in first-touched order, emits '+I' (a new key) or '-U' old then '+U'
+ * new, or nothing when the result did not change. So a key emits at most one change per batch:
+ * fewer updates than per-row emission and the same folded result. The old result is computed from
+ * the state before the batch's first update of the key, which equals the row last emitted for it.
+ *
+ * TTL ('state.ttl' > 0): a key not updated for longer than the TTL is dropped from state silently,
+ * as Flink does: no '-D' is emitted, downstream keeps its last row, and a later row for the key
+ * starts a fresh group with '+I'. The clock is the watermark when the stream has one (checked when
+ * a watermark arrives; updates before the first watermark count as made at the first watermark),
+ * else the wall clock (checked at the start of each batch). Keys are kept in a Map in order of
+ * last update, whose stamps never decrease, so expiry pops from the front; the Map is not state:
+ * restoreMeta rebuilds it from the stamps.
+ */
+export class GroupAggregateOperator extends Operator implements HasMeta {
+  readonly uid: string;
+  private readonly table: KeyedStateTable<Value[]>;
+  private readonly keyOf: (row: Row) => StateKey;
+  private readonly keyValues: (row: Row) => Row;
+  private readonly nKeys: number;
+  private readonly agg: CompiledAggregator;
+  private readonly ttl: number;
+  private readonly eventTime: boolean;
+  private readonly now: () => number;
+  /** The event-time TTL clock: the last watermark seen. */
+  private clock = -Infinity;
+  /** With a TTL: every entry, in order of last update (ascending stamp). */
+  private readonly byAge = new Map<StateKey, StateEntry<Value[]>>();
+  private expiredKeys = 0;
+
+  constructor(spec: GroupAggregateSpec, backend: KeyedStateBackend, opts: GroupAggregateOptions = { ttlMs: 0, eventTime: true }) {
+    super();
+    this.uid = spec.uid;
+    this.keyOf = compileKeyExtractor(spec.keys);
+    this.keyValues = compileRowBuilder(spec.keys);
+    this.nKeys = spec.keys.length;
+    this.agg = compileAggregator(spec.aggs, 1 + this.nKeys);
+    this.ttl = opts.ttlMs;
+    this.eventTime = opts.eventTime;
+    this.now = opts.now ?? Date.now;
+    this.table = backend.table(spec.uid, 'groups', valuesCodec());
+  }
+
+  /** Keys dropped by the TTL so far (not checkpointed: a metric of this run). */
+  get expired(): number {
+    return this.expiredKeys;
+  }
+
+  processBatch(batch: Batch): void {
+    const { rows } = batch;
+    if (rows.length === 0) return;
+    let stamp = this.clock;
+    if (this.ttl > 0 && !this.eventTime) {
+      stamp = this.now();
+      this.expire(stamp);
+    }
+    const { table, keyOf, agg } = this;
+    // Touched entries in first-touched order, each with its result before this batch (null: new key).
+    const touched = new Map<StateEntry<Value[]>, Row | null>();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const key = keyOf(row);
+      let entry = table.get(NS, key);
+      if (entry === undefined) {
+        entry = table.insert(NS, key, this.create(row));
+        touched.set(entry, null);
+      } else if (!touched.has(entry)) {
+        touched.set(entry, this.resultRow(entry.value, '-U'));
+      }
+      agg.update(entry.value, row);
+    }
+    const out: Row[] = [];
+    const ttl = this.ttl > 0;
+    for (const [entry, old] of touched) {
+      entry.value[STAMP] = stamp;
+      table.touch(entry);
+      if (ttl) {
+        this.byAge.delete(entry.key);
+        this.byAge.set(entry.key, entry);
+      }
+      if (old === null) {
+        out.push(this.resultRow(entry.value, '+I'));
+        continue;
+      }
+      const next = this.resultRow(entry.value, '+U');
+      let same = true;
+      for (let c = 1; c < next.length && same; c++) same = sameValue(old[c]!, next[c]!);
+      if (!same) out.push(old, next);
+    }
+    if (out.length > 0) this.out.data({ rows: out, wm: null });
+  }
+
+  private create(row: Row): Value[] {
+    const s: Value[] = [0];
+    const k = this.keyValues(row);
+    for (let i = 0; i < k.length; i++) s.push(k[i]!);
+    this.agg.init(s);
+    return s;
+  }
+
+  private resultRow(s: readonly Value[], op: ChangeOp): Row {
+    const row: Row = [op];
+    for (let i = 1; i <= this.nKeys; i++) row.push(s[i]!);
+    this.agg.results(s, row);
+    return row;
+  }
+
+  override onWatermark(value: number): void {
+    if (value > this.clock) {
+      this.clock = value;
+      if (this.ttl > 0 && this.eventTime) this.expire(value);
+    }
+    this.out.watermark(value);
+  }
+
+  /** Drops every key whose last update is more than ttl before `t`. */
+  private expire(t: number): void {
+    const byAge = this.byAge;
+    for (const [key, entry] of byAge) {
+      const stamp = entry.value[STAMP] as number;
+      if (stamp === -Infinity) {
+        // Updates before the first watermark count as made at it; all entries are such then.
+        entry.value[STAMP] = t;
+        this.table.touch(entry);
+        continue;
+      }
+      if (t - stamp <= this.ttl) break;
+      byAge.delete(key);
+      this.table.delete(NS, key);
+      this.expiredKeys++;
+    }
+  }
+
+  snapshotMeta(): unknown {
+    return { clock: Number.isFinite(this.clock) ? this.clock : null };
+  }
+
+  /** Called after the backend restored this operator's table: takes the clock and rebuilds the age order. */
+  restoreMeta(x: unknown): void {
+    const m = x as { clock?: unknown } | null;
+    if (m === null || typeof m !== 'object' || (m.clock !== null && typeof m.clock !== 'number')) {
+      throw internalError(`bad group aggregate meta for ${this.uid}: ${JSON.stringify(x)}`);
+    }
+    this.clock = typeof m.clock === 'number' ? m.clock : -Infinity;
+    this.byAge.clear();
+    if (this.ttl <= 0) return;
+    const entries = [...this.table.entries(NS)];
+    // Stable: equal stamps keep insertion order, as in the uninterrupted run's Map.
+    entries.sort((a, b) => (a.value[STAMP] as number) - (b.value[STAMP] as number) || a.seq - b.seq);
+    for (const e of entries) this.byAge.set(e.key, e);
+  }
+}

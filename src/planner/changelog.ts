@@ -1,0 +1,49 @@
+import { assertNever } from '../common/errors.js';
+import type { Column } from '../common/types.js';
+import type { LogicalPlan, PhysicalPlan } from './plan.js';
+
+/**
+ * The changelog convention (see src/exec/operators/group-aggregate.ts): a plan whose result is an
+ * updating changelog has, as its FIRST output column, `op` VARCHAR holding one of Flink's RowKind
+ * short strings. Append-only plans have no `op` column.
+ */
+export const OP_COLUMN: Column = { name: 'op', type: 'VARCHAR' };
+
+/** Flink's RowKind short strings: insert, update-before (retract), update-after, delete. */
+export type ChangeOp = '+I' | '-U' | '+U' | '-D';
+
+/** Whether a logical plan's result is an updating changelog (it has a groupAggregate not hidden by anything). */
+export function isUpdatingLogical(plan: LogicalPlan): boolean {
+  switch (plan.kind) {
+    case 'scan':
+      return false;
+    case 'groupAggregate':
+      return true;
+    case 'windowAggregate':
+      return false;
+    case 'filter':
+    case 'project':
+    case 'limit':
+      return isUpdatingLogical(plan.input);
+    default:
+      return assertNever(plan, 'logical plan');
+  }
+}
+
+/** Whether a physical plan's result is an updating changelog: op first, rows are changes. */
+export function isUpdating(plan: PhysicalPlan): boolean {
+  switch (plan.kind) {
+    case 'SourceExec':
+      return false;
+    case 'GroupAggregateExec':
+      return true;
+    case 'WindowAggregateExec':
+      return false;
+    case 'FilterExec':
+    case 'ProjectExec':
+    case 'LimitExec':
+      return isUpdating(plan.input);
+    default:
+      return assertNever(plan, 'physical plan');
+  }
+}
