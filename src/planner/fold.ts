@@ -75,6 +75,12 @@ export function foldExpr(e: BoundExpr): BoundExpr {
         const v = evalBinary(e.op, left.value, right.value, e.type);
         if (v !== undefined) return lit(v, e.type);
       }
+      // x AND TRUE and x OR FALSE are x for every x, NULL included.
+      const identity = e.op === 'AND' ? true : e.op === 'OR' ? false : undefined;
+      if (identity !== undefined) {
+        if (isLit(right) && right.value === identity) return left;
+        if (isLit(left) && left.value === identity) return right;
+      }
       return left === e.left && right === e.right ? e : { ...e, left, right };
     }
     case 'unary': {

@@ -61,6 +61,12 @@ describe('constant-fold', () => {
     expect(folded('ABS(1 + 2)')).toBe('ABS(3) : INT (not folded)');
   });
 
+  it('drops AND TRUE / OR FALSE, which are identities even for NULL', () => {
+    expect(folded('price > 1 AND 1 = 1')).toBe('price > 1 : BOOLEAN (not folded)');
+    expect(folded('1 = 2 OR price > 1')).toBe('price > 1 : BOOLEAN (not folded)');
+    expect(folded('price > 1 AND 1 = 2')).toBe('(price > 1) AND FALSE : BOOLEAN (not folded)');
+  });
+
   it('folds timestamp arithmetic', () => {
     const p = optimize(bind("SELECT * FROM bids WHERE ts > CAST('2024-01-01 00:00:00' AS TIMESTAMP) + INTERVAL '1' HOUR"), [constantFold]);
     expect(p.kind === 'project' && p.input.kind === 'filter' && exprToSql(p.input.predicate, p.input.schema)).toBe("ts > TIMESTAMP '2024-01-01 01:00:00.000'");
