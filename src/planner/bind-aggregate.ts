@@ -127,7 +127,7 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
       const aux = e.kind === 'call' ? windowAux(e.name) : undefined;
       if (e.kind === 'call' && aux) {
         if (!window) {
-          throw new EddyError('NOT_GROUPED', `${e.name}(...) needs a ${aux.fn}(...) window in GROUP BY`, e.span, `add ${aux.fn}(...) to GROUP BY, or remove ${e.name}(...)`);
+          throw new EddyError('NOT_GROUPED', `${e.name} needs a matching ${aux.fn}(...) in GROUP BY`, e.span, `add ${aux.fn}(...) to GROUP BY, or remove ${e.name}(...)`);
         }
         checkAuxMatches(e, aux.fn, window, src.scope, timeName);
         return aux.part === 'START' ? start : aux.part === 'END' ? end : rowtime;

@@ -143,19 +143,27 @@ describe('bindQuery errors carry code, message, span and hint', () => {
     expect(bindError("SELECT TUMBLE_START(ts, INTERVAL '10' SECOND) FROM bids")).toMatchObject({ code: 'NOT_GROUPED', message: 'TUMBLE_START needs a matching TUMBLE(...) in GROUP BY' });
   });
 
-  it('GROUP BY without a window', () => {
-    const sql = 'SELECT auction, COUNT(*) FROM bids GROUP BY auction';
-    expect(bindError(sql)).toEqual({
-      code: 'UNSUPPORTED',
-      message: 'a GROUP BY without a window produces an updating result, which is not supported yet',
-      at: '1:45',
-      text: 'auction',
-      hint: "group into event-time windows, e.g. GROUP BY ..., TUMBLE(ts, INTERVAL '10' SECOND)",
+  it('LIMIT over a GROUP BY without a window (an updating result)', () => {
+    const sql = 'SELECT auction, COUNT(*) FROM bids GROUP BY auction LIMIT 3';
+    expect(bindError(sql)).toMatchObject({ code: 'UNSUPPORTED', message: 'LIMIT over an updating result (a GROUP BY without a window) is not supported', at: '1:1' });
+    expect(bindError('SELECT COUNT(*) FROM bids LIMIT 1')).toMatchObject({ code: 'UNSUPPORTED' });
+  });
+
+  it('an output column named op clashes with the change kind column of an updating result', () => {
+    expect(bindError('SELECT auction AS op, COUNT(*) FROM bids GROUP BY auction')).toMatchObject({
+      code: 'AMBIGUOUS_COLUMN',
+      message: "output column 'op' clashes with the change kind column of an updating result",
+      text: 'auction AS op',
     });
   });
 
-  it('an aggregate without any GROUP BY', () => {
-    expect(bindError('SELECT COUNT(*) FROM bids')).toMatchObject({ code: 'UNSUPPORTED', message: 'a GROUP BY without a window produces an updating result, which is not supported yet' });
+  it('TUMBLE_START in a GROUP BY without a window', () => {
+    const sql = "SELECT auction, TUMBLE_START(ts, INTERVAL '10' SECOND), COUNT(*) FROM bids GROUP BY auction";
+    expect(bindError(sql)).toMatchObject({ code: 'NOT_GROUPED', message: 'TUMBLE_START needs a matching TUMBLE(...) in GROUP BY', text: "TUMBLE_START(ts, INTERVAL '10' SECOND)" });
+  });
+
+  it('FIRST_VALUE in a GROUP BY without a window (it orders by window event time)', () => {
+    expect(bindError('SELECT auction, FIRST_VALUE(price) FROM bids GROUP BY auction')).toMatchObject({ code: 'UNSUPPORTED', message: 'FIRST_VALUE is only supported in a windowed GROUP BY', text: 'FIRST_VALUE(price)' });
   });
 
   it('aggregate in WHERE', () => {
