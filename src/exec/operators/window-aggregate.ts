@@ -1,5 +1,5 @@
 import { internalError } from '../../common/errors.js';
-import type { Row, Value } from '../../common/types.js';
+import type { Row, Schema, Value } from '../../common/types.js';
 import type { AggCall, BoundExpr, WindowSpec } from '../../planner/bound.js';
 import { compileAggregator, type CompiledAggregator } from '../accumulators/compile-aggregator.js';
 import type { Batch } from '../batch.js';
@@ -11,6 +11,8 @@ import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js'
 import { valuesCodec } from '../state/tagged-value.js';
 import type { SliceAssigner } from '../windows/assigner.js';
 import { assignerFor } from '../windows/assigner-for.js';
+import { EmittedResults } from '../windows/changelog.js';
+import { DEFAULT_EMIT_OPTIONS, isUpdatingEmit, type WindowEmitOptions } from '../windows/emit-options.js';
 import type { HasMeta } from './meta.js';
 
 /** The fields of a WindowAggregateExec this operator needs. */
@@ -20,6 +22,16 @@ export interface WindowAggregateSpec {
   readonly timeIndex: number;
   readonly keys: readonly BoundExpr[];
   readonly aggs: readonly AggCall[];
+  /**
+   * The plan's output schema. One column more than [...keys, window_start, window_end, ...aggs]
+   * means an updating changelog: rows then end with their RowKind ('+I', '-U', '+U').
+   */
+  readonly schema?: Schema;
+}
+
+/** Whether a window aggregate's plan schema has the trailing op column of an updating changelog. */
+export function isChangelogSpec(spec: WindowAggregateSpec): boolean {
+  return spec.schema !== undefined && spec.schema.columns.length === spec.keys.length + 2 + spec.aggs.length + 1;
 }
 
 /**
@@ -40,6 +52,14 @@ export interface WindowAggregateSpec {
  * end, then (for one end) keys in first-seen order: by earliest slice, then arrival in it (for
  * CUMULATE, whose fired windows fold their slices into one, by first appearance in the period's
  * folded state).
+ *
+ * Changelog mode (the plan schema has an op column; see configure): rows end with their kind.
+ * What each (window, key) emitted lives in a second state table, so a window can emit more than
+ * once: early (partial results of open windows, every earlyFireDelayMs of processing time), at
+ * completion, and after it for each row within allowedLatenessMs (a window's slices and results
+ * are kept until W >= end - 1 + allowed; such a row re-emits -U/+U for the row's key at once, so
+ * the output does not depend on batch sizes). An unchanged result emits nothing. CUMULATE does not
+ * fold its prefix then, since a kept window must be recomputable.
  */
 export class WindowAggregateOperator extends Operator implements HasMeta {
   readonly uid: string;
@@ -50,14 +70,24 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
   private readonly keyValues: (row: Row) => Row;
   private readonly nKeys: number;
   private readonly agg: CompiledAggregator;
+  /** Changelog mode: what each (window end, key) emitted so far. */
+  private readonly emitted: EmittedResults | null;
+  private readonly fold: boolean;
+  private emit: WindowEmitOptions = DEFAULT_EMIT_OPTIONS;
+  /** Output not yet sent downstream; flushed at batch boundaries, watermarks and end. */
+  private pending: Row[] = [];
   private late = 0;
   private nullTime = 0;
   /** Every window with end - 1 <= firedW is complete (emitted, or had no rows). */
   private firedW = -Infinity;
   /** A lower bound on (the end of the earliest window with rows not yet fired) - 1; -Infinity forces a recount. */
   private nextDue = Infinity;
+  /** A lower bound on the watermark at which a kept slice or result can be freed (allowed lateness). */
+  private nextCleanup = Infinity;
+  /** Processing time of the next early firing. */
+  private nextEarly = Infinity;
 
-  constructor(spec: WindowAggregateSpec, backend: KeyedStateBackend) {
+  constructor(spec: WindowAggregateSpec, backend: KeyedStateBackend, emit?: Partial<WindowEmitOptions>) {
     super();
     this.uid = spec.uid;
     this.assigner = assignerFor(spec.window);
@@ -67,6 +97,21 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
     this.nKeys = spec.keys.length;
     this.agg = compileAggregator(spec.aggs, this.nKeys);
     this.table = backend.table(spec.uid, 'windows', valuesCodec());
+    const changelog = isChangelogSpec(spec);
+    this.emitted = changelog ? new EmittedResults(backend.table(spec.uid, 'emitted', valuesCodec())) : null;
+    this.fold = this.assigner.foldsPrefix && !changelog;
+    if (emit) this.configure(emit);
+  }
+
+  /**
+   * Sets allowed lateness, early fire (which need a changelog plan), the clock and the late-row
+   * sink. Call before the first batch; the first early firing is due one delay after this call.
+   */
+  configure(emit: Partial<WindowEmitOptions>): void {
+    const e: WindowEmitOptions = { ...DEFAULT_EMIT_OPTIONS, ...emit };
+    if (this.emitted === null && isUpdatingEmit(e)) throw internalError(`window operator ${this.uid}: allowed lateness or early fire without an op column in the plan`);
+    this.emit = e;
+    this.nextEarly = e.earlyFireDelayMs > 0 ? e.now() + e.earlyFireDelayMs : Infinity;
   }
 
   /** Rows dropped because every window containing them was already complete when they arrived. */
@@ -94,12 +139,14 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
       const last = assigner.lastWindowEnd(e);
       if (last < e) continue; // in no window (HOP with slide > size)
       const firedW = this.firedW;
-      if (last - 1 <= firedW) {
+      const allowed = this.emit.allowedLatenessMs;
+      if (last - 1 + allowed <= firedW) {
         this.late++;
+        this.emit.onLateRow?.(row, this.late);
         continue;
       }
       // The slice was folded into the prefix of the last fired window of its period (or would have been).
-      if (assigner.foldsPrefix && e - 1 <= firedW) e = assigner.nextWindowEnd(Math.floor(firedW) + 2) - assigner.every;
+      if (this.fold && e - 1 <= firedW) e = assigner.nextWindowEnd(Math.floor(firedW) + 2) - assigner.every;
       const key = keyOf(row);
       let entry = table.get(e, key);
       if (entry === undefined) entry = table.insert(e, key, this.create(row));
@@ -109,7 +156,73 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
         const due = assigner.nextWindowEnd(Math.max(e, Math.floor(firedW) + 2)) - 1;
         if (due < this.nextDue) this.nextDue = due;
       }
+      if (last - 1 + allowed < this.nextCleanup) this.nextCleanup = last - 1 + allowed;
+      if (e - 1 <= firedW && this.emitted !== null) this.refire(e, key);
     }
+    this.onProcessingTime();
+    this.flush();
+  }
+
+  /** Re-emits, for `key`, every fired window containing the slice ending at `e` that allowed lateness still keeps. */
+  private refire(e: number, key: StateKey): void {
+    const { assigner, firedW } = this;
+    const allowed = this.emit.allowedLatenessMs;
+    const lastFired = Math.min(assigner.lastWindowEnd(e), Math.floor(firedW) + 1);
+    for (let end = assigner.nextWindowEnd(e); end <= lastFired; end += assigner.every) {
+      if (end - 1 + allowed <= firedW) continue;
+      const row = this.keyResult(end, key);
+      if (row !== undefined) this.emitted!.update(end, key, row, this.pending);
+    }
+  }
+
+  /** The result row of `key` in the window ending at `end`, merged the way emitWindow merges it. */
+  private keyResult(end: number, key: StateKey): Row | undefined {
+    const { agg, nKeys, table } = this;
+    const start = this.assigner.windowStart(end);
+    const slices = table.namespacesUpTo(end).filter((s) => s > start);
+    if (slices.length === 1) {
+      const entry = table.get(slices[0]!, key);
+      return entry === undefined ? undefined : this.resultRow(entry.value, start, end);
+    }
+    let s: Value[] | undefined;
+    for (const ns of slices) {
+      const entry = table.get(ns, key);
+      if (entry === undefined) continue;
+      if (s === undefined) {
+        s = entry.value.slice(0, nKeys);
+        agg.init(s);
+      }
+      agg.merge(s, entry.value);
+    }
+    return s === undefined ? undefined : this.resultRow(s, start, end);
+  }
+
+  /**
+   * Processing-time hook, called after each batch and while the source is idle: once the early
+   * fire delay has passed, emits the partial result of every open window that changed.
+   */
+  onProcessingTime(): void {
+    if (this.nextEarly === Infinity) return;
+    const now = this.emit.now();
+    if (now < this.nextEarly) return;
+    this.nextEarly = now + this.emit.earlyFireDelayMs;
+    const { assigner, table } = this;
+    const slices = table.namespaces();
+    const firstEnd = Math.floor(this.firedW) + 2;
+    const ends = new Set<number>();
+    for (const e of slices) {
+      const last = assigner.lastWindowEnd(e);
+      for (let end = assigner.nextWindowEnd(Math.max(e, firstEnd)); end <= last; end += assigner.every) ends.add(end);
+    }
+    for (const end of [...ends].sort((a, b) => a - b)) this.emitWindow(end, slices, this.pending);
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const rows = this.pending;
+    this.pending = [];
+    this.out.data({ rows, wm: null });
   }
 
   private create(row: Row): Value[] {
@@ -120,21 +233,23 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
 
   override onWatermark(value: number): void {
     if (value > this.firedW) this.advance(value);
+    this.flush();
     this.out.watermark(value);
   }
 
   override onEnd(): void {
     this.advance(Infinity);
+    this.flush();
     this.out.end();
   }
 
   /** Raises firedW to w (> firedW), firing the windows that completed. */
   private advance(w: number): void {
-    if (w >= this.nextDue) this.fire(w);
+    if (w >= this.nextDue || w >= this.nextCleanup) this.fire(w);
     else this.firedW = w;
   }
 
-  /** Emits every window with rows and firedW < end - 1 <= w, frees the slices no later window needs, sets firedW = w. */
+  /** Emits every window with rows and firedW < end - 1 <= w, frees the slices and results allowed lateness no longer keeps, sets firedW = w. */
   private fire(w: number): void {
     const { assigner, table } = this;
     const slices = table.namespacesUpTo(w + 1);
@@ -145,19 +260,30 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
       const last = Math.min(assigner.lastWindowEnd(e), w + 1);
       for (let end = assigner.nextWindowEnd(Math.max(e, firstEnd)); end <= last; end += assigner.every) ends.add(end);
     }
-    const out: Row[] = [];
-    for (const end of [...ends].sort((a, b) => a - b)) this.emitWindow(end, slices, out);
-    for (const e of slices) if (assigner.lastWindowEnd(e) - 1 <= w) table.deleteNamespace(e);
+    for (const end of [...ends].sort((a, b) => a - b)) this.emitWindow(end, slices, this.pending);
+    const allowed = this.emit.allowedLatenessMs;
+    for (const e of slices) if (assigner.lastWindowEnd(e) - 1 + allowed <= w) table.deleteNamespace(e);
+    let firstKept = Infinity;
+    if (this.emitted !== null) {
+      for (const end of this.emitted.namespaces()) {
+        if (end - 1 + allowed > w) {
+          firstKept = end - 1 + allowed;
+          break;
+        }
+        this.emitted.forget(end);
+      }
+    }
     this.firedW = w;
     const rest = table.namespacesUpTo(Infinity);
     this.nextDue = rest.length === 0 ? Infinity : assigner.nextWindowEnd(Math.max(rest[0]!, Math.floor(w) + 2)) - 1;
-    if (out.length > 0) this.out.data({ rows: out, wm: null });
+    this.nextCleanup = Math.min(firstKept, rest.length === 0 ? Infinity : assigner.lastWindowEnd(rest[0]!) - 1 + allowed);
   }
 
   /**
-   * Appends the rows of the window ending at `end`, merging its slices (those of `slices`,
-   * ascending, in (start, end]). With foldsPrefix, when later windows of the period remain, the
-   * merged state replaces those slices in the table and in `slices`, as one slice ending at `end`.
+   * Appends the rows of the window ending at `end` (in changelog mode, its changes), merging its
+   * slices (those of `slices`, ascending, in (start, end]). When folding (CUMULATE) and later
+   * windows of the period remain, the merged state replaces those slices in the table and in
+   * `slices`, as one slice ending at `end`.
    */
   private emitWindow(end: number, slices: number[], out: Row[]): void {
     const start = this.assigner.windowStart(end);
@@ -166,8 +292,13 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
     while (lo < slices.length && slices[lo]! <= start) lo++;
     let hi = lo;
     while (hi < slices.length && slices[hi]! <= end) hi++;
+    const emitted = this.emitted;
     if (hi - lo === 1) {
-      for (const entry of table.entries(slices[lo]!)) out.push(this.resultRow(entry.value, start, end));
+      for (const entry of table.entries(slices[lo]!)) {
+        const row = this.resultRow(entry.value, start, end);
+        if (emitted === null) out.push(row);
+        else emitted.update(end, entry.key, row, out);
+      }
       return;
     }
     const merged = new Map<StateKey, Value[]>();
@@ -182,8 +313,12 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
         agg.merge(s, entry.value);
       }
     }
-    for (const s of merged.values()) out.push(this.resultRow(s, start, end));
-    if (this.assigner.foldsPrefix && end < this.assigner.lastWindowEnd(end)) {
+    for (const [key, s] of merged) {
+      const row = this.resultRow(s, start, end);
+      if (emitted === null) out.push(row);
+      else emitted.update(end, key, row, out);
+    }
+    if (this.fold && end < this.assigner.lastWindowEnd(end)) {
       for (let i = lo; i < hi; i++) table.deleteNamespace(slices[i]!);
       for (const [key, s] of merged) table.insert(end, key, s);
       slices.splice(lo, hi - lo, end);
@@ -211,5 +346,6 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
     // Checkpoints written before HOP existed have no firedW: TUMBLE frees each window as it fires, so -Infinity is exact for them.
     this.firedW = typeof m.firedW === 'number' ? m.firedW : -Infinity;
     this.nextDue = -Infinity;
+    this.nextCleanup = -Infinity;
   }
 }
