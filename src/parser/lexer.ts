@@ -11,9 +11,10 @@ export const AddOp = createToken({ name: 'AddOp', pattern: Lexer.NA, label: "'+'
 export const MulOp = createToken({ name: 'MulOp', pattern: Lexer.NA, label: "'*', '/' or '%'" });
 export const CompOp = createToken({ name: 'CompOp', pattern: Lexer.NA, label: 'a comparison operator' });
 
+// `$` may follow the first character, as in Flink/Calcite identifiers (`bids$late`, `EXPR$0`).
 export const Identifier = createToken({
   name: 'Identifier',
-  pattern: /[A-Za-z_][A-Za-z0-9_]*/,
+  pattern: /[A-Za-z_][A-Za-z0-9_$]*/,
   categories: [Name, AnyWord],
   label: 'a name',
 });

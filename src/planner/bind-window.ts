@@ -1,8 +1,10 @@
 import type { Span } from '../common/errors.js';
 import { EddyError, assertNever, internalError } from '../common/errors.js';
-import type { Expr, FromItem, Ident, WindowFn } from '../parser/ast.js';
-import type { WindowSpec } from './bound.js';
+import type { Expr, FromItem, Ident, SelectQuery, WindowFn } from '../parser/ast.js';
+import type { BoundExpr, WindowSpec } from './bound.js';
 import type { StreamDef } from './catalog.js';
+import { OP_COLUMN } from './changelog.js';
+import type { LogicalPlan } from './plan.js';
 import { intervalSql } from './expr-sql.js';
 import type { Scope } from './scope.js';
 import { resolveColumn } from './scope.js';
@@ -114,4 +116,63 @@ export function checkAuxMatches(call: Extract<Expr, { kind: 'call' }>, fn: strin
   // An omitted zero offset still names the same window.
   const norm = (xs: readonly number[]): string => JSON.stringify(xs.length > 0 && xs.length === (window.fn === 'TUMBLE' ? 2 : 3) && xs[xs.length - 1] === 0 ? xs.slice(0, -1) : xs);
   if (norm(ms) !== norm(window.argsMs)) mismatch();
+}
+
+/** The emit settings that make a windowed aggregate an updating changelog (either one > 0). */
+export interface WindowEmit {
+  readonly allowedLatenessMs: number;
+  readonly earlyFireDelayMs: number;
+}
+
+/**
+ * With allowed lateness or early fire, a windowed aggregate's plan (windowAggregate → [HAVING
+ * filter] → project) becomes an updating changelog: the window aggregate outputs
+ * [op, ...keys, window_start, window_end, ...aggs], the references above it shift by one, and the
+ * project outputs op first. Any other plan is returned unchanged.
+ */
+export function asWindowChangelog(plan: LogicalPlan, emit: WindowEmit | undefined, q: SelectQuery): LogicalPlan {
+  if (!emit || (emit.allowedLatenessMs <= 0 && emit.earlyFireDelayMs <= 0) || plan.kind !== 'project') return plan;
+  const below = plan.input.kind === 'filter' ? plan.input.input : plan.input;
+  if (below.kind !== 'windowAggregate') return plan;
+  if (below.window.kind === 'session') {
+    throw new EddyError('UNSUPPORTED', 'allowed lateness and early fire are not supported for SESSION windows yet', q.span, "use TUMBLE, HOP or CUMULATE, or SET 'table.exec.emit.allow-lateness' = '0' and 'emit.early-fire.delay' = '0'");
+  }
+  const clash = plan.schema.columns.findIndex((c) => c.name === OP_COLUMN.name);
+  if (clash >= 0) {
+    throw new EddyError('AMBIGUOUS_COLUMN', `output column '${OP_COLUMN.name}' clashes with the change kind column of an updating result`, q.span, `with allowed lateness or early fire a window query outputs '${OP_COLUMN.name}' (+I, -U, +U) first; give this column another name with AS`);
+  }
+  const aggSchema = { columns: [OP_COLUMN, ...below.schema.columns] };
+  let input: LogicalPlan = { ...below, schema: aggSchema };
+  if (plan.input.kind === 'filter') input = { kind: 'filter', input, predicate: shiftRefs(plan.input.predicate, 1), schema: aggSchema };
+  const op: BoundExpr = { kind: 'inputRef', index: 0, name: OP_COLUMN.name, type: OP_COLUMN.type };
+  return { kind: 'project', input, exprs: [op, ...plan.exprs.map((e) => shiftRefs(e, 1))], schema: { columns: [OP_COLUMN, ...plan.schema.columns] } };
+}
+
+/** `e` with every input reference moved `by` columns to the right. */
+export function shiftRefs(e: BoundExpr, by: number): BoundExpr {
+  const s = (x: BoundExpr): BoundExpr => shiftRefs(x, by);
+  switch (e.kind) {
+    case 'literal':
+      return e;
+    case 'inputRef':
+      return { ...e, index: e.index + by };
+    case 'binary':
+      return { ...e, left: s(e.left), right: s(e.right) };
+    case 'unary':
+    case 'isNull':
+    case 'cast':
+      return { ...e, operand: s(e.operand) } as BoundExpr;
+    case 'between':
+      return { ...e, operand: s(e.operand), low: s(e.low), high: s(e.high) };
+    case 'in':
+      return { ...e, operand: s(e.operand), list: e.list.map(s) };
+    case 'like':
+      return { ...e, operand: s(e.operand), pattern: s(e.pattern) };
+    case 'case':
+      return { ...e, whens: e.whens.map((w) => ({ when: s(w.when), then: s(w.then) })), else: s(e.else) };
+    case 'call':
+      return { ...e, args: e.args.map(s) };
+    default:
+      return assertNever(e, 'bound expression');
+  }
 }

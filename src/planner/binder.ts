@@ -5,7 +5,7 @@ import type { Expr, FromItem, SelectQuery } from '../parser/ast.js';
 import { bindAggregateQuery } from './bind-aggregate.js';
 import { bindCondition, bindExpr, containsCall, type ExprContext } from './bind-expr.js';
 import type { BoundWindow } from './bind-window.js';
-import { bindTvfWindow } from './bind-window.js';
+import { asWindowChangelog, bindTvfWindow, type WindowEmit } from './bind-window.js';
 import type { BoundExpr } from './bound.js';
 import type { Catalog, StreamDef } from './catalog.js';
 import { AGGREGATE_FUNCTIONS } from './functions.js';
@@ -104,9 +104,10 @@ const isAggregate = (name: string): boolean => AGGREGATE_FUNCTIONS.has(name);
 
 /**
  * Binds a SELECT over one stream to a logical plan: scan → [filter] → (project | (windowAggregate | groupAggregate) → [filter] → project) → [limit].
- * Resolves names and types (errors carry spans and hints); leaves simplification to optimize().
+ * Resolves names and types (errors carry spans and hints); leaves simplification to optimize(). With `emit`
+ * (allowed lateness or early fire) a windowed aggregate becomes an updating changelog, op first.
  */
-export function bindQuery(q: SelectQuery, catalog: Catalog): LogicalPlan {
+export function bindQuery(q: SelectQuery, catalog: Catalog, emit?: WindowEmit): LogicalPlan {
   const src = bindFrom(q.from, catalog);
   let plan = src.scan;
   if (q.where) {
@@ -118,7 +119,7 @@ export function bindQuery(q: SelectQuery, catalog: Catalog): LogicalPlan {
     q.having !== undefined ||
     src.tvf !== undefined ||
     q.items.some((i) => i.kind === 'expr' && containsCall(i.expr, isAggregate));
-  plan = aggregating ? bindAggregateQuery(q, src, plan) : bindProjection(q, src, plan);
+  plan = aggregating ? asWindowChangelog(bindAggregateQuery(q, src, plan), emit, q) : bindProjection(q, src, plan);
   if (q.limit !== undefined) {
     if (!Number.isInteger(q.limit) || q.limit < 0) {
       throw new EddyError('TYPE_MISMATCH', `LIMIT must be a non-negative integer, got ${q.limit}`, q.span, 'write LIMIT 10');

@@ -20,7 +20,7 @@ export function isUpdatingLogical(plan: LogicalPlan): boolean {
     case 'groupAggregate':
       return true;
     case 'windowAggregate':
-      return false;
+      return isWindowChangelog(plan);
     case 'filter':
     case 'project':
     case 'limit':
@@ -38,7 +38,7 @@ export function isUpdating(plan: PhysicalPlan): boolean {
     case 'GroupAggregateExec':
       return true;
     case 'WindowAggregateExec':
-      return false;
+      return isWindowChangelog(plan);
     case 'FilterExec':
     case 'ProjectExec':
     case 'LimitExec':
@@ -46,4 +46,9 @@ export function isUpdating(plan: PhysicalPlan): boolean {
     default:
       return assertNever(plan, 'physical plan');
   }
+}
+
+/** A window aggregate is updating (allowed lateness, early fire; see bind-window.ts asWindowChangelog) when op precedes [...keys, window_start, window_end, ...aggs]. */
+function isWindowChangelog(p: { readonly schema: { readonly columns: readonly Column[] }; readonly keys: readonly unknown[]; readonly aggs: readonly unknown[] }): boolean {
+  return p.schema.columns.length === p.keys.length + 3 + p.aggs.length && p.schema.columns[0]?.name === OP_COLUMN.name;
 }

@@ -32,7 +32,31 @@ export interface RunOptions {
   readonly idlePollMs: number;
   /** 'state.ttl' in ms for non-windowed GROUP BY state; 0 or absent = forever. */
   readonly stateTtlMs?: number;
+  /** Allowed lateness and early fire of window aggregates (the plan must have been bound with the same). */
+  readonly windowEmit?: { readonly allowedLatenessMs: number; readonly earlyFireDelayMs: number };
+  /** The processing-time clock for early fire; Date.now by default (tests inject one). */
+  readonly now?: () => number;
+  /** Where the window operator's late rows go (the source stream's `<name>$late` side stream). */
+  readonly lateRows?: LateRowSink;
 }
+
+/**
+ * The late-row side output of one query. It outlives the query's runs: a run restored from a
+ * checkpoint replays the late rows after it, and skips those an earlier run in this process
+ * already delivered (a late row is identified by the operator's checkpointed late count).
+ */
+export interface LateRowSink {
+  /** How many of the query's late rows (by late count) have been delivered. */
+  delivered: number;
+  deliver(rows: Row[]): void;
+}
+
+/** Window operators the run configures and calls while idle (duck-typed: build-pipeline constructs them). */
+interface EmitConfigurable {
+  configure(emit: { allowedLatenessMs?: number; earlyFireDelayMs?: number; now?: () => number; onLateRow?: ((row: Row, n: number) => void) | null }): void;
+  onProcessingTime?(): void;
+}
+const isConfigurable = (op: unknown): op is EmitConfigurable => typeof (op as Partial<EmitConfigurable>).configure === 'function';
 
 /** Hooks a coordinator (checkpoints) uses at batch boundaries, which are consistent cuts. */
 export interface BatchBoundaryHook {
@@ -75,6 +99,21 @@ export class QueryRun implements QueryRuntime {
     const pipeline = buildPipeline(plan, this.backend, { stateTtlMs: opts.stateTtlMs ?? 0 });
     this.operators = pipeline.operators;
     this.head = pipeline.head;
+    const lateSink = opts.lateRows && windowSeesSourceRows(plan) ? opts.lateRows : undefined;
+    for (const op of this.operators) {
+      if (!isConfigurable(op)) continue;
+      op.configure({
+        ...(opts.windowEmit ?? {}),
+        ...(opts.now ? { now: opts.now } : {}),
+        onLateRow: lateSink
+          ? (row, n) => {
+              if (n <= lateSink.delivered) return;
+              lateSink.delivered = n;
+              lateSink.deliver([row]);
+            }
+          : null,
+      });
+    }
     const wm = pipeline.source.watermark;
     this.wmFn = wm ? compileExpr(wm.expr) : null;
     pipeline.connectSink({
@@ -125,6 +164,7 @@ export class QueryRun implements QueryRuntime {
         return 'finished';
       }
       if (rows.length === 0) {
+        this.onIdle();
         if (this.hook) await this.hook.afterBatch(this);
         await sleep(idlePollMs);
         continue;
@@ -140,6 +180,11 @@ export class QueryRun implements QueryRuntime {
       await yieldToEventLoop();
     }
     return 'cancelled';
+  }
+
+  /** Processing-time work of the operators (early fire) while the source has nothing. */
+  private onIdle(): void {
+    for (const op of this.operators) if (isConfigurable(op)) op.onProcessingTime?.();
   }
 
   private pushBatch(rows: Row[]): void {
@@ -158,3 +203,14 @@ export class QueryRun implements QueryRuntime {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
+/** Whether the window aggregate of a plan receives source rows as they are (only filters below it), so its late rows fit `<source>$late`. */
+function windowSeesSourceRows(plan: PhysicalPlan): boolean {
+  let p = plan;
+  while (p.kind !== 'WindowAggregateExec') {
+    if (p.kind === 'SourceExec') return false;
+    p = p.input;
+  }
+  for (let q = p.input; q.kind !== 'SourceExec'; q = q.input) if (q.kind !== 'FilterExec') return false;
+  return true;
+}

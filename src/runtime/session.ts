@@ -23,6 +23,7 @@ import type { CheckpointStore } from '../checkpoint/store.js';
 import { CheckpointCoordinator } from '../checkpoint/coordinator.js';
 import type { CheckpointInfo } from '../checkpoint/types.js';
 import { Settings } from './settings.js';
+import type { LateRowSink, RunOptions } from './running-query.js';
 import { TransientQuery } from './transient-query.js';
 import { PersistentQuery } from './persistent-query.js';
 
@@ -48,6 +49,8 @@ export interface SessionOptions {
   /** Each committed checkpoint (the CLI's --verbose prints them). */
   readonly onCheckpoint?: (info: CheckpointInfo, pauseMs: number) => void;
   readonly checkpointIntervalMs?: number;
+  /** Processing-time clock for early fire (tests inject one); Date.now by default. */
+  readonly now?: () => number;
 }
 
 /**
@@ -74,6 +77,7 @@ export class Session {
       if (stmt.kind !== 'createStream') continue;
       const def = bindStreamDef(stmt, ddl);
       if (!this.catalog.has(def.name)) this.catalog.add(def);
+      this.addLateStream(def);
     }
   }
 
@@ -86,6 +90,7 @@ export class Session {
         const def = bindStreamDef(stmt, ps.text);
         validateStreamOptions(def);
         this.catalog.add(def, stmt.name.span);
+        this.addLateStream(def);
         await this.opts.store?.saveStream(def.name, ps.text);
         return msg(`Stream '${def.name}' created.`);
       }
@@ -100,6 +105,11 @@ export class Session {
           }
         }
         this.catalog.drop(stmt.name.name, stmt.name.span);
+        const late = lateStreamName(stmt.name.name);
+        if (this.catalog.has(late) && this.catalog.get(late).ddl === '') {
+          this.catalog.drop(late);
+          this.memory.drop(late);
+        }
         await this.opts.store?.dropStream(stmt.name.name);
         return msg(`Stream '${stmt.name.name}' dropped.`);
       }
@@ -156,7 +166,7 @@ export class Session {
 
   /** Binds, optimizes and plans a SELECT into its physical plan. */
   plan(query: SelectQuery): PhysicalPlan {
-    return toPhysical(optimize(bindQuery(query, this.catalog)));
+    return toPhysical(optimize(bindQuery(query, this.catalog, this.settings.windowEmit())));
   }
 
   /** Plans a SELECT (synchronously, so the API can throw at the call) into an unstarted query. */
@@ -164,7 +174,7 @@ export class Session {
     const plan = this.plan(query);
     const id = `select_${++this.transientSeq}`;
     const stream = sourceStream(plan);
-    const q: TransientQuery = new TransientQuery(id, sql, plan, plan.schema, () => this.openSource(stream), this.runOptions(), () => this.transient.delete(id));
+    const q: TransientQuery = new TransientQuery(id, sql, plan, plan.schema, () => this.openSource(stream), this.runOptions(stream), () => this.transient.delete(id));
     this.transient.set(id, q);
     return q;
   }
@@ -192,6 +202,7 @@ export class Session {
     }
     validateStreamOptions(def);
     if (!rerun) this.catalog.add(def, stmt.name.span);
+    this.addLateStream(def);
     await this.opts.store?.saveStream(name, ddl);
     return { kind: 'persistent', query: await this.startPersistent(`csas_${name}`, ps.text, plan, def) };
   }
@@ -204,7 +215,7 @@ export class Session {
       openSource: () => this.openSource(stream),
       // Columns are matched by position (as Flink does), so rows are written under the target's names.
       openSink: (): SinkWriter => createSink(target, target.schema, { memory: this.memory, baseDir: this.opts.baseDir, stateDb: this.opts.store?.db ?? null }),
-      run: this.runOptions(),
+      run: this.runOptions(stream),
       restart: { attempts: this.settings.int('restart.attempts'), delayMs: this.settings.durationMs('restart.delay') },
       coordinator: this.newCoordinator(),
       onStatus: (pq) => {
@@ -232,8 +243,31 @@ export class Session {
     return createSource(stream, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir });
   }
 
-  private runOptions() {
-    return { batchSize: this.settings.int('execution.batch-size'), idlePollMs: 10, stateTtlMs: this.settings.durationMs('state.ttl') };
+  /** Run options of one query over `stream`; its late rows go to `<stream>$late`. */
+  private runOptions(stream: StreamDef): RunOptions {
+    const late = lateStreamName(stream.name);
+    const lateRows: LateRowSink | undefined = this.catalog.has(late)
+      ? { delivered: 0, deliver: (rows) => this.memory.append(late, rows) }
+      : undefined;
+    return {
+      batchSize: this.settings.int('execution.batch-size'),
+      idlePollMs: 10,
+      stateTtlMs: this.settings.durationMs('state.ttl'),
+      windowEmit: this.settings.windowEmit(),
+      ...(this.opts.now ? { now: this.opts.now } : {}),
+      ...(lateRows ? { lateRows } : {}),
+    };
+  }
+
+  /**
+   * Declares `<name>$late` for a stream with a watermark: an in-memory stream, same columns and
+   * watermark, that receives the rows window queries over `name` drop as late. Not saved in the
+   * state database (its DDL is empty) and not listed by SHOW STREAMS.
+   */
+  private addLateStream(def: StreamDef): void {
+    const name = lateStreamName(def.name);
+    if (!def.watermark || def.name.endsWith(LATE_SUFFIX) || this.catalog.has(name)) return;
+    this.catalog.add({ name, schema: def.schema, watermark: def.watermark, options: { connector: 'memory' }, ddl: '' });
   }
 
   private async show(what: 'streams' | 'queries' | 'checkpoints'): Promise<StatementResult> {
@@ -242,7 +276,7 @@ export class Session {
         return {
           kind: 'table',
           columns: ['name', 'connector', 'columns', 'watermark'],
-          rows: this.catalog.list().map((s) => [s.name, s.options['connector'] ?? '', s.schema.columns.map((c) => c.name).join(', '), s.watermark ? `${s.watermark.column}: ${s.watermark.sql}` : '']),
+          rows: this.catalog.list().filter((s) => !isLateStream(s)).map((s) => [s.name, s.options['connector'] ?? '', s.schema.columns.map((c) => c.name).join(', '), s.watermark ? `${s.watermark.column}: ${s.watermark.sql}` : '']),
         };
       case 'queries': {
         const rows: Value[][] = [];
@@ -292,6 +326,10 @@ export class Session {
   }
 }
 
+const LATE_SUFFIX = '$late';
+/** The late-row side stream of `stream`. */
+export const lateStreamName = (stream: string): string => `${stream}${LATE_SUFFIX}`;
+const isLateStream = (s: StreamDef): boolean => s.name.endsWith(LATE_SUFFIX) && s.ddl === '';
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const msg = (text: string): StatementResult => ({ kind: 'message', text });
 const oneLine = (sql: string) => sql.replace(/\s+/g, ' ').trim();

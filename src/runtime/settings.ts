@@ -12,18 +12,45 @@ export const SETTING_DEFAULTS: Readonly<Record<string, string>> = {
   'state.ttl': '0',
 };
 
-export class Settings {
-  private readonly values = new Map<string, string>(Object.entries(SETTING_DEFAULTS));
+/**
+ * Window emit settings (Flink's names; README "Late rows and emit modes"). Listed by `SET;` only
+ * once set, so that plain sessions show what they always showed.
+ */
+export const EMIT_SETTING_DEFAULTS: Readonly<Record<string, string>> = {
+  /** Keep fired windows this long of event time and re-emit corrected results (-U/+U). */
+  'table.exec.emit.allow-lateness': '0',
+  /** Partial results of open windows every this long of processing time; 0 = off. */
+  'table.exec.emit.early-fire.delay': '0',
+  /** 'false' turns early fire off whatever the delay. */
+  'table.exec.emit.early-fire.enabled': 'true',
+};
 
-  set(key: string, value: string): void {
-    if (!(key in SETTING_DEFAULTS)) {
-      const known = Object.keys(SETTING_DEFAULTS);
+/** Shorter spellings accepted by SET, stored under the Flink name. */
+const ALIASES: Readonly<Record<string, string>> = {
+  'emit.early-fire.delay': 'table.exec.emit.early-fire.delay',
+  'emit.early-fire.enabled': 'table.exec.emit.early-fire.enabled',
+  'emit.allow-lateness': 'table.exec.emit.allow-lateness',
+};
+
+const ALL_DEFAULTS: Readonly<Record<string, string>> = { ...SETTING_DEFAULTS, ...EMIT_SETTING_DEFAULTS };
+
+export class Settings {
+  private readonly values = new Map<string, string>(Object.entries(ALL_DEFAULTS));
+  private readonly explicit = new Set<string>();
+
+  set(alias: string, value: string): void {
+    const key = ALIASES[alias] ?? alias;
+    if (!(key in ALL_DEFAULTS)) {
+      const known = Object.keys(ALL_DEFAULTS);
       const near = known.find((k) => k.includes(key) || key.includes(k.split('.').pop()!));
       throw new EddyError('INVALID_OPTION', `unknown setting '${key}'`, undefined, near ? `did you mean '${near}'?` : `known settings: ${known.join(', ')}`);
     }
-    if (key.endsWith('interval') || key.endsWith('delay') || key.endsWith('timeout') || key.endsWith('ttl')) parseDuration(value, key);
-    else if (!/^\d+$/.test(value)) throw new EddyError('INVALID_OPTION', `setting '${key}' needs a whole number, got '${value}'`);
+    if (key.endsWith('interval') || key.endsWith('delay') || key.endsWith('timeout') || key.endsWith('ttl') || key.endsWith('lateness')) parseDuration(value, key);
+    else if (key.endsWith('enabled')) {
+      if (value !== 'true' && value !== 'false') throw new EddyError('INVALID_OPTION', `setting '${key}' needs 'true' or 'false', got '${value}'`);
+    } else if (!/^\d+$/.test(value)) throw new EddyError('INVALID_OPTION', `setting '${key}' needs a whole number, got '${value}'`);
     this.values.set(key, value);
+    this.explicit.add(key);
   }
 
   get(key: string): string {
@@ -41,7 +68,16 @@ export class Settings {
   }
 
   entries(): [string, string][] {
-    return [...this.values.entries()];
+    return [...this.values.entries()].filter(([k]) => !(k in EMIT_SETTING_DEFAULTS) || this.explicit.has(k));
+  }
+
+  /** Allowed lateness and early-fire delay in ms as they apply to window queries planned now. */
+  windowEmit(): { allowedLatenessMs: number; earlyFireDelayMs: number } {
+    const enabled = this.get('table.exec.emit.early-fire.enabled') !== 'false';
+    return {
+      allowedLatenessMs: this.durationMs('table.exec.emit.allow-lateness'),
+      earlyFireDelayMs: enabled ? this.durationMs('table.exec.emit.early-fire.delay') : 0,
+    };
   }
 }
 

@@ -13,6 +13,7 @@ import { readTagged, writeTagged } from '../state/tagged-value.js';
 import { SESSION_BASE, SESSION_BORN, SESSION_END, SESSION_START, SessionAssigner, type Session } from '../windows/session.js';
 import type { HasMeta } from './meta.js';
 import { TimerHeap } from './timer-heap.js';
+import { DEFAULT_EMIT_OPTIONS, isUpdatingEmit, type WindowEmitOptions } from '../windows/emit-options.js';
 import type { WindowAggregateSpec } from './window-aggregate.js';
 
 /** The state of one group key: its values and its open sessions, sorted by start. */
@@ -70,6 +71,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
   private nullTime = 0;
   private nextBorn = 0;
   private firedW = -Infinity;
+  private onLateRow: WindowEmitOptions['onLateRow'] = null;
 
   constructor(spec: WindowAggregateSpec, backend: KeyedStateBackend) {
     super();
@@ -81,6 +83,13 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
     this.keyValues = compileRowBuilder(spec.keys);
     this.agg = compileAggregator(spec.aggs, SESSION_BASE);
     this.table = backend.table(spec.uid, 'sessions', keySessionsCodec());
+  }
+
+  /** Sets the late-row sink; allowed lateness and early fire are not supported for sessions (the planner refuses them). */
+  configure(emit: Partial<WindowEmitOptions>): void {
+    const e = { ...DEFAULT_EMIT_OPTIONS, ...emit };
+    if (isUpdatingEmit(e)) throw internalError(`session window operator ${this.uid}: allowed lateness and early fire are not supported`);
+    this.onLateRow = e.onLateRow;
   }
 
   /** Rows dropped because their own session window [ts, ts + gap) was complete when they arrived. */
@@ -107,6 +116,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
       if (wm !== null && wm[i]! > this.firedW) this.advance(wm[i]!);
       if ((ts as number) + gap - 1 <= this.firedW) {
         this.late++;
+        this.onLateRow?.(row, this.late);
         continue;
       }
       const key = keyOf(row);

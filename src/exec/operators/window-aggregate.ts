@@ -24,7 +24,7 @@ export interface WindowAggregateSpec {
   readonly aggs: readonly AggCall[];
   /**
    * The plan's output schema. One column more than [...keys, window_start, window_end, ...aggs]
-   * means an updating changelog: rows then end with their RowKind ('+I', '-U', '+U').
+   * means an updating changelog: rows then start with their RowKind ('+I', '-U', '+U').
    */
   readonly schema?: Schema;
 }
@@ -53,7 +53,7 @@ export function isChangelogSpec(spec: WindowAggregateSpec): boolean {
  * CUMULATE, whose fired windows fold their slices into one, by first appearance in the period's
  * folded state).
  *
- * Changelog mode (the plan schema has an op column; see configure): rows end with their kind.
+ * Changelog mode (the plan schema has an op column first; see configure): rows start with their kind.
  * What each (window, key) emitted lives in a second state table, so a window can emit more than
  * once: early (partial results of open windows, every earlyFireDelayMs of processing time), at
  * completion, and after it for each row within allowedLatenessMs (a window's slices and results

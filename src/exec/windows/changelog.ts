@@ -8,7 +8,7 @@ export type RowKind = '+I' | '-U' | '+U' | '-D';
 /**
  * The results a window operator has emitted so far, per (window end, group key), kept in keyed
  * state so that a restored operator retracts exactly what was emitted before the checkpoint.
- * Changelog rows carry their kind as one extra, LAST column (the planner's project moves it first).
+ * Changelog rows carry their kind first (the `op` column, src/planner/changelog.ts).
  */
 export class EmittedResults {
   constructor(private readonly table: KeyedStateTable<Value[]>) {}
@@ -46,9 +46,10 @@ export class EmittedResults {
   }
 }
 
+/** [kind, ...row]. */
 export function withKind(row: readonly Value[], kind: RowKind): Row {
-  const r = row.slice();
-  r.push(kind);
+  const r: Row = [kind];
+  for (let i = 0; i < row.length; i++) r.push(row[i]!);
   return r;
 }
 
