@@ -5,12 +5,18 @@
  *  2. From a JSON Lines file: `eddy -f` vs a hand-written streaming program, both child processes.
  * Every contender's result is checked against a brute-force reference (row count and checksum).
  * Env: BENCH_ROWS (default 1000000), BENCH_REPEAT (default 5 in memory, 3 from a file),
- * BENCH_ONLY=memory|file|engine|checkpoint (engine: only Eddy in memory; checkpoint: only the
+ * BENCH_ONLY=memory|file|engine|checkpoint|nexmark (engine: only Eddy in memory; checkpoint: only the
  * checkpoint benchmark of bench/checkpoint.ts, whose figures are merged into latest.json under
  * "checkpoint"), BENCH_PROFILE=out.cpuprofile (CPU profile of the timed Eddy in-memory runs only;
  * summarize with dist/bench/profile-top.js).
  *  3. Checkpoints: pause and total time per checkpoint at 10k/100k/1M keys, restore of 1M keys,
  *     throughput with 1 s checkpoints against none (bench/checkpoint.ts).
+ *  4. Nexmark (bench/nexmark/): q0 q1 q2 q5 q7 q11 q12 over generated bids, in memory and from a
+ *     file, against hand-written, SQLite and arquero; merged into latest.json under "nexmark".
+ *     BENCH_ONLY=nexmark runs only it. Env: BENCH_NEXMARK_EVENTS (events, default BENCH_ROWS),
+ *     BENCH_NEXMARK_QUERIES (e.g. q5,q12), BENCH_NEXMARK_FILE=0 (skip the file path),
+ *     BENCH_NEXMARK_PROFILE=0 (skip profiling the worst ratio), BENCH_NEXMARK_STATE_KEYS (200000),
+ *     BENCH_NEXMARK_LATENCY_BIDS (300000); repeats BENCH_REPEAT (3 in memory) and BENCH_FILE_REPEAT (2).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -26,6 +32,9 @@ import { BIDS_COLUMNS, QUERY, expectedFingerprint, fingerprint, generateBids, re
 import { HandwrittenTumble, type OutRow } from './handwritten.js';
 import { arqueroLoad, arqueroQuery, sqliteClose, sqliteLoad, sqliteQuery, timed } from './baselines.js';
 import { formatCheckpointTables, runCheckpointBench, type CheckpointBenchResult } from './checkpoint.js';
+import { runNexmarkBench, type NexmarkResult } from './nexmark/suite.js';
+import { formatNexmarkTables } from './nexmark/report.js';
+import type { QueryId } from './nexmark/queries.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
@@ -312,8 +321,38 @@ async function checkpointOnly(): Promise<void> {
   writeResults({ checkpoint: { date: new Date().toISOString(), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), ...cp } });
 }
 
+async function nexmark(): Promise<NexmarkResult> {
+  const env = process.env;
+  return runNexmarkBench({
+    root: ROOT,
+    events: Number(env['BENCH_NEXMARK_EVENTS'] ?? N),
+    repeat: Math.max(1, Number(env['BENCH_REPEAT'] ?? 3)),
+    fileRepeat: Math.max(1, Number(env['BENCH_FILE_REPEAT'] ?? 2)),
+    queries: (env['BENCH_NEXMARK_QUERIES'] ?? 'q0,q1,q2,q5,q7,q11,q12').split(',').map((s) => s.trim() as QueryId),
+    file: env['BENCH_NEXMARK_FILE'] !== '0',
+    stateKeys: Number(env['BENCH_NEXMARK_STATE_KEYS'] ?? 200_000),
+    latencyBids: Number(env['BENCH_NEXMARK_LATENCY_BIDS'] ?? 300_000),
+    profile: env['BENCH_NEXMARK_PROFILE'] !== '0',
+    log: (s) => process.stderr.write(s + '\n'),
+  });
+}
+
+function nexmarkEntry(r: NexmarkResult): Record<string, unknown> {
+  const cpus = os.cpus();
+  return { date: new Date().toISOString(), machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), node: process.version }, ...r };
+}
+
+async function nexmarkOnly(): Promise<void> {
+  const cpus = os.cpus();
+  console.log(`Eddy Nexmark benchmark; load ${os.loadavg()[0]!.toFixed(1)}; ${cpus[0]?.model ?? '?'} x${cpus.length}, node ${process.version}`);
+  const r = await nexmark();
+  console.log(formatNexmarkTables(r));
+  writeResults({ nexmark: nexmarkEntry(r) });
+}
+
 async function main(): Promise<void> {
   if (ONLY === 'checkpoint') return checkpointOnly();
+  if (ONLY === 'nexmark') return nexmarkOnly();
   const cpus = os.cpus();
   console.log(`Eddy benchmark: ${N.toLocaleString('en-US')} bids, ${REPEAT} runs in memory / ${FILE_REPEAT} from a file, median reported; load ${os.loadavg()[0]!.toFixed(1)}; ${cpus[0]?.model ?? '?'} x${cpus.length}, node ${process.version}`);
   console.log(`query: ${QUERY}`);
@@ -335,13 +374,17 @@ async function main(): Promise<void> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   let cp: CheckpointBenchResult | null = null;
+  let nx: NexmarkResult | null = null;
   if (ONLY === 'all') {
     process.stderr.write('checkpoints ...\n');
     cp = await runCheckpointBench();
+    process.stderr.write('nexmark ...\n');
+    nx = await nexmark();
   }
   printTable();
   console.log(`all results verified: ${want.rows.toLocaleString('en-US')} rows, checksum ${want.checksum}`);
   if (cp) console.log(formatCheckpointTables(cp));
+  if (nx) console.log(formatNexmarkTables(nx));
   if (ONLY !== 'all') return;
   const out = {
     date: new Date().toISOString(),
@@ -360,7 +403,7 @@ async function main(): Promise<void> {
       fileEddyVsHandwritten: ratioOf('file.eddy', 'file.handwritten'),
     },
   };
-  writeResults({ ...out, ...(cp ? { checkpoint: { date: out.date, loadAverage: out.machine.loadAverage, ...cp } } : {}) });
+  writeResults({ ...out, ...(cp ? { checkpoint: { date: out.date, loadAverage: out.machine.loadAverage, ...cp } } : {}), ...(nx ? { nexmark: nexmarkEntry(nx) } : {}) });
 }
 
 main().catch((e: unknown) => {
