@@ -261,6 +261,28 @@ describe('GroupAggregateOperator checkpoints', () => {
     );
   });
 
+  it("a checkpoint taken with 'state.ttl' 0 restores under a ttl: keys updated before any watermark age from the first one", () => {
+    const first = makeOp({ ttlMs: 0, eventTime: true });
+    first.op.processBatch({ rows: [['a', 0, 1]], wm: null }); // before any watermark
+    first.op.onWatermark(10);
+    first.op.processBatch({ rows: [['b', 0, 1]], wm: null }); // stamped 10
+    const chunks = first.backend.snapshotAll();
+    const second = makeOp({ ttlMs: 5, eventTime: true });
+    second.backend.restore(chunks);
+    second.op.restoreMeta(first.op.snapshotMeta());
+    second.op.onWatermark(14); // a counts from 14; b is 4 old
+    expect(second.op.expired).toBe(0);
+    second.op.onWatermark(16); // b is 6 old: dropped; a is 2 old
+    expect(second.op.expired).toBe(1);
+    expect(second.backend.size()).toBe(1);
+    second.op.processBatch({ rows: [['b', 0, 7], ['a', 0, 1]], wm: null });
+    expect(second.sink.rows).toEqual([
+      ['+I', 'b', 1, 7, 7],
+      ['-U', 'a', 1, 1, 1],
+      ['+U', 'a', 2, 2, 1],
+    ]);
+  });
+
   it('restoreMeta rejects garbage', () => {
     const { op } = makeOp();
     expect(() => op.restoreMeta({ clock: 'x' })).toThrow(/bad group aggregate meta/);

@@ -171,12 +171,16 @@ export class GroupAggregateOperator extends Operator implements HasMeta {
   /** Drops every key whose last update is more than ttl before `t`. */
   private expire(t: number): void {
     const byAge = this.byAge;
+    // Updates before the first watermark count as made at it. They sort first; re-added after the
+    // loop (at the back, t being the newest stamp) so that a restore after 'state.ttl' changed from 0 keeps the order.
+    const restamped: StateEntry<Value[]>[] = [];
     for (const [key, entry] of byAge) {
       const stamp = entry.value[STAMP] as number;
       if (stamp === -Infinity) {
-        // Updates before the first watermark count as made at it; all entries are such then.
         entry.value[STAMP] = t;
         this.table.touch(entry);
+        byAge.delete(key);
+        restamped.push(entry);
         continue;
       }
       if (t - stamp <= this.ttl) break;
@@ -184,6 +188,7 @@ export class GroupAggregateOperator extends Operator implements HasMeta {
       this.table.delete(NS, key);
       this.expiredKeys++;
     }
+    for (const e of restamped) byAge.set(e.key, e);
   }
 
   snapshotMeta(): unknown {
