@@ -16,7 +16,7 @@
  *     BENCH_ONLY=nexmark runs only it. Env: BENCH_NEXMARK_EVENTS (events, default BENCH_ROWS),
  *     BENCH_NEXMARK_QUERIES (e.g. q5,q12), BENCH_NEXMARK_FILE=0 (skip the file path),
  *     BENCH_NEXMARK_PROFILE=0 (skip profiling the worst ratio), BENCH_NEXMARK_STATE_KEYS (200000),
- *     BENCH_NEXMARK_LATENCY_BIDS (300000); repeats BENCH_REPEAT (3 in memory) and BENCH_FILE_REPEAT (2).
+ *     BENCH_NEXMARK_LATENCY_BIDS (all); repeats BENCH_REPEAT (3 in memory) and BENCH_FILE_REPEAT (3).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -327,11 +327,11 @@ async function nexmark(): Promise<NexmarkResult> {
     root: ROOT,
     events: Number(env['BENCH_NEXMARK_EVENTS'] ?? N),
     repeat: Math.max(1, Number(env['BENCH_REPEAT'] ?? 3)),
-    fileRepeat: Math.max(1, Number(env['BENCH_FILE_REPEAT'] ?? 2)),
+    fileRepeat: Math.max(1, Number(env['BENCH_FILE_REPEAT'] ?? 3)),
     queries: (env['BENCH_NEXMARK_QUERIES'] ?? 'q0,q1,q2,q5,q7,q11,q12').split(',').map((s) => s.trim() as QueryId),
     file: env['BENCH_NEXMARK_FILE'] !== '0',
     stateKeys: Number(env['BENCH_NEXMARK_STATE_KEYS'] ?? 200_000),
-    latencyBids: Number(env['BENCH_NEXMARK_LATENCY_BIDS'] ?? 300_000),
+    latencyBids: Number(env['BENCH_NEXMARK_LATENCY_BIDS'] ?? Infinity),
     profile: env['BENCH_NEXMARK_PROFILE'] !== '0',
     log: (s) => process.stderr.write(s + '\n'),
   });

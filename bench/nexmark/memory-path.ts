@@ -42,10 +42,13 @@ export async function eddyInMemory(q: NexmarkQuery, bids: readonly Bid[], profil
     await collectGarbage();
     const startRss = process.memoryUsage.rss();
     let peakRss = startRss;
-    const sampler = setInterval(() => {
-      const r = process.memoryUsage.rss();
-      if (r > peakRss) peakRss = r;
-    }, 10);
+    // Not while profiling: the sampler's own calls would show up in the profile.
+    const sampler = profiler
+      ? undefined
+      : setInterval(() => {
+          const r = process.memoryUsage.rss();
+          if (r > peakRss) peakRss = r;
+        }, 10);
     if (profiler) {
       profiler.connect();
       await profiler.post('Profiler.enable');

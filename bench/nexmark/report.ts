@@ -15,10 +15,10 @@ function memoryTarget(q: QueryResult): string {
 /** Every table of the suite as text. */
 export function formatNexmarkTables(r: NexmarkResult): string {
   const out: string[] = [];
-  const mem = new Table({ head: ['in memory', 'Eddy', 'hand-written', 'SQLite', 'arquero', 'Eddy/hand', 'target', 'Eddy/SQLite', 'Eddy/arquero', 'Eddy peak RSS (start)', 'result rows'], style });
+  const mem = new Table({ head: ['in memory', 'Eddy', 'of which insert()', 'hand-written', 'SQLite', 'arquero', 'Eddy/hand', 'target', 'Eddy/SQLite', 'Eddy/arquero', 'Eddy RSS rise (peak)', 'result rows'], style });
   for (const q of r.queries) {
     const m = q.memory;
-    mem.push([q.id, rate(m.eddy.eventsPerSec), rate(m.handwritten.eventsPerSec), rate(m.sqlite.eventsPerSec), m.arquero ? rate(m.arquero.eventsPerSec) : 'n/a', ratio(m.eddyVsHandwritten), memoryTarget(q), ratio(m.eddyVsSqlite), ratio(m.eddyVsArquero), `${m.eddyPeakRssMiB} MiB (${m.eddyStartRssMiB})`, q.result.rows.toLocaleString('en-US')]);
+    mem.push([q.id, rate(m.eddy.eventsPerSec), `${Math.round((100 * m.eddyInsertMs) / m.eddy.ms)}%`, rate(m.handwritten.eventsPerSec), rate(m.sqlite.eventsPerSec), m.arquero ? rate(m.arquero.eventsPerSec) : 'n/a', ratio(m.eddyVsHandwritten), memoryTarget(q), ratio(m.eddyVsSqlite), ratio(m.eddyVsArquero), `${m.eddyRssRiseMiB} MiB (${m.eddyPeakRssMiB})`, q.result.rows.toLocaleString('en-US')]);
   }
   out.push(`Nexmark, ${r.bids.toLocaleString('en-US')} bids (${r.events.toLocaleString('en-US')} events), events/s = bids / median of ${r.repeat.memory} runs`, mem.toString());
 
@@ -53,9 +53,9 @@ export function formatNexmarkTables(r: NexmarkResult): string {
   out.push('Window queries: state size, latency, and Flink (whose figures include Kafka)', win.toString());
   const lat = r.queries.find((q) => q.latency)?.latency;
   if (lat) out.push(`latency: ${lat.bids.toLocaleString('en-US')} bids offered at ${lat.chunkRows} rows every ${lat.periodMs} ms (${rate((lat.chunkRows * 1000) / lat.periodMs)}), iterator read concurrently`);
-  if (r.profile) {
-    out.push(`CPU profile of the worst ratio: ${r.profile.query} (${r.profile.path}, Eddy/hand ${r.profile.ratio.toFixed(2)}x), top self time:`);
-    for (const t of r.profile.top) out.push(`${t.ms.toFixed(0).padStart(7)} ms ${t.pct.toFixed(1).padStart(5)}%  ${t.fn}`);
+  for (const p of r.profiles) {
+    out.push(`CPU profile of ${p.query} (${p.path}, Eddy/hand ${p.ratio.toFixed(2)}x), top self time:`);
+    for (const t of p.top) out.push(`${t.ms.toFixed(0).padStart(7)} ms ${t.pct.toFixed(1).padStart(5)}%  ${t.fn}`);
   }
   for (const n of r.notes) out.push(`note: ${n}`);
   return out.join('\n');

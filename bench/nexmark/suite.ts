@@ -47,9 +47,13 @@ export interface QueryResult {
     readonly eddyVsSqlite: number;
     readonly eddyVsArquero: number | null;
     readonly target: number | null;
-    /** Process RSS sampled during the Eddy runs (the process also holds the bids). */
+    /**
+     * RSS sampled every 10 ms during the Eddy runs: the largest rise above the RSS at the run's
+     * start (the process also holds the bids, the SQLite database and the arquero table, so the
+     * absolute peak says little), and that peak.
+     */
+    readonly eddyRssRiseMiB: number;
     readonly eddyPeakRssMiB: number;
-    readonly eddyStartRssMiB: number;
   };
   readonly file: {
     readonly eddy: Figure;
@@ -73,8 +77,16 @@ export interface NexmarkResult {
   readonly inputBytes: number | null;
   readonly targets: typeof NEXMARK_TARGETS;
   readonly queries: readonly QueryResult[];
-  readonly profile: { readonly query: QueryId; readonly path: 'memory' | 'file'; readonly ratio: number; readonly top: readonly { fn: string; ms: number; pct: number }[] } | null;
+  /** CPU profiles: of the worst Eddy/hand-written ratio, and of the worst among window queries. */
+  readonly profiles: readonly Profile[];
   readonly notes: readonly string[];
+}
+
+export interface Profile {
+  readonly query: QueryId;
+  readonly path: 'memory' | 'file';
+  readonly ratio: number;
+  readonly top: readonly { readonly fn: string; readonly ms: number; readonly pct: number }[];
 }
 
 export interface NexmarkOptions {
@@ -154,13 +166,13 @@ export async function runNexmarkBench(opts: NexmarkOptions): Promise<NexmarkResu
       const hand: number[] = [];
       let want: Fingerprint | null = null;
       let peakRss = 0;
-      let startRss = Infinity;
+      let rssRise = 0;
       for (let r = 0; r < opts.repeat; r++) {
         const e = await eddyInMemory(q, bids);
         eng.push(e.ms);
         engInsert.push(e.insertMs);
         peakRss = Math.max(peakRss, e.peakRss);
-        startRss = Math.min(startRss, e.startRss);
+        rssRise = Math.max(rssRise, e.peakRss - e.startRss);
         const fp = fingerprintOf(q, e.rows);
         if (want) check(`Eddy ${q.id} (round ${r + 1})`, fp, want);
         else want = fp;
@@ -269,8 +281,8 @@ export async function runNexmarkBench(opts: NexmarkOptions): Promise<NexmarkResu
           eddyVsSqlite: r3(eddyFig.eventsPerSec / sqFig.eventsPerSec),
           eddyVsArquero: aqFig ? r3(eddyFig.eventsPerSec / aqFig.eventsPerSec) : null,
           target,
+          eddyRssRiseMiB: mib(rssRise),
           eddyPeakRssMiB: mib(peakRss),
-          eddyStartRssMiB: mib(startRss),
         },
         file,
         state,
@@ -282,9 +294,12 @@ export async function runNexmarkBench(opts: NexmarkOptions): Promise<NexmarkResu
     await sqliteClose(sqlDb);
   }
 
-  let profile: NexmarkResult['profile'] = null;
+  const profiles: Profile[] = [];
   if (opts.profile && results.length) {
-    profile = await profileWorst(opts, results, bids, dir);
+    const worst = await profileWorst(opts, results, bids, dir);
+    profiles.push(worst);
+    const windows = results.filter((r) => r.state || r.latency);
+    if (windows.length && !windows.some((r) => r.id === worst.query)) profiles.push(await profileWorst(opts, windows, bids, dir));
   }
   fs.rmSync(dir, { recursive: true, force: true });
   notes.push(
@@ -293,11 +308,11 @@ export async function runNexmarkBench(opts: NexmarkOptions): Promise<NexmarkResu
     'file: whole child processes (node start-up included), JSON Lines in, JSON Lines out, fsync at the end',
     "Flink's per-core Nexmark figures include Kafka (source, deserialization, network); Eddy's file path reads a local JSON Lines file, so the multiple is indicative only",
   );
-  return { events: opts.events, bids: n, eventsPerSecEventTime: DEFAULT_EVENTS_PER_SEC, repeat: { memory: opts.repeat, file: opts.fileRepeat }, inputBytes, targets: NEXMARK_TARGETS, queries: results, profile, notes };
+  return { events: opts.events, bids: n, eventsPerSecEventTime: DEFAULT_EVENTS_PER_SEC, repeat: { memory: opts.repeat, file: opts.fileRepeat }, inputBytes, targets: NEXMARK_TARGETS, queries: results, profiles, notes };
 }
 
 /** CPU profile of the worst Eddy/hand-written ratio (memory: inspector around one run; file: node --cpu-prof on eddy -f). */
-async function profileWorst(opts: NexmarkOptions, results: readonly QueryResult[], bids: readonly Bid[], dir: string): Promise<NexmarkResult['profile']> {
+async function profileWorst(opts: NexmarkOptions, results: readonly QueryResult[], bids: readonly Bid[], dir: string): Promise<Profile> {
   let worst: { id: QueryId; path: 'memory' | 'file'; ratio: number } | null = null;
   for (const r of results) {
     if (!worst || r.memory.eddyVsHandwritten < worst.ratio) worst = { id: r.id, path: 'memory', ratio: r.memory.eddyVsHandwritten };
@@ -307,14 +322,14 @@ async function profileWorst(opts: NexmarkOptions, results: readonly QueryResult[
   opts.log(`profiling ${q.id} (${worst!.path}, ratio ${worst!.ratio})`);
   let file: string;
   if (worst!.path === 'memory') {
-    file = path.join(dir, 'profile.cpuprofile');
+    file = path.join(dir, `profile-${q.id}.cpuprofile`);
     await eddyInMemory(q, bids, file);
   } else {
     const input = path.join(dir, 'bids.jsonl');
     const out = path.join(dir, 'profile-out.jsonl');
     const script = writeScript(q, dir, input, out);
-    const profDir = path.join(dir, 'prof');
-    await runChild(opts.root, [path.join(opts.root, 'dist/repl/main.js'), '-f', script, '--state', path.join(dir, 'profile.db'), '--checkpoint-interval', '1s', '--format', 'json'], dir, ['--cpu-prof', '--cpu-prof-dir', profDir]);
+    const profDir = path.join(dir, `prof-${q.id}`);
+    await runChild(opts.root, [path.join(opts.root, 'dist/repl/main.js'), '-f', script, '--state', path.join(dir, `profile-${q.id}.db`), '--checkpoint-interval', '1s', '--format', 'json'], dir, ['--cpu-prof', '--cpu-prof-dir', profDir]);
     file = path.join(profDir, fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))!);
   }
   const cwd = process.cwd();
