@@ -100,8 +100,8 @@ export async function runShell(session: Session, opts: ShellOptions): Promise<nu
           const how = await r.query.start((rows) => sink.write(rows));
           await sink.close();
           const m = r.query.metrics();
-          const late = m && m.lateRows > 0 ? `, ${m.lateRows} late rows dropped` : '';
-          out.write(`${how === 'cancelled' ? 'Query stopped' : 'Query finished'} (${m?.rowsOut ?? 0} rows${late}).\n`);
+          const late = m && m.lateRows > 0 ? `, ${plural(m.lateRows, 'late row')} dropped` : '';
+          out.write(`${how === 'cancelled' ? 'Query stopped' : 'Query finished'} (${plural(m?.rowsOut ?? 0, 'row')}${late}).\n`);
           running = null;
           if (how === 'cancelled') return;
         } else {
@@ -209,6 +209,8 @@ async function resumePersistentQueries(session: Session, out: NodeJS.WritableStr
     }
   }
 }
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function loadHistory(file: string): string[] {
   try {
