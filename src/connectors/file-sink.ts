@@ -34,7 +34,12 @@ export class FileSink implements SinkWriter {
   private fh: FileHandle | undefined;
   private pending: string[] = [];
   private pendingBytes = 0;
+  /** Bytes durable in the file. */
   private flushed = 0;
+  /** Bytes the file holds once every write() so far is flushed (flushed + in flight + pending). */
+  private accepted = 0;
+  /** Flushes run one after another, each writing at the offset the previous one ended. */
+  private flushing: Promise<void> = Promise.resolve();
   private readonly fullPath: string;
   private readonly formatRow: (row: Row) => string;
 
@@ -50,19 +55,27 @@ export class FileSink implements SinkWriter {
   write(rows: readonly Row[]): void {
     if (rows.length === 0) return;
     let text = '';
-    if (this.opts.format === 'csv' && this.flushed + this.pendingBytes === 0) text = csvHeader(this.schema.columns, this.opts.delimiter) + '\n';
+    if (this.opts.format === 'csv' && this.accepted === 0) text = csvHeader(this.schema.columns, this.opts.delimiter) + '\n';
     for (const r of rows) text += this.formatRow(r) + '\n';
+    const bytes = Buffer.byteLength(text);
     this.pending.push(text);
-    this.pendingBytes += Buffer.byteLength(text);
+    this.pendingBytes += bytes;
+    this.accepted += bytes;
   }
 
-  async flush(): Promise<void> {
-    // A sink written without restore() is a fresh run: start from an empty file.
-    const fh = this.fh ?? (await this.openAt(0));
-    if (this.pending.length === 0) return;
-    const data = Buffer.from(this.pending.join(''));
+  /** Writes and fsyncs everything written so far; the rows are taken at the call, so later writes wait for the next flush. */
+  flush(): Promise<void> {
+    const data = this.pending.length > 0 ? Buffer.from(this.pending.join('')) : null;
     this.pending = [];
     this.pendingBytes = 0;
+    this.flushing = this.flushing.then(() => this.writeOut(data));
+    return this.flushing;
+  }
+
+  private async writeOut(data: Buffer | null): Promise<void> {
+    // A sink written without restore() is a fresh run: start from an empty file.
+    const fh = this.fh ?? (await this.openAt(0));
+    if (!data) return;
     try {
       let off = 0;
       while (off < data.length) {
@@ -77,10 +90,9 @@ export class FileSink implements SinkWriter {
   }
 
   cut(): { position: FileSinkPosition; durable: Promise<void> } {
-    // The background flush takes at least every byte counted here; later rows may ride along, and a
-    // recovery to this position truncates them.
-    const position = { bytes: this.flushed + this.pendingBytes };
-    return { position, durable: this.flush() };
+    // The flush runs in the background and takes every byte counted here; rows written meanwhile go
+    // to the next flush, and a recovery to this position truncates them.
+    return { position: { bytes: this.accepted }, durable: this.flush() };
   }
 
   position(): FileSinkPosition {
@@ -94,7 +106,9 @@ export class FileSink implements SinkWriter {
     }
     this.pending = [];
     this.pendingBytes = 0;
+    await this.flushing.catch(() => {});
     await this.openAt(bytes);
+    this.accepted = bytes;
   }
 
   async close(): Promise<void> {

@@ -26,6 +26,19 @@ const T0 = Date.UTC(2024, 0, 1);
 const sink = (path: string, format?: string): FileSink => new FileSink(schema, fileSinkOptions({ connector: 'file', path, ...(format ? { format } : {}) }), dir);
 
 describe('FileSink', () => {
+  it('CSV: rows written while a flush is in flight get no second header', async () => {
+    const s = sink('inflight.csv', 'csv');
+    await s.restore(null);
+    s.write([[1, 'a', T0, 1]]);
+    const first = s.flush();
+    s.write([[2, 'b', T0, 2]]);
+    await first;
+    await s.close();
+    const text = await readFile(join(dir, 'inflight.csv'), 'utf8');
+    expect(text.match(/^auction,/gm)).toHaveLength(1);
+    expect(text.trim().split('\n')).toHaveLength(3);
+  });
+
   it('cut(): the position covers rows written before it, the flush runs in the background, restore truncates to it', async () => {
     const s = sink('cut.jsonl');
     await s.restore(null);
