@@ -30,6 +30,9 @@ export interface FileSinkPosition {
  * advances position(). Recovery truncates the file to the checkpointed position, so output written
  * after that checkpoint is discarded and then produced again, once.
  */
+/** Buffered output beyond this is written out in the background. */
+const WRITE_BEHIND_BYTES = 1 << 20;
+
 export class FileSink implements SinkWriter {
   private fh: FileHandle | undefined;
   private pending: string[] = [];
@@ -38,6 +41,8 @@ export class FileSink implements SinkWriter {
   private flushed = 0;
   /** Bytes the file holds once every write() so far is flushed (flushed + in flight + pending). */
   private accepted = 0;
+  /** Bytes written by write-behind and not yet fsync'd. */
+  private unsynced = false;
   /** Flushes run one after another, each writing at the offset the previous one ended. */
   private flushing: Promise<void> = Promise.resolve();
   private readonly fullPath: string;
@@ -61,32 +66,44 @@ export class FileSink implements SinkWriter {
     this.pending.push(text);
     this.pendingBytes += bytes;
     this.accepted += bytes;
+    // Between checkpoints (or with none) output goes to the file in the background rather than
+    // piling up in memory; only a checkpoint's flush waits for fsync. A failure resurfaces at the
+    // next flush, which chains on this one.
+    if (this.pendingBytes >= WRITE_BEHIND_BYTES) this.writeBehind(false).catch(() => {});
   }
 
   /** Writes and fsyncs everything written so far; the rows are taken at the call, so later writes wait for the next flush. */
   flush(): Promise<void> {
+    return this.writeBehind(true);
+  }
+
+  private writeBehind(sync: boolean): Promise<void> {
     const data = this.pending.length > 0 ? Buffer.from(this.pending.join('')) : null;
     this.pending = [];
     this.pendingBytes = 0;
-    this.flushing = this.flushing.then(() => this.writeOut(data));
+    this.flushing = this.flushing.then(() => this.writeOut(data, sync));
     return this.flushing;
   }
 
-  private async writeOut(data: Buffer | null): Promise<void> {
+  private async writeOut(data: Buffer | null, sync: boolean): Promise<void> {
     // A sink written without restore() is a fresh run: start from an empty file.
     const fh = this.fh ?? (await this.openAt(0));
-    if (!data) return;
     try {
       let off = 0;
-      while (off < data.length) {
+      while (data && off < data.length) {
         const { bytesWritten } = await fh.write(data, off, data.length - off, this.flushed + off);
         off += bytesWritten;
       }
-      await fh.sync();
+      this.flushed += off;
+      if (off > 0) this.unsynced = true;
+      // A flush that finds nothing new still syncs what write-behind put in the file.
+      if (sync && this.unsynced) {
+        await fh.sync();
+        this.unsynced = false;
+      }
     } catch (e) {
       throw new EddyError('IO', `cannot write '${this.opts.path}': ${(e as Error).message}`);
     }
-    this.flushed += data.length;
   }
 
   cut(): { position: FileSinkPosition; durable: Promise<void> } {

@@ -26,6 +26,23 @@ const T0 = Date.UTC(2024, 0, 1);
 const sink = (path: string, format?: string): FileSink => new FileSink(schema, fileSinkOptions({ connector: 'file', path, ...(format ? { format } : {}) }), dir);
 
 describe('FileSink', () => {
+  it('writes behind in the background past 1 MiB of buffered output, so memory stays bounded; a cut still covers it', async () => {
+    const s = sink('behind.jsonl');
+    await s.restore(null);
+    const rows = Array.from({ length: 20_000 }, (_, i) => [i, 'x'.repeat(40), T0, i / 2]);
+    s.write(rows); // about 2.4 MB: more than the write-behind threshold
+    // Nothing asked for a flush, yet the output reaches the file.
+    const { stat } = await import('node:fs/promises');
+    for (let i = 0; i < 100 && (await stat(join(dir, 'behind.jsonl'))).size === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect((await stat(join(dir, 'behind.jsonl'))).size).toBeGreaterThan(1 << 20);
+    const { position, durable } = s.cut();
+    await durable;
+    const text = await readFile(join(dir, 'behind.jsonl'), 'utf8');
+    expect(Buffer.byteLength(text)).toBe((position as { bytes: number }).bytes);
+    expect(text.split('\n')).toHaveLength(20_001);
+    await s.close();
+  });
+
   it('CSV: rows written while a flush is in flight get no second header', async () => {
     const s = sink('inflight.csv', 'csv');
     await s.restore(null);
