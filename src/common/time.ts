@@ -102,10 +102,14 @@ const pad2 = (v: number): string => (v < 10 ? '0' + v : '' + v);
 const pad3 = (v: number): string => (v < 10 ? '00' + v : v < 100 ? '0' + v : '' + v);
 
 /** `yyyy-MM-dd HH:mm:ss.SSS` in UTC for epoch milliseconds. */
-export function formatTimestamp(ms: number): string {
-  const days = Math.floor(ms / MS_PER_DAY);
-  let rem = ms - days * MS_PER_DAY;
-  // civil_from_days (Hinnant).
+export interface Civil {
+  readonly y: number;
+  readonly m: number;
+  readonly d: number;
+}
+
+/** Proleptic Gregorian date of a day number (days since 1970-01-01), Hinnant's civil_from_days. */
+export function civilFromDays(days: number): Civil {
   const z = days + 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
@@ -114,7 +118,13 @@ export function formatTimestamp(ms: number): string {
   const mp = Math.floor((5 * doy + 2) / 153);
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
+}
+
+export function formatTimestamp(ms: number): string {
+  const days = Math.floor(ms / MS_PER_DAY);
+  let rem = ms - days * MS_PER_DAY;
+  const { y, m, d } = civilFromDays(days);
   const hh = Math.floor(rem / 3_600_000);
   rem -= hh * 3_600_000;
   const mi = Math.floor(rem / 60_000);

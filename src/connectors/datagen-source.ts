@@ -1,3 +1,4 @@
+import { fmix32 } from '../common/hash.js';
 import type { Column, Row, Schema, Value } from '../common/types.js';
 import { EddyError, assertNever, closest } from '../common/errors.js';
 import type { SourceReader } from './connector.js';
@@ -169,34 +170,24 @@ function planColumn(c: Column, raw: Record<string, string>): ColumnPlan {
   }
 }
 
-/** murmur3's 32-bit finalizer: a cheap, well-mixed hash step. */
-function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 const TWO32 = 4294967296;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Uniform double in [0, 1) with 53 random bits from a 32-bit hash. */
 function unit53(h: number): number {
-  const lo = mix(h ^ 0x5bd1e995);
+  const lo = fmix32(h ^ 0x5bd1e995);
   return (h * 2097152 + (lo >>> 11)) / 9007199254740992;
 }
 
 /** Generated row `seq`: a pure function of (seed, seq, column) and the event-time origin. */
 export function generateRow(o: DatagenOptions, seq: number, start: number): Row {
-  const rowHash = mix(mix(mix(o.seed ^ 0x9e3779b9) ^ (seq >>> 0)) ^ Math.floor(seq / TWO32));
+  const rowHash = fmix32(fmix32(fmix32(o.seed ^ 0x9e3779b9) ^ (seq >>> 0)) ^ Math.floor(seq / TWO32));
   const cols = o.columns;
   const row: Row = new Array(cols.length);
   for (let c = 0; c < cols.length; c++) {
     const plan = cols[c]!;
-    const h = mix(rowHash ^ Math.imul(c + 1, 0x27d4eb2f));
-    if (plan.nullRate > 0 && mix(h ^ 0x165667b1) / TWO32 < plan.nullRate) {
+    const h = fmix32(rowHash ^ Math.imul(c + 1, 0x27d4eb2f));
+    if (plan.nullRate > 0 && fmix32(h ^ 0x165667b1) / TWO32 < plan.nullRate) {
       row[c] = null;
       continue;
     }
@@ -217,7 +208,7 @@ function generateValue(g: FieldGen, h: number, seq: number, start: number, rps: 
       let s = '';
       let x = h;
       for (let i = 0; i < g.length; i++) {
-        if (i % 6 === 0 && i > 0) x = mix(x ^ i);
+        if (i % 6 === 0 && i > 0) x = fmix32(x ^ i);
         s += ALPHABET[x % 36];
         x = Math.floor(x / 36);
       }

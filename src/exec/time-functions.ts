@@ -1,4 +1,4 @@
-import { daysFromCivil, parseTimestamp } from '../common/time.js';
+import { civilFromDays, daysFromCivil, parseTimestamp } from '../common/time.js';
 import type { PatternPart } from '../planner/date-pattern.js';
 import { parseDatePattern } from '../planner/date-pattern.js';
 
@@ -13,24 +13,6 @@ const FIXED_MS: Readonly<Record<string, number>> = { MILLISECOND: 1, SECOND: 100
 const floorDiv = (a: number, b: number): number => Math.floor(a / b);
 const floorMod = (a: number, b: number): number => a - Math.floor(a / b) * b;
 
-interface Civil {
-  readonly y: number;
-  readonly m: number;
-  readonly d: number;
-}
-
-/** Proleptic Gregorian date of a day number (days since 1970-01-01), Hinnant's civil_from_days. */
-export function civilFromDays(days: number): Civil {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
-}
 
 /** 1 = Monday ... 7 = Sunday (1970-01-01 was a Thursday). */
 const isoDow = (days: number): number => floorMod(days + 3, 7) + 1;

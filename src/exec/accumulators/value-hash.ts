@@ -1,3 +1,4 @@
+import { fmix32 } from '../../common/hash.js';
 import type { Value } from '../../common/types.js';
 import { compareStrings } from '../time-format.js';
 
@@ -11,15 +12,6 @@ function mix(h: number, k: number): number {
   h ^= k;
   h = (h << 13) | (h >>> 19);
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 /**
@@ -40,7 +32,7 @@ export function hashValue(v: Value, seed: number): number {
   } else {
     h = mix(h, v ? 2 : 1) ^ 1;
   }
-  return fmix(h);
+  return fmix32(h);
 }
 
 /** SQL equality of two non-NULL values of one type for DISTINCT (NaN equals NaN; -0 equals 0). */

@@ -1,3 +1,4 @@
+import { fmix32 } from '../../common/hash.js';
 import type { StateKey } from '../key.js';
 
 /** Keys map to one of 128 key groups: the unit of snapshot and incremental writes (DESIGN.md §4). */
@@ -26,10 +27,5 @@ export function keyGroupOf(key: StateKey): number {
       h = Math.imul(h ^ (c >>> 8), 0x01000193);
     }
   }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) % KEY_GROUP_COUNT;
+  return fmix32(h) % KEY_GROUP_COUNT;
 }
