@@ -48,7 +48,8 @@ class RowError {
 }
 
 /**
- * Bounded reader of a JSON Lines or CSV file (header row) in constant memory. The offset is the
+ * Bounded reader of a JSON Lines or CSV file (header row) in constant memory (the LineReader reads
+ * one chunk ahead so disk reads overlap parsing). The offset is the
  * byte and line just after the last consumed row, so seek() resumes exactly there.
  */
 export class FileSource implements SourceReader {
@@ -90,9 +91,14 @@ export class FileSource implements SourceReader {
     this.committed = o;
   }
 
-  /** Bytes held in memory right now (tests assert it stays bounded). */
+  /** Bytes of the chunk being parsed plus the unfinished line (tests assert it stays bounded). */
   get bufferedBytes(): number {
     return this.reader?.bufferedBytes ?? 0;
+  }
+
+  /** All bytes held, counting the chunk read ahead: at most two chunks plus a line. */
+  get heldBytes(): number {
+    return this.reader?.heldBytes ?? 0;
   }
 
   async read(max: number): Promise<Row[] | null> {
