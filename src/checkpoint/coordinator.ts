@@ -4,6 +4,7 @@ import { describePlanDifference } from '../planner/explain.js';
 import type { QueryRun } from '../runtime/running-query.js';
 import type { PersistentQuery } from '../runtime/persistent-query.js';
 import type { CheckpointStore } from './store.js';
+import { hasMeta } from '../exec/operators/meta.js';
 import type { CheckpointInfo, CheckpointMeta } from './types.js';
 
 export interface CoordinatorOptions {
@@ -79,11 +80,7 @@ export class CheckpointCoordinator {
       await run.source.seek(cp.meta.sourceOffsets[stream]);
       run.watermark = cp.meta.watermarks[stream] ?? -Infinity;
       run.backend.restore(cp.chunks);
-      for (const op of run.operators) {
-        const restoreMeta = (op as { restoreMeta?: (x: unknown) => void; uid?: string }).restoreMeta;
-        const uid = (op as { uid?: string }).uid;
-        if (restoreMeta && uid !== undefined && uid in cp.meta.operatorMeta) restoreMeta.call(op, cp.meta.operatorMeta[uid]);
-      }
+      for (const op of run.operators) if (hasMeta(op) && op.uid in cp.meta.operatorMeta) op.restoreMeta(cp.meta.operatorMeta[op.uid]);
       await sink.restore(cp.meta.sinkPositions[SINK_KEY] ?? null);
       state.nextId = cp.checkpointId + 1;
       this.opts.onInfo?.(`query '${q.id}' resumed from checkpoint ${cp.checkpointId} (source '${stream}' at ${JSON.stringify(cp.meta.sourceOffsets[stream])})`);
@@ -136,11 +133,7 @@ export class CheckpointCoordinator {
     st.needFull = false;
     const stream = sourceName(run);
     const operatorMeta: Record<string, unknown> = {};
-    for (const op of run.operators) {
-      const snap = (op as { snapshotMeta?: () => unknown }).snapshotMeta;
-      const uid = (op as { uid?: string }).uid;
-      if (snap && uid !== undefined) operatorMeta[uid] = snap.call(op);
-    }
+    for (const op of run.operators) if (hasMeta(op)) operatorMeta[op.uid] = op.snapshotMeta();
     const meta: CheckpointMeta = {
       sourceOffsets: { [stream]: run.source.offset() },
       watermarks: { [stream]: run.watermark },

@@ -15,6 +15,16 @@ export abstract class Operator {
 
   abstract processBatch(batch: Batch): void;
 
+  /** Rows this operator dropped as late (DESIGN.md §3 rule 4); shown as the query's late_rows. */
+  get lateRows(): number {
+    return 0;
+  }
+
+  /** True once the operator will pass no more rows (a satisfied LIMIT): the driver may stop the query. */
+  get done(): boolean {
+    return false;
+  }
+
   onWatermark(value: number): void {
     this.out.watermark(value);
   }

@@ -142,12 +142,12 @@ export class QueryRun implements QueryRuntime {
 
   /** True once a LIMIT is satisfied: the query can stop early. */
   private limitReached(): boolean {
-    return this.operators.some((op) => (op as { done?: boolean }).done === true);
+    return this.operators.some((op) => op.done);
   }
 
   metrics(): QueryMetrics {
     let late = 0;
-    for (const op of this.operators) late += (op as { lateRows?: number }).lateRows ?? 0;
+    for (const op of this.operators) late += op.lateRows;
     return { rowsIn: this.rowsIn, rowsOut: this.rowsOut, lateRows: late, skippedRows: this.source.skippedRows, watermark: this.watermark };
   }
 

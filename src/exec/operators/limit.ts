@@ -14,7 +14,7 @@ export class LimitOperator extends Operator implements HasMeta {
     super();
   }
 
-  get done(): boolean {
+  override get done(): boolean {
     return this.passed >= this.count;
   }
 

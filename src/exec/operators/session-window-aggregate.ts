@@ -93,7 +93,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
   }
 
   /** Rows dropped because their own session window [ts, ts + gap) was complete when they arrived. */
-  get lateRows(): number {
+  override get lateRows(): number {
     return this.late;
   }
 

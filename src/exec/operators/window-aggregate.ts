@@ -115,7 +115,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
   }
 
   /** Rows dropped because every window containing them was already complete when they arrived. */
-  get lateRows(): number {
+  override get lateRows(): number {
     return this.late;
   }
 
