@@ -83,6 +83,13 @@ export async function runShell(session: Session, opts: ShellOptions): Promise<nu
     rl.prompt();
   };
 
+  // Background queries report trouble and completion as it happens, above the prompt.
+  session.onQueryStatus = (q) => {
+    if (q.status !== 'FAILED' && q.status !== 'RESTARTING' && q.status !== 'FINISHED') return;
+    out.write(`\n[query '${q.id}' ${q.describeStatus()}]\n`);
+    if (!running && !busy) rl.prompt(true);
+  };
+
   const runText = async (text: string) => {
     let statements;
     try {

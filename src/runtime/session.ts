@@ -65,6 +65,9 @@ export class Session {
   readonly transient = new Map<string, TransientQuery>();
   private transientSeq = 0;
 
+  /** Told of every status change of a persistent query (the shell reports failures and restarts as they happen). */
+  onQueryStatus: ((q: PersistentQuery) => void) | undefined;
+
   constructor(readonly opts: SessionOptions) {
     if (opts.checkpointIntervalMs !== undefined) this.settings.set('checkpoint.interval', `${opts.checkpointIntervalMs}ms`);
   }
@@ -220,6 +223,7 @@ export class Session {
       coordinator: this.newCoordinator(),
       onStatus: (pq) => {
         if (pq.status !== 'CREATED') void this.opts.store?.setQueryStatus(pq.id, pq.status, pq.status === 'FAILED' ? errorText(pq.error) : undefined).catch(() => {});
+        this.onQueryStatus?.(pq);
       },
     });
     this.persistent.set(id, q);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -98,6 +98,25 @@ describe('the interactive shell in a real terminal', () => {
     expect(history).toContain('SELECT pirce FROM bids;');
     expect(history).toContain('SELECT auction, COUNT(*) AS n\\nFROM bids');
   }, 60_000);
+
+  it('reports a background query finishing above the prompt; a sink that cannot open is an error at once', async () => {
+    const t = new Terminal(['--state', 'bg.db']);
+    await t.waitFor('eddy> ');
+    let mark = t.output.length;
+    t.type("CREATE STREAM g (k BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '50', 'rows-per-second' = '1000');\r");
+    await t.waitFor("Stream 'g' created.", mark);
+    t.type("CREATE STREAM gout WITH ('connector' = 'file', 'path' = 'gout.jsonl') AS SELECT k FROM g;\r");
+    await t.waitFor("[query 'csas_gout' FINISHED]", mark);
+    mark = t.output.length;
+    // A file where the sink's directory should be: the query cannot open its sink and fails.
+    t.type("SET 'restart.attempts' = '0';\r");
+    await t.waitFor("Set 'restart.attempts'", mark);
+    writeFileSync(join(dir, 'blocked'), 'not a directory');
+    t.type("CREATE STREAM bad WITH ('connector' = 'file', 'path' = 'blocked/out.jsonl') AS SELECT k FROM g;\r");
+    await t.waitFor(/cannot open 'blocked\/out.jsonl'/, mark);
+    t.type('\\q\r');
+    expect(await t.exited).toBe(0);
+  }, 30_000);
 
   it('keeps streams across restarts and recalls history with the Up key', async () => {
     const t = new Terminal(['--state', 'state.db']);
