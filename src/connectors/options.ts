@@ -11,7 +11,7 @@ export interface OptionSpec {
 }
 
 /** Keys every connector accepts: the engine, not the connector, interprets them. */
-const COMMON_KEYS = ['connector', 'source.idle-timeout'];
+const COMMON_KEYS = ['connector', 'allowed-lateness'];
 
 /** Throws INVALID_OPTION for an unknown key (with did-you-mean) or a missing required one. */
 export function checkOptions(options: Readonly<Record<string, string>>, spec: OptionSpec): void {

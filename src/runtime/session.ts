@@ -22,7 +22,7 @@ import type { SinkWriter } from '../connectors/connector.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
 import { CheckpointCoordinator } from '../checkpoint/coordinator.js';
 import type { CheckpointInfo } from '../checkpoint/types.js';
-import { Settings } from './settings.js';
+import { Settings, parseDuration } from './settings.js';
 import type { LateRowSink, RunOptions } from './running-query.js';
 import { TransientQuery } from './transient-query.js';
 import { PersistentQuery } from './persistent-query.js';
@@ -92,6 +92,7 @@ export class Session {
         if (stmt.ifNotExists && this.catalog.has(stmt.name.name)) return msg(`Stream '${stmt.name.name}' already exists.`);
         const def = bindStreamDef(stmt, ps.text);
         validateStreamOptions(def);
+        if (def.options['allowed-lateness'] !== undefined) parseDuration(def.options['allowed-lateness'], "option 'allowed-lateness'");
         this.catalog.add(def, stmt.name.span);
         this.addLateStream(def);
         await this.opts.store?.saveStream(def.name, ps.text);
@@ -169,7 +170,15 @@ export class Session {
 
   /** Binds, optimizes and plans a SELECT into its physical plan. */
   plan(query: SelectQuery): PhysicalPlan {
-    return toPhysical(optimize(bindQuery(query, this.catalog, this.settings.windowEmit())));
+    const from = query.from.kind === 'stream' ? query.from.name.name : query.from.table.name;
+    return toPhysical(optimize(bindQuery(query, this.catalog, this.windowEmitFor(from))));
+  }
+
+  /** Emit settings for windows over `stream`: the session's, with the stream's 'allowed-lateness' option taking precedence. */
+  private windowEmitFor(stream: string): ReturnType<Settings['windowEmit']> {
+    const emit = this.settings.windowEmit();
+    const own = this.catalog.has(stream) ? this.catalog.get(stream).options['allowed-lateness'] : undefined;
+    return own === undefined ? emit : { ...emit, allowedLatenessMs: parseDuration(own, "option 'allowed-lateness'") };
   }
 
   /** Plans a SELECT (synchronously, so the API can throw at the call) into an unstarted query. */
@@ -257,7 +266,7 @@ export class Session {
       batchSize: this.settings.int('execution.batch-size'),
       idlePollMs: 10,
       stateTtlMs: this.settings.durationMs('state.ttl'),
-      windowEmit: this.settings.windowEmit(),
+      windowEmit: this.windowEmitFor(stream.name),
       ...(this.opts.now ? { now: this.opts.now } : {}),
       ...(lateRows ? { lateRows } : {}),
     };

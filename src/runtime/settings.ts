@@ -7,7 +7,6 @@ export const SETTING_DEFAULTS: Readonly<Record<string, string>> = {
   'restart.attempts': '3',
   'restart.delay': '1s',
   'execution.batch-size': '1024',
-  'source.idle-timeout': '0',
   /** How long a non-windowed GROUP BY keeps a key not updated (event time, else processing time); 0 = forever. */
   'state.ttl': '0',
 };

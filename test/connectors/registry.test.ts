@@ -42,7 +42,9 @@ describe('registry', () => {
     expect(errorOf(() => validateStreamOptions(def({ connector: 'file', pth: 'a.jsonl' }))).hint).toBe("did you mean 'path'?");
     expect(errorOf(() => validateStreamOptions(def({ connector: 'datagen', 'fields.idd.min': '1' }))).hint).toBe("did you mean 'fields.id.min'?");
     expect(errorOf(() => validateStreamOptions(def({ connector: 'memory', path: 'x' }))).message).toBe("unknown option 'path' for connector 'memory'");
-    expect(() => validateStreamOptions(def({ connector: 'file', path: 'a.csv', 'source.idle-timeout': '5s' }))).not.toThrow();
+    expect(() => validateStreamOptions(def({ connector: 'file', path: 'a.csv', 'allowed-lateness': '5s' }))).not.toThrow();
+    // Not implemented (it only matters for queries over several inputs), so refused rather than silently ignored.
+    expect(errorOf(() => validateStreamOptions(def({ connector: 'file', path: 'a.csv', 'source.idle-timeout': '5s' }))).message).toBe("unknown option 'source.idle-timeout' for connector 'file'");
     expect(() => validateStreamOptions(def({ connector: 'datagen', 'number-of-rows': '10' }))).not.toThrow();
   });
 
