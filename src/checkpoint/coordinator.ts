@@ -5,7 +5,7 @@ import type { QueryRun } from '../runtime/running-query.js';
 import type { PersistentQuery } from '../runtime/persistent-query.js';
 import type { CheckpointStore } from './store.js';
 import { hasMeta } from '../exec/operators/meta.js';
-import type { CheckpointInfo, CheckpointMeta } from './types.js';
+import type { CheckpointInfo, CheckpointMeta, StateChunk } from './types.js';
 
 export interface CoordinatorOptions {
   readonly intervalMs: number;
@@ -127,9 +127,10 @@ export class CheckpointCoordinator {
   private async trigger(queryId: string, st: QueryCheckpointState, run: QueryRun, sink: SinkWriter): Promise<void> {
     const t0 = performance.now();
     const startedAt = Date.now();
-    // Synchronous phase: nothing else runs between the cut and the copy of the changed state.
+    // Synchronous phase: nothing else runs between the cut and the freeze of the changed key groups
+    // (copy on write: they are encoded in the async phase, or just before their next change).
     const { position: sinkPosition, durable } = sink.cut();
-    const chunks = st.needFull ? run.backend.snapshotAll() : run.backend.snapshotChanged();
+    const snapshot = st.needFull ? run.backend.snapshotAll() : run.backend.freezeChanged();
     st.needFull = false;
     const stream = sourceName(run);
     const operatorMeta: Record<string, unknown> = {};
@@ -145,9 +146,15 @@ export class CheckpointCoordinator {
     const pauseMs = performance.now() - t0;
     this.opts.onPause?.(queryId, pauseMs);
     const commit = isTransactional(sink) ? (db: unknown) => sink.commitInto(db) : undefined;
-    // Asynchronous phase: the SQLite transaction runs off the event loop while rows keep flowing.
-    st.inFlight = durable
-      .then(() => this.store.writeCheckpoint({ queryId, checkpointId, meta, chunks, retained: this.opts.retained, startedAt, inTransaction: commit as never }))
+    // Asynchronous phase: the frozen key groups are encoded a few per event-loop turn, then the
+    // SQLite transaction runs off the event loop, while rows keep flowing.
+    let chunks: StateChunk[] = [];
+    const encoded = Array.isArray(snapshot) ? Promise.resolve(snapshot) : snapshot.drain();
+    st.inFlight = Promise.all([encoded, durable])
+      .then(([c]) => {
+        chunks = c;
+        return this.store.writeCheckpoint({ queryId, checkpointId, meta, chunks, retained: this.opts.retained, startedAt, inTransaction: commit as never });
+      })
       .then(
         (info) => this.opts.onCheckpoint?.(info, pauseMs),
         (err: unknown) => {

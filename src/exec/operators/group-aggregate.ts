@@ -120,6 +120,7 @@ export class GroupAggregateOperator extends Operator implements HasMeta {
         entry = table.insert(NS, key, this.create(row));
         touched.set(entry, null);
       } else if (!touched.has(entry)) {
+        table.touch(entry); // before the first update: a checkpoint may still have to encode the old value
         touched.set(entry, this.resultRow(entry.value, '-U'));
       }
       agg.update(entry.value, row);
@@ -127,8 +128,8 @@ export class GroupAggregateOperator extends Operator implements HasMeta {
     const out: Row[] = [];
     const ttl = this.ttl > 0;
     for (const [entry, old] of touched) {
-      entry.value[STAMP] = stamp;
       table.touch(entry);
+      entry.value[STAMP] = stamp;
       if (ttl) {
         this.byAge.delete(entry.key);
         this.byAge.set(entry.key, entry);
@@ -177,8 +178,8 @@ export class GroupAggregateOperator extends Operator implements HasMeta {
     for (const [key, entry] of byAge) {
       const stamp = entry.value[STAMP] as number;
       if (stamp === -Infinity) {
-        entry.value[STAMP] = t;
         this.table.touch(entry);
+        entry.value[STAMP] = t;
         byAge.delete(key);
         restamped.push(entry);
         continue;

@@ -123,9 +123,9 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
       const ns = keyGroupOf(key);
       let entry = table.get(ns, key);
       if (entry === undefined) entry = table.insert(ns, key, { keys: this.keyValues(row), sessions: [] });
+      table.touch(entry); // before the change: a pending checkpoint encodes the old sessions first
       const s = assigner.add(entry.value.sessions, ts as number, row, agg, this.nextBorn);
       if (s[SESSION_BORN] === this.nextBorn) this.nextBorn++;
-      table.touch(entry);
       const end = s[SESSION_END] as number;
       const timer = this.timerOf.get(key);
       if (timer === undefined || end < timer) this.setTimer(key, end);
@@ -176,8 +176,8 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
         table.delete(entry.ns, key);
         this.timerOf.delete(key);
       } else {
-        entry.value.sessions = keep;
         table.touch(entry);
+        entry.value.sessions = keep;
         this.setTimer(key, next);
       }
     }

@@ -150,8 +150,8 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
       const key = keyOf(row);
       let entry = table.get(e, key);
       if (entry === undefined) entry = table.insert(e, key, this.create(row));
+      table.touch(entry); // before the update: a pending checkpoint encodes the old value first
       agg.update(entry.value, row);
-      table.touch(entry);
       if (e - 1 < this.nextDue) {
         const due = assigner.nextWindowEnd(Math.max(e, Math.floor(firedW) + 2)) - 1;
         if (due < this.nextDue) this.nextDue = due;

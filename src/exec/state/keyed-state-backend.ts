@@ -4,6 +4,7 @@ import { ByteWriter, ChunkFormatError } from './byte-io.js';
 import { KeyGroupMismatch, readChunk, startChunk, writeEntry } from './chunk-format.js';
 import { KEY_GROUP_COUNT } from './key-group.js';
 import { KeyedStateTable, type StateCodec, type StateEntry } from './keyed-state-table.js';
+import { PendingSnapshot, type SnapshotHost } from './pending-snapshot.js';
 
 const EMPTY = Buffer.alloc(0);
 /** Recycled snapshot buffers kept at most (count, bytes): enough for a full snapshot of big state. */
@@ -24,6 +25,17 @@ export class KeyedStateBackend {
   /** Released buffers, reused by the next snapshots: new ones would count as fresh external memory, which makes V8 run full collections of the whole heap (~0.25 s at 1M entries) every snapshot or two. */
   private readonly spare: Buffer[] = [];
   private spareBytes = 0;
+  /** The snapshot whose frozen key groups are not all encoded yet, if any. */
+  private pending: PendingSnapshot | null = null;
+  private readonly host: SnapshotHost = {
+    writer: (need) => new ByteWriter(need, this.takeSpare(need)),
+    issue: (buf) => this.issued.set(buf.buffer, buf),
+    bytesPerEntry: () => this.bytesPerEntry,
+    done: (p, bytes, entries) => {
+      if (entries > 0) this.bytesPerEntry = bytes / entries;
+      if (this.pending === p) this.pending = null;
+    },
+  };
 
   /** Registers a state table; `uid` = operator uid, `name` = state name; chunk id is `${uid}/${name}`. */
   table<V>(uid: string, name: string, codec: StateCodec<V>): KeyedStateTable<V> {
@@ -36,12 +48,31 @@ export class KeyedStateBackend {
 
   /** Serializes every key group changed since the last snapshot (all tables) and clears the dirty flags. */
   snapshotChanged(): StateChunk[] {
-    return this.snapshot(false);
+    return this.freezeChanged().finish();
+  }
+
+  /**
+   * The cut of a checkpoint, in O(tables × key groups): freezes the key groups changed since the
+   * last snapshot and clears the dirty flags; the returned snapshot encodes them later (on their
+   * next change, or by `drain`/`finish`) into the chunks `snapshotChanged` would have given here.
+   * A snapshot still pending is finished first.
+   */
+  freezeChanged(): PendingSnapshot {
+    this.settlePending();
+    const p = new PendingSnapshot([...this.tables.values()], this.host);
+    if (!p.done) this.pending = p;
+    return p;
   }
 
   /** Serializes every key group of every table (empty ones as empty chunks) and clears the dirty flags. */
   snapshotAll(): StateChunk[] {
+    this.settlePending();
     return this.snapshot(true);
+  }
+
+  /** Encodes what a pending snapshot still holds frozen (its chunks stay with whoever took it). */
+  private settlePending(): void {
+    if (this.pending !== null) this.pending.finish();
   }
 
   /**
@@ -142,6 +173,7 @@ export class KeyedStateBackend {
    * registered their tables. For a repeated (table, key group) the later chunk in the array wins.
    */
   restore(chunks: readonly StateChunk[]): void {
+    this.settlePending();
     const latest = new Map<string, StateChunk>();
     for (const c of chunks) {
       if (!this.tables.has(c.operatorUid)) {

@@ -50,11 +50,16 @@ interface Space<V> {
  * key). Per namespace a Map for lookup plus an array in insertion order for iteration (so restore
  * may fill the Map in any order, which is much faster than in seq order); namespaces kept sorted
  * for firing in order. Every change marks its key group in `dirty`; the owner must call `touch`
- * after mutating a value.
+ * BEFORE mutating a value in place (or replacing it): a key group frozen by a pending snapshot
+ * (pending-snapshot.ts) is encoded right then, while it still holds the state of the cut.
  */
 export class KeyedStateTable<V> {
   /** One flag per key group: changed since the last snapshot. */
   readonly dirty = new Uint8Array(KEY_GROUP_COUNT);
+  /** One flag per key group: part of a pending snapshot and not yet encoded (copy on write). */
+  readonly frozen = new Uint8Array(KEY_GROUP_COUNT);
+  /** Set by a pending snapshot: encodes a frozen group; called before the group's first change. */
+  onFrozenChange: ((group: number) => void) | null = null;
   /** Live entries per key group. */
   readonly groupSizes = new Uint32Array(KEY_GROUP_COUNT);
   private readonly heads: (StateEntry<V> | null)[] = new Array<StateEntry<V> | null>(KEY_GROUP_COUNT).fill(null);
@@ -116,6 +121,7 @@ export class KeyedStateTable<V> {
   /** Appends the entry to its key group's list and marks the group changed. */
   private link(entry: StateEntry<V>): void {
     const g = entry.group;
+    if (this.frozen[g] !== 0) this.onFrozenChange!(g);
     const tail = this.tails[g]!;
     entry.prevInGroup = tail;
     entry.nextInGroup = null;
@@ -128,6 +134,7 @@ export class KeyedStateTable<V> {
 
   private unlink(entry: StateEntry<V>): void {
     const g = entry.group;
+    if (this.frozen[g] !== 0) this.onFrozenChange!(g);
     const prev = entry.prevInGroup;
     const next = entry.nextInGroup;
     if (prev === null) this.heads[g] = next;
@@ -139,9 +146,11 @@ export class KeyedStateTable<V> {
     this.dirty[g] = 1;
   }
 
-  /** Marks an entry's key group changed after its (mutable) value was updated. */
+  /** Marks an entry's key group changed; call BEFORE mutating or replacing its value (see the class comment). */
   touch(entry: StateEntry<V>): void {
-    this.dirty[entry.group] = 1;
+    const g = entry.group;
+    if (this.frozen[g] !== 0) this.onFrozenChange!(g);
+    this.dirty[g] = 1;
   }
 
   /** Removes the entry at (ns, key); returns whether there was one. */
@@ -234,6 +243,7 @@ export class KeyedStateTable<V> {
    * nothing dirty. A repeated seq or (ns, key) is a damaged checkpoint (CHECKPOINT error).
    */
   load(runs: readonly StateEntry<V>[][]): void {
+    if (this.frozen.includes(1)) throw internalError(`state table ${this.id}: load while a snapshot is pending`);
     this.spaces.clear();
     this.sorted.length = 0;
     this.lastNs = NaN;

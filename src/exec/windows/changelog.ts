@@ -23,8 +23,8 @@ export class EmittedResults {
     }
     if (sameRow(old.value, row)) return;
     out.push(withKind(old.value, '-U'), withKind(row, '+U'));
+    this.table.touch(old); // before replacing: a pending checkpoint encodes the old row first
     old.value = row.slice();
-    this.table.touch(old);
   }
 
   /** Appends -D for (ns, key) if it emitted a result, and forgets it. */
