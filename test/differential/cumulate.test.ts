@@ -1,7 +1,7 @@
 /** CUMULATE windows vs SQLite: each event joined with the step numbers 1..size/step (a recursive CTE), kept where its period's window end is past it. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { AGGS, arbEvents, BASE, baseQuery, canonical, Differential, keyList, type BaseQuery, type Event } from '../exec/windows/differential-harness.js';
+import { AGGS, arbEvents, BASE, baseQuery, canonical, Differential, keyList, type BaseQuery, type Event } from './harness.js';
 
 interface CumulateQuery extends BaseQuery {
   readonly stepMs: number;

@@ -7,23 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import sqlite3 from 'sqlite3';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Eddy } from '../../src/index.js';
+import { AGGS, BASE, Differential, KEY_SETS, type Event } from './harness.js';
 import { checkPairs, foldChangelog } from '../exec/changelog.js';
 
-interface Event {
-  readonly k: string | null;
-  readonly v: number | null;
-  readonly price: number | null;
-  readonly ts: number;
-}
-
-type Cell = string | number | null;
-
-const BASE = Date.UTC(2024, 4, 1, 10, 0, 0);
 const SEED = 20240502;
 const RUNS = 80;
 
@@ -31,9 +17,7 @@ const FILTERS = ['', 'WHERE price > 0', 'WHERE price IS NOT NULL OR v > 2', "WHE
 /** HAVING conditions valid in both dialects; several flip back and forth as groups grow. */
 const HAVINGS = ['', 'HAVING COUNT(*) >= 2', 'HAVING SUM(price) > 3', 'HAVING SUM(v) BETWEEN 2 AND 8', 'HAVING MIN(price) < 0 OR COUNT(*) = 1'] as const;
 
-const AGGS = 'COUNT(*) AS n, COUNT(price) AS np, SUM(price) AS s, AVG(price) AS a, MIN(price) AS mn, MAX(price) AS mx, SUM(v) AS sv, MIN(k) AS mk';
 const AGG_NAMES = ['n', 'np', 's', 'a', 'mn', 'mx', 'sv', 'mk'];
-const KEY_SETS: readonly (readonly string[])[] = [[], ['k'], ['k', 'v']];
 
 interface QuerySpec {
   readonly filter: string;
@@ -64,27 +48,9 @@ const arbEvents: fc.Arbitrary<Event[]> = fc
     return steps.map((s) => ({ k: s.k, v: s.v, price: s.price, ts: (t += s.advance) }));
   });
 
-let dir: string;
-let fileSeq = 0;
-let db: sqlite3.Database;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'eddy-diff-groupby-'));
-  db = new sqlite3.Database(':memory:');
-  await run('CREATE TABLE events (k TEXT, v INTEGER, price REAL, ts INTEGER)');
-});
-afterAll(async () => {
-  await new Promise<void>((res, rej) => db.close((e) => (e ? rej(e) : res())));
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function run(sql: string, params: unknown[] = []): Promise<void> {
-  return new Promise((res, rej) => db.run(sql, params, (e: Error | null) => (e ? rej(e) : res())));
-}
-
-function all(sql: string): Promise<Record<string, Cell>[]> {
-  return new Promise((res, rej) => db.all(sql, (e: Error | null, rows: Record<string, Cell>[]) => (e ? rej(e) : res(rows))));
-}
+const diff = new Differential();
+beforeAll(() => diff.open());
+afterAll(() => diff.close());
 
 function querySql(q: QuerySpec, sqlite: boolean): string {
   const keys = q.keys.map((k) => `${k}, `).join('');
@@ -108,31 +74,14 @@ function toArray(r: Record<string, unknown>, q: QuerySpec): unknown[] {
 
 /** Eddy's changelog as [op, ...keys, ...aggregates] rows. */
 async function eddyChangelog(events: readonly Event[], q: QuerySpec): Promise<unknown[][]> {
-  const path = join(dir, `events-${++fileSeq}.jsonl`);
-  writeFileSync(path, events.map((e) => JSON.stringify(e) + '\n').join(''));
-  const eddy = await Eddy.open({ onWarning: (m) => expect.fail(`unexpected warning: ${m}`) });
-  try {
-    await eddy.execute(`CREATE STREAM events (k VARCHAR, v INT, price DOUBLE, ts TIMESTAMP(3),
-      WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
-      WITH ('connector' = 'file', 'path' = '${path}', 'format' = 'json')`);
-    await eddy.execute(`SET 'execution.batch-size' = '${q.batchSize}'`);
-    const rows = (await eddy.query(querySql(q, false)).toArray()) as Record<string, unknown>[];
-    return rows.map((r) => {
-      expect(Object.keys(r)[0]).toBe('op');
-      return [r['op'], ...toArray(r, q)];
-    });
-  } finally {
-    await eddy.close();
-  }
+  const rows = await diff.eddy(events, querySql(q, false), 1000, q.batchSize);
+  return rows.map((r) => {
+    expect(Object.keys(r)[0]).toBe('op');
+    return [r['op'], ...toArray(r, q)];
+  });
 }
 
-async function sqliteRows(events: readonly Event[], q: QuerySpec): Promise<Record<string, Cell>[]> {
-  await run('DELETE FROM events');
-  await run('BEGIN');
-  for (const e of events) await run('INSERT INTO events VALUES (?, ?, ?, ?)', [e.k, e.v, e.price, e.ts]);
-  await run('COMMIT');
-  return all(querySql(q, true));
-}
+const sqliteRows = (events: readonly Event[], q: QuerySpec) => diff.sqlite(events, querySql(q, true));
 
 describe('non-windowed GROUP BY: the folded changelog vs SQLite', () => {
   it('sanity: the fold sees updates, retractions and a difference when there is one', async () => {

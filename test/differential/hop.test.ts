@@ -1,7 +1,7 @@
 /** HOP windows vs SQLite: each event joined with the window offsets 0..ceil(size/slide)-1 (a recursive CTE), grouped per window start. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { AGGS, arbEvents, BASE, baseQuery, canonical, Differential, keyList, type BaseQuery, type Event } from '../exec/windows/differential-harness.js';
+import { AGGS, arbEvents, BASE, baseQuery, canonical, Differential, keyList, type BaseQuery, type Event } from './harness.js';
 
 interface HopQuery extends BaseQuery {
   readonly slideMs: number;

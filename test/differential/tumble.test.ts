@@ -6,41 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import sqlite3 from 'sqlite3';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Eddy } from '../../src/index.js';
+import { AGGS, arbEvents, BASE, canonical as canonicalRows, Differential, FILTERS, KEY_SETS, keyList, type Event } from './harness.js';
 
-interface Event {
-  readonly k: string | null;
-  readonly v: number | null;
-  readonly price: number | null;
-  readonly ts: number;
-}
-
-type Cell = string | number | null;
-
-const BASE = Date.UTC(2024, 4, 1, 10, 0, 0);
 const SEED = 20240501;
 const RUNS = 25;
-
-/** Filters valid in both dialects; several are unknown (NULL) on some rows. */
-const FILTERS = [
-  '',
-  'WHERE price > 0',
-  'WHERE price IS NULL',
-  'WHERE price IS NOT NULL OR v > 2',
-  'WHERE NOT (v < 3)',
-  "WHERE k = 'a' OR price <= 1.5",
-  'WHERE v <> 2 AND price >= -2',
-  "WHERE k IS NULL OR NOT (k = 'b')",
-] as const;
-
-const AGGS = 'COUNT(*) AS n, COUNT(price) AS np, SUM(price) AS s, AVG(price) AS a, MIN(price) AS mn, MAX(price) AS mx, SUM(v) AS sv, MIN(k) AS mk';
-const AGG_NAMES = ['n', 'np', 's', 'a', 'mn', 'mx', 'sv', 'mk'];
-
-const KEY_SETS: readonly (readonly string[])[] = [[], ['k'], ['k', 'v']];
 
 interface QuerySpec {
   readonly sizeSec: number;
@@ -58,61 +27,13 @@ const arbQuery: fc.Arbitrary<QuerySpec> = fc.record({
   batchSize: fc.constantFrom(1, 3, 7, 1000),
 });
 
-/**
- * Rows whose timestamps move forward with disorder below `maxDisorder` ms. Times sit on a 250 ms
- * grid, some 1 ms early, so rows often land exactly on window edges and on W = window_end - 1.
- */
-function arbEvents(maxDisorder: number, minLength = 0): fc.Arbitrary<Event[]> {
-  const step = fc.record({
-    k: fc.option(fc.constantFrom('a', 'b', 'c'), { freq: 5 }),
-    v: fc.option(fc.integer({ min: 0, max: 5 }), { freq: 5 }),
-    price: fc.option(fc.integer({ min: -20, max: 40 }).map((q) => q / 4), { freq: 4 }),
-    advance: fc.integer({ min: 0, max: 6 }).map((n) => n * 250),
-    disorder: fc.integer({ min: 0, max: Math.floor((maxDisorder - 2) / 250) }).map((n) => n * 250),
-    early: fc.constantFrom(0, 0, 1),
-  });
-  return fc.array(step, { minLength, maxLength: 80, size: 'medium' }).map((steps) => {
-    let t = BASE + maxDisorder;
-    return steps.map((s) => {
-      t += s.advance;
-      return { k: s.k, v: s.v, price: s.price, ts: t - s.disorder - s.early };
-    });
-  });
-}
-
-let dir: string;
-let fileSeq = 0;
-let db: sqlite3.Database;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'eddy-diff-'));
-  db = new sqlite3.Database(':memory:');
-  await run('CREATE TABLE events (k TEXT, v INTEGER, price REAL, ts INTEGER)');
-});
-afterAll(async () => {
-  await new Promise<void>((res, rej) => db.close((e) => (e ? rej(e) : res())));
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function run(sql: string, params: unknown[] = []): Promise<void> {
-  return new Promise((res, rej) => db.run(sql, params, (e: Error | null) => (e ? rej(e) : res())));
-}
-
-function all(sql: string): Promise<Record<string, Cell>[]> {
-  return new Promise((res, rej) => db.all(sql, (e: Error | null, rows: Record<string, Cell>[]) => (e ? rej(e) : res(rows))));
-}
-
-/** Writes the events as JSON Lines, alternating epoch-ms and ISO-8601 timestamps. */
-function writeEvents(events: readonly Event[]): string {
-  const path = join(dir, `events-${++fileSeq}.jsonl`);
-  const lines = events.map((e, i) => JSON.stringify({ ...e, ts: i % 2 === 0 ? e.ts : new Date(e.ts).toISOString() }));
-  writeFileSync(path, lines.map((l) => l + '\n').join(''));
-  return path;
-}
+const diff = new Differential();
+beforeAll(() => diff.open());
+afterAll(() => diff.close());
 
 function eddySql(q: QuerySpec): string {
   const interval = `INTERVAL '${q.sizeSec}' SECOND`;
-  const keys = q.keys.map((k) => `${k}, `).join('');
+  const keys = keyList(q.keys);
   if (q.tvf) {
     return `SELECT window_start AS ws, ${keys}${AGGS} FROM TABLE(TUMBLE(TABLE events, DESCRIPTOR(ts), ${interval})) ${q.filter} GROUP BY ${keys}window_start, window_end`;
   }
@@ -121,48 +42,17 @@ function eddySql(q: QuerySpec): string {
 
 function sqliteSql(q: QuerySpec): string {
   const size = q.sizeSec * 1000;
-  const keys = q.keys.map((k) => `${k}, `).join('');
+  const keys = keyList(q.keys);
   return `SELECT (ts / ${size}) * ${size} AS ws, ${keys}${AGGS} FROM events ${q.filter} GROUP BY ${keys}ws`;
 }
 
-/** Rows as sorted JSON strings of [ws, ...keys, ...aggregates], with Dates as epoch ms. */
-function canonical(rows: readonly Record<string, unknown>[], q: QuerySpec): string[] {
-  const cols = ['ws', ...q.keys, ...AGG_NAMES];
-  return rows
-    .map((r) =>
-      JSON.stringify(
-        cols.map((c) => {
-          const v = r[c];
-          if (v === undefined) throw new Error(`result row lacks column ${c}: ${JSON.stringify(r)}`);
-          return v instanceof Date ? v.getTime() : v;
-        }),
-      ),
-    )
-    .sort();
-}
+/** Rows as sorted JSON strings of [ws, ...keys, ...aggregates]. */
+const canonical = (rows: readonly Record<string, unknown>[], q: QuerySpec): string[] => canonicalRows(rows, q.keys, ['ws']);
 
-async function eddyRows(events: readonly Event[], q: QuerySpec, delayMs: number): Promise<Record<string, unknown>[]> {
-  const path = writeEvents(events);
-  const eddy = await Eddy.open({ onWarning: (m) => expect.fail(`unexpected warning: ${m}`) });
-  try {
-    await eddy.execute(`CREATE STREAM events (k VARCHAR, v INT, price DOUBLE, ts TIMESTAMP(3),
-      WATERMARK FOR ts AS ts - INTERVAL '${delayMs / 1000}' SECOND)
-      WITH ('connector' = 'file', 'path' = '${path}', 'format' = 'json')`);
-    await eddy.execute(`SET 'execution.batch-size' = '${q.batchSize}'`);
-    return await eddy.query(eddySql(q)).toArray();
-  } finally {
-    await eddy.close();
-  }
-}
+const eddyRows = (events: readonly Event[], q: QuerySpec, delayMs: number) => diff.eddy(events, eddySql(q), delayMs, q.batchSize);
 
 /** SQLite's batch GROUP BY over exactly `events`. */
-async function sqliteRows(events: readonly Event[], q: QuerySpec): Promise<Record<string, Cell>[]> {
-  await run('DELETE FROM events');
-  await run('BEGIN');
-  for (const e of events) await run('INSERT INTO events VALUES (?, ?, ?, ?)', [e.k, e.v, e.price, e.ts]);
-  await run('COMMIT');
-  return all(sqliteSql(q));
-}
+const sqliteRows = (events: readonly Event[], q: QuerySpec) => diff.sqlite(events, sqliteSql(q));
 
 /**
  * DESIGN.md §3 replayed by hand: W starts at -infinity; a row is late when W >= its window's

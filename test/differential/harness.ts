@@ -1,5 +1,5 @@
 /**
- * Shared machinery of the window differential tests (test/differential/{hop,cumulate,session}):
+ * Shared machinery of the window differential tests (test/differential/*):
  * random event files run through Eddy (random batch sizes, WHERE filters with NULLs, all six
  * aggregates) must give the same multiset of rows as the real SQLite computing the same windows
  * in batch. Prices are multiples of 0.25, so float sums are exact and AVG = SUM / COUNT exactly.
@@ -12,7 +12,7 @@ import sqlite3 from 'sqlite3';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Eddy } from '../../../src/index.js';
+import { Eddy } from '../../src/index.js';
 
 export interface Event {
   readonly k: string | null;
@@ -25,7 +25,17 @@ export type Cell = string | number | null;
 
 export const BASE = Date.UTC(2024, 4, 1, 10, 0, 0);
 
-export const FILTERS = ['', 'WHERE price > 0', 'WHERE price IS NULL', 'WHERE price IS NOT NULL OR v > 2', "WHERE k = 'a' OR price <= 1.5", "WHERE k IS NULL OR NOT (k = 'b')"] as const;
+/** Filters valid in both dialects; several are unknown (NULL) on some rows. */
+export const FILTERS = [
+  '',
+  'WHERE price > 0',
+  'WHERE price IS NULL',
+  'WHERE price IS NOT NULL OR v > 2',
+  'WHERE NOT (v < 3)',
+  "WHERE k = 'a' OR price <= 1.5",
+  'WHERE v <> 2 AND price >= -2',
+  "WHERE k IS NULL OR NOT (k = 'b')",
+] as const;
 
 export const AGGS = 'COUNT(*) AS n, COUNT(price) AS np, SUM(price) AS s, AVG(price) AS a, MIN(price) AS mn, MAX(price) AS mx, SUM(v) AS sv, MIN(k) AS mk';
 const AGG_NAMES = ['n', 'np', 's', 'a', 'mn', 'mx', 'sv', 'mk'];
@@ -113,9 +123,9 @@ export class Differential {
   }
 }
 
-/** Rows as sorted JSON strings of [ws, we, ...keys, ...aggregates], with Dates as epoch ms. */
-export function canonical(rows: readonly Record<string, unknown>[], keys: readonly string[]): string[] {
-  const cols = ['ws', 'we', ...keys, ...AGG_NAMES];
+/** Rows as sorted JSON strings of [...windowCols, ...keys, ...aggregates], with Dates as epoch ms. */
+export function canonical(rows: readonly Record<string, unknown>[], keys: readonly string[], windowCols: readonly string[] = ['ws', 'we']): string[] {
+  const cols = [...windowCols, ...keys, ...AGG_NAMES];
   return rows
     .map((r) =>
       JSON.stringify(
