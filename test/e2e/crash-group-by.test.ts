@@ -5,10 +5,10 @@
  * the op column as data: an append-only changelog file.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bidsJsonl, CLI, tempDir } from './checkpoint-helpers.js';
+import { bidsJsonl, tempDir } from './checkpoint-helpers.js';
+import { expectRealRecovery, runAndKill, runToEnd as runToEndIn, type Attempt } from './crash-helpers.js';
 
 const ROWS = 150_000;
 const KILLS = 4;
@@ -28,31 +28,7 @@ GROUP BY bidder
 HAVING COUNT(*) < 3 OR MAX(price) > 95;
 `;
 
-function runToEnd(state: string): number {
-  const r = spawnSync(process.execPath, [CLI, '-f', 'q.sql', '--state', state, '--checkpoint-interval', '30ms'], { cwd: dir, encoding: 'utf8' });
-  expect(r.stderr).not.toMatch(/error|warning/i);
-  expect(r.status).toBe(0);
-  return Number(/resumed from checkpoint (\d+)/.exec(r.stderr)?.[1] ?? 0);
-}
-
-function runAndKill(state: string, delayMs: number): Promise<{ killed: boolean; resumedFrom: number }> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [CLI, '-f', 'q.sql', '--state', state, '--checkpoint-interval', '30ms', '--verbose'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    let timer: NodeJS.Timeout | undefined;
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (!timer && /checkpoint \d+ of query .* complete/.test(stderr)) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      const resumedFrom = Number(/resumed from checkpoint (\d+)/.exec(stderr)?.[1] ?? 0);
-      if (signal === 'SIGKILL') res({ killed: true, resumedFrom });
-      else if (code === 0) res({ killed: false, resumedFrom });
-      else rej(new Error(`eddy exited ${code}: ${stderr}`));
-    });
-  });
-}
+const runToEnd = (state: string): number => runToEndIn(dir, 'q.sql', state, 30);
 
 beforeAll(() => {
   dir = tempDir('crash-group-by');
@@ -70,12 +46,10 @@ describe('non-windowed GROUP BY persistent query', () => {
     // Inserts, updates, HAVING's deletes; ttl-dropped keys come back as +I.
     expect([...ops].sort()).toEqual(['+I', '+U', '-D', '-U']);
     rmSync(join(dir, 'out.jsonl'));
-    const attempts: { killed: boolean; resumedFrom: number }[] = [];
-    for (let i = 0; i < KILLS; i++) attempts.push(await runAndKill('crash.db', 10 + ((i * 37) % 60)));
+    const attempts: Attempt[] = [];
+    for (let i = 0; i < KILLS; i++) attempts.push(await runAndKill(dir, 'q.sql', 'crash.db', 10 + ((i * 37) % 60), 30));
     const final = runToEnd('crash.db');
-    expect(attempts.filter((a) => a.killed).length, JSON.stringify(attempts)).toBeGreaterThanOrEqual(3);
-    expect(attempts.slice(1).every((a) => a.resumedFrom > 0), JSON.stringify(attempts)).toBe(true);
-    expect(final).toBeGreaterThan(0);
+    expectRealRecovery(attempts, final, 3);
     const recovered = readFileSync(join(dir, 'out.jsonl'));
     expect(recovered.length).toBe(reference.length);
     expect(recovered.equals(reference)).toBe(true);

@@ -4,10 +4,10 @@
  * re-run with the same --state must leave the file sink byte for byte equal to an uninterrupted run.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bidsJsonl, CLI, tempDir } from './checkpoint-helpers.js';
+import { expectRealRecovery, runAndKill, runToEnd as runToEndIn, type Attempt } from './crash-helpers.js';
 
 const ROWS = 150_000;
 const KILLS = 4;
@@ -25,32 +25,7 @@ FROM bids WHERE price > 1
 GROUP BY auction, ${window};
 `;
 
-function runToEnd(file: string, state: string): number {
-  const r = spawnSync(process.execPath, [CLI, '-f', file, '--state', state, '--checkpoint-interval', '30ms'], { cwd: dir, encoding: 'utf8' });
-  expect(r.stderr).not.toMatch(/error|warning/i);
-  expect(r.status).toBe(0);
-  return Number(/resumed from checkpoint (\d+)/.exec(r.stderr)?.[1] ?? 0);
-}
-
-/** SIGKILLs the CLI `delayMs` after its first committed checkpoint; resolves with whether it was killed and what it resumed from. */
-function runAndKill(file: string, state: string, delayMs: number): Promise<{ killed: boolean; resumedFrom: number }> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [CLI, '-f', file, '--state', state, '--checkpoint-interval', '30ms', '--verbose'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    let timer: NodeJS.Timeout | undefined;
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (!timer && /checkpoint \d+ of query .* complete/.test(stderr)) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      const resumedFrom = Number(/resumed from checkpoint (\d+)/.exec(stderr)?.[1] ?? 0);
-      if (signal === 'SIGKILL') res({ killed: true, resumedFrom });
-      else if (code === 0) res({ killed: false, resumedFrom });
-      else rej(new Error(`eddy exited ${code}: ${stderr}`));
-    });
-  });
-}
+const runToEnd = (file: string, state: string): number => runToEndIn(dir, file, state, 30);
 
 beforeAll(() => {
   dir = tempDir('crash-windows');
@@ -69,12 +44,10 @@ describe.each([
     const reference = readFileSync(join(dir, 'out.jsonl'));
     expect(reference.length).toBeGreaterThan(1000);
     rmSync(join(dir, 'out.jsonl'));
-    const attempts: { killed: boolean; resumedFrom: number }[] = [];
-    for (let i = 0; i < KILLS; i++) attempts.push(await runAndKill(file, `${name}-crash.db`, 10 + ((i * 37) % 60)));
+    const attempts: Attempt[] = [];
+    for (let i = 0; i < KILLS; i++) attempts.push(await runAndKill(dir, file, `${name}-crash.db`, 10 + ((i * 37) % 60), 30));
     const final = runToEnd(file, `${name}-crash.db`);
-    expect(attempts.filter((a) => a.killed).length, JSON.stringify(attempts)).toBeGreaterThanOrEqual(3);
-    expect(attempts.slice(1).every((a) => a.resumedFrom > 0), JSON.stringify(attempts)).toBe(true);
-    expect(final).toBeGreaterThan(0);
+    expectRealRecovery(attempts, final, 3);
     const recovered = readFileSync(join(dir, 'out.jsonl'));
     expect(recovered.length).toBe(reference.length);
     expect(recovered.equals(reference)).toBe(true);

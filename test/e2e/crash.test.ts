@@ -4,13 +4,14 @@
  * to equal an uninterrupted run's byte for byte (file sink) or row for row (SQLite sink).
  */
 import { describe, expect, it, beforeAll } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sqlite3 from 'sqlite3';
+import { expectRealRecovery, runAndKill as runAndKillIn, runToEnd as runToEndIn, type Attempt } from './crash-helpers.js';
 
 const CLI = resolve(__dirname, '../../dist/repl/main.js');
+const runToEnd = (file: string, state: string): number => runToEndIn(dir, file, state, 50);
 const ROWS = 600_000;
 const KILLS = 6;
 
@@ -40,44 +41,6 @@ FROM bids WHERE price > 1
 GROUP BY auction, TUMBLE(ts, INTERVAL '10' SECOND);
 `;
 
-/** Runs the script to completion; returns the checkpoint id it resumed from (0 = started fresh). */
-function runToEnd(scriptFile: string, state: string): number {
-  const r = spawnSync(process.execPath, [CLI, '-f', scriptFile, '--state', state, '--checkpoint-interval', '50ms'], { cwd: dir, encoding: 'utf8' });
-  expect(r.stderr).not.toMatch(/error|warning/i);
-  expect(r.status).toBe(0);
-  return Number(/resumed from checkpoint (\d+)/.exec(r.stderr)?.[1] ?? 0);
-}
-
-interface Attempt {
-  readonly outcome: 'killed' | 'finished';
-  /** The checkpoint the run resumed from, 0 when it started fresh. */
-  readonly resumedFrom: number;
-}
-
-/**
- * Starts the CLI with --verbose and SIGKILLs it `delayMs` after it reports its first newly
- * committed checkpoint: the kill lands mid-run, after real progress, at a moment the test does not
- * control exactly (the process keeps working and checkpointing during the delay).
- */
-function runAndKill(scriptFile: string, state: string, delayMs: number): Promise<Attempt> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [CLI, '-f', scriptFile, '--state', state, '--checkpoint-interval', '50ms', '--verbose'], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    let timer: NodeJS.Timeout | undefined;
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      if (!timer && /checkpoint \d+ of query .* complete/.test(stderr)) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      const resumedFrom = Number(/resumed from checkpoint (\d+)/.exec(stderr)?.[1] ?? 0);
-      if (signal === 'SIGKILL') res({ outcome: 'killed', resumedFrom });
-      else if (code === 0) res({ outcome: 'finished', resumedFrom });
-      else rej(new Error(`eddy exited ${code}: ${stderr}`));
-    });
-  });
-}
-
 function sqliteRows(path: string): Promise<unknown[]> {
   return new Promise((res, rej) => {
     const db = new sqlite3.Database(path, sqlite3.OPEN_READONLY);
@@ -98,14 +61,6 @@ function killDelays(seed: number): number[] {
   });
 }
 
-/** At least five kills landed mid-run, and recovery really resumed (starting over would also give identical output). */
-function expectRealRecovery(attempts: readonly Attempt[], finalResumedFrom: number): void {
-  expect(attempts.filter((a) => a.outcome === 'killed').length).toBeGreaterThanOrEqual(5);
-  // Every run after the first starts from the checkpoints its predecessor reported.
-  expect(attempts.slice(1).every((a) => a.resumedFrom > 0), JSON.stringify(attempts)).toBe(true);
-  expect(finalResumedFrom).toBeGreaterThan(0);
-}
-
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'eddy-crash-'));
   writeBids(join(dir, 'bids.jsonl'));
@@ -121,9 +76,9 @@ describe('crash recovery with exactly-once output', () => {
     rmSync(join(dir, 'out.jsonl'));
 
     const attempts: Attempt[] = [];
-    for (const ms of killDelays(42)) attempts.push({ ...(await runAndKill('file.sql', 'crash-state.db', ms)), ms } as Attempt);
+    for (const ms of killDelays(42)) attempts.push({ ...(await runAndKillIn(dir, 'file.sql', 'crash-state.db', ms, 50)), ms } as Attempt);
     const final = runToEnd('file.sql', 'crash-state.db');
-    expectRealRecovery(attempts, final);
+    expectRealRecovery(attempts, final, 5);
     const recovered = readFileSync(join(dir, 'out.jsonl'));
     expect(recovered.length).toBe(reference.length);
     expect(recovered.equals(reference)).toBe(true);
@@ -139,9 +94,9 @@ describe('crash recovery with exactly-once output', () => {
     expect(reference.length).toBeGreaterThan(1000);
 
     const attempts: Attempt[] = [];
-    for (const ms of killDelays(7)) attempts.push({ ...(await runAndKill('sqlite-crash.sql', 'crash-sqlite-state.db', ms)), ms } as Attempt);
+    for (const ms of killDelays(7)) attempts.push({ ...(await runAndKillIn(dir, 'sqlite-crash.sql', 'crash-sqlite-state.db', ms, 50)), ms } as Attempt);
     const final = runToEnd('sqlite-crash.sql', 'crash-sqlite-state.db');
-    expectRealRecovery(attempts, final);
+    expectRealRecovery(attempts, final, 5);
     expect(await sqliteRows(join(dir, 'crash-sink.db'))).toEqual(reference);
   }, 120_000);
 });

@@ -1,0 +1,51 @@
+/** The `eddy -f` runs the crash tests share: to completion, or SIGKILLed after a checkpoint. */
+import { expect } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { CLI } from './checkpoint-helpers.js';
+
+export interface Attempt {
+  readonly killed: boolean;
+  /** The checkpoint the run resumed from, 0 when it started fresh. */
+  readonly resumedFrom: number;
+}
+
+const resumedFrom = (stderr: string): number => Number(/resumed from checkpoint (\d+)/.exec(stderr)?.[1] ?? 0);
+
+/** Runs the script to completion, without errors or warnings; returns the checkpoint it resumed from (0 = started fresh). */
+export function runToEnd(cwd: string, file: string, state: string, intervalMs: number): number {
+  const r = spawnSync(process.execPath, [CLI, '-f', file, '--state', state, '--checkpoint-interval', `${intervalMs}ms`], { cwd, encoding: 'utf8' });
+  expect(r.stderr).not.toMatch(/error|warning/i);
+  expect(r.status).toBe(0);
+  return resumedFrom(r.stderr);
+}
+
+/**
+ * Starts the CLI with --verbose and SIGKILLs it `delayMs` after it reports its first newly
+ * committed checkpoint: the kill lands mid-run, after real progress, at a moment the test does not
+ * control exactly (the process keeps working and checkpointing during the delay).
+ */
+export function runAndKill(cwd: string, file: string, state: string, delayMs: number, intervalMs: number): Promise<Attempt> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [CLI, '-f', file, '--state', state, '--checkpoint-interval', `${intervalMs}ms`, '--verbose'], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let timer: NodeJS.Timeout | undefined;
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (!timer && /checkpoint \d+ of query .* complete/.test(stderr)) timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (signal === 'SIGKILL') res({ killed: true, resumedFrom: resumedFrom(stderr) });
+      else if (code === 0) res({ killed: false, resumedFrom: resumedFrom(stderr) });
+      else rej(new Error(`eddy exited ${code}: ${stderr}`));
+    });
+  });
+}
+
+/** Enough kills landed mid-run, and recovery really resumed (starting over would also give identical output). */
+export function expectRealRecovery(attempts: readonly Attempt[], finalResumedFrom: number, minKills: number): void {
+  expect(attempts.filter((a) => a.killed).length, JSON.stringify(attempts)).toBeGreaterThanOrEqual(minKills);
+  // Every run after the first starts from the checkpoints its predecessor reported.
+  expect(attempts.slice(1).every((a) => a.resumedFrom > 0), JSON.stringify(attempts)).toBe(true);
+  expect(finalResumedFrom).toBeGreaterThan(0);
+}
