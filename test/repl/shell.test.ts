@@ -65,7 +65,7 @@ describe('the interactive shell in a real terminal', () => {
     await t.waitFor(/\| +auction \| +n +\|/, mark);
     await t.waitFor(/\| +\d \| +\d+ \|/, mark);
     t.type('\x03');
-    await t.waitFor(/Query stopped \(\d+ rows\)\./, mark);
+    await t.waitFor(/Query stopped \(\d+ rows?\)\./, mark);
     await t.waitFor('eddy> ', t.output.length - 20);
 
     // Errors point at the token and suggest the fix; the shell stays up.
