@@ -2,6 +2,7 @@ import type { Row, Schema, SqlType, Value } from '../common/types.js';
 import { EddyError, closest } from '../common/errors.js';
 import type { SinkWriter, SourceReader } from './connector.js';
 import { BAD, badValueReason, coerceValue, type Bad } from './values.js';
+import { objectConverter } from './object-converter.js';
 
 /** Rows every open reader has passed are released once they are this many and at least half the log. */
 const TRIM_AT = 8192;
@@ -229,21 +230,6 @@ function coerceFast(raw: unknown, type: SqlType): Value | Bad {
   return coerceValue(raw, type);
 }
 
-const OBJECT_PROTO: unknown = Object.prototype;
-
-/** A literal-like object: reading a key it lacks cannot find an inherited value (planFor excludes Object.prototype's names). */
-function isPlain(obj: object): boolean {
-  const proto: unknown = Object.getPrototypeOf(obj);
-  return proto === OBJECT_PROTO || proto === null;
-}
-
-/** Number of enumerable string keys, own and inherited (what a for-in visits), without allocating. */
-function keyCount(obj: object): number {
-  let n = 0;
-  for (const _ in obj) n++;
-  return n;
-}
-
 /** Resolves field names to column indexes (exact name first, then any case); messages built only on error. */
 class FieldResolver {
   private readonly lower: string[];
@@ -330,47 +316,26 @@ function getterOf(table: ColumnarTable, name: string): (row: number) => unknown 
 }
 
 /**
- * The fast path reads, per column, the key the first object used for it, and accepts the row when
- * the keys it found with a value equal the object's key count (so it has no other, unknown key)
- * and every value coerced. Any other row (another shape, a bad value) takes the general path,
- * which walks the object's own keys like Object.entries and reports errors.
+ * Plain objects of the first object's shape go through a converter compiled for that shape
+ * (object-converter.ts); any other row (another shape, a bad value) takes the general path, which
+ * walks the object's own keys like Object.entries and reports errors.
  */
 function objectsToRows(schema: Schema, input: readonly unknown[], fields: FieldResolver): Row[] {
-  const width = schema.columns.length;
   const types = schema.columns.map((c) => c.type);
-  const n = input.length;
-  const rows: Row[] = new Array<Row>(n);
-  let plan: (string | undefined)[] | null | undefined;
-  for (let r = 0; r < n; r++) {
-    const obj = input[r];
+  const rows: Row[] = new Array<Row>(input.length);
+  const slow = (obj: unknown, r: number): Row => {
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
       throw new EddyError('BAD_ROW', `row ${r + 1}: expected an object keyed by column name, got ${Array.isArray(obj) ? 'an array' : JSON.stringify(obj)}`);
     }
-    if (plan === undefined) plan = planFor(obj, width, fields);
-    let row: Row | null = null;
-    if (plan !== null && isPlain(obj)) {
-      const rec = obj as Record<string, unknown>;
-      let found = 0;
-      row = new Array<Value>(width);
-      for (let c = 0; c < width; c++) {
-        const key = plan[c];
-        const raw = key === undefined ? undefined : rec[key];
-        if (raw === undefined) {
-          row[c] = null;
-          continue;
-        }
-        found++;
-        const v = coerceFast(raw, types[c]!);
-        if (v === BAD) {
-          row = null;
-          break;
-        }
-        row[c] = v;
-      }
-      if (row !== null && found !== keyCount(obj)) row = null;
-    }
-    rows[r] = row ?? generalRow(schema, types, obj, r, fields);
+    return generalRow(schema, types, obj, r, fields);
+  };
+  const first = input[0];
+  const plan = typeof first === 'object' && first !== null && !Array.isArray(first) ? planFor(first, types.length, fields) : null;
+  if (plan === null) {
+    for (let r = 0; r < input.length; r++) rows[r] = slow(input[r], r);
+    return rows;
   }
+  objectConverter(schema, plan)(input, rows, slow);
   return rows;
 }
 
