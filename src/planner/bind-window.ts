@@ -126,7 +126,7 @@ export interface WindowEmit {
 
 /**
  * With allowed lateness or early fire, a windowed aggregate's plan (windowAggregate → [HAVING
- * filter] → project) becomes an updating changelog: the window aggregate outputs
+ * filter] → project; any window, SESSION included) becomes an updating changelog: the window aggregate outputs
  * [op, ...keys, window_start, window_end, ...aggs], the references above it shift by one, and the
  * project outputs op first. Any other plan is returned unchanged.
  */
@@ -134,12 +134,9 @@ export function asWindowChangelog(plan: LogicalPlan, emit: WindowEmit | undefine
   if (!emit || (emit.allowedLatenessMs <= 0 && emit.earlyFireDelayMs <= 0) || plan.kind !== 'project') return plan;
   const below = plan.input.kind === 'filter' ? plan.input.input : plan.input;
   if (below.kind !== 'windowAggregate') return plan;
-  if (below.window.kind === 'session') {
-    throw new EddyError('UNSUPPORTED', 'allowed lateness and early fire are not supported for SESSION windows yet', q.span, "use TUMBLE, HOP or CUMULATE, or SET 'table.exec.emit.allow-lateness' = '0' and 'emit.early-fire.delay' = '0'");
-  }
   const clash = plan.schema.columns.findIndex((c) => c.name === OP_COLUMN.name);
   if (clash >= 0) {
-    throw new EddyError('AMBIGUOUS_COLUMN', `output column '${OP_COLUMN.name}' clashes with the change kind column of an updating result`, q.span, `with allowed lateness or early fire a window query outputs '${OP_COLUMN.name}' (+I, -U, +U) first; give this column another name with AS`);
+    throw new EddyError('AMBIGUOUS_COLUMN', `output column '${OP_COLUMN.name}' clashes with the change kind column of an updating result`, q.span, `with allowed lateness or early fire a window query outputs '${OP_COLUMN.name}' (+I, -U, +U, -D) first; give this column another name with AS`);
   }
   const aggSchema = { columns: [OP_COLUMN, ...below.schema.columns] };
   let input: LogicalPlan = { ...below, schema: aggSchema };

@@ -1,0 +1,74 @@
+import type { StateChunk } from '../../src/checkpoint/types.js';
+import type { Row, Schema } from '../../src/common/types.js';
+import { CollectSink } from '../../src/exec/operators/collect.js';
+import { SessionWindowAggregateOperator } from '../../src/exec/operators/session-window-aggregate.js';
+import { KeyedStateBackend } from '../../src/exec/state/index.js';
+import type { WindowEmitOptions } from '../../src/exec/windows/emit-options.js';
+import { feed, specFor } from './windows/harness.js';
+
+/** [op, key, start, end, COUNT(*), SUM(v), MAX(v)]: the changelog form of the harness's window query. */
+const CHANGELOG_SCHEMA: Schema = {
+  columns: ['op', 'k', 'window_start', 'window_end', 'n', 's', 'm'].map((name) => ({ name, type: name === 'op' || name === 'k' ? 'VARCHAR' : 'BIGINT' })),
+};
+
+/** A SESSION(gap) operator over [k, ts, v] with the op column (updating changelog), collecting into `sink`. */
+export function makeSessionChangelogOp(gap: number, emit: Partial<WindowEmitOptions>, backend = new KeyedStateBackend()): { op: SessionWindowAggregateOperator; sink: CollectSink; backend: KeyedStateBackend } {
+  const op = new SessionWindowAggregateOperator({ ...specFor({ kind: 'session', gap }), schema: CHANGELOG_SCHEMA }, backend, emit);
+  const sink = new CollectSink();
+  op.connect(sink);
+  return { op, sink, backend };
+}
+
+/**
+ * Applies a session changelog to a table keyed by (key, start, end), checking it is well formed:
+ * +I only for an absent row; -U and -D only for the present row, exactly; -U immediately followed
+ * by the +U of the same group key (its window may differ: a session grows). Returns the rows.
+ */
+export function materializeSessions(changes: readonly Row[]): Map<string, Row> {
+  const table = new Map<string, Row>();
+  const id = (row: Row): string => JSON.stringify(row.slice(0, 3));
+  const remove = (row: Row, i: number): void => {
+    if (JSON.stringify(table.get(id(row))) !== JSON.stringify(row)) throw new Error(`${String(changes[i]![0])} ${JSON.stringify(row)} does not retract ${JSON.stringify(table.get(id(row)))} at ${i}`);
+    table.delete(id(row));
+  };
+  for (let i = 0; i < changes.length; i++) {
+    const [op, ...row] = changes[i]!;
+    if (op === '+I') {
+      if (table.has(id(row))) throw new Error(`+I for a present row ${id(row)} at ${i}`);
+      table.set(id(row), row);
+    } else if (op === '-D') {
+      remove(row, i);
+    } else if (op === '-U') {
+      remove(row, i);
+      const next = changes[i + 1];
+      if (next?.[0] !== '+U' || next[1] !== row[0]) throw new Error(`-U not followed by its +U at ${i}`);
+      const after = next.slice(1);
+      if (table.has(id(after))) throw new Error(`+U onto another present row ${id(after)} at ${i + 1}`);
+      table.set(id(after), after);
+      i++;
+    } else throw new Error(`unexpected change ${String(op)} at ${i}`);
+  }
+  return table;
+}
+
+/** Rows of a materialized table, sorted by (key, start, end). */
+export const sortedRows = (m: Map<string, Row>): Row[] => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+
+/** Snapshots (incrementally) after each batch before the cut, restores chunks and meta into a fresh operator, runs the rest. */
+export function runSessionChangelogWithRestore(gap: number, emit: Partial<WindowEmitOptions>, rows: readonly Row[], size: number, delay: number, cutSeed: number): { rows: Row[]; late: number } {
+  const nBatches = Math.ceil(rows.length / size);
+  const cut = (cutSeed % Math.max(1, nBatches)) * size;
+  const first = makeSessionChangelogOp(gap, emit);
+  const chunks: StateChunk[] = [];
+  let w = -Infinity;
+  for (let i = 0; i < cut; i += size) {
+    w = feed(first.op, rows.slice(i, i + size), size, delay, w, false);
+    chunks.push(...first.backend.snapshotChanged());
+  }
+  const meta = JSON.parse(JSON.stringify(first.op.snapshotMeta())) as unknown;
+  const second = makeSessionChangelogOp(gap, emit);
+  second.backend.restore(chunks);
+  second.op.restoreMeta(meta);
+  feed(second.op, rows.slice(cut), size, delay, w);
+  return { rows: [...first.sink.rows, ...second.sink.rows], late: second.op.lateRows };
+}
