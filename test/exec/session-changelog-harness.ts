@@ -72,3 +72,42 @@ export function runSessionChangelogWithRestore(gap: number, emit: Partial<Window
   feed(second.op, rows.slice(cut), size, delay, w);
   return { rows: [...first.sink.rows, ...second.sink.rows], late: second.op.lateRows };
 }
+
+/** [k, start, end, COUNT(*), SUM(v), MAX(v)] of one session's rows. */
+function aggregate(gap: number, key: Row[number], rows: readonly Row[]): Row {
+  const ts = rows.map((r) => r[1] as number);
+  const vs = rows.map((r) => r[2]).filter((v): v is number => v !== null);
+  return [key, Math.min(...ts), Math.max(...ts) + gap, rows.length, vs.length ? vs.reduce((a, b) => a + b, 0) : null, vs.length ? Math.max(...vs) : null];
+}
+
+/**
+ * The allowed-lateness rule of SESSION(gap) over [k, ts, v] rows, row by row, sessions as row
+ * sets: a row with ts + gap - 1 + allowed <= W is late; any other merges every live session its
+ * [ts, ts + gap) overlaps. After the row W advances and
+ * every session with end - 1 + allowed <= W is purged: its rows are final. At the end every live
+ * session is final. Returns the final sessions (what the changelog must fold to) and the late rows.
+ */
+export function referenceSessions(gap: number, rows: readonly Row[], delay: number, allowed: number): { table: Row[]; late: Row[] } {
+  let w = -Infinity;
+  const late: Row[] = [];
+  let live: { key: Row[number]; rows: Row[]; start: number; end: number }[] = [];
+  const final: Row[] = [];
+  for (const r of rows) {
+    const ts = r[1] as number | null;
+    if (ts === null) continue;
+    if (ts + gap - 1 + allowed <= w) {
+      late.push(r);
+      continue;
+    }
+    const hit = live.filter((s) => s.key === r[0] && ts < s.end && s.start < ts + gap);
+    live = live.filter((s) => !hit.includes(s));
+    const merged = [...hit.flatMap((s) => s.rows), r];
+    live.push({ key: r[0]!, rows: merged, start: Math.min(...merged.map((x) => x[1] as number)), end: Math.max(...merged.map((x) => x[1] as number)) + gap });
+    w = Math.max(w, ts - delay);
+    for (const s of live) if (s.end - 1 + allowed <= w) final.push(aggregate(gap, s.key, s.rows));
+    live = live.filter((s) => s.end - 1 + allowed > w);
+  }
+  for (const s of live) final.push(aggregate(gap, s.key, s.rows));
+  const id = (x: Row): string => JSON.stringify(x.slice(0, 3));
+  return { table: final.sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0)), late };
+}
