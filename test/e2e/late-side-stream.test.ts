@@ -118,10 +118,11 @@ describe('early fire through the driver loop', () => {
 });
 
 describe('planning with emit settings', () => {
-  it('refuses allowed lateness on SESSION windows and an output column named op', async () => {
+  it('plans SESSION windows with allowed lateness as an updating result; refuses an output column named op', async () => {
     const s = newSession({ drained: true });
     await exec(s, `${DDL(0)} SET 'table.exec.emit.allow-lateness' = '1s';`);
-    await expect(exec(s, `SELECT k, COUNT(*) FROM s GROUP BY k, SESSION(ts, INTERVAL '1' SECOND)`)).rejects.toThrow(/not supported for SESSION windows/);
+    const session = await exec(s, `SELECT k, COUNT(*) AS n FROM s GROUP BY k, SESSION(ts, INTERVAL '1' SECOND)`);
+    expect(session.kind === 'select' && session.query.schema.columns.map((c) => c.name)).toEqual(['op', 'k', 'n']);
     await expect(exec(s, `SELECT k AS op, COUNT(*) FROM s GROUP BY k, TUMBLE(ts, INTERVAL '1' SECOND)`)).rejects.toThrow(/clashes with the change kind column/);
     const plain = await exec(s, `SELECT k, COUNT(*) AS n FROM s GROUP BY k, TUMBLE(ts, INTERVAL '1' SECOND) HAVING COUNT(*) > 1`);
     expect(plain.kind === 'select' && plain.query.schema.columns.map((c) => c.name)).toEqual(['op', 'k', 'n']);

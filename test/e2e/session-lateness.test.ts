@@ -1,0 +1,223 @@
+/**
+ * SESSION windows with allowed lateness and early fire end to end through a Session: the plan is
+ * an updating result (op first), the exact changelog and late rows for hand-made input, the
+ * stream option 'allowed-lateness', early fire from the driver loop's idle hook with an injected
+ * clock, and a persistent query restarted from its checkpoint writing exactly the changelog of an
+ * uninterrupted run (what each session emitted is part of the checkpointed keyed state).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Row } from '../../src/common/types.js';
+import { EddyError } from '../../src/common/errors.js';
+import type { InsertSelectStmt } from '../../src/parser/ast.js';
+import { parseScript } from '../../src/parser/index.js';
+import { isUpdating } from '../../src/planner/changelog.js';
+import { planFingerprint } from '../../src/planner/index.js';
+import { CheckpointCoordinator } from '../../src/checkpoint/coordinator.js';
+import { createSink, createSource } from '../../src/connectors/registry.js';
+import { PersistentQuery } from '../../src/runtime/persistent-query.js';
+import { Session, type StatementResult } from '../../src/runtime/session.js';
+import { openSession, parseStatement, tempDir, until, type SessionHarness } from './checkpoint-helpers.js';
+
+function newSession(opts: { drained: boolean; now?: () => number }): Session {
+  return new Session({ store: null, endMemoryWhenDrained: opts.drained, baseDir: '.', fresh: false, onWarning: () => {}, ...(opts.now ? { now: opts.now } : {}) });
+}
+
+async function exec(s: Session, sql: string): Promise<StatementResult> {
+  let last: StatementResult | undefined;
+  for (const ps of parseScript(sql)) last = await s.execute(ps);
+  return last!;
+}
+
+async function select(s: Session, sql: string): Promise<Row[]> {
+  const r = await exec(s, sql);
+  if (r.kind !== 'select') throw new Error(`not a SELECT: ${sql}`);
+  const rows: Row[] = [];
+  await r.query.start((b) => rows.push(...b));
+  return rows;
+}
+
+const DDL = (delayMs: number, options = '') => `CREATE STREAM s (k VARCHAR, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '${delayMs}' MILLISECOND) WITH ('connector' = 'memory'${options});`;
+const QUERY = `SELECT k, SESSION_START(ts, INTERVAL '1' SECOND) AS ws, SESSION_END(ts, INTERVAL '1' SECOND) AS we, COUNT(*) AS n, SUM(v) AS total
+FROM s GROUP BY k, SESSION(ts, INTERVAL '1' SECOND)`;
+
+/** Gap 1 s, W = max ts, allowance 5 s. */
+const ROWS: Row[] = [
+  ['a', 1, 0], // [0, 1000)
+  ['a', 2, 1500], // [1500, 2500)
+  ['a', 3, 5000], // W -> 5000: both fire
+  ['a', 4, 800], // [800, 1800) bridges them: [0, 2500), complete: -D, -U, +U at once
+  ['b', 5, 100], // within the allowance, overlaps nothing: a new complete session, +I at once
+  ['a', 7, 12000], // W -> 12000: [5000, 6000) fires; [0, 2500) is purged (2499 + 5000 <= 12000)
+  ['a', 8, 1000], // 1000 + 999 + 5000 <= 12000: late
+];
+const CHANGELOG: Row[] = [
+  ['+I', 'a', 0, 1000, 1, 1],
+  ['+I', 'a', 1500, 2500, 1, 2],
+  ['-D', 'a', 1500, 2500, 1, 2],
+  ['-U', 'a', 0, 1000, 1, 1],
+  ['+U', 'a', 0, 2500, 3, 7],
+  ['+I', 'b', 100, 1100, 1, 5],
+  ['+I', 'a', 5000, 6000, 1, 3],
+  ['+I', 'a', 12000, 13000, 1, 7],
+];
+
+describe('SESSION with allowed lateness through a Session', () => {
+  it('plans an updating result and emits the exact changelog; the row beyond the allowance goes to s$late; any batch size', async () => {
+    for (const batch of [1, 3, 1024]) {
+      const s = newSession({ drained: true });
+      await exec(s, `${DDL(0)} SET 'table.exec.emit.allow-lateness' = '5s'; SET 'execution.batch-size' = '${batch}';`);
+      s.memory.append('s', ROWS);
+      const r = await exec(s, QUERY);
+      if (r.kind !== 'select') throw new Error('expected a SELECT');
+      expect(isUpdating(r.query.plan)).toBe(true);
+      expect(r.query.schema.columns.map((c) => c.name)).toEqual(['op', 'k', 'ws', 'we', 'n', 'total']);
+      const rows: Row[] = [];
+      await r.query.start((b) => rows.push(...b));
+      expect(rows).toEqual(CHANGELOG);
+      expect(s.memory.rows('s$late')).toEqual([['a', 8, 1000]]);
+      await s.close();
+    }
+  });
+
+  it("the stream option 'allowed-lateness' applies to SESSION windows over the stream", async () => {
+    const s = newSession({ drained: true });
+    await exec(s, DDL(0, ", 'allowed-lateness' = '5s'"));
+    s.memory.append('s', ROWS);
+    expect(await select(s, QUERY)).toEqual(CHANGELOG);
+    await s.close();
+  });
+
+  it('without an allowance the same query is append-only, as before', async () => {
+    const s = newSession({ drained: true });
+    await exec(s, DDL(0));
+    s.memory.append('s', ROWS);
+    // Every straggler is late: a 800, b 100, a 1000.
+    expect(await select(s, QUERY)).toEqual([
+      ['a', 0, 1000, 1, 1],
+      ['a', 1500, 2500, 1, 2],
+      ['a', 5000, 6000, 1, 3],
+      ['a', 12000, 13000, 1, 7],
+    ]);
+    expect(s.memory.rows('s$late')).toEqual([['a', 4, 800], ['b', 5, 100], ['a', 8, 1000]]);
+    await s.close();
+  });
+});
+
+describe('SESSION early fire through the driver loop', () => {
+  it('emits +I from the idle hook as the injected clock passes the delay, then -D/-U/+U when a row merges emitted sessions; the final result adds nothing', async () => {
+    let now = 0;
+    const s = newSession({ drained: false, now: () => now });
+    await exec(s, `${DDL(100_000)} SET 'emit.early-fire.delay' = '1s';`);
+    const r = await exec(s, `SELECT k, window_start, window_end, COUNT(*) AS n, SUM(v) AS total
+      FROM TABLE(SESSION(TABLE s PARTITION BY k, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY k, window_start, window_end`);
+    if (r.kind !== 'select') throw new Error('expected a SELECT');
+    expect(r.query.schema.columns.map((c) => c.name)).toEqual(['op', 'k', 'window_start', 'window_end', 'n', 'total']);
+    const out: Row[] = [];
+    const done = r.query.start((b) => out.push(...b));
+    s.memory.append('s', [['a', 1, 1000], ['a', 2, 30000]]);
+    await new Promise((res) => setTimeout(res, 50));
+    expect(out).toEqual([]); // the clock has not moved
+    now += 1000;
+    await until('early results', () => out.length >= 2);
+    expect(out).toEqual([
+      ['+I', 'a', 1000, 11000, 1, 1],
+      ['+I', 'a', 30000, 40000, 1, 2],
+    ]);
+    // [1000, 20500), then [25000, 40000), then 20000 bridges both: one session [1000, 40000).
+    s.memory.append('s', [['a', 3, 10500], ['a', 4, 25000], ['a', 5, 20000]]);
+    now += 1000;
+    await until('an early merge', () => out.length >= 5);
+    expect(out.slice(2)).toEqual([
+      ['-D', 'a', 30000, 40000, 1, 2],
+      ['-U', 'a', 1000, 11000, 1, 1],
+      ['+U', 'a', 1000, 40000, 5, 15],
+    ]);
+    s.memory.end('s');
+    await done;
+    expect(out).toHaveLength(5); // the final result equals the last early one
+    await s.close();
+  });
+});
+
+const BIDS_DDL = `CREATE STREAM bids (auction BIGINT, price DOUBLE, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
+WITH ('connector' = 'file', 'path' = 'bids.jsonl', 'format' = 'json');
+CREATE STREAM out (op VARCHAR, auction BIGINT, ws TIMESTAMP(3), we TIMESTAMP(3), n BIGINT, total DOUBLE) WITH ('connector' = 'file', 'path' = 'out.jsonl', 'format' = 'json');
+SET 'table.exec.emit.allow-lateness' = '2s';`;
+const INSERT = `INSERT INTO out SELECT auction, SESSION_START(ts, INTERVAL '300' MILLISECOND) AS ws, SESSION_END(ts, INTERVAL '300' MILLISECOND) AS we,
+COUNT(*) AS n, SUM(price) AS total FROM bids GROUP BY auction, SESSION(ts, INTERVAL '300' MILLISECOND)`;
+const N = 60_000;
+
+/** Bids of 50 auctions (one about every 100 ms each, so 300 ms sessions often break) with disorder up to 4 s under a 1 s watermark delay. */
+function data(rows: number): string {
+  const lines: string[] = [];
+  let t = Date.UTC(2024, 0, 1);
+  for (let i = 0; i < rows; i++) {
+    t += 1 + ((i * 7919) % 3);
+    const disorder = i % 5 === 0 ? (i * 7919) % 4000 : 0;
+    lines.push(JSON.stringify({ auction: (i * 31) % 50, price: ((i * 13) % 400) / 4, ts: t - disorder }));
+  }
+  return lines.join('\n') + '\n';
+}
+
+let open: SessionHarness[] = [];
+afterEach(async () => {
+  for (const h of open) await h.close();
+  open = [];
+});
+
+async function runWithFailures(dir: string, failAt: readonly number[]): Promise<{ q: PersistentQuery; statuses: string[]; late: Row[]; flushes: number }> {
+  const h = await openSession(join(dir, 'state.db'), dir);
+  open.push(h);
+  await h.run(BIDS_DDL);
+  const plan = h.session.plan((parseStatement(INSERT) as InsertSelectStmt).query);
+  expect(plan.schema.columns[0]?.name).toBe('op');
+  const target = h.session.catalog.get('out');
+  const bids = h.session.catalog.get('bids');
+  const coordinator = new CheckpointCoordinator(h.store, { intervalMs: 0, retained: 3, onWarning: (m) => h.warnings.push(m) });
+  let flushes = 0;
+  const statuses: string[] = [];
+  const late: Row[] = [];
+  const q = new PersistentQuery('q', INSERT, plan, planFingerprint(plan), plan.schema, 'out', {
+    openSource: () => createSource(bids, { memory: h.session.memory, endMemoryWhenDrained: true, baseDir: dir }),
+    openSink: () => {
+      const sink = createSink(target, target.schema, { baseDir: dir, stateDb: h.store.db });
+      const cut = sink.cut.bind(sink);
+      sink.cut = () => {
+        const c = cut();
+        if (!failAt.includes(++flushes)) return c;
+        return { position: c.position, durable: c.durable.then(() => Promise.reject(new EddyError('IO', 'injected failure'))) };
+      };
+      return sink;
+    },
+    run: { batchSize: 64, idlePollMs: 5, windowEmit: h.session.settings.windowEmit(), lateRows: { delivered: 0, deliver: (rows) => late.push(...rows) } },
+    restart: { attempts: 5, delayMs: 10 },
+    coordinator,
+    onStatus: (pq) => statuses.push(pq.describeStatus()),
+  });
+  await q.start({ fresh: false });
+  await q.done;
+  return { q, statuses, late, flushes };
+}
+
+describe('SESSION with allowed lateness across a restart', () => {
+  it('the changelog and the late rows equal those of an uninterrupted run', async () => {
+    const refDir = tempDir('session-late-ref');
+    writeFileSync(join(refDir, 'bids.jsonl'), data(N));
+    const ref = await runWithFailures(refDir, []);
+    expect(ref.q.status).toBe('FINISHED');
+    const reference = readFileSync(join(refDir, 'out.jsonl'), 'utf8');
+    expect(reference).toContain('"op":"-U"');
+    expect(reference).toContain('"op":"-D"');
+    expect(ref.late.length).toBeGreaterThan(10);
+    expect(ref.flushes).toBeGreaterThanOrEqual(3); // so that the failure lands mid-run
+
+    const dir = tempDir('session-late');
+    writeFileSync(join(dir, 'bids.jsonl'), data(N));
+    const run = await runWithFailures(dir, [2]);
+    expect(run.statuses).toEqual(['RUNNING', 'RESTARTING (attempt 1 of 5)', 'RUNNING', 'FINISHED']);
+    expect(readFileSync(join(dir, 'out.jsonl'), 'utf8')).toBe(reference);
+    expect(run.late).toEqual(ref.late);
+  });
+});
