@@ -76,14 +76,12 @@ export class CheckpointCoordinator {
     if (!cp) {
       await sink.restore(null);
     } else {
-      const stream = sourceName(run);
-      await run.source.seek(cp.meta.sourceOffsets[stream]);
-      run.watermark = cp.meta.watermarks[stream] ?? -Infinity;
+      await run.restoreInputs(cp.meta);
       run.backend.restore(cp.chunks);
       for (const op of run.operators) if (hasMeta(op) && op.uid in cp.meta.operatorMeta) op.restoreMeta(cp.meta.operatorMeta[op.uid]);
       await sink.restore(cp.meta.sinkPositions[SINK_KEY] ?? null);
       state.nextId = cp.checkpointId + 1;
-      this.opts.onInfo?.(`query '${q.id}' resumed from checkpoint ${cp.checkpointId} (source '${stream}' at ${JSON.stringify(cp.meta.sourceOffsets[stream])})`);
+      this.opts.onInfo?.(`query '${q.id}' resumed from checkpoint ${cp.checkpointId} (${run.describePositions()})`);
     }
   }
 
@@ -132,12 +130,13 @@ export class CheckpointCoordinator {
     const { position: sinkPosition, durable } = sink.cut();
     const snapshot = st.needFull ? run.backend.snapshotAll() : run.backend.freezeChanged();
     st.needFull = false;
-    const stream = sourceName(run);
-    const operatorMeta: Record<string, unknown> = {};
+    // Every input's offset and watermark; with a union also its watermark and read position (under its uid).
+    const inputs = run.inputCut();
+    const operatorMeta: Record<string, unknown> = { ...inputs.operatorMeta };
     for (const op of run.operators) if (hasMeta(op)) operatorMeta[op.uid] = op.snapshotMeta();
     const meta: CheckpointMeta = {
-      sourceOffsets: { [stream]: run.source.offset() },
-      watermarks: { [stream]: run.watermark },
+      sourceOffsets: inputs.sourceOffsets,
+      watermarks: inputs.watermarks,
       sinkPositions: { [SINK_KEY]: sinkPosition },
       operatorMeta,
     };
@@ -170,12 +169,6 @@ export class CheckpointCoordinator {
       });
   }
 }
-
-const sourceName = (run: QueryRun): string => {
-  let p = run.plan;
-  while (p.kind !== 'SourceExec') p = p.input;
-  return p.stream.name;
-};
 
 /** Every persistent query has exactly one sink; its position is stored under this key. */
 const SINK_KEY = 'sink';

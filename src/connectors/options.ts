@@ -10,8 +10,12 @@ export interface OptionSpec {
   readonly prefixes?: readonly string[];
 }
 
-/** Keys every connector accepts: the engine, not the connector, interprets them. */
-const COMMON_KEYS = ['connector', 'allowed-lateness'];
+/**
+ * Keys every connector accepts: the engine, not the connector, interprets them ('allowed-lateness'
+ * for windows over the stream; 'source.idle-timeout' for queries over several inputs, see
+ * src/runtime/multi-input.ts). Session.execute checks both are durations at CREATE STREAM.
+ */
+const COMMON_KEYS = ['connector', 'allowed-lateness', 'source.idle-timeout'];
 
 /** Throws INVALID_OPTION for an unknown key (with did-you-mean) or a missing required one. */
 export function checkOptions(options: Readonly<Record<string, string>>, spec: OptionSpec): void {

@@ -14,10 +14,12 @@ import { WindowAggregateOperator } from './operators/window-aggregate.js';
 import type { KeyedStateBackend } from './state/keyed-state-backend.js';
 
 export type SourceExecNode = Extract<PhysicalPlan, { kind: 'SourceExec' }>;
+/** Where a linear operator chain starts: a source, or a union whose inputs are chains of their own (src/runtime/multi-input.ts builds them). */
+export type PipelineLeaf = Extract<PhysicalPlan, { kind: 'SourceExec' | 'UnionExec' }>;
 
 export interface Pipeline {
-  /** The leaf of the plan; the caller opens its connector and feeds batches into `head`. */
-  readonly source: SourceExecNode;
+  /** The leaf of the plan; the caller opens its connector(s) and feeds batches into `head`. */
+  readonly source: PipelineLeaf;
   /** Where source batches and signals go. */
   readonly head: Collector;
   /** The operators, bottom-up (the first receives from the source, the last feeds the sink). */
@@ -62,9 +64,10 @@ class Relay implements Collector {
  */
 export function buildPipeline(plan: PhysicalPlan, backend: KeyedStateBackend, opts: PipelineOptions = {}): Pipeline {
   const operators: Operator[] = [];
-  const walk = (node: PhysicalPlan): SourceExecNode => {
+  const walk = (node: PhysicalPlan): PipelineLeaf => {
     switch (node.kind) {
       case 'SourceExec':
+      case 'UnionExec':
         return node;
       case 'FilterExec': {
         const src = walk(node.input);
@@ -85,7 +88,7 @@ export function buildPipeline(plan: PhysicalPlan, backend: KeyedStateBackend, op
       case 'GroupAggregateExec': {
         const src = walk(node.input);
         const ttlMs = opts.stateTtlMs ?? 0;
-        operators.push(new GroupAggregateOperator(node, backend, { ttlMs, eventTime: src.watermark !== undefined, ...(opts.now ? { now: opts.now } : {}) }));
+        operators.push(new GroupAggregateOperator(node, backend, { ttlMs, eventTime: src.kind === 'SourceExec' ? src.watermark !== undefined : src.watermarked, ...(opts.now ? { now: opts.now } : {}) }));
         return src;
       }
       case 'LimitExec': {

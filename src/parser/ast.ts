@@ -58,7 +58,7 @@ export interface CreateStreamAsStmt {
   readonly name: Ident;
   readonly ifNotExists: boolean;
   readonly options: readonly OptionDef[];
-  readonly query: SelectQuery;
+  readonly query: Query;
   readonly span: Span;
 }
 
@@ -71,14 +71,14 @@ export interface DropStreamStmt {
 
 export interface QueryStmt {
   readonly kind: 'query';
-  readonly query: SelectQuery;
+  readonly query: Query;
   readonly span: Span;
 }
 
 export interface InsertSelectStmt {
   readonly kind: 'insertSelect';
   readonly target: Ident;
-  readonly query: SelectQuery;
+  readonly query: Query;
   readonly span: Span;
 }
 
@@ -124,6 +124,19 @@ export interface TerminateStmt {
   readonly span: Span;
 }
 
+/** A query: one SELECT, or several combined with UNION ALL. */
+export type Query = SelectQuery | UnionQuery;
+
+/**
+ * `q1 UNION ALL q2 [UNION ALL ...]`, nested and parenthesised unions flattened into one list of
+ * branches in source order (UNION ALL is associative). UNION without ALL is refused by the builder.
+ */
+export interface UnionQuery {
+  readonly kind: 'union';
+  readonly branches: readonly SelectQuery[];
+  readonly span: Span;
+}
+
 export interface SelectQuery {
   readonly kind: 'select';
   readonly items: readonly SelectItem[];
@@ -143,6 +156,8 @@ export type WindowFn = 'TUMBLE' | 'HOP' | 'CUMULATE' | 'SESSION';
 
 export type FromItem =
   | { readonly kind: 'stream'; readonly name: Ident; readonly alias?: Ident; readonly span: Span }
+  /** A derived table: FROM (SELECT ... UNION ALL SELECT ...) [AS] alias. */
+  | { readonly kind: 'subquery'; readonly query: Query; readonly alias?: Ident; readonly span: Span }
   | {
       /** FROM TABLE(TUMBLE(TABLE s [PARTITION BY k, ...], DESCRIPTOR(ts), <interval args>)) */
       readonly kind: 'windowTvf';

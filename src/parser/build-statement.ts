@@ -1,5 +1,5 @@
 import type { CstNode, IToken } from 'chevrotain';
-import { EddyError } from '../common/errors.js';
+import { EddyError, spanCover } from '../common/errors.js';
 import type {
   ColumnDef,
   CreateStreamAsStmt,
@@ -7,6 +7,7 @@ import type {
   FromItem,
   Ident,
   OptionDef,
+  Query,
   SelectItem,
   SelectQuery,
   ShowStmt,
@@ -25,8 +26,8 @@ export function buildStatement(src: SourceText, node: CstNode): Statement {
   const span = nodeSpan(src, node);
   const create = optNode(node, 'createStmt');
   if (create) return buildCreate(src, create);
-  const select = optNode(node, 'selectStmt');
-  if (select) return { kind: 'query', query: buildSelect(src, select), span };
+  const select = optNode(node, 'queryExpr');
+  if (select) return { kind: 'query', query: buildQuery(src, select), span };
   const insert = optNode(node, 'insertStmt');
   if (insert) return buildInsert(src, insert);
   const drop = optNode(node, 'dropStmt');
@@ -84,8 +85,8 @@ function buildCreate(src: SourceText, node: CstNode): CreateStreamStmt | CreateS
   const ifNotExists = optToken(node, 'IF') !== undefined;
   const optionList = optNode(node, 'optionList');
   const options = optionList ? buildOptions(src, optionList) : [];
-  const select = optNode(node, 'selectStmt');
-  if (select) return { kind: 'createStreamAs', name, ifNotExists, options, query: buildSelect(src, select), span };
+  const select = optNode(node, 'queryExpr');
+  if (select) return { kind: 'createStreamAs', name, ifNotExists, options, query: buildQuery(src, select), span };
 
   const columns: ColumnDef[] = [];
   let watermark: WatermarkDef | undefined;
@@ -147,11 +148,43 @@ function buildSet(src: SourceText, node: CstNode): Statement {
 function buildInsert(src: SourceText, node: CstNode): Statement {
   const span = nodeSpan(src, node);
   const target = identOf(src, token(node, 'target'));
-  const select = optNode(node, 'selectStmt');
-  if (select) return { kind: 'insertSelect', target, query: buildSelect(src, select), span };
+  const select = optNode(node, 'queryExpr');
+  if (select) return { kind: 'insertSelect', target, query: buildQuery(src, select), span };
   const columnToks = tokensOf(node, 'column');
   const rows = nodesOf(node, 'valuesRow').map((r) => nodesOf(r, 'expr').map((e) => buildExpr(src, e)));
   return { kind: 'insertValues', target, ...(columnToks.length > 0 ? { columns: columnToks.map((t) => identOf(src, t)) } : {}), rows, span };
+}
+
+/**
+ * Builds a Query from a queryExpr node: one SELECT, or a UNION ALL of the branches in source
+ * order, with parenthesised and nested unions flattened. UNION [DISTINCT] is refused: removing
+ * duplicates from an unbounded stream needs state that grows forever.
+ */
+export function buildQuery(src: SourceText, node: CstNode): Query {
+  const terms = nodesOf(node, 'queryTerm');
+  const unions = tokensOf(node, 'union');
+  const qualifiers = [...tokensOf(node, 'all'), ...tokensOf(node, 'distinct')];
+  unions.forEach((u, i) => {
+    // ALL or DISTINCT, when written, comes right after its UNION (before the next one).
+    const next = unions[i + 1]?.startOffset ?? Infinity;
+    const q = qualifiers.find((t) => t.startOffset > u.startOffset && t.startOffset < next);
+    if (q?.tokenType.name === 'ALL') return;
+    throw new EddyError(
+      'UNSUPPORTED',
+      `UNION${q ? ' DISTINCT' : ''} (removing duplicate rows) is not supported on streams`,
+      q ? spanCover(src.tokenSpan(u), src.tokenSpan(q)) : src.tokenSpan(u),
+      'write UNION ALL to keep every row of every branch',
+    );
+  });
+  const built = terms.map((t) => buildTerm(src, t));
+  if (built.length === 1) return built[0]!;
+  const branches = built.flatMap((q) => (q.kind === 'union' ? q.branches : [q]));
+  return { kind: 'union', branches, span: nodeSpan(src, node) };
+}
+
+function buildTerm(src: SourceText, node: CstNode): Query {
+  const select = optNode(node, 'selectStmt');
+  return select ? buildSelect(src, select) : buildQuery(src, child(node, 'queryExpr'));
 }
 
 /** Builds a SelectQuery from a selectStmt node. */
@@ -200,5 +233,7 @@ function buildFrom(src: SourceText, node: CstNode): FromItem {
   const alias = aliasOf(src, child(node, 'alias'));
   const stream = optToken(node, 'stream');
   if (stream) return { kind: 'stream', name: identOf(src, stream), ...(alias ? { alias } : {}), span };
+  const sub = optNode(node, 'subquery');
+  if (sub) return { kind: 'subquery', query: buildQuery(src, sub), ...(alias ? { alias } : {}), span };
   return buildWindowTvf(src, child(node, 'windowTvf'), span, alias);
 }

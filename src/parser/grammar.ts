@@ -25,7 +25,7 @@ export class SqlGrammar extends CstParser {
 
   statement = this.RULE('statement', () => {
     this.OR([
-      { ALT: () => this.SUBRULE(this.selectStmt) },
+      { ALT: () => this.SUBRULE(this.queryExpr) },
       { ALT: () => this.SUBRULE(this.createStmt) },
       { ALT: () => this.SUBRULE(this.insertStmt) },
       { ALT: () => this.SUBRULE(this.dropStmt) },
@@ -69,7 +69,7 @@ export class SqlGrammar extends CstParser {
             this.SUBRULE2(this.optionList);
           });
           this.CONSUME(T.As);
-          this.SUBRULE(this.selectStmt);
+          this.SUBRULE(this.queryExpr);
         },
       },
     ]);
@@ -167,7 +167,7 @@ export class SqlGrammar extends CstParser {
     this.CONSUME(T.Into);
     this.CONSUME(T.Name, { LABEL: 'target' });
     this.OR([
-      { ALT: () => this.SUBRULE(this.selectStmt) },
+      { ALT: () => this.SUBRULE(this.queryExpr) },
       {
         ALT: () => {
           this.OPTION(() => {
@@ -251,6 +251,32 @@ export class SqlGrammar extends CstParser {
     ]);
   });
 
+  /** `term [UNION [ALL | DISTINCT] term ...]`; build-statement.ts refuses UNION without ALL and flattens nested unions. */
+  queryExpr = this.RULE('queryExpr', () => {
+    this.SUBRULE(this.queryTerm);
+    this.MANY(() => {
+      this.CONSUME(T.Union, { LABEL: 'union' });
+      this.OPTION(() => {
+        this.OR([{ ALT: () => this.CONSUME(T.All, { LABEL: 'all' }) }, { ALT: () => this.CONSUME(T.Distinct, { LABEL: 'distinct' }) }]);
+      });
+      this.SUBRULE2(this.queryTerm);
+    });
+  });
+
+  /** A SELECT, or a parenthesised query. */
+  queryTerm = this.RULE('queryTerm', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.selectStmt) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.queryExpr);
+          this.CONSUME(T.RParen);
+        },
+      },
+    ]);
+  });
+
   selectStmt = this.RULE('selectStmt', () => {
     this.CONSUME(T.Select);
     this.SUBRULE(this.selectItem);
@@ -321,6 +347,14 @@ export class SqlGrammar extends CstParser {
         },
       },
       { ALT: () => this.CONSUME(T.Name, { LABEL: 'stream' }) },
+      {
+        // A derived table: FROM (SELECT ... UNION ALL SELECT ...) [AS] u
+        ALT: () => {
+          this.CONSUME2(T.LParen);
+          this.SUBRULE(this.queryExpr, { LABEL: 'subquery' });
+          this.CONSUME2(T.RParen);
+        },
+      },
     ]);
     this.SUBRULE(this.alias);
   });

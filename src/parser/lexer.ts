@@ -80,6 +80,7 @@ export const Join = keyword('JOIN', true);
 export const Union = keyword('UNION', true);
 /** Non-reserved keywords: also valid as names (a column called `timestamp` or `desc`). */
 export const Stream = keyword('STREAM', false);
+export const All = keyword('ALL', false);
 export const If = keyword('IF', false);
 export const Timestamp = keyword('TIMESTAMP', false);
 export const Watermark = keyword('WATERMARK', false);

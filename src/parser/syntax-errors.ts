@@ -16,7 +16,6 @@ const CLAUSE_KEYWORDS = ['SELECT', 'FROM', 'WHERE', 'GROUP', 'HAVING', 'LIMIT', 
 const UNSUPPORTED: Readonly<Record<string, string>> = {
   ORDER: 'ORDER BY is not supported: a continuous query has no final order (use LIMIT to cap the rows)',
   JOIN: 'joins are not supported yet; query one stream per statement',
-  UNION: 'UNION is not supported yet',
 };
 const LABELS: ReadonlyMap<string, string> = new Map(allTokens.map((t) => [t.name, typeof t.LABEL === 'string' ? t.LABEL : t.name]));
 const EXPRESSION_STARTS = new Set(['Name', 'NumberLiteral', 'StringLiteral', 'LParen', 'CASE', 'CAST', 'INTERVAL', 'TRUE', 'FALSE', 'NULL', 'Minus', 'Plus', 'NOT']);

@@ -1,11 +1,12 @@
 import type { Span } from '../common/errors.js';
 import { EddyError, spanCover } from '../common/errors.js';
 import type { Column } from '../common/types.js';
-import type { Expr, FromItem, SelectQuery } from '../parser/ast.js';
+import type { Expr, FromItem, Query, SelectQuery } from '../parser/ast.js';
 import { bindAggregateQuery } from './bind-aggregate.js';
 import { bindCondition, bindExpr, containsCall, type ExprContext } from './bind-expr.js';
 import type { BoundWindow } from './bind-window.js';
-import { asWindowChangelog, bindTvfWindow, type WindowEmit } from './bind-window.js';
+import { asWindowChangelog, asWindowFn, bindTvfWindow, type WindowEmit } from './bind-window.js';
+import { bindDerivedTable, bindUnion } from './bind-union.js';
 import type { BoundExpr } from './bound.js';
 import type { Catalog, StreamDef } from './catalog.js';
 import { AGGREGATE_FUNCTIONS } from './functions.js';
@@ -23,6 +24,8 @@ export interface BoundSource {
   readonly scope: Scope;
   readonly scan: LogicalPlan;
   readonly tvf?: { readonly window: BoundWindow; readonly partitionKeys: readonly BoundExpr[]; readonly span: Span };
+  /** A derived table (FROM (SELECT ... UNION ALL ...)) without a time attribute: why no window can run over it. */
+  readonly noTimeHint?: string;
 }
 
 /** One SELECT item after `*` expansion, with its output name. */
@@ -54,6 +57,7 @@ export function inputContext(src: BoundSource, clause: string): ExprContext {
 }
 
 function bindFrom(from: FromItem, catalog: Catalog): BoundSource {
+  if (from.kind === 'subquery') return bindDerivedTable(from, catalog);
   const name = from.kind === 'stream' ? from.name : from.table;
   const stream = catalog.get(name.name, name.span);
   const qualifiers = [stream.name, ...(from.alias ? [from.alias.name] : [])];
@@ -102,13 +106,30 @@ function bindProjection(q: SelectQuery, src: BoundSource, input: LogicalPlan): L
 
 const isAggregate = (name: string): boolean => AGGREGATE_FUNCTIONS.has(name);
 
+/** Binds a query: a SELECT (bindSelect) or a UNION ALL of stateless SELECTs (bind-union.ts). */
+export function bindQuery(q: Query, catalog: Catalog, emit?: WindowEmit): LogicalPlan {
+  return q.kind === 'union' ? bindUnion(q, catalog).plan : bindSelect(q, catalog, emit);
+}
+
+/** NO_WATERMARK for a GROUP BY window over a derived table that has no time attribute, with the reason as hint. */
+function checkDerivedWindow(q: SelectQuery, src: BoundSource): void {
+  if (src.noTimeHint === undefined) return;
+  for (const g of q.groupBy) {
+    const time = g.kind === 'call' && asWindowFn(g.name) ? g.args[0] : undefined;
+    if (time?.kind !== 'column') continue;
+    resolveColumn(src.scope, time);
+    throw new EddyError('NO_WATERMARK', `column '${time.name.name}' has no watermark, so it cannot drive an event-time window`, time.span, src.noTimeHint);
+  }
+}
+
 /**
- * Binds a SELECT over one stream to a logical plan: scan → [filter] → (project | (windowAggregate | groupAggregate) → [filter] → project) → [limit].
+ * Binds a SELECT over one stream or derived table to a logical plan: scan → [filter] → (project | (windowAggregate | groupAggregate) → [filter] → project) → [limit].
  * Resolves names and types (errors carry spans and hints); leaves simplification to optimize(). With `emit`
  * (allowed lateness or early fire) a windowed aggregate becomes an updating changelog, op first.
  */
-export function bindQuery(q: SelectQuery, catalog: Catalog, emit?: WindowEmit): LogicalPlan {
+export function bindSelect(q: SelectQuery, catalog: Catalog, emit?: WindowEmit): LogicalPlan {
   const src = bindFrom(q.from, catalog);
+  checkDerivedWindow(q, src);
   let plan = src.scan;
   if (q.where) {
     const predicate = bindCondition(q.where, inputContext(src, 'WHERE'), 'the WHERE condition');

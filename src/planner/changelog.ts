@@ -16,6 +16,8 @@ export type ChangeOp = '+I' | '-U' | '+U' | '-D';
 export function isUpdatingLogical(plan: LogicalPlan): boolean {
   switch (plan.kind) {
     case 'scan':
+    case 'union':
+      // Union inputs are stateless selections of append-only streams.
       return false;
     case 'groupAggregate':
       return true;
@@ -34,6 +36,7 @@ export function isUpdatingLogical(plan: LogicalPlan): boolean {
 export function isUpdating(plan: PhysicalPlan): boolean {
   switch (plan.kind) {
     case 'SourceExec':
+    case 'UnionExec':
       return false;
     case 'GroupAggregateExec':
       return true;

@@ -38,18 +38,28 @@ function describe(p: PhysicalPlan): string {
     }
     case 'LimitExec':
       return `LimitExec ${p.count}`;
+    case 'UnionExec': {
+      const wm = p.watermarked ? ' watermark=min(inputs)' : '';
+      const time = p.timeIndex !== undefined ? ` rowtime=${p.schema.columns[p.timeIndex]!.name}` : '';
+      return `UnionExec ALL [${p.schema.columns.map((c) => c.name).join(', ')}] inputs=${p.inputs.length}${wm}${time}`;
+    }
     default:
       return assertNever(p, 'physical plan');
   }
 }
 
-/** Renders a physical plan as an indented tree, root first, one operator per line, expressions as SQL with column names. */
+/** The inputs of a plan node, in order (none for a source). */
+export function inputsOf(p: PhysicalPlan): readonly PhysicalPlan[] {
+  return p.kind === 'SourceExec' ? [] : p.kind === 'UnionExec' ? p.inputs : [p.input];
+}
+
+/** Renders a physical plan as an indented tree, root first, one operator per line (a union's inputs one level deeper, in order), expressions as SQL with column names. */
 export function explain(plan: PhysicalPlan): string {
   const lines: string[] = [];
-  let node: PhysicalPlan | undefined = plan;
-  for (let depth = 0; node; depth++) {
+  const visit = (node: PhysicalPlan, depth: number): void => {
     lines.push(`${'  '.repeat(depth)}${describe(node)}`);
-    node = node.kind === 'SourceExec' ? undefined : node.input;
-  }
+    for (const input of inputsOf(node)) visit(input, depth + 1);
+  };
+  visit(plan, 0);
   return lines.join('\n');
 }

@@ -28,6 +28,9 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
       const input = p.input.schema;
       return { ...base, keys: p.keys.map((k) => `${exprToSql(k, input)}: ${k.type}`), aggregates: p.aggs.map((a) => `${a.display}: ${a.type}`) };
     }
+    case 'UnionExec':
+      // The inputs (and their order: checkpoints key each input's offset and watermark by it) shape the state.
+      return { ...base, inputs: p.inputs.map(sourceOf) };
     default:
       return assertNever(p, 'physical plan');
   }
@@ -39,12 +42,23 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
  */
 export function planFingerprint(plan: PhysicalPlan): string {
   const lines: string[] = [];
-  let node: PhysicalPlan | undefined = plan;
-  while (node) {
+  const visit = (node: PhysicalPlan): void => {
     lines.push(JSON.stringify(lineOf(node)));
-    node = node.kind === 'SourceExec' ? undefined : node.input;
-  }
+    if (node.kind === 'UnionExec') node.inputs.forEach(visit);
+    else if (node.kind !== 'SourceExec') visit(node.input);
+  };
+  visit(plan);
   return lines.join('\n');
+}
+
+/** The stream a linear input chain reads. */
+function sourceOf(p: PhysicalPlan): string {
+  let n = p;
+  while (n.kind !== 'SourceExec') {
+    if (n.kind === 'UnionExec') return `(${n.inputs.map(sourceOf).join(', ')})`;
+    n = n.input;
+  }
+  return n.stream.name;
 }
 
 const FIELD_NAMES: Readonly<Record<string, string>> = {
@@ -55,6 +69,7 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   keys: 'GROUP BY keys',
   window: 'window',
   aggregates: 'aggregates',
+  inputs: 'input streams',
 };
 
 function parse(fp: string): FingerprintLine[] | undefined {

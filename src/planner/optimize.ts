@@ -19,6 +19,8 @@ function withInput(node: LogicalPlan, input: LogicalPlan): LogicalPlan {
     case 'groupAggregate':
     case 'limit':
       return node.input === input ? node : { ...node, input };
+    case 'union':
+      throw internalError('a union has several inputs; rewrite() handles it');
     default:
       return assertNever(node, 'logical plan');
   }
@@ -26,7 +28,12 @@ function withInput(node: LogicalPlan, input: LogicalPlan): LogicalPlan {
 
 /** One bottom-up pass; `changed` is set when any rule fired. */
 function rewrite(node: LogicalPlan, rules: readonly Rule[], changed: { value: boolean }): LogicalPlan {
-  let n = node.kind === 'scan' ? node : withInput(node, rewrite(node.input, rules, changed));
+  let n: LogicalPlan;
+  if (node.kind === 'scan') n = node;
+  else if (node.kind === 'union') {
+    const inputs = node.inputs.map((i) => rewrite(i, rules, changed));
+    n = inputs.every((x, i) => x === node.inputs[i]) ? node : { ...node, inputs };
+  } else n = withInput(node, rewrite(node.input, rules, changed));
   for (const rule of rules) {
     const r = rule.apply(n);
     if (r) {

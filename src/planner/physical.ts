@@ -8,6 +8,7 @@ const UID_PREFIX: Readonly<Record<LogicalPlan['kind'], string>> = {
   windowAggregate: 'window-aggregate',
   groupAggregate: 'group-aggregate',
   limit: 'limit',
+  union: 'union',
 };
 
 /**
@@ -45,6 +46,12 @@ export function toPhysical(plan: LogicalPlan): PhysicalPlan {
       case 'limit': {
         const input = go(node.input);
         return { kind: 'LimitExec', uid: uid('limit'), input, count: node.count, schema: node.schema };
+      }
+      case 'union': {
+        // Inputs in order, so the first branch's source is source-0, the second's source-1 ...
+        const inputs = node.inputs.map(go);
+        const time = node.timeIndex !== undefined ? { timeIndex: node.timeIndex } : {};
+        return { kind: 'UnionExec', uid: uid('union'), inputs, watermarked: node.watermarked, ...time, schema: node.schema };
       }
       default:
         return assertNever(node, 'logical plan');

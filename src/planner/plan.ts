@@ -31,7 +31,26 @@ export type LogicalPlan =
    * [op, ...keys, ...aggs] with op in '+I' | '-U' | '+U' | '-D' (src/exec/operators/group-aggregate.ts).
    */
   | { readonly kind: 'groupAggregate'; readonly input: LogicalPlan; readonly keys: readonly BoundExpr[]; readonly aggs: readonly AggCall[]; readonly schema: Schema }
-  | { readonly kind: 'limit'; readonly input: LogicalPlan; readonly count: number; readonly schema: Schema };
+  | { readonly kind: 'limit'; readonly input: LogicalPlan; readonly count: number; readonly schema: Schema }
+  /**
+   * UNION ALL: every row of every input, in the order the runtime reads them (round-robin batches,
+   * src/runtime/multi-input.ts). Inputs are stateless chains (filter, project) over one scan each.
+   */
+  | ({ readonly kind: 'union'; readonly inputs: readonly LogicalPlan[]; readonly schema: Schema } & UnionTime);
+
+/**
+ * The event time of a union. Its watermark is the minimum of its inputs' (DESIGN.md §3 rule 6),
+ * so it has one only when every input stream declares a WATERMARK.
+ */
+export interface UnionTime {
+  /** Every input stream declares a WATERMARK. */
+  readonly watermarked: boolean;
+  /**
+   * The time attribute: the output column at which every input passes its own stream's watermarked
+   * column through unchanged (so a window over the union may use it); absent when there is none.
+   */
+  readonly timeIndex?: number;
+}
 
 /**
  * Physical plan: how to run it. A tree of Exec nodes, one operator each (src/exec/operators).
@@ -59,4 +78,6 @@ export type PhysicalPlan =
       readonly aggs: readonly AggCall[];
       readonly schema: Schema;
     }
-  | { readonly kind: 'LimitExec'; readonly uid: string; readonly input: PhysicalPlan; readonly count: number; readonly schema: Schema };
+  | { readonly kind: 'LimitExec'; readonly uid: string; readonly input: PhysicalPlan; readonly count: number; readonly schema: Schema }
+  /** UNION ALL of linear input chains, each ending in its own SourceExec; the runtime reads them round-robin. */
+  | ({ readonly kind: 'UnionExec'; readonly uid: string; readonly inputs: readonly PhysicalPlan[]; readonly schema: Schema } & UnionTime);

@@ -14,7 +14,10 @@ export interface RestartStrategy {
 
 /** What a persistent query needs from its session to (re)build a run. */
 export interface PersistentQueryDeps {
-  openSource(): SourceReader;
+  /** One reader per source of the plan, in planSources(plan) order (a UNION ALL has several). */
+  openSources?(): SourceReader[];
+  /** Shorthand for a plan with one source: its reader. */
+  openSource?(): SourceReader;
   openSink(): SinkWriter;
   readonly run: RunOptions;
   readonly restart: RestartStrategy;
@@ -73,10 +76,10 @@ export class PersistentQuery {
     const { coordinator, restart } = this.deps;
     try {
       for (;;) {
-        const source = this.deps.openSource();
+        const sources = this.openSources();
         const sink = this.deps.openSink();
         try {
-          const run = new QueryRun(this.plan, source, this.schema, { rows: (rows: Row[]) => sink.write(rows), end: () => {} }, this.deps.run, {
+          const run = new QueryRun(this.plan, sources, this.schema, { rows: (rows: Row[]) => sink.write(rows), end: () => {} }, this.deps.run, {
             afterBatch: (rt) => {
               // Cancel only at a batch boundary: a run cancelled while a read is pending drops the rows
               // it read, and the final checkpoint would record the source offset past them (lost rows).
@@ -130,7 +133,7 @@ export class PersistentQuery {
             return;
           }
         } finally {
-          await source.close().catch(() => {});
+          for (const s of sources) await s.close().catch(() => {});
           await sink.close().catch(() => {});
           if (coordinator) await coordinator.settle(this.id);
         }
@@ -144,6 +147,12 @@ export class PersistentQuery {
       if (coordinator) await coordinator.release(this.id).catch(() => {});
       this.resolveDone();
     }
+  }
+
+  private openSources(): SourceReader[] {
+    if (this.deps.openSources) return this.deps.openSources();
+    if (this.deps.openSource) return [this.deps.openSource()];
+    throw new EddyError('INTERNAL', `internal error: query '${this.id}' has no way to open its sources`);
   }
 
   /** Stops at the next batch boundary with a final checkpoint; resolves when stopped. */

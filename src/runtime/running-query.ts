@@ -3,11 +3,10 @@ import type { Row, Schema } from '../common/types.js';
 import type { PhysicalPlan } from '../planner/plan.js';
 import type { SourceReader } from '../connectors/connector.js';
 import type { Collector } from '../exec/batch.js';
-import { buildPipeline } from '../exec/build-pipeline.js';
-import { computeWatermarks } from '../exec/build-pipeline.js';
-import { compileExpr } from '../exec/expr-compiler.js';
+import { buildPipeline, type PipelineOptions } from '../exec/build-pipeline.js';
 import { KeyedStateBackend } from '../exec/state/index.js';
 import type { Operator } from '../exec/operator.js';
+import { QueryInputs, type InputCut, type InputSpec } from './multi-input.js';
 
 export type QueryStatus = 'CREATED' | 'RUNNING' | 'RESTARTING' | 'FAILED' | 'FINISHED' | 'CANCELED';
 
@@ -67,22 +66,26 @@ export interface BatchBoundaryHook {
 /** The live parts of one query run: what a checkpoint snapshots and a restore fills. */
 export interface QueryRuntime {
   readonly backend: KeyedStateBackend;
-  readonly source: SourceReader;
   readonly operators: readonly Operator[];
-  watermark: number;
+  /** The query's watermark (over all its inputs). */
+  readonly watermark: number;
+  /** Source offsets, watermarks and the union's read position at this batch boundary. */
+  inputCut(): InputCut;
+  /** Seeks the sources and restores the watermarks and read position of a cut (before run()). */
+  restoreInputs(cut: Parameters<QueryInputs['restore']>[0]): Promise<void>;
 }
 
 /**
- * Runs one query: pulls batches from its source, stamps per-row watermarks (DESIGN.md §3 rule 1),
- * pushes them through the operator chain, and delivers results to the target. Single-threaded;
- * every batch boundary is a consistent cut for checkpoints.
+ * Runs one query: pulls batches from its sources (round-robin over a union's inputs), stamps
+ * per-row watermarks (DESIGN.md §3 rules 1 and 6, src/runtime/multi-input.ts), pushes them through
+ * the operator chains, and delivers results to the target. Single-threaded; every batch boundary is
+ * a consistent cut for checkpoints.
  */
 export class QueryRun implements QueryRuntime {
   readonly backend = new KeyedStateBackend();
   readonly operators: readonly Operator[];
   private readonly head: Collector;
-  private readonly wmFn: ((row: Row) => unknown) | null;
-  watermark = -Infinity;
+  private readonly inputs: QueryInputs;
   private cancelled = false;
   private rowsIn = 0;
   private rowsOut = 0;
@@ -90,14 +93,33 @@ export class QueryRun implements QueryRuntime {
 
   constructor(
     readonly plan: PhysicalPlan,
-    readonly source: SourceReader,
+    /** One reader per source of the plan, in planSources(plan) order. */
+    sources: readonly SourceReader[],
     readonly outputSchema: Schema,
     private readonly target: ResultTarget,
     private readonly opts: RunOptions,
     private readonly hook?: BatchBoundaryHook,
   ) {
-    const pipeline = buildPipeline(plan, this.backend, { stateTtlMs: opts.stateTtlMs ?? 0 });
-    this.operators = pipeline.operators;
+    const pipelineOpts: PipelineOptions = { stateTtlMs: opts.stateTtlMs ?? 0 };
+    const pipeline = buildPipeline(plan, this.backend, pipelineOpts);
+    const leaf = pipeline.source;
+    const specs: InputSpec[] = [];
+    const branchOperators: Operator[] = [];
+    if (leaf.kind === 'SourceExec') specs.push({ source: leaf, reader: sourceAt(sources, 0), head: pipeline.head });
+    else {
+      // Each union input is a stateless chain of its own whose output joins the operators above the union.
+      const join = dataOnly(pipeline.head);
+      for (const inputPlan of leaf.inputs) {
+        const branch = buildPipeline(inputPlan, this.backend, pipelineOpts);
+        if (branch.source.kind !== 'SourceExec') throw new EddyError('INTERNAL', 'internal error: a union input must read one source');
+        branch.connectSink(join);
+        branchOperators.push(...branch.operators);
+        specs.push({ source: branch.source, reader: sourceAt(sources, specs.length), head: branch.head });
+      }
+    }
+    if (sources.length !== specs.length) throw new EddyError('INTERNAL', `internal error: the plan reads ${specs.length} sources, but ${sources.length} were opened`);
+    this.inputs = new QueryInputs(specs, leaf.kind === 'UnionExec' ? leaf.uid : undefined, opts.now ?? Date.now);
+    this.operators = [...branchOperators, ...pipeline.operators];
     this.head = pipeline.head;
     const lateSink = opts.lateRows && windowSeesSourceRows(plan) ? opts.lateRows : undefined;
     for (const op of this.operators) {
@@ -114,8 +136,6 @@ export class QueryRun implements QueryRuntime {
           : null,
       });
     }
-    const wm = pipeline.source.watermark;
-    this.wmFn = wm ? compileExpr(wm.expr) : null;
     pipeline.connectSink({
       data: (b) => {
         if (b.rows.length === 0) return;
@@ -129,6 +149,29 @@ export class QueryRun implements QueryRuntime {
         this.target.end();
       },
     });
+  }
+
+  /** The query's watermark: the minimum over its active inputs (multi-input.ts). */
+  get watermark(): number {
+    return this.inputs.watermark;
+  }
+
+  /** The stream of each input, in plan order. */
+  get streams(): readonly string[] {
+    return this.inputs.streams;
+  }
+
+  inputCut(): InputCut {
+    return this.inputs.cut();
+  }
+
+  restoreInputs(cut: Parameters<QueryInputs['restore']>[0]): Promise<void> {
+    return this.inputs.restore(cut);
+  }
+
+  /** Where each source stands (after a restore), for messages. */
+  describePositions(): string {
+    return this.inputs.describePositions();
   }
 
   /** Stops the loop at the next batch boundary. */
@@ -148,29 +191,29 @@ export class QueryRun implements QueryRuntime {
   metrics(): QueryMetrics {
     let late = 0;
     for (const op of this.operators) late += op.lateRows;
-    return { rowsIn: this.rowsIn, rowsOut: this.rowsOut, lateRows: late, skippedRows: this.source.skippedRows, watermark: this.watermark };
+    return { rowsIn: this.rowsIn, rowsOut: this.rowsOut, lateRows: late, skippedRows: this.inputs.skippedRows, watermark: this.watermark };
   }
 
-  /** Runs until the source ends (returns 'finished') or cancel() (returns 'cancelled'). Errors propagate. */
+  /** Runs until every source ends (returns 'finished') or cancel() (returns 'cancelled'). Errors propagate. */
   async run(): Promise<'finished' | 'cancelled'> {
     const { batchSize, idlePollMs } = this.opts;
+    this.inputs.start();
     while (!this.cancelled) {
       // Rows already read are processed even if cancel() came during the read: the source's offset
       // is past them, so dropping them would lose them from a final checkpoint.
-      const rows = await this.source.read(batchSize);
-      if (rows === null) {
+      const step = await this.inputs.step(batchSize, this.head);
+      if (step.kind === 'end') {
         this.head.end();
         if (!this.finished) throw new EddyError('INTERNAL', 'internal error: pipeline did not finish at end of input');
         return 'finished';
       }
-      if (rows.length === 0) {
+      if (step.kind === 'quiet') {
         this.onIdle();
         if (this.hook) await this.hook.afterBatch(this);
         await sleep(idlePollMs);
         continue;
       }
-      this.rowsIn += rows.length;
-      this.pushBatch(rows);
+      this.rowsIn += step.rows.length;
       if (this.limitReached()) {
         this.head.end();
         return 'finished';
@@ -186,31 +229,29 @@ export class QueryRun implements QueryRuntime {
   private onIdle(): void {
     for (const op of this.operators) if (isConfigurable(op)) op.onProcessingTime?.();
   }
-
-  private pushBatch(rows: Row[]): void {
-    if (this.wmFn) {
-      const { wm, after } = computeWatermarks(rows, this.wmFn, this.watermark);
-      this.head.data({ rows, wm });
-      if (after > this.watermark) {
-        this.watermark = after;
-        this.head.watermark(after);
-      }
-    } else {
-      this.head.data({ rows, wm: null });
-    }
-  }
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
-/** Whether the window aggregate of a plan receives source rows as they are (only filters below it), so its late rows fit `<source>$late`. */
+/** Whether the window aggregate of a plan receives one source's rows as they are (only filters below it), so its late rows fit `<source>$late`. */
 function windowSeesSourceRows(plan: PhysicalPlan): boolean {
   let p = plan;
   while (p.kind !== 'WindowAggregateExec') {
-    if (p.kind === 'SourceExec') return false;
+    if (p.kind === 'SourceExec' || p.kind === 'UnionExec') return false;
     p = p.input;
   }
   for (let q = p.input; q.kind !== 'SourceExec'; q = q.input) if (q.kind !== 'FilterExec') return false;
   return true;
+}
+
+function sourceAt(sources: readonly SourceReader[], i: number): SourceReader {
+  const s = sources[i];
+  if (!s) throw new EddyError('INTERNAL', `internal error: no reader for source ${i} of the plan`);
+  return s;
+}
+
+/** Forwards a union input's rows to the operators above the union; signals come from the run, once, not per input. */
+function dataOnly(c: Collector): Collector {
+  return { data: (b) => c.data(b), watermark: () => {}, barrier: () => {}, end: () => {} };
 }

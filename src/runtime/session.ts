@@ -1,7 +1,7 @@
 import { EddyError, assertNever } from '../common/errors.js';
 import { typeName, type Row, type Schema, type Value } from '../common/types.js';
 import type { ParsedStatement } from '../parser/index.js';
-import type { CreateStreamAsStmt, SelectQuery, Statement } from '../parser/ast.js';
+import type { CreateStreamAsStmt, Query, Statement } from '../parser/ast.js';
 import { Catalog, type StreamDef } from '../planner/catalog.js';
 import type { PhysicalPlan } from '../planner/plan.js';
 import {
@@ -25,6 +25,8 @@ import type { CheckpointInfo } from '../checkpoint/types.js';
 import { Settings, parseDuration } from './settings.js';
 import type { LateRowSink, RunOptions } from './running-query.js';
 import { TransientQuery } from './transient-query.js';
+import { IDLE_TIMEOUT_OPTION, planSources } from './multi-input.js';
+import type { SourceReader } from '../connectors/connector.js';
 import { PersistentQuery } from './persistent-query.js';
 
 /** What executing one statement produced. */
@@ -93,6 +95,7 @@ export class Session {
         const def = bindStreamDef(stmt, ps.text);
         validateStreamOptions(def);
         if (def.options['allowed-lateness'] !== undefined) parseDuration(def.options['allowed-lateness'], "option 'allowed-lateness'");
+        if (def.options[IDLE_TIMEOUT_OPTION] !== undefined) parseDuration(def.options[IDLE_TIMEOUT_OPTION], `option '${IDLE_TIMEOUT_OPTION}'`);
         this.catalog.add(def, stmt.name.span);
         this.addLateStream(def);
         await this.opts.store?.saveStream(def.name, ps.text);
@@ -168,25 +171,30 @@ export class Session {
     }
   }
 
-  /** Binds, optimizes and plans a SELECT into its physical plan. */
-  plan(query: SelectQuery): PhysicalPlan {
-    const from = query.from.kind === 'stream' ? query.from.name.name : query.from.table.name;
-    return toPhysical(optimize(bindQuery(query, this.catalog, this.windowEmitFor(from))));
+  /** Binds, optimizes and plans a query (a SELECT or a UNION ALL) into its physical plan. */
+  plan(query: Query): PhysicalPlan {
+    return toPhysical(optimize(bindQuery(query, this.catalog, this.windowEmitFor(queryStreams(query)))));
   }
 
-  /** Emit settings for windows over `stream`: the session's, with the stream's 'allowed-lateness' option taking precedence. */
-  private windowEmitFor(stream: string): ReturnType<Settings['windowEmit']> {
+  /**
+   * Emit settings for windows over `streams`: the session's, with the streams' own 'allowed-lateness'
+   * options taking precedence (over a union of several, the largest, so no input loses rows its
+   * own option would keep).
+   */
+  private windowEmitFor(streams: readonly string[]): ReturnType<Settings['windowEmit']> {
     const emit = this.settings.windowEmit();
-    const own = this.catalog.has(stream) ? this.catalog.get(stream).options['allowed-lateness'] : undefined;
-    return own === undefined ? emit : { ...emit, allowedLatenessMs: parseDuration(own, "option 'allowed-lateness'") };
+    const own = streams.flatMap((s) => {
+      const v = this.catalog.has(s) ? this.catalog.get(s).options['allowed-lateness'] : undefined;
+      return v === undefined ? [] : [parseDuration(v, "option 'allowed-lateness'")];
+    });
+    return own.length === 0 ? emit : { ...emit, allowedLatenessMs: Math.max(...own) };
   }
 
   /** Plans a SELECT (synchronously, so the API can throw at the call) into an unstarted query. */
-  transientQuery(query: SelectQuery, sql: string): TransientQuery {
+  transientQuery(query: Query, sql: string): TransientQuery {
     const plan = this.plan(query);
     const id = `select_${++this.transientSeq}`;
-    const stream = sourceStream(plan);
-    const q: TransientQuery = new TransientQuery(id, sql, plan, plan.schema, () => this.openSource(stream), this.runOptions(stream), () => this.transient.delete(id));
+    const q: TransientQuery = new TransientQuery(id, sql, plan, plan.schema, () => this.openSources(plan), this.runOptions(plan), () => this.transient.delete(id));
     this.transient.set(id, q);
     return q;
   }
@@ -222,12 +230,11 @@ export class Session {
   private async startPersistent(baseId: string, sql: string, plan: PhysicalPlan, target: StreamDef): Promise<PersistentQuery> {
     let id = baseId;
     for (let n = 2; this.persistent.has(id) && isActive(this.persistent.get(id)!); n++) id = `${baseId}_${n}`;
-    const stream = sourceStream(plan);
-        const q = new PersistentQuery(id, sql, plan, planFingerprint(plan), plan.schema, target.name, {
-      openSource: () => this.openSource(stream),
+    const q = new PersistentQuery(id, sql, plan, planFingerprint(plan), plan.schema, target.name, {
+      openSources: () => this.openSources(plan),
       // Columns are matched by position (as Flink does), so rows are written under the target's names.
       openSink: (): SinkWriter => createSink(target, target.schema, { memory: this.memory, baseDir: this.opts.baseDir, stateDb: this.opts.store?.db ?? null }),
-      run: this.runOptions(stream),
+      run: this.runOptions(plan),
       restart: { attempts: this.settings.int('restart.attempts'), delayMs: this.settings.durationMs('restart.delay') },
       coordinator: this.newCoordinator(),
       onStatus: (pq) => {
@@ -252,21 +259,32 @@ export class Session {
     });
   }
 
-  private openSource(stream: StreamDef) {
-    return createSource(stream, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir });
+  /** One reader per source of the plan, in plan order; those opened are closed again if a later one fails. */
+  private openSources(plan: PhysicalPlan): SourceReader[] {
+    const readers: SourceReader[] = [];
+    try {
+      for (const s of planSources(plan)) {
+        readers.push(createSource(s.stream, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir }));
+      }
+    } catch (e) {
+      for (const r of readers) void r.close().catch(() => {});
+      throw e;
+    }
+    return readers;
   }
 
-  /** Run options of one query over `stream`; its late rows go to `<stream>$late`. */
-  private runOptions(stream: StreamDef): RunOptions {
-    const late = lateStreamName(stream.name);
-    const lateRows: LateRowSink | undefined = this.catalog.has(late)
+  /** Run options of a query; the late rows of a window over one stream go to `<stream>$late` (a union's have no single stream). */
+  private runOptions(plan: PhysicalPlan): RunOptions {
+    const sources = planSources(plan).map((s) => s.stream.name);
+    const late = lateStreamName(sources[0]!);
+    const lateRows: LateRowSink | undefined = sources.length === 1 && this.catalog.has(late)
       ? { delivered: 0, deliver: (rows) => this.memory.append(late, rows) }
       : undefined;
     return {
       batchSize: this.settings.int('execution.batch-size'),
       idlePollMs: 10,
       stateTtlMs: this.settings.durationMs('state.ttl'),
-      windowEmit: this.windowEmitFor(stream.name),
+      windowEmit: this.windowEmitFor(sources),
       ...(this.opts.now ? { now: this.opts.now } : {}),
       ...(lateRows ? { lateRows } : {}),
     };
@@ -348,12 +366,22 @@ const msg = (text: string): StatementResult => ({ kind: 'message', text });
 const oneLine = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 const isActive = (q: PersistentQuery) => q.status === 'RUNNING' || q.status === 'RESTARTING' || q.status === 'CREATED';
 
-function sourceStream(plan: PhysicalPlan): StreamDef {
-  let p = plan;
-  while (p.kind !== 'SourceExec') p = p.input;
-  return p.stream;
+function planReads(plan: PhysicalPlan, stream: string): boolean {
+  return planSources(plan).some((s) => s.stream.name === stream);
 }
 
-function planReads(plan: PhysicalPlan, stream: string): boolean {
-  return sourceStream(plan).name === stream;
+/** The streams a query reads (FROM items, windowing table functions, union branches and derived tables). */
+function queryStreams(q: Query): string[] {
+  if (q.kind === 'union') return q.branches.flatMap(queryStreams);
+  const from = q.from;
+  switch (from.kind) {
+    case 'stream':
+      return [from.name.name];
+    case 'windowTvf':
+      return [from.table.name];
+    case 'subquery':
+      return queryStreams(from.query);
+    default:
+      return assertNever(from, 'FROM item');
+  }
 }

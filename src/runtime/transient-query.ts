@@ -15,19 +15,20 @@ export class TransientQuery {
     readonly sql: string,
     readonly plan: PhysicalPlan,
     readonly schema: Schema,
-    private readonly openSource: () => SourceReader,
+    /** Opens one reader per source of the plan, in planSources(plan) order. */
+    private readonly openSources: () => SourceReader[],
     private readonly opts: RunOptions,
     private readonly onFinish: () => void,
   ) {}
 
   /** Streams result batches to `onRows` until the input ends or cancel(); resolves with how it stopped. */
   async start(onRows: (rows: Row[]) => void, hook?: BatchBoundaryHook): Promise<'finished' | 'cancelled'> {
-    const source = this.openSource();
+    const sources = this.openSources();
     try {
-      this.run = new QueryRun(this.plan, source, this.schema, { rows: onRows, end: () => {} }, this.opts, hook);
+      this.run = new QueryRun(this.plan, sources, this.schema, { rows: onRows, end: () => {} }, this.opts, hook);
       return await this.run.run();
     } finally {
-      await source.close();
+      for (const s of sources) await s.close();
       this.onFinish();
     }
   }

@@ -43,8 +43,9 @@ describe('registry', () => {
     expect(errorOf(() => validateStreamOptions(def({ connector: 'datagen', 'fields.idd.min': '1' }))).hint).toBe("did you mean 'fields.id.min'?");
     expect(errorOf(() => validateStreamOptions(def({ connector: 'memory', path: 'x' }))).message).toBe("unknown option 'path' for connector 'memory'");
     expect(() => validateStreamOptions(def({ connector: 'file', path: 'a.csv', 'allowed-lateness': '5s' }))).not.toThrow();
-    // Not implemented (it only matters for queries over several inputs), so refused rather than silently ignored.
-    expect(errorOf(() => validateStreamOptions(def({ connector: 'file', path: 'a.csv', 'source.idle-timeout': '5s' }))).message).toBe("unknown option 'source.idle-timeout' for connector 'file'");
+    // Interpreted by the engine for queries over several inputs (src/runtime/multi-input.ts), so every connector accepts it.
+    expect(() => validateStreamOptions(def({ connector: 'file', path: 'a.csv', 'source.idle-timeout': '5s' }))).not.toThrow();
+    expect(() => validateStreamOptions(def({ connector: 'memory', 'source.idle-timeout': '5s' }))).not.toThrow();
     expect(() => validateStreamOptions(def({ connector: 'datagen', 'number-of-rows': '10' }))).not.toThrow();
   });
 

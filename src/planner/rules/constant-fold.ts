@@ -22,6 +22,7 @@ function foldNode(node: LogicalPlan): LogicalPlan {
     case 'groupAggregate':
       return { ...node, keys: node.keys.map((k: BoundExpr) => foldExpr(k)), aggs: node.aggs.map(foldAgg) };
     case 'limit':
+    case 'union':
       return node;
     default:
       return assertNever(node, 'logical plan');
