@@ -1,7 +1,7 @@
 -- Early fire makes a SESSION query an updating changelog too: 'op' comes first and a session's
 -- first result is +I. Partial results of open sessions are emitted every delay of processing
--- time; this whole file is read long before an hour passes, so only final results appear (each
--- +I, since no session fired early). With an allowance as well, late updates show as -U/+U/-D.
+-- time; this whole file is read long before an hour passes, so no partial result appears: each
+-- session's first result is its final one (+I). The -U/+U/-D rows come from the allowance.
 -- The stream option 'allowed-lateness' applies to SESSION windows like to the others.
 CREATE STREAM clicks (usr VARCHAR, page VARCHAR, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
 WITH ('connector' = 'memory', 'allowed-lateness' = '15s');
