@@ -258,10 +258,14 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
   private purge(entry: StateEntry<KeySessions>, w: number, allowed: number): void {
     const { sessions, emitted } = entry.value;
     const keep: Session[] = [];
+    const gone: Session[] = [];
     let next = Infinity;
     for (const s of sessions) {
       const end = s[SESSION_END] as number;
-      if (end - 1 + allowed <= w) continue;
+      if (end - 1 + allowed <= w) {
+        gone.push(s);
+        continue;
+      }
       keep.push(s);
       const due = end - 1 <= w ? end + allowed : end;
       if (due < next) next = due;
@@ -270,9 +274,9 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
       this.table.delete(entry.ns, entry.key);
       return;
     }
-    if (keep.length < sessions.length) {
+    if (gone.length > 0) {
       this.table.touch(entry); // before the change: a pending checkpoint encodes the old sessions first
-      for (const s of sessions) if (!keep.includes(s)) forgetEmitted(emitted, s[SESSION_START] as number, s[SESSION_END] as number);
+      for (const s of gone) forgetEmitted(emitted, s[SESSION_START] as number, s[SESSION_END] as number);
       entry.value.sessions = keep;
     }
     this.setTimer(entry.key, next);
@@ -288,12 +292,15 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
   /** Appends the session's result (append-only) or its changes since it last emitted (changelog) to the pending output. */
   private emitSession(entry: StateEntry<KeySessions>, s: Session): void {
     const { keys, emitted } = entry.value;
-    const result: Value[] = [s[SESSION_START]!, s[SESSION_END]!];
-    this.agg.results(s, result);
     if (!this.changelog) {
-      this.pending.push([...keys, ...result]);
+      const row: Row = keys.slice();
+      row.push(s[SESSION_START]!, s[SESSION_END]!);
+      this.agg.results(s, row);
+      this.pending.push(row);
       return;
     }
+    const result: Value[] = [s[SESSION_START]!, s[SESSION_END]!];
+    this.agg.results(s, result);
     if (!sessionChanges(emitted, keys, result, this.pending)) return;
     this.table.touch(entry); // before recording: a pending checkpoint encodes the old emitted results first
     recordEmitted(emitted, result);
