@@ -199,7 +199,11 @@ export class Eddy {
     return new QueryResult(q, q.schema.columns.map((c) => c.name));
   }
 
-  /** Appends rows (objects keyed by column name, or an arquero table) to a 'memory' stream. */
+  /**
+   * Appends rows (objects keyed by column name, or an arquero table) to a 'memory' stream. Resolves
+   * once the queries reading the stream have caught up to within a bounded backlog (or are not
+   * reading), so a producer that awaits each insert runs at the pace of its queries.
+   */
   async insert(stream: string, rows: readonly object[] | object): Promise<number> {
     const def = this.session.catalog.get(stream.toLowerCase());
     if (connectorOf(def) !== 'memory') {
@@ -207,6 +211,9 @@ export class Eddy {
     }
     const converted = toRows(def.schema, rows as never, def.name);
     this.session.memory.append(def.name, converted);
+    // Backpressure: the queries reading the stream process the backlog before the caller inserts
+    // more, instead of every row piling up (and aging into the old generation) first.
+    await this.session.memory.catchUp(def.name);
     return converted.length;
   }
 

@@ -6,6 +6,8 @@ import { objectConverter } from './object-converter.js';
 
 /** Rows every open reader has passed are released once they are this many and at least half the log. */
 const TRIM_AT = 8192;
+/** An insert lets readers catch up while more rows than this wait for the slowest one. */
+const BACKLOG_HIGH = 32_768;
 
 interface Log {
   /** The retained rows; rows[0] is at absolute offset `base`. */
@@ -40,6 +42,23 @@ export class MemoryStreams {
     const log = this.log(stream);
     if (log.ended) throw new EddyError('UNSUPPORTED', `stream '${stream}' has ended; no more rows can be inserted`);
     for (const r of rows) log.rows.push(r);
+  }
+
+  /**
+   * Lets readers catch up after an append: while more than BACKLOG_HIGH rows wait for the slowest
+   * open reader, yields to the event loop, as long as each turn shows that reader progressing. A
+   * reader that is not reading (its query paused by unread results, or polling an empty log) ends
+   * the wait at once, so an insert never deadlocks on a consumer that waits for the inserter.
+   */
+  async catchUp(stream: string): Promise<void> {
+    const log = this.logs.get(stream);
+    if (log === undefined) return;
+    for (;;) {
+      const slowest = slowestReader(log);
+      if (slowest === null || log.base + log.rows.length - slowest <= BACKLOG_HIGH) return;
+      await new Promise<void>((r) => setImmediate(r));
+      if (slowestReader(log) === slowest) return;
+    }
   }
 
   /** Marks the stream finished: readers return null once they have read everything. */
@@ -139,6 +158,13 @@ class MemoryReader implements SourceReader {
   async close(): Promise<void> {
     this.log.readers.delete(this);
   }
+}
+
+/** Absolute offset of the open reader furthest behind; null without readers. */
+function slowestReader(log: Log): number | null {
+  let min: number | null = null;
+  for (const r of log.readers) if (min === null || r.index < min) min = r.index;
+  return min;
 }
 
 /** Releases the rows every open reader has passed, in big steps so the cost stays amortized. */
