@@ -1,0 +1,3 @@
+CREATE STREAM a (k VARCHAR, v INT, ts TIMESTAMP(3)) WITH ('connector' = 'memory');
+CREATE STREAM b (k VARCHAR, ts TIMESTAMP(3)) WITH ('connector' = 'memory');
+SELECT k, v, ts FROM a UNION ALL SELECT k, ts FROM b;

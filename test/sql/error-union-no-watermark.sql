@@ -1,0 +1,5 @@
+CREATE STREAM a (k VARCHAR, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'memory');
+CREATE STREAM b (k VARCHAR, ts TIMESTAMP(3)) WITH ('connector' = 'memory');
+SELECT k, COUNT(*) AS n
+FROM (SELECT k, ts FROM a UNION ALL SELECT k, ts FROM b)
+GROUP BY k, TUMBLE(ts, INTERVAL '10' SECOND);
