@@ -35,6 +35,10 @@ import { formatCheckpointTables, runCheckpointBench, type CheckpointBenchResult 
 import { runNexmarkBench, type NexmarkResult } from './nexmark/suite.js';
 import { formatNexmarkTables } from './nexmark/report.js';
 import type { QueryId } from './nexmark/queries.js';
+import { tuneGcForStreaming } from '../src/runtime/gc-tuning.js';
+
+// The configuration the README recommends for embedding; every in-process contender shares it.
+tuneGcForStreaming();
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');

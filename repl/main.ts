@@ -10,6 +10,7 @@ import { parseDuration } from '../src/runtime/settings.js';
 import { Session } from '../src/runtime/session.js';
 import { runScript } from './script-runner.js';
 import { runShell } from './shell.js';
+import { tuneGcForStreaming } from '../src/runtime/gc-tuning.js';
 
 const USAGE = `Usage: eddy [options]            interactive SQL shell
        eddy -f script.sql [options] run a script; exits once every query over bounded input has finished
@@ -140,6 +141,7 @@ function exitAfterFlush(code: number): void {
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
+tuneGcForStreaming();
 main(process.argv.slice(2)).then(exitAfterFlush, (e: unknown) => {
   process.stderr.write(formatError(e, undefined, 'eddy') + '\n');
   exitAfterFlush(1);
