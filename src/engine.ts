@@ -64,8 +64,12 @@ export class QueryResult implements AsyncIterable<ResultRow> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ResultRow> {
-    const schema = this.query.schema;
-    const queue: ResultRow[] = [];
+    const toResultRow = resultRowBuilder(this.query.schema);
+    // Result batches as the query delivered them; rows become objects only when read.
+    const batches: Row[][] = [];
+    let batchAt = 0;
+    let rowAt = 0;
+    let queued = 0;
     let done = false;
     let failure: unknown = null;
     let wake: (() => void) | null = null;
@@ -79,12 +83,13 @@ export class QueryResult implements AsyncIterable<ResultRow> {
     const running = this.query
       .start(
         (rows) => {
-          for (const r of rows) queue.push(toResultRow(r, schema));
+          if (rows.length === 0) return;
+          batches.push(rows);
+          queued += rows.length;
           notify();
         },
         {
-          afterBatch: () =>
-            queue.length > HIGH_WATER ? new Promise<void>((r) => (drained = r)) : undefined,
+          afterBatch: () => (queued > HIGH_WATER ? new Promise<void>((r) => (drained = r)) : undefined),
         },
       )
       .then(
@@ -98,12 +103,26 @@ export class QueryResult implements AsyncIterable<ResultRow> {
           notify();
         },
       );
+    const take = (): Row => {
+      const batch = batches[batchAt]!;
+      const row = batch[rowAt++]!;
+      if (rowAt === batch.length) {
+        batches[batchAt++] = EMPTY;
+        rowAt = 0;
+        if (batchAt > 64 && batchAt * 2 > batches.length) {
+          batches.splice(0, batchAt);
+          batchAt = 0;
+        }
+      }
+      queued--;
+      return row;
+    };
     return {
       next: async (): Promise<IteratorResult<ResultRow>> => {
         for (;;) {
-          if (queue.length > 0) {
-            const value = queue.shift()!;
-            if (queue.length < HIGH_WATER / 2 && drained) {
+          if (queued > 0) {
+            const value = toResultRow(take());
+            if (queued < HIGH_WATER / 2 && drained) {
               const d: () => void = drained;
               drained = null;
               d();
@@ -126,14 +145,20 @@ export class QueryResult implements AsyncIterable<ResultRow> {
   }
 }
 
-function toResultRow(row: Row, schema: Schema): ResultRow {
-  const out: ResultRow = {};
-  const cols = schema.columns;
-  for (let i = 0; i < cols.length; i++) {
-    const v = row[i] ?? null;
-    out[cols[i]!.name] = cols[i]!.type === 'TIMESTAMP' && typeof v === 'number' ? new Date(v) : v;
-  }
-  return out;
+const EMPTY: Row[] = [];
+
+/**
+ * A function from an engine row to a result object, compiled per schema as one object literal so
+ * every result row shares one hidden class; TIMESTAMP numbers become Dates.
+ */
+function resultRowBuilder(schema: Schema): (row: Row) => ResultRow {
+  // In a literal, a "__proto__" key would set the prototype: define that name as an own property.
+  const fields = schema.columns.map((c, i) => {
+    const v = `(r[${i}] ?? null)`;
+    const key = c.name === '__proto__' ? '["__proto__"]' : JSON.stringify(c.name);
+    return `${key}: ${c.type === 'TIMESTAMP' ? `(typeof r[${i}] === 'number' ? new Date(r[${i}]) : ${v})` : v}`;
+  });
+  return new Function('r', `return { ${fields.join(', ')} };`) as (row: Row) => ResultRow;
 }
 
 /**
