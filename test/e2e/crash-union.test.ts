@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { bidsJsonl, CLI, sql, tempDir } from './checkpoint-helpers.js';
 import { expectRealRecovery, runAndKill, runToEnd as runToEndIn, type Attempt } from './crash-helpers.js';
 
-const BIDS = 100_000;
-const ASKS = 60_000;
+const BIDS = 200_000;
+const ASKS = 120_000;
 const KILLS = 4;
 let dir: string;
 
@@ -49,9 +49,9 @@ GROUP BY auction, TUMBLE(ts, INTERVAL '2' SECOND);
 const STATELESS = `${STREAMS}
 CREATE STREAM out (side VARCHAR, auction BIGINT, price DOUBLE, ts TIMESTAMP(3)) WITH ('connector' = 'file', 'path' = 'out.jsonl', 'format' = 'json');
 INSERT INTO out
-SELECT 'bid', auction, price, ts FROM bids WHERE price > 50
+SELECT 'bid', auction, price, ts FROM bids WHERE price > 10
 UNION ALL
-SELECT 'ask', auction, price, ts FROM asks WHERE auction < 250;
+SELECT 'ask', auction, price, ts FROM asks WHERE auction < 450;
 `;
 
 const runToEnd = (file: string, state: string): number => runToEndIn(dir, file, state, 30);
