@@ -3,16 +3,13 @@ import { EddyError, closest } from '../common/errors.js';
 import type { SinkWriter, SourceReader } from './connector.js';
 import { BAD, badValueReason, coerceValue, type Bad } from './values.js';
 import { objectConverter } from './object-converter.js';
+import { MemoryLog } from './memory-log.js';
 
-/** Rows every open reader has passed are released once they are this many and at least half the log. */
-const TRIM_AT = 8192;
 /** An insert lets readers catch up while more rows than this wait for the slowest one. */
 const BACKLOG_HIGH = 32_768;
 
 interface Log {
-  /** The retained rows; rows[0] is at absolute offset `base`. */
-  rows: Row[];
-  base: number;
+  readonly rows: MemoryLog;
   ended: boolean;
   readonly readers: Set<MemoryReader>;
 }
@@ -31,7 +28,7 @@ export class MemoryStreams {
   private log(stream: string): Log {
     let log = this.logs.get(stream);
     if (!log) {
-      log = { rows: [], base: 0, ended: false, readers: new Set() };
+      log = { rows: new MemoryLog(), ended: false, readers: new Set() };
       this.logs.set(stream, log);
     }
     return log;
@@ -41,7 +38,7 @@ export class MemoryStreams {
   append(stream: string, rows: readonly Row[]): void {
     const log = this.log(stream);
     if (log.ended) throw new EddyError('UNSUPPORTED', `stream '${stream}' has ended; no more rows can be inserted`);
-    for (const r of rows) log.rows.push(r);
+    log.rows.append(rows);
   }
 
   /**
@@ -55,7 +52,7 @@ export class MemoryStreams {
     if (log === undefined) return;
     for (;;) {
       const slowest = slowestReader(log);
-      if (slowest === null || log.base + log.rows.length - slowest <= BACKLOG_HIGH) return;
+      if (slowest === null || log.rows.length - slowest <= BACKLOG_HIGH) return;
       await new Promise<void>((r) => setImmediate(r));
       if (slowestReader(log) === slowest) return;
     }
@@ -72,19 +69,19 @@ export class MemoryStreams {
 
   /** The rows still retained (for inspection and tests). */
   rows(stream: string): readonly Row[] {
-    return this.logs.get(stream)?.rows ?? [];
+    return this.logs.get(stream)?.rows.rows() ?? [];
   }
 
   /** Absolute length: every row ever appended, released or not. */
   length(stream: string): number {
     const log = this.logs.get(stream);
-    return log ? log.base + log.rows.length : 0;
+    return log ? log.rows.length : 0;
   }
 
   /** Drops rows beyond absolute `length` (a memory sink's exactly-once rewind); reopens an ended log. */
   truncate(stream: string, length: number): void {
     const log = this.log(stream);
-    log.rows.length = Math.max(0, Math.min(log.rows.length, length - log.base));
+    log.rows.truncate(length);
     log.ended = false;
   }
 
@@ -117,7 +114,7 @@ class MemoryReader implements SourceReader {
     private readonly endWhenDrained: boolean,
     private readonly stream: string,
   ) {
-    this.index = log.base;
+    this.index = log.rows.base;
   }
 
   get bounded(): boolean {
@@ -126,11 +123,10 @@ class MemoryReader implements SourceReader {
 
   async read(max: number): Promise<Row[] | null> {
     const log = this.log;
-    const at = this.index - log.base;
-    if (at < log.rows.length) {
-      const out = log.rows.slice(at, at + max);
+    if (this.index < log.rows.length) {
+      const out = log.rows.read(this.index, max);
       this.index += out.length;
-      releaseConsumed(log);
+      log.rows.release(slowestReader(log)!);
       return out;
     }
     return log.ended || this.endWhenDrained ? null : [];
@@ -144,10 +140,10 @@ class MemoryReader implements SourceReader {
     if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) {
       throw new EddyError('CHECKPOINT', `invalid memory source offset ${JSON.stringify(offset)}`);
     }
-    if (offset < this.log.base) {
+    if (offset < this.log.rows.base) {
       throw new EddyError(
         'CHECKPOINT',
-        `memory stream '${this.stream}' no longer holds row ${offset}: rows before ${this.log.base} were released after every reader had consumed them`,
+        `memory stream '${this.stream}' no longer holds row ${offset}: rows before ${this.log.rows.base} were released after every reader had consumed them`,
         undefined,
         "memory streams are not durable; use a 'file' stream for input that must be replayable",
       );
@@ -165,17 +161,6 @@ function slowestReader(log: Log): number | null {
   let min: number | null = null;
   for (const r of log.readers) if (min === null || r.index < min) min = r.index;
   return min;
-}
-
-/** Releases the rows every open reader has passed, in big steps so the cost stays amortized. */
-function releaseConsumed(log: Log): void {
-  let min = Infinity;
-  for (const r of log.readers) if (r.index < min) min = r.index;
-  const drop = min - log.base;
-  if (drop >= TRIM_AT && drop * 2 >= log.rows.length) {
-    log.rows = log.rows.slice(drop);
-    log.base += drop;
-  }
 }
 
 class MemorySink implements SinkWriter {

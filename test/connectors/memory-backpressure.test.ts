@@ -46,3 +46,48 @@ describe('memory stream backpressure (catchUp)', () => {
     expect(streams.rows('s').length).toBe(100_000);
   });
 });
+
+describe('MemoryLog', () => {
+  it('matches a flat array under random appends, reads, releases and truncations', async () => {
+    const { MemoryLog } = await import('../../src/connectors/memory-log.js');
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let round = 0; round < 30; round++) {
+      const log = new MemoryLog();
+      const flat: Row[] = [];
+      let released = 0;
+      let next = 0;
+      for (let step = 0; step < 120; step++) {
+        const op = rnd(10);
+        if (op < 5) {
+          const n = [1, 3, 200, 1100, 2500][rnd(5)]!;
+          const rows = chunk(n, next);
+          next += n;
+          log.append(rows);
+          rows.length = 0; // the log owns a copy
+          flat.push(...chunk(n, next - n));
+        } else if (op < 8 && flat.length > released) {
+          const at = released + rnd(flat.length - released);
+          const got = log.read(at, 1 + rnd(3000));
+          expect(got.length).toBeGreaterThan(0);
+          expect(got).toEqual(flat.slice(at, at + got.length));
+        } else if (op === 8) {
+          const upTo = released + rnd(flat.length - released + 1);
+          log.release(upTo);
+          released = Math.max(released, Math.min(upTo, log.base));
+          expect(log.base).toBeLessThanOrEqual(upTo);
+        } else {
+          const len = released + rnd(flat.length - released + 1);
+          log.truncate(len);
+          flat.length = Math.max(len, log.base);
+          next = flat.length;
+        }
+        expect(log.length).toBe(flat.length);
+        if (step % 10 === 9) expect(log.rows()).toEqual(flat.slice(log.base));
+      }
+    }
+  });
+});

@@ -63,14 +63,21 @@ describe('MemoryStreams retention', () => {
 
   it('releases rows every open reader has consumed; offsets stay absolute; a later reader starts at the earliest retained row', async () => {
     const m = new MemoryStreams();
-    m.append('s', rows(0, 10_000)); // no reader yet: kept for the first one
+    // Released a whole appended chunk at a time: [0, 3000) [3000, 6000) [6000, 9000) [9000, 10000).
+    for (const [from, n] of [[0, 3000], [3000, 3000], [6000, 3000], [9000, 1000]] as const) m.append('s', rows(from, n)); // no reader yet: kept for the first one
     expect(m.rows('s').length).toBe(10_000);
     const a = m.reader('s', { endWhenDrained: false });
     const b = m.reader('s', { endWhenDrained: false });
-    expect((await a.read(9_000))!.length).toBe(9_000);
+    for (let i = 0; i < 3; i++) expect((await a.read(9_000))!.length).toBe(3_000); // a read never crosses a chunk
     expect(m.rows('s').length).toBe(10_000); // b has read nothing
-    expect((await b.read(9_000))!.length).toBe(9_000);
+    expect((await b.read(4_000))!.length).toBe(3_000);
+    expect((await b.read(4_000))!.length).toBe(3_000);
+    expect(m.rows('s').length).toBe(4_000); // the first chunk is gone
+    expect((await b.read(1_000))!.length).toBe(1_000);
+    expect(m.rows('s').length).toBe(4_000); // b is inside the third chunk
+    expect((await b.read(4_000))!.length).toBe(2_000);
     expect(m.rows('s').length).toBe(1_000);
+    expect(m.rows('s')).toEqual(rows(9_000, 1_000));
     expect(m.length('s')).toBe(10_000);
     expect(a.offset()).toBe(9_000);
     expect(await a.read(5)).toEqual(rows(9_000, 5));

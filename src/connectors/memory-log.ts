@@ -1,0 +1,96 @@
+import type { Row } from '../common/types.js';
+
+/** Appends smaller than this go into the tail chunk instead of a chunk of their own. */
+const SMALL_APPEND = 1024;
+
+/**
+ * An append-only row log addressed by absolute offsets, stored as the chunks it was appended in,
+ * so an append costs one array copy rather than a push per row, and releasing consumed rows drops
+ * whole chunks. Chunks are copies the log owns (a caller may reuse its array); small appends
+ * (INSERT VALUES, one window's results) are coalesced into the tail chunk.
+ */
+export class MemoryLog {
+  /** Retained chunks from `head` on; chunks[i] starts at absolute offset starts[i]. */
+  private chunks: Row[][] = [];
+  private starts: number[] = [];
+  private head = 0;
+  /** Absolute offset one past the last row. */
+  private end = 0;
+
+  /** Absolute offset of the earliest retained row. */
+  get base(): number {
+    return this.head < this.chunks.length ? this.starts[this.head]! : this.end;
+  }
+
+  get length(): number {
+    return this.end;
+  }
+
+  append(rows: readonly Row[]): void {
+    if (rows.length === 0) return;
+    const last = this.chunks.length - 1;
+    if (rows.length < SMALL_APPEND && last >= this.head && this.chunks[last]!.length < SMALL_APPEND) {
+      const tail = this.chunks[last]!;
+      for (const r of rows) tail.push(r);
+    } else {
+      this.chunks.push(rows.slice());
+      this.starts.push(this.end);
+    }
+    this.end += rows.length;
+  }
+
+  /** At most `max` rows from absolute offset `at` (>= base), never crossing a chunk boundary; [] at the end. */
+  read(at: number, max: number): Row[] {
+    if (at >= this.end) return [];
+    const c = this.chunkOf(at);
+    const chunk = this.chunks[c]!;
+    const from = at - this.starts[c]!;
+    return chunk.slice(from, from + max);
+  }
+
+  /** Releases the chunks that lie wholly before absolute offset `upTo`. */
+  release(upTo: number): void {
+    while (this.head < this.chunks.length && this.starts[this.head]! + this.chunks[this.head]!.length <= upTo) {
+      this.chunks[this.head] = [];
+      this.head++;
+    }
+    if (this.head > 32 && this.head * 2 > this.chunks.length) this.compact();
+  }
+
+  /** Drops every row at or beyond absolute offset `length` (a memory sink's rewind). */
+  truncate(length: number): void {
+    if (length >= this.end) return;
+    const keep = Math.max(length, this.base);
+    let c = this.chunks.length;
+    while (c > this.head && this.starts[c - 1]! >= keep) c--;
+    this.chunks.length = c;
+    this.starts.length = c;
+    if (c > this.head) this.chunks[c - 1]!.length = keep - this.starts[c - 1]!;
+    this.end = keep;
+  }
+
+  /** The retained rows, in order (for inspection and tests). */
+  rows(): Row[] {
+    const out: Row[] = [];
+    for (let c = this.head; c < this.chunks.length; c++) for (const r of this.chunks[c]!) out.push(r);
+    return out;
+  }
+
+  /** Index of the chunk holding absolute offset `at` (base <= at < end): binary search over starts. */
+  private chunkOf(at: number): number {
+    let lo = this.head;
+    let hi = this.chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private compact(): void {
+    this.chunks = this.chunks.slice(this.head);
+    this.starts = this.starts.slice(this.head);
+    this.head = 0;
+  }
+}
