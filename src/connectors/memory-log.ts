@@ -2,6 +2,11 @@ import type { Row } from '../common/types.js';
 
 /** Appends smaller than this go into the tail chunk instead of a chunk of their own. */
 const SMALL_APPEND = 1024;
+/**
+ * Consumed rows are released once they are at least this many and half of those retained: a
+ * small stream keeps its rows, so a second SELECT in a script or the shell still sees them.
+ */
+const RELEASE_AT = 8192;
 
 /**
  * An append-only row log addressed by absolute offsets, stored as the chunks it was appended in,
@@ -48,12 +53,13 @@ export class MemoryLog {
     return chunk.slice(from, from + max);
   }
 
-  /** Releases the chunks that lie wholly before absolute offset `upTo`. */
+  /** Releases the chunks that lie wholly before absolute offset `upTo`, once they are RELEASE_AT rows and half the log. */
   release(upTo: number): void {
-    while (this.head < this.chunks.length && this.starts[this.head]! + this.chunks[this.head]!.length <= upTo) {
-      this.chunks[this.head] = [];
-      this.head++;
-    }
+    let c = this.head;
+    while (c < this.chunks.length && this.starts[c]! + this.chunks[c]!.length <= upTo) c++;
+    const releasable = (c < this.chunks.length ? this.starts[c]! : this.end) - this.base;
+    if (releasable < RELEASE_AT || releasable * 2 < this.end - this.base) return;
+    while (this.head < c) this.chunks[this.head++] = [];
     if (this.head > 32 && this.head * 2 > this.chunks.length) this.compact();
   }
 

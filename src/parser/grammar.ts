@@ -1,4 +1,5 @@
-import { CstParser, type CstNode, type IParserErrorMessageProvider, type TokenType } from 'chevrotain';
+import type { CstNode, IParserErrorMessageProvider, TokenType } from 'chevrotain';
+import { CstParser } from './chevrotain-runtime.js';
 import * as T from './lexer.js';
 
 /**
@@ -18,8 +19,12 @@ function firstTokens(paths: TokenType[][]): string[] {
 
 /** Chevrotain CST grammar of the Eddy dialect; cst-to-ast.ts turns its trees into ast.ts nodes. */
 export class SqlGrammar extends CstParser {
-  constructor() {
-    super(T.allTokens, { maxLookahead: 4, errorMessageProvider: expectedRecorder, nodeLocationTracking: 'full' });
+  /**
+   * `validate` runs chevrotain's grammar checks (ambiguities, left recursion); they cost ~30 ms of
+   * every start, so the shared instance skips them and a parser test constructs one with them.
+   */
+  constructor(validate = false) {
+    super(T.allTokens, { maxLookahead: 4, errorMessageProvider: expectedRecorder, nodeLocationTracking: 'full', skipValidations: !validate });
     this.performSelfAnalysis();
   }
 

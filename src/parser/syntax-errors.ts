@@ -1,4 +1,5 @@
-import { EOF, type IRecognitionException, type IToken } from 'chevrotain';
+import type { IRecognitionException, IToken } from 'chevrotain';
+import { EOF } from './chevrotain-runtime.js';
 import { EddyError, type Span } from '../common/errors.js';
 import { allTokens, Comma, Identifier, isWordToken, KEYWORDS, QuotedIdent, RESERVED, StringLiteral } from './lexer.js';
 import type { SourceText } from './source-text.js';
