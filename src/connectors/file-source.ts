@@ -5,6 +5,7 @@ import { EddyError, closest } from '../common/errors.js';
 import type { SourceReader } from './connector.js';
 import type { StreamDef } from '../planner/catalog.js';
 import { LineReader, DEFAULT_CHUNK_SIZE } from './line-reader.js';
+import { jsonRowConverter, type JsonRowConverter } from './object-converter.js';
 import { BAD, badValueReason, coerceValue } from './values.js';
 import { checkOptions, enumOption, fileFormatOption, type FileFormat, type OptionSpec } from './options.js';
 
@@ -64,6 +65,8 @@ export class FileSource implements SourceReader {
   private csvWidth = 0;
   private readonly columns: readonly Column[];
   private readonly lowerNames: readonly string[];
+  /** The compiled conversion of records that name every column exactly; parseJson's loop handles the rest. */
+  private readonly fromJson: JsonRowConverter;
 
   constructor(
     schema: Schema,
@@ -73,6 +76,7 @@ export class FileSource implements SourceReader {
   ) {
     this.columns = schema.columns;
     this.lowerNames = schema.columns.map((c) => c.name.toLowerCase());
+    this.fromJson = jsonRowConverter(schema);
     this.fullPath = isAbsolute(opts.path) ? opts.path : resolve(baseDir ?? process.cwd(), opts.path);
   }
 
@@ -247,6 +251,8 @@ export class FileSource implements SourceReader {
     } catch (e) {
       throw new RowError(`invalid JSON: ${(e as Error).message}`);
     }
+    const fast = this.fromJson(obj);
+    if (fast !== undefined) return fast;
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
       throw new RowError(`expected a JSON object, got ${Array.isArray(obj) ? 'an array' : JSON.stringify(obj)}`);
     }

@@ -95,3 +95,38 @@ function compile(types: readonly SqlType[], plan: readonly (string | undefined)[
   const make = new Function('getProto', 'OBJECT_PROTO', 'coerceRest', 'TYPES', 'BAD', `return function convert(input, rows, slow) {\n${body.join('\n')}\n};`);
   return make(Object.getPrototypeOf, Object.prototype, coerceRest, types, BAD) as ObjectConverter;
 }
+
+/** Converts one parsed JSON object to a row, or returns undefined when the caller's general path must decide. */
+export type JsonRowConverter = (obj: unknown) => Row | undefined;
+
+const jsonCache = new WeakMap<Schema, JsonRowConverter>();
+
+/**
+ * For JSON records (file sources): reads every column under its exact name with a literal
+ * property access and accepts the row when each value is present and of (or coerces to) its
+ * column's type. Other keys are ignored, as the file source ignores unknown fields. A row missing
+ * a column under its exact name (it may be NULL, or spelled in another case) or holding a bad
+ * value returns undefined, and the general path handles it with its exact messages.
+ */
+export function jsonRowConverter(schema: Schema): JsonRowConverter {
+  let conv = jsonCache.get(schema);
+  if (conv === undefined) {
+    conv = compileJson(schema.columns.map((c) => c.type), schema.columns.map((c) => c.name));
+    jsonCache.set(schema, conv);
+  }
+  return conv;
+}
+
+function compileJson(types: readonly SqlType[], names: readonly string[]): JsonRowConverter {
+  const body: string[] = ["if (typeof o !== 'object' || o === null || getProto(o) !== OBJECT_PROTO) return undefined;"];
+  names.forEach((name, c) => {
+    const v = `v${c}`;
+    const check = inlineCheck(types[c]!, v);
+    body.push(`let ${v} = o[${JSON.stringify(name)}];`, `if (${v} === undefined) return undefined;`);
+    const coerce = `{ ${v} = coerceRest(${v}, TYPES[${c}]); if (${v} === BAD) return undefined; }`;
+    body.push(check === null ? coerce : `if (!(${check})) ${coerce}`);
+  });
+  body.push(`return [${names.map((_, c) => `v${c}`).join(', ')}];`);
+  const make = new Function('getProto', 'OBJECT_PROTO', 'coerceRest', 'TYPES', 'BAD', `return function convertJson(o) {\n${body.join('\n')}\n};`);
+  return make(Object.getPrototypeOf, Object.prototype, coerceRest, types, BAD) as JsonRowConverter;
+}
