@@ -42,6 +42,10 @@ export const INTEGER_TEXT = /^[+-]?\d+$/;
 export function parseTimestamp(s: string | number): number | null {
   if (typeof s === 'number') return Number.isFinite(s) ? Math.floor(s) : null;
   const n = s.length;
+  if (n === 23) {
+    const ms = parseCanonical(s);
+    if (ms === ms) return ms; // not NaN
+  }
   if (n < 10 || s.charCodeAt(4) !== 45 /* - */ || s.charCodeAt(7) !== 45) {
     // Not a date: epoch milliseconds written as text (CSV) is the only other accepted form.
     if (INTEGER_TEXT.test(s)) return Number(s);
@@ -96,6 +100,31 @@ export function parseTimestamp(s: string | number): number | null {
   if (oh < 0 || oh > 23 || om < 0 || om > 59 || j !== n) return null;
   const offset = (oh * 60 + om) * 60_000;
   return z === 43 ? ms - offset : ms + offset;
+}
+
+const dig = (s: string, i: number): number => s.charCodeAt(i) - 48;
+
+/**
+ * The form Eddy itself prints, `yyyy-MM-dd HH:mm:ss.SSS` (or with `T`), without the general
+ * parser's per-field calls: the file path parses one per row. NaN when `s` is not exactly that
+ * form or names no real date/time; the general parser then decides.
+ */
+function parseCanonical(s: string): number {
+  const sep = s.charCodeAt(10);
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || (sep !== 32 && sep !== 84) || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(19) !== 46) return NaN;
+  const y0 = dig(s, 0), y1 = dig(s, 1), y2 = dig(s, 2), y3 = dig(s, 3), mo0 = dig(s, 5), mo1 = dig(s, 6), d0 = dig(s, 8), d1 = dig(s, 9);
+  const h0 = dig(s, 11), h1 = dig(s, 12), mi0 = dig(s, 14), mi1 = dig(s, 15), s0 = dig(s, 17), s1 = dig(s, 18), f0 = dig(s, 20), f1 = dig(s, 21), f2 = dig(s, 22);
+  // Any non-digit gives a code outside 0..9, which unsigned is above 9.
+  const bad = (y0 >>> 0 > 9 || y1 >>> 0 > 9 || y2 >>> 0 > 9 || y3 >>> 0 > 9 || mo0 >>> 0 > 9 || mo1 >>> 0 > 9 || d0 >>> 0 > 9 || d1 >>> 0 > 9 || h0 >>> 0 > 9 || h1 >>> 0 > 9 || mi0 >>> 0 > 9 || mi1 >>> 0 > 9 || s0 >>> 0 > 9 || s1 >>> 0 > 9 || f0 >>> 0 > 9 || f1 >>> 0 > 9 || f2 >>> 0 > 9);
+  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const month = mo0 * 10 + mo1;
+  const day = d0 * 10 + d1;
+  const hour = h0 * 10 + h1;
+  const minute = mi0 * 10 + mi1;
+  const second = s0 * 10 + s1;
+  const v = f0 * 100 + f1 * 10 + f2;
+  if (bad || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return NaN;
+  return daysFromCivil(year, month, day) * MS_PER_DAY + hour * 3_600_000 + minute * 60_000 + second * 1000 + v;
 }
 
 const pad2 = (v: number): string => (v < 10 ? '0' + v : '' + v);
