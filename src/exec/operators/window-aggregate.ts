@@ -228,7 +228,8 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
   private create(row: Row): Value[] {
     const s = this.keyValues(row);
     this.agg.init(s);
-    return s;
+    // An exact-length copy: init's stores past the end grew the backing store to 17+ slots (~136 B per entry).
+    return s.slice();
   }
 
   override onWatermark(value: number): void {
