@@ -21,9 +21,14 @@ import { isChangelogSpec, type WindowAggregateSpec } from './window-aggregate.js
 interface KeySessions {
   readonly keys: Value[];
   sessions: Session[];
-  /** Changelog mode only (see session-changelog.ts); always empty otherwise. */
-  readonly emitted: EmittedSession[];
+  /** Changelog mode only (see session-changelog.ts), created at the first emission; null otherwise (saves an array per key). */
+  emitted: EmittedSession[] | null;
 }
+
+const NOTHING_EMITTED: readonly EmittedSession[] = [];
+
+/** The sessions of a new key: `add` replaces it, never writes into it. */
+const NO_SESSIONS: Session[] = [];
 
 const isRows = (x: unknown, min: number): boolean => Array.isArray(x) && x.every((s) => Array.isArray(s) && s.length >= min);
 
@@ -33,9 +38,9 @@ function keySessionsCodec(): StateCodec<KeySessions> {
     if (!Array.isArray(x) || (x.length !== 2 && x.length !== 3) || !Array.isArray(x[0]) || !isRows(x[1], SESSION_BASE) || (x.length === 3 && !isRows(x[2], 2))) {
       throw new ChunkFormatError('session state is not [keys, sessions] or [keys, sessions, emitted]');
     }
-    return { keys: x[0] as Value[], sessions: x[1] as Session[], emitted: x.length === 3 ? (x[2] as EmittedSession[]) : [] };
+    return { keys: x[0] as Value[], sessions: x[1] as Session[], emitted: x.length === 3 ? (x[2] as EmittedSession[]) : null };
   };
-  const encode = (v: KeySessions): unknown[] => (v.emitted.length === 0 ? [v.keys, v.sessions] : [v.keys, v.sessions, v.emitted]);
+  const encode = (v: KeySessions): unknown[] => (v.emitted === null || v.emitted.length === 0 ? [v.keys, v.sessions] : [v.keys, v.sessions, v.emitted]);
   return {
     encode,
     decode,
@@ -165,9 +170,9 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
       const key = keyOf(row);
       const ns = keyGroupOf(key);
       let entry = table.get(ns, key);
-      if (entry === undefined) entry = table.insert(ns, key, { keys: this.keyValues(row), sessions: [], emitted: [] });
+      if (entry === undefined) entry = table.insert(ns, key, { keys: this.keyValues(row), sessions: NO_SESSIONS, emitted: null });
       table.touch(entry); // before the change: a pending checkpoint encodes the old sessions first
-      const s = assigner.add(entry.value.sessions, ts as number, row, agg, this.nextBorn);
+      const s = assigner.add(entry.value, ts as number, row, agg, this.nextBorn);
       if (s[SESSION_BORN] === this.nextBorn) this.nextBorn++;
       const end = s[SESSION_END] as number;
       const complete = end - 1 <= this.firedW; // only possible within an allowance (L > 0)
@@ -276,8 +281,8 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
     }
     if (gone.length > 0) {
       this.table.touch(entry); // before the change: a pending checkpoint encodes the old sessions first
-      for (const s of gone) forgetEmitted(emitted, s[SESSION_START] as number, s[SESSION_END] as number);
-      entry.value.sessions = keep;
+      if (emitted !== null) for (const s of gone) forgetEmitted(emitted, s[SESSION_START] as number, s[SESSION_END] as number);
+      entry.value.sessions = keep.slice(); // exact length: `keep` grew by pushes
     }
     this.setTimer(entry.key, next);
   }
@@ -301,9 +306,10 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
     }
     const result: Value[] = [s[SESSION_START]!, s[SESSION_END]!];
     this.agg.results(s, result);
-    if (!sessionChanges(emitted, keys, result, this.pending)) return;
+    if (!sessionChanges(emitted ?? NOTHING_EMITTED, keys, result, this.pending)) return;
     this.table.touch(entry); // before recording: a pending checkpoint encodes the old emitted results first
-    recordEmitted(emitted, result);
+    if (emitted === null) entry.value.emitted = [result.slice()];
+    else recordEmitted(emitted, result);
   }
 
   private rebuildTimers(): void {

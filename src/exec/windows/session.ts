@@ -25,11 +25,14 @@ export class SessionAssigner {
   }
 
   /**
-   * Adds a row at `ts` to `sessions` (sorted by start, disjoint; updated in place): extends or
-   * merges the sessions it overlaps, or inserts a new one numbered `born`. Returns the session
-   * the row went into.
+   * Adds a row at `ts` to `list.sessions` (sorted by start, disjoint): extends or merges the
+   * sessions it overlaps, or inserts a new one numbered `born`. Returns the session the row went
+   * into. Memory: a new session is an exact-length array, and inserting it replaces the list with
+   * an exact-length copy (growing it in place would give the array a 17-slot backing store; keys
+   * with one session are the common case).
    */
-  add(sessions: Session[], ts: number, row: Row, agg: CompiledAggregator, born: number): Session {
+  add(list: SessionList, ts: number, row: Row, agg: CompiledAggregator, born: number): Session {
+    const sessions = list.sessions;
     const endOfRow = ts + this.gap;
     let i = 0;
     while (i < sessions.length && (sessions[i]![SESSION_END] as number) <= ts) i++;
@@ -37,9 +40,12 @@ export class SessionAssigner {
     while (j < sessions.length && (sessions[j]![SESSION_START] as number) < endOfRow) j++;
     let target: Session;
     if (i === j) {
-      target = [ts, endOfRow, born];
+      target = new Array<Value>(SESSION_BASE + agg.width);
+      target[SESSION_START] = ts;
+      target[SESSION_END] = endOfRow;
+      target[SESSION_BORN] = born;
       agg.init(target);
-      sessions.splice(i, 0, target);
+      list.sessions = insertedAt(sessions, i, target);
     } else {
       target = sessions[i]!;
       for (let k = i + 1; k < j; k++) {
@@ -55,4 +61,20 @@ export class SessionAssigner {
     agg.update(target, row);
     return target;
   }
+}
+
+/** What `add` works on: a key's live sessions, sorted by start (the array may be replaced). */
+export interface SessionList {
+  sessions: Session[];
+}
+
+/** A new exact-length array: `sessions` with `s` inserted at index i. */
+function insertedAt(sessions: readonly Session[], i: number, s: Session): Session[] {
+  const n = sessions.length;
+  if (n === 0) return [s];
+  const out = new Array<Session>(n + 1);
+  for (let k = 0; k < i; k++) out[k] = sessions[k]!;
+  out[i] = s;
+  for (let k = i; k < n; k++) out[k + 1] = sessions[k]!;
+  return out;
 }
