@@ -34,6 +34,10 @@ export interface CompiledAggregator {
   merge(into: Value[], from: readonly Value[]): void;
   /** Appends the aggregate results, in order, to `out`. */
   results(s: readonly Value[], out: Value[]): void;
+  /** Number of aggregates (results). */
+  readonly count: number;
+  /** Writes the aggregate results, in order, to `out` from index `at` (out sized by the caller). */
+  writeResults(s: readonly Value[], out: Value[], at: number): void;
 }
 
 /** A constant extra argument of `call` (checked by the planner: aggregateCallType). */
@@ -142,6 +146,10 @@ export function compileAggregator(aggs: readonly AggCall[], base = 0): CompiledA
     },
     results(s, out) {
       for (let i = 0; i < accs.length; i++) out.push(accs[i]!.result(s, offsets[i]!));
+    },
+    count: accs.length,
+    writeResults(s, out, at) {
+      for (let i = 0; i < accs.length; i++) out[at + i] = accs[i]!.result(s, offsets[i]!);
     },
   };
 }

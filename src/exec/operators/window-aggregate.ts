@@ -177,7 +177,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
 
   /** The result row of `key` in the window ending at `end`, merged the way emitWindow merges it. */
   private keyResult(end: number, key: StateKey): Row | undefined {
-    const { agg, nKeys, table } = this;
+    const { agg, table } = this;
     const start = this.assigner.windowStart(end);
     const slices = table.namespacesUpTo(end).filter((s) => s > start);
     if (slices.length === 1) {
@@ -188,10 +188,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
     for (const ns of slices) {
       const entry = table.get(ns, key);
       if (entry === undefined) continue;
-      if (s === undefined) {
-        s = entry.value.slice(0, nKeys);
-        agg.init(s);
-      }
+      if (s === undefined) s = this.mergeState(entry.value);
       agg.merge(s, entry.value);
     }
     return s === undefined ? undefined : this.resultRow(s, start, end);
@@ -288,7 +285,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
    */
   private emitWindow(end: number, slices: number[], out: Row[]): void {
     const start = this.assigner.windowStart(end);
-    const { agg, nKeys, table } = this;
+    const { agg, table } = this;
     let lo = 0;
     while (lo < slices.length && slices[lo]! <= start) lo++;
     let hi = lo;
@@ -307,8 +304,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
       for (const entry of table.entries(slices[i]!) as readonly StateEntry<Value[]>[]) {
         let s = merged.get(entry.key);
         if (s === undefined) {
-          s = entry.value.slice(0, nKeys);
-          agg.init(s);
+          s = this.mergeState(entry.value);
           merged.set(entry.key, s);
         }
         agg.merge(s, entry.value);
@@ -326,11 +322,22 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
     }
   }
 
+  /** [...keys, start, end, ...results], allocated once at its exact length (no growth on push). */
   private resultRow(s: readonly Value[], start: number, end: number): Row {
-    const row: Row = s.slice(0, this.nKeys);
-    row.push(start, end);
-    this.agg.results(s, row);
+    const n = this.nKeys;
+    const row: Row = new Array<Value>(n + 2 + this.agg.count);
+    for (let i = 0; i < n; i++) row[i] = s[i]!;
+    row[n] = start;
+    row[n + 1] = end;
+    this.agg.writeResults(s, row, n + 2);
     return row;
+  }
+
+  /** A fresh merge state with `first`'s key values, exact length (init overwrites every accumulator slot). */
+  private mergeState(first: readonly Value[]): Value[] {
+    const s = first.slice();
+    this.agg.init(s);
+    return s;
   }
 
   snapshotMeta(): unknown {
