@@ -4,12 +4,15 @@ import type { SinkWriter, SourceReader } from './connector.js';
 import { BAD, badValueReason, coerceValue, type Bad } from './values.js';
 import { objectConverter } from './object-converter.js';
 import { MemoryLog } from './memory-log.js';
+import { randomBytes } from 'node:crypto';
 
 /** An insert lets readers catch up while more rows than this wait for the slowest one. */
 const BACKLOG_HIGH = 32_768;
 
 interface Log {
   readonly rows: MemoryLog;
+  /** Random per log, i.e. per process: an offset saved by another incarnation names rows that are gone. */
+  readonly incarnation: string;
   ended: boolean;
   readonly readers: Set<MemoryReader>;
 }
@@ -28,7 +31,7 @@ export class MemoryStreams {
   private log(stream: string): Log {
     let log = this.logs.get(stream);
     if (!log) {
-      log = { rows: new MemoryLog(), ended: false, readers: new Set() };
+      log = { rows: new MemoryLog(), incarnation: randomBytes(4).toString('hex'), ended: false, readers: new Set() };
       this.logs.set(stream, log);
     }
     return log;
@@ -132,28 +135,53 @@ class MemoryReader implements SourceReader {
     return log.ended || this.endWhenDrained ? null : [];
   }
 
-  offset(): number {
-    return this.index;
+  /** The absolute row index and the log's incarnation (see seek). */
+  offset(): MemoryOffset {
+    return { row: this.index, incarnation: this.log.incarnation };
   }
 
+  /**
+   * Positions the reader at a saved offset. Memory streams do not survive the process: an offset
+   * saved by another incarnation of the log (an earlier process) names rows that are gone, and the
+   * rows now in the log are all new to the query, so it reads them from the start. A plain number
+   * (checkpoints before incarnations existed) is taken as an offset into this log.
+   */
   async seek(offset: unknown): Promise<void> {
-    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0) {
-      throw new EddyError('CHECKPOINT', `invalid memory source offset ${JSON.stringify(offset)}`);
+    const o = parseOffset(offset);
+    if (o === null) throw new EddyError('CHECKPOINT', `invalid memory source offset ${JSON.stringify(offset)}`);
+    if (o.incarnation !== undefined && o.incarnation !== this.log.incarnation) {
+      this.index = this.log.rows.base;
+      return;
     }
-    if (offset < this.log.rows.base) {
+    const row = o.row;
+    if (row < this.log.rows.base) {
       throw new EddyError(
         'CHECKPOINT',
-        `memory stream '${this.stream}' no longer holds row ${offset}: rows before ${this.log.rows.base} were released after every reader had consumed them`,
+        `memory stream '${this.stream}' no longer holds row ${row}: rows before ${this.log.rows.base} were released after every reader had consumed them`,
         undefined,
         "memory streams are not durable; use a 'file' stream for input that must be replayable",
       );
     }
-    this.index = offset;
+    this.index = row;
   }
 
   async close(): Promise<void> {
     this.log.readers.delete(this);
   }
+}
+
+/** A memory reader's position: absolute row index in the log of one incarnation. */
+export interface MemoryOffset {
+  readonly row: number;
+  readonly incarnation: string;
+}
+
+function parseOffset(x: unknown): { row: number; incarnation?: string } | null {
+  const ok = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+  if (ok(x)) return { row: x };
+  const o = x as Partial<MemoryOffset> | null;
+  if (typeof o === 'object' && o !== null && ok(o.row) && typeof o.incarnation === 'string') return { row: o.row, incarnation: o.incarnation };
+  return null;
 }
 
 /** Absolute offset of the open reader furthest behind; null without readers. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/common/types.js';
-import { MemoryStreams } from '../../src/connectors/memory-source.js';
+import { MemoryStreams, type MemoryOffset } from '../../src/connectors/memory-source.js';
 
 const chunk = (n: number, from: number): Row[] => Array.from({ length: n }, (_, i) => [from + i]);
 const turn = () => new Promise<void>((r) => setImmediate(r));
@@ -23,7 +23,7 @@ describe('memory stream backpressure (catchUp)', () => {
     for (let i = 0; i < 40; i++) {
       streams.append('s', chunk(10_000, i * 10_000));
       await streams.catchUp('s');
-      worstBacklog = Math.max(worstBacklog, streams.length('s') - reader.offset());
+      worstBacklog = Math.max(worstBacklog, streams.length('s') - (reader.offset() as MemoryOffset).row);
     }
     stop = true;
     await consumer;
@@ -42,7 +42,7 @@ describe('memory stream backpressure (catchUp)', () => {
       streams.append('s', chunk(10_000, i * 10_000));
       await streams.catchUp('s');
     }
-    expect(streams.length('s') - stalled.offset()).toBe(100_000);
+    expect(streams.length('s') - (stalled.offset() as MemoryOffset).row).toBe(100_000);
     expect(streams.rows('s').length).toBe(100_000);
   });
 });

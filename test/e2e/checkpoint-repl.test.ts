@@ -142,4 +142,23 @@ describe.skipIf(!hasScript)('the REPL across restarts', () => {
     expect(second.screen).not.toMatch(/Resumed query|resumed from checkpoint/);
     expect(await second.quit()).toBe(0);
   });
+  it('a query over a memory stream reads every row inserted in the next shell (memory rows do not survive; none are skipped)', async () => {
+    const dir = tempDir('repl-memory');
+    const out = () => readFileSync(join(dir, 'mout.jsonl'), 'utf8');
+    const first = new Shell(dir);
+    await first.waitFor(/A demo stream 'bids' is ready/);
+    await first.type(`CREATE STREAM m (a BIGINT) WITH ('connector' = 'memory');`, /Stream 'm' created\./);
+    await first.type(`CREATE STREAM mout (a BIGINT) WITH ('connector' = 'file', 'path' = 'mout.jsonl');`, /Stream 'mout' created\./);
+    await first.type(`INSERT INTO mout SELECT a FROM m;`, /started \(running\)/);
+    await first.type(`INSERT INTO m VALUES (1), (2), (3);`, /Inserted 3 rows/);
+    await until('3 rows out', () => out().split('\n').length - 1 === 3);
+    expect(await first.quit()).toBe(0);
+
+    const second = new Shell(dir);
+    await second.waitFor(/Resumed query 'insert_into_mout'/);
+    await second.type(`INSERT INTO m VALUES (10), (20), (30), (40);`, /Inserted 4 rows/);
+    await until('7 rows out', () => out().split('\n').length - 1 === 7);
+    expect(out()).toBe(['{"a":1}', '{"a":2}', '{"a":3}', '{"a":10}', '{"a":20}', '{"a":30}', '{"a":40}', ''].join('\n'));
+    expect(await second.quit()).toBe(0);
+  });
 });

@@ -93,14 +93,17 @@ describe('QueryInputs', () => {
     const whole = recorder();
     await drain(inputs(plan, fresh(), whole), 2, whole);
 
+    // Fresh readers over the same logs: a restart within the process (memory offsets saved by
+    // another process name rows that are gone; see memory-source.test.ts).
+    const memory = fresh();
     const first = recorder();
-    const q1 = inputs(plan, fresh(), first);
+    const q1 = inputs(plan, memory, first);
     await drain(q1, 2, first, 3);
     const cut = JSON.parse(JSON.stringify(q1.cut())) as ReturnType<QueryInputs['cut']>;
-    expect(cut.sourceOffsets).toEqual({ a: 4, b: 2 });
+    expect(cut.sourceOffsets).toEqual({ a: { row: 4, incarnation: expect.any(String) }, b: { row: 2, incarnation: expect.any(String) } });
     expect(cut.operatorMeta).toEqual({ 'union-0': { next: 1 } });
     const second = recorder();
-    const q2 = inputs(plan, fresh(), second);
+    const q2 = inputs(plan, memory, second);
     await q2.restore({ ...cut, watermarks: Object.fromEntries(Object.entries(cut.watermarks).map(([k, v]) => [k, v ?? -Infinity])) });
     await drain(q2, 2, second);
     expect([...first.events, ...second.events]).toEqual(whole.events);
