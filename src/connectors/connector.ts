@@ -15,6 +15,12 @@ export interface SourceReader {
   seek(offset: unknown): Promise<void>;
   /** Malformed rows skipped under 'on-error' = 'skip'. */
   readonly skippedRows: number;
+  /**
+   * Optional: a promise that resolves once a read may return rows (or the end) that an empty read
+   * did not, so a waiting query wakes at once instead of at its next poll. Each call replaces the
+   * previous promise (which then never resolves); sources without it are polled.
+   */
+  readable?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -42,6 +42,7 @@ export class MemoryStreams {
     const log = this.log(stream);
     if (log.ended) throw new EddyError('UNSUPPORTED', `stream '${stream}' has ended; no more rows can be inserted`);
     log.rows.append(rows);
+    wakeReaders(log);
   }
 
   /**
@@ -63,7 +64,9 @@ export class MemoryStreams {
 
   /** Marks the stream finished: readers return null once they have read everything. */
   end(stream: string): void {
-    this.log(stream).ended = true;
+    const log = this.log(stream);
+    log.ended = true;
+    wakeReaders(log);
   }
 
   isEnded(stream: string): boolean {
@@ -111,6 +114,8 @@ class MemoryReader implements SourceReader {
   readonly skippedRows = 0;
   /** Absolute offset of the next row. */
   index: number;
+  /** Resolves the promise of the last readable() call; the log calls it on append and end. */
+  wake: (() => void) | null = null;
 
   constructor(
     private readonly log: Log,
@@ -133,6 +138,10 @@ class MemoryReader implements SourceReader {
       return out;
     }
     return log.ended || this.endWhenDrained ? null : [];
+  }
+
+  readable(): Promise<void> {
+    return new Promise<void>((resolve) => (this.wake = resolve));
   }
 
   /** The absolute row index and the log's incarnation (see seek). */
@@ -182,6 +191,17 @@ function parseOffset(x: unknown): { row: number; incarnation?: string } | null {
   const o = x as Partial<MemoryOffset> | null;
   if (typeof o === 'object' && o !== null && ok(o.row) && typeof o.incarnation === 'string') return { row: o.row, incarnation: o.incarnation };
   return null;
+}
+
+/** Wakes the readers waiting in readable(). */
+function wakeReaders(log: Log): void {
+  for (const r of log.readers) {
+    const w = r.wake;
+    if (w !== null) {
+      r.wake = null;
+      w();
+    }
+  }
 }
 
 /** Absolute offset of the open reader furthest behind; null without readers. */

@@ -132,6 +132,13 @@ export class QueryInputs {
     for (const i of this.inputs) i.lastRowsAt = t;
   }
 
+  /** Resolves when an input that can say so may have rows again (see SourceReader.readable); null when none can. */
+  readable(): Promise<void> | null {
+    const wakes: Promise<void>[] = [];
+    for (const i of this.inputs) if (!i.ended && i.reader.readable) wakes.push(i.reader.readable());
+    return wakes.length === 0 ? null : Promise.race(wakes);
+  }
+
   /**
    * Reads the next batch, round-robin, and sends it (stamped with W) into its input's chain; then
    * raises W where an input ended, went idle or advanced, sending the new W to `downstream`.

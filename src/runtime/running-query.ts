@@ -208,9 +208,11 @@ export class QueryRun implements QueryRuntime {
         return 'finished';
       }
       if (step.kind === 'quiet') {
+        // Registered before the hook's await, so rows appended meanwhile wake the wait at once.
+        const wake = this.inputs.readable();
         this.onIdle();
         if (this.hook) await this.hook.afterBatch(this);
-        await sleep(idlePollMs);
+        await sleepOrWake(idlePollMs, wake);
         continue;
       }
       this.rowsIn += step.rows.length;
@@ -231,7 +233,17 @@ export class QueryRun implements QueryRuntime {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** Waits `ms` (processing-time work, idle timeouts and polled sources need the tick), or less when `wake` resolves first. */
+function sleepOrWake(ms: number, wake: Promise<void> | null): Promise<void> {
+  if (wake === null) return new Promise<void>((r) => setTimeout(r, ms));
+  return new Promise<void>((r) => {
+    const timer = setTimeout(r, ms);
+    void wake.then(() => {
+      clearTimeout(timer);
+      r();
+    });
+  });
+}
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
 /** Whether the window aggregate of a plan receives one source's rows as they are (only filters below it), so its late rows fit `<source>$late`. */

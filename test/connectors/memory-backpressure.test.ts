@@ -91,3 +91,29 @@ describe('MemoryLog', () => {
     }
   });
 });
+
+describe('memory reader readable()', () => {
+  it('resolves on the next append or end, and only the latest promise does', async () => {
+    const streams = new MemoryStreams();
+    const reader = streams.reader('w', { endWhenDrained: false });
+    expect(await reader.read(10)).toEqual([]);
+    let stale = false;
+    void reader.readable!().then(() => (stale = true));
+    let woke = false;
+    const wait = reader.readable!().then(() => (woke = true));
+    await turn();
+    expect(woke).toBe(false);
+    streams.append('w', chunk(2, 0));
+    await wait;
+    expect(woke).toBe(true);
+    expect(stale).toBe(false); // replaced by the second call
+    expect(await reader.read(10)).toEqual(chunk(2, 0));
+
+    let ended = false;
+    const endWait = reader.readable!().then(() => (ended = true));
+    streams.end('w');
+    await endWait;
+    expect(ended).toBe(true);
+    expect(await reader.read(10)).toBe(null);
+  });
+});
