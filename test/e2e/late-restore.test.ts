@@ -1,5 +1,5 @@
 /**
- * Allowed lateness across a restart: a persistent window query whose sink fails mid-run restarts
+ * Allowed lateness across a restart (TUMBLE and SESSION): a persistent window query whose sink fails mid-run restarts
  * from its latest checkpoint and still writes exactly the changelog (+I/-U/+U) of an uninterrupted
  * run, since what each window emitted is part of the checkpointed keyed state. Its late rows reach
  * the side output exactly once within the process (the restored run skips those already delivered).
@@ -16,21 +16,53 @@ import { createSink, createSource } from '../../src/connectors/registry.js';
 import { PersistentQuery } from '../../src/runtime/persistent-query.js';
 import { openSession, parseStatement, tempDir, type SessionHarness } from './checkpoint-helpers.js';
 
-const ROWS = 100_000;
-const DDL = `CREATE STREAM bids (auction BIGINT, price DOUBLE, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
-WITH ('connector' = 'file', 'path' = 'bids.jsonl', 'format' = 'json');
-CREATE STREAM out (op VARCHAR, auction BIGINT, w TIMESTAMP(3), n BIGINT, total DOUBLE) WITH ('connector' = 'file', 'path' = 'out.jsonl', 'format' = 'json');
-SET 'table.exec.emit.allow-lateness' = '2s';`;
-const QUERY = `INSERT INTO out SELECT auction, TUMBLE_START(ts, INTERVAL '1' SECOND) AS w, COUNT(*) AS n, SUM(price) AS total
-FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '1' SECOND)`;
+/** One windowed query with allowed lateness over file bids, written to a file changelog. */
+interface Case {
+  readonly name: string;
+  readonly rows: number;
+  /** Largest disorder (ms) of every fifth bid, under a 1 s watermark delay and a 2 s allowance. */
+  readonly maxDisorderMs: number;
+  /** Columns of `out` after op and auction. */
+  readonly outColumns: string;
+  readonly query: string;
+  /** Changelog kinds the reference run must contain, so the comparison covers them. */
+  readonly kinds: readonly string[];
+}
 
-/** Bids with disorder up to 6 s under a 1 s watermark delay: many rows within the 2 s allowance, many beyond it. */
-function data(rows: number): string {
+const CASES: readonly Case[] = [
+  {
+    name: 'TUMBLE',
+    rows: 100_000,
+    maxDisorderMs: 6000,
+    outColumns: 'w TIMESTAMP(3), n BIGINT, total DOUBLE',
+    query: `INSERT INTO out SELECT auction, TUMBLE_START(ts, INTERVAL '1' SECOND) AS w, COUNT(*) AS n, SUM(price) AS total
+FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '1' SECOND)`,
+    kinds: ['-U'],
+  },
+  {
+    // One bid about every 100 ms per auction, so 300 ms sessions often break, and late bids bridge them.
+    name: 'SESSION',
+    rows: 60_000,
+    maxDisorderMs: 4000,
+    outColumns: 'ws TIMESTAMP(3), we TIMESTAMP(3), n BIGINT, total DOUBLE',
+    query: `INSERT INTO out SELECT auction, SESSION_START(ts, INTERVAL '300' MILLISECOND) AS ws, SESSION_END(ts, INTERVAL '300' MILLISECOND) AS we,
+COUNT(*) AS n, SUM(price) AS total FROM bids GROUP BY auction, SESSION(ts, INTERVAL '300' MILLISECOND)`,
+    kinds: ['-U', '-D'],
+  },
+];
+
+const ddl = (c: Case) => `CREATE STREAM bids (auction BIGINT, price DOUBLE, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
+WITH ('connector' = 'file', 'path' = 'bids.jsonl', 'format' = 'json');
+CREATE STREAM out (op VARCHAR, auction BIGINT, ${c.outColumns}) WITH ('connector' = 'file', 'path' = 'out.jsonl', 'format' = 'json');
+SET 'table.exec.emit.allow-lateness' = '2s';`;
+
+/** Bids of 50 auctions; every fifth is delayed up to maxDisorderMs: many rows within the allowance, many beyond it. */
+function data(rows: number, maxDisorderMs: number): string {
   const lines: string[] = [];
   let t = Date.UTC(2024, 0, 1);
   for (let i = 0; i < rows; i++) {
     t += 1 + ((i * 7919) % 3);
-    const disorder = i % 5 === 0 ? (i * 7919) % 6000 : 0;
+    const disorder = i % 5 === 0 ? (i * 7919) % maxDisorderMs : 0;
     lines.push(JSON.stringify({ auction: (i * 31) % 50, price: ((i * 13) % 400) / 4, ts: t - disorder }));
   }
   return lines.join('\n') + '\n';
@@ -42,11 +74,11 @@ afterEach(async () => {
   open = [];
 });
 
-async function runWithFailures(dir: string, failAt: readonly number[]): Promise<{ q: PersistentQuery; statuses: string[]; late: Row[]; flushes: number }> {
+async function runWithFailures(c: Case, dir: string, failAt: readonly number[]): Promise<{ q: PersistentQuery; statuses: string[]; late: Row[]; flushes: number }> {
   const h = await openSession(join(dir, 'state.db'), dir);
   open.push(h);
-  await h.run(DDL);
-  const plan = h.session.plan((parseStatement(QUERY) as InsertSelectStmt).query);
+  await h.run(ddl(c));
+  const plan = h.session.plan((parseStatement(c.query) as InsertSelectStmt).query);
   expect(plan.schema.columns[0]?.name).toBe('op');
   const target = h.session.catalog.get('out');
   const bids = h.session.catalog.get('bids');
@@ -54,15 +86,15 @@ async function runWithFailures(dir: string, failAt: readonly number[]): Promise<
   let flushes = 0;
   const statuses: string[] = [];
   const late: Row[] = [];
-  const q = new PersistentQuery('q', QUERY, plan, planFingerprint(plan), plan.schema, 'out', {
+  const q = new PersistentQuery('q', c.query, plan, planFingerprint(plan), plan.schema, 'out', {
     openSource: () => createSource(bids, { memory: h.session.memory, endMemoryWhenDrained: true, baseDir: dir }),
     openSink: () => {
       const sink = createSink(target, target.schema, { baseDir: dir, stateDb: h.store.db });
       const cut = sink.cut.bind(sink);
       sink.cut = () => {
-        const c = cut();
-        if (!failAt.includes(++flushes)) return c;
-        return { position: c.position, durable: c.durable.then(() => Promise.reject(new EddyError('IO', 'injected failure'))) };
+        const cutAt = cut();
+        if (!failAt.includes(++flushes)) return cutAt;
+        return { position: cutAt.position, durable: cutAt.durable.then(() => Promise.reject(new EddyError('IO', 'injected failure'))) };
       };
       return sink;
     },
@@ -77,19 +109,19 @@ async function runWithFailures(dir: string, failAt: readonly number[]): Promise<
 }
 
 describe('allowed lateness across a restart', () => {
-  it('the changelog and the late rows equal those of an uninterrupted run', async () => {
-    const refDir = tempDir('late-restore-ref');
-    writeFileSync(join(refDir, 'bids.jsonl'), data(ROWS));
-    const ref = await runWithFailures(refDir, []);
+  it.each(CASES)('$name: the changelog and the late rows equal those of an uninterrupted run', async (c) => {
+    const refDir = tempDir(`late-restore-ref-${c.name}`);
+    writeFileSync(join(refDir, 'bids.jsonl'), data(c.rows, c.maxDisorderMs));
+    const ref = await runWithFailures(c, refDir, []);
     expect(ref.q.status).toBe('FINISHED');
     const reference = readFileSync(join(refDir, 'out.jsonl'), 'utf8');
-    expect(reference).toContain('"op":"-U"');
+    for (const kind of c.kinds) expect(reference).toContain(`"op":"${kind}"`);
     expect(ref.late.length).toBeGreaterThan(10);
     expect(ref.flushes).toBeGreaterThanOrEqual(3); // so that the failure lands mid-run
 
-    const dir = tempDir('late-restore');
-    writeFileSync(join(dir, 'bids.jsonl'), data(ROWS));
-    const run = await runWithFailures(dir, [2]);
+    const dir = tempDir(`late-restore-${c.name}`);
+    writeFileSync(join(dir, 'bids.jsonl'), data(c.rows, c.maxDisorderMs));
+    const run = await runWithFailures(c, dir, [2]);
     expect(run.statuses).toEqual(['RUNNING', 'RESTARTING (attempt 1 of 5)', 'RUNNING', 'FINISHED']);
     expect(readFileSync(join(dir, 'out.jsonl'), 'utf8')).toBe(reference);
     expect(run.late).toEqual(ref.late);
