@@ -6,29 +6,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/common/types.js';
-import { parseScript } from '../../src/parser/index.js';
-import { Session, type StatementResult } from '../../src/runtime/session.js';
 import { until } from './checkpoint-helpers.js';
+import { exec, newSession, select } from './session-helpers.js';
 
 const mod = (x: number, m: number): number => ((x % m) + m) % m;
 
-function newSession(opts: { drained: boolean; now?: () => number }): Session {
-  return new Session({ store: null, endMemoryWhenDrained: opts.drained, baseDir: '.', fresh: false, onWarning: () => {}, ...(opts.now ? { now: opts.now } : {}) });
-}
-
-async function exec(s: Session, sql: string): Promise<StatementResult> {
-  let last: StatementResult | undefined;
-  for (const ps of parseScript(sql)) last = await s.execute(ps);
-  return last!;
-}
-
-async function select(s: Session, sql: string): Promise<Row[]> {
-  const r = await exec(s, sql);
-  if (r.kind !== 'select') throw new Error(`not a SELECT: ${sql}`);
-  const rows: Row[] = [];
-  await r.query.start((b) => rows.push(...b));
-  return rows;
-}
 
 /** HOP(slide, size) over [k, v, ts] with WATERMARK ts - delay: the rows whose every window was complete when they arrived. */
 function lateRows(rows: readonly Row[], slide: number, size: number, delay: number): Row[] {

@@ -6,28 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/common/types.js';
-import { parseScript } from '../../src/parser/index.js';
 import { isUpdating } from '../../src/planner/changelog.js';
-import { Session, type StatementResult } from '../../src/runtime/session.js';
 import { until } from './checkpoint-helpers.js';
+import { exec, newSession, select } from './session-helpers.js';
 
-function newSession(opts: { drained: boolean; now?: () => number }): Session {
-  return new Session({ store: null, endMemoryWhenDrained: opts.drained, baseDir: '.', fresh: false, onWarning: () => {}, ...(opts.now ? { now: opts.now } : {}) });
-}
-
-async function exec(s: Session, sql: string): Promise<StatementResult> {
-  let last: StatementResult | undefined;
-  for (const ps of parseScript(sql)) last = await s.execute(ps);
-  return last!;
-}
-
-async function select(s: Session, sql: string): Promise<Row[]> {
-  const r = await exec(s, sql);
-  if (r.kind !== 'select') throw new Error(`not a SELECT: ${sql}`);
-  const rows: Row[] = [];
-  await r.query.start((b) => rows.push(...b));
-  return rows;
-}
 
 const DDL = (delayMs: number, options = '') => `CREATE STREAM s (k VARCHAR, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '${delayMs}' MILLISECOND) WITH ('connector' = 'memory'${options});`;
 const QUERY = `SELECT k, SESSION_START(ts, INTERVAL '1' SECOND) AS ws, SESSION_END(ts, INTERVAL '1' SECOND) AS we, COUNT(*) AS n, SUM(v) AS total

@@ -6,6 +6,8 @@ import { KeyedStateBackend } from '../../src/exec/state/index.js';
 import type { WindowEmitOptions } from '../../src/exec/windows/emit-options.js';
 import type { WindowSpec } from '../../src/planner/bound.js';
 import { feed, specFor } from './windows/harness.js';
+import type { Operator } from '../../src/exec/operator.js';
+import type { HasMeta } from '../../src/exec/operators/meta.js';
 
 /** [op, key, start, end, COUNT(*), SUM(v), MAX(v)]: the changelog form of the harness's window query. */
 const CHANGELOG_SCHEMA: Schema = {
@@ -42,11 +44,18 @@ export function materialize(changes: readonly Row[]): Map<string, Row> {
   return table;
 }
 
-/** Like the harness's runWithRestore, for a changelog operator: snapshots after each batch before the cut, restores, runs the rest. */
-export function runChangelogWithRestore(window: WindowSpec, emit: Partial<WindowEmitOptions>, rows: readonly Row[], size: number, delay: number, cutSeed: number): { rows: Row[]; late: number } {
+/** A changelog operator under test with its output and state. */
+export interface ChangelogRig {
+  readonly op: Operator & HasMeta;
+  readonly sink: CollectSink;
+  readonly backend: KeyedStateBackend;
+}
+
+/** Snapshots (incrementally) after each batch before the cut, restores chunks and meta into a fresh rig, runs the rest. */
+export function runRigWithRestore(make: () => ChangelogRig, rows: readonly Row[], size: number, delay: number, cutSeed: number): { rows: Row[]; late: number } {
   const nBatches = Math.ceil(rows.length / size);
   const cut = (cutSeed % Math.max(1, nBatches)) * size;
-  const first = makeChangelogOp(window, emit);
+  const first = make();
   const chunks: StateChunk[] = [];
   let w = -Infinity;
   for (let i = 0; i < cut; i += size) {
@@ -54,9 +63,14 @@ export function runChangelogWithRestore(window: WindowSpec, emit: Partial<Window
     chunks.push(...first.backend.snapshotChanged());
   }
   const meta = JSON.parse(JSON.stringify(first.op.snapshotMeta())) as unknown;
-  const second = makeChangelogOp(window, emit);
+  const second = make();
   second.backend.restore(chunks);
   second.op.restoreMeta(meta);
   feed(second.op, rows.slice(cut), size, delay, w);
   return { rows: [...first.sink.rows, ...second.sink.rows], late: second.op.lateRows };
+}
+
+/** Like the harness's runWithRestore, for a changelog window operator. */
+export function runChangelogWithRestore(window: WindowSpec, emit: Partial<WindowEmitOptions>, rows: readonly Row[], size: number, delay: number, cutSeed: number): { rows: Row[]; late: number } {
+  return runRigWithRestore(() => makeChangelogOp(window, emit), rows, size, delay, cutSeed);
 }

@@ -1,10 +1,10 @@
-import type { StateChunk } from '../../src/checkpoint/types.js';
 import type { Row, Schema } from '../../src/common/types.js';
 import { CollectSink } from '../../src/exec/operators/collect.js';
 import { SessionWindowAggregateOperator } from '../../src/exec/operators/session-window-aggregate.js';
 import { KeyedStateBackend } from '../../src/exec/state/index.js';
 import type { WindowEmitOptions } from '../../src/exec/windows/emit-options.js';
-import { feed, specFor } from './windows/harness.js';
+import { specFor } from './windows/harness.js';
+import { runRigWithRestore } from './late-changelog-harness.js';
 
 /** [op, key, start, end, COUNT(*), SUM(v), MAX(v)]: the changelog form of the harness's window query. */
 const CHANGELOG_SCHEMA: Schema = {
@@ -54,23 +54,9 @@ export function materializeSessions(changes: readonly Row[]): Map<string, Row> {
 /** Rows of a materialized table, sorted by (key, start, end). */
 export const sortedRows = (m: Map<string, Row>): Row[] => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
 
-/** Snapshots (incrementally) after each batch before the cut, restores chunks and meta into a fresh operator, runs the rest. */
+/** Snapshots after each batch before the cut, restores into a fresh operator, runs the rest (see runRigWithRestore). */
 export function runSessionChangelogWithRestore(gap: number, emit: Partial<WindowEmitOptions>, rows: readonly Row[], size: number, delay: number, cutSeed: number): { rows: Row[]; late: number } {
-  const nBatches = Math.ceil(rows.length / size);
-  const cut = (cutSeed % Math.max(1, nBatches)) * size;
-  const first = makeSessionChangelogOp(gap, emit);
-  const chunks: StateChunk[] = [];
-  let w = -Infinity;
-  for (let i = 0; i < cut; i += size) {
-    w = feed(first.op, rows.slice(i, i + size), size, delay, w, false);
-    chunks.push(...first.backend.snapshotChanged());
-  }
-  const meta = JSON.parse(JSON.stringify(first.op.snapshotMeta())) as unknown;
-  const second = makeSessionChangelogOp(gap, emit);
-  second.backend.restore(chunks);
-  second.op.restoreMeta(meta);
-  feed(second.op, rows.slice(cut), size, delay, w);
-  return { rows: [...first.sink.rows, ...second.sink.rows], late: second.op.lateRows };
+  return runRigWithRestore(() => makeSessionChangelogOp(gap, emit), rows, size, delay, cutSeed);
 }
 
 /** [k, start, end, COUNT(*), SUM(v), MAX(v)] of one session's rows. */
