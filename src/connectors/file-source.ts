@@ -137,22 +137,19 @@ export class FileSource implements SourceReader {
         }
         if (unterminated) {
           this.bad(lineNo, 'unterminated quoted field');
-          this.committed = { byte: lr.byte, line: lr.line };
           continue;
         }
       }
-      if (isBlank(text)) {
-        this.committed = { byte: lr.byte, line: lr.line };
-        continue;
-      }
+      if (isBlank(text)) continue;
       try {
         rows.push(json ? this.parseJson(text) : this.parseCsvRecord(text, lineNo));
       } catch (e) {
         if (!(e instanceof RowError)) throw e;
         this.bad(lineNo, e.reason);
       }
-      this.committed = { byte: lr.byte, line: lr.line };
     }
+    // The position after the last line taken; only read (offset()) between reads, at batch boundaries.
+    this.committed = { byte: lr.byte, line: lr.line };
     return rows.length === 0 && lr.done ? null : rows;
   }
 

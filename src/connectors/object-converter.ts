@@ -1,5 +1,6 @@
 import type { Row, Schema, SqlType, Value } from '../common/types.js';
 import { BAD, coerceValue, type Bad } from './values.js';
+import { parseTimestamp } from '../common/time.js';
 
 /**
  * Converts input[start..end) to rows; a row it cannot take on the fast path (another shape, an
@@ -123,10 +124,13 @@ function compileJson(types: readonly SqlType[], names: readonly string[]): JsonR
     const v = `v${c}`;
     const check = inlineCheck(types[c]!, v);
     body.push(`let ${v} = o[${JSON.stringify(name)}];`, `if (${v} === undefined) return undefined;`);
-    const coerce = `{ ${v} = coerceRest(${v}, TYPES[${c}]); if (${v} === BAD) return undefined; }`;
+    let coerce = `{ ${v} = coerceRest(${v}, TYPES[${c}]); if (${v} === BAD) return undefined; }`;
+    // Text timestamps are the common case in JSON files: parse directly (untrimmed text that does
+    // not parse still goes through coerceRest, which trims).
+    if (types[c] === 'TIMESTAMP') coerce = `{ const t = typeof ${v} === 'string' ? parseTs(${v}) : null; if (t !== null) ${v} = t; else ${coerce} }`;
     body.push(check === null ? coerce : `if (!(${check})) ${coerce}`);
   });
   body.push(`return [${names.map((_, c) => `v${c}`).join(', ')}];`);
-  const make = new Function('getProto', 'OBJECT_PROTO', 'coerceRest', 'TYPES', 'BAD', `return function convertJson(o) {\n${body.join('\n')}\n};`);
-  return make(Object.getPrototypeOf, Object.prototype, coerceRest, types, BAD) as JsonRowConverter;
+  const make = new Function('getProto', 'OBJECT_PROTO', 'coerceRest', 'TYPES', 'BAD', 'parseTs', `return function convertJson(o) {\n${body.join('\n')}\n};`);
+  return make(Object.getPrototypeOf, Object.prototype, coerceRest, types, BAD, parseTimestamp) as JsonRowConverter;
 }
