@@ -1,7 +1,7 @@
 import type { StateKey } from '../key.js';
 import { ChunkFormatError, ByteReader, type ByteWriter } from './byte-io.js';
 import { keyGroupOf } from './key-group.js';
-import { StateEntry, type StateCodec } from './keyed-state-table.js';
+import { RestoreSpaces, StateEntry, type StateCodec } from './keyed-state-table.js';
 import { readTagged, writeTagged } from './tagged-value.js';
 
 /**
@@ -53,10 +53,11 @@ export function writeEntry<V>(w: ByteWriter, e: StateEntry<V>, codec: StateCodec
 }
 
 /**
- * Decodes a chunk of key group `group` into its entries; throws ChunkFormatError or KeyGroupMismatch.
+ * Decodes a chunk of key group `group` into its entries, their namespaces from `spaces`; throws
+ * ChunkFormatError or KeyGroupMismatch.
  */
-export function readChunk<V>(bytes: Buffer, group: number, codec: StateCodec<V>): StateEntry<V>[] {
-  if (bytes[0] === JSON_START) return readJsonChunk(bytes, group, codec);
+export function readChunk<V>(bytes: Buffer, group: number, codec: StateCodec<V>, spaces: RestoreSpaces<V>): StateEntry<V>[] {
+  if (bytes[0] === JSON_START) return readJsonChunk(bytes, group, codec, spaces);
   const r = new ByteReader(bytes);
   if (r.u8() !== MAGIC) throw new ChunkFormatError('not a state chunk');
   const version = r.u8();
@@ -81,7 +82,7 @@ export function readChunk<V>(bytes: Buffer, group: number, codec: StateCodec<V>)
     const value = read !== undefined ? read(r) : codec.decode(readTagged(r));
     const g = keyGroupOf(key);
     if (g !== group) throw new KeyGroupMismatch(g);
-    out[i] = new StateEntry(ns, key, g, seq, value);
+    out[i] = new StateEntry(spaces.of(ns), key, g, seq, value);
   }
   if (r.remaining !== 0) throw new ChunkFormatError(`${r.remaining} bytes after the last entry`);
   return out;
@@ -95,7 +96,7 @@ function reviver(_k: string, v: unknown): unknown {
   return v;
 }
 
-function readJsonChunk<V>(bytes: Buffer, group: number, codec: StateCodec<V>): StateEntry<V>[] {
+function readJsonChunk<V>(bytes: Buffer, group: number, codec: StateCodec<V>, spaces: RestoreSpaces<V>): StateEntry<V>[] {
   let doc: { v?: unknown; e?: unknown };
   try {
     doc = JSON.parse(bytes.toString('utf8'), reviver) as { v?: unknown; e?: unknown };
@@ -110,7 +111,7 @@ function readJsonChunk<V>(bytes: Buffer, group: number, codec: StateCodec<V>): S
     if (typeof ns !== 'number' || (typeof key !== 'number' && typeof key !== 'string') || !Number.isSafeInteger(seq) || (seq as number) < 0) throw new ChunkFormatError('malformed entry');
     const g = keyGroupOf(key);
     if (g !== group) throw new KeyGroupMismatch(g);
-    out.push(new StateEntry(ns, key, g, seq as number, codec.decode(value)));
+    out.push(new StateEntry(spaces.of(ns), key, g, seq as number, codec.decode(value)));
   }
   return out;
 }

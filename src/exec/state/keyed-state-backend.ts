@@ -3,7 +3,7 @@ import { EddyError, internalError } from '../../common/errors.js';
 import { ByteWriter, ChunkFormatError } from './byte-io.js';
 import { KeyGroupMismatch, readChunk, startChunk, writeEntry } from './chunk-format.js';
 import { KEY_GROUP_COUNT } from './key-group.js';
-import { KeyedStateTable, type StateCodec, type StateEntry } from './keyed-state-table.js';
+import { KeyedStateTable, RestoreSpaces, type StateCodec, type StateEntry } from './keyed-state-table.js';
 import { PendingSnapshot, type SnapshotHost } from './pending-snapshot.js';
 
 const EMPTY = Buffer.alloc(0);
@@ -190,12 +190,16 @@ export class KeyedStateBackend {
       latest.set(`${c.operatorUid}\u0000${c.keyGroup}`, c);
     }
     const byTable = new Map<string, StateEntry<unknown>[][]>();
-    for (const id of this.tables.keys()) byTable.set(id, []);
+    const spaces = new Map<string, RestoreSpaces<unknown>>();
+    for (const id of this.tables.keys()) {
+      byTable.set(id, []);
+      spaces.set(id, new RestoreSpaces());
+    }
     for (const c of latest.values()) {
       if (c.bytes.length === 0) continue;
       const table = this.tables.get(c.operatorUid)!;
       try {
-        byTable.get(c.operatorUid)!.push(readChunk(c.bytes, c.keyGroup, table.codec));
+        byTable.get(c.operatorUid)!.push(readChunk(c.bytes, c.keyGroup, table.codec, spaces.get(c.operatorUid)!));
       } catch (e) {
         if (e instanceof KeyGroupMismatch) {
           throw new EddyError('CHECKPOINT', `checkpoint chunk ${c.operatorUid}#${c.keyGroup} holds a key of group ${e.found}`, undefined, 'the state was written by an incompatible version; start the query fresh');

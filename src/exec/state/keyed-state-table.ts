@@ -20,29 +20,63 @@ export interface StateCodec<V> {
 /** The codec for values that are already JSON-able (non-finite numbers are handled by the backend). */
 export const jsonCodec = <V>(): StateCodec<V> => ({ encode: (v) => v, decode: (x) => x as V });
 
+/** What an entry knows of its namespace: the number (a Space, shared by the namespace's entries). */
+export interface NamespaceRef {
+  readonly ns: number;
+}
+
 /**
  * One keyed state entry. Its key group is computed once at insert; `seq` records insertion order,
  * which checkpoints keep so that a restored namespace iterates in the same order. Entries of one
  * key group form a list (`prevInGroup`/`nextInGroup`, owned by the table, in no particular order)
- * so that a snapshot can read only the groups it writes.
+ * so that a snapshot can read only the groups it writes. The namespace is a reference to the
+ * shared Space, not the number: a window end such as 1.7e12 is no Smi, and a number field would
+ * box it in a 16-byte HeapNumber per entry.
  */
 export class StateEntry<V> {
   prevInGroup: StateEntry<V> | null = null;
   nextInGroup: StateEntry<V> | null = null;
 
   constructor(
-    readonly ns: number,
+    readonly space: NamespaceRef,
     readonly key: StateKey,
     readonly group: number,
     readonly seq: number,
     public value: V,
   ) {}
+
+  get ns(): number {
+    return this.space.ns;
+  }
 }
 
 /** One namespace: a Map for lookup and its entries in seq (insertion) order for iteration. */
-interface Space<V> {
-  readonly map: Map<StateKey, StateEntry<V>>;
-  readonly order: StateEntry<V>[];
+export class Space<V> implements NamespaceRef {
+  readonly map = new Map<StateKey, StateEntry<V>>();
+  readonly order: StateEntry<V>[] = [];
+  constructor(readonly ns: number) {}
+}
+
+/**
+ * The namespaces of entries being decoded for `KeyedStateTable.load`: one Space per number, shared
+ * by its entries (and kept by the table when it loads them).
+ */
+export class RestoreSpaces<V> {
+  private readonly byNs = new Map<number, Space<V>>();
+  private last: Space<V> | undefined;
+
+  /** The Space of `ns`, created at its first use. */
+  of(ns: number): Space<V> {
+    const last = this.last;
+    if (last !== undefined && last.ns === ns) return last;
+    let s = this.byNs.get(ns);
+    if (s === undefined) {
+      s = new Space<V>(ns);
+      this.byNs.set(ns, s);
+    }
+    this.last = s;
+    return s;
+  }
 }
 
 /**
@@ -96,19 +130,24 @@ export class KeyedStateTable<V> {
   private spaceOrNew(ns: number): Space<V> {
     let space = ns === this.lastNs ? this.lastSpace : this.space(ns);
     if (space === undefined) {
-      space = { map: new Map(), order: [] };
-      this.spaces.set(ns, space);
-      this.sorted.splice(this.lowerBound(ns), 0, ns);
-      this.lastNs = ns;
-      this.lastSpace = space;
+      space = new Space<V>(ns);
+      this.addSpace(space);
     }
     return space;
   }
 
+  private addSpace(space: Space<V>): void {
+    const ns = space.ns;
+    this.spaces.set(ns, space);
+    this.sorted.splice(this.lowerBound(ns), 0, ns);
+    this.lastNs = ns;
+    this.lastSpace = space;
+  }
+
   /** Inserts a new entry at (ns, key); the caller checked with `get` that there is none. */
   insert(ns: number, key: StateKey, value: V): StateEntry<V> {
-    const entry = new StateEntry(ns, key, keyGroupOf(key), this.nextSeq++, value);
     const space = this.spaceOrNew(ns);
+    const entry = new StateEntry(space, key, keyGroupOf(key), this.nextSeq++, value);
     const before = space.map.size;
     space.map.set(key, entry);
     if (space.map.size === before) throw internalError(`state table ${this.id}: insert at a taken (${ns}, ${String(key)})`);
@@ -239,8 +278,9 @@ export class KeyedStateTable<V> {
 
   /**
    * Drops everything and loads `runs`, each the entries of one key group (no two runs of the same
-   * group), not in any table; used by restore. Namespaces get their entries in seq order. Leaves
-   * nothing dirty. A repeated seq or (ns, key) is a damaged checkpoint (CHECKPOINT error).
+   * group), not in any table, their namespaces Spaces of one fresh RestoreSpaces; used by restore.
+   * Namespaces get their entries in seq order. Leaves nothing dirty. A repeated seq or (ns, key)
+   * is a damaged checkpoint (CHECKPOINT error).
    */
   load(runs: readonly StateEntry<V>[][]): void {
     if (this.frozen.includes(1)) throw internalError(`state table ${this.id}: load while a snapshot is pending`);
@@ -267,7 +307,9 @@ export class KeyedStateTable<V> {
         prev = e;
         if (e.seq < min) min = e.seq;
         if (e.seq > max) max = e.seq;
-        const map = this.spaceOrNew(e.ns).map;
+        const space = e.space as Space<V>;
+        if (space !== this.lastSpace) this.adopt(space);
+        const map = space.map;
         const before = map.size;
         map.set(e.key, e);
         if (map.size === before) throw damaged(this.id, `two entries at (${e.ns}, ${JSON.stringify(e.key)})`);
@@ -295,11 +337,22 @@ export class KeyedStateTable<V> {
     }
     for (let i = 0; i < ordered.length; i++) {
       const e = ordered[i];
-      if (e !== undefined) this.spaceOrNew(e.ns).order.push(e);
+      if (e !== undefined) (e.space as Space<V>).order.push(e);
     }
     this.count = total;
     this.nextSeq = total > 0 ? max + 1 : 0;
     this.dirty.fill(0);
+  }
+
+  /** Makes a restored Space the table's namespace (and the cached last one); a second Space of the same number is a bug. */
+  private adopt(space: Space<V>): void {
+    const known = this.spaces.get(space.ns);
+    if (known === undefined) this.addSpace(space);
+    else if (known !== space) throw internalError(`state table ${this.id}: two restored spaces for namespace ${space.ns}`);
+    else {
+      this.lastNs = space.ns;
+      this.lastSpace = space;
+    }
   }
 }
 

@@ -52,7 +52,7 @@ describe('state chunk format (version 2)', () => {
 
   it('refuses damaged chunks with CHECKPOINT errors', () => {
     const g = keyGroupOf('a');
-    const good = craft([new StateEntry(1, 'a', g, 0, ['a', 1])]);
+    const good = craft([new StateEntry({ ns: 1 }, 'a', g, 0, ['a', 1])]);
     const chunk = (bytes: Buffer, keyGroup = g): StateChunk[] => [{ operatorUid: 'op/w', keyGroup, bytes }];
     expect(restoreInto(chunk(good)).get(1, 'a')!.value).toEqual(['a', 1]);
     const damaged = (bytes: Buffer, message: string, keyGroup = g): void => {
@@ -63,14 +63,14 @@ describe('state chunk format (version 2)', () => {
     damaged(Buffer.from([0xed, 3, ...good.subarray(2)]), 'unknown format version 3');
     damaged(good.subarray(0, good.length - 1), 'unexpected end of data');
     damaged(Buffer.concat([good, Buffer.from([0])]), '1 bytes after the last entry');
-    damaged(craft([new StateEntry(1, 'a', g, 0, ['a', 1])], 2), 'exceeds');
+    damaged(craft([new StateEntry({ ns: 1 }, 'a', g, 0, ['a', 1])], 2), 'exceeds');
     damaged(good, `holds a key of group ${g}`, (g + 1) % KEY_GROUP_COUNT);
     damaged(Buffer.from('{"v":1,"e":[[1,'), 'not valid JSON');
     damaged(Buffer.from('{"v":7,"e":[]}'), 'unknown format version 7');
     // two entries at one (ns, key), and one seq in two chunks
-    damaged(craft([new StateEntry(1, 'a', g, 0, ['a']), new StateEntry(1, 'a', g, 1, ['a'])]), "two entries at (1, \"a\")");
+    damaged(craft([new StateEntry({ ns: 1 }, 'a', g, 0, ['a']), new StateEntry({ ns: 1 }, 'a', g, 1, ['a'])]), "two entries at (1, \"a\")");
     const other = keyInGroupOtherThan(g);
-    const chunks: StateChunk[] = [...chunk(good), { operatorUid: 'op/w', keyGroup: keyGroupOf(other), bytes: craft([new StateEntry(1, other, keyGroupOf(other), 0, [1])]) }];
+    const chunks: StateChunk[] = [...chunk(good), { operatorUid: 'op/w', keyGroup: keyGroupOf(other), bytes: craft([new StateEntry({ ns: 1 }, other, keyGroupOf(other), 0, [1])]) }];
     expect(() => restoreInto(chunks)).toThrow('seq 0 twice');
   });
 
