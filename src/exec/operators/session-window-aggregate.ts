@@ -23,6 +23,12 @@ interface KeySessions {
   sessions: Session[];
   /** Changelog mode only (see session-changelog.ts), created at the first emission; null otherwise (saves an array per key). */
   emitted: EmittedSession[] | null;
+  /**
+   * Not checkpointed (rebuilt after a restore): the time of the key's live timer in the heap, a
+   * lower bound of its sessions' earliest due time; Infinity while it has none. A field here, not a
+   * Map from key to time: that cost ~50 bytes per key.
+   */
+  timer: number;
 }
 
 const NOTHING_EMITTED: readonly EmittedSession[] = [];
@@ -38,7 +44,7 @@ function keySessionsCodec(): StateCodec<KeySessions> {
     if (!Array.isArray(x) || (x.length !== 2 && x.length !== 3) || !Array.isArray(x[0]) || !isRows(x[1], SESSION_BASE) || (x.length === 3 && !isRows(x[2], 2))) {
       throw new ChunkFormatError('session state is not [keys, sessions] or [keys, sessions, emitted]');
     }
-    return { keys: x[0] as Value[], sessions: x[1] as Session[], emitted: x.length === 3 ? (x[2] as EmittedSession[]) : null };
+    return { keys: x[0] as Value[], sessions: x[1] as Session[], emitted: x.length === 3 ? (x[2] as EmittedSession[]) : null, timer: Infinity };
   };
   const encode = (v: KeySessions): unknown[] => (v.emitted === null || v.emitted.length === 0 ? [v.keys, v.sessions] : [v.keys, v.sessions, v.emitted]);
   return {
@@ -100,9 +106,8 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
   private readonly agg: CompiledAggregator;
   /** Whether the plan has the op column: output rows are changes. */
   private readonly changelog: boolean;
-  private readonly timers = new TimerHeap<StateKey>();
-  /** Per key with sessions: its timer, at most the earliest due time of its sessions. */
-  private readonly timerOf = new Map<StateKey, number>();
+  /** (due time, the key's entry); an item whose time is not its key's `timer` any more is stale and skipped. */
+  private readonly timers = new TimerHeap<StateEntry<KeySessions>>();
   private timersStale = false;
   private emit: WindowEmitOptions = DEFAULT_EMIT_OPTIONS;
   /** Output not yet sent downstream; flushed at batch ends, watermarks, early firings and end. */
@@ -170,15 +175,14 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
       const key = keyOf(row);
       const ns = keyGroupOf(key);
       let entry = table.get(ns, key);
-      if (entry === undefined) entry = table.insert(ns, key, { keys: this.keyValues(row), sessions: NO_SESSIONS, emitted: null });
+      if (entry === undefined) entry = table.insert(ns, key, { keys: this.keyValues(row), sessions: NO_SESSIONS, emitted: null, timer: Infinity });
       table.touch(entry); // before the change: a pending checkpoint encodes the old sessions first
       const s = assigner.add(entry.value, ts as number, row, agg, this.nextBorn);
       if (s[SESSION_BORN] === this.nextBorn) this.nextBorn++;
       const end = s[SESSION_END] as number;
       const complete = end - 1 <= this.firedW; // only possible within an allowance (L > 0)
       const due = complete ? end + allowed : end;
-      const timer = this.timerOf.get(key);
-      if (timer === undefined || due < timer) this.setTimer(key, due);
+      if (due < entry.value.timer) this.setTimer(entry, due);
       if (complete) this.emitSession(entry, s);
     }
     this.onProcessingTime();
@@ -189,9 +193,9 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
     return this.assigner.gap;
   }
 
-  private setTimer(key: StateKey, due: number): void {
-    this.timerOf.set(key, due);
-    this.timers.push(due, key);
+  private setTimer(entry: StateEntry<KeySessions>, due: number): void {
+    entry.value.timer = due;
+    this.timers.push(due, entry);
   }
 
   /**
@@ -237,17 +241,16 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
    * firedW < end - 1 <= w, then purges every session with end - 1 + L <= w.
    */
   private advance(w: number): void {
-    const { timers, table } = this;
+    const { timers } = this;
     const before = this.firedW;
     const allowed = this.emit.allowedLatenessMs;
     const visited: StateEntry<KeySessions>[] = [];
     const due: Firing[] = [];
     while (timers.size > 0 && timers.peekTime() - 1 <= w) {
-      const [t, key] = timers.pop();
-      if (this.timerOf.get(key) !== t) continue; // superseded by an earlier timer, or this key was visited already
-      this.timerOf.delete(key);
-      const entry = table.get(keyGroupOf(key), key);
-      if (entry === undefined) throw internalError(`session timer for a key without sessions: ${String(key)}`);
+      const [t, entry] = timers.pop();
+      // Superseded by an earlier timer, or visited already (a deleted entry was visited: its timer is Infinity).
+      if (entry.value.timer !== t) continue;
+      entry.value.timer = Infinity;
       visited.push(entry);
       for (const s of entry.value.sessions) {
         const end = s[SESSION_END] as number;
@@ -284,7 +287,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
       if (emitted !== null) for (const s of gone) forgetEmitted(emitted, s[SESSION_START] as number, s[SESSION_END] as number);
       entry.value.sessions = keep.slice(); // exact length: `keep` grew by pushes
     }
-    this.setTimer(entry.key, next);
+    this.setTimer(entry, next);
   }
 
   /** Emits `firings` in (end, start, creation) order. */
@@ -314,7 +317,6 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
 
   private rebuildTimers(): void {
     this.timers.clear();
-    this.timerOf.clear();
     const allowed = this.emit.allowedLatenessMs;
     for (const entry of this.table.allEntries()) {
       let min = Infinity;
@@ -322,7 +324,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
         const end = s[SESSION_END] as number;
         min = Math.min(min, end - 1 <= this.firedW ? end + allowed : end);
       }
-      this.setTimer(entry.key, min);
+      this.setTimer(entry, min);
     }
     this.timersStale = false;
   }
