@@ -189,7 +189,16 @@ interface Driven {
   readonly store: CheckpointStore;
   readonly query: PersistentQuery;
   readonly rows: Row[];
+  /** The memory log's incarnation: a restore refills the rows under it, as a durable source would still hold them. */
+  readonly incarnation: string;
   readonly result: SizeResult;
+}
+
+/** The row index of a memory source offset ({ row, incarnation }; a plain number in older checkpoints). */
+function rowOffset(o: unknown): number | null {
+  if (typeof o === 'number') return o;
+  const row = (o as { row?: unknown } | null)?.row;
+  return typeof row === 'number' ? row : null;
 }
 
 /** Builds state of `keys` keys, then changes many keys, then few, one checkpoint per round. */
@@ -204,7 +213,7 @@ async function driveSize(keys: number, file: string, intervalMs: number, rounds:
   let waiter: (() => void) | null = null;
   const onCheckpoint = (info: CheckpointInfo, pauseMs: number): void => {
     const w = writes.get(info.checkpointId);
-    const offset = typeof w?.offset === 'number' ? w.offset : lastOffset;
+    const offset = rowOffset(w?.offset) ?? lastOffset;
     mark.fill(0);
     let changed = 0;
     for (let i = lastOffset; i < offset; i++) {
@@ -286,7 +295,7 @@ async function driveSize(keys: number, file: string, intervalMs: number, rounds:
     if (s.length) phases[ph] = stats(s);
   }
   log(`  ${keys.toLocaleString('en-US')} keys: build ${buildMs.toFixed(0)} ms, ${samples.length} checkpoints`);
-  return { session, store, query, rows, result: { keys, intervalMs, buildMs: r1(buildMs), stateEntries, phases, samples: samples.map((s) => ({ ...s, pauseMs: r2(s.pauseMs), totalMs: r1(s.totalMs) })) } };
+  return { session, store, query, rows, incarnation: session.memory.incarnation('src'), result: { keys, intervalMs, buildMs: r1(buildMs), stateEntries, phases, samples: samples.map((s) => ({ ...s, pauseMs: r2(s.pauseMs), totalMs: r1(s.totalMs) })) } };
 }
 
 interface RestoreOnce {
@@ -355,6 +364,7 @@ async function restoreOnce(d: Driven, file: string, verify: boolean, warnings: s
     session = s;
     // The memory log is not part of the state db: refill it before the clock (a file would just be there).
     s.memory.append('src', d.rows);
+    s.memory.adoptIncarnation('src', d.incarnation);
     const t1 = performance.now();
     const [streams, insert] = ddl("'connector' = 'memory'").split(/;\s*(?=INSERT)/);
     await exec(s, streams!);

@@ -12,7 +12,7 @@ const BACKLOG_HIGH = 32_768;
 interface Log {
   readonly rows: MemoryLog;
   /** Random per log, i.e. per process: an offset saved by another incarnation names rows that are gone. */
-  readonly incarnation: string;
+  incarnation: string;
   ended: boolean;
   readonly readers: Set<MemoryReader>;
 }
@@ -60,6 +60,20 @@ export class MemoryStreams {
       await new Promise<void>((r) => setImmediate(r));
       if (slowestReader(log) === slowest) return;
     }
+  }
+
+  /** The incarnation of a stream's log: what its readers' offsets are valid in. */
+  incarnation(stream: string): string {
+    return this.log(stream).incarnation;
+  }
+
+  /**
+   * Declares that this log holds the same rows, at the same offsets, as an earlier incarnation
+   * (a host that keeps its input elsewhere and refills the stream after a restart, or a benchmark
+   * standing in for a durable source), so offsets saved in that incarnation stay valid here.
+   */
+  adoptIncarnation(stream: string, incarnation: string): void {
+    this.log(stream).incarnation = incarnation;
   }
 
   /** Marks the stream finished: readers return null once they have read everything. */

@@ -269,5 +269,13 @@ describe('memory offsets across processes', () => {
     await r2.seek(saved);
     expect(await r2.read(10)).toEqual([[10], [20], [30], [40]]);
     await expect(r2.seek({ row: -1, incarnation: 'x' })).rejects.toMatchObject({ code: 'CHECKPOINT' });
+
+    // A host that refills the same rows may adopt the earlier incarnation: offsets stay exact.
+    const refilled = new MemoryStreams();
+    refilled.append('m', [[1], [2], [3], [4]]);
+    refilled.adoptIncarnation('m', before.incarnation('m'));
+    const r3 = refilled.reader('m', { endWhenDrained: false });
+    await r3.seek(saved);
+    expect(await r3.read(10)).toEqual([[4]]);
   });
 });
