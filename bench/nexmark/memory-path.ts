@@ -194,6 +194,8 @@ export async function stateBytes(q: NexmarkQuery, keys: number): Promise<StateBy
     await sleep(50);
     gc();
     const after = process.memoryUsage();
+    // Keep the input objects alive until here: freed during the run, they would offset the state.
+    if (bids.length !== keys) throw new Error('bench: lost the input');
     const retained = eddy.session.memory.rows('bid').length;
     if (retained !== 0) throw new Error(`bench: ${q.id} state run: the memory stream still holds ${retained} input rows`);
     eddy.end('bid');
