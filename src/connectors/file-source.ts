@@ -5,7 +5,7 @@ import { EddyError, closest } from '../common/errors.js';
 import type { SourceReader } from './connector.js';
 import type { StreamDef } from '../planner/catalog.js';
 import { LineReader, DEFAULT_CHUNK_SIZE } from './line-reader.js';
-import { jsonRowConverter, type JsonRowConverter } from './object-converter.js';
+import { jsonPlan, jsonRowConverter, type JsonRowConverter } from './object-converter.js';
 import { BAD, badValueReason, coerceValue } from './values.js';
 import { checkOptions, enumOption, fileFormatOption, type FileFormat, type OptionSpec } from './options.js';
 
@@ -65,8 +65,13 @@ export class FileSource implements SourceReader {
   private csvWidth = 0;
   private readonly columns: readonly Column[];
   private readonly lowerNames: readonly string[];
-  /** The compiled conversion of records that name every column exactly; parseJson's loop handles the rest. */
-  private readonly fromJson: JsonRowConverter;
+  /**
+   * The compiled conversion of records shaped like the first one that named every column (see
+   * jsonPlan); parseJson's loop handles the rest. Planning is retried on the first records only.
+   */
+  private fromJson: JsonRowConverter | null = null;
+  private planTries = 0;
+  private readonly schema: Schema;
 
   constructor(
     schema: Schema,
@@ -76,7 +81,7 @@ export class FileSource implements SourceReader {
   ) {
     this.columns = schema.columns;
     this.lowerNames = schema.columns.map((c) => c.name.toLowerCase());
-    this.fromJson = jsonRowConverter(schema);
+    this.schema = schema;
     this.fullPath = isAbsolute(opts.path) ? opts.path : resolve(baseDir ?? process.cwd(), opts.path);
   }
 
@@ -248,7 +253,12 @@ export class FileSource implements SourceReader {
     } catch (e) {
       throw new RowError(`invalid JSON: ${(e as Error).message}`);
     }
-    const fast = this.fromJson(obj);
+    if (this.fromJson === null && this.planTries < PLAN_TRIES && typeof obj === 'object' && obj !== null && !Array.isArray(obj)) {
+      this.planTries++;
+      const plan = jsonPlan(obj, this.columns.map((c) => c.name));
+      if (plan !== null) this.fromJson = jsonRowConverter(this.schema, plan);
+    }
+    const fast = this.fromJson?.(obj);
     if (fast !== undefined) return fast;
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
       throw new RowError(`expected a JSON object, got ${Array.isArray(obj) ? 'an array' : JSON.stringify(obj)}`);
@@ -267,6 +277,9 @@ export class FileSource implements SourceReader {
     return row;
   }
 }
+
+/** How many records may fail to name every column before the file source stops planning a compiled conversion. */
+const PLAN_TRIES = 64;
 
 /** Field names in data files often differ in case from SQL's case-insensitive column names. */
 function lookupIgnoringCase(rec: Record<string, unknown>, lower: string): unknown {
