@@ -299,13 +299,24 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
       }
       return;
     }
+    // A key found in one slice only (most keys of a HOP window) is read straight from that slice's
+    // entry; a merge state is made for keys found in a second slice (`owned`).
     const merged = new Map<StateKey, Value[]>();
+    const owned = new Set<StateKey>();
     for (let i = lo; i < hi; i++) {
       for (const entry of table.entries(slices[i]!) as readonly StateEntry<Value[]>[]) {
-        let s = merged.get(entry.key);
+        const key = entry.key;
+        let s = merged.get(key);
         if (s === undefined) {
-          s = this.mergeState(entry.value);
-          merged.set(entry.key, s);
+          merged.set(key, entry.value);
+          continue;
+        }
+        if (!owned.has(key)) {
+          const first = s;
+          s = this.mergeState(first);
+          agg.merge(s, first);
+          merged.set(key, s);
+          owned.add(key);
         }
         agg.merge(s, entry.value);
       }
@@ -317,7 +328,8 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
     }
     if (this.fold && end < this.assigner.lastWindowEnd(end)) {
       for (let i = lo; i < hi; i++) table.deleteNamespace(slices[i]!);
-      for (const [key, s] of merged) table.insert(end, key, s);
+      // A folded slice owns its values: copy the ones still shared with a deleted slice's entry.
+      for (const [key, s] of merged) table.insert(end, key, owned.has(key) ? s : s.slice());
       slices.splice(lo, hi - lo, end);
     }
   }
