@@ -5,6 +5,10 @@ import type { StateKey } from '../key.js';
 export const KEY_GROUP_COUNT = 128;
 
 const view = new DataView(new ArrayBuffer(8));
+/** The float64's bytes through typed arrays (2-3x faster than DataView), used where they are little-endian. */
+const f64 = new Float64Array(1);
+const bytes = new Uint8Array(f64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * The key group of a key. Stable across processes and versions, so it is defined on bytes, not on
@@ -17,8 +21,20 @@ export function keyGroupOf(key: StateKey): number {
   let h = 0x811c9dc5;
   if (typeof key === 'number') {
     h = Math.imul(h ^ 0x01, 0x01000193);
-    view.setFloat64(0, key + 0, true);
-    for (let i = 0; i < 8; i++) h = Math.imul(h ^ view.getUint8(i), 0x01000193);
+    if (LITTLE_ENDIAN) {
+      f64[0] = key + 0;
+      h = Math.imul(h ^ bytes[0]!, 0x01000193);
+      h = Math.imul(h ^ bytes[1]!, 0x01000193);
+      h = Math.imul(h ^ bytes[2]!, 0x01000193);
+      h = Math.imul(h ^ bytes[3]!, 0x01000193);
+      h = Math.imul(h ^ bytes[4]!, 0x01000193);
+      h = Math.imul(h ^ bytes[5]!, 0x01000193);
+      h = Math.imul(h ^ bytes[6]!, 0x01000193);
+      h = Math.imul(h ^ bytes[7]!, 0x01000193);
+    } else {
+      view.setFloat64(0, key + 0, true);
+      for (let i = 0; i < 8; i++) h = Math.imul(h ^ view.getUint8(i), 0x01000193);
+    }
   } else {
     h = Math.imul(h ^ 0x02, 0x01000193);
     for (let i = 0; i < key.length; i++) {
