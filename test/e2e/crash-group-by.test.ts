@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { bidsJsonl, tempDir } from './checkpoint-helpers.js';
 import { expectRealRecovery, runAndKill, runToEnd as runToEndIn, type Attempt } from './crash-helpers.js';
 
-const ROWS = 150_000;
+const ROWS = 300_000;
 const KILLS = 4;
 let dir: string;
 

@@ -12,7 +12,7 @@ import { expectRealRecovery, runAndKill as runAndKillIn, runToEnd as runToEndIn,
 
 const CLI = resolve(__dirname, '../../dist/repl/main.js');
 const runToEnd = (file: string, state: string): number => runToEndIn(dir, file, state, 50);
-const ROWS = 600_000;
+const ROWS = 1_200_000;
 const KILLS = 6;
 
 let dir: string;
@@ -57,7 +57,7 @@ function killDelays(seed: number): number[] {
   let x = seed;
   return Array.from({ length: KILLS }, () => {
     x = (x * 1103515245 + 12345) % 2 ** 31;
-    return x % 150;
+    return x % 80;
   });
 }
 
