@@ -22,6 +22,7 @@ import type { CheckpointInfo } from '../src/checkpoint/types.js';
 import { KeyedStateBackend } from '../src/exec/state/index.js';
 import { Session } from '../src/runtime/session.js';
 import type { PersistentQuery } from '../src/runtime/persistent-query.js';
+import { prng } from './prng.js';
 
 const HOUR_MS = 3_600_000;
 /** An hour boundary, so every generated row of the state phases falls in one open window. */
@@ -168,18 +169,6 @@ async function exec(session: Session, sql: string): Promise<PersistentQuery | nu
 const ddl = (src: string) =>
   `CREATE STREAM src (${COLUMNS}) WITH (${src}); CREATE STREAM sink (${SINK_COLUMNS}) WITH ('connector' = 'memory'); ${CHECKPOINT_QUERY};`;
 
-/** Deterministic xorshift32 in [0, 1). */
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
 
 /** A state-phase row: key k; a millisecond per thousand rows keeps every row inside the first hour. */
 const stateRow = (k: number, seq: number): Row => [k, BASE_HOUR + Math.floor(seq / 1000), (seq % 100) / 4];

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
+import { prng } from './prng.js';
 
 export const WINDOW_MS = 10_000;
 export const DELAY_MS = 5_000;
@@ -36,18 +37,6 @@ export interface ResultTuple {
   readonly total: number;
 }
 
-/** xorshift32: deterministic and cheap; the same seed always yields the same bids. */
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
 
 /**
  * N bids, ~1 ms apart, auctions 1..1000, prices 0..100 with cents. One row in ten is up to 2 s

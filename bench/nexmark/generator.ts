@@ -10,6 +10,7 @@
  * do not. Persons and auctions only advance the id counters: the queries read bids only.
  */
 import { open } from 'node:fs/promises';
+import { prng } from '../prng.js';
 
 export const PERSON_PROPORTION = 1;
 export const AUCTION_PROPORTION = 3;
@@ -65,18 +66,6 @@ export interface Generated {
   readonly auctions: number;
 }
 
-/** xorshift32 in [0, 1). */
-function prng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 4294967296;
-  };
-}
 
 function lastBase0AuctionId(eventId: number): number {
   let epoch = Math.floor(eventId / TOTAL_PROPORTION);
