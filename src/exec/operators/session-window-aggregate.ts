@@ -10,7 +10,7 @@ import { keyGroupOf } from '../state/key-group.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import type { KeyedStateTable, StateCodec, StateEntry } from '../state/keyed-state-table.js';
 import { readTagged, writeTagged } from '../state/tagged-value.js';
-import { DEFAULT_EMIT_OPTIONS, isUpdatingEmit, type WindowEmitOptions } from '../windows/emit-options.js';
+import { DEFAULT_EMIT_OPTIONS, resolveEmit, type WindowEmitOptions } from '../windows/emit-options.js';
 import { SESSION_BASE, SESSION_BORN, SESSION_END, SESSION_START, SessionAssigner, type Session } from '../windows/session.js';
 import { forgetEmitted, recordEmitted, sessionChanges, type EmittedSession } from '../windows/session-changelog.js';
 import type { HasMeta } from './meta.js';
@@ -138,10 +138,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
    * sink. Call before the first batch; the first early firing is due one delay after this call.
    */
   configure(emit: Partial<WindowEmitOptions>): void {
-    const e: WindowEmitOptions = { ...DEFAULT_EMIT_OPTIONS, ...emit };
-    if (!this.changelog && isUpdatingEmit(e)) throw internalError(`session window operator ${this.uid}: allowed lateness or early fire without an op column in the plan`);
-    this.emit = e;
-    this.nextEarly = e.earlyFireDelayMs > 0 ? e.now() + e.earlyFireDelayMs : Infinity;
+    ({ emit: this.emit, nextEarly: this.nextEarly } = resolveEmit(`session window operator ${this.uid}`, this.changelog, emit));
   }
 
   /** Rows dropped because their own session window [ts, ts + gap) was beyond the allowance when they arrived. */

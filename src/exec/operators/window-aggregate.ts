@@ -12,7 +12,7 @@ import { valuesCodec } from '../state/tagged-value.js';
 import type { SliceAssigner } from '../windows/assigner.js';
 import { assignerFor } from '../windows/assigner-for.js';
 import { EmittedResults } from '../windows/changelog.js';
-import { DEFAULT_EMIT_OPTIONS, isUpdatingEmit, type WindowEmitOptions } from '../windows/emit-options.js';
+import { DEFAULT_EMIT_OPTIONS, resolveEmit, type WindowEmitOptions } from '../windows/emit-options.js';
 import type { HasMeta } from './meta.js';
 
 /** The fields of a WindowAggregateExec this operator needs. */
@@ -108,10 +108,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
    * sink. Call before the first batch; the first early firing is due one delay after this call.
    */
   configure(emit: Partial<WindowEmitOptions>): void {
-    const e: WindowEmitOptions = { ...DEFAULT_EMIT_OPTIONS, ...emit };
-    if (this.emitted === null && isUpdatingEmit(e)) throw internalError(`window operator ${this.uid}: allowed lateness or early fire without an op column in the plan`);
-    this.emit = e;
-    this.nextEarly = e.earlyFireDelayMs > 0 ? e.now() + e.earlyFireDelayMs : Infinity;
+    ({ emit: this.emit, nextEarly: this.nextEarly } = resolveEmit(`window operator ${this.uid}`, this.emitted !== null, emit));
   }
 
   /** Rows dropped because every window containing them was already complete when they arrived. */

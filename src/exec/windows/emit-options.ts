@@ -1,3 +1,4 @@
+import { internalError } from '../../common/errors.js';
 import type { Row } from '../../common/types.js';
 
 /**
@@ -27,4 +28,14 @@ export const DEFAULT_EMIT_OPTIONS: WindowEmitOptions = {
 /** Whether options make a window query's result an updating changelog (the planner adds the `op` column then). */
 export function isUpdatingEmit(o: Pick<WindowEmitOptions, 'allowedLatenessMs' | 'earlyFireDelayMs'>): boolean {
   return o.allowedLatenessMs > 0 || o.earlyFireDelayMs > 0;
+}
+
+/**
+ * The options a window operator's configure() takes on: `emit` over the defaults, refused when they
+ * need a changelog the plan does not have; and the processing time of the first early firing.
+ */
+export function resolveEmit(operator: string, changelog: boolean, emit: Partial<WindowEmitOptions>): { emit: WindowEmitOptions; nextEarly: number } {
+  const e: WindowEmitOptions = { ...DEFAULT_EMIT_OPTIONS, ...emit };
+  if (!changelog && isUpdatingEmit(e)) throw internalError(`${operator}: allowed lateness or early fire without an op column in the plan`);
+  return { emit: e, nextEarly: e.earlyFireDelayMs > 0 ? e.now() + e.earlyFireDelayMs : Infinity };
 }
