@@ -6,7 +6,6 @@ import type { Row, Schema, Value } from './common/types.js';
 import { parseScript } from './parser/index.js';
 import { parseStatement } from './parser/index.js';
 import { CheckpointStore } from './checkpoint/store.js';
-import { toRows } from './connectors/memory-source.js';
 import { connectorOf } from './connectors/registry.js';
 import { parseDuration } from './runtime/settings.js';
 import { Session, type StatementResult } from './runtime/session.js';
@@ -227,19 +226,20 @@ export class Eddy {
   /**
    * Appends rows (objects keyed by column name, or an arquero table) to a 'memory' stream. Resolves
    * once the queries reading the stream have caught up to within a bounded backlog (or are not
-   * reading), so a producer that awaits each insert runs at the pace of its queries.
+   * reading), so a producer that awaits each insert runs at the pace of its queries. Plain objects
+   * whose values are already of their columns' types are kept as they are, not copied, until the
+   * queries have read them: do not modify an object after inserting it (insert a copy instead).
    */
   async insert(stream: string, rows: readonly object[] | object): Promise<number> {
     const def = this.session.catalog.get(stream.toLowerCase());
     if (connectorOf(def) !== 'memory') {
       throw new EddyError('UNSUPPORTED', `insert() needs a 'memory' stream; '${def.name}' uses connector '${def.options['connector']}'`, undefined, "declare it WITH ('connector' = 'memory')");
     }
-    const converted = toRows(def.schema, rows as never, def.name);
-    this.session.memory.append(def.name, converted);
+    const n = this.session.memory.insert(def.name, def.schema, rows as never);
     // Backpressure: the queries reading the stream process the backlog before the caller inserts
     // more, instead of every row piling up (and aging into the old generation) first.
     await this.session.memory.catchUp(def.name);
-    return converted.length;
+    return n;
   }
 
   /** Marks a memory stream as ended: queries over it fire their last windows and finish. */

@@ -15,7 +15,7 @@ function memoryTarget(q: QueryResult): string {
 /** Every table of the suite as text. */
 export function formatNexmarkTables(r: NexmarkResult): string {
   const out: string[] = [];
-  const mem = new Table({ head: ['in memory', 'Eddy', 'of which insert()', 'hand-written', 'SQLite', 'arquero', 'Eddy/hand', 'target', 'Eddy/SQLite', 'Eddy/arquero', 'Eddy RSS rise (peak)', 'result rows'], style });
+  const mem = new Table({ head: ['in memory', 'Eddy', 'last insert() at', 'hand-written', 'SQLite', 'arquero', 'Eddy/hand', 'target', 'Eddy/SQLite', 'Eddy/arquero', 'Eddy RSS rise (peak)', 'result rows'], style });
   for (const q of r.queries) {
     const m = q.memory;
     mem.push([q.id, rate(m.eddy.eventsPerSec), `${Math.round((100 * m.eddyInsertMs) / m.eddy.ms)}%`, rate(m.handwritten.eventsPerSec), rate(m.sqlite.eventsPerSec), m.arquero ? rate(m.arquero.eventsPerSec) : 'n/a', ratio(m.eddyVsHandwritten), memoryTarget(q), ratio(m.eddyVsSqlite), ratio(m.eddyVsArquero), `${m.eddyRssRiseMiB} MiB (${m.eddyPeakRssMiB})`, q.result.rows.toLocaleString('en-US')]);

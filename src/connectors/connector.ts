@@ -1,3 +1,4 @@
+import type { StoredObjects } from '../common/object-layout.js';
 import type { Row, Schema } from '../common/types.js';
 
 /**
@@ -9,6 +10,11 @@ export interface SourceReader {
   readonly bounded: boolean;
   /** At most `max` rows; [] when none are available right now; null once a bounded source is exhausted. */
   read(max: number): Promise<Row[] | null>;
+  /**
+   * Optional, as read(), for a query whose first operator reads objects (Collector.objects): rows
+   * the source holds as inserted objects come out as those objects and their layout, uncopied.
+   */
+  readObjects?(max: number): Promise<Row[] | StoredObjects | null>;
   /** JSON-serializable position just after the last row returned by read(). */
   offset(): unknown;
   /** Position the reader at an offset previously returned by offset(). Call before the first read. */

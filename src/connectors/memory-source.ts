@@ -4,7 +4,11 @@ import type { SinkWriter, SourceReader } from './connector.js';
 import { BAD, badValueReason, coerceValue, type Bad } from './values.js';
 import { objectConverter } from './object-converter.js';
 import { MemoryLog } from './memory-log.js';
+import { objectLayout, type ObjectLayout, type StoredObjects } from '../common/object-layout.js';
 import { randomBytes } from 'node:crypto';
+
+/** Inserts of fewer objects are converted to rows (and coalesced in the log) rather than kept as objects. */
+const KEEP_OBJECTS_MIN = 256;
 
 /** An insert lets readers catch up while more rows than this wait for the slowest one. */
 const BACKLOG_HIGH = 32_768;
@@ -39,10 +43,30 @@ export class MemoryStreams {
 
   /** Appends already-coerced rows (in the stream's column order). */
   append(stream: string, rows: readonly Row[]): void {
-    const log = this.log(stream);
-    if (log.ended) throw new EddyError('UNSUPPORTED', `stream '${stream}' has ended; no more rows can be inserted`);
+    const log = this.open(stream);
     log.rows.append(rows);
     wakeReaders(log);
+  }
+
+  /**
+   * Appends an insert's input (eddy.insert): plain objects of one shape whose values are already
+   * of their columns' types are kept as they are, not copied (see ObjectLayout); anything else is
+   * converted by toRows, which reports bad rows. All or nothing: a bad row appends none. Returns
+   * the number of rows.
+   */
+  insert(stream: string, schema: Schema, input: readonly object[] | ColumnarTable): number {
+    const log = this.open(stream);
+    const layout = Array.isArray(input) && input.length >= KEEP_OBJECTS_MIN ? storableLayout(schema, input, stream) : null;
+    if (layout !== null) log.rows.appendObjects(input as readonly object[], layout);
+    else log.rows.append(toRows(schema, input, stream));
+    wakeReaders(log);
+    return Array.isArray(input) ? input.length : (input as ColumnarTable).numRows();
+  }
+
+  private open(stream: string): Log {
+    const log = this.log(stream);
+    if (log.ended) throw new EddyError('UNSUPPORTED', `stream '${stream}' has ended; no more rows can be inserted`);
+    return log;
   }
 
   /**
@@ -148,6 +172,18 @@ class MemoryReader implements SourceReader {
     if (this.index < log.rows.length) {
       const out = log.rows.read(this.index, max);
       this.index += out.length;
+      log.rows.release(slowestReader(log)!);
+      return out;
+    }
+    return log.ended || this.endWhenDrained ? null : [];
+  }
+
+  /** As read(), but rows still held as inserted objects come out as those objects and their layout. */
+  async readObjects(max: number): Promise<Row[] | StoredObjects | null> {
+    const log = this.log;
+    if (this.index < log.rows.length) {
+      const out = log.rows.readStored(this.index, max);
+      this.index += Array.isArray(out) ? out.length : out.objects.length;
       log.rows.release(slowestReader(log)!);
       return out;
     }
@@ -410,6 +446,16 @@ function objectsToRows(schema: Schema, input: readonly unknown[], fields: FieldR
   }
   objectConverter(schema, plan)(input, rows, slow);
   return rows;
+}
+
+/** The layout under which `input` can be kept as it is (planned from its first object), or null. */
+function storableLayout(schema: Schema, input: readonly unknown[], stream: string): ObjectLayout | null {
+  const first = input[0];
+  if (typeof first !== 'object' || first === null || Array.isArray(first)) return null;
+  const plan = planFor(first, schema.columns.length, new FieldResolver(schema, stream));
+  if (plan === null) return null;
+  const layout = objectLayout(schema, plan);
+  return layout.firstUnstorable(input) === -1 ? layout : null;
 }
 
 /**

@@ -1,34 +1,13 @@
 import type { Row, Schema, SqlType, Value } from '../common/types.js';
 import { BAD, coerceValue, type Bad } from './values.js';
 import { parseTimestamp } from '../common/time.js';
+import { inlineCheck } from '../common/object-layout.js';
 
 /**
  * Converts input[start..end) to rows; a row it cannot take on the fast path (another shape, an
  * unknown key, a value needing coercion that fails) is handed to `slow`, which converts it or throws.
  */
 export type ObjectConverter = (input: readonly unknown[], rows: Row[], slow: (obj: unknown, index: number) => Row) => void;
-
-/** The JS test under which a value is already of `type`; null when every value needs coerceValue. */
-function inlineCheck(type: SqlType, v: string): string | null {
-  switch (type) {
-    case 'DOUBLE':
-    case 'FLOAT':
-      return `typeof ${v} === 'number'`;
-    case 'BIGINT':
-    case 'INTERVAL':
-      return `typeof ${v} === 'number' && Number.isSafeInteger(${v})`;
-    case 'INT':
-      return `typeof ${v} === 'number' && (${v} | 0) === ${v}`;
-    case 'VARCHAR':
-      return `typeof ${v} === 'string'`;
-    case 'TIMESTAMP':
-      return `typeof ${v} === 'number' && Number.isInteger(${v})`;
-    case 'BOOLEAN':
-      return `typeof ${v} === 'boolean'`;
-    case 'NULL':
-      return null;
-  }
-}
 
 /** Dates for TIMESTAMP, then coerceValue: the conversions the inline checks leave out. */
 function coerceRest(raw: unknown, type: SqlType): Value | Bad {

@@ -1,3 +1,4 @@
+import type { ObjectLayout } from '../common/object-layout.js';
 import type { Row } from '../common/types.js';
 
 /**
@@ -7,6 +8,16 @@ import type { Row } from '../common/types.js';
  */
 export interface Batch {
   readonly rows: Row[];
+  readonly wm: Float64Array | null;
+}
+
+/**
+ * A batch of source rows still held as the objects an embedding host inserted (see ObjectLayout):
+ * only operators that read such rows (Operator.processObjects) receive one; `wm` as in Batch.
+ */
+export interface ObjectBatch {
+  readonly objects: readonly object[];
+  readonly layout: ObjectLayout;
   readonly wm: Float64Array | null;
 }
 
@@ -20,6 +31,8 @@ export type Signal =
 /** Where an operator sends what it produces. */
 export interface Collector {
   data(batch: Batch): void;
+  /** Present when the receiver reads object batches; otherwise a sender converts them to rows (ObjectLayout.toRows) first. */
+  readonly objects?: (batch: ObjectBatch) => void;
   watermark(value: number): void;
   barrier(checkpointId: number): void;
   end(): void;

@@ -120,7 +120,7 @@ export function buildPipeline(plan: PhysicalPlan, backend: KeyedStateBackend, op
  * the watermark after the batch. W = max(W, wmFn(row)); NULL values do not advance W. Start a
  * stream with `current = -Infinity`.
  */
-export function computeWatermarks(rows: readonly Row[], wmFn: (row: Row) => unknown, current: number): { wm: Float64Array; after: number } {
+export function computeWatermarks<R = Row>(rows: readonly R[], wmFn: (row: R) => unknown, current: number): { wm: Float64Array; after: number } {
   const wm = new Float64Array(rows.length);
   let w = current;
   for (let i = 0; i < rows.length; i++) {

@@ -1,5 +1,6 @@
 import { EddyError, assertNever, internalError } from '../common/errors.js';
 import { isInteger, type Row, type Value } from '../common/types.js';
+import type { ObjectLayout } from '../common/object-layout.js';
 import type { BoundExpr } from '../planner/bound.js';
 import { castFunction } from './cast.js';
 import { SCALAR_FUNCTIONS, SPECIALIZE, divisionByZero } from './functions.js';
@@ -17,6 +18,9 @@ import { compareStrings } from './time-format.js';
  * DOUBLE division follows IEEE (1.0/0 = Infinity). Strings compare by code point.
  */
 export class CodeGen {
+  /** Reads the row from `r` as a row array, or (given a layout) as an inserted object (see ObjectLayout). */
+  constructor(private readonly layout: ObjectLayout | null = null) {}
+
   private readonly constNames: string[] = [];
   private readonly constValues: unknown[] = [];
   private lines: string[] = [];
@@ -49,7 +53,7 @@ export class CodeGen {
         return e.value === null ? 'null' : this.constant(e.value);
       case 'inputRef':
         if (!Number.isInteger(e.index) || e.index < 0) throw internalError(`bad input index ${e.index}`);
-        return `r[${e.index}]`;
+        return this.layout === null ? `r[${e.index}]` : this.input(e.index);
       case 'binary':
         return this.binary(e);
       case 'unary': {
@@ -86,6 +90,13 @@ export class CodeGen {
       default:
         return assertNever(e, 'bound expression');
     }
+  }
+
+  /** A column of an object row, read once into a local (a property read is not free, and `?? null` must not repeat). */
+  private input(index: number): string {
+    const v = this.fresh();
+    this.push(`${v} = ${this.layout!.access(index, 'r')};`);
+    return v;
   }
 
   private binary(e: Extract<BoundExpr, { kind: 'binary' }>): string {
@@ -265,26 +276,44 @@ export class CodeGen {
 
 /**
  * Compiles an expression once to a function of a row and the watermark before it (`wm`, epoch ms;
- * -Infinity or omitted when there is none, which CURRENT_WATERMARK returns as NULL).
+ * -Infinity or omitted when there is none, which CURRENT_WATERMARK returns as NULL). With a
+ * layout, the function takes an inserted object of that layout instead of a row array.
  */
-export function compileExpr(e: BoundExpr): (row: Row, wm?: number) => Value {
-  const g = new CodeGen();
+export function compileExpr(e: BoundExpr, layout: ObjectLayout | null = null): (row: Row, wm?: number) => Value {
+  const g = new CodeGen(layout);
   const v = g.expr(e);
   return g.build(['r', 'w'], `return ${v};`);
 }
 
 /** Compiles a predicate: true only when the expression is TRUE (NULL and FALSE reject). `wm` as in compileExpr. */
-export function compilePredicate(e: BoundExpr): (row: Row, wm?: number) => boolean {
-  const g = new CodeGen();
+export function compilePredicate(e: BoundExpr, layout: ObjectLayout | null = null): (row: Row, wm?: number) => boolean {
+  const g = new CodeGen(layout);
   const v = g.expr(e);
   return g.build(['r', 'w'], `return ${v} === true;`);
 }
 
 /** Compiles several expressions into ONE function building the output row array. `wm` as in compileExpr. */
-export function compileRowBuilder(exprs: readonly BoundExpr[]): (row: Row, wm?: number) => Row {
-  const g = new CodeGen();
+export function compileRowBuilder(exprs: readonly BoundExpr[], layout: ObjectLayout | null = null): (row: Row, wm?: number) => Row {
+  const g = new CodeGen(layout);
   const vs = exprs.map((e) => g.expr(e));
   return g.build(['r', 'w'], `return [${vs.join(', ')}];`);
+}
+
+/**
+ * Compiles DESIGN.md §3 rule 1 over a batch into one loop (computeWatermarks with the watermark
+ * expression inlined): writes the watermark before row i to `wm[i]` and returns the watermark after
+ * the batch; NULL (or non-numeric) values do not advance it. Rows are row arrays, or objects of `layout`.
+ */
+export function compileWatermarkLoop(e: BoundExpr, layout: ObjectLayout | null = null): (rows: readonly unknown[], current: number, wm: Float64Array) => number {
+  const g = new CodeGen(layout);
+  g.push('let hi = current;');
+  g.push('for (let i = 0; i < rows.length; i++) {');
+  g.push('wm[i] = hi;');
+  g.push('const r = rows[i];');
+  const v = g.expr(e);
+  g.push(`if (typeof ${v} === 'number' && ${v} > hi) hi = ${v};`);
+  g.push('}');
+  return g.build(['rows', 'current', 'wm'], 'return hi;');
 }
 
 /** Translates a SQL LIKE pattern (% any run, _ one character; no escape) to an anchored RegExp. */

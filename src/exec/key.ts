@@ -1,5 +1,6 @@
 import { internalError } from '../common/errors.js';
 import type { Row, Value } from '../common/types.js';
+import type { ObjectLayout } from '../common/object-layout.js';
 import type { BoundExpr } from '../planner/bound.js';
 import { CodeGen } from './expr-compiler.js';
 
@@ -62,10 +63,11 @@ export function decodeKey(key: StateKey, arity: number): Value[] {
 
 /**
  * Compiles the key of a row: for one key no array or string is built (numbers stay numbers);
- * composite keys are concatenated directly into the encodeKey text form.
+ * composite keys are concatenated directly into the encodeKey text form. With a layout, of an
+ * inserted object (see ObjectLayout).
  */
-export function compileKeyExtractor(keys: readonly BoundExpr[]): (row: Row) => StateKey {
-  const g = new CodeGen();
+export function compileKeyExtractor(keys: readonly BoundExpr[], layout: ObjectLayout | null = null): (row: Row) => StateKey {
+  const g = new CodeGen(layout);
   if (keys.length === 0) return g.build(['r'], 'return 0;');
   if (keys.length === 1) {
     const k = keys[0]!;

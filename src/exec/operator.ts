@@ -1,5 +1,5 @@
 import { assertNever } from '../common/errors.js';
-import type { Batch, Collector, Signal } from './batch.js';
+import type { Batch, Collector, ObjectBatch, Signal } from './batch.js';
 
 /**
  * A streaming operator. One required method for data; watermark, barrier and end hooks forward
@@ -14,6 +14,15 @@ export abstract class Operator {
   }
 
   abstract processBatch(batch: Batch): void;
+
+  /** Optional: processes a batch of inserted objects directly (no row arrays made); without it they arrive as rows. */
+  processObjects?(batch: ObjectBatch): void;
+
+  /** Sends object rows on as they are when the next operator reads them, else as row arrays. */
+  protected forwardObjects(batch: ObjectBatch): void {
+    if (this.out.objects !== undefined) this.out.objects(batch);
+    else this.out.data({ rows: batch.layout.toRows(batch.objects, 0, batch.objects.length), wm: batch.wm });
+  }
 
   /** Rows this operator dropped as late (DESIGN.md §3 rule 4); shown as the query's late_rows. */
   get lateRows(): number {
@@ -55,7 +64,9 @@ export abstract class Operator {
 
 /** Adapts an operator to the Collector interface so operators chain. */
 export function collectorFor(op: Operator): Collector {
+  const objects = op.processObjects === undefined ? {} : { objects: (b: ObjectBatch) => op.processObjects!(b) };
   return {
+    ...objects,
     data: (b) => op.processBatch(b),
     watermark: (w) => op.onWatermark(w),
     barrier: (id) => op.onBarrier(id),

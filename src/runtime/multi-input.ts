@@ -1,9 +1,10 @@
 import { EddyError, internalError } from '../common/errors.js';
 import type { Row } from '../common/types.js';
+import type { ObjectLayout, StoredObjects } from '../common/object-layout.js';
 import type { SourceReader } from '../connectors/connector.js';
 import type { Collector } from '../exec/batch.js';
-import { computeWatermarks, type SourceExecNode } from '../exec/build-pipeline.js';
-import { compileExpr } from '../exec/expr-compiler.js';
+import type { SourceExecNode } from '../exec/build-pipeline.js';
+import { compileWatermarkLoop } from '../exec/expr-compiler.js';
 import type { PhysicalPlan } from '../planner/plan.js';
 import { parseDuration } from './settings.js';
 
@@ -22,6 +23,8 @@ export function planSources(plan: PhysicalPlan): SourceExecNode[] {
   }
 }
 
+type WatermarkLoop = ReturnType<typeof compileWatermarkLoop>;
+
 /** One input of a query: where its rows go and how its own watermark is computed. */
 export interface InputSpec {
   readonly source: SourceExecNode;
@@ -33,7 +36,11 @@ export interface InputSpec {
 interface InputState extends InputSpec {
   /** Checkpoint key: the stream name, made unique with the source uid when a query reads a stream twice. */
   readonly key: string;
-  readonly wmFn: ((row: Row) => unknown) | null;
+  readonly wmLoop: WatermarkLoop | null;
+  /** The watermark loop compiled per layout of inserted objects read as they are (see readObjects). */
+  readonly wmLoopByLayout: Map<ObjectLayout, WatermarkLoop>;
+  /** Whether rows are read as stored (the source can hand out inserted objects and the input's chain reads them). */
+  readonly readsObjects: boolean;
   /** 'source.idle-timeout' in ms; 0 = never idle. */
   readonly idleTimeoutMs: number;
   /** This input's own watermark (DESIGN.md §3 rule 1 over its rows). */
@@ -46,7 +53,7 @@ interface InputState extends InputSpec {
 
 /** What one step of reading produced. */
 export type InputStep =
-  | { readonly kind: 'rows'; readonly rows: Row[] }
+  | { readonly kind: 'rows'; readonly count: number }
   /** Every live input had nothing right now. */
   | { readonly kind: 'quiet' }
   /** Every input has ended. */
@@ -100,7 +107,9 @@ export class QueryInputs {
       return {
         ...s,
         key: names.indexOf(name) === names.lastIndexOf(name) ? name : `${name}@${s.source.uid}`,
-        wmFn: s.source.watermark ? compileExpr(s.source.watermark.expr) : null,
+        wmLoop: s.source.watermark ? compileWatermarkLoop(s.source.watermark.expr) : null,
+        wmLoopByLayout: new Map(),
+        readsObjects: s.reader.readObjects !== undefined && s.head.objects !== undefined,
         idleTimeoutMs: option === undefined ? 0 : parseDuration(option, `option '${IDLE_TIMEOUT_OPTION}' of stream '${name}'`),
         watermark: -Infinity,
         ended: false,
@@ -108,7 +117,7 @@ export class QueryInputs {
         lastRowsAt: 0,
       };
     });
-    this.watermarked = this.inputs.every((i) => i.wmFn !== null);
+    this.watermarked = this.inputs.every((i) => i.wmLoop !== null);
   }
 
   get readers(): readonly SourceReader[] {
@@ -149,13 +158,14 @@ export class QueryInputs {
       const input = this.inputs[this.next]!;
       this.next = (this.next + 1) % n;
       if (input.ended) continue;
-      const rows = await input.reader.read(batchSize);
+      const rows = input.readsObjects ? await input.reader.readObjects!(batchSize) : await input.reader.read(batchSize);
       if (rows === null) {
         input.ended = true;
         this.raise(downstream);
         continue;
       }
-      if (rows.length === 0) {
+      const count = Array.isArray(rows) ? rows.length : rows.objects.length;
+      if (count === 0) {
         if (!input.idle && input.idleTimeoutMs > 0 && this.now() - input.lastRowsAt >= input.idleTimeoutMs) {
           input.idle = true;
           this.raise(downstream);
@@ -164,21 +174,34 @@ export class QueryInputs {
       }
       input.idle = false;
       input.lastRowsAt = this.now();
-      this.push(input, rows);
+      if (Array.isArray(rows)) this.push(input, rows);
+      else this.pushObjects(input, rows);
       this.raise(downstream);
-      return { kind: 'rows', rows };
+      return { kind: 'rows', count };
     }
     return this.inputs.every((i) => i.ended) ? { kind: 'end' } : { kind: 'quiet' };
   }
 
   /** Stamps a batch of `input` with the query's watermark before each row and sends it into the input's chain. */
   private push(input: InputState, rows: Row[]): void {
-    if (!this.watermarked) {
-      input.head.data({ rows, wm: null });
-      return;
+    input.head.data({ rows, wm: this.watermarked ? this.stamp(input, rows, input.wmLoop!) : null });
+  }
+
+  /** As push, for inserted objects read as they are (see SourceReader.readObjects). */
+  private pushObjects(input: InputState, { objects, layout }: StoredObjects): void {
+    let wm: Float64Array | null = null;
+    if (this.watermarked) {
+      let loop = input.wmLoopByLayout.get(layout);
+      if (loop === undefined) input.wmLoopByLayout.set(layout, (loop = compileWatermarkLoop(input.source.watermark!.expr, layout)));
+      wm = this.stamp(input, objects, loop);
     }
-    const { wm, after } = computeWatermarks(rows, input.wmFn!, input.watermark);
-    input.watermark = after;
+    input.head.objects!({ objects, layout, wm });
+  }
+
+  /** Advances `input`'s watermark over `rows`; returns the query's watermark before each row. */
+  private stamp(input: InputState, rows: readonly unknown[], loop: WatermarkLoop): Float64Array {
+    const wm = new Float64Array(rows.length);
+    input.watermark = loop(rows, input.watermark, wm);
     if (this.inputs.length > 1) {
       // W before row j = max(W, min(this input's watermark before j, the other active inputs' minimum)).
       let others = Infinity;
@@ -191,7 +214,7 @@ export class QueryInputs {
         wm[j] = w;
       }
     }
-    input.head.data({ rows, wm });
+    return wm;
   }
 
   /** Recomputes W from the live inputs and sends it downstream when it rose. W does not move once every input has ended: the run ends instead. */

@@ -215,7 +215,7 @@ export class QueryRun implements QueryRuntime {
         await sleepOrWake(idlePollMs, wake);
         continue;
       }
-      this.rowsIn += step.rows.length;
+      this.rowsIn += step.count;
       if (this.limitReached()) {
         this.head.end();
         return 'finished';

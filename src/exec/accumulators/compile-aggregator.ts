@@ -1,5 +1,6 @@
 import { EddyError, assertNever, internalError } from '../../common/errors.js';
 import { isInteger, type Row, type Value } from '../../common/types.js';
+import type { ObjectLayout } from '../../common/object-layout.js';
 import type { AggCall, AggFn } from '../../planner/bound.js';
 import { CodeGen } from '../expr-compiler.js';
 import type { Accumulator } from './accumulator.js';
@@ -27,6 +28,8 @@ export interface CompiledAggregator {
   init(s: Value[]): void;
   /** ONE generated function updating every aggregate with a row (filters, NULL skipping inlined). */
   update(s: Value[], row: Row): void;
+  /** `update` for inserted objects of `layout` (see ObjectLayout), compiled on first use. */
+  updateFor(layout: ObjectLayout): (s: Value[], row: object) => void;
   /**
    * Folds `from` into `into` as if `from`'s rows arrived after `into`'s (HOP slices, session
    * merges); copies what it takes, so `init` + `merge` deep-copies a state (slots may hold arrays).
@@ -107,7 +110,35 @@ export function compileAggregator(aggs: readonly AggCall[], base = 0): CompiledA
     offsets.push(base + width);
     width += a.width;
   }
-  const g = new CodeGen();
+  const update: (s: Value[], row: Row) => void = compileUpdate(aggs, accs, offsets, null);
+  const byLayout = new Map<ObjectLayout, (s: Value[], row: object) => void>();
+  return {
+    width,
+    init(s) {
+      for (let i = 0; i < accs.length; i++) accs[i]!.init(s, offsets[i]!);
+    },
+    update,
+    updateFor(layout) {
+      let f = byLayout.get(layout);
+      if (f === undefined) byLayout.set(layout, (f = compileUpdate(aggs, accs, offsets, layout) as (s: Value[], row: object) => void));
+      return f;
+    },
+    merge(into, from) {
+      for (let i = 0; i < accs.length; i++) accs[i]!.merge(into, from, offsets[i]!);
+    },
+    results(s, out) {
+      for (let i = 0; i < accs.length; i++) out.push(accs[i]!.result(s, offsets[i]!));
+    },
+    count: accs.length,
+    writeResults(s, out, at) {
+      for (let i = 0; i < accs.length; i++) out[at + i] = accs[i]!.result(s, offsets[i]!);
+    },
+  };
+}
+
+/** ONE function updating every aggregate of a group's state `s` with a row `r` (a row array, or an object of `layout`). */
+function compileUpdate(aggs: readonly AggCall[], accs: readonly Accumulator[], offsets: readonly number[], layout: ObjectLayout | null): (s: Value[], row: unknown) => void {
+  const g = new CodeGen(layout);
   const bind = (x: unknown): string => g.constant(x);
   aggs.forEach((call, i) => {
     const acc = accs[i]!;
@@ -134,22 +165,5 @@ export function compileAggregator(aggs: readonly AggCall[], base = 0): CompiledA
     }
     g.push('}'.repeat(closers));
   });
-  const update = g.build<(s: Value[], row: Row) => void>(['s', 'r'], '');
-  return {
-    width,
-    init(s) {
-      for (let i = 0; i < accs.length; i++) accs[i]!.init(s, offsets[i]!);
-    },
-    update,
-    merge(into, from) {
-      for (let i = 0; i < accs.length; i++) accs[i]!.merge(into, from, offsets[i]!);
-    },
-    results(s, out) {
-      for (let i = 0; i < accs.length; i++) out.push(accs[i]!.result(s, offsets[i]!));
-    },
-    count: accs.length,
-    writeResults(s, out, at) {
-      for (let i = 0; i < accs.length; i++) out[at + i] = accs[i]!.result(s, offsets[i]!);
-    },
-  };
+  return g.build(['s', 'r'], '');
 }

@@ -2,8 +2,9 @@ import { internalError } from '../../common/errors.js';
 import type { Row, Schema, Value } from '../../common/types.js';
 import type { AggCall, BoundExpr, WindowSpec } from '../../planner/bound.js';
 import { compileAggregator, type CompiledAggregator } from '../accumulators/compile-aggregator.js';
-import type { Batch } from '../batch.js';
-import { compileRowBuilder } from '../expr-compiler.js';
+import type { ObjectLayout } from '../../common/object-layout.js';
+import type { Batch, ObjectBatch } from '../batch.js';
+import { compileExpr, compileRowBuilder } from '../expr-compiler.js';
 import { compileKeyExtractor, type StateKey } from '../key.js';
 import { Operator } from '../operator.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
@@ -27,6 +28,16 @@ export interface WindowAggregateSpec {
    * means an updating changelog: rows then start with their RowKind ('+I', '-U', '+U').
    */
   readonly schema?: Schema;
+}
+
+/** How the per-row loop reads a row `R`: a row array, or an inserted object of one layout (compiled for it). */
+interface RowReader<R> {
+  time(row: R): Value;
+  key(row: R): StateKey;
+  keyValues(row: R): Row;
+  update(s: Value[], row: R): void;
+  /** The row as a row array (for the late-row side output). */
+  toRow(row: R): Row;
 }
 
 /** Whether a window aggregate's plan schema has the trailing op column of an updating changelog. */
@@ -63,11 +74,11 @@ export function isChangelogSpec(spec: WindowAggregateSpec): boolean {
  */
 export class WindowAggregateOperator extends Operator implements HasMeta {
   readonly uid: string;
+  private readonly spec: WindowAggregateSpec;
   private readonly table: KeyedStateTable<Value[]>;
   private readonly assigner: SliceAssigner;
-  private readonly timeIndex: number;
-  private readonly keyOf: (row: Row) => StateKey;
-  private readonly keyValues: (row: Row) => Row;
+  private readonly rowReader: RowReader<Row>;
+  private readonly objectReaders = new Map<ObjectLayout, RowReader<object>>();
   private readonly nKeys: number;
   private readonly agg: CompiledAggregator;
   /** Changelog mode: what each (window end, key) emitted so far. */
@@ -91,11 +102,17 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
     super();
     this.uid = spec.uid;
     this.assigner = assignerFor(spec.window);
-    this.timeIndex = spec.timeIndex;
-    this.keyOf = compileKeyExtractor(spec.keys);
-    this.keyValues = compileRowBuilder(spec.keys);
     this.nKeys = spec.keys.length;
     this.agg = compileAggregator(spec.aggs, this.nKeys);
+    const timeIndex = spec.timeIndex;
+    this.rowReader = {
+      time: (row) => row[timeIndex]!,
+      key: compileKeyExtractor(spec.keys),
+      keyValues: compileRowBuilder(spec.keys),
+      update: this.agg.update,
+      toRow: (row) => row,
+    };
+    this.spec = spec;
     this.table = backend.table(spec.uid, 'windows', valuesCodec());
     const changelog = isChangelogSpec(spec);
     this.emitted = changelog ? new EmittedResults(backend.table(spec.uid, 'emitted', valuesCodec())) : null;
@@ -122,16 +139,45 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
   }
 
   processBatch(batch: Batch): void {
-    const { rows, wm } = batch;
-    const { table, assigner, timeIndex, keyOf, agg } = this;
+    this.processRows(batch.rows, batch.wm, this.rowReader);
+  }
+
+  /** Inserted objects are aggregated as they are: their properties are read by code compiled for their layout. */
+  override processObjects(batch: ObjectBatch): void {
+    let reader = this.objectReaders.get(batch.layout);
+    if (reader === undefined) this.objectReaders.set(batch.layout, (reader = this.objectReader(batch.layout)));
+    this.processRows(batch.objects, batch.wm, reader);
+  }
+
+  private objectReader(layout: ObjectLayout): RowReader<object> {
+    const { spec } = this;
+    return {
+      time: compileExpr({ kind: 'inputRef', index: spec.timeIndex, name: 'time', type: 'TIMESTAMP' }, layout) as (row: object) => Value,
+      key: compileKeyExtractor(spec.keys, layout) as (row: object) => StateKey,
+      keyValues: compileRowBuilder(spec.keys, layout) as (row: object) => Row,
+      update: this.agg.updateFor(layout),
+      toRow: layout.toRow,
+    };
+  }
+
+  private processRows<R>(rows: readonly R[], wm: Float64Array | null, reader: RowReader<R>): void {
+    const { table, assigner } = this;
+    const { time, key: keyOf, update } = reader;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const ts = row[timeIndex];
+      const ts = time(row);
       if (ts === null || ts === undefined) {
         this.nullTime++;
         continue;
       }
-      if (wm !== null && wm[i]! > this.firedW) this.advance(wm[i]!);
+      if (wm !== null) {
+        const w = wm[i]!;
+        // advance(w), with its common case (no window due) inline: W rises at almost every row.
+        if (w > this.firedW) {
+          if (w >= this.nextDue || w >= this.nextCleanup) this.fire(w);
+          else this.firedW = w;
+        }
+      }
       let e = assigner.sliceEnd(ts as number);
       const last = assigner.lastWindowEnd(e);
       if (last < e) continue; // in no window (HOP with slide > size)
@@ -139,16 +185,16 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
       const allowed = this.emit.allowedLatenessMs;
       if (last - 1 + allowed <= firedW) {
         this.late++;
-        this.emit.onLateRow?.(row, this.late);
+        this.emit.onLateRow?.(reader.toRow(row), this.late);
         continue;
       }
       // The slice was folded into the prefix of the last fired window of its period (or would have been).
       if (this.fold && e - 1 <= firedW) e = assigner.nextWindowEnd(Math.floor(firedW) + 2) - assigner.every;
       const key = keyOf(row);
       let entry = table.get(e, key);
-      if (entry === undefined) entry = table.insert(e, key, this.create(row));
+      if (entry === undefined) entry = table.insert(e, key, this.create(reader.keyValues(row)));
       table.touch(entry); // before the update: a pending checkpoint encodes the old value first
-      agg.update(entry.value, row);
+      update(entry.value, row);
       if (e - 1 < this.nextDue) {
         const due = assigner.nextWindowEnd(Math.max(e, Math.floor(firedW) + 2)) - 1;
         if (due < this.nextDue) this.nextDue = due;
@@ -219,8 +265,8 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
     this.out.data({ rows, wm: null });
   }
 
-  private create(row: Row): Value[] {
-    const s = this.keyValues(row);
+  /** A new group state from the group's key values. */
+  private create(s: Value[]): Value[] {
     this.agg.init(s);
     // An exact-length copy: init's stores past the end grew the backing store to 17+ slots (~136 B per entry).
     return s.slice();

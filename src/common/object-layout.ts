@@ -1,0 +1,104 @@
+import type { Row, Schema, SqlType } from './types.js';
+
+/**
+ * Rows kept in the plain objects an embedding host inserted, instead of being copied into row
+ * arrays: `keys[c]` is the property holding column c (undefined: the column is NULL). Operators
+ * that understand a layout read the properties directly (generated code, see CodeGen), so a row
+ * a query only aggregates is never copied at all; any other consumer gets row arrays from
+ * toRows/toRow. Only objects whose values are already exactly of their column's type are stored
+ * this way (see firstUnstorable), so reading a property is reading the row's value.
+ */
+export interface ObjectLayout {
+  readonly keys: readonly (string | undefined)[];
+  /** JS source of column c's value read from the object in variable `obj` (undefined reads as NULL). */
+  access(c: number, obj: string): string;
+  /** Index of the first element of `input` this layout cannot store as it is, or -1 when it can store them all. */
+  firstUnstorable(input: readonly unknown[]): number;
+  /** Row arrays of objects[from..to). */
+  toRows(objects: readonly object[], from: number, to: number): Row[];
+  toRow(obj: object): Row;
+}
+
+/** Objects stored under a layout, as a source returns them (see SourceReader.readObjects). */
+export interface StoredObjects {
+  readonly objects: readonly object[];
+  readonly layout: ObjectLayout;
+}
+
+/** The JS test under which a value is already of `type`; null when no value is (type NULL). */
+export function inlineCheck(type: SqlType, v: string): string | null {
+  switch (type) {
+    case 'DOUBLE':
+    case 'FLOAT':
+      return `typeof ${v} === 'number'`;
+    case 'BIGINT':
+    case 'INTERVAL':
+      return `typeof ${v} === 'number' && Number.isSafeInteger(${v})`;
+    case 'INT':
+      return `typeof ${v} === 'number' && (${v} | 0) === ${v}`;
+    case 'VARCHAR':
+      return `typeof ${v} === 'string'`;
+    case 'TIMESTAMP':
+      return `typeof ${v} === 'number' && Number.isInteger(${v})`;
+    case 'BOOLEAN':
+      return `typeof ${v} === 'boolean'`;
+    case 'NULL':
+      return null;
+  }
+}
+
+const cache = new WeakMap<Schema, Map<string, ObjectLayout>>();
+
+/** The layout of `schema` under `keys` (one per column), compiled once per (schema, keys) and cached: equal layouts are the same object. */
+export function objectLayout(schema: Schema, keys: readonly (string | undefined)[]): ObjectLayout {
+  let byKeys = cache.get(schema);
+  if (byKeys === undefined) cache.set(schema, (byKeys = new Map()));
+  const id = keys.map((k) => (k === undefined ? '' : `=${k}`)).join('\u0000');
+  let layout = byKeys.get(id);
+  if (layout === undefined) {
+    layout = compileLayout(
+      schema.columns.map((c) => c.type),
+      keys,
+    );
+    byKeys.set(id, layout);
+  }
+  return layout;
+}
+
+function compileLayout(types: readonly SqlType[], keys: readonly (string | undefined)[]): ObjectLayout {
+  const frozen = Object.freeze([...keys]);
+  const access = (c: number, obj: string): string => {
+    const k = frozen[c];
+    return k === undefined ? 'null' : `(${obj}[${JSON.stringify(k)}] ?? null)`;
+  };
+  // Storable: a plain object (or one without prototype), each planned value absent, null or exactly of its type, and no
+  // other enumerable key (as many keys as present planned values), the object converter's rules
+  // minus every coercion (a Date, a numeric string ... would need a converted copy).
+  const check: string[] = [
+    'for (let r = 0; r < input.length; r++) {',
+    '  const o = input[r];',
+    '  if (typeof o !== \'object\' || o === null) return r;',
+    // Plain objects only (a class instance's getters could change): Object.prototype or none.
+    '  const proto = getProto(o);',
+    '  if (proto !== OBJECT_PROTO && proto !== null) return r;',
+    '  let found = 0;',
+  ];
+  frozen.forEach((k, c) => {
+    if (k === undefined) return;
+    const v = `v${c}`;
+    const exact = inlineCheck(types[c]!, v);
+    check.push(`  const ${v} = o[${JSON.stringify(k)}];`, `  if (${v} !== undefined) {`, '    found++;');
+    check.push(exact === null ? `    if (${v} !== null) return r;` : `    if (${v} !== null && !(${exact})) return r;`, '  }');
+  });
+  check.push('  let n = 0;', '  for (const _ in o) n++;', '  if (n !== found) return r;', '}', 'return -1;');
+  const firstUnstorable = new Function('getProto', 'OBJECT_PROTO', `return function firstUnstorable(input) {\n${check.join('\n')}\n};`)(
+    Object.getPrototypeOf,
+    Object.prototype,
+  ) as ObjectLayout['firstUnstorable'];
+  const row = `[${frozen.map((_, c) => access(c, 'o')).join(', ')}]`;
+  const toRow = new Function(`return function toRow(o) { return ${row}; };`)() as ObjectLayout['toRow'];
+  const toRows = new Function(
+    `return function toRows(objects, from, to) { const out = new Array(to - from); for (let i = from; i < to; i++) { const o = objects[i]; out[i - from] = ${row}; } return out; };`,
+  )() as ObjectLayout['toRows'];
+  return { keys: frozen, access, firstUnstorable, toRows, toRow };
+}
