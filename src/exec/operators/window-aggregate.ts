@@ -163,6 +163,12 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
   private processRows<R>(rows: readonly R[], wm: Float64Array | null, reader: RowReader<R>): void {
     const { table, assigner } = this;
     const { time, key: keyOf, update } = reader;
+    // The previous row's entry: consecutive rows often share a group (always, without GROUP BY
+    // keys). Within a batch no snapshot can freeze it again, so it needs no second touch; a firing
+    // (which frees slices) clears it.
+    let lastE = NaN;
+    let lastKey: StateKey | undefined;
+    let lastEntry: StateEntry<Value[]> | undefined;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       const ts = time(row);
@@ -174,8 +180,10 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
         const w = wm[i]!;
         // advance(w), with its common case (no window due) inline: W rises at almost every row.
         if (w > this.firedW) {
-          if (w >= this.nextDue || w >= this.nextCleanup) this.fire(w);
-          else this.firedW = w;
+          if (w >= this.nextDue || w >= this.nextCleanup) {
+            this.fire(w);
+            lastEntry = undefined;
+          } else this.firedW = w;
         }
       }
       let e = assigner.sliceEnd(ts as number);
@@ -191,9 +199,16 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
       // The slice was folded into the prefix of the last fired window of its period (or would have been).
       if (this.fold && e - 1 <= firedW) e = assigner.nextWindowEnd(Math.floor(firedW) + 2) - assigner.every;
       const key = keyOf(row);
-      let entry = table.get(e, key);
-      if (entry === undefined) entry = table.insert(e, key, this.create(reader.keyValues(row)));
-      table.touch(entry); // before the update: a pending checkpoint encodes the old value first
+      let entry: StateEntry<Value[]> | undefined;
+      if (e === lastE && key === lastKey && lastEntry !== undefined) entry = lastEntry;
+      else {
+        entry = table.get(e, key);
+        if (entry === undefined) entry = table.insert(e, key, this.create(reader.keyValues(row)));
+        table.touch(entry); // before the update: a pending checkpoint encodes the old value first
+        lastE = e;
+        lastKey = key;
+        lastEntry = entry;
+      }
       update(entry.value, row);
       if (e - 1 < this.nextDue) {
         const due = assigner.nextWindowEnd(Math.max(e, Math.floor(firedW) + 2)) - 1;
