@@ -5,66 +5,33 @@ import type { Batch } from '../batch.js';
 import { compileRowBuilder } from '../expr-compiler.js';
 import { compileKeyExtractor, type StateKey } from '../key.js';
 import { Operator } from '../operator.js';
-import { ChunkFormatError } from '../state/byte-io.js';
 import { keyGroupOf } from '../state/key-group.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
-import type { KeyedStateTable, StateCodec, StateEntry } from '../state/keyed-state-table.js';
-import { readTagged, writeTagged } from '../state/tagged-value.js';
+import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js';
 import { DEFAULT_EMIT_OPTIONS, resolveEmit, type WindowEmitOptions } from '../windows/emit-options.js';
-import { SESSION_BASE, SESSION_BORN, SESSION_END, SESSION_START, SessionAssigner, type Session } from '../windows/session.js';
+import { SessionAssigner, dropSession, homeOf, settle, type KeySessions } from '../windows/session.js';
 import { forgetEmitted, recordEmitted, sessionChanges, type EmittedSession } from '../windows/session-changelog.js';
+import { sessionStateCodec } from '../windows/session-codec.js';
+import { SessionSlots } from '../windows/session-slots.js';
 import type { HasMeta } from './meta.js';
 import { TimerHeap } from './timer-heap.js';
 import { isChangelogSpec, type WindowAggregateSpec } from './window-aggregate.js';
 
-/** The state of one group key: its values, its live sessions sorted by start, and (changelog mode) what they emitted. */
-interface KeySessions {
-  readonly keys: Value[];
-  sessions: Session[];
-  /** Changelog mode only (see session-changelog.ts), created at the first emission; null otherwise (saves an array per key). */
-  emitted: EmittedSession[] | null;
-  /**
-   * Not checkpointed (rebuilt after a restore): the time of the key's live timer in the heap, a
-   * lower bound of its sessions' earliest due time; Infinity while it has none. A field here, not a
-   * Map from key to time: that cost ~50 bytes per key.
-   */
-  timer: number;
-}
-
 const NOTHING_EMITTED: readonly EmittedSession[] = [];
 
-/** The sessions of a new key: `add` replaces it, never writes into it. */
-const NO_SESSIONS: Session[] = [];
-
-const isRows = (x: unknown, min: number): boolean => Array.isArray(x) && x.every((s) => Array.isArray(s) && s.length >= min);
-
-/** Checkpoint codec of KeySessions: the tagged form of [keys, sessions], plus emitted when there is any (so append-only state encodes as before). */
-function keySessionsCodec(): StateCodec<KeySessions> {
-  const decode = (x: unknown): KeySessions => {
-    if (!Array.isArray(x) || (x.length !== 2 && x.length !== 3) || !Array.isArray(x[0]) || !isRows(x[1], SESSION_BASE) || (x.length === 3 && !isRows(x[2], 2))) {
-      throw new ChunkFormatError('session state is not [keys, sessions] or [keys, sessions, emitted]');
-    }
-    return { keys: x[0] as Value[], sessions: x[1] as Session[], emitted: x.length === 3 ? (x[2] as EmittedSession[]) : null, timer: Infinity };
-  };
-  const encode = (v: KeySessions): unknown[] => (v.emitted === null || v.emitted.length === 0 ? [v.keys, v.sessions] : [v.keys, v.sessions, v.emitted]);
-  return {
-    encode,
-    decode,
-    write: (v, w) => writeTagged(encode(v), w),
-    read: (r) => decode(readTagged(r)),
-  };
-}
-
-/** A session to emit, with its key's state entry. */
+/** A session to emit (its slot), with its key's state entry. */
 interface Firing {
   readonly entry: StateEntry<KeySessions>;
-  readonly s: Session;
+  readonly s: number;
 }
 
 /**
  * GROUP BY keys + SESSION(gap) (DESIGN.md §3). State: one table, one entry per group key with
- * live sessions, value = KeySessions; the namespace is the key's key group, only so that removing
- * an entry (which splices its namespace's insertion-order array) stays cheap with many keys.
+ * live sessions, value = KeySessions (slot numbers: the sessions themselves, the key values and
+ * emitted results live in SessionSlots, checkpointed through the entry by sessionStateCodec); the
+ * namespace is the key's key group (128 Maps rather than one: a Map holds at most 2^24 entries).
+ * The table keeps no insertion order: nothing here depends on iteration order (firings are
+ * sorted, and sessions' (end, start, born) are distinct), and it saves ~10 bytes per key.
  *
  * `firedW` (raised to each row's `wm[i]` before the row, firing mid-batch) is the watermark up to
  * which sessions have fired. With allowed lateness L (0 by default; `emit.allowedLatenessMs`):
@@ -92,22 +59,26 @@ interface Firing {
  * corrected only by a final or an early result, never by a partial one in between.
  *
  * Which keys have sessions due (to fire: end; to purge: end + L) is an in-memory timer heap of
- * (a lower bound of the key's earliest due time, key), rebuilt from the table after a restore.
- * Output is ordered by window end, then start, then the session's creation number, per firing;
- * late updates (b) come in row order.
+ * (a lower bound of the key's earliest due time, key), one pair per key, rebuilt from the table
+ * after a restore. Output is ordered by window end, then start, then the session's creation
+ * number, per firing; late updates (b) come in row order.
  */
 export class SessionWindowAggregateOperator extends Operator implements HasMeta {
   readonly uid: string;
   private readonly table: KeyedStateTable<KeySessions>;
+  private readonly slots: SessionSlots;
   private readonly assigner: SessionAssigner;
   private readonly timeIndex: number;
   private readonly keyOf: (row: Row) => StateKey;
   private readonly keyValues: (row: Row) => Row;
   private readonly agg: CompiledAggregator;
+  /** Scratch accumulators for results (the aggregator reads state from index 0). */
+  private readonly acc: Value[];
+  private readonly arity: number;
   /** Whether the plan has the op column: output rows are changes. */
   private readonly changelog: boolean;
-  /** (due time, the key's entry); an item whose time is not its key's `timer` any more is stale and skipped. */
-  private readonly timers = new TimerHeap<StateEntry<KeySessions>>();
+  /** (due time, the key's entry), at most one per key, found by the key's home slot. */
+  private readonly timers = new TimerHeap<StateEntry<KeySessions>>((e) => homeOf(e.value));
   private timersStale = false;
   private emit: WindowEmitOptions = DEFAULT_EMIT_OPTIONS;
   /** Output not yet sent downstream; flushed at batch ends, watermarks, early firings and end. */
@@ -123,13 +94,16 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
     super();
     if (spec.window.kind !== 'session') throw internalError(`session operator built for a ${spec.window.kind} window`);
     this.uid = spec.uid;
-    this.assigner = new SessionAssigner(spec.window.gap);
     this.timeIndex = spec.timeIndex;
     this.keyOf = compileKeyExtractor(spec.keys);
     this.keyValues = compileRowBuilder(spec.keys);
-    this.agg = compileAggregator(spec.aggs, SESSION_BASE);
+    this.arity = spec.keys.length;
+    this.agg = compileAggregator(spec.aggs);
+    this.acc = new Array<Value>(this.agg.width).fill(null);
+    this.slots = new SessionSlots(this.agg.width, this.arity);
+    this.assigner = new SessionAssigner(spec.window.gap, this.slots, this.agg);
     this.changelog = isChangelogSpec(spec);
-    this.table = backend.table(spec.uid, 'sessions', keySessionsCodec());
+    this.table = backend.table(spec.uid, 'sessions', sessionStateCodec(this.slots)).withoutInsertionOrder();
     if (emit) this.configure(emit);
   }
 
@@ -154,7 +128,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
   processBatch(batch: Batch): void {
     if (this.timersStale) this.rebuildTimers();
     const { rows, wm } = batch;
-    const { table, assigner, timeIndex, keyOf, agg, gap } = this;
+    const { table, assigner, timeIndex, keyOf, slots, gap } = this;
     const allowed = this.emit.allowedLatenessMs;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
@@ -172,14 +146,18 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
       const key = keyOf(row);
       const ns = keyGroupOf(key);
       let entry = table.get(ns, key);
-      if (entry === undefined) entry = table.insert(ns, key, { keys: this.keyValues(row), sessions: NO_SESSIONS, emitted: null, timer: Infinity });
-      table.touch(entry); // before the change: a pending checkpoint encodes the old sessions first
-      const s = assigner.add(entry.value, ts as number, row, agg, this.nextBorn);
-      if (s[SESSION_BORN] === this.nextBorn) this.nextBorn++;
-      const end = s[SESSION_END] as number;
+      let s: number;
+      if (entry === undefined) {
+        s = assigner.first(this.keyValues(row), ts as number, row, this.nextBorn);
+        entry = table.insert(ns, key, s);
+      } else {
+        table.touch(entry); // before the change: a pending checkpoint encodes the old sessions first
+        s = assigner.add(entry, ts as number, row, this.nextBorn);
+      }
+      if (slots.born(s) === this.nextBorn) this.nextBorn++;
+      const end = slots.end(s);
       const complete = end - 1 <= this.firedW; // only possible within an allowance (L > 0)
-      const due = complete ? end + allowed : end;
-      if (due < entry.value.timer) this.setTimer(entry, due);
+      this.timers.lower(complete ? end + allowed : end, entry);
       if (complete) this.emitSession(entry, s);
     }
     this.onProcessingTime();
@@ -188,11 +166,6 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
 
   private get gap(): number {
     return this.assigner.gap;
-  }
-
-  private setTimer(entry: StateEntry<KeySessions>, due: number): void {
-    entry.value.timer = due;
-    this.timers.push(due, entry);
   }
 
   /**
@@ -206,7 +179,10 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
     this.nextEarly = now + this.emit.earlyFireDelayMs;
     const open: Firing[] = [];
     for (const entry of this.table.allEntries()) {
-      for (const s of entry.value.sessions) if ((s[SESSION_END] as number) - 1 > this.firedW) open.push({ entry, s });
+      const v = entry.value;
+      if (typeof v === 'number') {
+        if (this.slots.end(v) - 1 > this.firedW) open.push({ entry, s: v });
+      } else for (const s of v.sessions) if (this.slots.end(s) - 1 > this.firedW) open.push({ entry, s });
     }
     this.emitAll(open);
     this.flush();
@@ -238,35 +214,65 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
    * firedW < end - 1 <= w, then purges every session with end - 1 + L <= w.
    */
   private advance(w: number): void {
-    const { timers } = this;
+    const { timers, slots } = this;
     const before = this.firedW;
     const allowed = this.emit.allowedLatenessMs;
     const visited: StateEntry<KeySessions>[] = [];
     const due: Firing[] = [];
     while (timers.size > 0 && timers.peekTime() - 1 <= w) {
-      const [t, entry] = timers.pop();
-      // Superseded by an earlier timer, or visited already (a deleted entry was visited: its timer is Infinity).
-      if (entry.value.timer !== t) continue;
-      entry.value.timer = Infinity;
+      const entry = timers.pop();
       visited.push(entry);
-      for (const s of entry.value.sessions) {
-        const end = s[SESSION_END] as number;
-        if (end - 1 <= w && end - 1 > before) due.push({ entry, s });
+      const v = entry.value;
+      if (typeof v === 'number') {
+        const end = slots.end(v);
+        if (end - 1 <= w && end - 1 > before) due.push({ entry, s: v });
+      } else {
+        for (const s of v.sessions) {
+          const end = slots.end(s);
+          if (end - 1 <= w && end - 1 > before) due.push({ entry, s });
+        }
       }
     }
     this.firedW = w;
     this.emitAll(due);
     for (const entry of visited) this.purge(entry, w, allowed);
+    if (slots.sparse) this.compactSlots();
   }
 
-  /** Removes the sessions of `entry` with end - 1 + allowed <= w (and what they emitted), resets its timer; deletes the entry once it has no sessions. */
+  /**
+   * Renumbers every key's slots densely (SessionSlots.compact): after a restore (which may have
+   * left slots of the replaced state), and once most slots are free. The state is the same, so
+   * nothing is touched: a pending checkpoint encodes the same values from the new slots.
+   */
+  private compactSlots(): void {
+    const live: number[] = [];
+    for (const entry of this.table.allEntries()) {
+      const v = entry.value;
+      if (typeof v === 'number') live.push(v);
+      else {
+        live.push(v.home);
+        for (const s of v.sessions) if (s !== v.home) live.push(s);
+      }
+    }
+    const renumbered = this.slots.compact(live);
+    for (const entry of this.table.allEntries()) {
+      const v = entry.value;
+      entry.value = typeof v === 'number' ? renumbered[v]! : { home: renumbered[v.home]!, sessions: v.sessions.map((s) => renumbered[s]!) };
+    }
+    this.timers.reindex(live.length);
+  }
+
+  /** Removes the sessions of `entry` with end - 1 + allowed <= w (and what they emitted), re-arms its timer; deletes the entry once it has no sessions. */
   private purge(entry: StateEntry<KeySessions>, w: number, allowed: number): void {
-    const { sessions, emitted } = entry.value;
-    const keep: Session[] = [];
-    const gone: Session[] = [];
+    const { slots } = this;
+    const v = entry.value;
+    const home = homeOf(v);
+    const sessions = typeof v === 'number' ? [v] : v.sessions;
+    const keep: number[] = [];
+    const gone: number[] = [];
     let next = Infinity;
     for (const s of sessions) {
-      const end = s[SESSION_END] as number;
+      const end = slots.end(s);
       if (end - 1 + allowed <= w) {
         gone.push(s);
         continue;
@@ -276,52 +282,68 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
       if (due < next) next = due;
     }
     if (keep.length === 0) {
-      this.table.delete(entry.ns, entry.key);
+      this.table.delete(entry.ns, entry.key); // first: a pending checkpoint encodes the entry from its slots
+      for (const s of sessions) if (s !== home) slots.release(s);
+      slots.release(home);
       return;
     }
     if (gone.length > 0) {
       this.table.touch(entry); // before the change: a pending checkpoint encodes the old sessions first
-      if (emitted !== null) for (const s of gone) forgetEmitted(emitted, s[SESSION_START] as number, s[SESSION_END] as number);
-      entry.value.sessions = keep.slice(); // exact length: `keep` grew by pushes
+      const emitted = slots.emittedOf(home);
+      for (const s of gone) {
+        if (emitted !== null) forgetEmitted(emitted, slots.start(s), slots.end(s));
+        dropSession(slots, s, home);
+      }
+      entry.value = settle(slots, home, keep.slice(), typeof v === 'number' ? null : v); // exact length: `keep` grew by pushes
     }
-    this.setTimer(entry, next);
+    this.timers.lower(next, entry);
   }
 
   /** Emits `firings` in (end, start, creation) order. */
   private emitAll(firings: Firing[]): void {
     if (firings.length === 0) return;
-    firings.sort((a, b) => num(a.s, SESSION_END) - num(b.s, SESSION_END) || num(a.s, SESSION_START) - num(b.s, SESSION_START) || num(a.s, SESSION_BORN) - num(b.s, SESSION_BORN));
+    const { slots } = this;
+    firings.sort((a, b) => slots.end(a.s) - slots.end(b.s) || slots.start(a.s) - slots.start(b.s) || slots.born(a.s) - slots.born(b.s));
     for (const { entry, s } of firings) this.emitSession(entry, s);
   }
 
   /** Appends the session's result (append-only) or its changes since it last emitted (changelog) to the pending output. */
-  private emitSession(entry: StateEntry<KeySessions>, s: Session): void {
-    const { keys, emitted } = entry.value;
+  private emitSession(entry: StateEntry<KeySessions>, s: number): void {
+    const { slots, acc, agg, arity } = this;
+    const home = homeOf(entry.value);
+    slots.loadAccs(s, acc);
     if (!this.changelog) {
-      const row: Row = keys.slice();
-      row.push(s[SESSION_START]!, s[SESSION_END]!);
-      this.agg.results(s, row);
+      const row: Row = new Array<Value>(arity + 2 + agg.count);
+      slots.writeKeys(home, row, 0);
+      row[arity] = slots.start(s);
+      row[arity + 1] = slots.end(s);
+      agg.writeResults(acc, row, arity + 2);
       this.pending.push(row);
       return;
     }
-    const result: Value[] = [s[SESSION_START]!, s[SESSION_END]!];
-    this.agg.results(s, result);
-    if (!sessionChanges(emitted ?? NOTHING_EMITTED, keys, result, this.pending)) return;
+    const result: Value[] = [slots.start(s), slots.end(s)];
+    agg.results(acc, result);
+    const emitted = slots.emittedOf(home);
+    if (!sessionChanges(emitted ?? NOTHING_EMITTED, slots.keysOf(home), result, this.pending)) return;
     this.table.touch(entry); // before recording: a pending checkpoint encodes the old emitted results first
-    if (emitted === null) entry.value.emitted = [result.slice()];
+    if (emitted === null) slots.setEmitted(home, [result.slice()]);
     else recordEmitted(emitted, result);
   }
 
+  /** After a restore: the restored keys' slots renumbered (dropping any of the replaced state), and their timers. */
   private rebuildTimers(): void {
+    const { slots } = this;
     this.timers.clear();
+    this.compactSlots();
     const allowed = this.emit.allowedLatenessMs;
     for (const entry of this.table.allEntries()) {
+      const v = entry.value;
       let min = Infinity;
-      for (const s of entry.value.sessions) {
-        const end = s[SESSION_END] as number;
+      for (const s of typeof v === 'number' ? [v] : v.sessions) {
+        const end = slots.end(s);
         min = Math.min(min, end - 1 <= this.firedW ? end + allowed : end);
       }
-      this.setTimer(entry, min);
+      this.timers.lower(min, entry);
     }
     this.timersStale = false;
   }
@@ -342,5 +364,3 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
     this.timersStale = true;
   }
 }
-
-const num = (s: Session, slot: number): number => s[slot] as number;

@@ -1,78 +1,173 @@
 import { EddyError } from '../../common/errors.js';
 import type { Row, Value } from '../../common/types.js';
 import type { CompiledAggregator } from '../accumulators/compile-aggregator.js';
+import type { SessionSlots } from './session-slots.js';
 
-/** Slots of one session's state array; the aggregator's accumulators start at SESSION_BASE. */
-export const SESSION_START = 0;
-export const SESSION_END = 1;
-/** Creation number of the session (the smallest of the sessions merged into it): orders sessions with equal windows. */
-export const SESSION_BORN = 2;
+/**
+ * A session's checkpointed row is [start, end, born, ...accumulators] (SessionSlots.sessionRow);
+ * born is its creation number (the smallest of the sessions merged into it), which orders sessions
+ * with equal windows. The accumulators start here.
+ */
 export const SESSION_BASE = 3;
 
-/** One open session: [start, end, born, ...accumulators]. */
-export type Session = Value[];
+/**
+ * A key's live sessions, sorted by start and disjoint, as its state table value: the slot of its
+ * only session, which is also its home (the common case: a number, no object), or a SessionList.
+ */
+export type KeySessions = number | SessionList;
+
+/** A key with several sessions, or none (restored from a checkpoint that had an empty list). */
+export interface SessionList {
+  /** Holds the key's values, and one of its sessions (any: see `settle`) when it has any. */
+  readonly home: number;
+  /** Session slots sorted by start; replaced, never grown in place (exact-length arrays). */
+  sessions: number[];
+}
+
+export const homeOf = (v: KeySessions): number => (typeof v === 'number' ? v : v.home);
 
 /**
  * SESSION(gap) for one key: rows whose consecutive timestamps are less than `gap` apart form a
  * session with window [first ts, last ts + gap). A row at ts belongs with every open session it
- * overlaps ([ts, ts + gap) meets [start, end)), which all merge into one.
+ * overlaps ([ts, ts + gap) meets [start, end)), which all merge into one. Sessions live in
+ * `slots`; the aggregator works on the scratch arrays `acc`/`other` (state from index 0), which
+ * each change loads from and stores back to the slots' columns.
  */
 export class SessionAssigner {
-  constructor(readonly gap: number) {
+  private readonly acc: Value[];
+  private readonly other: Value[];
+
+  constructor(
+    readonly gap: number,
+    private readonly slots: SessionSlots,
+    private readonly agg: CompiledAggregator,
+  ) {
     if (!(gap > 0) || !Number.isFinite(gap)) {
       throw new EddyError('UNSUPPORTED', `SESSION gap must be a positive interval, got ${gap} ms`);
     }
+    this.acc = new Array<Value>(agg.width).fill(null);
+    this.other = new Array<Value>(agg.width).fill(null);
+  }
+
+  /** A new key with values `keys` and one session, of the row at `ts`, numbered `born`: returns its slot (the key's table value). */
+  first(keys: readonly Value[], ts: number, row: Row, born: number): number {
+    const s = this.slots.alloc();
+    this.slots.setKeys(s, keys);
+    this.create(s, ts, row, born);
+    return s;
   }
 
   /**
-   * Adds a row at `ts` to `list.sessions` (sorted by start, disjoint): extends or merges the
-   * sessions it overlaps, or inserts a new one numbered `born`. Returns the session the row went
-   * into. Memory: a new session is an exact-length array, and inserting it replaces the list with
-   * an exact-length copy (growing it in place would give the array a 17-slot backing store; keys
-   * with one session are the common case).
+   * Adds a row at `ts` to the key's sessions `state.value`: extends or merges the sessions it
+   * overlaps, or inserts a new one numbered `born`. May replace `state.value`; returns the slot
+   * of the session the row went into.
    */
-  add(list: SessionList, ts: number, row: Row, agg: CompiledAggregator, born: number): Session {
-    const sessions = list.sessions;
+  add(state: { value: KeySessions }, ts: number, row: Row, born: number): number {
+    const v = state.value;
     const endOfRow = ts + this.gap;
+    if (typeof v === 'number') {
+      // One session that the row overlaps: the common case, without a list.
+      const b = this.slots.bounds;
+      const start = b[3 * v]!;
+      const end = b[3 * v + 1]!;
+      if (ts < end && start < endOfRow) {
+        if (ts < start) b[3 * v] = ts;
+        if (endOfRow > end) b[3 * v + 1] = endOfRow;
+        this.update(v, row);
+        return v;
+      }
+    }
+    return this.addToList(state, ts, endOfRow, row, born);
+  }
+
+  private addToList(state: { value: KeySessions }, ts: number, endOfRow: number, row: Row, born: number): number {
+    const { slots } = this;
+    const v = state.value;
+    const home = homeOf(v);
+    let sessions = typeof v === 'number' ? [v] : v.sessions;
     let i = 0;
-    while (i < sessions.length && (sessions[i]![SESSION_END] as number) <= ts) i++;
+    while (i < sessions.length && slots.end(sessions[i]!) <= ts) i++;
     let j = i;
-    while (j < sessions.length && (sessions[j]![SESSION_START] as number) < endOfRow) j++;
-    let target: Session;
+    while (j < sessions.length && slots.start(sessions[j]!) < endOfRow) j++;
+    let target: number;
     if (i === j) {
-      target = new Array<Value>(SESSION_BASE + agg.width);
-      target[SESSION_START] = ts;
-      target[SESSION_END] = endOfRow;
-      target[SESSION_BORN] = born;
-      agg.init(target);
-      list.sessions = insertedAt(sessions, i, target);
+      target = slots.alloc();
+      this.create(target, ts, row, born);
+      sessions = insertedAt(sessions, i, target);
     } else {
       target = sessions[i]!;
-      for (let k = i + 1; k < j; k++) {
-        const other = sessions[k]!;
-        agg.merge(target, other);
-        if ((other[SESSION_BORN] as number) < (target[SESSION_BORN] as number)) target[SESSION_BORN] = other[SESSION_BORN]!;
-      }
-      const lastEnd = sessions[j - 1]![SESSION_END] as number;
-      if (j - i > 1) sessions.splice(i + 1, j - i - 1);
-      if (ts < (target[SESSION_START] as number)) target[SESSION_START] = ts;
-      target[SESSION_END] = Math.max(lastEnd, endOfRow);
+      const lastEnd = slots.end(sessions[j - 1]!);
+      if (j - i > 1) this.absorb(target, sessions.slice(i + 1, j), home);
+      if (ts < slots.start(target)) slots.bounds[3 * target] = ts;
+      slots.bounds[3 * target + 1] = Math.max(lastEnd, endOfRow);
+      this.update(target, row);
+      if (j - i > 1) sessions = [...sessions.slice(0, i + 1), ...sessions.slice(j)];
     }
-    agg.update(target, row);
-    return target;
+    const at = sessions.indexOf(target);
+    state.value = settle(slots, home, sessions, typeof v === 'number' ? null : v);
+    return typeof state.value === 'number' ? state.value : state.value.sessions[at]!;
+  }
+
+  /** Merges the sessions `others` (after `target` by start) into `target`, in order, and drops them. */
+  private absorb(target: number, others: readonly number[], home: number): void {
+    const { slots, acc, other, agg } = this;
+    slots.loadAccs(target, acc);
+    let born = slots.born(target);
+    for (const o of others) {
+      slots.loadAccs(o, other);
+      agg.merge(acc, other);
+      if (slots.born(o) < born) born = slots.born(o);
+    }
+    slots.storeAccs(target, acc);
+    slots.bounds[3 * target + 2] = born;
+    for (const o of others) dropSession(slots, o, home);
+  }
+
+  /** Sets slot s to a new session of the row at ts. */
+  private create(s: number, ts: number, row: Row, born: number): void {
+    const { acc, agg } = this;
+    this.slots.setBounds(s, ts, ts + this.gap, born);
+    acc.fill(null);
+    agg.init(acc);
+    agg.update(acc, row);
+    this.slots.storeAccs(s, acc);
+  }
+
+  private update(s: number, row: Row): void {
+    const { acc, slots } = this;
+    slots.loadAccs(s, acc);
+    this.agg.update(acc, row);
+    slots.storeAccs(s, acc);
   }
 }
 
-/** What `add` works on: a key's live sessions, sorted by start (the array may be replaced). */
-export interface SessionList {
-  sessions: Session[];
+/**
+ * A key's table value once its sessions are `sessions` (at least one, sorted by start; the array
+ * may be updated). If the home slot's session merged away or was purged, the first one moves
+ * into it (so no slot is held besides the sessions, and a lone session makes the value a plain
+ * slot number again); otherwise `list` (updated) or a new list.
+ */
+export function settle(slots: SessionSlots, home: number, sessions: number[], list: SessionList | null): KeySessions {
+  if (!sessions.includes(home)) {
+    slots.move(sessions[0]!, home);
+    sessions[0] = home;
+  }
+  if (sessions.length === 1) return home;
+  if (list === null) return { home, sessions };
+  list.sessions = sessions;
+  return list;
+}
+
+/** Frees a session that merged into another or was purged; the home slot stays (it holds the key's values) and only loses its accumulators. */
+export function dropSession(slots: SessionSlots, s: number, home: number): void {
+  if (s === home) slots.clearAccs(s);
+  else slots.release(s);
 }
 
 /** A new exact-length array: `sessions` with `s` inserted at index i. */
-function insertedAt(sessions: readonly Session[], i: number, s: Session): Session[] {
+function insertedAt(sessions: readonly number[], i: number, s: number): number[] {
   const n = sessions.length;
-  if (n === 0) return [s];
-  const out = new Array<Session>(n + 1);
+  const out = new Array<number>(n + 1);
   for (let k = 0; k < i; k++) out[k] = sessions[k]!;
   out[i] = s;
   for (let k = i; k < n; k++) out[k + 1] = sessions[k]!;
