@@ -1,9 +1,8 @@
 import { internalError } from '../../common/errors.js';
 import type { Row, Value } from '../../common/types.js';
 import { compileAggregator, type CompiledAggregator } from '../accumulators/compile-aggregator.js';
-import type { Batch } from '../batch.js';
-import { compileRowBuilder } from '../expr-compiler.js';
-import { compileKeyExtractor, type StateKey } from '../key.js';
+import type { Batch, ObjectBatch } from '../batch.js';
+import { ObjectReaders, arrayRowReader, type RowReader } from '../row-reader.js';
 import { Operator } from '../operator.js';
 import { keyGroupOf } from '../state/key-group.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
@@ -68,9 +67,8 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
   private readonly table: KeyedStateTable<KeySessions>;
   private readonly slots: SessionSlots;
   private readonly assigner: SessionAssigner;
-  private readonly timeIndex: number;
-  private readonly keyOf: (row: Row) => StateKey;
-  private readonly keyValues: (row: Row) => Row;
+  private readonly rowReader: RowReader<Row>;
+  private readonly objectReaders: ObjectReaders;
   private readonly agg: CompiledAggregator;
   /** Scratch accumulators for results (the aggregator reads state from index 0). */
   private readonly acc: Value[];
@@ -94,11 +92,10 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
     super();
     if (spec.window.kind !== 'session') throw internalError(`session operator built for a ${spec.window.kind} window`);
     this.uid = spec.uid;
-    this.timeIndex = spec.timeIndex;
-    this.keyOf = compileKeyExtractor(spec.keys);
-    this.keyValues = compileRowBuilder(spec.keys);
     this.arity = spec.keys.length;
     this.agg = compileAggregator(spec.aggs);
+    this.rowReader = arrayRowReader(spec, this.agg);
+    this.objectReaders = new ObjectReaders(spec, this.agg);
     this.acc = new Array<Value>(this.agg.width).fill(null);
     this.slots = new SessionSlots(this.agg.width, this.arity);
     this.assigner = new SessionAssigner(spec.window.gap, this.slots, this.agg);
@@ -126,13 +123,22 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
   }
 
   processBatch(batch: Batch): void {
+    this.processRows(batch.rows, batch.wm, this.rowReader);
+  }
+
+  /** Inserted objects are aggregated as they are: their properties are read by code compiled for their layout. */
+  override processObjects(batch: ObjectBatch): void {
+    this.processRows(batch.objects, batch.wm, this.objectReaders.of(batch.layout));
+  }
+
+  private processRows<R>(rows: readonly R[], wm: Float64Array | null, reader: RowReader<R>): void {
     if (this.timersStale) this.rebuildTimers();
-    const { rows, wm } = batch;
-    const { table, assigner, timeIndex, keyOf, slots, gap } = this;
+    const { table, assigner, slots, gap } = this;
+    const { time, key: keyOf, update } = reader;
     const allowed = this.emit.allowedLatenessMs;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
-      const ts = row[timeIndex];
+      const ts = time(row);
       if (ts === null || ts === undefined) {
         this.nullTime++;
         continue;
@@ -140,7 +146,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
       if (wm !== null && wm[i]! > this.firedW) this.advance(wm[i]!);
       if ((ts as number) + gap - 1 + allowed <= this.firedW) {
         this.late++;
-        this.emit.onLateRow?.(row, this.late);
+        this.emit.onLateRow?.(reader.toRow(row), this.late);
         continue;
       }
       const key = keyOf(row);
@@ -148,11 +154,11 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
       let entry = table.get(ns, key);
       let s: number;
       if (entry === undefined) {
-        s = assigner.first(this.keyValues(row), ts as number, row, this.nextBorn);
+        s = assigner.first(reader.keyValues(row), ts as number, row, this.nextBorn, update);
         entry = table.insert(ns, key, s);
       } else {
         table.touch(entry); // before the change: a pending checkpoint encodes the old sessions first
-        s = assigner.add(entry, ts as number, row, this.nextBorn);
+        s = assigner.add(entry, ts as number, row, this.nextBorn, update);
       }
       if (slots.born(s) === this.nextBorn) this.nextBorn++;
       const end = slots.end(s);

@@ -2,10 +2,9 @@ import { internalError } from '../../common/errors.js';
 import type { Row, Schema, Value } from '../../common/types.js';
 import type { AggCall, BoundExpr, WindowSpec } from '../../planner/bound.js';
 import { compileAggregator, type CompiledAggregator } from '../accumulators/compile-aggregator.js';
-import type { ObjectLayout } from '../../common/object-layout.js';
 import type { Batch, ObjectBatch } from '../batch.js';
-import { compileExpr, compileRowBuilder } from '../expr-compiler.js';
-import { compileKeyExtractor, type StateKey } from '../key.js';
+import type { StateKey } from '../key.js';
+import { ObjectReaders, arrayRowReader, type RowReader } from '../row-reader.js';
 import { Operator } from '../operator.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js';
@@ -28,16 +27,6 @@ export interface WindowAggregateSpec {
    * means an updating changelog: rows then start with their RowKind ('+I', '-U', '+U').
    */
   readonly schema?: Schema;
-}
-
-/** How the per-row loop reads a row `R`: a row array, or an inserted object of one layout (compiled for it). */
-interface RowReader<R> {
-  time(row: R): Value;
-  key(row: R): StateKey;
-  keyValues(row: R): Row;
-  update(s: Value[], row: R): void;
-  /** The row as a row array (for the late-row side output). */
-  toRow(row: R): Row;
 }
 
 /** Whether a window aggregate's plan schema has the trailing op column of an updating changelog. */
@@ -74,11 +63,10 @@ export function isChangelogSpec(spec: WindowAggregateSpec): boolean {
  */
 export class WindowAggregateOperator extends Operator implements HasMeta {
   readonly uid: string;
-  private readonly spec: WindowAggregateSpec;
   private readonly table: KeyedStateTable<Value[]>;
   private readonly assigner: SliceAssigner;
   private readonly rowReader: RowReader<Row>;
-  private readonly objectReaders = new Map<ObjectLayout, RowReader<object>>();
+  private readonly objectReaders: ObjectReaders;
   private readonly nKeys: number;
   private readonly agg: CompiledAggregator;
   /** Changelog mode: what each (window end, key) emitted so far. */
@@ -104,15 +92,8 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
     this.assigner = assignerFor(spec.window);
     this.nKeys = spec.keys.length;
     this.agg = compileAggregator(spec.aggs, this.nKeys);
-    const timeIndex = spec.timeIndex;
-    this.rowReader = {
-      time: (row) => row[timeIndex]!,
-      key: compileKeyExtractor(spec.keys),
-      keyValues: compileRowBuilder(spec.keys),
-      update: this.agg.update,
-      toRow: (row) => row,
-    };
-    this.spec = spec;
+    this.rowReader = arrayRowReader(spec, this.agg);
+    this.objectReaders = new ObjectReaders(spec, this.agg);
     this.table = backend.table(spec.uid, 'windows', valuesCodec());
     const changelog = isChangelogSpec(spec);
     this.emitted = changelog ? new EmittedResults(backend.table(spec.uid, 'emitted', valuesCodec())) : null;
@@ -144,20 +125,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
 
   /** Inserted objects are aggregated as they are: their properties are read by code compiled for their layout. */
   override processObjects(batch: ObjectBatch): void {
-    let reader = this.objectReaders.get(batch.layout);
-    if (reader === undefined) this.objectReaders.set(batch.layout, (reader = this.objectReader(batch.layout)));
-    this.processRows(batch.objects, batch.wm, reader);
-  }
-
-  private objectReader(layout: ObjectLayout): RowReader<object> {
-    const { spec } = this;
-    return {
-      time: compileExpr({ kind: 'inputRef', index: spec.timeIndex, name: 'time', type: 'TIMESTAMP' }, layout) as (row: object) => Value,
-      key: compileKeyExtractor(spec.keys, layout) as (row: object) => StateKey,
-      keyValues: compileRowBuilder(spec.keys, layout) as (row: object) => Row,
-      update: this.agg.updateFor(layout),
-      toRow: layout.toRow,
-    };
+    this.processRows(batch.objects, batch.wm, this.objectReaders.of(batch.layout));
   }
 
   private processRows<R>(rows: readonly R[], wm: Float64Array | null, reader: RowReader<R>): void {

@@ -1,5 +1,5 @@
 import { EddyError } from '../../common/errors.js';
-import type { Row, Value } from '../../common/types.js';
+import type { Value } from '../../common/types.js';
 import type { CompiledAggregator } from '../accumulators/compile-aggregator.js';
 import type { SessionSlots } from './session-slots.js';
 
@@ -33,6 +33,9 @@ export const homeOf = (v: KeySessions): number => (typeof v === 'number' ? v : v
  * `slots`; the aggregator works on the scratch arrays `acc`/`other` (state from index 0), which
  * each change loads from and stores back to the slots' columns.
  */
+/** The aggregator's update for one row form: CompiledAggregator.update for row arrays, updateFor(layout) for inserted objects. */
+export type RowUpdate<R> = (acc: Value[], row: R) => void;
+
 export class SessionAssigner {
   private readonly acc: Value[];
   private readonly other: Value[];
@@ -49,11 +52,14 @@ export class SessionAssigner {
     this.other = new Array<Value>(agg.width).fill(null);
   }
 
-  /** A new key with values `keys` and one session, of the row at `ts`, numbered `born`: returns its slot (the key's table value). */
-  first(keys: readonly Value[], ts: number, row: Row, born: number): number {
+  /**
+   * A new key with values `keys` and one session, of the row at `ts`, numbered `born`: returns its
+   * slot (the key's table value). `update` is the aggregator's update for the row's form.
+   */
+  first<R>(keys: readonly Value[], ts: number, row: R, born: number, update: RowUpdate<R> = this.agg.update as RowUpdate<R>): number {
     const s = this.slots.alloc();
     this.slots.setKeys(s, keys);
-    this.create(s, ts, row, born);
+    this.create(s, ts, row, born, update);
     return s;
   }
 
@@ -62,7 +68,7 @@ export class SessionAssigner {
    * overlaps, or inserts a new one numbered `born`. May replace `state.value`; returns the slot
    * of the session the row went into.
    */
-  add(state: { value: KeySessions }, ts: number, row: Row, born: number): number {
+  add<R>(state: { value: KeySessions }, ts: number, row: R, born: number, update: RowUpdate<R> = this.agg.update as RowUpdate<R>): number {
     const v = state.value;
     const endOfRow = ts + this.gap;
     if (typeof v === 'number') {
@@ -73,14 +79,14 @@ export class SessionAssigner {
       if (ts < end && start < endOfRow) {
         if (ts < start) b[3 * v] = ts;
         if (endOfRow > end) b[3 * v + 1] = endOfRow;
-        this.update(v, row);
+        this.update(v, row, update);
         return v;
       }
     }
-    return this.addToList(state, ts, endOfRow, row, born);
+    return this.addToList(state, ts, endOfRow, row, born, update);
   }
 
-  private addToList(state: { value: KeySessions }, ts: number, endOfRow: number, row: Row, born: number): number {
+  private addToList<R>(state: { value: KeySessions }, ts: number, endOfRow: number, row: R, born: number, update: RowUpdate<R>): number {
     const { slots } = this;
     const v = state.value;
     const home = homeOf(v);
@@ -92,7 +98,7 @@ export class SessionAssigner {
     let target: number;
     if (i === j) {
       target = slots.alloc();
-      this.create(target, ts, row, born);
+      this.create(target, ts, row, born, update);
       sessions = insertedAt(sessions, i, target);
     } else {
       target = sessions[i]!;
@@ -100,7 +106,7 @@ export class SessionAssigner {
       if (j - i > 1) this.absorb(target, sessions.slice(i + 1, j), home);
       if (ts < slots.start(target)) slots.bounds[3 * target] = ts;
       slots.bounds[3 * target + 1] = Math.max(lastEnd, endOfRow);
-      this.update(target, row);
+      this.update(target, row, update);
       if (j - i > 1) sessions = [...sessions.slice(0, i + 1), ...sessions.slice(j)];
     }
     const at = sessions.indexOf(target);
@@ -124,19 +130,19 @@ export class SessionAssigner {
   }
 
   /** Sets slot s to a new session of the row at ts. */
-  private create(s: number, ts: number, row: Row, born: number): void {
+  private create<R>(s: number, ts: number, row: R, born: number, update: RowUpdate<R>): void {
     const { acc, agg } = this;
     this.slots.setBounds(s, ts, ts + this.gap, born);
     acc.fill(null);
     agg.init(acc);
-    agg.update(acc, row);
+    update(acc, row);
     this.slots.storeAccs(s, acc);
   }
 
-  private update(s: number, row: Row): void {
+  private update<R>(s: number, row: R, update: RowUpdate<R>): void {
     const { acc, slots } = this;
     slots.loadAccs(s, acc);
-    this.agg.update(acc, row);
+    update(acc, row);
     slots.storeAccs(s, acc);
   }
 }
