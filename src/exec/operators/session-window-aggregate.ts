@@ -2,6 +2,7 @@ import { internalError } from '../../common/errors.js';
 import type { Row, Value } from '../../common/types.js';
 import { compileAggregator, type CompiledAggregator } from '../accumulators/compile-aggregator.js';
 import type { Batch, ObjectBatch } from '../batch.js';
+import type { StateKey } from '../key.js';
 import { ObjectReaders, arrayRowReader, type RowReader } from '../row-reader.js';
 import { Operator } from '../operator.js';
 import { keyGroupOf } from '../state/key-group.js';
@@ -25,10 +26,18 @@ interface Firing {
 }
 
 /**
+ * The namespace of a key: for a number, its low 7 bits as an int32 (found on every row, so not the
+ * key group's hash, which is ~15 ns of serial multiplies); for a string, its key group.
+ */
+function shardOf(key: StateKey): number {
+  return typeof key === 'number' ? (key | 0) & 127 : keyGroupOf(key);
+}
+
+/**
  * GROUP BY keys + SESSION(gap) (DESIGN.md §3). State: one table, one entry per group key with
  * live sessions, value = KeySessions (slot numbers: the sessions themselves, the key values and
  * emitted results live in SessionSlots, checkpointed through the entry by sessionStateCodec); the
- * namespace is the key's key group (128 Maps rather than one: a Map holds at most 2^24 entries).
+ * namespace is the key's shard (128 Maps rather than one: a Map holds at most 2^24 entries).
  * The table keeps no insertion order: nothing here depends on iteration order (firings are
  * sorted, and sessions' (end, start, born) are distinct), and it saves ~10 bytes per key.
  *
@@ -150,7 +159,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
         continue;
       }
       const key = keyOf(row);
-      const ns = keyGroupOf(key);
+      const ns = shardOf(key);
       let entry = table.get(ns, key);
       let s: number;
       if (entry === undefined) {
@@ -221,6 +230,12 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
    */
   private advance(w: number): void {
     const { timers, slots } = this;
+    if (timers.size === 0 || timers.peekTime() - 1 > w) {
+      // Nothing due: the common case, as W rises at almost every row.
+      this.firedW = w;
+      if (slots.sparse) this.compactSlots();
+      return;
+    }
     const before = this.firedW;
     const allowed = this.emit.allowedLatenessMs;
     const visited: StateEntry<KeySessions>[] = [];
@@ -336,10 +351,21 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
     else recordEmitted(emitted, result);
   }
 
+  /** Moves restored entries whose namespace is not their key's shard (checkpoints before shardOf used the key group) to it. */
+  private rehome(): void {
+    const moved: StateEntry<KeySessions>[] = [];
+    for (const entry of this.table.allEntries()) if (entry.ns !== shardOf(entry.key)) moved.push(entry);
+    for (const entry of moved) {
+      this.table.delete(entry.ns, entry.key);
+      this.table.insert(shardOf(entry.key), entry.key, entry.value);
+    }
+  }
+
   /** After a restore: the restored keys' slots renumbered (dropping any of the replaced state), and their timers. */
   private rebuildTimers(): void {
     const { slots } = this;
     this.timers.clear();
+    this.rehome();
     this.compactSlots();
     const allowed = this.emit.allowedLatenessMs;
     for (const entry of this.table.allEntries()) {
