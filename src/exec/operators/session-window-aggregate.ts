@@ -4,6 +4,7 @@ import { compileAggregator, type CompiledAggregator } from '../accumulators/comp
 import type { Batch, ObjectBatch } from '../batch.js';
 import type { StateKey } from '../key.js';
 import { ObjectReaders, arrayRowReader, type RowReader } from '../row-reader.js';
+import { cloneMethod } from '../clone-method.js';
 import { Operator } from '../operator.js';
 import { keyGroupOf } from '../state/key-group.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
@@ -131,15 +132,25 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
     return this.nullTime;
   }
 
+  /** processRows, one copy for row arrays and one for inserted objects (see cloneMethod). */
+  private readonly rowLoop: SessionWindowAggregateOperator['processRows'] = cloneMethod(this.processRows);
+  private readonly objectLoop: SessionWindowAggregateOperator['processRows'] = cloneMethod(this.processRows);
+
   processBatch(batch: Batch): void {
-    this.processRows(batch.rows, batch.wm, this.rowReader);
+    this.rowLoop(batch.rows, batch.wm, this.rowReader);
   }
 
   /** Inserted objects are aggregated as they are: their properties are read by code compiled for their layout. */
   override processObjects(batch: ObjectBatch): void {
-    this.processRows(batch.objects, batch.wm, this.objectReaders.of(batch.layout));
+    this.objectLoop(batch.objects, batch.wm, this.objectReaders.of(batch.layout));
   }
 
+  /** The namespace of a key (see shardOf). */
+  private shard(key: StateKey): number {
+    return shardOf(key);
+  }
+
+  /** The per-row loop; runs as a copy per row form (rowLoop, objectLoop), so it may use only `this`, its parameters and globals. */
   private processRows<R>(rows: readonly R[], wm: Float64Array | null, reader: RowReader<R>): void {
     if (this.timersStale) this.rebuildTimers();
     const { table, assigner, slots, gap } = this;
@@ -159,7 +170,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
         continue;
       }
       const key = keyOf(row);
-      const ns = shardOf(key);
+      const ns = this.shard(key);
       let entry = table.get(ns, key);
       let s: number;
       if (entry === undefined) {

@@ -5,6 +5,7 @@ import { compileAggregator, type CompiledAggregator } from '../accumulators/comp
 import type { Batch, ObjectBatch } from '../batch.js';
 import type { StateKey } from '../key.js';
 import { ObjectReaders, arrayRowReader, type RowReader } from '../row-reader.js';
+import { cloneMethod } from '../clone-method.js';
 import { Operator } from '../operator.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js';
@@ -119,15 +120,20 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
     return this.nullTime;
   }
 
+  /** processRows, one copy for row arrays and one for inserted objects (see cloneMethod). */
+  private readonly rowLoop: WindowAggregateOperator['processRows'] = cloneMethod(this.processRows);
+  private readonly objectLoop: WindowAggregateOperator['processRows'] = cloneMethod(this.processRows);
+
   processBatch(batch: Batch): void {
-    this.processRows(batch.rows, batch.wm, this.rowReader);
+    this.rowLoop(batch.rows, batch.wm, this.rowReader);
   }
 
   /** Inserted objects are aggregated as they are: their properties are read by code compiled for their layout. */
   override processObjects(batch: ObjectBatch): void {
-    this.processRows(batch.objects, batch.wm, this.objectReaders.of(batch.layout));
+    this.objectLoop(batch.objects, batch.wm, this.objectReaders.of(batch.layout));
   }
 
+  /** The per-row loop; runs as a copy per row form (rowLoop, objectLoop), so it may use only `this`, its parameters and globals. */
   private processRows<R>(rows: readonly R[], wm: Float64Array | null, reader: RowReader<R>): void {
     const { table, assigner } = this;
     const { time, key: keyOf, update } = reader;
