@@ -47,22 +47,45 @@ export function inlineCheck(type: SqlType, v: string): string | null {
   }
 }
 
-const cache = new WeakMap<Schema, Map<string, ObjectLayout>>();
+/**
+ * A per-(schema, plan) cache of code compiled for one object shape: `plan[c]` is the key holding
+ * column c (undefined: none). The layout, the object converter and the JSON converter each keep one.
+ */
+export class PlanCache<T> {
+  private readonly bySchema = new WeakMap<Schema, Map<string, T>>();
+
+  constructor(private readonly compile: (schema: Schema, plan: readonly (string | undefined)[]) => T) {}
+
+  of(schema: Schema, plan: readonly (string | undefined)[]): T {
+    let byPlan = this.bySchema.get(schema);
+    if (byPlan === undefined) this.bySchema.set(schema, (byPlan = new Map()));
+    const id = plan.map((k) => (k === undefined ? '' : `=${k}`)).join('\u0000');
+    let compiled = byPlan.get(id);
+    if (compiled === undefined) byPlan.set(id, (compiled = this.compile(schema, plan)));
+    return compiled;
+  }
+}
+
+/** `compile` memoized per layout: an operator's code for each layout of the objects it reads. */
+export function perLayout<T>(compile: (layout: ObjectLayout) => T): (layout: ObjectLayout) => T {
+  const byLayout = new Map<ObjectLayout, T>();
+  return (layout) => {
+    let compiled = byLayout.get(layout);
+    if (compiled === undefined) byLayout.set(layout, (compiled = compile(layout)));
+    return compiled;
+  };
+}
+
+const layouts = new PlanCache((schema, keys) =>
+  compileLayout(
+    schema.columns.map((c) => c.type),
+    keys,
+  ),
+);
 
 /** The layout of `schema` under `keys` (one per column), compiled once per (schema, keys) and cached: equal layouts are the same object. */
 export function objectLayout(schema: Schema, keys: readonly (string | undefined)[]): ObjectLayout {
-  let byKeys = cache.get(schema);
-  if (byKeys === undefined) cache.set(schema, (byKeys = new Map()));
-  const id = keys.map((k) => (k === undefined ? '' : `=${k}`)).join('\u0000');
-  let layout = byKeys.get(id);
-  if (layout === undefined) {
-    layout = compileLayout(
-      schema.columns.map((c) => c.type),
-      keys,
-    );
-    byKeys.set(id, layout);
-  }
-  return layout;
+  return layouts.of(schema, keys);
 }
 
 function compileLayout(types: readonly SqlType[], keys: readonly (string | undefined)[]): ObjectLayout {

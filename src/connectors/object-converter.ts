@@ -1,7 +1,7 @@
 import type { Row, Schema, SqlType, Value } from '../common/types.js';
 import { BAD, coerceValue, type Bad } from './values.js';
 import { parseTimestamp } from '../common/time.js';
-import { inlineCheck } from '../common/object-layout.js';
+import { PlanCache, inlineCheck } from '../common/object-layout.js';
 
 /**
  * Converts input[start..end) to rows; a row it cannot take on the fast path (another shape, an
@@ -18,7 +18,12 @@ function coerceRest(raw: unknown, type: SqlType): Value | Bad {
   return coerceValue(raw, type);
 }
 
-const cache = new WeakMap<Schema, Map<string, ObjectConverter>>();
+const converters = new PlanCache((schema, plan) =>
+  compile(
+    schema.columns.map((c) => c.type),
+    plan,
+  ),
+);
 
 /**
  * A converter compiled for one object shape: `plan[c]` is the key holding column c (undefined: the
@@ -29,15 +34,7 @@ const cache = new WeakMap<Schema, Map<string, ObjectConverter>>();
  * Compiled once per (schema, plan) and cached.
  */
 export function objectConverter(schema: Schema, plan: readonly (string | undefined)[]): ObjectConverter {
-  let byPlan = cache.get(schema);
-  if (byPlan === undefined) cache.set(schema, (byPlan = new Map()));
-  const key = plan.map((k) => (k === undefined ? '' : `=${k}`)).join('\u0000');
-  let conv = byPlan.get(key);
-  if (conv === undefined) {
-    conv = compile(schema.columns.map((c) => c.type), plan);
-    byPlan.set(key, conv);
-  }
-  return conv;
+  return converters.of(schema, plan);
 }
 
 function compile(types: readonly SqlType[], plan: readonly (string | undefined)[]): ObjectConverter {
@@ -79,7 +76,13 @@ function compile(types: readonly SqlType[], plan: readonly (string | undefined)[
 /** Converts one parsed JSON object to a row, or returns undefined when the caller's general path must decide. */
 export type JsonRowConverter = (obj: unknown) => Row | undefined;
 
-const jsonCache = new WeakMap<Schema, Map<string, JsonRowConverter>>();
+const jsonConverters = new PlanCache((schema, plan) =>
+  compileJson(
+    schema.columns.map((c) => c.type),
+    schema.columns.map((c) => c.name),
+    plan as readonly string[],
+  ),
+);
 
 /**
  * For JSON records (file sources), the key of `record` holding each column as the file source's
@@ -111,15 +114,7 @@ export function jsonPlan(record: object, columnNames: readonly string[]): string
  * returns undefined, and the general path handles it with its exact messages.
  */
 export function jsonRowConverter(schema: Schema, plan: readonly string[]): JsonRowConverter {
-  let byPlan = jsonCache.get(schema);
-  if (byPlan === undefined) jsonCache.set(schema, (byPlan = new Map()));
-  const key = plan.join('\u0000');
-  let conv = byPlan.get(key);
-  if (conv === undefined) {
-    conv = compileJson(schema.columns.map((c) => c.type), schema.columns.map((c) => c.name), plan);
-    byPlan.set(key, conv);
-  }
-  return conv;
+  return jsonConverters.of(schema, plan);
 }
 
 function compileJson(types: readonly SqlType[], names: readonly string[], plan: readonly string[]): JsonRowConverter {

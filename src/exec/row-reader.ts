@@ -1,4 +1,4 @@
-import type { ObjectLayout } from '../common/object-layout.js';
+import { perLayout, type ObjectLayout } from '../common/object-layout.js';
 import type { Row, Value } from '../common/types.js';
 import type { BoundExpr } from '../planner/bound.js';
 import type { CompiledAggregator } from './accumulators/compile-aggregator.js';
@@ -51,18 +51,7 @@ export function objectRowReader(spec: ReaderSpec, agg: CompiledAggregator, layou
   };
 }
 
-/** Per layout, its reader, compiled on first use (an operator keeps one cache). */
-export class ObjectReaders {
-  private readonly byLayout = new Map<ObjectLayout, RowReader<object>>();
-
-  constructor(
-    private readonly spec: ReaderSpec,
-    private readonly agg: CompiledAggregator,
-  ) {}
-
-  of(layout: ObjectLayout): RowReader<object> {
-    let r = this.byLayout.get(layout);
-    if (r === undefined) this.byLayout.set(layout, (r = objectRowReader(this.spec, this.agg, layout)));
-    return r;
-  }
+/** The object readers of one aggregation, compiled per layout on first use. */
+export function objectRowReaders(spec: ReaderSpec, agg: CompiledAggregator): (layout: ObjectLayout) => RowReader<object> {
+  return perLayout((layout) => objectRowReader(spec, agg, layout));
 }

@@ -1,6 +1,6 @@
 import { EddyError, internalError } from '../common/errors.js';
 import type { Row } from '../common/types.js';
-import type { ObjectLayout, StoredObjects } from '../common/object-layout.js';
+import { perLayout, type ObjectLayout, type StoredObjects } from '../common/object-layout.js';
 import type { SourceReader } from '../connectors/connector.js';
 import type { Collector } from '../exec/batch.js';
 import type { SourceExecNode } from '../exec/build-pipeline.js';
@@ -38,7 +38,7 @@ interface InputState extends InputSpec {
   readonly key: string;
   readonly wmLoop: WatermarkLoop | null;
   /** The watermark loop compiled per layout of inserted objects read as they are (see readObjects). */
-  readonly wmLoopByLayout: Map<ObjectLayout, WatermarkLoop>;
+  readonly wmLoopFor: (layout: ObjectLayout) => WatermarkLoop;
   /** Whether rows are read as stored (the source can hand out inserted objects and the input's chain reads them). */
   readonly readsObjects: boolean;
   /** 'source.idle-timeout' in ms; 0 = never idle. */
@@ -108,7 +108,7 @@ export class QueryInputs {
         ...s,
         key: names.indexOf(name) === names.lastIndexOf(name) ? name : `${name}@${s.source.uid}`,
         wmLoop: s.source.watermark ? compileWatermarkLoop(s.source.watermark.expr) : null,
-        wmLoopByLayout: new Map(),
+        wmLoopFor: perLayout((layout) => compileWatermarkLoop(s.source.watermark!.expr, layout)),
         readsObjects: s.reader.readObjects !== undefined && s.head.objects !== undefined,
         idleTimeoutMs: option === undefined ? 0 : parseDuration(option, `option '${IDLE_TIMEOUT_OPTION}' of stream '${name}'`),
         watermark: -Infinity,
@@ -191,9 +191,7 @@ export class QueryInputs {
   private pushObjects(input: InputState, { objects, layout }: StoredObjects): void {
     let wm: Float64Array | null = null;
     if (this.watermarked) {
-      let loop = input.wmLoopByLayout.get(layout);
-      if (loop === undefined) input.wmLoopByLayout.set(layout, (loop = compileWatermarkLoop(input.source.watermark!.expr, layout)));
-      wm = this.stamp(input, objects, loop);
+      wm = this.stamp(input, objects, input.wmLoopFor(layout));
     }
     input.head.objects!({ objects, layout, wm });
   }

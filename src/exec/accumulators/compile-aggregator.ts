@@ -28,7 +28,7 @@ export interface CompiledAggregator {
   init(s: Value[]): void;
   /** ONE generated function updating every aggregate with a row (filters, NULL skipping inlined). */
   update(s: Value[], row: Row): void;
-  /** `update` for inserted objects of `layout` (see ObjectLayout), compiled on first use. */
+  /** Compiles `update` for inserted objects of `layout` (see ObjectLayout); callers keep it (perLayout). */
   updateFor(layout: ObjectLayout): (s: Value[], row: object) => void;
   /**
    * Folds `from` into `into` as if `from`'s rows arrived after `into`'s (HOP slices, session
@@ -111,18 +111,13 @@ export function compileAggregator(aggs: readonly AggCall[], base = 0): CompiledA
     width += a.width;
   }
   const update: (s: Value[], row: Row) => void = compileUpdate(aggs, accs, offsets, null);
-  const byLayout = new Map<ObjectLayout, (s: Value[], row: object) => void>();
   return {
     width,
     init(s) {
       for (let i = 0; i < accs.length; i++) accs[i]!.init(s, offsets[i]!);
     },
     update,
-    updateFor(layout) {
-      let f = byLayout.get(layout);
-      if (f === undefined) byLayout.set(layout, (f = compileUpdate(aggs, accs, offsets, layout) as (s: Value[], row: object) => void));
-      return f;
-    },
+    updateFor: (layout) => compileUpdate(aggs, accs, offsets, layout),
     merge(into, from) {
       for (let i = 0; i < accs.length; i++) accs[i]!.merge(into, from, offsets[i]!);
     },

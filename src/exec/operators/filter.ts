@@ -1,14 +1,30 @@
+import { perLayout } from '../../common/object-layout.js';
 import type { Row } from '../../common/types.js';
 import type { BoundExpr } from '../../planner/bound.js';
-import type { ObjectLayout } from '../../common/object-layout.js';
 import type { Batch, ObjectBatch } from '../batch.js';
 import { compilePredicate } from '../expr-compiler.js';
 import { Operator } from '../operator.js';
 
+/** The rows whose predicate is TRUE (given each row's watermark), with their watermarks; null when all pass. */
+function kept<R>(rows: readonly R[], wm: Float64Array | null, pred: (row: R, wm: number) => boolean): { rows: R[]; wm: Float64Array | null } | null {
+  const out: R[] = [];
+  const outWm = wm === null ? null : new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (pred(row, wm === null ? -Infinity : wm[i]!)) {
+      if (outWm !== null) outWm[out.length] = wm![i]!;
+      out.push(row);
+    }
+  }
+  if (out.length === rows.length) return null;
+  return { rows: out, wm: outWm === null ? null : outWm.subarray(0, out.length) };
+}
+
 /** WHERE: passes rows whose predicate is TRUE, keeping `wm` aligned with the kept rows; the predicate sees each row's watermark (CURRENT_WATERMARK). */
 export class FilterOperator extends Operator {
   private readonly pred: (row: Row, wm: number) => boolean;
-  private readonly objectPreds = new Map<ObjectLayout, (row: object, wm: number) => boolean>();
+  /** The predicate compiled for each layout of inserted objects. */
+  private readonly objectPred = perLayout((layout) => compilePredicate(this.predicate, layout) as (row: object, wm: number) => boolean);
 
   constructor(
     readonly uid: string,
@@ -18,43 +34,18 @@ export class FilterOperator extends Operator {
     this.pred = compilePredicate(predicate);
   }
 
-  /** Inserted objects are filtered as they are and passed on uncopied (see forwardObjects). */
-  override processObjects(batch: ObjectBatch): void {
-    const { objects, wm, layout } = batch;
-    let pred = this.objectPreds.get(layout);
-    if (pred === undefined) this.objectPreds.set(layout, (pred = compilePredicate(this.predicate, layout) as (row: object, wm: number) => boolean));
-    const kept: object[] = [];
-    const keptWm = wm === null ? null : new Float64Array(objects.length);
-    for (let i = 0; i < objects.length; i++) {
-      const o = objects[i]!;
-      if (pred(o, wm === null ? -Infinity : wm[i]!)) {
-        if (keptWm !== null) keptWm[kept.length] = wm![i]!;
-        kept.push(o);
-      }
-    }
-    if (kept.length === objects.length) {
-      if (objects.length > 0) this.forwardObjects(batch);
-    } else if (kept.length > 0) {
-      this.forwardObjects({ objects: kept, layout, wm: keptWm === null ? null : keptWm.subarray(0, kept.length) });
-    }
+  processBatch(batch: Batch): void {
+    const k = kept(batch.rows, batch.wm, this.pred);
+    if (k === null) {
+      if (batch.rows.length > 0) this.out.data(batch);
+    } else if (k.rows.length > 0) this.out.data(k);
   }
 
-  processBatch(batch: Batch): void {
-    const { rows, wm } = batch;
-    const pred = this.pred;
-    const kept: Row[] = [];
-    const keptWm = wm === null ? null : new Float64Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      if (pred(row, wm === null ? -Infinity : wm[i]!)) {
-        if (keptWm !== null) keptWm[kept.length] = wm![i]!;
-        kept.push(row);
-      }
-    }
-    if (kept.length === rows.length) {
-      if (rows.length > 0) this.out.data(batch);
-    } else if (kept.length > 0) {
-      this.out.data({ rows: kept, wm: keptWm === null ? null : keptWm.subarray(0, kept.length) });
-    }
+  /** Inserted objects are filtered as they are and passed on uncopied (see forwardObjects). */
+  override processObjects(batch: ObjectBatch): void {
+    const k = kept(batch.objects, batch.wm, this.objectPred(batch.layout));
+    if (k === null) {
+      if (batch.objects.length > 0) this.forwardObjects(batch);
+    } else if (k.rows.length > 0) this.forwardObjects({ objects: k.rows, layout: batch.layout, wm: k.wm });
   }
 }

@@ -1,6 +1,6 @@
 import type { Row } from '../../common/types.js';
 import type { BoundExpr } from '../../planner/bound.js';
-import type { ObjectLayout } from '../../common/object-layout.js';
+import { perLayout } from '../../common/object-layout.js';
 import type { Batch, ObjectBatch } from '../batch.js';
 import { compileRowBuilder } from '../expr-compiler.js';
 import { Operator } from '../operator.js';
@@ -8,7 +8,8 @@ import { Operator } from '../operator.js';
 /** SELECT list: one compiled function builds each output row (seeing the row's watermark, for CURRENT_WATERMARK); `wm` passes through unchanged. */
 export class ProjectOperator extends Operator {
   private readonly build: (row: Row, wm: number) => Row;
-  private readonly objectBuilds = new Map<ObjectLayout, (row: object, wm: number) => Row>();
+  /** The row builder compiled for each layout of inserted objects. */
+  private readonly objectBuild = perLayout((layout) => compileRowBuilder(this.exprs, layout) as (row: object, wm: number) => Row);
 
   constructor(
     readonly uid: string,
@@ -22,8 +23,7 @@ export class ProjectOperator extends Operator {
   override processObjects(batch: ObjectBatch): void {
     const { objects, wm, layout } = batch;
     if (objects.length === 0) return;
-    let build = this.objectBuilds.get(layout);
-    if (build === undefined) this.objectBuilds.set(layout, (build = compileRowBuilder(this.exprs, layout) as (row: object, wm: number) => Row));
+    const build = this.objectBuild(layout);
     const out: Row[] = new Array(objects.length);
     for (let i = 0; i < objects.length; i++) out[i] = build(objects[i]!, wm === null ? -Infinity : wm[i]!);
     this.out.data({ rows: out, wm });

@@ -1,9 +1,10 @@
 import { internalError } from '../../common/errors.js';
 import type { Row, Value } from '../../common/types.js';
 import { compileAggregator, type CompiledAggregator } from '../accumulators/compile-aggregator.js';
+import type { ObjectLayout } from '../../common/object-layout.js';
 import type { Batch, ObjectBatch } from '../batch.js';
 import type { StateKey } from '../key.js';
-import { ObjectReaders, arrayRowReader, type RowReader } from '../row-reader.js';
+import { arrayRowReader, objectRowReaders, type RowReader } from '../row-reader.js';
 import { cloneMethod } from '../clone-method.js';
 import { Operator } from '../operator.js';
 import { keyGroupOf } from '../state/key-group.js';
@@ -78,7 +79,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
   private readonly slots: SessionSlots;
   private readonly assigner: SessionAssigner;
   private readonly rowReader: RowReader<Row>;
-  private readonly objectReaders: ObjectReaders;
+  private readonly objectReader: (layout: ObjectLayout) => RowReader<object>;
   private readonly agg: CompiledAggregator;
   /** Scratch accumulators for results (the aggregator reads state from index 0). */
   private readonly acc: Value[];
@@ -105,7 +106,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
     this.arity = spec.keys.length;
     this.agg = compileAggregator(spec.aggs);
     this.rowReader = arrayRowReader(spec, this.agg);
-    this.objectReaders = new ObjectReaders(spec, this.agg);
+    this.objectReader = objectRowReaders(spec, this.agg);
     this.acc = new Array<Value>(this.agg.width).fill(null);
     this.slots = new SessionSlots(this.agg.width, this.arity);
     this.assigner = new SessionAssigner(spec.window.gap, this.slots, this.agg);
@@ -142,7 +143,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
 
   /** Inserted objects are aggregated as they are: their properties are read by code compiled for their layout. */
   override processObjects(batch: ObjectBatch): void {
-    this.objectLoop(batch.objects, batch.wm, this.objectReaders.of(batch.layout));
+    this.objectLoop(batch.objects, batch.wm, this.objectReader(batch.layout));
   }
 
   /** The namespace of a key (see shardOf). */

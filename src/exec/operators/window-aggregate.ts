@@ -2,9 +2,10 @@ import { internalError } from '../../common/errors.js';
 import type { Row, Schema, Value } from '../../common/types.js';
 import type { AggCall, BoundExpr, WindowSpec } from '../../planner/bound.js';
 import { compileAggregator, type CompiledAggregator } from '../accumulators/compile-aggregator.js';
+import type { ObjectLayout } from '../../common/object-layout.js';
 import type { Batch, ObjectBatch } from '../batch.js';
 import type { StateKey } from '../key.js';
-import { ObjectReaders, arrayRowReader, type RowReader } from '../row-reader.js';
+import { arrayRowReader, objectRowReaders, type RowReader } from '../row-reader.js';
 import { cloneMethod } from '../clone-method.js';
 import { Operator } from '../operator.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
@@ -67,7 +68,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
   private readonly table: KeyedStateTable<Value[]>;
   private readonly assigner: SliceAssigner;
   private readonly rowReader: RowReader<Row>;
-  private readonly objectReaders: ObjectReaders;
+  private readonly objectReader: (layout: ObjectLayout) => RowReader<object>;
   private readonly nKeys: number;
   private readonly agg: CompiledAggregator;
   /** Changelog mode: what each (window end, key) emitted so far. */
@@ -94,7 +95,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
     this.nKeys = spec.keys.length;
     this.agg = compileAggregator(spec.aggs, this.nKeys);
     this.rowReader = arrayRowReader(spec, this.agg);
-    this.objectReaders = new ObjectReaders(spec, this.agg);
+    this.objectReader = objectRowReaders(spec, this.agg);
     this.table = backend.table(spec.uid, 'windows', valuesCodec());
     const changelog = isChangelogSpec(spec);
     this.emitted = changelog ? new EmittedResults(backend.table(spec.uid, 'emitted', valuesCodec())) : null;
@@ -130,7 +131,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
 
   /** Inserted objects are aggregated as they are: their properties are read by code compiled for their layout. */
   override processObjects(batch: ObjectBatch): void {
-    this.objectLoop(batch.objects, batch.wm, this.objectReaders.of(batch.layout));
+    this.objectLoop(batch.objects, batch.wm, this.objectReader(batch.layout));
   }
 
   /** The per-row loop; runs as a copy per row form (rowLoop, objectLoop), so it may use only `this`, its parameters and globals. */

@@ -56,7 +56,7 @@ export class SessionAssigner {
    * A new key with values `keys` and one session, of the row at `ts`, numbered `born`: returns its
    * slot (the key's table value). `update` is the aggregator's update for the row's form.
    */
-  first<R>(keys: readonly Value[], ts: number, row: R, born: number, update: RowUpdate<R> = this.agg.update as RowUpdate<R>): number {
+  first<R>(keys: readonly Value[], ts: number, row: R, born: number, update: RowUpdate<R>): number {
     const s = this.slots.alloc();
     this.slots.setKeys(s, keys);
     this.create(s, ts, row, born, update);
@@ -68,7 +68,7 @@ export class SessionAssigner {
    * overlaps, or inserts a new one numbered `born`. May replace `state.value`; returns the slot
    * of the session the row went into.
    */
-  add<R>(state: { value: KeySessions }, ts: number, row: R, born: number, update: RowUpdate<R> = this.agg.update as RowUpdate<R>): number {
+  add<R>(state: { value: KeySessions }, ts: number, row: R, born: number, update: RowUpdate<R>): number {
     const v = state.value;
     const endOfRow = ts + this.gap;
     if (typeof v === 'number') {

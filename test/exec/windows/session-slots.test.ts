@@ -22,7 +22,7 @@ function setup() {
   const slots = new SessionSlots(aggregator.width, 1);
   const assigner = new SessionAssigner(GAP, slots, aggregator);
   const codec = sessionStateCodec(slots);
-  return { slots, assigner, codec };
+  return { slots, assigner, codec, update: aggregator.update };
 }
 
 type Setup = ReturnType<typeof setup>;
@@ -33,12 +33,12 @@ function rows(slots: SessionSlots, v: KeySessions): Value[][] {
 }
 
 /** Feeds one key's (ts, v) pairs, born numbers counting up from 0 as in the operator; returns its state. */
-function feedKey({ slots, assigner }: Setup, pairs: readonly [number, number][]): { value: KeySessions } {
+function feedKey({ slots, assigner, update }: Setup, pairs: readonly [number, number][]): { value: KeySessions } {
   let born = 0;
   const [ts0, v0] = pairs[0]!;
-  const state = { value: assigner.first(['k'], ts0, ['k', ts0, v0], born++) as KeySessions };
+  const state = { value: assigner.first(['k'], ts0, ['k', ts0, v0], born++, update) as KeySessions };
   for (const [ts, v] of pairs.slice(1)) {
-    const s = assigner.add(state, ts, ['k', ts, v], born);
+    const s = assigner.add(state, ts, ['k', ts, v], born, update);
     if (slots.born(s) === born) born++;
   }
   return state;
@@ -94,7 +94,7 @@ describe('SESSION state layout', () => {
       [200, 210, 1, 1, 2],
     ]);
     expect(t.slots.size).toBe(3);
-    const s = t.assigner.add(state, 59, ['k', 59, 8], 3); // [50, 69)
+    const s = t.assigner.add(state, 59, ['k', 59, 8], 3, t.update); // [50, 69)
     expect(t.slots.start(s)).toBe(50);
     for (const [ts, v] of [
       [68, 16], // [50, 78)
@@ -102,14 +102,14 @@ describe('SESSION state layout', () => {
       [86, 64], // [50, 96): still apart from [100, 110)
       [95, 128], // bridges into [50, 110)
     ] as const) {
-      t.assigner.add(state, ts, ['k', ts, v], 3);
+      t.assigner.add(state, ts, ['k', ts, v], 3, t.update);
     }
     expect(rows(t.slots, state.value)).toEqual([
       [50, 110, 0, 7, 253],
       [200, 210, 1, 1, 2],
     ]);
     // Up to [50, 200), then 199 bridges it with [200, 210).
-    for (const ts of [109, 118, 127, 136, 145, 154, 163, 172, 181, 190, 199]) t.assigner.add(state, ts, ['k', ts, 0], 3);
+    for (const ts of [109, 118, 127, 136, 145, 154, 163, 172, 181, 190, 199]) t.assigner.add(state, ts, ['k', ts, 0], 3, t.update);
     expect(state.value).toBe(home);
     expect(rows(t.slots, state.value)).toEqual([[50, 210, 0, 19, 255]]);
     expect(t.slots.start(home)).toBe(50);
@@ -186,8 +186,8 @@ describe('SESSION state layout', () => {
   it('compaction moves the live slots to the front with the same contents and returns the room of a peak', () => {
     const t = setup();
     const states: { value: KeySessions }[] = [];
-    for (let k = 0; k < 6000; k++) states.push({ value: t.assigner.first([`k${k}`], k, [`k${k}`, k, k % 7] as Row, k) });
-    for (const s of states.slice(0, 2000)) t.assigner.add(s, 1_000_000, ['x', 1_000_000, 1], 9999); // a second session: lists
+    for (let k = 0; k < 6000; k++) states.push({ value: t.assigner.first([`k${k}`], k, [`k${k}`, k, k % 7] as Row, k, t.update) });
+    for (const s of states.slice(0, 2000)) t.assigner.add(s, 1_000_000, ['x', 1_000_000, 1], 9999, t.update); // a second session: lists
     const keep = states.filter((_, k) => k % 9 === 0);
     for (const [k, s] of states.entries()) if (k % 9 !== 0) for (const slot of typeof s.value === 'number' ? [s.value] : s.value.sessions) t.slots.release(slot);
     expect(t.slots.sparse).toBe(true);
