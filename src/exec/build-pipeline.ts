@@ -1,5 +1,4 @@
 import { assertNever, internalError } from '../common/errors.js';
-import type { Row } from '../common/types.js';
 import { isUpdating } from '../planner/changelog.js';
 import type { PhysicalPlan } from '../planner/plan.js';
 import type { Batch, Collector } from './batch.js';
@@ -113,20 +112,4 @@ export function buildPipeline(plan: PhysicalPlan, backend: KeyedStateBackend, op
       else relay.target = c;
     },
   };
-}
-
-/**
- * DESIGN.md §3 rule 1 over one source batch: `wm[i]` is the watermark before row i, and `after`
- * the watermark after the batch. W = max(W, wmFn(row)); NULL values do not advance W. Start a
- * stream with `current = -Infinity`.
- */
-export function computeWatermarks<R = Row>(rows: readonly R[], wmFn: (row: R) => unknown, current: number): { wm: Float64Array; after: number } {
-  const wm = new Float64Array(rows.length);
-  let w = current;
-  for (let i = 0; i < rows.length; i++) {
-    wm[i] = w;
-    const v = wmFn(rows[i]!);
-    if (typeof v === 'number' && v > w) w = v;
-  }
-  return { wm, after: w };
 }

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StateChunk } from '../../src/checkpoint/types.js';
 import type { Row } from '../../src/common/types.js';
-import { computeWatermarks } from '../../src/exec/build-pipeline.js';
 import { compileExpr } from '../../src/exec/expr-compiler.js';
 import { ChangelogFilterOperator } from '../../src/exec/operators/changelog-filter.js';
 import { CollectSink } from '../../src/exec/operators/collect.js';
@@ -10,7 +9,7 @@ import { GroupAggregateOperator, type GroupAggregateOptions, type GroupAggregate
 import { collectorFor } from '../../src/exec/operator.js';
 import { KeyedStateBackend } from '../../src/exec/state/index.js';
 import { checkPairs, foldChangelog } from './changelog.js';
-import { agg, bin, col, lit } from './helpers.js';
+import { agg, bin, col, computeWatermarks, lit } from './helpers.js';
 
 // Input rows: [k VARCHAR, ts TIMESTAMP, v INT]; output rows: [op, k, COUNT(*), SUM(v), MAX(v)].
 const spec: GroupAggregateSpec = {

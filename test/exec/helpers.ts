@@ -1,4 +1,4 @@
-import type { SqlType, Value } from '../../src/common/types.js';
+import type { Row, SqlType, Value } from '../../src/common/types.js';
 import type { AggCall, AggFn, BoundExpr } from '../../src/planner/bound.js';
 import type { BinaryOp } from '../../src/parser/ast.js';
 
@@ -31,3 +31,19 @@ export const agg = (fn: AggFn, arg?: BoundExpr, extra: Partial<AggCall> = {}): A
   display: `${fn}(${arg ? 'x' : '*'})`,
   ...extra,
 });
+
+/**
+ * DESIGN.md §3 rule 1 over one batch, written out plainly (the reference for the engine's compiled
+ * compileWatermarkLoop, and the tests' driver loops): `wm[i]` is the watermark before row i, and
+ * `after` the watermark after the batch. W = max(W, wmFn(row)); NULL values do not advance W.
+ */
+export function computeWatermarks<R = Row>(rows: readonly R[], wmFn: (row: R) => unknown, current: number): { wm: Float64Array; after: number } {
+  const wm = new Float64Array(rows.length);
+  let w = current;
+  for (let i = 0; i < rows.length; i++) {
+    wm[i] = w;
+    const v = wmFn(rows[i]!);
+    if (typeof v === 'number' && v > w) w = v;
+  }
+  return { wm, after: w };
+}

@@ -2,12 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StateChunk } from '../../src/checkpoint/types.js';
 import type { Row } from '../../src/common/types.js';
-import { computeWatermarks } from '../../src/exec/build-pipeline.js';
 import { compileExpr } from '../../src/exec/expr-compiler.js';
 import { CollectSink } from '../../src/exec/operators/collect.js';
 import { WindowAggregateOperator, type WindowAggregateSpec } from '../../src/exec/operators/window-aggregate.js';
 import { KeyedStateBackend } from '../../src/exec/state/index.js';
-import { agg, bin, col, lit } from './helpers.js';
+import { agg, bin, col, computeWatermarks, lit } from './helpers.js';
 
 // Input rows: [user VARCHAR, ts TIMESTAMP, v INT]
 const spec: WindowAggregateSpec = {

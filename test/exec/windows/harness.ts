@@ -1,6 +1,5 @@
 import type { StateChunk } from '../../../src/checkpoint/types.js';
 import type { Row } from '../../../src/common/types.js';
-import { computeWatermarks } from '../../../src/exec/build-pipeline.js';
 import { compileExpr } from '../../../src/exec/expr-compiler.js';
 import type { Operator } from '../../../src/exec/operator.js';
 import { CollectSink } from '../../../src/exec/operators/collect.js';
@@ -8,7 +7,7 @@ import { SessionWindowAggregateOperator } from '../../../src/exec/operators/sess
 import { WindowAggregateOperator, type WindowAggregateSpec } from '../../../src/exec/operators/window-aggregate.js';
 import { KeyedStateBackend } from '../../../src/exec/state/index.js';
 import type { WindowSpec } from '../../../src/planner/bound.js';
-import { agg, bin, col, lit } from '../helpers.js';
+import { agg, bin, col, computeWatermarks, lit } from '../helpers.js';
 
 /** Input rows of the window operator tests: [key VARCHAR, ts TIMESTAMP, v INT]; output [key, start, end, COUNT(*), SUM(v), MAX(v)]. */
 export type WindowOp = WindowAggregateOperator | SessionWindowAggregateOperator;
