@@ -5,19 +5,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { objectLayout } from '../../src/common/object-layout.js';
-import type { Schema, SqlType } from '../../src/common/types.js';
+import type { SqlType } from '../../src/common/types.js';
 import { toRows } from '../../src/connectors/memory-source.js';
+import { MIXED_SCHEMA, mixedObject } from '../connectors/object-fixtures.js';
 
-const schema: Schema = {
-  columns: [
-    { name: 'i', type: 'INT' },
-    { name: 'b', type: 'BIGINT' },
-    { name: 'd', type: 'DOUBLE' },
-    { name: 's', type: 'VARCHAR' },
-    { name: 't', type: 'TIMESTAMP' },
-    { name: 'o', type: 'BOOLEAN' },
-  ],
-};
+const schema = MIXED_SCHEMA;
 
 /** A value already of `type`, written out independently of inlineCheck. */
 function exactly(v: unknown, type: SqlType): boolean {
@@ -57,22 +49,7 @@ function storable(o: unknown, keys: readonly (string | undefined)[]): boolean {
   return true;
 }
 
-const value = fc.oneof(
-  fc.integer({ min: -5, max: 5 }),
-  fc.constant(2 ** 31),
-  fc.constant(2 ** 53),
-  fc.constant(1.5),
-  fc.constant(-0),
-  fc.constant(NaN),
-  fc.constant('7'),
-  fc.constant('x'),
-  fc.boolean(),
-  fc.constant(null),
-  fc.constant(undefined),
-  fc.constant(new Date(Date.UTC(2024, 0, 1))),
-);
-const keyName = fc.constantFrom('i', 'b', 'd', 's', 't', 'o', 'extra');
-const object = fc.oneof({ weight: 8, arbitrary: fc.dictionary(keyName, value, { maxKeys: 7 }) }, { weight: 1, arbitrary: fc.constantFrom<unknown>(null, 3, 'row', [1, 2], new Date(0), Object.assign(Object.create(null) as object, { i: 1 }), Object.assign(Object.create({ i: 1 }) as object, { s: 'x' })) });
+const object = fc.oneof({ weight: 8, arbitrary: mixedObject }, { weight: 1, arbitrary: fc.constantFrom<unknown>(null, 3, 'row', [1, 2], new Date(0), Object.assign(Object.create(null) as object, { i: 1 }), Object.assign(Object.create({ i: 1 }) as object, { s: 'x' })) });
 const plans = fc.constantFrom<(string | undefined)[]>(['i', 'b', 'd', 's', 't', 'o'], ['i', undefined, 'd', 's', undefined, 'o'], [undefined, undefined, undefined, 's', 't', undefined]);
 
 describe('ObjectLayout', () => {

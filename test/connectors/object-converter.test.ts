@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { Row, Schema, Value } from '../../src/common/types.js';
+import type { Row, Value } from '../../src/common/types.js';
+import { MIXED_SCHEMA, mixedObject } from './object-fixtures.js';
 import { toRows } from '../../src/connectors/memory-source.js';
 import { BAD, coerceValue } from '../../src/connectors/values.js';
 
-const schema: Schema = {
-  columns: [
-    { name: 'i', type: 'INT' },
-    { name: 'b', type: 'BIGINT' },
-    { name: 'd', type: 'DOUBLE' },
-    { name: 's', type: 'VARCHAR' },
-    { name: 't', type: 'TIMESTAMP' },
-    { name: 'o', type: 'BOOLEAN' },
-  ],
-};
+const schema = MIXED_SCHEMA;
 
 /** The obvious conversion, one field at a time: what the compiled fast path must agree with. */
 function oracle(objs: readonly Record<string, unknown>[]): Row[] | 'error' {
@@ -33,21 +25,7 @@ function oracle(objs: readonly Record<string, unknown>[]): Row[] | 'error' {
   return out;
 }
 
-const value = fc.oneof(
-  fc.integer({ min: -5, max: 5 }),
-  fc.constant(2 ** 31),
-  fc.constant(1.5),
-  fc.constant(NaN),
-  fc.constant('7'),
-  fc.constant('x'),
-  fc.constant('2024-01-01 00:00:00'),
-  fc.boolean(),
-  fc.constant(null),
-  fc.constant(undefined),
-  fc.constant(new Date(Date.UTC(2024, 0, 1))),
-);
-const key = fc.constantFrom('i', 'b', 'd', 's', 't', 'o', 'extra');
-const object = fc.dictionary(key, value, { maxKeys: 7 });
+const object = mixedObject;
 
 describe('compiled object conversion', () => {
   it('agrees with a field-by-field oracle on random objects of mixed shapes, values and unknown keys', () => {

@@ -1,6 +1,8 @@
 /** The `eddy -f` runs the crash tests share: to completion, or SIGKILLed after a checkpoint. */
 import { expect } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CLI } from './checkpoint-helpers.js';
 
 export interface Attempt {
@@ -48,4 +50,19 @@ export function expectRealRecovery(attempts: readonly Attempt[], finalResumedFro
   // Every run after the first starts from the checkpoints its predecessor reported.
   expect(attempts.slice(1).every((a) => a.resumedFrom > 0), JSON.stringify(attempts)).toBe(true);
   expect(finalResumedFrom).toBeGreaterThan(0);
+}
+
+/**
+ * The crash test of a persistent query writing `out`: `kills` runs of `file` SIGKILLed after
+ * observed checkpoints (30 ms interval, kill delays spread over 10-69 ms), then a run to the end;
+ * recovery must really resume, and `out` must equal `reference` byte for byte.
+ */
+export async function expectSameOutputAfterKills(cwd: string, file: string, state: string, kills: number, out: string, reference: Buffer): Promise<void> {
+  const attempts: Attempt[] = [];
+  for (let i = 0; i < kills; i++) attempts.push(await runAndKill(cwd, file, state, 10 + ((i * 37) % 60), 30));
+  const final = runToEnd(cwd, file, state, 30);
+  expectRealRecovery(attempts, final, 3);
+  const recovered = readFileSync(join(cwd, out));
+  expect(recovered.length).toBe(reference.length);
+  expect(recovered.equals(reference)).toBe(true);
 }

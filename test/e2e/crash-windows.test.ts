@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bidsJsonl, CLI, tempDir } from './checkpoint-helpers.js';
-import { expectRealRecovery, runAndKill, runToEnd as runToEndIn, type Attempt } from './crash-helpers.js';
+import { expectSameOutputAfterKills, runToEnd as runToEndIn } from './crash-helpers.js';
 
 const ROWS = 300_000;
 const KILLS = 4;
@@ -44,13 +44,7 @@ describe.each([
     const reference = readFileSync(join(dir, 'out.jsonl'));
     expect(reference.length).toBeGreaterThan(1000);
     rmSync(join(dir, 'out.jsonl'));
-    const attempts: Attempt[] = [];
-    for (let i = 0; i < KILLS; i++) attempts.push(await runAndKill(dir, file, `${name}-crash.db`, 10 + ((i * 37) % 60), 30));
-    const final = runToEnd(file, `${name}-crash.db`);
-    expectRealRecovery(attempts, final, 3);
-    const recovered = readFileSync(join(dir, 'out.jsonl'));
-    expect(recovered.length).toBe(reference.length);
-    expect(recovered.equals(reference)).toBe(true);
+    await expectSameOutputAfterKills(dir, file, `${name}-crash.db`, KILLS, 'out.jsonl', reference);
     rmSync(join(dir, 'out.jsonl'));
   }, 60_000);
 });
