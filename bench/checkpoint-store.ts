@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CheckpointStore } from '../src/checkpoint/store.js';
-import type { CheckpointMeta, StateChunk } from '../src/checkpoint/types.js';
+import { CHECKPOINT_FORMAT, type CheckpointMeta, type StateChunk } from '../src/checkpoint/types.js';
 import { KeyedStateBackend, jsonCodec } from '../src/exec/state/index.js';
 
 const KEY_GROUPS = 128;
@@ -30,10 +30,11 @@ function makeChunks(keys: number, bytesPerKey: number, groups: readonly number[]
 }
 
 const meta: CheckpointMeta = {
-  sourceOffsets: { clicks: { byte: 123456789, line: 1000000 } },
-  watermarks: { clicks: 1700000000000 },
-  sinkPositions: { sink: { bytes: 4096 } },
-  operatorMeta: {},
+  format: CHECKPOINT_FORMAT,
+  operators: {
+    'source-0': { state: { offset: { byte: 123456789, line: 1000000 }, watermark: 1700000000000, ended: false } },
+    'sink-0': { state: { bytes: 4096 } },
+  },
 };
 
 async function time<T>(fn: () => Promise<T>): Promise<[T, number]> {

@@ -151,7 +151,7 @@ function instrumentStore(store: CheckpointStore): Map<number, { writeMs: number;
   store.writeCheckpoint = async (args: WriteCheckpointArgs): Promise<CheckpointInfo> => {
     const t0 = performance.now();
     const info = await write(args);
-    seen.set(args.checkpointId, { writeMs: performance.now() - t0, offset: Object.values(args.meta.sourceOffsets)[0] });
+    seen.set(args.checkpointId, { writeMs: performance.now() - t0, offset: (args.meta.operators['source-0'] as { state: { offset: unknown } } | undefined)?.state.offset });
     return info;
   };
   return seen;

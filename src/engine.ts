@@ -88,7 +88,7 @@ export class QueryResult implements AsyncIterable<ResultRow> {
           notify();
         },
         {
-          afterBatch: () => (queued > HIGH_WATER ? new Promise<void>((r) => (drained = r)) : undefined),
+          afterRound: () => (queued > HIGH_WATER ? new Promise<void>((r) => (drained = r)) : undefined),
         },
       )
       .then(

@@ -1,5 +1,5 @@
 import * as zlib from 'node:zlib';
-import type { CheckpointMeta } from './types.js';
+import { CHECKPOINT_FORMAT, type CheckpointMeta } from './types.js';
 import { EddyError } from '../common/errors.js';
 
 /** CRC-32 (IEEE, as zlib/PNG) of a buffer, as an unsigned 32-bit integer. */
@@ -62,17 +62,20 @@ export function encodeMeta(meta: CheckpointMeta): string {
   return encodeJson(meta);
 }
 
-/** Parses encodeMeta's output, checking the four sections are there. */
+/** Parses encodeMeta's output; CHECKPOINT (with the reason) when it is not this format's metadata. */
 export function decodeMeta(text: string): CheckpointMeta {
-  const v = decodeJson(text) as Partial<CheckpointMeta> | null;
-  const ok =
-    v !== null &&
-    typeof v === 'object' &&
-    isRecord(v.sourceOffsets) &&
-    isRecord(v.watermarks) &&
-    isRecord(v.sinkPositions) &&
-    isRecord(v.operatorMeta);
-  if (!ok) throw new EddyError('CHECKPOINT', 'checkpoint metadata is malformed');
+  let v: Partial<CheckpointMeta> | null;
+  try {
+    v = decodeJson(text) as Partial<CheckpointMeta> | null;
+  } catch {
+    throw new EddyError('CHECKPOINT', 'checkpoint metadata is not JSON');
+  }
+  if (v === null || typeof v !== 'object') throw new EddyError('CHECKPOINT', 'checkpoint metadata is malformed');
+  if (v.format !== CHECKPOINT_FORMAT) {
+    const was = typeof v.format === 'number' ? `format ${v.format}` : 'an older format';
+    throw new EddyError('CHECKPOINT', `checkpoint was written in ${was}; this version of Eddy reads format ${CHECKPOINT_FORMAT}`);
+  }
+  if (!isRecord(v.operators)) throw new EddyError('CHECKPOINT', 'checkpoint metadata is malformed');
   return v as CheckpointMeta;
 }
 

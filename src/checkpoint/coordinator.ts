@@ -1,11 +1,9 @@
 import { EddyError } from '../common/errors.js';
-import type { SinkWriter } from '../connectors/connector.js';
+import type { StateChunk } from '../common/state-chunk.js';
 import { describePlanDifference } from '../planner/explain.js';
-import type { QueryRun } from '../runtime/running-query.js';
-import type { PersistentQuery } from '../runtime/persistent-query.js';
+import type { TxExecutor } from './sqlite-db.js';
 import type { CheckpointStore } from './store.js';
-import { hasMeta } from '../exec/operators/meta.js';
-import type { CheckpointInfo, CheckpointMeta, StateChunk } from './types.js';
+import { CHECKPOINT_FORMAT, type CheckpointInfo } from './types.js';
 
 export interface CoordinatorOptions {
   readonly intervalMs: number;
@@ -19,6 +17,52 @@ export interface CoordinatorOptions {
   readonly onPause?: (queryId: string, ms: number) => void;
 }
 
+/** A persistent query as the coordinator knows it. */
+export interface CheckpointedQuery {
+  readonly id: string;
+  readonly sql: string;
+  /** The plan's shape: saved state fits only a query with the same fingerprint. */
+  readonly fingerprint: string;
+}
+
+/** What a sink adds to a checkpoint (see the runtime's sink operators). */
+export interface SinkCommit {
+  /** Resolves once the output the checkpoint covers is durable. */
+  readonly durable?: Promise<void>;
+  /** Writes inside the checkpoint's transaction (the SQLite sink's rows). */
+  readonly inTransaction?: (tx: TxExecutor) => Promise<void>;
+  /** Runs once the checkpoint has committed (a two-phase-commit sink commits its transaction). */
+  readonly afterCommit?: () => Promise<void>;
+}
+
+/** A query's part of one checkpoint, as its run took it. */
+export interface RunSnapshot {
+  /** Non-keyed state by operator uid. */
+  readonly states: Readonly<Record<string, unknown>>;
+  /** Resolves to the chunks of the key groups changed since the previous checkpoint (all of them when `full`). */
+  readonly chunks: Promise<StateChunk[]>;
+  readonly sinks: readonly SinkCommit[];
+  /** Time the run spent taking it (the checkpoint's synchronous pause). */
+  readonly pauseMs: number;
+}
+
+/** A running query as the coordinator drives it: the runtime implements this; the coordinator knows nothing else of it. */
+export interface CheckpointTarget {
+  /**
+   * Takes checkpoint `id`. In band (`now` false): barriers enter the sources at their next reads
+   * and the promise resolves once every sink has the barrier. `now`: the run is between reads
+   * (stopping or finished), so every operator is snapshotted at once. `full` writes every key
+   * group, not only the changed ones (after a failed checkpoint the change flags are lost).
+   */
+  snapshot(id: number, opts: { readonly full: boolean; readonly now: boolean }): Promise<RunSnapshot>;
+  /** Before the run: the state of a checkpoint, or (null) a fresh start. */
+  restore(checkpoint: { readonly states: Readonly<Record<string, unknown>>; readonly chunks: readonly StateChunk[] } | null): Promise<void>;
+  /** The chunks of a written (or failed) checkpoint: their buffers may be reused. */
+  release(chunks: readonly StateChunk[]): void;
+  /** Where each source stands, for the "resumed" message. */
+  describePositions(): string;
+}
+
 interface QueryCheckpointState {
   nextId: number;
   lastAt: number;
@@ -26,23 +70,19 @@ interface QueryCheckpointState {
   /** After a failed write the dirty flags are lost, so the next checkpoint writes every key group. */
   needFull: boolean;
   /**
-   * A checkpoint failed (the sink could not make its output durable, or the write failed): as with
-   * Flink's default of zero tolerable failed checkpoints, the query fails at the next batch boundary
-   * and its restart strategy takes it back to the latest complete checkpoint.
+   * A checkpoint failed (a sink could not make its output durable, or the write failed): as with
+   * Flink's default of zero tolerable failed checkpoints, the query fails at the next round of
+   * reads and its restart strategy takes it back to the latest complete checkpoint.
    */
   failure: unknown;
 }
 
-/** A sink that commits its rows inside the checkpoint transaction (the SQLite sink). */
-interface TransactionalSink {
-  commitInto(db: unknown): Promise<void>;
-}
-const isTransactional = (s: SinkWriter): s is SinkWriter & TransactionalSink => typeof (s as Partial<TransactionalSink>).commitInto === 'function';
-
 /**
- * Takes checkpoints of persistent queries at batch boundaries (consistent cuts) and restores them.
- * Sync phase: flush the sink, snapshot changed key groups, record offsets and watermarks. Async
- * phase: one SQLite transaction, while rows keep flowing. Complete only when it commits (DESIGN.md §4).
+ * Takes checkpoints of persistent queries and restores them (DESIGN.md §4). A checkpoint's
+ * synchronous part happens in the run as its barrier passes each operator (state snapshotted,
+ * changed key groups frozen, sinks cut); the asynchronous part encodes the frozen key groups and
+ * writes everything in one SQLite transaction while rows keep flowing. It is complete only when
+ * that transaction commits; sinks with a two-phase commit commit after it.
  */
 export class CheckpointCoordinator {
   private readonly queries = new Map<string, QueryCheckpointState>();
@@ -52,8 +92,8 @@ export class CheckpointCoordinator {
     private readonly opts: CoordinatorOptions,
   ) {}
 
-  /** Takes the query's lock and loads its latest checkpoint into a freshly built run (or starts fresh). */
-  async restore(q: PersistentQuery, run: QueryRun, sink: SinkWriter, fresh: boolean): Promise<void> {
+  /** Takes the query's lock and loads its latest checkpoint into a freshly built run (or starts it fresh). */
+  async restore(q: CheckpointedQuery, run: CheckpointTarget, fresh: boolean): Promise<void> {
     await this.store.acquireLock(q.id);
     const state: QueryCheckpointState = { nextId: 1, lastAt: Date.now(), inFlight: null, needFull: false, failure: null };
     this.queries.set(q.id, state);
@@ -74,37 +114,34 @@ export class CheckpointCoordinator {
     // the restart strategy) still has a row for its status, and the REPL can resume it.
     await this.store.saveQuery({ queryId: q.id, sql: q.sql, fingerprint: q.fingerprint, status: 'RUNNING' });
     if (!cp) {
-      await sink.restore(null);
-    } else {
-      await run.restoreInputs(cp.meta);
-      run.backend.restore(cp.chunks);
-      for (const op of run.operators) if (hasMeta(op) && op.uid in cp.meta.operatorMeta) op.restoreMeta(cp.meta.operatorMeta[op.uid]);
-      await sink.restore(cp.meta.sinkPositions[SINK_KEY] ?? null);
-      state.nextId = cp.checkpointId + 1;
-      this.opts.onInfo?.(`query '${q.id}' resumed from checkpoint ${cp.checkpointId} (${run.describePositions()})`);
+      await run.restore(null);
+      return;
     }
+    await run.restore({ states: cp.meta.operators, chunks: cp.chunks });
+    state.nextId = cp.checkpointId + 1;
+    this.opts.onInfo?.(`query '${q.id}' resumed from checkpoint ${cp.checkpointId} (${run.describePositions()})`);
   }
 
-  /** Called at every batch boundary: starts a checkpoint when the interval has passed and none is in flight. */
-  maybeCheckpoint(queryId: string, run: QueryRun, sink: SinkWriter): Promise<void> | void {
+  /** Called after every round of reads: starts a checkpoint when the interval has passed and none is in flight. */
+  maybeCheckpoint(queryId: string, run: CheckpointTarget): void {
     const st = this.queries.get(queryId);
     if (st?.failure) throw st.failure;
     if (!st || st.inFlight || Date.now() - st.lastAt < this.opts.intervalMs) return;
-    return this.trigger(queryId, st, run, sink);
+    this.trigger(queryId, st, run, false);
   }
 
-  /** A checkpoint now, waited for to completion (stop, TERMINATE, close). */
-  async checkpointNow(queryId: string, run: QueryRun, sink: SinkWriter): Promise<void> {
+  /** A checkpoint now, waited for to completion (stop, TERMINATE, close, end of input). */
+  async checkpointNow(queryId: string, run: CheckpointTarget): Promise<void> {
     const st = this.queries.get(queryId);
     if (!st) return;
     if (st.inFlight) await st.inFlight;
-    await this.trigger(queryId, st, run, sink);
+    this.trigger(queryId, st, run, true);
     if (st.inFlight) await st.inFlight;
     if (st.failure) throw st.failure;
   }
 
   /** The query reached the end of its input: its output is complete, so its state is no longer needed. */
-  async finish(queryId: string, _run: QueryRun, _sink: SinkWriter): Promise<void> {
+  async finish(queryId: string): Promise<void> {
     await this.settle(queryId);
     const q = await this.store.getQuery(queryId);
     await this.store.deleteQueryState(queryId);
@@ -122,53 +159,42 @@ export class CheckpointCoordinator {
     await this.store.releaseLock(queryId);
   }
 
-  private async trigger(queryId: string, st: QueryCheckpointState, run: QueryRun, sink: SinkWriter): Promise<void> {
-    const t0 = performance.now();
+  private trigger(queryId: string, st: QueryCheckpointState, run: CheckpointTarget, now: boolean): void {
     const startedAt = Date.now();
-    // Synchronous phase: nothing else runs between the cut and the freeze of the changed key groups
-    // (copy on write: they are encoded in the async phase, or just before their next change).
-    const { position: sinkPosition, durable } = sink.cut();
-    const snapshot = st.needFull ? run.backend.snapshotAll() : run.backend.freezeChanged();
-    st.needFull = false;
-    // Every input's offset and watermark; with a union also its watermark and read position (under its uid).
-    const inputs = run.inputCut();
-    const operatorMeta: Record<string, unknown> = { ...inputs.operatorMeta };
-    for (const op of run.operators) if (hasMeta(op)) operatorMeta[op.uid] = op.snapshotMeta();
-    const meta: CheckpointMeta = {
-      sourceOffsets: inputs.sourceOffsets,
-      watermarks: inputs.watermarks,
-      sinkPositions: { [SINK_KEY]: sinkPosition },
-      operatorMeta,
-    };
     const checkpointId = st.nextId++;
+    const full = st.needFull;
+    st.needFull = false;
     st.lastAt = Date.now();
-    const pauseMs = performance.now() - t0;
-    this.opts.onPause?.(queryId, pauseMs);
-    const commit = isTransactional(sink) ? (db: unknown) => sink.commitInto(db) : undefined;
-    // Asynchronous phase: the frozen key groups are encoded a few per event-loop turn, then the
-    // SQLite transaction runs off the event loop, while rows keep flowing.
     let chunks: StateChunk[] = [];
-    const encoded = Array.isArray(snapshot) ? Promise.resolve(snapshot) : snapshot.drain();
-    st.inFlight = Promise.all([encoded, durable])
-      .then(([c]) => {
+    const taken = run.snapshot(checkpointId, { full, now });
+    st.inFlight = taken
+      .then(async (snap) => {
+        this.opts.onPause?.(queryId, snap.pauseMs);
+        // The frozen key groups are encoded a few per event-loop turn while sinks make their output durable.
+        const [c] = await Promise.all([snap.chunks, ...snap.sinks.map((s) => s.durable)]);
         chunks = c;
-        return this.store.writeCheckpoint({ queryId, checkpointId, meta, chunks, retained: this.opts.retained, startedAt, inTransaction: commit as never });
+        const inTx = snap.sinks.filter((s) => s.inTransaction !== undefined);
+        const info = await this.store.writeCheckpoint({
+          queryId,
+          checkpointId,
+          meta: { format: CHECKPOINT_FORMAT, operators: snap.states },
+          chunks,
+          retained: this.opts.retained,
+          startedAt,
+          ...(inTx.length > 0 ? { inTransaction: async (tx: TxExecutor) => { for (const s of inTx) await s.inTransaction!(tx); } } : {}),
+        });
+        for (const s of snap.sinks) await s.afterCommit?.();
+        this.opts.onCheckpoint?.(info, snap.pauseMs);
       })
-      .then(
-        (info) => this.opts.onCheckpoint?.(info, pauseMs),
-        (err: unknown) => {
-          st.needFull = true;
-          st.failure = err;
-          this.opts.onWarning(`checkpoint ${checkpointId} of query '${queryId}' failed: ${err instanceof Error ? err.message : String(err)}`);
-        },
-      )
+      .catch((err: unknown) => {
+        st.needFull = true;
+        st.failure = err;
+        this.opts.onWarning(`checkpoint ${checkpointId} of query '${queryId}' failed: ${err instanceof Error ? err.message : String(err)}`);
+      })
       .finally(() => {
         // The transaction is over, so the snapshot's buffers can be reused (no full-heap GC per checkpoint).
-        run.backend.release(chunks);
+        run.release(chunks);
         st.inFlight = null;
       });
   }
 }
-
-/** Every persistent query has exactly one sink; its position is stored under this key. */
-const SINK_KEY = 'sink';

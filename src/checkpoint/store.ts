@@ -311,8 +311,8 @@ export class CheckpointStore {
     let meta: CheckpointMeta;
     try {
       meta = decodeMeta(cand.meta);
-    } catch {
-      return 'meta is not valid checkpoint metadata';
+    } catch (err) {
+      return err instanceof Error ? err.message : 'meta is not valid checkpoint metadata';
     }
     // Every retained checkpoint this one builds on must still have all the chunks it wrote.
     for (const c of all) {

@@ -1,25 +1,19 @@
-/**
- * The contents of one key group of one operator's keyed state, serialized. A checkpoint carries the
- * chunks of the key groups that changed since the previous checkpoint (incremental); restoring takes,
- * for every (operatorUid, keyGroup), the newest chunk at or before the target checkpoint.
- * An empty `bytes` means the key group is now empty.
- */
-export interface StateChunk {
-  readonly operatorUid: string;
-  readonly keyGroup: number;
-  readonly bytes: Buffer;
-}
+import type { StateChunk } from '../common/state-chunk.js';
 
-/** Everything but keyed state: JSON-serializable and small. */
+export type { StateChunk };
+
+/** The checkpoint format this version writes and reads; a checkpoint of another format is refused. */
+export const CHECKPOINT_FORMAT = 2;
+
+/** Everything but keyed state: JSON-serializable (±Infinity and NaN kept, see codec.ts) and small. */
 export interface CheckpointMeta {
-  /** Per source (by stream name): its offset, opaque to the coordinator (e.g. {byte, line} or {seq}). */
-  readonly sourceOffsets: Readonly<Record<string, unknown>>;
-  /** Per source: the watermark at the cut (may be -Infinity, stored as null). */
-  readonly watermarks: Readonly<Record<string, number | null>>;
-  /** Per sink: its committed position (file byte length, rows written ...). */
-  readonly sinkPositions: Readonly<Record<string, unknown>>;
-  /** Non-keyed operator values (e.g. a LIMIT's count), by operator uid. */
-  readonly operatorMeta: Readonly<Record<string, unknown>>;
+  readonly format: typeof CHECKPOINT_FORMAT;
+  /**
+   * The non-keyed state of every operator of the query, by operator uid, each as the operator
+   * saved it when the barrier reached it: a source's offset and watermark, a sink's committed
+   * position, a window operator's counters, a multi-input operator's per-input watermarks ...
+   */
+  readonly operators: Readonly<Record<string, unknown>>;
 }
 
 export interface CheckpointInfo {

@@ -48,6 +48,11 @@ export interface SinkWriter {
   position(): unknown;
   /** Truncate/rewind to a recorded position; null means a fresh run (start empty). */
   restore(position: unknown | null): Promise<void>;
+  /**
+   * Optional, for sinks whose rows commit with the checkpoint (the SQLite sink): writes the rows of
+   * the last cut() inside the checkpoint's own SQLite transaction (`tx` is its TxExecutor).
+   */
+  commitInto?(tx: unknown): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -5,12 +5,12 @@ import { bindCondition, bindExpr, columnRefs, containsCall, type ExprContext } f
 import type { BoundWindow } from './bind-window.js';
 import { asWindowFn, bindGroupWindow, checkAuxMatches } from './bind-window.js';
 import type { BoundSource } from './binder.js';
-import { inputContext, isTvfColumn, outputItems, spanOfList } from './binder.js';
+import { checkNoOpColumn, inputContext, isTvfColumn, outputItems, spanOfList } from './binder.js';
 import type { AggCall, AggFn, BoundExpr } from './bound.js';
 import { OP_COLUMN } from './changelog.js';
 import { aggDisplay, exprToSql } from './expr-sql.js';
 import { AGGREGATE_FUNCTIONS, aggregateCallType, windowAux } from './functions.js';
-import type { LogicalPlan } from './plan.js';
+import { APPEND_ONLY_EMIT, type LogicalPlan } from './plan.js';
 import { resolveColumn } from './scope.js';
 
 /** An aggregate as written (the alias STDDEV stays STDDEV), with its constant arguments, e.g. "LISTAGG(name, '; ')". */
@@ -46,7 +46,7 @@ function bindGroupBy(q: SelectQuery, src: BoundSource): GroupBy {
       if (window) {
         throw new EddyError('UNSUPPORTED', 'only one window is allowed per GROUP BY', g.span, `remove ${fn}(...) or the other window from GROUP BY`);
       }
-      window = bindGroupWindow(g, fn, src.scope, src.stream);
+      window = bindGroupWindow(g, fn, src);
       continue;
     }
     if (g.kind === 'column' && isTvfColumn(src, g)) {
@@ -59,7 +59,7 @@ function bindGroupBy(q: SelectQuery, src: BoundSource): GroupBy {
   if (src.tvf) {
     const missing = ['window_start', 'window_end'].filter((c) => !tvfColumns.has(c));
     if (q.groupBy.length === 0) {
-      throw new EddyError('UNSUPPORTED', 'a windowing table function without GROUP BY window_start, window_end is not supported yet', src.tvf.span, 'aggregate per window: GROUP BY window_start, window_end');
+      throw new EddyError('UNSUPPORTED', 'an aggregate over a windowing table function needs GROUP BY window_start, window_end', src.tvf.span, 'aggregate per window: GROUP BY window_start, window_end');
     }
     if (missing.length) {
       throw new EddyError('UNSUPPORTED', `GROUP BY over a windowing table function must include window_start and window_end`, spanOfList(q.groupBy, q.span), `add ${missing.join(' and ')} to GROUP BY`);
@@ -175,6 +175,7 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
     timeIndex: window.timeIndex,
     keys,
     aggs: aggs.map((a) => a.call),
+    emit: APPEND_ONLY_EMIT,
     schema: aggSchema,
   };
   if (having) plan = { kind: 'filter', input: plan, predicate: having, schema: aggSchema };
@@ -196,16 +197,7 @@ function changelogPlan(
   names: readonly string[],
   having: BoundExpr | undefined,
 ): LogicalPlan {
-  const clash = names.indexOf(OP_COLUMN.name);
-  if (clash >= 0) {
-    const item = q.items.find((i) => i.kind === 'expr' && (i.alias?.name ?? (i.expr.kind === 'column' ? i.expr.name.name : '')) === OP_COLUMN.name);
-    throw new EddyError(
-      'AMBIGUOUS_COLUMN',
-      `output column '${OP_COLUMN.name}' clashes with the change kind column of an updating result`,
-      item?.span ?? q.span,
-      `a GROUP BY without a window outputs '${OP_COLUMN.name}' (+I, -U, +U, -D) first; give this column another name with AS`,
-    );
-  }
+  checkNoOpColumn(names, q, 'a GROUP BY without a window is an updating result');
   const schema: Schema = { columns: [OP_COLUMN, ...keyColumns, ...aggs.map((a) => ({ name: a.name, type: a.call.type }))] };
   let plan: LogicalPlan = { kind: 'groupAggregate', input, keys, aggs: aggs.map((a) => a.call), schema };
   if (having) plan = { kind: 'filter', input: plan, predicate: having, schema };

@@ -1,59 +1,40 @@
 import type { Span } from '../common/errors.js';
-import { EddyError, internalError } from '../common/errors.js';
+import { EddyError } from '../common/errors.js';
 import type { Column, SqlType } from '../common/types.js';
-import type { Expr, FromItem, Query, SelectQuery, UnionQuery } from '../parser/ast.js';
-import { containsCall } from './bind-expr.js';
-import type { BoundSource } from './binder.js';
+import type { SelectQuery, UnionQuery } from '../parser/ast.js';
 import { bindSelect } from './binder.js';
 import type { BoundExpr } from './bound.js';
-import type { Catalog, StreamDef } from './catalog.js';
+import type { Catalog } from './catalog.js';
+import { isUpdatingLogical, OP_COLUMN } from './changelog.js';
 import { exprToSql } from './expr-sql.js';
-import { AGGREGATE_FUNCTIONS } from './functions.js';
-import type { LogicalPlan, UnionTime } from './plan.js';
+import { logicalInputs, type LogicalPlan, type WindowEmit } from './plan.js';
+import { timeAttributes } from './time-attributes.js';
 import { castAllowed, unifyTypes } from './type-rules.js';
 
-type ProjectPlan = Extract<LogicalPlan, { kind: 'project' }>;
-
-/** One bound input of a union or derived table: a stateless SELECT over one stream. */
+/** One bound branch of a union. */
 interface BoundBranch {
   readonly query: SelectQuery;
-  readonly stream: StreamDef;
-  readonly plan: ProjectPlan;
-  /** How messages name it: "branch 2 of the UNION ALL" or "the subquery in FROM". */
-  readonly label: string;
+  readonly plan: LogicalPlan;
   /** 1-based position in the union. */
   readonly number: number;
+  /** Whether its rows are an updating changelog (op first). */
+  readonly updating: boolean;
 }
 
-/** A bound UNION ALL (or derived table): its plan, event time, and the hint for a window it cannot support. */
-interface BoundDerived extends UnionTime {
+/** A bound UNION ALL: its plan, and why a column of it cannot drive a window. */
+export interface BoundUnion {
   readonly plan: LogicalPlan;
-  /** Why no column can drive an event-time window (set when `timeIndex` is absent). */
-  readonly noTimeHint?: string;
+  readonly whyNot: (name: string) => string | undefined;
 }
 
-const isAggregate = (name: string): boolean => AGGREGATE_FUNCTIONS.has(name);
+/** The branch's data columns (an updating branch's op column left out). */
+const dataColumns = (b: BoundBranch): readonly Column[] => (b.updating ? b.plan.schema.columns.slice(1) : b.plan.schema.columns);
 
-/**
- * Binds one branch: it must read one stream and be stateless (projection and filter only), since
- * the runtime feeds every branch's rows straight into the operators above the union.
- */
-function bindBranch(q: SelectQuery, catalog: Catalog, number: number, union: boolean): BoundBranch {
-  const label = union ? `branch ${number} of the UNION ALL` : 'the subquery in FROM';
-  const over = union ? 'aggregate over the union: SELECT ... FROM (SELECT ... UNION ALL SELECT ...) GROUP BY ...' : 'aggregate in the outer query instead';
-  if (q.from.kind !== 'stream') {
-    const what = q.from.kind === 'windowTvf' ? 'a windowing table function' : 'a subquery';
-    throw new EddyError('UNSUPPORTED', `${label} reads ${what}; it must read a stream directly`, q.from.span, union ? 'write each input as SELECT ... FROM <stream> [WHERE ...], and window over the union' : 'select from the stream directly');
-  }
-  if (q.groupBy.length > 0 || q.having !== undefined || q.items.some((i) => i.kind === 'expr' && containsCall(i.expr, isAggregate))) {
-    throw new EddyError('UNSUPPORTED', `${label} aggregates; only projections and filters are supported there`, q.span, over);
-  }
-  if (q.limit !== undefined) {
-    throw new EddyError('UNSUPPORTED', `LIMIT in ${label} is not supported`, q.span, union ? 'limit the query over the union instead: SELECT * FROM (SELECT ... UNION ALL SELECT ...) LIMIT n' : 'put LIMIT on the outer query');
-  }
-  const plan = bindSelect(q, catalog);
-  if (plan.kind !== 'project') throw internalError(`a stateless SELECT bound to ${plan.kind}, not project`);
-  return { query: q, stream: catalog.get(q.from.name.name, q.from.name.span), plan, label, number };
+/** The expression of a branch's data column `i` as SQL, for a CAST hint. */
+function columnSql(b: BoundBranch, i: number): string {
+  const at = i + (b.updating ? 1 : 0);
+  const p = b.plan;
+  return p.kind === 'project' ? exprToSql(p.exprs[at]!, p.input.schema) : p.schema.columns[at]!.name;
 }
 
 /** The span of a branch's output column `i` (its SELECT item, or the whole branch when `*` makes positions unclear). */
@@ -62,31 +43,22 @@ function itemSpan(b: BoundBranch, i: number): Span {
   return items.every((x) => x.kind === 'expr') && items[i] ? items[i]!.span : b.query.span;
 }
 
-/** Whether output column `i` of a branch is its stream's watermarked column, passed through unchanged. */
-function isRowtime(b: BoundBranch, i: number): boolean {
-  const e = b.plan.exprs[i];
-  const wm = b.stream.watermark;
-  return wm !== undefined && e?.kind === 'inputRef' && b.plan.input.schema.columns[e.index]?.name === wm.column;
+/** The scan of each stream a plan reads, depth first. */
+function scansOf(p: LogicalPlan): Extract<LogicalPlan, { kind: 'scan' }>[] {
+  return p.kind === 'scan' ? [p] : logicalInputs(p).flatMap(scansOf);
 }
 
-/** The event time of the branches together: watermarked when each stream has a WATERMARK; the time attribute at the first position that is every branch's rowtime. */
-function unionTime(branches: readonly BoundBranch[], width: number, union: boolean): UnionTime & { readonly noTimeHint?: string } {
-  const unwatermarked = branches.find((b) => b.stream.watermark === undefined);
-  if (unwatermarked) {
-    return {
-      watermarked: false,
-      noTimeHint: union
-        ? `stream '${unwatermarked.stream.name}' (${unwatermarked.label}) declares no WATERMARK; a window over a UNION ALL needs one on every input`
-        : `stream '${unwatermarked.stream.name}' declares no WATERMARK; declare one in its CREATE STREAM`,
-    };
-  }
-  for (let i = 0; i < width; i++) if (branches.every((b) => isRowtime(b, i))) return { watermarked: true, timeIndex: i };
-  const columns = branches.map((b) => `${b.stream.name}.${b.stream.watermark!.column}`).join(', ');
-  return {
-    watermarked: true,
-    noTimeHint: union
-      ? `a window over a UNION ALL needs a column that is every branch's own watermarked column (${columns}), selected unchanged at the same position`
-      : `select the watermarked column ${columns} unchanged in the subquery`,
+/** Why a column of the union cannot drive a window: an input without a watermark, or no column that is every branch's time attribute. */
+function unionWhyNot(branches: readonly BoundBranch[]): (name: string) => string | undefined {
+  return () => {
+    for (const b of branches) {
+      const bare = scansOf(b.plan).find((s) => s.watermark === undefined);
+      if (bare) return `stream '${bare.stream.name}' (branch ${b.number} of the UNION ALL) declares no WATERMARK; a window over a UNION ALL needs one on every input`;
+    }
+    const columns = branches.flatMap((b) => scansOf(b.plan).map((s) => `${s.stream.name}.${s.stream.watermark!.column}`)).join(', ');
+    const union = timeAttributes({ kind: 'union', inputs: branches.map((b) => b.plan), schema: branches[0]!.plan.schema });
+    if (union.rowtimes.length > 0) return undefined;
+    return `a window over a UNION ALL needs a column that is every branch's own watermarked column (${columns}), selected unchanged at the same position`;
   };
 }
 
@@ -98,17 +70,21 @@ function widen(e: BoundExpr, type: SqlType): BoundExpr {
 }
 
 /**
- * Binds `q1 UNION ALL q2 ...` to a union of stateless branch plans. Every branch has as many
- * columns as the first; column types must be equal or widen (INT → BIGINT → DOUBLE, NULL to
- * anything), and narrower branches get a CAST. Output names come from the first branch.
+ * Binds `q1 UNION ALL q2 ...`: every branch is any SELECT (aggregating ones too). Every branch has
+ * as many columns as the first; column types must be equal or widen (INT → BIGINT → DOUBLE, NULL
+ * to anything), and narrower branches get a CAST. Output names come from the first branch. When a
+ * branch is updating, so is the union: append-only branches become +I changes.
  */
-export function bindUnion(u: UnionQuery, catalog: Catalog): BoundDerived {
-  const branches = u.branches.map((q, i) => bindBranch(q, catalog, i + 1, true));
+export function bindUnion(u: UnionQuery, catalog: Catalog, emit: WindowEmit | undefined): BoundUnion {
+  const branches: BoundBranch[] = u.branches.map((q, i) => {
+    const plan = bindSelect(q, catalog, emit);
+    return { query: q, plan, number: i + 1, updating: isUpdatingLogical(plan) };
+  });
   const first = branches[0]!;
-  const names = first.plan.schema.columns.map((c) => c.name);
+  const names = dataColumns(first).map((c) => c.name);
   const width = names.length;
   for (const b of branches.slice(1)) {
-    const cols = b.plan.schema.columns;
+    const cols = dataColumns(b);
     if (cols.length !== width) {
       throw new EddyError(
         'TYPE_MISMATCH',
@@ -120,61 +96,41 @@ export function bindUnion(u: UnionQuery, catalog: Catalog): BoundDerived {
   }
   const types: SqlType[] = [];
   for (let i = 0; i < width; i++) {
-    let t = first.plan.schema.columns[i]!.type;
+    let t = dataColumns(first)[i]!.type;
     for (const b of branches.slice(1)) {
-      const c = b.plan.schema.columns[i]!;
+      const c = dataColumns(b)[i]!;
       const next = unifyTypes(t, c.type);
       if (next === undefined || next === 'INTERVAL') {
-        const sql = exprToSql(b.plan.exprs[i]!, b.plan.input.schema);
         throw new EddyError(
           'TYPE_MISMATCH',
           `column ${i + 1} of the UNION ALL ('${names[i]}') is ${t} in ${b.number === 2 ? 'branch 1' : `branches 1 to ${b.number - 1}`} but ${c.type} in branch ${b.number}`,
           itemSpan(b, i),
-          castAllowed(c.type, t) ? `CAST it in branch ${b.number}: CAST(${sql} AS ${t})` : `select a ${t} value at position ${i + 1} in every branch`,
+          castAllowed(c.type, t) ? `CAST it in branch ${b.number}: CAST(${columnSql(b, i)} AS ${t})` : `select a ${t} value at position ${i + 1} in every branch`,
         );
       }
       t = next;
     }
     types.push(t);
   }
-  const columns: Column[] = names.map((name, i) => ({ name, type: types[i]! }));
-  const inputs: LogicalPlan[] = branches.map((b) => {
-    const exprs = b.plan.exprs.map((e, i) => widen(e, types[i]!));
-    if (exprs.every((e, i) => e === b.plan.exprs[i])) return b.plan;
-    return { ...b.plan, exprs, schema: { columns: b.plan.schema.columns.map((c, i) => ({ name: c.name, type: types[i]! })) } };
-  });
-  const time = unionTime(branches, width, true);
-  return { plan: { kind: 'union', inputs, schema: { columns }, watermarked: time.watermarked, ...(time.timeIndex !== undefined ? { timeIndex: time.timeIndex } : {}) }, ...time };
+  const updating = branches.some((b) => b.updating);
+  const columns: Column[] = [...(updating ? [OP_COLUMN] : []), ...names.map((name, i) => ({ name, type: types[i]! }))];
+  const inputs = branches.map((b) => conform(b, types, updating));
+  return { plan: { kind: 'union', inputs, schema: { columns } }, whyNot: unionWhyNot(branches) };
 }
 
-function bindDerived(q: Query, catalog: Catalog): BoundDerived {
-  if (q.kind === 'union') return bindUnion(q, catalog);
-  const b = bindBranch(q, catalog, 1, false);
-  return { plan: b.plan, ...unionTime([b], b.plan.exprs.length, false) };
-}
-
-/**
- * Binds FROM (<query>) [alias]: the derived table is a stream-like source whose scope has the
- * query's output columns, qualified by the alias. Its "stream" carries the time attribute as its
- * watermark column, so windows bind over it as over a declared stream.
- */
-export function bindDerivedTable(from: Extract<FromItem, { kind: 'subquery' }>, catalog: Catalog): BoundSource {
-  const d = bindDerived(from.query, catalog);
-  const schema = d.plan.schema;
-  const name = from.alias?.name ?? (from.query.kind === 'union' ? 'union' : 'subquery');
-  const time = d.timeIndex !== undefined ? schema.columns[d.timeIndex]!.name : undefined;
-  const timeExpr: Expr | undefined = time !== undefined ? { kind: 'column', name: { name: time, quoted: true, span: from.span }, span: from.span } : undefined;
-  const stream: StreamDef = {
-    name,
-    schema,
-    ...(time !== undefined && timeExpr ? { watermark: { column: time, expr: timeExpr, sql: time } } : {}),
-    options: {},
-    ddl: '',
-  };
-  return {
-    stream,
-    scope: { schema, qualifiers: from.alias ? [from.alias.name] : [] },
-    scan: d.plan,
-    ...(d.noTimeHint !== undefined ? { noTimeHint: d.noTimeHint } : {}),
-  };
+/** A branch's plan with its columns widened to `types` (and, in an updating union, an append-only branch's rows as +I changes). */
+function conform(b: BoundBranch, types: readonly SqlType[], updating: boolean): LogicalPlan {
+  const p = b.plan;
+  const lead = b.updating ? 1 : 0;
+  const addOp = updating && !b.updating;
+  const cols = p.schema.columns;
+  if (!addOp && dataColumns(b).every((c, i) => c.type === types[i])) return p;
+  const op: BoundExpr[] = addOp ? [{ kind: 'literal', value: '+I', type: 'VARCHAR' }] : b.updating ? [{ kind: 'inputRef', index: 0, name: OP_COLUMN.name, type: OP_COLUMN.type }] : [];
+  const outCols: Column[] = [...(updating ? [OP_COLUMN] : []), ...dataColumns(b).map((c, i) => ({ name: c.name, type: types[i]! }))];
+  if (p.kind === 'project' && !addOp) {
+    const exprs = p.exprs.map((e, i) => (i < lead ? e : widen(e, types[i - lead]!)));
+    return { ...p, exprs, schema: { columns: outCols } };
+  }
+  const refs: BoundExpr[] = cols.slice(lead).map((c, i) => widen({ kind: 'inputRef', index: i + lead, name: c.name, type: c.type }, types[i]!));
+  return { kind: 'project', input: p, exprs: [...op, ...refs], schema: { columns: outCols } };
 }

@@ -2,9 +2,9 @@ import type { Span } from '../common/errors.js';
 import { EddyError, assertNever, internalError } from '../common/errors.js';
 import type { Expr, FromItem, Ident, SelectQuery, WindowFn } from '../parser/ast.js';
 import type { BoundExpr, WindowSpec } from './bound.js';
-import type { StreamDef } from './catalog.js';
+import type { EventTime } from './bind-from.js';
 import { OP_COLUMN } from './changelog.js';
-import type { LogicalPlan } from './plan.js';
+import type { LogicalPlan, WindowEmit } from './plan.js';
 import { intervalSql } from './expr-sql.js';
 import type { Scope } from './scope.js';
 import { resolveColumn } from './scope.js';
@@ -68,35 +68,36 @@ export function windowSpecOf(fn: WindowFn, args: readonly Expr[], span: Span, ti
   }
 }
 
-/** Index of the stream's event-time column named `col`; NO_WATERMARK unless it is the column the stream's WATERMARK is declared for. */
-export function eventTimeIndex(stream: StreamDef, col: Ident, index: number): number {
-  if (stream.watermark?.column === col.name) return index;
-  const hint = stream.watermark
-    ? `'${stream.name}' has its watermark on '${stream.watermark.column}'; window on that column`
-    : `declare WATERMARK FOR ${col.name} AS ${col.name} - INTERVAL '5' SECOND in CREATE STREAM`;
-  throw new EddyError('NO_WATERMARK', `column '${col.name}' has no watermark, so it cannot drive an event-time window`, col.span, hint);
+/** What a window needs of the relation it runs over: its scope and which of its columns are time attributes. */
+export interface WindowInput {
+  readonly scope: Scope;
+  readonly time: EventTime;
 }
 
-/** Binds GROUP BY TUMBLE(ts, size[, offset]) and friends: the time column must carry the stream's watermark. */
-export function bindGroupWindow(call: Extract<Expr, { kind: 'call' }>, fn: WindowFn, scope: Scope, stream: StreamDef): BoundWindow {
+/** `index` (the position of column `col`) if it is a time attribute of `src`; NO_WATERMARK with the reason otherwise. */
+export function eventTimeIndex(src: WindowInput, col: Ident, index: number): number {
+  if (src.time.rowtimes.includes(index)) return index;
+  throw new EddyError('NO_WATERMARK', `column '${col.name}' has no watermark, so it cannot drive an event-time window`, col.span, src.time.whyNot(col.name));
+}
+
+/** Binds GROUP BY TUMBLE(ts, size[, offset]) and friends: the time column must be a time attribute of the input. */
+export function bindGroupWindow(call: Extract<Expr, { kind: 'call' }>, fn: WindowFn, src: WindowInput): BoundWindow {
   const [time, ...rest] = call.args;
   if (!time || time.kind !== 'column') {
     throw new EddyError('TYPE_MISMATCH', `the first argument of ${fn} must be the event-time column`, time?.span ?? call.span, `usage: ${fn}(ts, ${USAGE[fn]})`);
   }
-  const ref = resolveColumn(scope, time);
+  const ref = resolveColumn(src.scope, time);
   if (ref.kind !== 'inputRef') throw internalError('column did not resolve to an input');
-  const timeIndex = eventTimeIndex(stream, time.name, ref.index);
+  const timeIndex = eventTimeIndex(src, time.name, ref.index);
   const { spec, argsMs } = windowSpecOf(fn, rest, call.span, time.name.name);
   return { fn, spec, timeIndex, argsMs, span: call.span };
 }
 
-/** Binds FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), ...)): the descriptor column must carry the stream's watermark. */
-export function bindTvfWindow(from: Extract<FromItem, { kind: 'windowTvf' }>, stream: StreamDef, scope: Scope): BoundWindow {
-  const index = scope.schema.columns.findIndex((c) => c.name === from.timeCol.name);
-  if (index < 0) {
-    resolveColumn(scope, { kind: 'column', name: from.timeCol, span: from.timeCol.span });
-  }
-  const timeIndex = eventTimeIndex(stream, from.timeCol, index);
+/** Binds FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), ...)): the descriptor column must be a time attribute of s. */
+export function bindTvfWindow(from: Extract<FromItem, { kind: 'windowTvf' }>, src: WindowInput): BoundWindow {
+  const ref = resolveColumn(src.scope, { kind: 'column', name: from.timeCol, span: from.timeCol.span });
+  if (ref.kind !== 'inputRef') throw internalError('column did not resolve to an input');
+  const timeIndex = eventTimeIndex(src, from.timeCol, ref.index);
   const { spec, argsMs } = windowSpecOf(from.fn, from.args, from.span, from.timeCol.name);
   return { fn: from.fn, spec, timeIndex, argsMs, span: from.span };
 }
@@ -118,11 +119,7 @@ export function checkAuxMatches(call: Extract<Expr, { kind: 'call' }>, fn: strin
   if (norm(ms) !== norm(window.argsMs)) mismatch();
 }
 
-/** The emit settings that make a windowed aggregate an updating changelog (either one > 0). */
-export interface WindowEmit {
-  readonly allowedLatenessMs: number;
-  readonly earlyFireDelayMs: number;
-}
+export type { WindowEmit } from './plan.js';
 
 /**
  * With allowed lateness or early fire, a windowed aggregate's plan (windowAggregate → [HAVING
@@ -139,7 +136,7 @@ export function asWindowChangelog(plan: LogicalPlan, emit: WindowEmit | undefine
     throw new EddyError('AMBIGUOUS_COLUMN', `output column '${OP_COLUMN.name}' clashes with the change kind column of an updating result`, q.span, `with allowed lateness or early fire a window query outputs '${OP_COLUMN.name}' (+I, -U, +U, -D) first; give this column another name with AS`);
   }
   const aggSchema = { columns: [OP_COLUMN, ...below.schema.columns] };
-  let input: LogicalPlan = { ...below, schema: aggSchema };
+  let input: LogicalPlan = { ...below, emit, schema: aggSchema };
   if (plan.input.kind === 'filter') input = { kind: 'filter', input, predicate: shiftRefs(plan.input.predicate, 1), schema: aggSchema };
   const op: BoundExpr = { kind: 'inputRef', index: 0, name: OP_COLUMN.name, type: OP_COLUMN.type };
   return { kind: 'project', input, exprs: [op, ...plan.exprs.map((e) => shiftRefs(e, 1))], schema: { columns: [OP_COLUMN, ...plan.schema.columns] } };

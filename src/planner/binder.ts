@@ -1,32 +1,21 @@
 import type { Span } from '../common/errors.js';
 import { EddyError, spanCover } from '../common/errors.js';
 import type { Column } from '../common/types.js';
-import type { Expr, FromItem, Query, SelectQuery } from '../parser/ast.js';
+import type { Expr, Query, SelectQuery } from '../parser/ast.js';
 import { bindAggregateQuery } from './bind-aggregate.js';
 import { bindCondition, bindExpr, containsCall, type ExprContext } from './bind-expr.js';
-import type { BoundWindow } from './bind-window.js';
-import { asWindowChangelog, asWindowFn, bindTvfWindow, type WindowEmit } from './bind-window.js';
-import { bindDerivedTable, bindUnion } from './bind-union.js';
+import { bindFrom, WINDOW_COLUMNS, type BoundSource, type QueryBinder } from './bind-from.js';
+import { asWindowChangelog } from './bind-window.js';
+import { bindUnion } from './bind-union.js';
 import type { BoundExpr } from './bound.js';
-import type { Catalog, StreamDef } from './catalog.js';
+import type { Catalog } from './catalog.js';
 import { AGGREGATE_FUNCTIONS } from './functions.js';
-import { isUpdatingLogical } from './changelog.js';
-import type { LogicalPlan } from './plan.js';
-import type { ColumnExpr, Scope } from './scope.js';
-import { checkQualifier, resolveColumn } from './scope.js';
-import { bindWatermark } from './stream-def.js';
+import { isUpdatingLogical, OP_COLUMN } from './changelog.js';
+import type { LogicalPlan, WindowEmit } from './plan.js';
+import type { ColumnExpr } from './scope.js';
+import { checkQualifier, resolveColumn, visibleColumns } from './scope.js';
 
-export const WINDOW_COLUMNS: readonly string[] = ['window_start', 'window_end', 'window_time'];
-
-/** What FROM resolved to: the stream, the scope its columns are visible in, its scan, and the window of a windowing TVF. */
-export interface BoundSource {
-  readonly stream: StreamDef;
-  readonly scope: Scope;
-  readonly scan: LogicalPlan;
-  readonly tvf?: { readonly window: BoundWindow; readonly partitionKeys: readonly BoundExpr[]; readonly span: Span };
-  /** A derived table (FROM (SELECT ... UNION ALL ...)) without a time attribute: why no window can run over it. */
-  readonly noTimeHint?: string;
-}
+export { WINDOW_COLUMNS, type BoundSource } from './bind-from.js';
 
 /** One SELECT item after `*` expansion, with its output name. */
 export interface OutputItem {
@@ -56,31 +45,13 @@ export function inputContext(src: BoundSource, clause: string): ExprContext {
   };
 }
 
-function bindFrom(from: FromItem, catalog: Catalog): BoundSource {
-  if (from.kind === 'subquery') return bindDerivedTable(from, catalog);
-  const name = from.kind === 'stream' ? from.name : from.table;
-  const stream = catalog.get(name.name, name.span);
-  const qualifiers = [stream.name, ...(from.alias ? [from.alias.name] : [])];
-  const watermark = bindWatermark(stream);
-  const scan: LogicalPlan = { kind: 'scan', stream, schema: stream.schema, ...(watermark ? { watermark } : {}) };
-  if (from.kind === 'stream') return { stream, scope: { schema: stream.schema, qualifiers }, scan };
-  const scope: Scope = { schema: stream.schema, qualifiers, extraNames: WINDOW_COLUMNS };
-  const window = bindTvfWindow(from, stream, scope);
-  if (from.partitionBy.length > 0 && from.fn !== 'SESSION') {
-    throw new EddyError('UNSUPPORTED', `PARTITION BY is only allowed in a SESSION window, not ${from.fn}`, from.partitionBy[0]!.span, 'move the columns to GROUP BY instead');
-  }
-  const ctx: ExprContext = { scope, clause: 'PARTITION BY' };
-  const partitionKeys = from.partitionBy.map((e) => bindExpr(e, ctx));
-  return { stream, scope, scan, tvf: { window, partitionKeys, span: from.span } };
-}
-
 /** Expands `*` and names every SELECT item: its alias, a bare column's name, or Flink's EXPR$<position>; duplicate names are an error. */
 export function outputItems(q: SelectQuery, src: BoundSource): OutputItem[] {
   const out: OutputItem[] = [];
   for (const item of q.items) {
     if (item.kind === 'star') {
       if (item.qualifier) checkQualifier(src.scope, { kind: 'column', name: item.qualifier, qualifier: item.qualifier, span: item.span });
-      for (const c of src.scope.schema.columns) {
+      for (const { column: c } of visibleColumns(src.scope)) {
         const expr: Expr = { kind: 'column', name: { name: c.name, quoted: true, span: item.span }, span: item.span };
         out.push({ expr, name: c.name, span: item.span });
       }
@@ -96,51 +67,81 @@ export function outputItems(q: SelectQuery, src: BoundSource): OutputItem[] {
   return out;
 }
 
+/** The SELECT list over the source rows; over an updating input, op is carried through first. */
 function bindProjection(q: SelectQuery, src: BoundSource, input: LogicalPlan): LogicalPlan {
   const items = outputItems(q, src);
   const ctx = inputContext(src, 'SELECT');
   const exprs = items.map((i) => bindExpr(i.expr, ctx));
   const columns: Column[] = exprs.map((e, i) => ({ name: items[i]!.name, type: e.type }));
-  return { kind: 'project', input, exprs, schema: { columns } };
+  if (!src.updating) return { kind: 'project', input, exprs, schema: { columns } };
+  checkNoOpColumn(columns.map((c) => c.name), q, 'the query reads an updating result');
+  const op: BoundExpr = { kind: 'inputRef', index: 0, name: OP_COLUMN.name, type: OP_COLUMN.type };
+  return { kind: 'project', input, exprs: [op, ...exprs], schema: { columns: [OP_COLUMN, ...columns] } };
+}
+
+/** AMBIGUOUS_COLUMN when an output column of an updating result is named like its change kind column. */
+export function checkNoOpColumn(names: readonly string[], q: SelectQuery, why: string): void {
+  if (!names.includes(OP_COLUMN.name)) return;
+  const item = q.items.find((i) => i.kind === 'expr' && (i.alias?.name ?? (i.expr.kind === 'column' ? i.expr.name.name : '')) === OP_COLUMN.name);
+  throw new EddyError(
+    'AMBIGUOUS_COLUMN',
+    `output column '${OP_COLUMN.name}' clashes with the change kind column of an updating result`,
+    item?.span ?? q.span,
+    `${why}, so it outputs '${OP_COLUMN.name}' (+I, -U, +U, -D) first; give this column another name with AS`,
+  );
+}
+
+/**
+ * A windowing table function without GROUP BY: window assignment only (Flink's window TVF), the
+ * source's columns followed by window_start, window_end and window_time, as a source of its own.
+ */
+function windowAssignment(src: BoundSource): BoundSource {
+  const tvf = src.tvf!;
+  if (tvf.window.spec.kind === 'session') {
+    throw new EddyError('UNSUPPORTED', 'a SESSION windowing table function without GROUP BY is not supported', tvf.span, 'aggregate per session: GROUP BY window_start, window_end, ...');
+  }
+  const t = { type: 'TIMESTAMP' as const };
+  const schema = { columns: [...src.scan.schema.columns, { name: 'window_start', ...t }, { name: 'window_end', ...t }, { name: 'window_time', ...t }] };
+  const scan: LogicalPlan = { kind: 'windowAssign', input: src.scan, window: tvf.window.spec, timeIndex: tvf.window.timeIndex, schema };
+  const n = src.scan.schema.columns.length;
+  return {
+    name: src.name,
+    scope: { schema, qualifiers: src.scope.qualifiers },
+    scan,
+    updating: false,
+    time: { rowtimes: [...src.time.rowtimes, n + 1, n + 2], windows: [{ start: n, end: n + 1 }], whyNot: src.time.whyNot },
+  };
 }
 
 const isAggregate = (name: string): boolean => AGGREGATE_FUNCTIONS.has(name);
 
-/** Binds a query: a SELECT (bindSelect) or a UNION ALL of stateless SELECTs (bind-union.ts). */
+/** Binds a query: a SELECT (bindSelect) or a UNION ALL (bind-union.ts). `emit` applies to every window in it. */
 export function bindQuery(q: Query, catalog: Catalog, emit?: WindowEmit): LogicalPlan {
-  return q.kind === 'union' ? bindUnion(q, catalog).plan : bindSelect(q, catalog, emit);
+  return bindWithHints(q, catalog, emit).plan;
 }
 
-/** NO_WATERMARK for a GROUP BY window over a derived table that has no time attribute, with the reason as hint. */
-function checkDerivedWindow(q: SelectQuery, src: BoundSource): void {
-  if (src.noTimeHint === undefined) return;
-  for (const g of q.groupBy) {
-    const time = g.kind === 'call' && asWindowFn(g.name) ? g.args[0] : undefined;
-    if (time?.kind !== 'column') continue;
-    resolveColumn(src.scope, time);
-    throw new EddyError('NO_WATERMARK', `column '${time.name.name}' has no watermark, so it cannot drive an event-time window`, time.span, src.noTimeHint);
-  }
-}
+/** bindQuery, with the union's reasons why a column cannot drive a window (for derived tables over it). */
+const bindWithHints: QueryBinder = (q, catalog, emit) => (q.kind === 'union' ? bindUnion(q, catalog, emit) : { plan: bindSelect(q, catalog, emit) });
 
 /**
- * Binds a SELECT over one stream or derived table to a logical plan: scan → [filter] → (project | (windowAggregate | groupAggregate) → [filter] → project) → [limit].
+ * Binds a SELECT over a stream, view, derived table or windowing table function to a logical plan:
+ * source → [filter] → (project | (windowAggregate | groupAggregate) → [filter] → project) → [limit].
  * Resolves names and types (errors carry spans and hints); leaves simplification to optimize(). With `emit`
  * (allowed lateness or early fire) a windowed aggregate becomes an updating changelog, op first.
  */
 export function bindSelect(q: SelectQuery, catalog: Catalog, emit?: WindowEmit): LogicalPlan {
-  const src = bindFrom(q.from, catalog);
-  checkDerivedWindow(q, src);
+  const from = bindFrom(q.from, catalog, emit, bindWithHints);
+  const aggregating =
+    q.groupBy.length > 0 ||
+    q.having !== undefined ||
+    q.items.some((i) => i.kind === 'expr' && containsCall(i.expr, isAggregate));
+  const src = from.tvf && !aggregating ? windowAssignment(from) : from;
   let plan = src.scan;
   if (q.where) {
     const predicate = bindCondition(q.where, inputContext(src, 'WHERE'), 'the WHERE condition');
     plan = { kind: 'filter', input: plan, predicate, schema: plan.schema };
   }
-  const aggregating =
-    q.groupBy.length > 0 ||
-    q.having !== undefined ||
-    src.tvf !== undefined ||
-    q.items.some((i) => i.kind === 'expr' && containsCall(i.expr, isAggregate));
-  plan = aggregating ? asWindowChangelog(bindAggregateQuery(q, src, plan), emit, q) : bindProjection(q, src, plan);
+  plan = aggregating || src.tvf ? asWindowChangelog(bindAggregateQuery(q, src, plan), emit, q) : bindProjection(q, src, plan);
   if (q.limit !== undefined) {
     if (!Number.isInteger(q.limit) || q.limit < 0) {
       throw new EddyError('TYPE_MISMATCH', `LIMIT must be a non-negative integer, got ${q.limit}`, q.span, 'write LIMIT 10');

@@ -1,5 +1,5 @@
 import type { Column, Schema } from '../common/types.js';
-import type { Expr } from '../parser/ast.js';
+import type { Expr, Ident, Query } from '../parser/ast.js';
 import { EddyError, closest, type Span } from '../common/errors.js';
 
 /** A declared stream: its columns, its event-time watermark and its connector options. */
@@ -14,33 +14,93 @@ export interface StreamDef {
   readonly ddl: string;
 }
 
-/** Names of streams to their definitions. Names are already normalized by the parser. */
+/** A view: a named query, bound again wherever it is read (as a derived table). */
+export interface ViewDef {
+  readonly name: string;
+  readonly query: Query;
+  /** Column names given in CREATE VIEW v (a, b) AS ...; absent: the query's own. */
+  readonly columns?: readonly Ident[];
+  /** CREATE TEMPORARY VIEW: not saved in the state database. */
+  readonly temporary: boolean;
+  /** The CREATE VIEW text, for persisting and SHOW VIEWS. */
+  readonly ddl: string;
+}
+
+/** What a name in FROM refers to. */
+export type Relation = { readonly kind: 'stream'; readonly def: StreamDef } | { readonly kind: 'view'; readonly def: ViewDef };
+
+/** Streams and views by name, in one namespace (as Flink's tables and views). Names are already normalized by the parser. */
 export class Catalog {
   private readonly streams = new Map<string, StreamDef>();
+  private readonly views = new Map<string, ViewDef>();
 
+  /** Whether a stream or view has this name. */
   has(name: string): boolean {
+    return this.streams.has(name) || this.views.has(name);
+  }
+
+  hasStream(name: string): boolean {
     return this.streams.has(name);
   }
 
+  hasView(name: string): boolean {
+    return this.views.has(name);
+  }
+
+  /** The stream `name`; UNKNOWN_STREAM (with a did-you-mean) when there is none, also for a view of that name. */
   get(name: string, span?: Span): StreamDef {
     const s = this.streams.get(name);
-    if (!s) {
-      const guess = closest(name, this.streams.keys());
-      throw new EddyError(
-        'UNKNOWN_STREAM',
-        `unknown stream '${name}'`,
-        span,
-        guess ? `did you mean '${guess}'?` : this.streams.size ? `known streams: ${[...this.streams.keys()].join(', ')}` : 'declare it first with CREATE STREAM',
-      );
+    if (s) return s;
+    if (this.views.has(name)) {
+      throw new EddyError('UNSUPPORTED', `'${name}' is a view, not a stream`, span, 'a view can only be read (SELECT ... FROM it); write into a stream instead');
     }
-    return s;
+    throw this.unknown(name, span);
+  }
+
+  /** The stream or view `name` (for FROM). */
+  relation(name: string, span?: Span): Relation {
+    const s = this.streams.get(name);
+    if (s) return { kind: 'stream', def: s };
+    const v = this.views.get(name);
+    if (v) return { kind: 'view', def: v };
+    throw this.unknown(name, span);
+  }
+
+  view(name: string, span?: Span): ViewDef {
+    const v = this.views.get(name);
+    if (v) return v;
+    const guess = closest(name, this.views.keys());
+    throw new EddyError('UNKNOWN_STREAM', `unknown view '${name}'`, span, guess ? `did you mean '${guess}'?` : this.streams.has(name) ? `'${name}' is a stream: DROP STREAM ${name}` : 'SHOW VIEWS lists the views');
+  }
+
+  private unknown(name: string, span?: Span): EddyError {
+    const names = [...this.streams.keys(), ...this.views.keys()];
+    const guess = closest(name, names);
+    return new EddyError(
+      'UNKNOWN_STREAM',
+      `unknown stream '${name}'`,
+      span,
+      guess ? `did you mean '${guess}'?` : names.length ? `known streams: ${[...this.streams.keys()].join(', ')}` : 'declare it first with CREATE STREAM',
+    );
   }
 
   add(def: StreamDef, span?: Span): void {
-    if (this.streams.has(def.name)) {
-      throw new EddyError('STREAM_EXISTS', `stream '${def.name}' already exists`, span, 'use DROP STREAM first, or CREATE STREAM IF NOT EXISTS');
-    }
+    this.checkFree(def.name, span);
     this.streams.set(def.name, def);
+  }
+
+  addView(def: ViewDef, span?: Span): void {
+    this.checkFree(def.name, span);
+    this.views.set(def.name, def);
+  }
+
+  private checkFree(name: string, span?: Span): void {
+    if (this.streams.has(name)) {
+      throw new EddyError('STREAM_EXISTS', `stream '${name}' already exists`, span, 'use DROP STREAM first, or CREATE STREAM IF NOT EXISTS');
+    }
+    if (this.views.has(name)) {
+      throw new EddyError('STREAM_EXISTS', `view '${name}' already exists`, span, 'use DROP VIEW first, or CREATE VIEW IF NOT EXISTS');
+    }
   }
 
   drop(name: string, span?: Span): void {
@@ -48,8 +108,17 @@ export class Catalog {
     this.streams.delete(name);
   }
 
+  dropView(name: string, span?: Span): void {
+    this.view(name, span);
+    this.views.delete(name);
+  }
+
   list(): readonly StreamDef[] {
     return [...this.streams.values()];
+  }
+
+  listViews(): readonly ViewDef[] {
+    return [...this.views.values()];
   }
 }
 

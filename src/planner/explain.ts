@@ -1,6 +1,7 @@
 import { assertNever } from '../common/errors.js';
 import { exprToSql, windowText } from './expr-sql.js';
-import type { PhysicalPlan } from './plan.js';
+import { isUpdatingEmit, type PhysicalPlan } from './plan.js';
+import { inputsOf } from './plan-walk.js';
 
 export { planFingerprint, describePlanDifference } from './fingerprint.js';
 
@@ -12,53 +13,70 @@ function describe(p: PhysicalPlan): string {
       return `SourceExec ${p.stream.name} connector=${connector}${wm}`;
     }
     case 'FilterExec':
-      return `FilterExec (${exprToSql(p.predicate, p.input.schema)})`;
+      return `FilterExec (${exprToSql(p.predicate, input(p).schema)})`;
     case 'ProjectExec': {
       const items = p.exprs.map((e, i) => {
-        const sql = exprToSql(e, p.input.schema);
+        const sql = exprToSql(e, input(p).schema);
         const name = p.schema.columns[i]!.name;
         return sql === name ? name : `${sql} AS ${name}`;
       });
       return `ProjectExec [${items.join(', ')}]`;
     }
+    case 'WindowAssignExec': {
+      const time = input(p).schema.columns[p.timeIndex]?.name ?? `$${p.timeIndex}`;
+      return `WindowAssignExec window=${windowText(p.window, time)}`;
+    }
     case 'WindowAggregateExec': {
-      const input = p.input.schema;
-      const keys = p.keys.map((k) => exprToSql(k, input)).join(', ');
-      const firstAgg = p.keys.length + 2;
+      const inSchema = input(p).schema;
+      const keys = p.keys.map((k) => exprToSql(k, inSchema)).join(', ');
+      const updating = isUpdatingEmit(p.emit);
+      const firstAgg = p.keys.length + 2 + (updating ? 1 : 0);
       const aggs = p.aggs.map((a, i) => `${a.display} AS ${p.schema.columns[firstAgg + i]!.name}`).join(', ');
-      const time = input.columns[p.timeIndex]?.name ?? `$${p.timeIndex}`;
-      return `WindowAggregateExec keys=[${keys}] window=${windowText(p.window, time)} aggs=[${aggs}]`;
+      const time = inSchema.columns[p.timeIndex]?.name ?? `$${p.timeIndex}`;
+      const emit = updating ? ` emit=changelog(allowed-lateness=${p.emit.allowedLatenessMs} ms, early-fire=${p.emit.earlyFireDelayMs} ms)` : '';
+      return `WindowAggregateExec keys=[${keys}] window=${windowText(p.window, time)} aggs=[${aggs}]${emit}`;
     }
     case 'GroupAggregateExec': {
-      const input = p.input.schema;
-      const keys = p.keys.map((k) => exprToSql(k, input)).join(', ');
+      const inSchema = input(p).schema;
+      const keys = p.keys.map((k) => exprToSql(k, inSchema)).join(', ');
       const firstAgg = 1 + p.keys.length;
       const aggs = p.aggs.map((a, i) => `${a.display} AS ${p.schema.columns[firstAgg + i]!.name}`).join(', ');
-      return `GroupAggregateExec keys=[${keys}] aggs=[${aggs}] changelog=updating`;
+      const retract = input(p).changelog === 'updating' ? ' input=retracting' : '';
+      return `GroupAggregateExec keys=[${keys}] aggs=[${aggs}] changelog=updating${retract}`;
     }
     case 'LimitExec':
       return `LimitExec ${p.count}`;
     case 'UnionExec': {
       const wm = p.watermarked ? ' watermark=min(inputs)' : '';
-      const time = p.timeIndex !== undefined ? ` rowtime=${p.schema.columns[p.timeIndex]!.name}` : '';
+      const time = p.rowtime !== undefined ? ` rowtime=${p.schema.columns[p.rowtime]!.name}` : '';
       return `UnionExec ALL [${p.schema.columns.map((c) => c.name).join(', ')}] inputs=${p.inputs.length}${wm}${time}`;
     }
+    case 'SinkExec':
+      return p.target.kind === 'stream' ? `SinkExec ${p.target.stream.name} connector=${p.target.stream.options['connector'] ?? 'memory'}` : 'SinkExec result';
     default:
       return assertNever(p, 'physical plan');
   }
 }
 
-/** The inputs of a plan node, in order (none for a source). */
-export function inputsOf(p: PhysicalPlan): readonly PhysicalPlan[] {
-  return p.kind === 'SourceExec' ? [] : p.kind === 'UnionExec' ? p.inputs : [p.input];
-}
+/** The first input of a node (a filter's, a project's ...). */
+const input = (p: PhysicalPlan): PhysicalPlan => p.inputs[0]!.node;
 
-/** Renders a physical plan as an indented tree, root first, one operator per line (a union's inputs one level deeper, in order), expressions as SQL with column names. */
+/**
+ * Renders a physical plan as an indented tree, root first, one operator per line (inputs one
+ * level deeper, in order), expressions as SQL with column names. A node read by two consumers is
+ * printed under the first; the second shows `-> <uid>`.
+ */
 export function explain(plan: PhysicalPlan): string {
   const lines: string[] = [];
+  const shown = new Set<PhysicalPlan>();
   const visit = (node: PhysicalPlan, depth: number): void => {
+    if (shown.has(node)) {
+      lines.push(`${'  '.repeat(depth)}-> ${node.uid}`);
+      return;
+    }
+    shown.add(node);
     lines.push(`${'  '.repeat(depth)}${describe(node)}`);
-    for (const input of inputsOf(node)) visit(input, depth + 1);
+    for (const i of inputsOf(node)) visit(i, depth + 1);
   };
   visit(plan, 0);
   return lines.join('\n');

@@ -1,6 +1,7 @@
 import { assertNever } from '../common/errors.js';
 import { exprToSql, windowText } from './expr-sql.js';
 import type { PhysicalPlan } from './plan.js';
+import { inputsOf } from './plan-walk.js';
 
 type FingerprintLine = Readonly<Record<string, string | readonly string[]>>;
 
@@ -12,25 +13,30 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
     case 'FilterExec':
     case 'ProjectExec':
     case 'LimitExec':
+    case 'SinkExec':
       // Stateless (or, for LIMIT, a single counter): their expressions do not shape checkpointed state.
       return base;
+    case 'WindowAssignExec':
+      // Stateless: each row's windows depend only on the row.
+      return base;
     case 'WindowAggregateExec': {
-      const input = p.input.schema;
+      const input = p.inputs[0]!.node.schema;
       const time = input.columns[p.timeIndex]?.name ?? `$${p.timeIndex}`;
       return {
         ...base,
         keys: p.keys.map((k) => `${exprToSql(k, input)}: ${k.type}`),
         window: windowText(p.window, time),
         aggregates: p.aggs.map((a) => `${a.display}: ${a.type}`),
+        ...(p.changelog === 'updating' ? { emit: 'changelog' } : {}),
       };
     }
     case 'GroupAggregateExec': {
-      const input = p.input.schema;
+      const input = p.inputs[0]!.node.schema;
       return { ...base, keys: p.keys.map((k) => `${exprToSql(k, input)}: ${k.type}`), aggregates: p.aggs.map((a) => `${a.display}: ${a.type}`) };
     }
     case 'UnionExec':
-      // The inputs (and their order: checkpoints key each input's offset and watermark by it) shape the state.
-      return { ...base, inputs: p.inputs.map(sourceOf) };
+      // The inputs (and their order: the union's checkpointed watermarks are per input) shape the state.
+      return { ...base, inputs: inputsOf(p).map(sourceOf) };
     default:
       return assertNever(p, 'physical plan');
   }
@@ -42,23 +48,22 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
  */
 export function planFingerprint(plan: PhysicalPlan): string {
   const lines: string[] = [];
+  const seen = new Set<PhysicalPlan>();
   const visit = (node: PhysicalPlan): void => {
+    if (seen.has(node)) return;
+    seen.add(node);
     lines.push(JSON.stringify(lineOf(node)));
-    if (node.kind === 'UnionExec') node.inputs.forEach(visit);
-    else if (node.kind !== 'SourceExec') visit(node.input);
+    inputsOf(node).forEach(visit);
   };
   visit(plan);
   return lines.join('\n');
 }
 
-/** The stream a linear input chain reads. */
+/** The streams an input reads, e.g. `bids` or `(bids, asks)`. */
 function sourceOf(p: PhysicalPlan): string {
-  let n = p;
-  while (n.kind !== 'SourceExec') {
-    if (n.kind === 'UnionExec') return `(${n.inputs.map(sourceOf).join(', ')})`;
-    n = n.input;
-  }
-  return n.stream.name;
+  if (p.kind === 'SourceExec') return p.stream.name;
+  const ins = inputsOf(p);
+  return ins.length === 1 ? sourceOf(ins[0]!) : `(${ins.map(sourceOf).join(', ')})`;
 }
 
 const FIELD_NAMES: Readonly<Record<string, string>> = {
@@ -70,6 +75,7 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   window: 'window',
   aggregates: 'aggregates',
   inputs: 'input streams',
+  emit: 'emit mode',
 };
 
 function parse(fp: string): FingerprintLine[] | undefined {

@@ -1,5 +1,5 @@
 import { assertNever, internalError } from '../common/errors.js';
-import type { LogicalPlan } from './plan.js';
+import { logicalInputs, type LogicalPlan } from './plan.js';
 import { constantFold } from './rules/constant-fold.js';
 import { mergeFilters } from './rules/merge-filters.js';
 import { removeIdentityProject } from './rules/remove-identity-project.js';
@@ -9,31 +9,30 @@ import type { Rule } from './rules/rule.js';
 export const DEFAULT_RULES: readonly Rule[] = [constantFold, removeTrueFilter, mergeFilters, removeIdentityProject];
 const MAX_PASSES = 100;
 
-function withInput(node: LogicalPlan, input: LogicalPlan): LogicalPlan {
+/** `node` reading `inputs` instead of its own (itself when they are the same). */
+function withInputs(node: LogicalPlan, inputs: readonly LogicalPlan[]): LogicalPlan {
   switch (node.kind) {
     case 'scan':
       return node;
+    case 'union':
+      return inputs.every((x, i) => x === node.inputs[i]) ? node : { ...node, inputs };
     case 'filter':
     case 'project':
+    case 'windowAssign':
     case 'windowAggregate':
     case 'groupAggregate':
     case 'limit':
-      return node.input === input ? node : { ...node, input };
-    case 'union':
-      throw internalError('a union has several inputs; rewrite() handles it');
+      return node.input === inputs[0] ? node : { ...node, input: inputs[0]! };
     default:
       return assertNever(node, 'logical plan');
   }
 }
 
-/** One bottom-up pass; `changed` is set when any rule fired. */
-function rewrite(node: LogicalPlan, rules: readonly Rule[], changed: { value: boolean }): LogicalPlan {
-  let n: LogicalPlan;
-  if (node.kind === 'scan') n = node;
-  else if (node.kind === 'union') {
-    const inputs = node.inputs.map((i) => rewrite(i, rules, changed));
-    n = inputs.every((x, i) => x === node.inputs[i]) ? node : { ...node, inputs };
-  } else n = withInput(node, rewrite(node.input, rules, changed));
+/** One bottom-up pass; `changed` is set when any rule fired. A node reached twice is rewritten once. */
+function rewrite(node: LogicalPlan, rules: readonly Rule[], changed: { value: boolean }, done: Map<LogicalPlan, LogicalPlan>): LogicalPlan {
+  const known = done.get(node);
+  if (known) return known;
+  let n = withInputs(node, logicalInputs(node).map((i) => rewrite(i, rules, changed, done)));
   for (const rule of rules) {
     const r = rule.apply(n);
     if (r) {
@@ -41,6 +40,7 @@ function rewrite(node: LogicalPlan, rules: readonly Rule[], changed: { value: bo
       n = r;
     }
   }
+  done.set(node, n);
   return n;
 }
 
@@ -49,7 +49,7 @@ export function optimize(plan: LogicalPlan, rules: readonly Rule[] = DEFAULT_RUL
   let p = plan;
   for (let i = 0; i < MAX_PASSES; i++) {
     const changed = { value: false };
-    p = rewrite(p, rules, changed);
+    p = rewrite(p, rules, changed, new Map());
     if (!changed.value) return p;
   }
   throw internalError(`optimizer rules did not reach a fixpoint in ${MAX_PASSES} passes`);

@@ -1,61 +1,110 @@
 import { assertNever } from '../common/errors.js';
-import type { LogicalPlan, PhysicalPlan } from './plan.js';
+import { isUpdatingLogical } from './changelog.js';
+import type { BoundExpr } from './bound.js';
+import { logicalInputs, type LogicalPlan, type Partitioning, type PhysicalPlan, type PlanEdge, type SinkTarget } from './plan.js';
+import { timeAttributes } from './time-attributes.js';
 
 const UID_PREFIX: Readonly<Record<LogicalPlan['kind'], string>> = {
   scan: 'source',
   filter: 'filter',
   project: 'project',
+  windowAssign: 'window-assign',
   windowAggregate: 'window-aggregate',
   groupAggregate: 'group-aggregate',
   limit: 'limit',
   union: 'union',
 };
 
+/** Session facts the physical plan records. */
+export interface PhysicalOptions {
+  /** The late-row side stream of a stream (`<name>$late`), if it has one. */
+  readonly lateStreamOf?: (stream: string) => string | undefined;
+  /** 'state.ttl' in ms for non-windowed GROUP BY state; 0 = forever. */
+  readonly stateTtlMs?: number;
+}
+
+const FORWARD: Partitioning = { kind: 'forward' };
+const keyed = (keys: readonly BoundExpr[]): Partitioning => (keys.length === 0 ? { kind: 'single' } : { kind: 'hash', keys });
+
 /**
- * Maps each logical node to its Exec node. uids are `<kind>-<n>`, n counting nodes of that kind from the source up,
- * so the same query text always gets the same uids, and adding a stateless node of another kind (a WHERE, a HAVING)
- * leaves the uids of the stateful ones, and so their checkpointed state, unchanged.
+ * Maps a logical plan to its physical DAG: one Exec node per logical node (a logical node reached
+ * twice becomes one shared node), edges with the partitioning their consumer needs. uids are
+ * `<kind>-<n>`, n counting nodes of that kind in walk order (inputs first, left to right), so the
+ * same query text always gets the same uids, and adding a stateless node of another kind (a WHERE,
+ * a HAVING) leaves the uids of the stateful ones, and so their checkpointed state, unchanged.
  */
-export function toPhysical(plan: LogicalPlan): PhysicalPlan {
+export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): PhysicalPlan {
   const seen = new Map<string, number>();
+  const done = new Map<LogicalPlan, PhysicalPlan>();
   const uid = (kind: LogicalPlan['kind']): string => {
     const n = seen.get(kind) ?? 0;
     seen.set(kind, n + 1);
     return `${UID_PREFIX[kind]}-${n}`;
   };
   const go = (node: LogicalPlan): PhysicalPlan => {
+    const known = done.get(node);
+    if (known) return known;
+    const inputs = logicalInputs(node).map(go);
+    const edge = (p: Partitioning = FORWARD): PlanEdge[] => inputs.map((i) => ({ node: i, partitioning: p }));
+    const base = { schema: node.schema, changelog: isUpdatingLogical(node) ? ('updating' as const) : ('append' as const), watermarked: timeAttributes(node).watermarked };
+    let p: PhysicalPlan;
     switch (node.kind) {
       case 'scan':
-        return { kind: 'SourceExec', uid: uid('scan'), stream: node.stream, schema: node.schema, ...(node.watermark ? { watermark: node.watermark } : {}) };
-      case 'filter': {
-        const input = go(node.input);
-        return { kind: 'FilterExec', uid: uid('filter'), input, predicate: node.predicate, schema: node.schema };
-      }
-      case 'project': {
-        const input = go(node.input);
-        return { kind: 'ProjectExec', uid: uid('project'), input, exprs: node.exprs, schema: node.schema };
-      }
+        p = { kind: 'SourceExec', uid: uid('scan'), inputs: [], ...base, stream: node.stream, ...(node.watermark ? { watermark: node.watermark } : {}) };
+        break;
+      case 'filter':
+        p = { kind: 'FilterExec', uid: uid('filter'), inputs: edge(), ...base, predicate: node.predicate };
+        break;
+      case 'project':
+        p = { kind: 'ProjectExec', uid: uid('project'), inputs: edge(), ...base, exprs: node.exprs };
+        break;
+      case 'windowAssign':
+        p = { kind: 'WindowAssignExec', uid: uid('windowAssign'), inputs: edge(), ...base, window: node.window, timeIndex: node.timeIndex };
+        break;
       case 'windowAggregate': {
-        const input = go(node.input);
-        return { kind: 'WindowAggregateExec', uid: uid('windowAggregate'), input, window: node.window, timeIndex: node.timeIndex, keys: node.keys, aggs: node.aggs, schema: node.schema };
+        const late = lateStream(node.input, opts);
+        p = {
+          kind: 'WindowAggregateExec',
+          uid: uid('windowAggregate'),
+          inputs: edge(keyed(node.keys)),
+          ...base,
+          window: node.window,
+          timeIndex: node.timeIndex,
+          keys: node.keys,
+          aggs: node.aggs,
+          emit: node.emit,
+          ...(late !== undefined ? { lateRowsTo: late } : {}),
+        };
+        break;
       }
-      case 'groupAggregate': {
-        const input = go(node.input);
-        return { kind: 'GroupAggregateExec', uid: uid('groupAggregate'), input, keys: node.keys, aggs: node.aggs, schema: node.schema };
-      }
-      case 'limit': {
-        const input = go(node.input);
-        return { kind: 'LimitExec', uid: uid('limit'), input, count: node.count, schema: node.schema };
-      }
+      case 'groupAggregate':
+        p = { kind: 'GroupAggregateExec', uid: uid('groupAggregate'), inputs: edge(keyed(node.keys)), ...base, keys: node.keys, aggs: node.aggs, stateTtlMs: opts.stateTtlMs ?? 0 };
+        break;
+      case 'limit':
+        p = { kind: 'LimitExec', uid: uid('limit'), inputs: edge({ kind: 'single' }), ...base, count: node.count };
+        break;
       case 'union': {
-        // Inputs in order, so the first branch's source is source-0, the second's source-1 ...
-        const inputs = node.inputs.map(go);
-        const time = node.timeIndex !== undefined ? { timeIndex: node.timeIndex } : {};
-        return { kind: 'UnionExec', uid: uid('union'), inputs, watermarked: node.watermarked, ...time, schema: node.schema };
+        const rowtime = timeAttributes(node).rowtimes[0];
+        p = { kind: 'UnionExec', uid: uid('union'), inputs: edge(), ...base, ...(rowtime !== undefined ? { rowtime } : {}) };
+        break;
       }
       default:
         return assertNever(node, 'logical plan');
     }
+    done.set(node, p);
+    return p;
   };
   return go(plan);
+}
+
+/** The late-row side stream for a window over `input`: the source stream's, when only filters lie between. */
+function lateStream(input: LogicalPlan, opts: PhysicalOptions): string | undefined {
+  let p = input;
+  while (p.kind === 'filter') p = p.input;
+  return p.kind === 'scan' ? opts.lateStreamOf?.(p.stream.name) : undefined;
+}
+
+/** The plan with a sink on top: where a running query's rows go. A query has one sink, `sink-0`. */
+export function withSink(plan: PhysicalPlan, target: SinkTarget): PhysicalPlan {
+  return { kind: 'SinkExec', uid: 'sink-0', inputs: [{ node: plan, partitioning: FORWARD }], schema: plan.schema, changelog: plan.changelog, watermarked: plan.watermarked, target };
 }

@@ -9,14 +9,36 @@ export interface WatermarkSpec {
 }
 
 /**
- * Logical plan: what to compute, independent of how. Every node's `schema` is its output.
- * A windowed aggregate outputs [...keys, window_start, window_end, ...aggs].
+ * How a window aggregate emits beyond one final result per window (both 0: append-only).
+ * Either one > 0 makes its result an updating changelog (op first).
+ */
+export interface WindowEmit {
+  /** Event-time ms a fired window is kept: a row with W < end - 1 + allowed still updates it. */
+  readonly allowedLatenessMs: number;
+  /** Processing-time ms between early firings of open windows; 0 = none. */
+  readonly earlyFireDelayMs: number;
+}
+
+export const APPEND_ONLY_EMIT: WindowEmit = { allowedLatenessMs: 0, earlyFireDelayMs: 0 };
+
+/** Whether a window aggregate with these settings emits an updating changelog. */
+export const isUpdatingEmit = (e: WindowEmit): boolean => e.allowedLatenessMs > 0 || e.earlyFireDelayMs > 0;
+
+/**
+ * Logical plan: what to compute, independent of how. Every node's `schema` is its output. A plan
+ * whose result is an updating changelog has `op` as its first column (src/planner/changelog.ts).
  */
 export type LogicalPlan =
   | { readonly kind: 'scan'; readonly stream: StreamDef; readonly watermark?: WatermarkSpec; readonly schema: Schema }
   | { readonly kind: 'filter'; readonly input: LogicalPlan; readonly predicate: BoundExpr; readonly schema: Schema }
   | { readonly kind: 'project'; readonly input: LogicalPlan; readonly exprs: readonly BoundExpr[]; readonly schema: Schema }
+  /**
+   * A windowing table function without aggregation: every input row, once per window it falls in,
+   * with window_start, window_end and window_time appended.
+   */
+  | { readonly kind: 'windowAssign'; readonly input: LogicalPlan; readonly window: WindowSpec; readonly timeIndex: number; readonly schema: Schema }
   | {
+      /** Output [...keys, window_start, window_end, ...aggs], with op first when `emit` makes it updating. */
       readonly kind: 'windowAggregate';
       readonly input: LogicalPlan;
       readonly window: WindowSpec;
@@ -24,60 +46,94 @@ export type LogicalPlan =
       readonly timeIndex: number;
       readonly keys: readonly BoundExpr[];
       readonly aggs: readonly AggCall[];
+      readonly emit: WindowEmit;
       readonly schema: Schema;
     }
   /**
    * A GROUP BY without a window (no keys: one global group): an updating result, output
-   * [op, ...keys, ...aggs] with op in '+I' | '-U' | '+U' | '-D' (src/exec/operators/group-aggregate.ts).
+   * [op, ...keys, ...aggs]. Over an updating input it retracts (src/exec/operators/group-aggregate.ts).
    */
   | { readonly kind: 'groupAggregate'; readonly input: LogicalPlan; readonly keys: readonly BoundExpr[]; readonly aggs: readonly AggCall[]; readonly schema: Schema }
   | { readonly kind: 'limit'; readonly input: LogicalPlan; readonly count: number; readonly schema: Schema }
-  /**
-   * UNION ALL: every row of every input, in the order the runtime reads them (round-robin batches,
-   * src/runtime/multi-input.ts). Inputs are stateless chains (filter, project) over one scan each.
-   */
-  | ({ readonly kind: 'union'; readonly inputs: readonly LogicalPlan[]; readonly schema: Schema } & UnionTime);
+  /** UNION ALL: every row of every input. Its watermark is the minimum of its inputs' (DESIGN.md §3 rule 6). */
+  | { readonly kind: 'union'; readonly inputs: readonly LogicalPlan[]; readonly schema: Schema };
 
-/**
- * The event time of a union. Its watermark is the minimum of its inputs' (DESIGN.md §3 rule 6),
- * so it has one only when every input stream declares a WATERMARK.
- */
-export interface UnionTime {
-  /** Every input stream declares a WATERMARK. */
-  readonly watermarked: boolean;
-  /**
-   * The time attribute: the output column at which every input passes its own stream's watermarked
-   * column through unchanged (so a window over the union may use it); absent when there is none.
-   */
-  readonly timeIndex?: number;
+/** The inputs of a logical node, in order. */
+export function logicalInputs(p: LogicalPlan): readonly LogicalPlan[] {
+  switch (p.kind) {
+    case 'scan':
+      return [];
+    case 'union':
+      return p.inputs;
+    default:
+      return [p.input];
+  }
 }
 
 /**
- * Physical plan: how to run it. A tree of Exec nodes, one operator each (src/exec/operators).
- * `uid` names an operator's state in checkpoints; it is stable for an unchanged query.
+ * How rows travel along an edge when the graph runs in parallel: `forward` keeps them on the
+ * producer's worker, `hash(keys)` sends rows with equal keys to the worker owning their key group
+ * (a keyed operator's input), `single` sends every row to one worker (a global aggregate, LIMIT).
+ * At parallelism 1 every edge is a function call.
+ */
+export type Partitioning =
+  | { readonly kind: 'forward' }
+  | { readonly kind: 'hash'; readonly keys: readonly BoundExpr[] }
+  | { readonly kind: 'single' };
+
+/** An input edge of a physical node: the producing node and the partitioning of its rows. */
+export interface PlanEdge {
+  readonly node: PhysicalPlan;
+  readonly partitioning: Partitioning;
+}
+
+/** Append-only rows, or an updating changelog (op first, see src/planner/changelog.ts). */
+export type Changelog = 'append' | 'updating';
+
+/** What every physical node says about itself. */
+interface ExecNode {
+  /** Names the node's state in checkpoints; stable for an unchanged query (src/planner/physical.ts). */
+  readonly uid: string;
+  readonly inputs: readonly PlanEdge[];
+  readonly schema: Schema;
+  readonly changelog: Changelog;
+  /** Whether the output carries a watermark (every source below declares one). */
+  readonly watermarked: boolean;
+}
+
+/** Where a query's result goes: a declared stream (a persistent query's sink), or the caller. */
+export type SinkTarget = { readonly kind: 'stream'; readonly stream: StreamDef } | { readonly kind: 'result' };
+
+/**
+ * Physical plan: a DAG of Exec nodes, one operator each (src/exec/operators), joined by edges that
+ * carry a partitioning. A node shared by two consumers is one operator whose output fans out.
  */
 export type PhysicalPlan =
-  | { readonly kind: 'SourceExec'; readonly uid: string; readonly stream: StreamDef; readonly watermark?: WatermarkSpec; readonly schema: Schema }
-  | { readonly kind: 'FilterExec'; readonly uid: string; readonly input: PhysicalPlan; readonly predicate: BoundExpr; readonly schema: Schema }
-  | { readonly kind: 'ProjectExec'; readonly uid: string; readonly input: PhysicalPlan; readonly exprs: readonly BoundExpr[]; readonly schema: Schema }
-  | {
+  | (ExecNode & { readonly kind: 'SourceExec'; readonly stream: StreamDef; readonly watermark?: WatermarkSpec })
+  | (ExecNode & { readonly kind: 'FilterExec'; readonly predicate: BoundExpr })
+  | (ExecNode & { readonly kind: 'ProjectExec'; readonly exprs: readonly BoundExpr[] })
+  | (ExecNode & { readonly kind: 'WindowAssignExec'; readonly window: WindowSpec; readonly timeIndex: number })
+  | (ExecNode & {
       readonly kind: 'WindowAggregateExec';
-      readonly uid: string;
-      readonly input: PhysicalPlan;
       readonly window: WindowSpec;
       readonly timeIndex: number;
       readonly keys: readonly BoundExpr[];
       readonly aggs: readonly AggCall[];
-      readonly schema: Schema;
-    }
-  | {
+      readonly emit: WindowEmit;
+      /** The `<stream>$late` side stream receiving the rows dropped as late, when the input is one stream's rows (only filters between). */
+      readonly lateRowsTo?: string;
+    })
+  | (ExecNode & {
       readonly kind: 'GroupAggregateExec';
-      readonly uid: string;
-      readonly input: PhysicalPlan;
       readonly keys: readonly BoundExpr[];
       readonly aggs: readonly AggCall[];
-      readonly schema: Schema;
-    }
-  | { readonly kind: 'LimitExec'; readonly uid: string; readonly input: PhysicalPlan; readonly count: number; readonly schema: Schema }
-  /** UNION ALL of linear input chains, each ending in its own SourceExec; the runtime reads them round-robin. */
-  | ({ readonly kind: 'UnionExec'; readonly uid: string; readonly inputs: readonly PhysicalPlan[]; readonly schema: Schema } & UnionTime);
+      /** 'state.ttl' in ms: a key not updated for longer is dropped; 0 keeps keys forever. */
+      readonly stateTtlMs: number;
+    })
+  | (ExecNode & { readonly kind: 'LimitExec'; readonly count: number })
+  /** `rowtime`: the output column that is every input's time attribute, if one is. */
+  | (ExecNode & { readonly kind: 'UnionExec'; readonly rowtime?: number })
+  | (ExecNode & { readonly kind: 'SinkExec'; readonly target: SinkTarget });
+
+export type PhysicalKind = PhysicalPlan['kind'];
+export type ExecOf<K extends PhysicalKind> = Extract<PhysicalPlan, { kind: K }>;

@@ -1,6 +1,6 @@
 import { EddyError } from '../common/errors.js';
 import { closest as suggest } from '../common/errors.js';
-import type { Schema } from '../common/types.js';
+import type { Column, Schema } from '../common/types.js';
 import type { Expr } from '../parser/ast.js';
 import type { BoundExpr } from './bound.js';
 
@@ -13,6 +13,17 @@ export interface Scope {
   readonly qualifiers: readonly string[];
   /** Further names that are visible in some clause (window_start ...), offered in did-you-mean hints. */
   readonly extraNames?: readonly string[];
+  /**
+   * Column 0 is the `op` column of an updating input (src/planner/changelog.ts): it is the change
+   * kind, not data, so names and `*` do not see it; the other columns keep their positions.
+   */
+  readonly changeColumn?: boolean;
+}
+
+/** The columns names can see, with their positions in the row. */
+export function visibleColumns(scope: Scope): { readonly column: Column; readonly index: number }[] {
+  const from = scope.changeColumn ? 1 : 0;
+  return scope.schema.columns.slice(from).map((column, i) => ({ column, index: i + from }));
 }
 
 /** Checks a column's qualifier against the scope; throws UNKNOWN_COLUMN naming the unknown qualifier. */
@@ -30,12 +41,12 @@ export function checkQualifier(scope: Scope, e: ColumnExpr): void {
 /** Index of the named column in the scope, or -1. Qualifier is checked first. */
 export function findColumn(scope: Scope, e: ColumnExpr): number {
   checkQualifier(scope, e);
-  return scope.schema.columns.findIndex((c) => c.name === e.name.name);
+  return visibleColumns(scope).find((c) => c.column.name === e.name.name)?.index ?? -1;
 }
 
 /** Throws UNKNOWN_COLUMN for `e`, suggesting the closest visible column. */
 export function unknownColumn(scope: Scope, e: ColumnExpr): never {
-  const names = [...scope.schema.columns.map((c) => c.name), ...(scope.extraNames ?? [])];
+  const names = [...visibleColumns(scope).map((c) => c.column.name), ...(scope.extraNames ?? [])];
   const guess = suggest(e.name.name, names);
   throw new EddyError(
     'UNKNOWN_COLUMN',

@@ -1,8 +1,7 @@
 import { EddyError } from '../common/errors.js';
-import type { Row, Schema } from '../common/types.js';
+import type { Schema } from '../common/types.js';
 import type { PhysicalPlan } from '../planner/plan.js';
-import type { SinkWriter, SourceReader } from '../connectors/connector.js';
-import { QueryRun, type QueryMetrics, type RunOptions } from './running-query.js';
+import { QueryRun, type QueryMetrics, type RunDeps, type RunOptions } from './running-query.js';
 import type { CheckpointCoordinator } from '../checkpoint/coordinator.js';
 
 export type PersistentStatus = 'CREATED' | 'RUNNING' | 'RESTARTING' | 'FAILED' | 'FINISHED' | 'STOPPED';
@@ -14,11 +13,8 @@ export interface RestartStrategy {
 
 /** What a persistent query needs from its session to (re)build a run. */
 export interface PersistentQueryDeps {
-  /** One reader per source of the plan, in planSources(plan) order (a UNION ALL has several). */
-  openSources?(): SourceReader[];
-  /** Shorthand for a plan with one source: its reader. */
-  openSource?(): SourceReader;
-  openSink(): SinkWriter;
+  /** Its connectors and side outputs. */
+  readonly io: RunDeps;
   readonly run: RunOptions;
   readonly restart: RestartStrategy;
   /** Null when the session has no state database (--state ':memory:' still checkpoints in memory). */
@@ -43,6 +39,7 @@ export class PersistentQuery {
   constructor(
     readonly id: string,
     readonly sql: string,
+    /** The query's plan with its sink on top (physical.ts withSink). */
     readonly plan: PhysicalPlan,
     readonly fingerprint: string,
     readonly schema: Schema,
@@ -76,20 +73,18 @@ export class PersistentQuery {
     const { coordinator, restart } = this.deps;
     try {
       for (;;) {
-        const sources = this.openSources();
-        const sink = this.deps.openSink();
+        const run = new QueryRun(this.plan, this.deps.io, this.deps.run, {
+          afterRound: (rt) => {
+            // Stop only between rounds: a run cancelled while a read is pending would drop the rows
+            // it read, and the final checkpoint would record the source offset past them (lost rows).
+            if (this.stopping) return rt.cancel();
+            coordinator?.maybeCheckpoint(this.id, rt);
+          },
+        });
         try {
-          const run = new QueryRun(this.plan, sources, this.schema, { rows: (rows: Row[]) => sink.write(rows), end: () => {} }, this.deps.run, {
-            afterBatch: (rt) => {
-              // Cancel only at a batch boundary: a run cancelled while a read is pending drops the rows
-              // it read, and the final checkpoint would record the source offset past them (lost rows).
-              if (this.stopping) return rt.cancel();
-              return coordinator?.maybeCheckpoint(this.id, rt, sink);
-            },
-          });
           this.current = run;
-          if (coordinator) await coordinator.restore(this, run, sink, freshPending);
-          else await sink.restore(null);
+          if (coordinator) await coordinator.restore(this, run, freshPending);
+          else await run.restore(null);
           freshPending = false;
           if (first) {
             first = false;
@@ -101,13 +96,13 @@ export class PersistentQuery {
           if (how === 'finished') {
             // A last checkpoint commits what a transactional sink still holds; then the state is dropped.
             if (coordinator) {
-              await coordinator.checkpointNow(this.id, run, sink);
-              await coordinator.finish(this.id, run, sink);
-            } else await sink.flush();
+              await coordinator.checkpointNow(this.id, run);
+              await coordinator.finish(this.id);
+            } else await run.flushSink();
             this.setStatus('FINISHED');
           } else {
-            if (coordinator) await coordinator.checkpointNow(this.id, run, sink);
-            else await sink.flush();
+            if (coordinator) await coordinator.checkpointNow(this.id, run);
+            else await run.flushSink();
             this.setStatus('STOPPED');
           }
           return;
@@ -133,8 +128,7 @@ export class PersistentQuery {
             return;
           }
         } finally {
-          for (const s of sources) await s.close().catch(() => {});
-          await sink.close().catch(() => {});
+          await run.close();
           if (coordinator) await coordinator.settle(this.id);
         }
       }
@@ -147,12 +141,6 @@ export class PersistentQuery {
       if (coordinator) await coordinator.release(this.id).catch(() => {});
       this.resolveDone();
     }
-  }
-
-  private openSources(): SourceReader[] {
-    if (this.deps.openSources) return this.deps.openSources();
-    if (this.deps.openSource) return [this.deps.openSource()];
-    throw new EddyError('INTERNAL', `internal error: query '${this.id}' has no way to open its sources`);
   }
 
   /** Stops at the next batch boundary with a final checkpoint; resolves when stopped. */

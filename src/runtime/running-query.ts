@@ -1,27 +1,26 @@
-import { EddyError } from '../common/errors.js';
-import type { Row, Schema } from '../common/types.js';
-import type { PhysicalPlan } from '../planner/plan.js';
-import type { SourceReader } from '../connectors/connector.js';
-import type { Collector } from '../exec/batch.js';
-import { buildPipeline, type PipelineOptions } from '../exec/build-pipeline.js';
+import { internalError } from '../common/errors.js';
+import type { StateChunk } from '../common/state-chunk.js';
+import type { Row } from '../common/types.js';
+import type { SinkWriter, SourceReader } from '../connectors/connector.js';
+import type { CheckpointTarget, RunSnapshot } from '../checkpoint/coordinator.js';
+import { createOperator } from '../exec/graph/create-operator.js';
+import { Graph } from '../exec/graph/graph.js';
+import type { LateRowOutput, Operator } from '../exec/operator.js';
+import { ResultSinkOperator, StreamSinkOperator, type ResultTarget } from '../exec/operators/sink.js';
+import type { SourceOperator } from '../exec/operators/source.js';
 import { KeyedStateBackend } from '../exec/state/index.js';
-import type { Operator } from '../exec/operator.js';
-import { QueryInputs, type InputCut, type InputSpec } from './multi-input.js';
+import type { ExecOf, PhysicalPlan } from '../planner/plan.js';
 
 export type QueryStatus = 'CREATED' | 'RUNNING' | 'RESTARTING' | 'FAILED' | 'FINISHED' | 'CANCELED';
 
-/** Where a query's result rows go: a callback (SELECT to a terminal or the API) or a sink. */
-export interface ResultTarget {
-  rows(rows: Row[]): void;
-  /** Called once the input ended and every window fired. */
-  end(): void;
-}
+export type { ResultTarget };
 
 export interface QueryMetrics {
   readonly rowsIn: number;
   readonly rowsOut: number;
   readonly lateRows: number;
   readonly skippedRows: number;
+  /** The watermark of the query's result (what reached its sink). */
   readonly watermark: number;
 }
 
@@ -29,20 +28,15 @@ export interface RunOptions {
   readonly batchSize: number;
   /** How long to wait before polling an unbounded source that had nothing. */
   readonly idlePollMs: number;
-  /** 'state.ttl' in ms for non-windowed GROUP BY state; 0 or absent = forever. */
-  readonly stateTtlMs?: number;
-  /** Allowed lateness and early fire of window aggregates (the plan must have been bound with the same). */
-  readonly windowEmit?: { readonly allowedLatenessMs: number; readonly earlyFireDelayMs: number };
-  /** The processing-time clock for early fire; Date.now by default (tests inject one). */
+  /** The processing-time clock (early fire, idle timeouts); Date.now by default (tests inject one). */
   readonly now?: () => number;
-  /** Where the window operator's late rows go (the source stream's `<name>$late` side stream). */
-  readonly lateRows?: LateRowSink;
 }
 
 /**
- * The late-row side output of one query. It outlives the query's runs: a run restored from a
- * checkpoint replays the late rows after it, and skips those an earlier run in this process
- * already delivered (a late row is identified by the operator's checkpointed late count).
+ * The late-row side output of one query into a `<stream>$late` stream. It outlives the query's
+ * runs: a run restored from a checkpoint replays the late rows after it, and skips those an earlier
+ * run in this process already delivered (a late row is identified by the operator's checkpointed
+ * late count).
  */
 export interface LateRowSink {
   /** How many of the query's late rows (by late count) have been delivered. */
@@ -50,131 +44,115 @@ export interface LateRowSink {
   deliver(rows: Row[]): void;
 }
 
-/** Window operators the run configures and calls while idle (duck-typed: build-pipeline constructs them). */
-interface EmitConfigurable {
-  configure(emit: { allowedLatenessMs?: number; earlyFireDelayMs?: number; now?: () => number; onLateRow?: ((row: Row, n: number) => void) | null }): void;
-  onProcessingTime?(): void;
+/** What a run needs from its session: its connectors and side outputs. */
+export interface RunDeps {
+  openSource(node: ExecOf<'SourceExec'>): SourceReader;
+  /** 'source.idle-timeout' of the node's stream in ms (0: never idle). */
+  idleTimeoutMs(node: ExecOf<'SourceExec'>): number;
+  openSink?(node: ExecOf<'SinkExec'>): SinkWriter;
+  /** Where a transient query's rows go. */
+  readonly result?: ResultTarget;
+  /** The late-row sink of window operator `uid` into the `<stream>$late` stream, if it exists (one per operator, kept across runs). */
+  lateRows?(stream: string, uid: string): LateRowSink | undefined;
 }
-const isConfigurable = (op: unknown): op is EmitConfigurable => typeof (op as Partial<EmitConfigurable>).configure === 'function';
 
-/** Hooks a coordinator (checkpoints) uses at batch boundaries, which are consistent cuts. */
-export interface BatchBoundaryHook {
-  /** Called after each batch is fully processed; may return a promise the loop awaits. */
-  afterBatch(q: QueryRun): Promise<void> | void;
-}
-
-/** The live parts of one query run: what a checkpoint snapshots and a restore fills. */
-export interface QueryRuntime {
-  readonly backend: KeyedStateBackend;
-  readonly operators: readonly Operator[];
-  /** The query's watermark (over all its inputs). */
-  readonly watermark: number;
-  /** Source offsets, watermarks and the union's read position at this batch boundary. */
-  inputCut(): InputCut;
-  /** Seeks the sources and restores the watermarks and read position of a cut (before run()). */
-  restoreInputs(cut: Parameters<QueryInputs['restore']>[0]): Promise<void>;
+/** Hooks a run calls after each round of reads (a consistent point: nothing is in flight). */
+export interface RoundHook {
+  /** May return a promise the loop awaits (backpressure, a stop). */
+  afterRound(run: QueryRun): Promise<void> | void;
 }
 
 /**
- * Runs one query: pulls batches from its sources (round-robin over a union's inputs), stamps
- * per-row watermarks (DESIGN.md §3 rules 1 and 6, src/runtime/multi-input.ts), pushes them through
- * the operator chains, and delivers results to the target. Single-threaded; every batch boundary is
- * a consistent cut for checkpoints.
+ * Runs one query's dataflow graph (src/exec/graph): in rounds, each source reads one batch in plan
+ * order and pushes it through the graph; after each round the hook runs (checkpoints start there)
+ * and the loop yields to the event loop, or, when no source had rows, waits for one to become
+ * readable. The order of batches depends only on what each read returns, so for files and memory
+ * streams it is deterministic, and a run restored from a checkpoint continues the same sequence.
+ * Checkpoints travel as barriers: a barrier requested by the coordinator enters every source at its
+ * turn in the next round.
  */
-export class QueryRun implements QueryRuntime {
+export class QueryRun implements CheckpointTarget {
   readonly backend = new KeyedStateBackend();
-  readonly operators: readonly Operator[];
-  private readonly head: Collector;
-  private readonly inputs: QueryInputs;
+  readonly graph: Graph;
   private cancelled = false;
-  private rowsIn = 0;
-  private rowsOut = 0;
   private finished = false;
+  /** A checkpoint requested for the next round, and the pause its barrier has cost so far. */
+  private requested: { readonly id: number; readonly pause: { ms: number } } | null = null;
 
   constructor(
+    /** The query's plan with its sink (physical.ts withSink). */
     readonly plan: PhysicalPlan,
-    /** One reader per source of the plan, in planSources(plan) order. */
-    sources: readonly SourceReader[],
-    readonly outputSchema: Schema,
-    private readonly target: ResultTarget,
+    deps: RunDeps,
     private readonly opts: RunOptions,
-    private readonly hook?: BatchBoundaryHook,
+    private readonly hook?: RoundHook,
   ) {
-    const pipelineOpts: PipelineOptions = { stateTtlMs: opts.stateTtlMs ?? 0 };
-    const pipeline = buildPipeline(plan, this.backend, pipelineOpts);
-    const leaf = pipeline.source;
-    const specs: InputSpec[] = [];
-    const branchOperators: Operator[] = [];
-    if (leaf.kind === 'SourceExec') specs.push({ source: leaf, reader: sourceAt(sources, 0), head: pipeline.head });
-    else {
-      // Each union input is a stateless chain of its own whose output joins the operators above the union.
-      const join = dataOnly(pipeline.head);
-      for (const inputPlan of leaf.inputs) {
-        const branch = buildPipeline(inputPlan, this.backend, pipelineOpts);
-        if (branch.source.kind !== 'SourceExec') throw new EddyError('INTERNAL', 'internal error: a union input must read one source');
-        branch.connectSink(join);
-        branchOperators.push(...branch.operators);
-        specs.push({ source: branch.source, reader: sourceAt(sources, specs.length), head: branch.head });
-      }
+    const now = opts.now ?? Date.now;
+    // Connectors opened so far, closed again if a later one (or an operator) fails to build.
+    const opened: { close(): Promise<void> }[] = [];
+    const track = <T extends { close(): Promise<void> }>(c: T): T => {
+      opened.push(c);
+      return c;
+    };
+    try {
+      this.graph = new Graph(
+        plan,
+        (node) =>
+          createOperator(node, {
+            backend: this.backend,
+            now,
+            openSource: (n) => track(deps.openSource(n)),
+            idleTimeoutMs: (n) => deps.idleTimeoutMs(n),
+            openSink: (n) => {
+              if (!deps.openSink) throw internalError(`no sink writer for ${n.uid}`);
+              return track(deps.openSink(n));
+            },
+            ...(deps.result ? { result: deps.result } : {}),
+            lateRows: (stream, uid) => this.lateOutput(stream, uid, deps),
+          }),
+        this.backend,
+      );
+    } catch (e) {
+      for (const c of opened) void c.close().catch(() => {});
+      throw e;
     }
-    if (sources.length !== specs.length) throw new EddyError('INTERNAL', `internal error: the plan reads ${specs.length} sources, but ${sources.length} were opened`);
-    this.inputs = new QueryInputs(specs, leaf.kind === 'UnionExec' ? leaf.uid : undefined, opts.now ?? Date.now);
-    this.operators = [...branchOperators, ...pipeline.operators];
-    this.head = pipeline.head;
-    const lateSink = opts.lateRows && windowSeesSourceRows(plan) ? opts.lateRows : undefined;
-    for (const op of this.operators) {
-      if (!isConfigurable(op)) continue;
-      op.configure({
-        ...(opts.windowEmit ?? {}),
-        ...(opts.now ? { now: opts.now } : {}),
-        onLateRow: lateSink
-          ? (row, n) => {
-              if (n <= lateSink.delivered) return;
-              lateSink.delivered = n;
-              lateSink.deliver([row]);
-            }
-          : null,
-      });
-    }
-    pipeline.connectSink({
-      data: (b) => {
-        if (b.rows.length === 0) return;
-        this.rowsOut += b.rows.length;
-        this.target.rows(b.rows);
-      },
-      watermark: () => {},
-      barrier: () => {},
-      end: () => {
-        this.finished = true;
-        this.target.end();
-      },
-    });
   }
 
-  /** The query's watermark: the minimum over its active inputs (multi-input.ts). */
+  /** Deduplicates late rows across restarts (see LateRowSink). */
+  private lateOutput(stream: string, uid: string, deps: RunDeps): LateRowOutput | null {
+    const sink = deps.lateRows?.(stream, uid);
+    if (!sink) return null;
+    return (row, n) => {
+      if (n <= sink.delivered) return;
+      sink.delivered = n;
+      sink.deliver([row]);
+    };
+  }
+
+  get operators(): readonly Operator[] {
+    return this.graph.operators;
+  }
+
+  get sources(): readonly SourceOperator[] {
+    return this.graph.sources;
+  }
+
+  /** The sink writer of a persistent query. */
+  get sinkWriter(): SinkWriter | null {
+    const op = this.graph.sinks[0]?.operator;
+    return op instanceof StreamSinkOperator ? op.writer : null;
+  }
+
+  /** The watermark of the query's result. */
   get watermark(): number {
-    return this.inputs.watermark;
+    return this.graph.sinks[0]?.gate.watermark ?? -Infinity;
   }
 
-  /** The stream of each input, in plan order. */
+  /** The stream of each source, in plan order. */
   get streams(): readonly string[] {
-    return this.inputs.streams;
+    return this.graph.nodes.flatMap((n) => (n.plan.kind === 'SourceExec' ? [n.plan.stream.name] : []));
   }
 
-  inputCut(): InputCut {
-    return this.inputs.cut();
-  }
-
-  restoreInputs(cut: Parameters<QueryInputs['restore']>[0]): Promise<void> {
-    return this.inputs.restore(cut);
-  }
-
-  /** Where each source stands (after a restore), for messages. */
-  describePositions(): string {
-    return this.inputs.describePositions();
-  }
-
-  /** Stops the loop at the next batch boundary. */
+  /** Stops the loop after the current round. */
   cancel(): void {
     this.cancelled = true;
   }
@@ -183,53 +161,124 @@ export class QueryRun implements QueryRuntime {
     return this.cancelled;
   }
 
-  /** True once a LIMIT is satisfied: the query can stop early. */
-  private limitReached(): boolean {
-    return this.operators.some((op) => op.done);
-  }
-
   metrics(): QueryMetrics {
     let late = 0;
+    let rowsIn = 0;
+    let skipped = 0;
     for (const op of this.operators) late += op.lateRows;
-    return { rowsIn: this.rowsIn, rowsOut: this.rowsOut, lateRows: late, skippedRows: this.inputs.skippedRows, watermark: this.watermark };
+    for (const s of this.sources) {
+      rowsIn += s.rows;
+      skipped += s.skippedRows;
+    }
+    const sink = this.graph.sinks[0]?.operator;
+    const rowsOut = sink instanceof StreamSinkOperator || sink instanceof ResultSinkOperator ? sink.rows : 0;
+    return { rowsIn, rowsOut, lateRows: late, skippedRows: skipped, watermark: this.watermark };
   }
 
-  /** Runs until every source ends (returns 'finished') or cancel() (returns 'cancelled'). Errors propagate. */
+  /** Runs until every source ends or a LIMIT is satisfied (returns 'finished') or cancel() (returns 'cancelled'). Errors propagate. */
   async run(): Promise<'finished' | 'cancelled'> {
     const { batchSize, idlePollMs } = this.opts;
-    this.inputs.start();
+    const sources = this.sources;
+    for (const s of sources) s.start();
     while (!this.cancelled) {
-      // Rows already read are processed even if cancel() came during the read: the source's offset
-      // is past them, so dropping them would lose them from a final checkpoint.
-      const step = await this.inputs.step(batchSize, this.head);
-      if (step.kind === 'end') {
-        this.head.end();
-        if (!this.finished) throw new EddyError('INTERNAL', 'internal error: pipeline did not finish at end of input');
+      const barrier = this.requested;
+      this.requested = null;
+      let produced = 0;
+      let live = 0;
+      for (const s of sources) {
+        if (s.hasEnded) continue;
+        if (barrier !== null) this.inject(s, barrier);
+        // Rows already read are processed even if cancel() came during the read: the source's offset
+        // is past them, so dropping them would lose them from a final checkpoint.
+        const n = await s.poll(batchSize);
+        if (n !== null) {
+          live++;
+          produced += n;
+        }
+        if (this.graph.done) break;
+      }
+      if (barrier !== null) this.completeBarrier(barrier);
+      if (live === 0 || this.graph.done) {
+        this.endAll();
         return 'finished';
       }
-      if (step.kind === 'quiet') {
-        // Registered before the hook's await, so rows appended meanwhile wake the wait at once.
-        const wake = this.inputs.readable();
-        this.onIdle();
-        if (this.hook) await this.hook.afterBatch(this);
+      if (this.hook) await this.hook.afterRound(this);
+      if (produced === 0) {
+        // Registered before sleeping, so rows appended meanwhile wake the wait at once.
+        const wake = this.readable();
+        for (const op of this.operators) op.onTick();
         await sleepOrWake(idlePollMs, wake);
-        continue;
-      }
-      this.rowsIn += step.count;
-      if (this.limitReached()) {
-        this.head.end();
-        return 'finished';
-      }
-      if (this.hook) await this.hook.afterBatch(this);
-      // Let I/O callbacks run (an in-flight checkpoint's SQLite steps, Ctrl-C) between batches.
-      await yieldToEventLoop();
+      } else await yieldToEventLoop();
     }
+    if (this.requested !== null) this.completeBarrier(this.requested);
     return 'cancelled';
   }
 
-  /** Processing-time work of the operators (early fire) while the source has nothing. */
-  private onIdle(): void {
-    for (const op of this.operators) if (isConfigurable(op)) op.onProcessingTime?.();
+  /** Ends every source still open (a satisfied LIMIT), so every operator fires and the sink ends. */
+  private endAll(): void {
+    for (const s of this.sources) s.finish();
+    this.finished = true;
+  }
+
+  /** Resolves when a source that can say so may have rows again; null when none can (they are polled). */
+  private readable(): Promise<void> | null {
+    const wakes: Promise<void>[] = [];
+    for (const s of this.sources) {
+      const w = s.readable();
+      if (w !== null) wakes.push(w);
+    }
+    return wakes.length === 0 ? null : Promise.race(wakes);
+  }
+
+  private inject(s: SourceOperator, barrier: { readonly id: number; readonly pause: { ms: number } }): void {
+    const t0 = performance.now();
+    this.graph.injectBarrier(s, barrier.id);
+    barrier.pause.ms += performance.now() - t0;
+  }
+
+  /** After the round that carried barrier `b`: the nodes it could not reach (inputs that ended) are snapshotted now. */
+  private completeBarrier(b: { readonly id: number; readonly pause: { ms: number } }): void {
+    const t0 = performance.now();
+    this.graph.completeCheckpoint(b.id);
+    b.pause.ms += performance.now() - t0;
+  }
+
+  snapshot(id: number, opts: { readonly full: boolean; readonly now: boolean }): Promise<RunSnapshot> {
+    if (opts.now || this.finished) {
+      const t0 = performance.now();
+      const s = this.graph.snapshotAll(id, opts.full);
+      return Promise.resolve({ states: s.states, chunks: s.chunks, sinks: s.hooks, pauseMs: performance.now() - t0 });
+    }
+    if (this.requested !== null) throw internalError(`checkpoint ${id} requested while ${this.requested.id} waits for its round`);
+    const pause = { ms: 0 };
+    const taken = this.graph.beginCheckpoint(id, opts.full);
+    this.requested = { id, pause };
+    return taken.then((s) => ({ states: s.states, chunks: s.chunks, sinks: s.hooks, pauseMs: pause.ms }));
+  }
+
+  async restore(checkpoint: { readonly states: Readonly<Record<string, unknown>>; readonly chunks: readonly StateChunk[] } | null): Promise<void> {
+    await this.graph.restore(checkpoint?.states ?? null, checkpoint?.chunks ?? []);
+  }
+
+  release(chunks: readonly StateChunk[]): void {
+    this.backend.release(chunks);
+  }
+
+  /** Where each source stands (after a restore), for messages. */
+  describePositions(): string {
+    return this.graph.nodes.flatMap((n) => (n.plan.kind === 'SourceExec' ? [`source '${n.plan.stream.name}' at ${(n.operator as SourceOperator).describePosition()}`] : [])).join(', ');
+  }
+
+  /** Flushes a persistent query's sink (a query without checkpoints, at its end). */
+  async flushSink(): Promise<void> {
+    await this.sinkWriter?.flush();
+  }
+
+  /** Closes the connectors (sources, then the sink). */
+  async close(): Promise<void> {
+    for (const s of this.sources) await s.close().catch(() => {});
+    const sink = this.graph.sinks[0]?.operator;
+    if (sink instanceof StreamSinkOperator) await sink.close().catch(() => {});
   }
 }
 
@@ -246,24 +295,3 @@ function sleepOrWake(ms: number, wake: Promise<void> | null): Promise<void> {
 }
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
-/** Whether the window aggregate of a plan receives one source's rows as they are (only filters below it), so its late rows fit `<source>$late`. */
-function windowSeesSourceRows(plan: PhysicalPlan): boolean {
-  let p = plan;
-  while (p.kind !== 'WindowAggregateExec') {
-    if (p.kind === 'SourceExec' || p.kind === 'UnionExec') return false;
-    p = p.input;
-  }
-  for (let q = p.input; q.kind !== 'SourceExec'; q = q.input) if (q.kind !== 'FilterExec') return false;
-  return true;
-}
-
-function sourceAt(sources: readonly SourceReader[], i: number): SourceReader {
-  const s = sources[i];
-  if (!s) throw new EddyError('INTERNAL', `internal error: no reader for source ${i} of the plan`);
-  return s;
-}
-
-/** Forwards a union input's rows to the operators above the union; signals come from the run, once, not per input. */
-function dataOnly(c: Collector): Collector {
-  return { data: (b) => c.data(b), watermark: () => {}, barrier: () => {}, end: () => {} };
-}

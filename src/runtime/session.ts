@@ -23,10 +23,10 @@ import type { CheckpointStore } from '../checkpoint/store.js';
 import { CheckpointCoordinator } from '../checkpoint/coordinator.js';
 import type { CheckpointInfo } from '../checkpoint/types.js';
 import { Settings, parseDuration } from './settings.js';
-import type { LateRowSink, RunOptions } from './running-query.js';
+import type { LateRowSink, RunDeps, RunOptions } from './running-query.js';
 import { TransientQuery } from './transient-query.js';
-import { IDLE_TIMEOUT_OPTION, planSources } from './multi-input.js';
-import type { SourceReader } from '../connectors/connector.js';
+import { planSources } from '../planner/plan-walk.js';
+import { withSink } from '../planner/physical.js';
 import { PersistentQuery } from './persistent-query.js';
 
 /** What executing one statement produced. */
@@ -173,7 +173,11 @@ export class Session {
 
   /** Binds, optimizes and plans a query (a SELECT or a UNION ALL) into its physical plan. */
   plan(query: Query): PhysicalPlan {
-    return toPhysical(optimize(bindQuery(query, this.catalog, this.windowEmitFor(queryStreams(query)))));
+    const logical = optimize(bindQuery(query, this.catalog, this.windowEmitFor(queryStreams(query, this.catalog))));
+    return toPhysical(logical, {
+      lateStreamOf: (stream) => (this.catalog.hasStream(lateStreamName(stream)) ? lateStreamName(stream) : undefined),
+      stateTtlMs: this.settings.durationMs('state.ttl'),
+    });
   }
 
   /**
@@ -194,7 +198,7 @@ export class Session {
   transientQuery(query: Query, sql: string): TransientQuery {
     const plan = this.plan(query);
     const id = `select_${++this.transientSeq}`;
-    const q: TransientQuery = new TransientQuery(id, sql, plan, plan.schema, () => this.openSources(plan), this.runOptions(plan), () => this.transient.delete(id));
+    const q: TransientQuery = new TransientQuery(id, sql, withSink(plan, { kind: 'result' }), plan.schema, this.runDeps(), this.runOptions(), () => this.transient.delete(id));
     this.transient.set(id, q);
     return q;
   }
@@ -230,11 +234,14 @@ export class Session {
   private async startPersistent(baseId: string, sql: string, plan: PhysicalPlan, target: StreamDef): Promise<PersistentQuery> {
     let id = baseId;
     for (let n = 2; this.persistent.has(id) && isActive(this.persistent.get(id)!); n++) id = `${baseId}_${n}`;
-    const q = new PersistentQuery(id, sql, plan, planFingerprint(plan), plan.schema, target.name, {
-      openSources: () => this.openSources(plan),
-      // Columns are matched by position (as Flink does), so rows are written under the target's names.
-      openSink: (): SinkWriter => createSink(target, target.schema, { memory: this.memory, baseDir: this.opts.baseDir, stateDb: this.opts.store?.db ?? null }),
-      run: this.runOptions(plan),
+    const lateSinks = new Map<string, LateRowSink>();
+    const q = new PersistentQuery(id, sql, withSink(plan, { kind: 'stream', stream: target }), planFingerprint(plan), plan.schema, target.name, {
+      io: {
+        ...this.runDeps(lateSinks),
+        // Columns are matched by position (as Flink does), so rows are written under the target's names.
+        openSink: (): SinkWriter => createSink(target, target.schema, { memory: this.memory, baseDir: this.opts.baseDir, stateDb: this.opts.store?.db ?? null }),
+      },
+      run: this.runOptions(),
       restart: { attempts: this.settings.int('restart.attempts'), delayMs: this.settings.durationMs('restart.delay') },
       coordinator: this.newCoordinator(),
       onStatus: (pq) => {
@@ -259,34 +266,36 @@ export class Session {
     });
   }
 
-  /** One reader per source of the plan, in plan order; those opened are closed again if a later one fails. */
-  private openSources(plan: PhysicalPlan): SourceReader[] {
-    const readers: SourceReader[] = [];
-    try {
-      for (const s of planSources(plan)) {
-        readers.push(createSource(s.stream, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir }));
-      }
-    } catch (e) {
-      for (const r of readers) void r.close().catch(() => {});
-      throw e;
-    }
-    return readers;
+  /**
+   * The connectors of a run: readers of the plan's streams, their idle timeouts, and the late-row
+   * sinks of its window operators (one per operator, kept in `lateSinks` across the runs of a
+   * persistent query so a restored run does not deliver a late row twice).
+   */
+  private runDeps(lateSinks = new Map<string, LateRowSink>()): RunDeps {
+    return {
+      openSource: (node) => createSource(node.stream, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir }),
+      idleTimeoutMs: (node) => {
+        const option = node.stream.options[IDLE_TIMEOUT_OPTION];
+        return option === undefined ? 0 : parseDuration(option, `option '${IDLE_TIMEOUT_OPTION}' of stream '${node.stream.name}'`);
+      },
+      lateRows: (stream, uid) => {
+        if (!this.catalog.hasStream(stream)) return undefined;
+        let sink = lateSinks.get(uid);
+        if (!sink) {
+          sink = { delivered: 0, deliver: (rows) => this.memory.append(stream, rows) };
+          lateSinks.set(uid, sink);
+        }
+        return sink;
+      },
+    };
   }
 
-  /** Run options of a query; the late rows of a window over one stream go to `<stream>$late` (a union's have no single stream). */
-  private runOptions(plan: PhysicalPlan): RunOptions {
-    const sources = planSources(plan).map((s) => s.stream.name);
-    const late = lateStreamName(sources[0]!);
-    const lateRows: LateRowSink | undefined = sources.length === 1 && this.catalog.has(late)
-      ? { delivered: 0, deliver: (rows) => this.memory.append(late, rows) }
-      : undefined;
+  /** How queries run: batch size, polling, the clock. */
+  private runOptions(): RunOptions {
     return {
       batchSize: this.settings.int('execution.batch-size'),
       idlePollMs: 10,
-      stateTtlMs: this.settings.durationMs('state.ttl'),
-      windowEmit: this.windowEmitFor(sources),
       ...(this.opts.now ? { now: this.opts.now } : {}),
-      ...(lateRows ? { lateRows } : {}),
     };
   }
 
@@ -358,6 +367,8 @@ export class Session {
 }
 
 const LATE_SUFFIX = '$late';
+/** The stream WITH option that lets a quiet input stop holding the watermark of a multi-input query back. */
+export const IDLE_TIMEOUT_OPTION = 'source.idle-timeout';
 /** The late-row side stream of `stream`. */
 export const lateStreamName = (stream: string): string => `${stream}${LATE_SUFFIX}`;
 const isLateStream = (s: StreamDef): boolean => s.name.endsWith(LATE_SUFFIX) && s.ddl === '';
@@ -370,17 +381,24 @@ function planReads(plan: PhysicalPlan, stream: string): boolean {
   return planSources(plan).some((s) => s.stream.name === stream);
 }
 
-/** The streams a query reads (FROM items, windowing table functions, union branches and derived tables). */
-function queryStreams(q: Query): string[] {
-  if (q.kind === 'union') return q.branches.flatMap(queryStreams);
+/** The streams a query reads (FROM items, windowing table functions, union branches, derived tables and views, through to their streams). */
+function queryStreams(q: Query, catalog: Catalog, seen = new Set<string>()): string[] {
+  if (q.kind === 'union') return q.branches.flatMap((b) => queryStreams(b, catalog, seen));
   const from = q.from;
+  const named = (name: string): string[] => {
+    if (!catalog.hasView(name)) return [name];
+    // A view that reads itself is refused when bound; here it just ends the walk.
+    if (seen.has(name)) return [];
+    seen.add(name);
+    return queryStreams(catalog.view(name).query, catalog, seen);
+  };
   switch (from.kind) {
     case 'stream':
-      return [from.name.name];
+      return named(from.name.name);
     case 'windowTvf':
-      return [from.table.name];
+      return named(from.table.name);
     case 'subquery':
-      return queryStreams(from.query);
+      return queryStreams(from.query, catalog, seen);
     default:
       return assertNever(from, 'FROM item');
   }

@@ -1,7 +1,6 @@
 import type { Row, Schema } from '../common/types.js';
 import type { PhysicalPlan } from '../planner/plan.js';
-import type { SourceReader } from '../connectors/connector.js';
-import { QueryRun, type BatchBoundaryHook, type QueryMetrics, type RunOptions } from './running-query.js';
+import { QueryRun, type QueryMetrics, type RoundHook, type RunDeps, type RunOptions } from './running-query.js';
 
 /**
  * A SELECT whose results go to the caller (terminal or API), not to a sink. Not checkpointed:
@@ -13,22 +12,23 @@ export class TransientQuery {
   constructor(
     readonly id: string,
     readonly sql: string,
+    /** The query's plan with a 'result' sink on top. */
     readonly plan: PhysicalPlan,
     readonly schema: Schema,
-    /** Opens one reader per source of the plan, in planSources(plan) order. */
-    private readonly openSources: () => SourceReader[],
+    /** The query's connectors (its result target is given at start). */
+    private readonly io: Omit<RunDeps, 'result'>,
     private readonly opts: RunOptions,
     private readonly onFinish: () => void,
   ) {}
 
   /** Streams result batches to `onRows` until the input ends or cancel(); resolves with how it stopped. */
-  async start(onRows: (rows: Row[]) => void, hook?: BatchBoundaryHook): Promise<'finished' | 'cancelled'> {
-    const sources = this.openSources();
+  async start(onRows: (rows: Row[]) => void, hook?: RoundHook): Promise<'finished' | 'cancelled'> {
     try {
-      this.run = new QueryRun(this.plan, sources, this.schema, { rows: onRows, end: () => {} }, this.opts, hook);
+      this.run = new QueryRun(this.plan, { ...this.io, result: { rows: onRows, end: () => {} } }, this.opts, hook);
+      await this.run.restore(null);
       return await this.run.run();
     } finally {
-      for (const s of sources) await s.close();
+      await this.run?.close();
       this.onFinish();
     }
   }

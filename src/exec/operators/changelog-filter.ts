@@ -1,7 +1,7 @@
 import { internalError } from '../../common/errors.js';
 import type { Row } from '../../common/types.js';
 import type { BoundExpr } from '../../planner/bound.js';
-import type { Batch } from '../batch.js';
+import { rowBatch, type Batch } from '../batch.js';
 import { compilePredicate } from '../expr-compiler.js';
 import { Operator } from '../operator.js';
 
@@ -19,15 +19,13 @@ import { Operator } from '../operator.js';
 export class ChangelogFilterOperator extends Operator {
   private readonly pred: (row: Row, wm: number) => boolean;
 
-  constructor(
-    readonly uid: string,
-    predicate: BoundExpr,
-  ) {
-    super();
+  constructor(uid: string, predicate: BoundExpr) {
+    super(uid);
     this.pred = compilePredicate(predicate);
   }
 
   processBatch(batch: Batch): void {
+    if (batch.kind !== 'rows') throw internalError(`changelog filter ${this.uid}: an updating input is never inserted objects`);
     const { rows } = batch;
     const pred = this.pred;
     const kept: Row[] = [];
@@ -46,7 +44,7 @@ export class ChangelogFilterOperator extends Operator {
       else if (oldPasses) kept.push(withOp(row, '-D'));
       else if (newPasses) kept.push(withOp(next, '+I'));
     }
-    if (kept.length > 0) this.out.data({ rows: kept, wm: null });
+    if (kept.length > 0) this.out.data(rowBatch(kept));
   }
 }
 

@@ -1,21 +1,26 @@
 import type { Row } from '../../common/types.js';
-import type { Batch, Collector } from '../batch.js';
+import { asRowBatch, type Batch, type Output } from '../batch.js';
 
-/** A terminal Collector that keeps everything it receives (tests, and the engine's result buffers). */
-export class CollectSink implements Collector {
+/** A terminal Output that keeps everything it receives (tests). */
+export class CollectSink implements Output {
   readonly rows: Row[] = [];
   readonly batches: Batch[] = [];
   readonly watermarks: number[] = [];
   readonly barriers: number[] = [];
+  readonly idleChanges: boolean[] = [];
   ended = false;
 
   data(batch: Batch): void {
     this.batches.push(batch);
-    for (const r of batch.rows) this.rows.push(r);
+    for (const r of asRowBatch(batch).rows) this.rows.push(r);
   }
 
   watermark(value: number): void {
     this.watermarks.push(value);
+  }
+
+  idle(idle: boolean): void {
+    this.idleChanges.push(idle);
   }
 
   barrier(checkpointId: number): void {

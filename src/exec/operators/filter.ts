@@ -1,7 +1,7 @@
 import { perLayout } from '../../common/object-layout.js';
 import type { Row } from '../../common/types.js';
 import type { BoundExpr } from '../../planner/bound.js';
-import type { Batch, ObjectBatch } from '../batch.js';
+import { objectBatch, rowBatch, type Batch } from '../batch.js';
 import { compilePredicate } from '../expr-compiler.js';
 import { Operator } from '../operator.js';
 
@@ -20,32 +20,39 @@ function kept<R>(rows: readonly R[], wm: Float64Array | null, pred: (row: R, wm:
   return { rows: out, wm: outWm === null ? null : outWm.subarray(0, out.length) };
 }
 
-/** WHERE: passes rows whose predicate is TRUE, keeping `wm` aligned with the kept rows; the predicate sees each row's watermark (CURRENT_WATERMARK). */
+/**
+ * WHERE over append-only rows: passes rows whose predicate is TRUE, keeping `wm` aligned with the
+ * kept rows; the predicate sees each row's watermark (CURRENT_WATERMARK). Inserted objects are
+ * filtered as they are and passed on uncopied.
+ */
 export class FilterOperator extends Operator {
   private readonly pred: (row: Row, wm: number) => boolean;
   /** The predicate compiled for each layout of inserted objects. */
   private readonly objectPred = perLayout((layout) => compilePredicate(this.predicate, layout) as (row: object, wm: number) => boolean);
 
   constructor(
-    readonly uid: string,
+    uid: string,
     private readonly predicate: BoundExpr,
   ) {
-    super();
+    super(uid);
     this.pred = compilePredicate(predicate);
   }
 
-  processBatch(batch: Batch): void {
-    const k = kept(batch.rows, batch.wm, this.pred);
-    if (k === null) {
-      if (batch.rows.length > 0) this.out.data(batch);
-    } else if (k.rows.length > 0) this.out.data(k);
+  override get readsObjects(): boolean {
+    return true;
   }
 
-  /** Inserted objects are filtered as they are and passed on uncopied (see forwardObjects). */
-  override processObjects(batch: ObjectBatch): void {
+  processBatch(batch: Batch): void {
+    if (batch.kind === 'rows') {
+      const k = kept(batch.rows, batch.wm, this.pred);
+      if (k === null) {
+        if (batch.rows.length > 0) this.out.data(batch);
+      } else if (k.rows.length > 0) this.out.data(rowBatch(k.rows, k.wm));
+      return;
+    }
     const k = kept(batch.objects, batch.wm, this.objectPred(batch.layout));
     if (k === null) {
-      if (batch.objects.length > 0) this.forwardObjects(batch);
-    } else if (k.rows.length > 0) this.forwardObjects({ objects: k.rows, layout: batch.layout, wm: k.wm });
+      if (batch.objects.length > 0) this.out.data(batch);
+    } else if (k.rows.length > 0) this.out.data(objectBatch(k.rows, batch.layout, k.wm));
   }
 }

@@ -13,19 +13,16 @@
  * Append-only plans have no `op` column. Printers and sinks have no special case: `op` prints and
  * is written like any column (a file sink writes an append-only changelog file).
  */
-import { internalError } from '../../common/errors.js';
 import type { Row, Value } from '../../common/types.js';
 import type { AggCall, BoundExpr } from '../../planner/bound.js';
 import type { ChangeOp } from '../../planner/changelog.js';
 import { compileAggregator, type CompiledAggregator } from '../accumulators/compile-aggregator.js';
-import type { Batch } from '../batch.js';
+import { rowBatch, type Batch } from '../batch.js';
 import { compileRowBuilder } from '../expr-compiler.js';
 import { compileKeyExtractor, type StateKey } from '../key.js';
-import { Operator } from '../operator.js';
-import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
+import { Operator, type OperatorContext } from '../operator.js';
 import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js';
 import { valuesCodec } from '../state/tagged-value.js';
-import type { HasMeta } from './meta.js';
 
 /** The fields of a GroupAggregateExec this operator needs. */
 export interface GroupAggregateSpec {
@@ -38,9 +35,8 @@ export interface GroupAggregateSpec {
 export interface GroupAggregateOptions {
   /** Milliseconds a key may go without an update before it is dropped; 0 keeps keys forever. */
   readonly ttlMs: number;
-  /** True: the clock is the watermark (event time). False: the wall clock `now` (processing time). */
+  /** True: the clock is the watermark (event time). False: the context's wall clock (processing time). */
   readonly eventTime: boolean;
-  readonly now?: () => number;
 }
 
 /** The whole group state lives in one namespace. */
@@ -67,8 +63,7 @@ const sameValue = (a: Value, b: Value): boolean => a === b || (a !== a && b !== 
  * last update, whose stamps never decrease, so expiry pops from the front; the Map is not state:
  * restoreMeta rebuilds it from the stamps.
  */
-export class GroupAggregateOperator extends Operator implements HasMeta {
-  readonly uid: string;
+export class GroupAggregateOperator extends Operator {
   private readonly table: KeyedStateTable<Value[]>;
   private readonly keyOf: (row: Row) => StateKey;
   private readonly keyValues: (row: Row) => Row;
@@ -83,17 +78,17 @@ export class GroupAggregateOperator extends Operator implements HasMeta {
   private readonly byAge = new Map<StateKey, StateEntry<Value[]>>();
   private expiredKeys = 0;
 
-  constructor(spec: GroupAggregateSpec, backend: KeyedStateBackend, opts: GroupAggregateOptions = { ttlMs: 0, eventTime: true }) {
-    super();
-    this.uid = spec.uid;
+  constructor(spec: GroupAggregateSpec, ctx: OperatorContext, opts: GroupAggregateOptions = { ttlMs: 0, eventTime: true }) {
+    super(spec.uid);
     this.keyOf = compileKeyExtractor(spec.keys);
     this.keyValues = compileRowBuilder(spec.keys);
     this.nKeys = spec.keys.length;
     this.agg = compileAggregator(spec.aggs, 1 + this.nKeys);
     this.ttl = opts.ttlMs;
     this.eventTime = opts.eventTime;
-    this.now = opts.now ?? Date.now;
-    this.table = backend.table(spec.uid, 'groups', valuesCodec());
+    this.now = ctx.now;
+    this.table = ctx.table('groups', valuesCodec());
+    this.declareGlobal({ clock: 'time' });
   }
 
   /** Keys dropped by the TTL so far (not checkpointed: a metric of this run). */
@@ -102,6 +97,7 @@ export class GroupAggregateOperator extends Operator implements HasMeta {
   }
 
   processBatch(batch: Batch): void {
+    if (batch.kind !== 'rows') return this.processBatch(rowBatch(batch.layout.toRows(batch.objects, 0, batch.objects.length), batch.wm));
     const { rows } = batch;
     if (rows.length === 0) return;
     let stamp = this.clock;
@@ -143,7 +139,7 @@ export class GroupAggregateOperator extends Operator implements HasMeta {
       for (let c = 1; c < next.length && same; c++) same = sameValue(old[c]!, next[c]!);
       if (!same) out.push(old, next);
     }
-    if (out.length > 0) this.out.data({ rows: out, wm: null });
+    if (out.length > 0) this.out.data(rowBatch(out));
   }
 
   private create(row: Row): Value[] {
@@ -193,17 +189,8 @@ export class GroupAggregateOperator extends Operator implements HasMeta {
     for (const e of restamped) byAge.set(e.key, e);
   }
 
-  snapshotMeta(): unknown {
-    return { clock: Number.isFinite(this.clock) ? this.clock : null };
-  }
-
-  /** Called after the backend restored this operator's table: takes the clock and rebuilds the age order. */
-  restoreMeta(x: unknown): void {
-    const m = x as { clock?: unknown } | null;
-    if (m === null || typeof m !== 'object' || (m.clock !== null && typeof m.clock !== 'number')) {
-      throw internalError(`bad group aggregate meta for ${this.uid}: ${JSON.stringify(x)}`);
-    }
-    this.clock = typeof m.clock === 'number' ? m.clock : -Infinity;
+  /** After a restore: the age order rebuilt from the restored stamps (it is not state). */
+  protected override afterRestore(): void {
     this.byAge.clear();
     if (this.ttl <= 0) return;
     const entries = [...this.table.entries(NS)];

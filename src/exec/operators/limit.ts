@@ -1,17 +1,16 @@
-import { internalError } from '../../common/errors.js';
-import type { Batch } from '../batch.js';
+import { rowBatch, type Batch } from '../batch.js';
 import { Operator } from '../operator.js';
-import type { HasMeta } from './meta.js';
 
-/** LIMIT n: passes the first n rows, then drops the rest; `done` tells the driver to stop the query. */
-export class LimitOperator extends Operator implements HasMeta {
+/** LIMIT n: passes the first n rows, then drops the rest; `done` tells the driver nothing more will pass. */
+export class LimitOperator extends Operator {
   private passed = 0;
 
   constructor(
-    readonly uid: string,
+    uid: string,
     readonly count: number,
   ) {
-    super();
+    super(uid);
+    this.declareGlobal({ passed: 'count' });
   }
 
   override get done(): boolean {
@@ -19,6 +18,7 @@ export class LimitOperator extends Operator implements HasMeta {
   }
 
   processBatch(batch: Batch): void {
+    if (batch.kind !== 'rows') return this.processBatch(rowBatch(batch.layout.toRows(batch.objects, 0, batch.objects.length), batch.wm));
     const left = this.count - this.passed;
     if (left <= 0 || batch.rows.length === 0) return;
     if (batch.rows.length <= left) {
@@ -27,16 +27,6 @@ export class LimitOperator extends Operator implements HasMeta {
       return;
     }
     this.passed += left;
-    this.out.data({ rows: batch.rows.slice(0, left), wm: batch.wm === null ? null : batch.wm.subarray(0, left) });
-  }
-
-  snapshotMeta(): unknown {
-    return { passed: this.passed };
-  }
-
-  restoreMeta(x: unknown): void {
-    const passed = (x as { passed?: unknown } | null)?.passed;
-    if (typeof passed !== 'number') throw internalError(`bad LIMIT state for ${this.uid}: ${JSON.stringify(x)}`);
-    this.passed = passed;
+    this.out.data(rowBatch(batch.rows.slice(0, left), batch.wm === null ? null : batch.wm.subarray(0, left)));
   }
 }

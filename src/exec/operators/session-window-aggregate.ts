@@ -2,22 +2,21 @@ import { internalError } from '../../common/errors.js';
 import type { Row, Value } from '../../common/types.js';
 import { compileAggregator, type CompiledAggregator } from '../accumulators/compile-aggregator.js';
 import type { ObjectLayout } from '../../common/object-layout.js';
-import type { Batch, ObjectBatch } from '../batch.js';
+import { rowBatch, type Batch } from '../batch.js';
 import type { StateKey } from '../key.js';
 import { arrayRowReader, objectRowReaders, type RowReader } from '../row-reader.js';
 import { cloneMethod } from '../clone-method.js';
-import { Operator } from '../operator.js';
+import { Operator, type OperatorContext } from '../operator.js';
 import { keyGroupOf } from '../state/key-group.js';
-import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js';
-import { DEFAULT_EMIT_OPTIONS, resolveEmit, type WindowEmitOptions } from '../windows/emit-options.js';
+import { resolveEmit, type WindowEmitOptions } from '../windows/emit-options.js';
+import { isUpdatingEmit } from '../../planner/plan.js';
 import { SessionAssigner, dropSession, homeOf, settle, type KeySessions } from '../windows/session.js';
 import { forgetEmitted, recordEmitted, sessionChanges, type EmittedSession } from '../windows/session-changelog.js';
 import { sessionStateCodec } from '../windows/session-codec.js';
 import { SessionSlots } from '../windows/session-slots.js';
-import type { HasMeta } from './meta.js';
 import { TimerHeap } from './timer-heap.js';
-import { isChangelogSpec, type WindowAggregateSpec } from './window-aggregate.js';
+import type { WindowAggregateSpec } from './window-aggregate.js';
 
 const NOTHING_EMITTED: readonly EmittedSession[] = [];
 
@@ -73,8 +72,7 @@ function shardOf(key: StateKey): number {
  * after a restore. Output is ordered by window end, then start, then the session's creation
  * number, per firing; late updates (b) come in row order.
  */
-export class SessionWindowAggregateOperator extends Operator implements HasMeta {
-  readonly uid: string;
+export class SessionWindowAggregateOperator extends Operator {
   private readonly table: KeyedStateTable<KeySessions>;
   private readonly slots: SessionSlots;
   private readonly assigner: SessionAssigner;
@@ -89,7 +87,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
   /** (due time, the key's entry), at most one per key, found by the key's home slot. */
   private readonly timers = new TimerHeap<StateEntry<KeySessions>>((e) => homeOf(e.value));
   private timersStale = false;
-  private emit: WindowEmitOptions = DEFAULT_EMIT_OPTIONS;
+  private readonly emit: WindowEmitOptions;
   /** Output not yet sent downstream; flushed at batch ends, watermarks, early firings and end. */
   private pending: Row[] = [];
   private late = 0;
@@ -97,12 +95,11 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
   private nextBorn = 0;
   private firedW = -Infinity;
   /** Processing time of the next early firing. */
-  private nextEarly = Infinity;
+  private nextEarly: number;
 
-  constructor(spec: WindowAggregateSpec, backend: KeyedStateBackend, emit?: Partial<WindowEmitOptions>) {
-    super();
+  constructor(spec: WindowAggregateSpec, ctx: OperatorContext) {
+    super(spec.uid);
     if (spec.window.kind !== 'session') throw internalError(`session operator built for a ${spec.window.kind} window`);
-    this.uid = spec.uid;
     this.arity = spec.keys.length;
     this.agg = compileAggregator(spec.aggs);
     this.rowReader = arrayRowReader(spec, this.agg);
@@ -110,17 +107,11 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
     this.acc = new Array<Value>(this.agg.width).fill(null);
     this.slots = new SessionSlots(this.agg.width, this.arity);
     this.assigner = new SessionAssigner(spec.window.gap, this.slots, this.agg);
-    this.changelog = isChangelogSpec(spec);
-    this.table = backend.table(spec.uid, 'sessions', sessionStateCodec(this.slots)).withoutInsertionOrder();
-    if (emit) this.configure(emit);
-  }
-
-  /**
-   * Sets allowed lateness, early fire (which need a changelog plan), the clock and the late-row
-   * sink. Call before the first batch; the first early firing is due one delay after this call.
-   */
-  configure(emit: Partial<WindowEmitOptions>): void {
-    ({ emit: this.emit, nextEarly: this.nextEarly } = resolveEmit(`session window operator ${this.uid}`, this.changelog, emit));
+    this.changelog = spec.emit !== undefined && isUpdatingEmit(spec.emit);
+    this.table = ctx.table('sessions', sessionStateCodec(this.slots)).withoutInsertionOrder();
+    // The first early firing is due one delay after the operator is built.
+    ({ emit: this.emit, nextEarly: this.nextEarly } = resolveEmit(spec.emit, ctx));
+    this.declareGlobal({ late: 'count', nullTime: 'count', nextBorn: 'count', firedW: 'time' });
   }
 
   /** Rows dropped because their own session window [ts, ts + gap) was beyond the allowance when they arrived. */
@@ -137,13 +128,14 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
   private readonly rowLoop: SessionWindowAggregateOperator['processRows'] = cloneMethod(this.processRows);
   private readonly objectLoop: SessionWindowAggregateOperator['processRows'] = cloneMethod(this.processRows);
 
-  processBatch(batch: Batch): void {
-    this.rowLoop(batch.rows, batch.wm, this.rowReader);
+  override get readsObjects(): boolean {
+    return true;
   }
 
   /** Inserted objects are aggregated as they are: their properties are read by code compiled for their layout. */
-  override processObjects(batch: ObjectBatch): void {
-    this.objectLoop(batch.objects, batch.wm, this.objectReader(batch.layout));
+  processBatch(batch: Batch): void {
+    if (batch.kind === 'rows') this.rowLoop(batch.rows, batch.wm, this.rowReader);
+    else this.objectLoop(batch.objects, batch.wm, this.objectReader(batch.layout));
   }
 
   /** The namespace of a key (see shardOf). */
@@ -187,7 +179,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
       this.timers.lower(complete ? end + allowed : end, entry);
       if (complete) this.emitSession(entry, s);
     }
-    this.onProcessingTime();
+    this.onTick();
     this.flush();
   }
 
@@ -199,7 +191,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
    * Processing-time hook, called after each batch and while the source is idle: once the early
    * fire delay has passed, emits the changes of every open session since it last emitted.
    */
-  onProcessingTime(): void {
+  override onTick(): void {
     if (this.nextEarly === Infinity) return;
     const now = this.emit.now();
     if (now < this.nextEarly) return;
@@ -219,7 +211,7 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
     if (this.pending.length === 0) return;
     const rows = this.pending;
     this.pending = [];
-    this.out.data({ rows, wm: null });
+    this.out.data(rowBatch(rows));
   }
 
   override onWatermark(value: number): void {
@@ -392,19 +384,8 @@ export class SessionWindowAggregateOperator extends Operator implements HasMeta 
     this.timersStale = false;
   }
 
-  snapshotMeta(): unknown {
-    return { lateRows: this.late, nullTimeRows: this.nullTime, nextBorn: this.nextBorn, firedW: Number.isFinite(this.firedW) ? this.firedW : null };
-  }
-
-  restoreMeta(x: unknown): void {
-    const m = x as { lateRows?: unknown; nullTimeRows?: unknown; nextBorn?: unknown; firedW?: unknown } | null;
-    if (typeof m?.lateRows !== 'number' || typeof m.nullTimeRows !== 'number' || typeof m.nextBorn !== 'number' || (m.firedW !== null && typeof m.firedW !== 'number')) {
-      throw internalError(`bad session window operator meta for ${this.uid}: ${JSON.stringify(x)}`);
-    }
-    this.late = m.lateRows;
-    this.nullTime = m.nullTimeRows;
-    this.nextBorn = m.nextBorn;
-    this.firedW = typeof m.firedW === 'number' ? m.firedW : -Infinity;
+  /** After a restore the timers are rebuilt from the restored sessions before the next row or watermark. */
+  protected override afterRestore(): void {
     this.timersStale = true;
   }
 }

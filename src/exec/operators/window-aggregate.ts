@@ -1,21 +1,19 @@
-import { internalError } from '../../common/errors.js';
-import type { Row, Schema, Value } from '../../common/types.js';
+import type { Row, Value } from '../../common/types.js';
 import type { AggCall, BoundExpr, WindowSpec } from '../../planner/bound.js';
 import { compileAggregator, type CompiledAggregator } from '../accumulators/compile-aggregator.js';
 import type { ObjectLayout } from '../../common/object-layout.js';
-import type { Batch, ObjectBatch } from '../batch.js';
+import { rowBatch, type Batch } from '../batch.js';
 import type { StateKey } from '../key.js';
 import { arrayRowReader, objectRowReaders, type RowReader } from '../row-reader.js';
 import { cloneMethod } from '../clone-method.js';
-import { Operator } from '../operator.js';
-import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
+import { Operator, type OperatorContext } from '../operator.js';
 import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js';
 import { valuesCodec } from '../state/tagged-value.js';
 import type { SliceAssigner } from '../windows/assigner.js';
 import { assignerFor } from '../windows/assigner-for.js';
 import { EmittedResults } from '../windows/changelog.js';
-import { DEFAULT_EMIT_OPTIONS, resolveEmit, type WindowEmitOptions } from '../windows/emit-options.js';
-import type { HasMeta } from './meta.js';
+import { resolveEmit, type WindowEmitOptions } from '../windows/emit-options.js';
+import { isUpdatingEmit, type WindowEmit } from '../../planner/plan.js';
 
 /** The fields of a WindowAggregateExec this operator needs. */
 export interface WindowAggregateSpec {
@@ -24,16 +22,8 @@ export interface WindowAggregateSpec {
   readonly timeIndex: number;
   readonly keys: readonly BoundExpr[];
   readonly aggs: readonly AggCall[];
-  /**
-   * The plan's output schema. One column more than [...keys, window_start, window_end, ...aggs]
-   * means an updating changelog: rows then start with their RowKind ('+I', '-U', '+U').
-   */
-  readonly schema?: Schema;
-}
-
-/** Whether a window aggregate's plan schema has the trailing op column of an updating changelog. */
-export function isChangelogSpec(spec: WindowAggregateSpec): boolean {
-  return spec.schema !== undefined && spec.schema.columns.length === spec.keys.length + 2 + spec.aggs.length + 1;
+  /** Allowed lateness and early fire; absent (or both 0): append-only output. With either, rows are changes, op first. */
+  readonly emit?: WindowEmit;
 }
 
 /**
@@ -55,7 +45,7 @@ export function isChangelogSpec(spec: WindowAggregateSpec): boolean {
  * CUMULATE, whose fired windows fold their slices into one, by first appearance in the period's
  * folded state).
  *
- * Changelog mode (the plan schema has an op column first; see configure): rows start with their kind.
+ * Changelog mode (the plan sets allowed lateness or early fire, spec.emit): rows start with their kind.
  * What each (window, key) emitted lives in a second state table, so a window can emit more than
  * once: early (partial results of open windows, every earlyFireDelayMs of processing time), at
  * completion, and after it for each row within allowedLatenessMs (a window's slices and results
@@ -63,8 +53,7 @@ export function isChangelogSpec(spec: WindowAggregateSpec): boolean {
  * the output does not depend on batch sizes). An unchanged result emits nothing. CUMULATE does not
  * fold its prefix then, since a kept window must be recomputable.
  */
-export class WindowAggregateOperator extends Operator implements HasMeta {
-  readonly uid: string;
+export class WindowAggregateOperator extends Operator {
   private readonly table: KeyedStateTable<Value[]>;
   private readonly assigner: SliceAssigner;
   private readonly rowReader: RowReader<Row>;
@@ -74,7 +63,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
   /** Changelog mode: what each (window end, key) emitted so far. */
   private readonly emitted: EmittedResults | null;
   private readonly fold: boolean;
-  private emit: WindowEmitOptions = DEFAULT_EMIT_OPTIONS;
+  private readonly emit: WindowEmitOptions;
   /** Output not yet sent downstream; flushed at batch boundaries, watermarks and end. */
   private pending: Row[] = [];
   private late = 0;
@@ -86,29 +75,22 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
   /** A lower bound on the watermark at which a kept slice or result can be freed (allowed lateness). */
   private nextCleanup = Infinity;
   /** Processing time of the next early firing. */
-  private nextEarly = Infinity;
+  private nextEarly: number;
 
-  constructor(spec: WindowAggregateSpec, backend: KeyedStateBackend, emit?: Partial<WindowEmitOptions>) {
-    super();
-    this.uid = spec.uid;
+  constructor(spec: WindowAggregateSpec, ctx: OperatorContext) {
+    super(spec.uid);
     this.assigner = assignerFor(spec.window);
     this.nKeys = spec.keys.length;
     this.agg = compileAggregator(spec.aggs, this.nKeys);
     this.rowReader = arrayRowReader(spec, this.agg);
     this.objectReader = objectRowReaders(spec, this.agg);
-    this.table = backend.table(spec.uid, 'windows', valuesCodec());
-    const changelog = isChangelogSpec(spec);
-    this.emitted = changelog ? new EmittedResults(backend.table(spec.uid, 'emitted', valuesCodec())) : null;
+    this.table = ctx.table('windows', valuesCodec());
+    const changelog = spec.emit !== undefined && isUpdatingEmit(spec.emit);
+    this.emitted = changelog ? new EmittedResults(ctx.table('emitted', valuesCodec())) : null;
     this.fold = this.assigner.foldsPrefix && !changelog;
-    if (emit) this.configure(emit);
-  }
-
-  /**
-   * Sets allowed lateness, early fire (which need a changelog plan), the clock and the late-row
-   * sink. Call before the first batch; the first early firing is due one delay after this call.
-   */
-  configure(emit: Partial<WindowEmitOptions>): void {
-    ({ emit: this.emit, nextEarly: this.nextEarly } = resolveEmit(`window operator ${this.uid}`, this.emitted !== null, emit));
+    // The first early firing is due one delay after the operator is built.
+    ({ emit: this.emit, nextEarly: this.nextEarly } = resolveEmit(spec.emit, ctx));
+    this.declareGlobal({ late: 'count', nullTime: 'count', firedW: 'time' });
   }
 
   /** Rows dropped because every window containing them was already complete when they arrived. */
@@ -125,13 +107,14 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
   private readonly rowLoop: WindowAggregateOperator['processRows'] = cloneMethod(this.processRows);
   private readonly objectLoop: WindowAggregateOperator['processRows'] = cloneMethod(this.processRows);
 
-  processBatch(batch: Batch): void {
-    this.rowLoop(batch.rows, batch.wm, this.rowReader);
+  override get readsObjects(): boolean {
+    return true;
   }
 
   /** Inserted objects are aggregated as they are: their properties are read by code compiled for their layout. */
-  override processObjects(batch: ObjectBatch): void {
-    this.objectLoop(batch.objects, batch.wm, this.objectReader(batch.layout));
+  processBatch(batch: Batch): void {
+    if (batch.kind === 'rows') this.rowLoop(batch.rows, batch.wm, this.rowReader);
+    else this.objectLoop(batch.objects, batch.wm, this.objectReader(batch.layout));
   }
 
   /** The per-row loop; runs as a copy per row form (rowLoop, objectLoop), so it may use only `this`, its parameters and globals. */
@@ -192,7 +175,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
       if (last - 1 + allowed < this.nextCleanup) this.nextCleanup = last - 1 + allowed;
       if (e - 1 <= firedW && this.emitted !== null) this.refire(e, key);
     }
-    this.onProcessingTime();
+    this.onTick();
     this.flush();
   }
 
@@ -231,7 +214,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
    * Processing-time hook, called after each batch and while the source is idle: once the early
    * fire delay has passed, emits the partial result of every open window that changed.
    */
-  onProcessingTime(): void {
+  override onTick(): void {
     if (this.nextEarly === Infinity) return;
     const now = this.emit.now();
     if (now < this.nextEarly) return;
@@ -252,7 +235,7 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
     if (this.pending.length === 0) return;
     const rows = this.pending;
     this.pending = [];
-    this.out.data({ rows, wm: null });
+    this.out.data(rowBatch(rows));
   }
 
   /** A new group state from the group's key values. */
@@ -385,19 +368,8 @@ export class WindowAggregateOperator extends Operator implements HasMeta {
     return s;
   }
 
-  snapshotMeta(): unknown {
-    return { lateRows: this.late, nullTimeRows: this.nullTime, firedW: Number.isFinite(this.firedW) ? this.firedW : null };
-  }
-
-  restoreMeta(x: unknown): void {
-    const m = x as { lateRows?: unknown; nullTimeRows?: unknown; firedW?: unknown } | null;
-    if (typeof m?.lateRows !== 'number' || typeof m.nullTimeRows !== 'number' || (m.firedW !== undefined && m.firedW !== null && typeof m.firedW !== 'number')) {
-      throw internalError(`bad window operator meta for ${this.uid}: ${JSON.stringify(x)}`);
-    }
-    this.late = m.lateRows;
-    this.nullTime = m.nullTimeRows;
-    // Checkpoints written before HOP existed have no firedW: TUMBLE frees each window as it fires, so -Infinity is exact for them.
-    this.firedW = typeof m.firedW === 'number' ? m.firedW : -Infinity;
+  /** After a restore the due and cleanup bounds are recounted at the first firing check. */
+  protected override afterRestore(): void {
     this.nextDue = -Infinity;
     this.nextCleanup = -Infinity;
   }

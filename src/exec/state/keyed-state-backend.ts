@@ -1,4 +1,4 @@
-import type { StateChunk } from '../../checkpoint/types.js';
+import type { StateChunk } from '../../common/state-chunk.js';
 import { EddyError, internalError } from '../../common/errors.js';
 import { ByteWriter, ChunkFormatError } from './byte-io.js';
 import { KeyGroupMismatch, readChunk, startChunk, writeEntry } from './chunk-format.js';
@@ -25,15 +25,15 @@ export class KeyedStateBackend {
   /** Released buffers, reused by the next snapshots: new ones would count as fresh external memory, which makes V8 run full collections of the whole heap (~0.25 s at 1M entries) every snapshot or two. */
   private readonly spare: Buffer[] = [];
   private spareBytes = 0;
-  /** The snapshot whose frozen key groups are not all encoded yet, if any. */
-  private pending: PendingSnapshot | null = null;
+  /** Snapshots whose frozen key groups are not all encoded yet (over disjoint sets of tables). */
+  private readonly pending = new Set<PendingSnapshot>();
   private readonly host: SnapshotHost = {
     writer: (need) => new ByteWriter(need, this.takeSpare(need)),
     issue: (buf) => this.issued.set(buf.buffer, buf),
     bytesPerEntry: () => this.bytesPerEntry,
     done: (p, bytes, entries) => {
       if (entries > 0) this.bytesPerEntry = bytes / entries;
-      if (this.pending === p) this.pending = null;
+      this.pending.delete(p);
     },
   };
 
@@ -46,33 +46,42 @@ export class KeyedStateBackend {
     return t;
   }
 
-  /** Serializes every key group changed since the last snapshot (all tables) and clears the dirty flags. */
-  snapshotChanged(): StateChunk[] {
-    return this.freezeChanged().finish();
+  /** Serializes every key group changed since the last snapshot (all tables, or operator `uid`'s) and clears the dirty flags. */
+  snapshotChanged(uid?: string): StateChunk[] {
+    return this.freezeChanged(uid).finish();
   }
 
   /**
    * The cut of a checkpoint, in O(tables × key groups): freezes the key groups changed since the
-   * last snapshot and clears the dirty flags; the returned snapshot encodes them later (on their
-   * next change, or by `drain`/`finish`) into the chunks `snapshotChanged` would have given here.
-   * A snapshot still pending is finished first.
+   * last snapshot (of every table, or of operator `uid`'s tables: an operator is snapshotted when a
+   * barrier reaches it) and clears the dirty flags; the returned snapshot encodes them later (on
+   * their next change, or by `drain`/`finish`) into the chunks `snapshotChanged` would have given
+   * here. A snapshot still pending over the same tables is finished first.
    */
-  freezeChanged(): PendingSnapshot {
-    this.settlePending();
-    const p = new PendingSnapshot([...this.tables.values()], this.host);
-    if (!p.done) this.pending = p;
+  freezeChanged(uid?: string): PendingSnapshot {
+    const tables = this.tablesOf(uid);
+    this.settlePending(tables);
+    const p = new PendingSnapshot(tables, this.host);
+    if (!p.done) this.pending.add(p);
     return p;
   }
 
-  /** Serializes every key group of every table (empty ones as empty chunks) and clears the dirty flags. */
-  snapshotAll(): StateChunk[] {
-    this.settlePending();
-    return this.snapshot(true);
+  /** Serializes every key group of every table (or operator `uid`'s; empty groups as empty chunks) and clears the dirty flags. */
+  snapshotAll(uid?: string): StateChunk[] {
+    const tables = this.tablesOf(uid);
+    this.settlePending(tables);
+    return this.snapshot(true, tables);
   }
 
-  /** Encodes what a pending snapshot still holds frozen (its chunks stay with whoever took it). */
-  private settlePending(): void {
-    if (this.pending !== null) this.pending.finish();
+  /** The tables of operator `uid` (ids `<uid>/<name>`), or every table. */
+  private tablesOf(uid: string | undefined): KeyedStateTable<unknown>[] {
+    const all = [...this.tables.values()];
+    return uid === undefined ? all : all.filter((t) => t.id.startsWith(`${uid}/`));
+  }
+
+  /** Encodes what pending snapshots over any of `tables` still hold frozen (their chunks stay with whoever took them). */
+  private settlePending(tables: readonly KeyedStateTable<unknown>[] = [...this.tables.values()]): void {
+    for (const p of [...this.pending]) if (p.covers(tables)) p.finish();
   }
 
   /**
@@ -82,11 +91,11 @@ export class KeyedStateBackend {
    * entries (measured break-even: ~1/14), only their lists are walked, so the cost follows the
    * changed state, not the total.
    */
-  private snapshot(all: boolean): StateChunk[] {
+  private snapshot(all: boolean, tables: readonly KeyedStateTable<unknown>[]): StateChunk[] {
     const chunks: StateChunk[] = [];
     let bytes = 0;
     let entries = 0;
-    for (const t of this.tables.values()) {
+    for (const t of tables) {
       const dirty = t.dirty;
       const writers = new Array<ByteWriter | null>(KEY_GROUP_COUNT).fill(null);
       const written = new Uint32Array(KEY_GROUP_COUNT);

@@ -1,4 +1,4 @@
-import type { StateChunk } from '../../checkpoint/types.js';
+import type { StateChunk } from '../../common/state-chunk.js';
 import { internalError } from '../../common/errors.js';
 import type { ByteWriter } from './byte-io.js';
 import { startChunk, writeEntry } from './chunk-format.js';
@@ -54,6 +54,11 @@ export class PendingSnapshot {
       t.onFrozenChange = (g: number) => this.encode(i, g);
     });
     if (this.left === 0) this.complete();
+  }
+
+  /** Whether this snapshot holds any of `tables`. */
+  covers(tables: readonly KeyedStateTable<unknown>[]): boolean {
+    return tables.some((t) => this.tables.includes(t));
   }
 
   /** Whether every frozen group has been encoded. */

@@ -23,6 +23,7 @@ function foldNode(node: LogicalPlan): LogicalPlan {
       return { ...node, keys: node.keys.map((k: BoundExpr) => foldExpr(k)), aggs: node.aggs.map(foldAgg) };
     case 'limit':
     case 'union':
+    case 'windowAssign':
       return node;
     default:
       return assertNever(node, 'logical plan');

@@ -1,0 +1,69 @@
+import { assertNever, internalError } from '../../common/errors.js';
+import type { SinkWriter, SourceReader } from '../../connectors/connector.js';
+import type { ExecOf, PhysicalPlan } from '../../planner/plan.js';
+import type { LateRowOutput, Operator, OperatorContext } from '../operator.js';
+import { ChangelogFilterOperator } from '../operators/changelog-filter.js';
+import { FilterOperator } from '../operators/filter.js';
+import { GroupAggregateOperator } from '../operators/group-aggregate.js';
+import { LimitOperator } from '../operators/limit.js';
+import { ProjectOperator } from '../operators/project.js';
+import { SessionWindowAggregateOperator } from '../operators/session-window-aggregate.js';
+import { ResultSinkOperator, StreamSinkOperator, type ResultTarget } from '../operators/sink.js';
+import { SourceOperator } from '../operators/source.js';
+import { UnionOperator } from '../operators/union.js';
+import { WindowAggregateOperator } from '../operators/window-aggregate.js';
+import { WindowAssignOperator } from '../operators/window-assign.js';
+import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
+
+/** What building operators needs from the run: state, the clock, and the connectors. */
+export interface OperatorDeps {
+  readonly backend: KeyedStateBackend;
+  /** The processing-time clock. */
+  readonly now: () => number;
+  /** A reader of a source node's stream, positioned at its start. */
+  openSource(node: ExecOf<'SourceExec'>): SourceReader;
+  /** 'source.idle-timeout' of a source node's stream in ms (0: never idle). */
+  idleTimeoutMs(node: ExecOf<'SourceExec'>): number;
+  /** The writer of a stream sink. */
+  openSink(node: ExecOf<'SinkExec'>): SinkWriter;
+  /** Where a transient query's rows go (a 'result' sink). */
+  readonly result?: ResultTarget;
+  /** The late-row output of window operator `uid` into a `<stream>$late` side stream. */
+  lateRows(stream: string, uid: string): LateRowOutput | null;
+}
+
+/** The context of the operator of `node`: its keyed tables are `<uid>/<name>` in the run's backend. */
+function contextOf(node: PhysicalPlan, deps: OperatorDeps, lateRows: LateRowOutput | null = null): OperatorContext {
+  return { table: (name, codec) => deps.backend.table(node.uid, name, codec), now: deps.now, lateRows };
+}
+
+/** Creates the operator of a plan node: the one place that maps node kinds to operators. */
+export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator {
+  switch (node.kind) {
+    case 'SourceExec':
+      return new SourceOperator(node.uid, deps.openSource(node), node.watermark, deps.idleTimeoutMs(node), deps.now);
+    case 'FilterExec':
+      // Over an updating result a filter must turn half-passing -U/+U pairs into -D or +I.
+      return node.inputs[0]!.node.changelog === 'updating' ? new ChangelogFilterOperator(node.uid, node.predicate) : new FilterOperator(node.uid, node.predicate);
+    case 'ProjectExec':
+      return new ProjectOperator(node.uid, node.exprs);
+    case 'WindowAssignExec':
+      return new WindowAssignOperator(node.uid, node.window, node.timeIndex);
+    case 'WindowAggregateExec': {
+      const ctx = contextOf(node, deps, node.lateRowsTo !== undefined ? deps.lateRows(node.lateRowsTo, node.uid) : null);
+      return node.window.kind === 'session' ? new SessionWindowAggregateOperator(node, ctx) : new WindowAggregateOperator(node, ctx);
+    }
+    case 'GroupAggregateExec':
+      return new GroupAggregateOperator(node, contextOf(node, deps), { ttlMs: node.stateTtlMs, eventTime: node.inputs[0]!.node.watermarked });
+    case 'LimitExec':
+      return new LimitOperator(node.uid, node.count);
+    case 'UnionExec':
+      return new UnionOperator(node.uid);
+    case 'SinkExec':
+      if (node.target.kind === 'stream') return new StreamSinkOperator(node.uid, deps.openSink(node));
+      if (!deps.result) throw internalError('a result sink needs a result target');
+      return new ResultSinkOperator(node.uid, deps.result);
+    default:
+      return assertNever(node, 'physical plan node');
+  }
+}

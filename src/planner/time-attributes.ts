@@ -1,0 +1,82 @@
+import { assertNever } from '../common/errors.js';
+import type { BoundExpr } from './bound.js';
+import { isUpdatingLogical } from './changelog.js';
+import type { LogicalPlan } from './plan.js';
+
+/** The start and end columns of one window, in a windowed result. */
+export interface WindowColumns {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * What a plan's output says about event time: whether it carries a watermark, which columns are
+ * time attributes (their values follow the watermark, so an event-time window may run over them:
+ * a stream's watermarked column passed through unchanged, and window_end / window_time of an
+ * append-only windowed result), and which column pairs are a window's start and end (so a GROUP
+ * BY over them can be a window aggregate, as Flink plans cascaded window aggregations).
+ */
+export interface TimeAttributes {
+  readonly watermarked: boolean;
+  readonly rowtimes: readonly number[];
+  readonly windows: readonly WindowColumns[];
+  /** window_end columns (window_time is window_end - 1 ms of one of them). */
+  readonly windowEnds: readonly number[];
+}
+
+const NONE: TimeAttributes = { watermarked: false, rowtimes: [], windows: [], windowEnds: [] };
+
+/** The time attributes of a logical plan's output (see TimeAttributes). */
+export function timeAttributes(plan: LogicalPlan): TimeAttributes {
+  switch (plan.kind) {
+    case 'scan': {
+      const wm = plan.watermark;
+      return wm ? { watermarked: true, rowtimes: [wm.timeIndex], windows: [], windowEnds: [] } : NONE;
+    }
+    case 'filter':
+    case 'limit':
+      return timeAttributes(plan.input);
+    case 'project':
+      return projected(plan.exprs, timeAttributes(plan.input));
+    case 'windowAssign': {
+      const input = timeAttributes(plan.input);
+      const n = plan.input.schema.columns.length;
+      return { watermarked: input.watermarked, rowtimes: [...input.rowtimes, n + 1, n + 2], windows: [{ start: n, end: n + 1 }], windowEnds: [n + 1] };
+    }
+    case 'windowAggregate': {
+      if (isUpdatingLogical(plan)) return { ...NONE, watermarked: true };
+      const end = plan.keys.length + 1;
+      return { watermarked: true, rowtimes: [end], windows: [{ start: end - 1, end }], windowEnds: [end] };
+    }
+    case 'groupAggregate':
+      return { ...NONE, watermarked: timeAttributes(plan.input).watermarked };
+    case 'union': {
+      const each = plan.inputs.map(timeAttributes);
+      const common = (f: (t: TimeAttributes) => readonly number[]): number[] => f(each[0]!).filter((i) => each.every((t) => f(t).includes(i)));
+      return {
+        watermarked: each.every((t) => t.watermarked),
+        rowtimes: common((t) => t.rowtimes),
+        windows: each[0]!.windows.filter((w) => each.every((t) => t.windows.some((x) => x.start === w.start && x.end === w.end))),
+        windowEnds: common((t) => t.windowEnds),
+      };
+    }
+    default:
+      return assertNever(plan, 'logical plan');
+  }
+}
+
+/** window_time as the binder writes it: window_end - 1 ms. */
+function isWindowTime(e: BoundExpr, windowEnds: readonly number[]): boolean {
+  return e.kind === 'binary' && e.op === '-' && e.left.kind === 'inputRef' && windowEnds.includes(e.left.index) && e.right.kind === 'literal' && e.right.type === 'INTERVAL' && e.right.value === 1;
+}
+
+function projected(exprs: readonly BoundExpr[], input: TimeAttributes): TimeAttributes {
+  const at = (index: number): number[] => exprs.flatMap((e, i) => (e.kind === 'inputRef' && e.index === index ? [i] : []));
+  const rowtimes: number[] = [];
+  exprs.forEach((e, i) => {
+    if ((e.kind === 'inputRef' && input.rowtimes.includes(e.index)) || isWindowTime(e, input.windowEnds)) rowtimes.push(i);
+  });
+  const windowEnds = input.windowEnds.flatMap(at);
+  const windows = input.windows.flatMap((w) => at(w.start).flatMap((start) => at(w.end).map((end) => ({ start, end }))));
+  return { watermarked: input.watermarked, rowtimes, windows, windowEnds };
+}
