@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crc32, crc32Table, decodeJson, decodeMeta, encodeJson, encodeMeta } from '../../src/checkpoint/codec.js';
-import type { CheckpointMeta } from '../../src/checkpoint/types.js';
+import { CHECKPOINT_FORMAT, type CheckpointMeta } from '../../src/checkpoint/types.js';
 import { EddyError } from '../../src/common/errors.js';
 
 describe('crc32', () => {
@@ -22,16 +22,18 @@ describe('crc32', () => {
 describe('meta codec', () => {
   it('round-trips non-finite numbers anywhere in the meta', () => {
     const meta: CheckpointMeta = {
-      sourceOffsets: { clicks: { byte: 120, line: 4 } },
-      watermarks: { clicks: -Infinity as unknown as number, other: 1700000000000 },
-      sinkPositions: { sink: { rows: 3 } },
-      operatorMeta: { op1: { max: Infinity, min: -Infinity, list: [NaN, 1, null] } },
+      format: CHECKPOINT_FORMAT,
+      operators: {
+        'source-0': { state: { offset: { byte: 120, line: 4 }, watermark: -Infinity, ended: false } },
+        'source-1': { state: { offset: null, watermark: 1700000000000, ended: false } },
+        op1: { state: { max: Infinity, min: -Infinity, list: [NaN, 1, null] } },
+      },
     };
     const back = decodeMeta(encodeMeta(meta));
-    expect(back.watermarks['clicks']).toBe(-Infinity);
-    expect(back.watermarks['other']).toBe(1700000000000);
-    expect(back.operatorMeta['op1']).toEqual({ max: Infinity, min: -Infinity, list: [NaN, 1, null] });
-    expect(back.sourceOffsets).toEqual(meta.sourceOffsets);
+    expect(back.operators['source-0']).toEqual(meta.operators['source-0']);
+    expect((back.operators['source-0'] as { state: { watermark: number } }).state.watermark).toBe(-Infinity);
+    expect(back.operators['source-1']).toEqual(meta.operators['source-1']);
+    expect(back.operators['op1']).toEqual({ state: { max: Infinity, min: -Infinity, list: [NaN, 1, null] } });
   });
 
   it('plain JSON values are unchanged', () => {
@@ -41,6 +43,9 @@ describe('meta codec', () => {
 
   it('rejects text that is not checkpoint metadata', () => {
     expect(() => decodeMeta('{"sourceOffsets":{}}')).toThrow(EddyError);
+    // A checkpoint of the format before the dataflow graph (per-section offsets) is refused, naming why.
+    expect(() => decodeMeta('{"sourceOffsets":{},"watermarks":{},"sinkPositions":{},"operatorMeta":{}}')).toThrow(/older format; this version of Eddy reads format 2/);
+    expect(() => decodeMeta('{"format":2}')).toThrow(EddyError);
     expect(() => decodeMeta('[]')).toThrow(EddyError);
   });
 });

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteDb } from '../../src/checkpoint/sqlite-db.js';
 import { CheckpointStore } from '../../src/checkpoint/store.js';
-import type { CheckpointMeta, StateChunk } from '../../src/checkpoint/types.js';
+import { CHECKPOINT_FORMAT, type CheckpointMeta, type StateChunk } from '../../src/checkpoint/types.js';
 import { EddyError } from '../../src/common/errors.js';
 
 const dirs: string[] = [];
@@ -27,12 +27,15 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const meta = (n: number): CheckpointMeta => ({
-  sourceOffsets: { clicks: { byte: n * 100, line: n } },
-  watermarks: { clicks: n === 0 ? null : n * 1000 },
-  sinkPositions: { sink: { rows: n } },
-  operatorMeta: { limit1: { count: n } },
+const meta = (n: number, watermark: number | null = n === 0 ? null : n * 1000): CheckpointMeta => ({
+  format: CHECKPOINT_FORMAT,
+  operators: {
+    'source-0': { state: { offset: { byte: n * 100, line: n }, watermark, ended: false } },
+    'limit-0': { state: { count: n } },
+    'sink-0': { state: { rows: n } },
+  },
 });
+const sinkOf = (m: CheckpointMeta): unknown => (m.operators['sink-0'] as { state: unknown }).state;
 
 const chunk = (op: string, kg: number, text: string): StateChunk => ({ operatorUid: op, keyGroup: kg, bytes: Buffer.from(text) });
 
@@ -63,7 +66,7 @@ describe('checkpoints', () => {
   it('round-trips meta and chunks across a reopen', async () => {
     const file = tempDb();
     const s = await openStore(file);
-    const m: CheckpointMeta = { ...meta(1), watermarks: { clicks: -Infinity as unknown as number, gen: Infinity as unknown as number } };
+    const m: CheckpointMeta = { ...meta(1, -Infinity), operators: { ...meta(1, -Infinity).operators, 'source-1': { state: { offset: null, watermark: Infinity, ended: true } } } };
     const info = await s.writeCheckpoint({ queryId: 'q1', checkpointId: 1, meta: m, chunks: [chunk('agg', 3, 'abc'), chunk('agg', 7, 'defg')], retained: 3 });
     expect(info).toMatchObject({ queryId: 'q1', checkpointId: 1, keyGroupsWritten: 2 });
     expect(info.bytes).toBeGreaterThan(7);
@@ -73,8 +76,9 @@ describe('checkpoints', () => {
     const again = await openStore(file);
     const loaded = await again.loadLatest('q1');
     expect(loaded!.checkpointId).toBe(1);
-    expect(loaded!.meta.watermarks).toEqual({ clicks: -Infinity, gen: Infinity });
-    expect(loaded!.meta.sourceOffsets).toEqual(m.sourceOffsets);
+    expect(loaded!.meta.operators).toEqual(m.operators);
+    expect((loaded!.meta.operators['source-0'] as { state: { watermark: number } }).state.watermark).toBe(-Infinity);
+    expect((loaded!.meta.operators['source-1'] as { state: { watermark: number } }).state.watermark).toBe(Infinity);
     expect(show(loaded!.chunks)).toEqual(['agg/3=abc', 'agg/7=defg']);
     expect(Buffer.isBuffer(loaded!.chunks[0]!.bytes)).toBe(true);
     expect(await again.loadLatest('other')).toBeNull();
@@ -88,7 +92,7 @@ describe('checkpoints', () => {
     await s.writeCheckpoint({ queryId: 'q', checkpointId: 2, meta: meta(2), chunks: [chunk('op', 2, 'b2')], retained: 5 });
     let loaded = await s.loadLatest('q');
     expect(loaded!.checkpointId).toBe(2);
-    expect(loaded!.meta.sinkPositions).toEqual({ sink: { rows: 2 } });
+    expect(sinkOf(loaded!.meta)).toEqual({ rows: 2 });
     expect(show(loaded!.chunks)).toEqual(['op/1=a1', 'op/2=b2', 'op/3=c1']);
 
     // Group 3 emptied, a new operator appears.
@@ -179,7 +183,7 @@ describe('checkpoints', () => {
     await s.writeCheckpoint({ queryId: 'q', checkpointId: 2, meta: meta(20), chunks: [chunk('op', 9, 'new')], retained: 5 });
     const loaded = await s.loadLatest('q');
     expect(loaded!.checkpointId).toBe(2);
-    expect(loaded!.meta.sinkPositions).toEqual({ sink: { rows: 20 } });
+    expect(sinkOf(loaded!.meta)).toEqual({ rows: 20 });
     expect(show(loaded!.chunks)).toEqual(['op/1=x1', 'op/9=new']);
   });
 });

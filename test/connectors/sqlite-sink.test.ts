@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteDb } from '../../src/checkpoint/sqlite-db.js';
 import { CheckpointStore } from '../../src/checkpoint/store.js';
-import type { CheckpointMeta } from '../../src/checkpoint/types.js';
+import { CHECKPOINT_FORMAT, type CheckpointMeta } from '../../src/checkpoint/types.js';
 import type { Row, Schema } from '../../src/common/types.js';
 import { SqliteSink, sqliteSinkOptions } from '../../src/connectors/sqlite-sink.js';
 import { formatTimestamp } from '../../src/common/time.js';
@@ -49,7 +49,7 @@ const schema: Schema = {
   ],
 };
 
-const meta = (sink: unknown): CheckpointMeta => ({ sourceOffsets: {}, watermarks: {}, sinkPositions: { sink }, operatorMeta: {} });
+const meta = (sink: unknown): CheckpointMeta => ({ format: CHECKPOINT_FORMAT, operators: { 'sink-0': { state: sink } } });
 
 /** What the coordinator does: flush (the cut), read position(), write the checkpoint with the sink's rows. */
 async function checkpoint(store: CheckpointStore, sink: SqliteSink, id: number, inTransactionExtra?: () => Promise<void>) {
@@ -161,7 +161,7 @@ describe('SqliteSink', () => {
     const got = await readTable(file, 'results');
     expect(got).toHaveLength(1234);
     expect(got[1233]).toEqual({ user: 'u1233', n: 1233, avg: 616.5, ok: 0, window_end: '1970-01-01 00:20:33.000' });
-    expect((await store.loadLatest('q'))!.meta.sinkPositions).toEqual({ sink: { rows: 1234 } });
+    expect((await store.loadLatest('q'))!.meta.operators['sink-0']).toEqual({ state: { rows: 1234 } });
   });
 
   it('refuses an existing table that lacks a column', async () => {

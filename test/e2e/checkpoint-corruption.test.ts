@@ -75,7 +75,7 @@ describe('damaged checkpoints', () => {
     await killAfterCheckpoints('meta.db', 3);
     const ids = await checkpointIds('meta.db');
     const newest = ids.at(-1)!;
-    await sql(join(dir, 'meta.db'), "UPDATE eddy_checkpoints SET meta = replace(meta, '\"sink\"', '\"sinc\"') WHERE query_id = ? AND checkpoint_id = ?", [Q, newest]);
+    await sql(join(dir, 'meta.db'), "UPDATE eddy_checkpoints SET meta = replace(meta, '\"sink-0\"', '\"sinc-0\"') WHERE query_id = ? AND checkpoint_id = ?", [Q, newest]);
     const r = runCli(dir, ['-f', 'q.sql', '--state', 'meta.db']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`checkpoint ${newest} of query '${Q}' is damaged \\(meta checksum mismatch\\)`));

@@ -14,6 +14,7 @@ import type { InsertSelectStmt } from '../../src/parser/ast.js';
 import { planFingerprint } from '../../src/planner/index.js';
 import { CheckpointCoordinator } from '../../src/checkpoint/coordinator.js';
 import { createSink, createSource } from '../../src/connectors/registry.js';
+import { withSink } from '../../src/planner/physical.js';
 import { PersistentQuery } from '../../src/runtime/persistent-query.js';
 import { BIDS_DDL, bidsJsonl, openSession, parseStatement, tempDir, type SessionHarness } from './checkpoint-helpers.js';
 
@@ -42,19 +43,22 @@ async function runWithFailures(dir: string, sinkDdl: string, failAt: readonly nu
   const coordinator = new CheckpointCoordinator(h.store, { intervalMs: 0, retained: 3, onWarning: (m) => h.warnings.push(m), onCheckpoint: (c) => h.checkpoints.push(c) });
   let flushes = 0;
   const statuses: string[] = [];
-  const q = new PersistentQuery('q', QUERY, plan, planFingerprint(plan), plan.schema, 'out', {
-    openSource: () => createSource(bids, { memory: h.session.memory, endMemoryWhenDrained: true, baseDir: dir }),
-    openSink: () => {
-      const sink = createSink(target, target.schema, { baseDir: dir, stateDb: h.store.db });
-      // The checkpoint's cut hands back the promise that the sink's output is durable: fail that one.
-      const cut = sink.cut.bind(sink);
-      sink.cut = () => {
-        const c = cut();
-        if (!failAt.includes(++flushes)) return c;
-        const n = flushes;
-        return { position: c.position, durable: c.durable.then(() => Promise.reject(new EddyError('IO', `injected failure at flush ${n}`))) };
-      };
-      return sink;
+  const q = new PersistentQuery('q', QUERY, withSink(plan, { kind: 'stream', stream: target }), planFingerprint(plan), plan.schema, 'out', {
+    io: {
+      openSource: () => createSource(bids, { memory: h.session.memory, endMemoryWhenDrained: true, baseDir: dir }),
+      idleTimeoutMs: () => 0,
+      openSink: () => {
+        const sink = createSink(target, target.schema, { baseDir: dir, stateDb: h.store.db });
+        // The checkpoint's cut hands back the promise that the sink's output is durable: fail that one.
+        const cut = sink.cut.bind(sink);
+        sink.cut = () => {
+          const c = cut();
+          if (!failAt.includes(++flushes)) return c;
+          const n = flushes;
+          return { position: c.position, durable: c.durable.then(() => Promise.reject(new EddyError('IO', `injected failure at flush ${n}`))) };
+        };
+        return sink;
+      },
     },
     run: { batchSize: 32, idlePollMs: 5 },
     restart: { attempts: 5, delayMs: 10 },

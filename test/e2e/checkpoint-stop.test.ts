@@ -18,8 +18,8 @@ interface CheckpointRow {
 }
 const newestCheckpoint = async (db: string): Promise<{ id: number; sinkBytes: number; offset: unknown }> => {
   const [row] = await sql<CheckpointRow>(db, 'SELECT checkpoint_id AS id, meta FROM eddy_checkpoints WHERE query_id = ? AND complete = 1 ORDER BY checkpoint_id DESC LIMIT 1', [Q]);
-  const meta = JSON.parse(row!.meta) as { sinkPositions: { sink: { bytes: number } }; sourceOffsets: Record<string, unknown> };
-  return { id: row!.id, sinkBytes: meta.sinkPositions.sink.bytes, offset: Object.values(meta.sourceOffsets)[0] };
+  const meta = JSON.parse(row!.meta) as { operators: { 'sink-0': { state: { bytes: number } }; 'source-0': { state: { offset: unknown } } } };
+  return { id: row!.id, sinkBytes: meta.operators['sink-0'].state.bytes, offset: meta.operators['source-0'].state.offset };
 };
 
 describe('eddy -f stopped by a signal', () => {

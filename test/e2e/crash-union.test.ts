@@ -84,16 +84,20 @@ describe.each([
 });
 
 describe('checkpoint contents of a union query', () => {
-  it("records each input's offset and watermark, the union's watermark and read position", async () => {
+  it("records each input's offset and watermark, and the union's per-input and combined watermarks", async () => {
     writeFileSync(join(dir, 'inspect.sql'), STATELESS);
     const attempt = await runAndKill(dir, 'inspect.sql', 'inspect.db', 5, 30);
     expect(attempt.killed).toBe(true);
     const rows = await sql<{ meta: string }>(join(dir, 'inspect.db'), 'SELECT meta FROM eddy_checkpoints ORDER BY checkpoint_id DESC LIMIT 1');
-    const meta = JSON.parse(rows[0]!.meta) as { sourceOffsets: Record<string, unknown>; watermarks: Record<string, unknown>; operatorMeta: Record<string, unknown> };
-    expect(Object.keys(meta.sourceOffsets)).toEqual(['bids', 'asks']);
-    expect(meta.sourceOffsets['bids']).toMatchObject({ byte: expect.any(Number), line: expect.any(Number) });
-    expect(Object.keys(meta.watermarks).sort()).toEqual(['asks', 'bids', 'union-0']);
-    expect(meta.operatorMeta['union-0']).toMatchObject({ next: expect.any(Number) });
+    const meta = JSON.parse(rows[0]!.meta) as { format: number; operators: Record<string, { state: unknown; inputs?: unknown }> };
+    expect(meta.format).toBe(2);
+    // One source per input, in input order (bids, then asks), each with its offset and watermark.
+    for (const uid of ['source-0', 'source-1']) {
+      expect(meta.operators[uid]!.state).toMatchObject({ offset: { byte: expect.any(Number), line: expect.any(Number) }, ended: expect.any(Boolean) });
+      expect(meta.operators[uid]!.state).toHaveProperty('watermark');
+    }
+    expect(meta.operators['union-0']!.inputs).toMatchObject({ watermarks: [expect.anything(), expect.anything()], ended: [expect.any(Boolean), expect.any(Boolean)] });
+    expect(meta.operators['union-0']!.inputs).toHaveProperty('watermark');
     rmSync(join(dir, 'out.jsonl'), { force: true });
   }, 30_000);
 });

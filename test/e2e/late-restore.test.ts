@@ -13,6 +13,7 @@ import type { InsertSelectStmt } from '../../src/parser/ast.js';
 import { planFingerprint } from '../../src/planner/index.js';
 import { CheckpointCoordinator } from '../../src/checkpoint/coordinator.js';
 import { createSink, createSource } from '../../src/connectors/registry.js';
+import { withSink } from '../../src/planner/physical.js';
 import { PersistentQuery } from '../../src/runtime/persistent-query.js';
 import { openSession, parseStatement, tempDir, type SessionHarness } from './checkpoint-helpers.js';
 
@@ -86,19 +87,25 @@ async function runWithFailures(c: Case, dir: string, failAt: readonly number[]):
   let flushes = 0;
   const statuses: string[] = [];
   const late: Row[] = [];
-  const q = new PersistentQuery('q', c.query, plan, planFingerprint(plan), plan.schema, 'out', {
-    openSource: () => createSource(bids, { memory: h.session.memory, endMemoryWhenDrained: true, baseDir: dir }),
-    openSink: () => {
-      const sink = createSink(target, target.schema, { baseDir: dir, stateDb: h.store.db });
-      const cut = sink.cut.bind(sink);
-      sink.cut = () => {
-        const cutAt = cut();
-        if (!failAt.includes(++flushes)) return cutAt;
-        return { position: cutAt.position, durable: cutAt.durable.then(() => Promise.reject(new EddyError('IO', 'injected failure'))) };
-      };
-      return sink;
+  // Kept across the restarts, as the session keeps it: a restored run skips the late rows already delivered.
+  const lateSink = { delivered: 0, deliver: (rows: Row[]) => late.push(...rows) };
+  const q = new PersistentQuery('q', c.query, withSink(plan, { kind: 'stream', stream: target }), planFingerprint(plan), plan.schema, 'out', {
+    io: {
+      openSource: () => createSource(bids, { memory: h.session.memory, endMemoryWhenDrained: true, baseDir: dir }),
+      idleTimeoutMs: () => 0,
+      lateRows: () => lateSink,
+      openSink: () => {
+        const sink = createSink(target, target.schema, { baseDir: dir, stateDb: h.store.db });
+        const cut = sink.cut.bind(sink);
+        sink.cut = () => {
+          const cutAt = cut();
+          if (!failAt.includes(++flushes)) return cutAt;
+          return { position: cutAt.position, durable: cutAt.durable.then(() => Promise.reject(new EddyError('IO', 'injected failure'))) };
+        };
+        return sink;
+      },
     },
-    run: { batchSize: 64, idlePollMs: 5, windowEmit: h.session.settings.windowEmit(), lateRows: { delivered: 0, deliver: (rows) => late.push(...rows) } },
+    run: { batchSize: 64, idlePollMs: 5 },
     restart: { attempts: 5, delayMs: 10 },
     coordinator,
     onStatus: (pq) => statuses.push(pq.describeStatus()),

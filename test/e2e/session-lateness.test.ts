@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/common/types.js';
-import { isUpdating } from '../../src/planner/changelog.js';
 import { until } from './checkpoint-helpers.js';
 import { exec, newSession, select } from './session-helpers.js';
 
@@ -44,7 +43,7 @@ describe('SESSION with allowed lateness through a Session', () => {
       s.memory.append('s', ROWS);
       const r = await exec(s, QUERY);
       if (r.kind !== 'select') throw new Error('expected a SELECT');
-      expect(isUpdating(r.query.plan)).toBe(true);
+      expect(r.query.plan.changelog).toBe('updating');
       expect(r.query.schema.columns.map((c) => c.name)).toEqual(['op', 'k', 'ws', 'we', 'n', 'total']);
       const rows: Row[] = [];
       await r.query.start((b) => rows.push(...b));

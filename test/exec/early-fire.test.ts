@@ -4,6 +4,7 @@
  * or nothing. Time is a fake clock handed to the operator, so these runs are deterministic.
  */
 import { describe, expect, it } from 'vitest';
+import { rowBatch } from '../../src/exec/batch.js';
 import type { Row } from '../../src/common/types.js';
 import type { WindowSpec } from '../../src/planner/bound.js';
 import { feed, runOnce } from './windows/harness.js';
@@ -21,28 +22,28 @@ function clocked(window: WindowSpec, delay: number, allowed = 0) {
 describe('early fire', () => {
   it('emits partial results every delay, updates only what changed, and the final result as an update', () => {
     const { op, sink, tick, backend } = clocked(tumble, 100);
-    op.processBatch({ rows: [['a', 1, 1], ['b', 2, 2]], wm: noWm(2) });
+    op.processBatch(rowBatch([['a', 1, 1], ['b', 2, 2]], noWm(2)), 0);
     expect(sink.rows).toEqual([]); // the delay has not passed
     tick(100);
-    op.onProcessingTime();
+    op.onTick();
     expect(sink.rows).toEqual([
       ['+I', 'a', 0, 10, 1, 1, 1],
       ['+I', 'b', 0, 10, 1, 2, 2],
     ]);
-    op.processBatch({ rows: [['a', 3, 4]], wm: noWm(1) });
+    op.processBatch(rowBatch([['a', 3, 4]], noWm(1)), 0);
     tick(50);
-    op.onProcessingTime();
+    op.onTick();
     expect(sink.rows).toHaveLength(2); // 50 ms since the last early firing
     tick(50);
-    op.onProcessingTime();
+    op.onTick();
     expect(sink.rows.slice(2)).toEqual([
       ['-U', 'a', 0, 10, 1, 1, 1],
       ['+U', 'a', 0, 10, 2, 5, 4],
     ]);
     tick(100);
-    op.onProcessingTime();
+    op.onTick();
     expect(sink.rows).toHaveLength(4); // nothing changed
-    op.processBatch({ rows: [['b', 4, 8]], wm: noWm(1) });
+    op.processBatch(rowBatch([['b', 4, 8]], noWm(1)), 0);
     op.onWatermark(9); // completes [0,10): b changed since its early result, a did not
     expect(sink.rows.slice(4)).toEqual([
       ['-U', 'b', 0, 10, 1, 2, 2],
@@ -53,14 +54,14 @@ describe('early fire', () => {
 
   it('a batch boundary after the delay fires early too, and a window never fired early emits +I at completion', () => {
     const { op, sink, tick } = clocked(tumble, 100);
-    op.processBatch({ rows: [['a', 1, 1]], wm: noWm(1) });
+    op.processBatch(rowBatch([['a', 1, 1]], noWm(1)), 0);
     tick(150);
-    op.processBatch({ rows: [['a', 12, 2]], wm: noWm(1) });
+    op.processBatch(rowBatch([['a', 12, 2]], noWm(1)), 0);
     expect(sink.rows).toEqual([
       ['+I', 'a', 0, 10, 1, 1, 1],
       ['+I', 'a', 10, 20, 1, 2, 2],
     ]);
-    op.processBatch({ rows: [['c', 25, 3]], wm: new Float64Array([19]) });
+    op.processBatch(rowBatch([['c', 25, 3]], new Float64Array([19])), 0);
     op.onEnd();
     expect(sink.rows.slice(2)).toEqual([['+I', 'c', 20, 30, 1, 3, 3]]);
   });

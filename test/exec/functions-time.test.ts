@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { rowBatch } from '../../src/exec/batch.js';
 import { SCALAR_FUNCTIONS as F } from '../../src/exec/functions.js';
 import { compileExpr, compilePredicate } from '../../src/exec/expr-compiler.js';
 import { CollectSink } from '../../src/exec/operators/collect.js';
@@ -134,7 +135,7 @@ describe('CURRENT_WATERMARK', () => {
     const op = new FilterOperator('f', late);
     const sink = new CollectSink();
     op.connect(sink);
-    op.processBatch({ rows: [[100], [50], [300], [250]], wm: new Float64Array([-Infinity, 90, 90, 290]) });
+    op.processBatch(rowBatch([[100], [50], [300], [250]], new Float64Array([-Infinity, 90, 90, 290])), 0);
     expect(sink.rows).toEqual([[100], [300]]);
     expect(compilePredicate(late)([1])).toBe(true); // no watermark known: NULL, so IS NULL passes
   });
@@ -142,8 +143,8 @@ describe('CURRENT_WATERMARK', () => {
     const op = new ProjectOperator('p', [cw]);
     const sink = new CollectSink();
     op.connect(sink);
-    op.processBatch({ rows: [[1], [2]], wm: new Float64Array([-Infinity, 7]) });
-    op.processBatch({ rows: [[3]], wm: null });
+    op.processBatch(rowBatch([[1], [2]], new Float64Array([-Infinity, 7])), 0);
+    op.processBatch(rowBatch([[3]], null), 0);
     expect(sink.rows).toEqual([[null], [7], [null]]);
   });
 });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { rowBatch } from '../../src/exec/batch.js';
 import { describe, expect, it } from 'vitest';
 import type { StateChunk } from '../../src/checkpoint/types.js';
 import type { Row } from '../../src/common/types.js';
@@ -6,10 +7,10 @@ import { compileExpr } from '../../src/exec/expr-compiler.js';
 import { ChangelogFilterOperator } from '../../src/exec/operators/changelog-filter.js';
 import { CollectSink } from '../../src/exec/operators/collect.js';
 import { GroupAggregateOperator, type GroupAggregateOptions, type GroupAggregateSpec } from '../../src/exec/operators/group-aggregate.js';
-import { collectorFor } from '../../src/exec/operator.js';
+import { InputGate } from '../../src/exec/graph/input-gate.js';
 import { KeyedStateBackend } from '../../src/exec/state/index.js';
 import { checkPairs, foldChangelog } from './changelog.js';
-import { agg, bin, col, computeWatermarks, lit } from './helpers.js';
+import { agg, bin, col, computeWatermarks, contextFor, lit } from './helpers.js';
 
 // Input rows: [k VARCHAR, ts TIMESTAMP, v INT]; output rows: [op, k, COUNT(*), SUM(v), MAX(v)].
 const spec: GroupAggregateSpec = {
@@ -20,8 +21,8 @@ const spec: GroupAggregateSpec = {
 // WATERMARK FOR ts AS ts - 5
 const wmFn = compileExpr(bin('-', col(1, 'TIMESTAMP'), lit(5, 'INTERVAL'), 'TIMESTAMP'));
 
-function makeOp(opts?: GroupAggregateOptions, backend = new KeyedStateBackend()) {
-  const op = new GroupAggregateOperator(spec, backend, opts);
+function makeOp(opts?: GroupAggregateOptions & { readonly now?: () => number }, backend = new KeyedStateBackend()) {
+  const op = new GroupAggregateOperator(spec, contextFor(backend, spec.uid, opts?.now ? { now: opts.now } : {}), opts);
   const sink = new CollectSink();
   op.connect(sink);
   return { op, sink, backend };
@@ -33,7 +34,7 @@ function feed(op: GroupAggregateOperator, rows: Row[], size: number, w0 = -Infin
   for (let i = 0; i < rows.length; i += size) {
     const batch = rows.slice(i, i + size);
     const { wm, after } = computeWatermarks(batch, wmFn, w);
-    op.processBatch({ rows: batch, wm });
+    op.processBatch(rowBatch(batch, wm), 0);
     if (after > w) op.onWatermark(after);
     w = after;
   }
@@ -87,13 +88,13 @@ describe('GroupAggregateOperator: an updating changelog', () => {
 
   it('skips the -U/+U pair when the result did not change', () => {
     const s: GroupAggregateSpec = { uid: 'g', keys: [col(0, 'VARCHAR')], aggs: [agg('MAX', col(2, 'INT'))] };
-    const op = new GroupAggregateOperator(s, new KeyedStateBackend());
+    const op = new GroupAggregateOperator(s, contextFor(new KeyedStateBackend(), s.uid));
     const sink = new CollectSink();
     op.connect(sink);
-    op.processBatch({ rows: [['a', 1, 10]], wm: null });
-    op.processBatch({ rows: [['a', 2, 3]], wm: null }); // MAX stays 10
-    op.processBatch({ rows: [['a', 3, null]], wm: null });
-    op.processBatch({ rows: [['a', 4, 11]], wm: null });
+    op.processBatch(rowBatch([['a', 1, 10]], null), 0);
+    op.processBatch(rowBatch([['a', 2, 3]], null), 0); // MAX stays 10
+    op.processBatch(rowBatch([['a', 3, null]], null), 0);
+    op.processBatch(rowBatch([['a', 4, 11]], null), 0);
     expect(sink.rows).toEqual([
       ['+I', 'a', 10],
       ['-U', 'a', 10],
@@ -103,11 +104,11 @@ describe('GroupAggregateOperator: an updating changelog', () => {
 
   it('no keys: one global group', () => {
     const s: GroupAggregateSpec = { uid: 'g', keys: [], aggs: [agg('COUNT_STAR')] };
-    const op = new GroupAggregateOperator(s, new KeyedStateBackend());
+    const op = new GroupAggregateOperator(s, contextFor(new KeyedStateBackend(), s.uid));
     const sink = new CollectSink();
     op.connect(sink);
-    op.processBatch({ rows: [['a', 1, 1], ['b', 1, 1]], wm: null });
-    op.processBatch({ rows: [['c', 1, 1]], wm: null });
+    op.processBatch(rowBatch([['a', 1, 1], ['b', 1, 1]], null), 0);
+    op.processBatch(rowBatch([['c', 1, 1]], null), 0);
     expect(sink.rows).toEqual([['+I', 2], ['-U', 2], ['+U', 3]]);
   });
 
@@ -140,7 +141,7 @@ describe('ChangelogFilterOperator (HAVING over an updating result)', () => {
     const { op } = makeOp();
     const filter = new ChangelogFilterOperator('filter-0', bin('>=', col(3, 'BIGINT'), lit(10)));
     const sink = new CollectSink();
-    op.connect(collectorFor(filter));
+    op.connect(new InputGate(filter, 1, () => {}).input(0));
     filter.connect(sink);
     return { op, sink };
   }
@@ -178,7 +179,7 @@ describe('ChangelogFilterOperator (HAVING over an updating result)', () => {
   it('refuses a -U not followed by its +U (a broken convention is a bug, not data)', () => {
     const filter = new ChangelogFilterOperator('f', lit(true));
     filter.connect(new CollectSink());
-    expect(() => filter.processBatch({ rows: [['-U', 'a', 1]], wm: null })).toThrow(/not followed by its \+U/);
+    expect(() => filter.processBatch(rowBatch([['-U', 'a', 1]], null), 0)).toThrow(/not followed by its \+U/);
   });
 });
 
@@ -208,11 +209,11 @@ describe("'state.ttl'", () => {
   it('processing time (a stream without a watermark): the wall clock, checked at each batch', () => {
     let now = 1000;
     const { op, sink } = makeOp({ ttlMs: 50, eventTime: false, now: () => now });
-    op.processBatch({ rows: [['a', 0, 1], ['b', 0, 1]], wm: null });
+    op.processBatch(rowBatch([['a', 0, 1], ['b', 0, 1]], null), 0);
     now = 1040;
-    op.processBatch({ rows: [['b', 0, 1]], wm: null });
+    op.processBatch(rowBatch([['b', 0, 1]], null), 0);
     now = 1060; // a: 60 idle → dropped; b: 20 idle → kept
-    op.processBatch({ rows: [['a', 0, 2], ['b', 0, 1]], wm: null });
+    op.processBatch(rowBatch([['a', 0, 2], ['b', 0, 1]], null), 0);
     expect(op.expired).toBe(1);
     expect(sink.rows.slice(-3)).toEqual([
       ['+I', 'a', 1, 2, 2],
@@ -246,11 +247,11 @@ describe('GroupAggregateOperator checkpoints', () => {
             w = feed(first.op, rows.slice(i, i + size), size, w);
             chunks.push(...first.backend.snapshotChanged());
           }
-          const meta = first.op.snapshotMeta();
+          const meta = first.op.snapshotState();
 
           const second = makeOp(opts);
           second.backend.restore(chunks);
-          second.op.restoreMeta(meta);
+          second.op.restoreState(meta);
           feed(second.op, rows.slice(cut), size, w);
           expect([...first.sink.rows, ...second.sink.rows]).toEqual(full.sink.rows);
           expect(second.backend.size()).toBe(full.backend.size());
@@ -262,19 +263,19 @@ describe('GroupAggregateOperator checkpoints', () => {
 
   it("a checkpoint taken with 'state.ttl' 0 restores under a ttl: keys updated before any watermark age from the first one", () => {
     const first = makeOp({ ttlMs: 0, eventTime: true });
-    first.op.processBatch({ rows: [['a', 0, 1]], wm: null }); // before any watermark
+    first.op.processBatch(rowBatch([['a', 0, 1]], null), 0); // before any watermark
     first.op.onWatermark(10);
-    first.op.processBatch({ rows: [['b', 0, 1]], wm: null }); // stamped 10
+    first.op.processBatch(rowBatch([['b', 0, 1]], null), 0); // stamped 10
     const chunks = first.backend.snapshotAll();
     const second = makeOp({ ttlMs: 5, eventTime: true });
     second.backend.restore(chunks);
-    second.op.restoreMeta(first.op.snapshotMeta());
+    second.op.restoreState(first.op.snapshotState());
     second.op.onWatermark(14); // a counts from 14; b is 4 old
     expect(second.op.expired).toBe(0);
     second.op.onWatermark(16); // b is 6 old: dropped; a is 2 old
     expect(second.op.expired).toBe(1);
     expect(second.backend.size()).toBe(1);
-    second.op.processBatch({ rows: [['b', 0, 7], ['a', 0, 1]], wm: null });
+    second.op.processBatch(rowBatch([['b', 0, 7], ['a', 0, 1]], null), 0);
     expect(second.sink.rows).toEqual([
       ['+I', 'b', 1, 7, 7],
       ['-U', 'a', 1, 1, 1],
@@ -282,9 +283,9 @@ describe('GroupAggregateOperator checkpoints', () => {
     ]);
   });
 
-  it('restoreMeta rejects garbage', () => {
+  it('restoreState rejects garbage', () => {
     const { op } = makeOp();
-    expect(() => op.restoreMeta({ clock: 'x' })).toThrow(/bad group aggregate meta/);
-    expect(() => op.restoreMeta(null)).toThrow(/bad group aggregate meta/);
+    expect(() => op.restoreState({ clock: 'x' })).toThrow(/checkpoint state of operator group-aggregate-0 is damaged/);
+    expect(() => op.restoreState(null)).toThrow(/checkpoint state of operator group-aggregate-0 is damaged/);
   });
 });

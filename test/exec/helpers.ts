@@ -1,6 +1,9 @@
 import type { Row, SqlType, Value } from '../../src/common/types.js';
 import type { AggCall, AggFn, BoundExpr } from '../../src/planner/bound.js';
 import type { BinaryOp } from '../../src/parser/ast.js';
+import type { LateRowOutput, OperatorContext } from '../../src/exec/operator.js';
+import type { KeyedStateBackend } from '../../src/exec/state/index.js';
+import type { WindowEmit } from '../../src/planner/plan.js';
 
 /** Small constructors for hand-built bound expressions in tests. */
 export const lit = (value: Value, type?: SqlType): BoundExpr => ({
@@ -46,4 +49,14 @@ export function computeWatermarks<R = Row>(rows: readonly R[], wmFn: (row: R) =>
     if (typeof v === 'number' && v > w) w = v;
   }
   return { wm, after: w };
+}
+
+/** An operator context over `backend` for operator `uid`, with a clock and a late-row output as the emit options of a test give them. */
+export function contextFor(backend: KeyedStateBackend, uid: string, opts: { readonly now?: () => number; readonly onLateRow?: LateRowOutput | null } = {}): OperatorContext {
+  return { table: (name, codec) => backend.table(uid, name, codec), now: opts.now ?? Date.now, lateRows: opts.onLateRow ?? null };
+}
+
+/** The plan's part of a test's window emit options (allowed lateness, early fire). */
+export function planEmit(emit: Partial<WindowEmit>): WindowEmit {
+  return { allowedLatenessMs: emit.allowedLatenessMs ?? 0, earlyFireDelayMs: emit.earlyFireDelayMs ?? 0 };
 }

@@ -4,6 +4,7 @@
  * and wherever a checkpoint is restored.
  */
 import fc from 'fast-check';
+import { rowBatch } from '../../src/exec/batch.js';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/common/types.js';
 import type { WindowSpec } from '../../src/planner/bound.js';
@@ -99,7 +100,7 @@ describe('HOP', () => {
 
   it('fires each window exactly when W >= end - 1, and frees slices no open window needs', () => {
     const { op, sink, backend } = makeOp(hop);
-    op.processBatch({ rows: [['a', 0, 1], ['a', 7, 2]], wm: new Float64Array([-Infinity, -Infinity]) });
+    op.processBatch(rowBatch([['a', 0, 1], ['a', 7, 2]], new Float64Array([-Infinity, -Infinity])), 0);
     expect(backend.size()).toBe(2);
     op.onWatermark(3.5);
     expect(sink.rows).toEqual([]);
@@ -118,7 +119,7 @@ describe('HOP', () => {
 describe('CUMULATE', () => {
   it('a fired window folds its slices into one, which later windows of the period merge with their new slices', () => {
     const { op, sink, backend } = makeOp({ kind: 'cumulate', step: 3, size: 12, offset: 0 });
-    op.processBatch({ rows: [['a', 0, 1], ['b', 4, 2], ['a', 5, 4], ['a', 7, 8]], wm: null });
+    op.processBatch(rowBatch([['a', 0, 1], ['b', 4, 2], ['a', 5, 4], ['a', 7, 8]], null), 0);
     expect(backend.size()).toBe(4); // slices [0,3) a; [3,6) b, a; [6,9) a
     op.onWatermark(5); // windows [0,3) and [0,6) fire; [0,6) folds slices 3 and 6
     expect(sink.rows).toEqual([
@@ -128,7 +129,7 @@ describe('CUMULATE', () => {
     ]);
     expect(backend.size()).toBe(3); // prefix [0,6): a, b; slice [6,9): a
     // Late for [0,3) and [0,6), on time for [0,9) and [0,12): goes into the prefix.
-    op.processBatch({ rows: [['c', 1, 16]], wm: new Float64Array([5]) });
+    op.processBatch(rowBatch([['c', 1, 16]], new Float64Array([5])), 0);
     expect(op.lateRows).toBe(0);
     op.onEnd();
     expect(sink.rows.slice(3)).toEqual([

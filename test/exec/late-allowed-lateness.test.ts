@@ -5,6 +5,7 @@
  * and the late rows (side output) are exactly those the reference drops.
  */
 import fc from 'fast-check';
+import { rowBatch } from '../../src/exec/batch.js';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/common/types.js';
 import type { WindowSpec } from '../../src/planner/bound.js';
@@ -113,7 +114,7 @@ describe('allowed lateness', () => {
 
   it('keeps state until W >= end - 1 + allowed, then frees it', () => {
     const { op, backend } = makeChangelogOp({ kind: 'tumble', size: 10, offset: 0 }, { allowedLatenessMs: 5 });
-    op.processBatch({ rows: [['a', 1, 1]], wm: new Float64Array([-Infinity]) });
+    op.processBatch(rowBatch([['a', 1, 1]], new Float64Array([-Infinity])), 0);
     op.onWatermark(9); // fires
     expect(backend.size()).toBe(2); // the slice and the emitted result
     op.onWatermark(13);

@@ -1,5 +1,5 @@
 import type { StateChunk } from '../../src/checkpoint/types.js';
-import type { Row, Schema } from '../../src/common/types.js';
+import type { Row } from '../../src/common/types.js';
 import { CollectSink } from '../../src/exec/operators/collect.js';
 import { WindowAggregateOperator } from '../../src/exec/operators/window-aggregate.js';
 import { KeyedStateBackend } from '../../src/exec/state/index.js';
@@ -7,15 +7,10 @@ import type { WindowEmitOptions } from '../../src/exec/windows/emit-options.js';
 import type { WindowSpec } from '../../src/planner/bound.js';
 import { feed, specFor } from './windows/harness.js';
 import type { Operator } from '../../src/exec/operator.js';
-import type { HasMeta } from '../../src/exec/operators/meta.js';
-
-/** [op, key, start, end, COUNT(*), SUM(v), MAX(v)]: the changelog form of the harness's window query. */
-const CHANGELOG_SCHEMA: Schema = {
-  columns: ['op', 'k', 'window_start', 'window_end', 'n', 's', 'm'].map((name) => ({ name, type: name === 'op' || name === 'k' ? 'VARCHAR' : 'BIGINT' })),
-};
+import { contextFor, planEmit } from './helpers.js';
 
 export function makeChangelogOp(window: WindowSpec, emit: Partial<WindowEmitOptions>, backend = new KeyedStateBackend()): { op: WindowAggregateOperator; sink: CollectSink; backend: KeyedStateBackend } {
-  const op = new WindowAggregateOperator({ ...specFor(window), schema: CHANGELOG_SCHEMA }, backend, emit);
+  const op = new WindowAggregateOperator({ ...specFor(window), emit: planEmit(emit), changelog: 'updating' }, contextFor(backend, 'agg1', emit));
   const sink = new CollectSink();
   op.connect(sink);
   return { op, sink, backend };
@@ -46,7 +41,7 @@ export function materialize(changes: readonly Row[]): Map<string, Row> {
 
 /** A changelog operator under test with its output and state. */
 export interface ChangelogRig {
-  readonly op: Operator & HasMeta;
+  readonly op: Operator;
   readonly sink: CollectSink;
   readonly backend: KeyedStateBackend;
 }
@@ -62,10 +57,10 @@ export function runRigWithRestore(make: () => ChangelogRig, rows: readonly Row[]
     w = feed(first.op, rows.slice(i, i + size), size, delay, w, false);
     chunks.push(...first.backend.snapshotChanged());
   }
-  const meta = JSON.parse(JSON.stringify(first.op.snapshotMeta())) as unknown;
+  const meta = JSON.parse(JSON.stringify(first.op.snapshotState())) as unknown;
   const second = make();
   second.backend.restore(chunks);
-  second.op.restoreMeta(meta);
+  second.op.restoreState(meta);
   feed(second.op, rows.slice(cut), size, delay, w);
   return { rows: [...first.sink.rows, ...second.sink.rows], late: second.op.lateRows };
 }

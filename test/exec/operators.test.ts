@@ -1,14 +1,17 @@
 import fc from 'fast-check';
+import { rowBatch } from '../../src/exec/batch.js';
 import { describe, expect, it } from 'vitest';
 import type { Row, Schema } from '../../src/common/types.js';
-import { buildPipeline } from '../../src/exec/build-pipeline.js';
+import { Graph } from '../../src/exec/graph/graph.js';
+import { createOperator } from '../../src/exec/graph/create-operator.js';
+import { MemoryStreams } from '../../src/connectors/memory-source.js';
+import { withSink } from '../../src/planner/physical.js';
 import { compileExpr, compileWatermarkLoop } from '../../src/exec/expr-compiler.js';
 import { objectLayout } from '../../src/common/object-layout.js';
 import { CollectSink } from '../../src/exec/operators/collect.js';
 import { FilterOperator } from '../../src/exec/operators/filter.js';
 import { LimitOperator } from '../../src/exec/operators/limit.js';
 import { ProjectOperator } from '../../src/exec/operators/project.js';
-import { hasMeta } from '../../src/exec/operators/meta.js';
 import { KeyedStateBackend } from '../../src/exec/state/index.js';
 import type { PhysicalPlan } from '../../src/planner/plan.js';
 import { agg, bin, col, computeWatermarks, lit } from './helpers.js';
@@ -20,11 +23,11 @@ describe('FilterOperator', () => {
     const op = new FilterOperator('f', bin('>', col(0, 'INT'), lit(1)));
     const sink = new CollectSink();
     op.connect(sink);
-    op.processBatch({ rows: [[1], [5], [null], [3]], wm: wmOf(10, 20, 30, 40) });
+    op.processBatch(rowBatch([[1], [5], [null], [3]], wmOf(10, 20, 30, 40)), 0);
     expect(sink.batches).toHaveLength(1);
     expect(sink.batches[0]!.rows).toEqual([[5], [3]]);
     expect([...sink.batches[0]!.wm!]).toEqual([20, 40]);
-    op.processBatch({ rows: [[0]], wm: wmOf(1) });
+    op.processBatch(rowBatch([[0]], wmOf(1)), 0);
     expect(sink.batches).toHaveLength(1); // nothing passes: nothing sent
     op.onWatermark(7);
     expect(sink.watermarks).toEqual([7]);
@@ -37,7 +40,7 @@ describe('ProjectOperator', () => {
     const sink = new CollectSink();
     op.connect(sink);
     const wm = wmOf(1, 2);
-    op.processBatch({ rows: [[1, 'a'], [null, 'b']], wm });
+    op.processBatch(rowBatch([[1, 'a'], [null, 'b']], wm), 0);
     expect(sink.rows).toEqual([[10, 'a'], [null, 'b']]);
     expect(sink.batches[0]!.wm).toBe(wm);
   });
@@ -48,23 +51,23 @@ describe('LimitOperator', () => {
     const op = new LimitOperator('l', 3);
     const sink = new CollectSink();
     op.connect(sink);
-    op.processBatch({ rows: [[1], [2]], wm: wmOf(0, 0) });
+    op.processBatch(rowBatch([[1], [2]], wmOf(0, 0)), 0);
     expect(op.done).toBe(false);
-    const meta = op.snapshotMeta();
-    op.processBatch({ rows: [[3], [4]], wm: wmOf(5, 6) });
+    const meta = op.snapshotState();
+    op.processBatch(rowBatch([[3], [4]], wmOf(5, 6)), 0);
     expect(sink.rows).toEqual([[1], [2], [3]]);
     expect([...sink.batches[1]!.wm!]).toEqual([5]);
     expect(op.done).toBe(true);
-    op.processBatch({ rows: [[5]], wm: null });
+    op.processBatch(rowBatch([[5]], null), 0);
     expect(sink.rows).toHaveLength(3);
 
     const restored = new LimitOperator('l', 3);
     const sink2 = new CollectSink();
     restored.connect(sink2);
-    restored.restoreMeta(JSON.parse(JSON.stringify(meta)));
-    restored.processBatch({ rows: [[3], [4]], wm: null });
+    restored.restoreState(JSON.parse(JSON.stringify(meta)));
+    restored.processBatch(rowBatch([[3], [4]], null), 0);
     expect(sink2.rows).toEqual([[3]]);
-    expect(hasMeta(restored)).toBe(true);
+    expect(restored.snapshotState()).toEqual({ passed: 3 });
   });
 });
 
@@ -102,56 +105,75 @@ describe('computeWatermarks', () => {
   });
 });
 
-describe('buildPipeline', () => {
+describe('Graph', () => {
   const schema: Schema = { columns: [{ name: 'user', type: 'VARCHAR' }, { name: 'ts', type: 'TIMESTAMP' }, { name: 'v', type: 'INT' }] };
+  const base = { changelog: 'append' as const, watermarked: true };
+  const forward = (node: PhysicalPlan) => [{ node, partitioning: { kind: 'forward' as const } }];
   const source: PhysicalPlan = {
     kind: 'SourceExec',
     uid: 'src',
-    stream: { name: 'clicks', schema, options: {}, ddl: '' },
+    inputs: [],
+    ...base,
+    stream: { name: 'clicks', schema, options: { connector: 'memory' }, ddl: '' },
     watermark: { timeIndex: 1, expr: col(1, 'TIMESTAMP') },
     schema,
   };
-  const filter: PhysicalPlan = { kind: 'FilterExec', uid: 'f', input: source, predicate: bin('>', col(2, 'INT'), lit(0)), schema };
+  const filter: PhysicalPlan = { kind: 'FilterExec', uid: 'f', inputs: forward(source), ...base, predicate: bin('>', col(2, 'INT'), lit(0)), schema };
   const aggSchema: Schema = { columns: [{ name: 'user', type: 'VARCHAR' }, { name: 'window_start', type: 'TIMESTAMP' }, { name: 'window_end', type: 'TIMESTAMP' }, { name: 'n', type: 'BIGINT' }] };
   const windowAgg: PhysicalPlan = {
     kind: 'WindowAggregateExec',
     uid: 'w',
-    input: filter,
+    inputs: [{ node: filter, partitioning: { kind: 'hash', keys: [col(0, 'VARCHAR')] } }],
+    ...base,
     window: { kind: 'tumble', size: 10, offset: 0 },
     timeIndex: 1,
     keys: [col(0, 'VARCHAR')],
     aggs: [agg('COUNT_STAR')],
+    emit: { allowedLatenessMs: 0, earlyFireDelayMs: 0 },
     schema: aggSchema,
   };
-  const project: PhysicalPlan = { kind: 'ProjectExec', uid: 'p', input: windowAgg, exprs: [col(0, 'VARCHAR'), col(3, 'BIGINT')], schema };
-  const plan: PhysicalPlan = { kind: 'LimitExec', uid: 'l', input: project, count: 2, schema };
+  const project: PhysicalPlan = { kind: 'ProjectExec', uid: 'p', inputs: forward(windowAgg), ...base, exprs: [col(0, 'VARCHAR'), col(3, 'BIGINT')], schema };
+  const limit: PhysicalPlan = { kind: 'LimitExec', uid: 'l', inputs: [{ node: project, partitioning: { kind: 'single' } }], ...base, count: 2, schema };
 
-  it('chains the operators bottom-up and returns the source node', () => {
-    const p = buildPipeline(plan, new KeyedStateBackend());
-    expect(p.source).toBe(source);
-    expect(p.operators.map((o) => o.constructor.name)).toEqual(['FilterOperator', 'WindowAggregateOperator', 'ProjectOperator', 'LimitOperator']);
-    const sink = new CollectSink();
-    p.connectSink(sink);
-    const rows: Row[] = [['a', 1, 1], ['b', 2, 0], ['b', 3, 5], ['a', 12, 1], ['c', 25, 1]];
-    const wmFn = compileExpr(col(1, 'TIMESTAMP'));
-    const { wm, after } = computeWatermarks(rows, wmFn, -Infinity);
-    p.head.data({ rows, wm });
-    p.head.watermark(after);
-    expect(sink.rows).toEqual([['a', 1], ['b', 1]]);
-    expect(sink.watermarks).toEqual([25]);
-    p.head.end();
-    expect(sink.rows).toHaveLength(2); // LIMIT 2
-    expect((p.operators[3] as LimitOperator).done).toBe(true);
-    expect(sink.ended).toBe(true);
+  /** The plan under a result sink, its source reading `rows` from a memory stream that ends when drained. */
+  function graphOf(plan: PhysicalPlan, rows: Row[]) {
+    const memory = new MemoryStreams();
+    memory.append('clicks', rows);
+    const out = { rows: [] as Row[], ended: false };
+    const backend = new KeyedStateBackend();
+    const deps = {
+      backend,
+      now: () => 0,
+      openSource: () => memory.reader('clicks', { endWhenDrained: true }),
+      idleTimeoutMs: () => 0,
+      openSink: () => {
+        throw new Error('no stream sink');
+      },
+      result: { rows: (r: Row[]) => out.rows.push(...r), end: () => (out.ended = true) },
+      lateRows: () => null,
+    };
+    return { graph: new Graph(withSink(plan, { kind: 'result' }), (node) => createOperator(node, deps), backend), out };
+  }
+
+  it('one operator per node, inputs first; rows, watermarks and the end flow through; LIMIT makes it done', async () => {
+    const { graph, out } = graphOf(limit, [['a', 1, 1], ['b', 2, 0], ['b', 3, 5], ['a', 12, 1], ['c', 25, 1]]);
+    expect(graph.operators.map((o) => o.constructor.name)).toEqual(['SourceOperator', 'FilterOperator', 'WindowAggregateOperator', 'ProjectOperator', 'LimitOperator', 'ResultSinkOperator']);
+    const src = graph.sources[0]!;
+    expect(await src.poll(100)).toBe(5);
+    expect(out.rows).toEqual([['a', 1], ['b', 1]]);
+    expect(graph.sinks[0]!.gate.watermark).toBe(25);
+    expect(graph.done).toBe(true);
+    expect(await src.poll(100)).toBe(null);
+    expect(out.rows).toHaveLength(2); // LIMIT 2
+    expect(out.ended).toBe(true);
   });
 
-  it('a plan with no operators forwards source batches to the sink', () => {
-    const p = buildPipeline(source, new KeyedStateBackend());
-    const sink = new CollectSink();
-    p.connectSink(sink);
-    p.head.data({ rows: [['a', 1, 1]], wm: null });
-    p.head.end();
-    expect(sink.rows).toEqual([['a', 1, 1]]);
-    expect(sink.ended).toBe(true);
+  it('a plan of a source alone forwards its batches to the sink', async () => {
+    const { graph, out } = graphOf(source, [['a', 1, 1]]);
+    const src = graph.sources[0]!;
+    await src.poll(10);
+    await src.poll(10);
+    expect(out.rows).toEqual([['a', 1, 1]]);
+    expect(out.ended).toBe(true);
   });
 });

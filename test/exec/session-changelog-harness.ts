@@ -1,4 +1,5 @@
-import type { Row, Schema } from '../../src/common/types.js';
+import type { Row } from '../../src/common/types.js';
+import { contextFor, planEmit } from './helpers.js';
 import { CollectSink } from '../../src/exec/operators/collect.js';
 import { SessionWindowAggregateOperator } from '../../src/exec/operators/session-window-aggregate.js';
 import { KeyedStateBackend } from '../../src/exec/state/index.js';
@@ -6,14 +7,9 @@ import type { WindowEmitOptions } from '../../src/exec/windows/emit-options.js';
 import { specFor } from './windows/harness.js';
 import { runRigWithRestore } from './late-changelog-harness.js';
 
-/** [op, key, start, end, COUNT(*), SUM(v), MAX(v)]: the changelog form of the harness's window query. */
-const CHANGELOG_SCHEMA: Schema = {
-  columns: ['op', 'k', 'window_start', 'window_end', 'n', 's', 'm'].map((name) => ({ name, type: name === 'op' || name === 'k' ? 'VARCHAR' : 'BIGINT' })),
-};
-
 /** A SESSION(gap) operator over [k, ts, v] with the op column (updating changelog), collecting into `sink`. */
 export function makeSessionChangelogOp(gap: number, emit: Partial<WindowEmitOptions>, backend = new KeyedStateBackend()): { op: SessionWindowAggregateOperator; sink: CollectSink; backend: KeyedStateBackend } {
-  const op = new SessionWindowAggregateOperator({ ...specFor({ kind: 'session', gap }), schema: CHANGELOG_SCHEMA }, backend, emit);
+  const op = new SessionWindowAggregateOperator({ ...specFor({ kind: 'session', gap }), emit: planEmit(emit), changelog: 'updating' }, contextFor(backend, 'agg1', emit));
   const sink = new CollectSink();
   op.connect(sink);
   return { op, sink, backend };

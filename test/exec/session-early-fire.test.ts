@@ -5,6 +5,7 @@
  * Time is a fake clock handed to the operator, so these runs are deterministic.
  */
 import fc from 'fast-check';
+import { rowBatch } from '../../src/exec/batch.js';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/common/types.js';
 import { feed } from './windows/harness.js';
@@ -22,55 +23,55 @@ function clocked(delay: number, allowed = 0) {
 describe('SESSION early fire', () => {
   it('emits open sessions every delay: +I first, -U/+U on change, -D for an absorbed session, nothing when unchanged or final', () => {
     const { op, sink, tick, backend } = clocked(100);
-    op.processBatch({ rows: [['a', 0, 1], ['a', 30, 2]], wm: noWm(2) });
+    op.processBatch(rowBatch([['a', 0, 1], ['a', 30, 2]], noWm(2)), 0);
     expect(sink.rows).toEqual([]); // the delay has not passed
     tick(100);
-    op.onProcessingTime();
+    op.onTick();
     expect(sink.rows).toEqual([
       ['+I', 'a', 0, 10, 1, 1, 1],
       ['+I', 'a', 30, 40, 1, 2, 2],
     ]);
     // [15,25) is new; [22,32) bridges it with [30,40): [15,40); [5,15) extends [0,10) to [0,15).
-    op.processBatch({ rows: [['a', 15, 4], ['a', 22, 8], ['a', 5, 16]], wm: noWm(3) });
+    op.processBatch(rowBatch([['a', 15, 4], ['a', 22, 8], ['a', 5, 16]], noWm(3)), 0);
     tick(100);
-    op.onProcessingTime();
+    op.onTick();
     expect(sink.rows.slice(2)).toEqual([
       ['-U', 'a', 0, 10, 1, 1, 1],
       ['+U', 'a', 0, 15, 2, 17, 16],
       ['-U', 'a', 30, 40, 1, 2, 2], // the survivor of [15,25) (never emitted) and [30,40)
       ['+U', 'a', 15, 40, 3, 14, 8],
     ]);
-    op.processBatch({ rows: [['a', 12, 0]], wm: noWm(1) }); // [12,22) bridges [0,15) and [15,40)
+    op.processBatch(rowBatch([['a', 12, 0]], noWm(1)), 0); // [12,22) bridges [0,15) and [15,40)
     tick(100);
-    op.onProcessingTime();
+    op.onTick();
     expect(sink.rows.slice(6)).toEqual([
       ['-D', 'a', 15, 40, 3, 14, 8],
       ['-U', 'a', 0, 15, 2, 17, 16],
       ['+U', 'a', 0, 40, 6, 31, 16],
     ]);
     tick(100);
-    op.onProcessingTime();
+    op.onTick();
     expect(sink.rows).toHaveLength(9); // nothing changed
     op.onWatermark(39); // [0,40) completes: its last early result is final
     expect(sink.rows).toHaveLength(9);
     expect(backend.size()).toBe(0); // no allowed lateness: the session and what it emitted are gone
-    op.processBatch({ rows: [['a', 100, 1]], wm: new Float64Array([39]) });
+    op.processBatch(rowBatch([['a', 100, 1]], new Float64Array([39])), 0);
     op.onEnd(); // never fired early: +I at completion
     expect(sink.rows.slice(9)).toEqual([['+I', 'a', 100, 110, 1, 1, 1]]);
   });
 
   it('waits a full delay between firings; a batch boundary after the delay fires too; the final result updates a changed early one', () => {
     const { op, sink, tick } = clocked(100);
-    op.processBatch({ rows: [['a', 0, 1]], wm: noWm(1) });
+    op.processBatch(rowBatch([['a', 0, 1]], noWm(1)), 0);
     tick(150);
-    op.processBatch({ rows: [['b', 3, 2]], wm: noWm(1) }); // the batch boundary fires early: both sessions
+    op.processBatch(rowBatch([['b', 3, 2]], noWm(1)), 0); // the batch boundary fires early: both sessions
     expect(sink.rows).toEqual([
       ['+I', 'a', 0, 10, 1, 1, 1],
       ['+I', 'b', 3, 13, 1, 2, 2],
     ]);
-    op.processBatch({ rows: [['a', 4, 4]], wm: noWm(1) });
+    op.processBatch(rowBatch([['a', 4, 4]], noWm(1)), 0);
     tick(50);
-    op.onProcessingTime(); // 50 ms since the last firing
+    op.onTick(); // 50 ms since the last firing
     expect(sink.rows).toHaveLength(2);
     op.onWatermark(13); // both complete; a changed, b did not
     expect(sink.rows.slice(2)).toEqual([
@@ -81,10 +82,10 @@ describe('SESSION early fire', () => {
 
   it('with allowed lateness too: a late row updates the kept session at once, an early fire does not repeat it', () => {
     const { op, sink, tick } = clocked(100, 50);
-    op.processBatch({ rows: [['a', 0, 1], ['a', 30, 2]], wm: new Float64Array([-Infinity, 0]) });
+    op.processBatch(rowBatch([['a', 0, 1], ['a', 30, 2]], new Float64Array([-Infinity, 0])), 0);
     op.onWatermark(30); // [0,10) completes
     tick(100);
-    op.processBatch({ rows: [['a', 3, 4]], wm: new Float64Array([30]) }); // within the allowance: [0,13), complete
+    op.processBatch(rowBatch([['a', 3, 4]], new Float64Array([30])), 0); // within the allowance: [0,13), complete
     expect(sink.rows).toEqual([
       ['+I', 'a', 0, 10, 1, 1, 1],
       ['-U', 'a', 0, 10, 1, 1, 1],

@@ -6,6 +6,7 @@
  * rule, whatever the batch size and wherever a checkpoint is restored.
  */
 import fc from 'fast-check';
+import { rowBatch } from '../../src/exec/batch.js';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/common/types.js';
 import { feed, multiset, runOnce } from './windows/harness.js';
@@ -78,10 +79,10 @@ describe('SESSION with allowed lateness: hand-made changelogs', () => {
 
   it('a late row bridging a kept session with an open one: the merged session is open, its changes wait for its completion', () => {
     const { op, sink } = makeSessionChangelogOp(GAP, { allowedLatenessMs: 100 });
-    op.processBatch({ rows: [['a', 0, 1], ['a', 15, 2]], wm: new Float64Array([-Infinity, 0]) });
+    op.processBatch(rowBatch([['a', 0, 1], ['a', 15, 2]], new Float64Array([-Infinity, 0])), 0);
     op.onWatermark(15); // [0,10) fires; [15,25) is open
     expect(sink.rows).toEqual([['+I', 'a', 0, 10, 1, 1, 1]]);
-    op.processBatch({ rows: [['a', 8, 4]], wm: new Float64Array([15]) }); // [0,25): open (24 > 15)
+    op.processBatch(rowBatch([['a', 8, 4]], new Float64Array([15])), 0); // [0,25): open (24 > 15)
     expect(sink.rows).toHaveLength(1);
     op.onWatermark(24);
     expect(sink.rows.slice(1)).toEqual([
@@ -100,9 +101,9 @@ describe('SESSION with allowed lateness: hand-made changelogs', () => {
 
   it('a row re-opening a kept session (its end passes W + 1) waits for the new end', () => {
     const { op, sink } = makeSessionChangelogOp(GAP, { allowedLatenessMs: 100 });
-    op.processBatch({ rows: [['a', 0, 1]], wm: null });
+    op.processBatch(rowBatch([['a', 0, 1]], null), 0);
     op.onWatermark(12); // [0,10) fires
-    op.processBatch({ rows: [['a', 6, 2]], wm: new Float64Array([12]) }); // [0,16): 15 > 12, open again
+    op.processBatch(rowBatch([['a', 6, 2]], new Float64Array([12])), 0); // [0,16): 15 > 12, open again
     expect(sink.rows).toEqual([['+I', 'a', 0, 10, 1, 1, 1]]);
     op.onWatermark(15);
     expect(sink.rows.slice(1)).toEqual([
@@ -114,9 +115,9 @@ describe('SESSION with allowed lateness: hand-made changelogs', () => {
   it('a purged session is gone: a row within the allowance overlapping its region starts a new session', () => {
     const late: Row[] = [];
     const { op, sink } = makeSessionChangelogOp(GAP, { allowedLatenessMs: 5, onLateRow: (r) => late.push(r) });
-    op.processBatch({ rows: [['a', 0, 1]], wm: null });
+    op.processBatch(rowBatch([['a', 0, 1]], null), 0);
     op.onWatermark(14); // [0,10) fires and, at 9 + 5, is purged
-    op.processBatch({ rows: [['a', 8, 2], ['a', 0, 4]], wm: new Float64Array([14, 14]) }); // 8 + 9 + 5 = 22 > 14; 0 + 14 = 14 <= 14: late
+    op.processBatch(rowBatch([['a', 8, 2], ['a', 0, 4]], new Float64Array([14, 14])), 0); // 8 + 9 + 5 = 22 > 14; 0 + 14 = 14 <= 14: late
     op.onEnd();
     expect(sink.rows).toEqual([
       ['+I', 'a', 0, 10, 1, 1, 1],
@@ -127,7 +128,7 @@ describe('SESSION with allowed lateness: hand-made changelogs', () => {
 
   it('keeps a session (and what it emitted) until W >= end - 1 + allowed, then frees it', () => {
     const { op, backend } = makeSessionChangelogOp(GAP, { allowedLatenessMs: 5 });
-    op.processBatch({ rows: [['a', 0, 1], ['b', 100, 1]], wm: null });
+    op.processBatch(rowBatch([['a', 0, 1], ['b', 100, 1]], null), 0);
     op.onWatermark(9); // a fires
     expect(backend.size()).toBe(2);
     op.onWatermark(13);
@@ -138,11 +139,6 @@ describe('SESSION with allowed lateness: hand-made changelogs', () => {
     expect(backend.size()).toBe(0);
   });
 
-  it('refuses lateness without an op column in the plan (the planner adds it)', async () => {
-    const { makeOp } = await import('./windows/harness.js');
-    const { op } = makeOp({ kind: 'session', gap: GAP });
-    expect(() => (op as { configure(e: object): void }).configure({ allowedLatenessMs: 5 })).toThrow(/without an op column/);
-  });
 });
 
 describe('SESSION with allowed lateness: random rows against the reference', () => {

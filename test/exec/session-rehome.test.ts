@@ -14,7 +14,7 @@ import type { WindowAggregateSpec } from '../../src/exec/operators/window-aggreg
 import { KeyedStateBackend } from '../../src/exec/state/index.js';
 import { keyGroupOf } from '../../src/exec/state/key-group.js';
 import type { KeyedStateTable } from '../../src/exec/state/keyed-state-table.js';
-import { agg, col } from './helpers.js';
+import { agg, col, contextFor } from './helpers.js';
 import { feed } from './windows/harness.js';
 
 const SPEC: WindowAggregateSpec = {
@@ -27,7 +27,7 @@ const SPEC: WindowAggregateSpec = {
 
 function make(): { op: SessionWindowAggregateOperator; sink: CollectSink; backend: KeyedStateBackend } {
   const backend = new KeyedStateBackend();
-  const op = new SessionWindowAggregateOperator(SPEC, backend);
+  const op = new SessionWindowAggregateOperator(SPEC, contextFor(backend, SPEC.uid));
   const sink = new CollectSink();
   op.connect(sink);
   return { op, sink, backend };
@@ -51,10 +51,10 @@ describe('SESSION state namespaces', () => {
           const first = make();
           const w = feed(first.op, rows.slice(0, cut), 4, 5, -Infinity, false);
           const chunks: StateChunk[] = first.backend.snapshotChanged();
-          const meta = JSON.parse(JSON.stringify(first.op.snapshotMeta())) as unknown;
+          const meta = JSON.parse(JSON.stringify(first.op.snapshotState())) as unknown;
           const second = make();
           second.backend.restore(chunks);
-          second.op.restoreMeta(meta);
+          second.op.restoreState(meta);
           // The layout of older checkpoints: every entry in its key group's namespace.
           const table = sessionTable(second.backend);
           for (const e of [...table.allEntries()]) {

@@ -4,6 +4,7 @@
  * (a row is late when ts + gap - 1 <= W; fired sessions are never reopened) for any input.
  */
 import fc from 'fast-check';
+import { rowBatch } from '../../src/exec/batch.js';
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/common/types.js';
 import type { WindowSpec } from '../../src/planner/bound.js';
@@ -106,9 +107,9 @@ describe('SESSION', () => {
 
   it('a non-late row overlapping a fired session starts a new one (the fired region is not reopened)', () => {
     const { op, sink } = makeOp(session);
-    op.processBatch({ rows: [['a', 0, 1], ['a', 5, 2]], wm: new Float64Array([-Infinity, -Infinity]) });
+    op.processBatch(rowBatch([['a', 0, 1], ['a', 5, 2]], new Float64Array([-Infinity, -Infinity])), 0);
     op.onWatermark(14); // [0,15) fires at W >= 14
-    op.processBatch({ rows: [['a', 8, 4]], wm: new Float64Array([14]) }); // own window [8,18): 17 > 14
+    op.processBatch(rowBatch([['a', 8, 4]], new Float64Array([14])), 0); // own window [8,18): 17 > 14
     op.onEnd();
     expect(sink.rows).toEqual([
       ['a', 0, 15, 2, 3, 2],
@@ -119,7 +120,7 @@ describe('SESSION', () => {
 
   it('equal windows of different keys come out in session creation order', () => {
     const { op, sink } = makeOp(session);
-    op.processBatch({ rows: [['z', 3, 1], ['y', 3, 1], ['x', 0, 1], ['x', 3, 1]], wm: null });
+    op.processBatch(rowBatch([['z', 3, 1], ['y', 3, 1], ['x', 0, 1], ['x', 3, 1]], null), 0);
     op.onEnd();
     expect(sink.rows.map((r) => [r[0], r[1], r[2]])).toEqual([['x', 0, 13], ['z', 3, 13], ['y', 3, 13]]);
   });
@@ -176,7 +177,7 @@ describe('SESSION', () => {
 
   it('frees the state of a key once its sessions fired', () => {
     const { op, backend } = makeOp(session);
-    op.processBatch({ rows: [['a', 0, 1], ['b', 50, 1]], wm: null });
+    op.processBatch(rowBatch([['a', 0, 1], ['b', 50, 1]], null), 0);
     expect(backend.size()).toBe(2);
     op.onWatermark(9);
     expect(backend.size()).toBe(1);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { rowBatch } from '../../src/exec/batch.js';
 import { describe, expect, it } from 'vitest';
 import type { StateChunk } from '../../src/checkpoint/types.js';
 import type { Row } from '../../src/common/types.js';
@@ -6,7 +7,7 @@ import { compileExpr } from '../../src/exec/expr-compiler.js';
 import { CollectSink } from '../../src/exec/operators/collect.js';
 import { WindowAggregateOperator, type WindowAggregateSpec } from '../../src/exec/operators/window-aggregate.js';
 import { KeyedStateBackend } from '../../src/exec/state/index.js';
-import { agg, bin, col, computeWatermarks, lit } from './helpers.js';
+import { agg, bin, col, computeWatermarks, contextFor, lit } from './helpers.js';
 
 // Input rows: [user VARCHAR, ts TIMESTAMP, v INT]
 const spec: WindowAggregateSpec = {
@@ -20,7 +21,7 @@ const spec: WindowAggregateSpec = {
 const wmFn = compileExpr(bin('-', col(1, 'TIMESTAMP'), lit(5, 'INTERVAL'), 'TIMESTAMP'));
 
 function makeOp(s = spec, backend = new KeyedStateBackend()) {
-  const op = new WindowAggregateOperator(s, backend);
+  const op = new WindowAggregateOperator(s, contextFor(backend, s.uid));
   const sink = new CollectSink();
   op.connect(sink);
   return { op, sink, backend };
@@ -32,7 +33,7 @@ function feed(op: WindowAggregateOperator, rows: Row[], size: number, w0 = -Infi
   for (let i = 0; i < rows.length; i += size) {
     const batch = rows.slice(i, i + size);
     const { wm, after } = computeWatermarks(batch, wmFn, w);
-    op.processBatch({ rows: batch, wm });
+    op.processBatch(rowBatch(batch, wm), 0);
     if (after > w) op.onWatermark(after);
     w = after;
   }
@@ -72,7 +73,7 @@ describe('WindowAggregateOperator', () => {
 
   it('fires exactly when W >= window_end - 1, before forwarding the watermark', () => {
     const { op, sink } = makeOp();
-    op.processBatch({ rows: [['a', 0, 1], ['a', 9, 2], ['a', 10, 4]], wm: new Float64Array([-Infinity, -Infinity, -Infinity]) });
+    op.processBatch(rowBatch([['a', 0, 1], ['a', 9, 2], ['a', 10, 4]], new Float64Array([-Infinity, -Infinity, -Infinity])), 0);
     op.onWatermark(8.5);
     expect(sink.rows).toEqual([]);
     op.onWatermark(9);
@@ -86,7 +87,7 @@ describe('WindowAggregateOperator', () => {
 
   it('a row is late exactly when wm before it >= window_end - 1', () => {
     const { op, sink } = makeOp();
-    op.processBatch({ rows: [['a', 5, 1], ['b', 5, 1]], wm: new Float64Array([8.999, 9]) });
+    op.processBatch(rowBatch([['a', 5, 1], ['b', 5, 1]], new Float64Array([8.999, 9])), 0);
     op.onEnd();
     expect(sink.rows).toEqual([['a', 0, 10, 1, 1, 1]]);
     expect(op.lateRows).toBe(1);
@@ -94,7 +95,7 @@ describe('WindowAggregateOperator', () => {
 
   it('end of input fires every open window in (end, start) order', () => {
     const { op, sink } = makeOp();
-    op.processBatch({ rows: [['x', 35, 1], ['y', 5, 1], ['x', 15, 1], ['y', 36, 1]], wm: null });
+    op.processBatch(rowBatch([['x', 35, 1], ['y', 5, 1], ['x', 15, 1], ['y', 36, 1]], null), 0);
     expect(sink.rows).toEqual([]);
     op.onEnd();
     expect(sink.rows.map((r) => [r[0], r[1]])).toEqual([['y', 0], ['x', 10], ['x', 30], ['y', 30]]);
@@ -102,14 +103,14 @@ describe('WindowAggregateOperator', () => {
 
   it('supports composite keys and no keys, and negative timestamps', () => {
     const multi = makeOp({ ...spec, keys: [col(0, 'VARCHAR'), bin('%', col(2, 'INT'), lit(2))] });
-    multi.op.processBatch({ rows: [['a', -3, 1], ['a', -4, 2], ['a', -5, 3]], wm: null });
+    multi.op.processBatch(rowBatch([['a', -3, 1], ['a', -4, 2], ['a', -5, 3]], null), 0);
     multi.op.onEnd();
     expect(multi.sink.rows).toEqual([
       ['a', 1, -10, 0, 2, 4, 3],
       ['a', 0, -10, 0, 1, 2, 2],
     ]);
     const global = makeOp({ ...spec, keys: [] });
-    global.op.processBatch({ rows: [['a', 1, 1], ['b', 2, 2]], wm: null });
+    global.op.processBatch(rowBatch([['a', 1, 1], ['b', 2, 2]], null), 0);
     global.op.onEnd();
     expect(global.sink.rows).toEqual([[0, 10, 2, 3, 2]]);
   });
@@ -162,11 +163,11 @@ describe('determinism', () => {
     const whole = makeOp(dspec);
     feed(whole.op, rows, rows.length);
     const first = makeOp(dspec);
-    first.op.processBatch({ rows: rows.slice(0, 4), wm: null });
+    first.op.processBatch(rowBatch(rows.slice(0, 4), null), 0);
     const chunks = first.backend.snapshotAll();
     const second = makeOp(dspec);
     second.backend.restore(chunks);
-    second.op.processBatch({ rows: rows.slice(4), wm: null });
+    second.op.processBatch(rowBatch(rows.slice(4), null), 0);
     second.op.onEnd();
     expect(second.sink.rows).toEqual(whole.sink.rows);
     expect(Object.is(second.sink.rows.find((r) => r[0] === 'a')![3], -0)).toBe(true);
@@ -187,11 +188,11 @@ describe('determinism', () => {
           w = feed(first.op, rows.slice(i, i + size), size, w, false);
           chunks.push(...first.backend.snapshotChanged());
         }
-        const meta = first.op.snapshotMeta();
+        const meta = first.op.snapshotState();
 
         const second = makeOp();
         second.backend.restore(chunks);
-        second.op.restoreMeta(meta);
+        second.op.restoreState(meta);
         feed(second.op, rows.slice(cut), size, w);
         expect([...first.sink.rows, ...second.sink.rows]).toEqual(full.rows);
         expect(second.op.lateRows).toBe(full.late);

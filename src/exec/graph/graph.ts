@@ -83,7 +83,7 @@ export class Graph {
     for (const plan of walkPlan(root)) {
       const operator = create(plan);
       const inputs = plan.inputs.map((e) => byPlan.get(e.node)!);
-      const node: GraphNode = { plan, operator, gate: new InputGate(operator, plan.inputs.length, (id) => this.snapshotNode(node, id)), inputs, consumers: [] };
+      const node: GraphNode = { plan, operator, gate: new InputGate(operator, plan.inputs.length, (id) => this.snapshotNode(node, id), plan.inputs.every((e) => e.node.watermarked)), inputs, consumers: [] };
       byPlan.set(plan, node);
       this.byOperator.set(operator, node);
       nodes.push(node);

@@ -50,6 +50,8 @@ export class InputGate {
     private readonly op: Operator,
     inputs: number,
     private readonly onAligned: OnAligned,
+    /** Whether the inputs together have a watermark (every one declares one); if not, rows pass unstamped and no watermark is combined. */
+    private readonly watermarked = true,
   ) {
     this.n = Math.max(1, inputs);
     this.wm = new Array<number>(this.n).fill(-Infinity);
@@ -141,7 +143,7 @@ export class InputGate {
   }
 
   private data(i: number, b: Batch): void {
-    const stamped = this.stamp(i, b);
+    const stamped = this.watermarked ? this.stamp(i, b) : b.wm === null ? b : b.kind === 'rows' ? rowBatch(b.rows, null) : objectBatch(b.objects, b.layout, null);
     this.op.processBatch(this.convert && stamped.kind === 'objects' ? asRowBatch(stamped) : stamped, i);
   }
 
@@ -165,6 +167,7 @@ export class InputGate {
 
   /** Recomputes the combined watermark and tells the operator when it rose; it does not move once every input has ended. */
   private raise(): void {
+    if (!this.watermarked) return;
     let activeMin = Infinity;
     let idleMax = -Infinity;
     let active = 0;

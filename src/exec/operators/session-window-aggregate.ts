@@ -10,7 +10,6 @@ import { Operator, type OperatorContext } from '../operator.js';
 import { keyGroupOf } from '../state/key-group.js';
 import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js';
 import { resolveEmit, type WindowEmitOptions } from '../windows/emit-options.js';
-import { isUpdatingEmit } from '../../planner/plan.js';
 import { SessionAssigner, dropSession, homeOf, settle, type KeySessions } from '../windows/session.js';
 import { forgetEmitted, recordEmitted, sessionChanges, type EmittedSession } from '../windows/session-changelog.js';
 import { sessionStateCodec } from '../windows/session-codec.js';
@@ -107,7 +106,7 @@ export class SessionWindowAggregateOperator extends Operator {
     this.acc = new Array<Value>(this.agg.width).fill(null);
     this.slots = new SessionSlots(this.agg.width, this.arity);
     this.assigner = new SessionAssigner(spec.window.gap, this.slots, this.agg);
-    this.changelog = spec.emit !== undefined && isUpdatingEmit(spec.emit);
+    this.changelog = spec.changelog === 'updating';
     this.table = ctx.table('sessions', sessionStateCodec(this.slots)).withoutInsertionOrder();
     // The first early firing is due one delay after the operator is built.
     ({ emit: this.emit, nextEarly: this.nextEarly } = resolveEmit(spec.emit, ctx));

@@ -13,7 +13,7 @@ import type { SliceAssigner } from '../windows/assigner.js';
 import { assignerFor } from '../windows/assigner-for.js';
 import { EmittedResults } from '../windows/changelog.js';
 import { resolveEmit, type WindowEmitOptions } from '../windows/emit-options.js';
-import { isUpdatingEmit, type WindowEmit } from '../../planner/plan.js';
+import type { Changelog, WindowEmit } from '../../planner/plan.js';
 
 /** The fields of a WindowAggregateExec this operator needs. */
 export interface WindowAggregateSpec {
@@ -22,8 +22,10 @@ export interface WindowAggregateSpec {
   readonly timeIndex: number;
   readonly keys: readonly BoundExpr[];
   readonly aggs: readonly AggCall[];
-  /** Allowed lateness and early fire; absent (or both 0): append-only output. With either, rows are changes, op first. */
+  /** Allowed lateness and early fire (absent: none). */
   readonly emit?: WindowEmit;
+  /** 'updating': rows are changes, op first (the plan makes a window aggregate updating when it has allowed lateness or early fire). */
+  readonly changelog?: Changelog;
 }
 
 /**
@@ -85,7 +87,7 @@ export class WindowAggregateOperator extends Operator {
     this.rowReader = arrayRowReader(spec, this.agg);
     this.objectReader = objectRowReaders(spec, this.agg);
     this.table = ctx.table('windows', valuesCodec());
-    const changelog = spec.emit !== undefined && isUpdatingEmit(spec.emit);
+    const changelog = spec.changelog === 'updating';
     this.emitted = changelog ? new EmittedResults(ctx.table('emitted', valuesCodec())) : null;
     this.fold = this.assigner.foldsPrefix && !changelog;
     // The first early firing is due one delay after the operator is built.

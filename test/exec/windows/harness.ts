@@ -1,4 +1,5 @@
 import type { StateChunk } from '../../../src/checkpoint/types.js';
+import { rowBatch } from '../../../src/exec/batch.js';
 import type { Row } from '../../../src/common/types.js';
 import { compileExpr } from '../../../src/exec/expr-compiler.js';
 import type { Operator } from '../../../src/exec/operator.js';
@@ -7,7 +8,7 @@ import { SessionWindowAggregateOperator } from '../../../src/exec/operators/sess
 import { WindowAggregateOperator, type WindowAggregateSpec } from '../../../src/exec/operators/window-aggregate.js';
 import { KeyedStateBackend } from '../../../src/exec/state/index.js';
 import type { WindowSpec } from '../../../src/planner/bound.js';
-import { agg, bin, col, computeWatermarks, lit } from '../helpers.js';
+import { agg, bin, col, computeWatermarks, contextFor, lit } from '../helpers.js';
 
 /** Input rows of the window operator tests: [key VARCHAR, ts TIMESTAMP, v INT]; output [key, start, end, COUNT(*), SUM(v), MAX(v)]. */
 export type WindowOp = WindowAggregateOperator | SessionWindowAggregateOperator;
@@ -24,7 +25,8 @@ export function specFor(window: WindowSpec): WindowAggregateSpec {
 
 export function makeOp(window: WindowSpec, backend = new KeyedStateBackend()): { op: WindowOp; sink: CollectSink; backend: KeyedStateBackend } {
   const s = specFor(window);
-  const op = window.kind === 'session' ? new SessionWindowAggregateOperator(s, backend) : new WindowAggregateOperator(s, backend);
+  const ctx = contextFor(backend, s.uid);
+  const op = window.kind === 'session' ? new SessionWindowAggregateOperator(s, ctx) : new WindowAggregateOperator(s, ctx);
   const sink = new CollectSink();
   op.connect(sink);
   return { op, sink, backend };
@@ -40,7 +42,7 @@ export function feed(op: Operator, rows: readonly Row[], size: number, delay: nu
   for (let i = 0; i < rows.length; i += size) {
     const batch = rows.slice(i, i + size);
     const { wm, after } = computeWatermarks(batch, wmFn, w);
-    op.processBatch({ rows: batch, wm });
+    op.processBatch(rowBatch(batch, wm), 0);
     if (after > w) op.onWatermark(after);
     w = after;
   }
@@ -69,10 +71,10 @@ export function runWithRestore(window: WindowSpec, rows: readonly Row[], size: n
     w = feed(first.op, rows.slice(i, i + size), size, delay, w, false);
     chunks.push(...first.backend.snapshotChanged());
   }
-  const meta = JSON.parse(JSON.stringify(first.op.snapshotMeta())) as unknown;
+  const meta = JSON.parse(JSON.stringify(first.op.snapshotState())) as unknown;
   const second = makeOp(window);
   second.backend.restore(chunks);
-  second.op.restoreMeta(meta);
+  second.op.restoreState(meta);
   feed(second.op, rows.slice(cut), size, delay, w);
   return { rows: [...first.sink.rows, ...second.sink.rows], late: second.op.lateRows, nullTime: second.op.nullTimeRows };
 }
