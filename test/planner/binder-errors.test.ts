@@ -179,13 +179,15 @@ describe('bindQuery errors carry code, message, span and hint', () => {
     expect(bindError("SELECT TUMBLE(ts, INTERVAL '1' SECOND) FROM bids")).toMatchObject({ code: 'UNSUPPORTED', message: 'TUMBLE(...) may only appear in GROUP BY' });
   });
 
-  it('TVF without GROUP BY', () => {
-    const sql = "SELECT * FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECONDS))";
+  it('an aggregate over a TVF without GROUP BY window_start, window_end', () => {
+    const sql = "SELECT COUNT(*) FROM TABLE(TUMBLE(TABLE bids, DESCRIPTOR(ts), INTERVAL '10' SECONDS))";
     expect(bindError(sql)).toMatchObject({
       code: 'UNSUPPORTED',
-      message: 'a windowing table function without GROUP BY window_start, window_end is not supported yet',
+      message: 'an aggregate over a windowing table function needs GROUP BY window_start, window_end',
       hint: 'aggregate per window: GROUP BY window_start, window_end',
     });
+    const session = "SELECT * FROM TABLE(SESSION(TABLE bids PARTITION BY auction, DESCRIPTOR(ts), INTERVAL '10' SECONDS))";
+    expect(bindError(session)).toMatchObject({ code: 'UNSUPPORTED', message: 'a SESSION windowing table function without GROUP BY is not supported' });
   });
 
   it('TVF GROUP BY missing window_end', () => {

@@ -65,7 +65,7 @@ describe('toPhysical uids', () => {
   it('are <kind>-<n> counted from the source, and the same for the same text', () => {
     const uids = (p: PhysicalPlan): string[] => {
       const out: string[] = [];
-      for (let n: PhysicalPlan | undefined = p; n; n = n.kind === 'SourceExec' ? undefined : n.input) out.push(n.uid);
+      for (let n: PhysicalPlan | undefined = p; n; n = n.inputs[0]?.node) out.push(n.uid);
       return out;
     };
     const sql = `${GROUP_WINDOW} HAVING COUNT(*) > 1 LIMIT 3`;

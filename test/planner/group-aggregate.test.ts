@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isUpdating, isUpdatingLogical } from '../../src/planner/changelog.js';
+import { isUpdatingLogical } from '../../src/planner/changelog.js';
+import type { PhysicalPlan } from '../../src/planner/plan.js';
+
+const isUpdating = (p: PhysicalPlan): boolean => p.changelog === 'updating';
 import { describePlanDifference, planFingerprint } from '../../src/planner/explain.js';
 import { optimize } from '../../src/planner/optimize.js';
 import { toPhysical } from '../../src/planner/physical.js';

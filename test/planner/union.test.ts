@@ -3,6 +3,7 @@ import { describePlanDifference, explain, planFingerprint } from '../../src/plan
 import { optimize } from '../../src/planner/optimize.js';
 import { toPhysical } from '../../src/planner/physical.js';
 import type { LogicalPlan, PhysicalPlan } from '../../src/planner/plan.js';
+import { timeAttributes } from '../../src/planner/time-attributes.js';
 import { bind, catalog, columnsOf, errorOf } from './helpers.js';
 
 const A = `CREATE STREAM a (k VARCHAR, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'memory')`;
@@ -29,17 +30,17 @@ describe('UNION ALL binding', () => {
       ['id VARCHAR', 'n BIGINT', 'price DOUBLE'],
       ['id VARCHAR', 'n BIGINT', 'EXPR$2 DOUBLE'],
     ]);
-    expect(p.watermarked).toBe(false); // c has no WATERMARK
-    expect(p.timeIndex).toBeUndefined();
+    expect(timeAttributes(p).watermarked).toBe(false); // c has no WATERMARK
+    expect(timeAttributes(p).rowtimes).toEqual([]);
   });
 
   it('finds the time attribute: the position where every branch passes its own watermarked column through', () => {
     const p = plan('SELECT k, ts, ts + INTERVAL \'1\' SECOND AS later FROM a UNION ALL SELECT id, t, t AS t2 FROM b');
     if (p.kind !== 'union') throw new Error('not a union');
-    expect(p.watermarked).toBe(true);
-    expect(p.timeIndex).toBe(1);
+    expect(timeAttributes(p).watermarked).toBe(true);
+    expect(timeAttributes(p).rowtimes).toEqual([1]);
     const swapped = plan('SELECT k, ts + INTERVAL \'1\' SECOND AS later FROM a UNION ALL SELECT id, t FROM b');
-    expect(swapped.kind === 'union' && swapped.timeIndex).toBe(undefined);
+    expect(swapped.kind === 'union' && timeAttributes(swapped).rowtimes).toEqual([]);
   });
 
   it('refuses a branch with a different number of columns, pointing at it', () => {
@@ -70,17 +71,19 @@ describe('UNION ALL binding', () => {
     });
   });
 
-  it('refuses stateful branches with a hint to aggregate or limit over the union', () => {
-    expect(err('SELECT k, COUNT(*) FROM a GROUP BY k UNION ALL SELECT id, n FROM b')).toMatchObject({
-      code: 'UNSUPPORTED',
-      message: 'branch 1 of the UNION ALL aggregates; only projections and filters are supported there',
-      hint: 'aggregate over the union: SELECT ... FROM (SELECT ... UNION ALL SELECT ...) GROUP BY ...',
-    });
-    expect(err('SELECT k FROM a UNION ALL SELECT id FROM b LIMIT 5')).toMatchObject({ code: 'UNSUPPORTED', message: 'LIMIT in branch 2 of the UNION ALL is not supported' });
-    expect(err('SELECT k FROM a UNION ALL SELECT * FROM (SELECT id FROM b UNION ALL SELECT id FROM c)')).toMatchObject({
-      code: 'UNSUPPORTED',
-      message: 'branch 2 of the UNION ALL reads a subquery; it must read a stream directly',
-    });
+  it('takes any branch: aggregating ones (an updating branch makes the union updating), LIMIT, subqueries', () => {
+    // An updating branch (GROUP BY without a window) makes the union updating: the append-only branch's rows become +I changes.
+    const updating = plan('SELECT k, COUNT(*) AS c FROM a GROUP BY k UNION ALL SELECT id, n FROM b');
+    expect(columnsOf(updating)).toEqual(['op VARCHAR', 'k VARCHAR', 'c BIGINT']);
+    if (updating.kind !== 'union') throw new Error('not a union');
+    expect(updating.inputs.map(columnsOf)).toEqual([
+      ['op VARCHAR', 'k VARCHAR', 'c BIGINT'],
+      ['op VARCHAR', 'id VARCHAR', 'n BIGINT'],
+    ]);
+    const windows = plan(`SELECT k, COUNT(*) AS c FROM a GROUP BY k, TUMBLE(ts, INTERVAL '1' SECOND) UNION ALL SELECT id, COUNT(*) FROM b GROUP BY id, TUMBLE(t, INTERVAL '1' SECOND)`);
+    expect(columnsOf(windows)).toEqual(['k VARCHAR', 'c BIGINT']);
+    expect(columnsOf(plan('SELECT k FROM a UNION ALL SELECT id FROM b LIMIT 5'))).toEqual(['k VARCHAR']);
+    expect(columnsOf(plan('SELECT k FROM a UNION ALL SELECT * FROM (SELECT id FROM b UNION ALL SELECT id FROM c)'))).toEqual(['k VARCHAR']);
     expect(err('SELECT k FROM a UNION ALL SELECT id FROM nope')).toMatchObject({ code: 'UNKNOWN_STREAM' });
   });
 
@@ -97,8 +100,11 @@ describe('UNION ALL binding', () => {
       code: 'NO_WATERMARK',
       hint: "a window over a UNION ALL needs a column that is every branch's own watermarked column (a.ts, b.t), selected unchanged at the same position",
     });
-    const otherColumn = `SELECT COUNT(*) FROM (SELECT k, ts, ts AS t2 FROM a UNION ALL SELECT id, t, t AS t3 FROM b) u GROUP BY TUMBLE(t2, INTERVAL '1' SECOND)`;
+    const otherColumn = `SELECT COUNT(*) FROM (SELECT k, ts, v FROM a UNION ALL SELECT id, t, n FROM b) u GROUP BY TUMBLE(v, INTERVAL '1' SECOND)`;
     expect(err(otherColumn)).toMatchObject({ code: 'NO_WATERMARK', hint: "'u' has its watermark on 'ts'; window on that column" });
+    // A time attribute selected twice is a time attribute twice: either may drive the window.
+    const copied = `SELECT COUNT(*) FROM (SELECT k, ts, ts AS t2 FROM a UNION ALL SELECT id, t, t AS t3 FROM b) u GROUP BY TUMBLE(t2, INTERVAL '1' SECOND)`;
+    expect(plan(copied).kind).toBe('project');
     expect(err(`SELECT COUNT(*) FROM (SELECT k, ts FROM a UNION ALL SELECT id, t FROM b) GROUP BY TUMBLE(nope, INTERVAL '1' SECOND)`)).toMatchObject({ code: 'UNKNOWN_COLUMN' });
   });
 
@@ -133,8 +139,7 @@ describe('UNION ALL plans', () => {
     const uids: string[] = [];
     const visit = (n: PhysicalPlan): void => {
       uids.push(n.uid);
-      if (n.kind === 'UnionExec') n.inputs.forEach(visit);
-      else if (n.kind !== 'SourceExec') visit(n.input);
+      n.inputs.forEach((e) => visit(e.node));
     };
     visit(p);
     expect(uids).toEqual(['project-2', 'window-aggregate-0', 'union-0', 'project-0', 'source-0', 'project-1', 'filter-0', 'source-1']);
