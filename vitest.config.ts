@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // A real Kafka broker for the Kafka tests (fetched with Maven; skipped where Java or Maven is absent).
+    globalSetup: ['test/oracles/kafka/global-setup.ts'],
   },
 });

@@ -5,7 +5,8 @@
  *  2. From a JSON Lines file: `eddy -f` vs a hand-written streaming program, both child processes.
  * Every contender's result is checked against a brute-force reference (row count and checksum).
  * Env: BENCH_ROWS (default 1000000), BENCH_REPEAT (default 5 in memory, 3 from a file),
- * BENCH_ONLY=memory|file|engine|checkpoint|nexmark (engine: only Eddy in memory; checkpoint: only the
+ * BENCH_ONLY=memory|file|engine|checkpoint|nexmark|kafka (engine: only Eddy in memory; kafka: bench/kafka.ts,
+ * Eddy between two topics of a real broker beside the Kafka client alone, merged under "kafka"; checkpoint: only the
  * checkpoint benchmark of bench/checkpoint.ts, whose figures are merged into latest.json under
  * "checkpoint"), BENCH_PROFILE=out.cpuprofile (CPU profile of the timed Eddy in-memory runs only;
  * summarize with dist/bench/profile-top.js).
@@ -36,6 +37,7 @@ import { runNexmarkBench, type NexmarkResult } from './nexmark/suite.js';
 import { formatNexmarkTables } from './nexmark/report.js';
 import type { QueryId } from './nexmark/queries.js';
 import { tuneGcForStreaming } from '../src/runtime/gc-tuning.js';
+import { formatKafkaTable, runKafkaBench } from './kafka.js';
 
 // The configuration the README recommends for embedding; every in-process contender shares it.
 tuneGcForStreaming();
@@ -383,8 +385,18 @@ async function tumbleSections(): Promise<Fingerprint> {
   return want;
 }
 
+/** BENCH_ONLY=kafka: Eddy between two Kafka topics beside the client alone (bench/kafka.ts); needs Java and Maven. */
+async function kafkaOnly(): Promise<void> {
+  const cpus = os.cpus();
+  console.log(`Eddy Kafka benchmark; load ${os.loadavg()[0]!.toFixed(1)}; ${cpus[0]?.model ?? '?'} x${cpus.length}, node ${process.version}`);
+  const r = await runKafkaBench((s) => process.stderr.write(s + '\n'));
+  console.log(formatKafkaTable(r));
+  writeResults({ kafka: { date: new Date().toISOString(), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), ...r } });
+}
+
 async function main(): Promise<void> {
   if (ONLY === 'checkpoint') return checkpointOnly();
+  if (ONLY === 'kafka') return kafkaOnly();
   if (ONLY === 'nexmark') return nexmarkOnly();
   const cpus = os.cpus();
   console.log(`Eddy benchmark: ${N.toLocaleString('en-US')} bids, ${REPEAT} runs in memory / ${FILE_REPEAT} from a file, median reported; load ${os.loadavg()[0]!.toFixed(1)}; ${cpus[0]?.model ?? '?'} x${cpus.length}, node ${process.version}`);

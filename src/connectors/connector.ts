@@ -27,6 +27,16 @@ export interface SourceReader {
    * previous promise (which then never resolves); sources without it are polled.
    */
   readable?(): Promise<void>;
+  /**
+   * Optional, for a source made of splits (Kafka partitions): the split the rows of the last read()
+   * came from. Such a source returns rows of one split per read, and the runtime keeps a watermark
+   * per split; the source's watermark is the minimum over its splits that are not idle.
+   */
+  readonly lastSplit?: string | undefined;
+  /** Optional, with lastSplit: the splits the source reads now (one not read yet holds the watermark back until it is idle). */
+  splits?(): readonly string[];
+  /** Optional, with lastSplit: a split that returned no rows for this long (processing time) is idle; 0 or absent = never. */
+  readonly splitIdleTimeoutMs?: number;
   close(): Promise<void>;
 }
 
@@ -44,6 +54,14 @@ export interface SinkWriter {
    * pause does not wait for fsync). Rows written after the cut belong to the next checkpoint.
    */
   cut(): { readonly position: unknown; readonly durable: Promise<void> };
+  /**
+   * Optional, for sinks with a second phase (a Kafka transaction): called with a position cut()
+   * returned once the checkpoint recording it is complete (committed to the checkpoint store), so
+   * the sink may expose the rows it covers. A position may still be completed by the sink until its
+   * `durable` promise resolves. A failure fails the query, whose recovery calls restore() with the
+   * position again.
+   */
+  checkpointCommitted?(position: unknown): Promise<void>;
   /** JSON-serializable position covering everything flushed. */
   position(): unknown;
   /** Truncate/rewind to a recorded position; null means a fresh run (start empty). */

@@ -1,12 +1,10 @@
 import { isAbsolute, resolve } from 'node:path';
-import { parse as parseCsv } from 'csv-parse/sync';
-import type { Column, Row, Schema, Value } from '../common/types.js';
+import type { Row, Schema } from '../common/types.js';
 import { EddyError, closest } from '../common/errors.js';
 import type { SourceReader } from './connector.js';
 import type { StreamDef } from '../planner/catalog.js';
 import { LineReader, DEFAULT_CHUNK_SIZE } from './line-reader.js';
-import { jsonPlan, jsonRowConverter, type JsonRowConverter } from './object-converter.js';
-import { BAD, badValueReason, coerceValue } from './values.js';
+import { JsonRowDecoder, RowError, csvFieldsToRow, splitCsvRecord } from './row-decoders.js';
 import { checkOptions, enumOption, fileFormatOption, type FileFormat, type OptionSpec } from './options.js';
 
 export const FILE_SOURCE_SPEC: OptionSpec = {
@@ -43,11 +41,6 @@ export interface FileOffset {
   readonly line: number;
 }
 
-/** Malformed input: `reason` is shown after `path:line: `. */
-class RowError {
-  constructor(readonly reason: string) {}
-}
-
 /**
  * Bounded reader of a JSON Lines or CSV file (header row) in constant memory (the LineReader reads
  * one chunk ahead so disk reads overlap parsing). The offset is the
@@ -63,25 +56,17 @@ export class FileSource implements SourceReader {
   /** CSV: stream column index → field index in a record. */
   private csvFields: number[] | undefined;
   private csvWidth = 0;
-  private readonly columns: readonly Column[];
   private readonly lowerNames: readonly string[];
-  /**
-   * The compiled conversion of records shaped like the first one that named every column (see
-   * jsonPlan); parseJson's loop handles the rest. Planning is retried on the first records only.
-   */
-  private fromJson: JsonRowConverter | null = null;
-  private planTries = 0;
-  private readonly schema: Schema;
+  private readonly json: JsonRowDecoder;
 
   constructor(
-    schema: Schema,
+    private readonly schema: Schema,
     private readonly opts: FileSourceOptions,
     baseDir?: string,
     private readonly chunkSize = DEFAULT_CHUNK_SIZE,
   ) {
-    this.columns = schema.columns;
     this.lowerNames = schema.columns.map((c) => c.name.toLowerCase());
-    this.schema = schema;
+    this.json = new JsonRowDecoder(schema);
     this.fullPath = isAbsolute(opts.path) ? opts.path : resolve(baseDir ?? process.cwd(), opts.path);
   }
 
@@ -147,7 +132,7 @@ export class FileSource implements SourceReader {
       }
       if (isBlank(text)) continue;
       try {
-        rows.push(json ? this.parseJson(text) : this.parseCsvRecord(text, lineNo));
+        rows.push(json ? this.json.decodeText(text) : this.parseCsvRecord(text, lineNo));
       } catch (e) {
         if (!(e instanceof RowError)) throw e;
         this.bad(lineNo, e.reason);
@@ -219,72 +204,17 @@ export class FileSource implements SourceReader {
   }
 
   private splitCsv(text: string, line: number): string[] {
-    if (!text.includes('"')) return text.split(this.opts.delimiter);
     try {
-      const records = parseCsv(text, { delimiter: this.opts.delimiter, relax_column_count: true }) as string[][];
-      return records[0] ?? [''];
+      return splitCsvRecord(text, this.opts.delimiter);
     } catch (e) {
-      if (this.csvFields === undefined) throw new EddyError('BAD_ROW', `${this.opts.path}:${line}: bad CSV header: ${(e as Error).message}`);
-      throw new RowError(`bad CSV record: ${(e as Error).message}`);
+      if (this.csvFields === undefined && e instanceof RowError) throw new EddyError('BAD_ROW', `${this.opts.path}:${line}: bad CSV header: ${e.reason.replace(/^bad CSV record: /, '')}`);
+      throw e;
     }
   }
 
   private parseCsvRecord(text: string, line: number): Row {
-    const fields = this.splitCsv(text, line);
-    if (fields.length !== this.csvWidth) {
-      throw new RowError(`wrong number of fields: expected ${this.csvWidth}, got ${fields.length}`);
-    }
-    const map = this.csvFields!;
-    const row: Row = new Array(map.length);
-    for (let i = 0; i < map.length; i++) {
-      const col = this.columns[i]!;
-      const raw = fields[map[i]!];
-      const v = coerceValue(raw, col.type, true);
-      if (v === BAD) throw new RowError(`${col.name}: ${badValueReason(raw, col.type)}`);
-      row[i] = v;
-    }
-    return row;
+    return csvFieldsToRow(this.splitCsv(text, line), this.csvFields!, this.schema.columns, this.csvWidth);
   }
-
-  private parseJson(text: string): Row {
-    let obj: unknown;
-    try {
-      obj = JSON.parse(text);
-    } catch (e) {
-      throw new RowError(`invalid JSON: ${(e as Error).message}`);
-    }
-    if (this.fromJson === null && this.planTries < PLAN_TRIES && typeof obj === 'object' && obj !== null && !Array.isArray(obj)) {
-      this.planTries++;
-      const plan = jsonPlan(obj, this.columns.map((c) => c.name));
-      if (plan !== null) this.fromJson = jsonRowConverter(this.schema, plan);
-    }
-    const fast = this.fromJson?.(obj);
-    if (fast !== undefined) return fast;
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
-      throw new RowError(`expected a JSON object, got ${Array.isArray(obj) ? 'an array' : JSON.stringify(obj)}`);
-    }
-    const rec = obj as Record<string, unknown>;
-    const cols = this.columns;
-    const row: Row = new Array(cols.length);
-    for (let i = 0; i < cols.length; i++) {
-      const col = cols[i]!;
-      let raw = rec[col.name];
-      if (raw === undefined) raw = lookupIgnoringCase(rec, this.lowerNames[i]!);
-      const v: Value | typeof BAD = coerceValue(raw, col.type);
-      if (v === BAD) throw new RowError(`${col.name}: ${badValueReason(raw, col.type)}`);
-      row[i] = v;
-    }
-    return row;
-  }
-}
-
-/** How many records may fail to name every column before the file source stops planning a compiled conversion. */
-const PLAN_TRIES = 64;
-
-/** Field names in data files often differ in case from SQL's case-insensitive column names. */
-function lookupIgnoringCase(rec: Record<string, unknown>, lower: string): unknown {
-  for (const k in rec) if (k.toLowerCase() === lower) return rec[k];
-  return undefined;
 }
 
 function isBlank(s: string): boolean {

@@ -11,8 +11,11 @@ import { StdoutSink, type PrintFormat } from './stdout-sink.js';
 import { checkOptions, enumOption, type OptionSpec } from './options.js';
 import { SqliteSink, sqliteSinkOptions } from './sqlite-sink.js';
 import type { SqliteDb } from '../checkpoint/sqlite-db.js';
+import { KafkaSource } from './kafka/kafka-source.js';
+import { KafkaSink } from './kafka/kafka-sink.js';
+import { checkSinkOptions, kafkaOptions } from './kafka/kafka-options.js';
 
-export const CONNECTORS = ['file', 'datagen', 'memory', 'print', 'sqlite'] as const;
+export const CONNECTORS = ['file', 'datagen', 'memory', 'print', 'sqlite', 'kafka', 'upsert-kafka'] as const;
 export type ConnectorName = (typeof CONNECTORS)[number];
 
 const MEMORY_SPEC: OptionSpec = { connector: 'memory', required: [], optional: [] };
@@ -58,6 +61,13 @@ export function validateStreamOptions(stream: StreamDef): void {
     case 'sqlite':
       sqliteSinkOptions(stream.options);
       return;
+    case 'kafka':
+    case 'upsert-kafka': {
+      const opts = kafkaOptions(stream, connector);
+      // Exactly-once needs its transactional id prefix up front, whichever way the stream is used.
+      if (opts.delivery === 'exactly-once') checkSinkOptions(opts, stream.name);
+      return;
+    }
     default:
       assertNever(connector, 'connector');
   }
@@ -82,6 +92,9 @@ export function createSource(stream: StreamDef, ctx: SourceContext): SourceReade
     case 'memory':
       checkOptions(stream.options, MEMORY_SPEC);
       return ctx.memory.reader(stream.name, { endWhenDrained: ctx.endMemoryWhenDrained });
+    case 'kafka':
+    case 'upsert-kafka':
+      return new KafkaSource(stream.schema, kafkaOptions(stream, connector), stream.name);
     case 'print':
     case 'sqlite':
       throw new EddyError('UNSUPPORTED', `stream '${stream.name}' uses connector '${connector}', which can only be written to`);
@@ -98,6 +111,8 @@ export interface SinkContext {
   readonly out?: Writable;
   /** The state database: a 'sqlite' sink commits its rows in the checkpoint's transaction there. */
   readonly stateDb?: SqliteDb | null;
+  /** The persistent query writing the sink: an exactly-once Kafka sink derives its transactional ids from it. */
+  readonly queryId?: string;
 }
 
 /** Opens a writer of rows in `schema` (the query's output) into the stream. Call restore() before writing. */
@@ -114,6 +129,9 @@ export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext =
       return new StdoutSink(schema, printFormat(stream), ctx.out);
     case 'sqlite':
       return new SqliteSink(schema, stream.options, ctx.stateDb ?? null, ctx.baseDir);
+    case 'kafka':
+    case 'upsert-kafka':
+      return new KafkaSink(schema, kafkaOptions(stream, connector), stream.name, ctx.queryId);
     case 'datagen':
       throw new EddyError('UNSUPPORTED', `stream '${stream.name}' uses connector 'datagen', which can only be read`, undefined, "write into a 'file' or 'memory' stream");
     default:

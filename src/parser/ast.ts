@@ -36,6 +36,12 @@ export interface WatermarkDef {
   readonly span: Span;
 }
 
+/** `PRIMARY KEY (a, b) NOT ENFORCED`: the key columns (as in Flink, Eddy does not check uniqueness). */
+export interface PrimaryKeyDef {
+  readonly columns: readonly Ident[];
+  readonly span: Span;
+}
+
 /** One `key = 'value'` of a WITH list; keys may be written quoted or bare (dotted/dashed bare keys allowed). */
 export interface OptionDef {
   readonly key: string;
@@ -49,6 +55,7 @@ export interface CreateStreamStmt {
   readonly ifNotExists: boolean;
   readonly columns: readonly ColumnDef[];
   readonly watermark?: WatermarkDef;
+  readonly primaryKey?: PrimaryKeyDef;
   readonly options: readonly OptionDef[];
   readonly span: Span;
 }

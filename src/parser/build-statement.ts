@@ -1,5 +1,5 @@
 import type { CstNode, IToken } from 'chevrotain';
-import { EddyError, spanCover } from '../common/errors.js';
+import { EddyError, spanCover, type Span } from '../common/errors.js';
 import type {
   ColumnDef,
   CreateStreamAsStmt,
@@ -7,6 +7,7 @@ import type {
   FromItem,
   Ident,
   OptionDef,
+  PrimaryKeyDef,
   Query,
   SelectItem,
   SelectQuery,
@@ -90,8 +91,14 @@ function buildCreate(src: SourceText, node: CstNode): CreateStreamStmt | CreateS
 
   const columns: ColumnDef[] = [];
   let watermark: WatermarkDef | undefined;
+  let primaryKey: PrimaryKeyDef | undefined;
   for (const el of nodesOf(node, 'tableElement')) {
     const elSpan = nodeSpan(src, el);
+    if (optToken(el, 'primary')) {
+      if (primaryKey) throw new EddyError('SYNTAX', 'a stream can have only one PRIMARY KEY', elSpan, 'remove one of the PRIMARY KEY clauses');
+      primaryKey = buildPrimaryKey(src, el, elSpan);
+      continue;
+    }
     const column = identOf(src, token(el, 'column'));
     if (optToken(el, 'WATERMARK') && optToken(el, 'FOR')) {
       if (watermark) {
@@ -107,7 +114,21 @@ function buildCreate(src: SourceText, node: CstNode): CreateStreamStmt | CreateS
       columns.push({ name: column, type, typeText, span: elSpan });
     }
   }
-  return { kind: 'createStream', name, ifNotExists, columns, ...(watermark ? { watermark } : {}), options, span };
+  return { kind: 'createStream', name, ifNotExists, columns, ...(watermark ? { watermark } : {}), ...(primaryKey ? { primaryKey } : {}), options, span };
+}
+
+/** `PRIMARY KEY (a, b) NOT ENFORCED`; as in Flink, the key is declared, not enforced, and NOT ENFORCED must say so. */
+function buildPrimaryKey(src: SourceText, el: CstNode, span: Span): PrimaryKeyDef {
+  const enforced = optToken(el, 'enforced');
+  if (!enforced || enforced.image.toUpperCase() !== 'ENFORCED') {
+    const at = enforced ? src.tokenSpan(enforced) : span;
+    throw new EddyError('SYNTAX', 'a PRIMARY KEY must be declared NOT ENFORCED', at, 'write PRIMARY KEY (...) NOT ENFORCED: Eddy, like Flink, does not check that keys are unique');
+  }
+  const columns = tokensOf(el, 'keyColumn').map((t) => identOf(src, t));
+  for (const [i, c] of columns.entries()) {
+    if (columns.findIndex((o) => o.name === c.name) !== i) throw new EddyError('SYNTAX', `column '${c.name}' is named twice in the PRIMARY KEY`, c.span, 'name each key column once');
+  }
+  return { columns, span };
 }
 
 function buildOptions(src: SourceText, node: CstNode): OptionDef[] {

@@ -83,6 +83,21 @@ export class SqlGrammar extends CstParser {
   tableElement = this.RULE('tableElement', () => {
     this.OR([
       {
+        // PRIMARY and KEY stay names (a column may be called `key`): the pair starts a constraint.
+        GATE: () => this.LA(1).image.toUpperCase() === 'PRIMARY' && this.LA(2).image.toUpperCase() === 'KEY',
+        ALT: () => {
+          this.CONSUME3(T.Name, { LABEL: 'primary' });
+          this.CONSUME4(T.Name, { LABEL: 'keyWord' });
+          this.CONSUME(T.LParen);
+          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME5(T.Name, { LABEL: 'keyColumn' }) });
+          this.CONSUME(T.RParen);
+          this.OPTION(() => {
+            this.CONSUME(T.Not);
+            this.CONSUME6(T.Name, { LABEL: 'enforced' });
+          });
+        },
+      },
+      {
         ALT: () => {
           this.CONSUME(T.Watermark);
           this.CONSUME(T.For);

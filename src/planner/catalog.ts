@@ -8,6 +8,8 @@ export interface StreamDef {
   readonly schema: Schema;
   /** WATERMARK FOR <column> AS <expr>; absent when the stream has no event time. */
   readonly watermark?: { readonly column: string; readonly expr: Expr; readonly sql: string };
+  /** PRIMARY KEY (...) NOT ENFORCED: the key columns, in key order (the message key of 'upsert-kafka'). */
+  readonly primaryKey?: readonly string[];
   /** WITH options, keys lower-cased. */
   readonly options: Readonly<Record<string, string>>;
   /** The CREATE STREAM text, so the catalog can be persisted and replayed. */

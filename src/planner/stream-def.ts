@@ -32,7 +32,14 @@ export function bindStreamDef(stmt: CreateStreamStmt, ddl: string): StreamDef {
   }
   const schema = { columns };
   const options = bindOptions(stmt.options);
-  const base = { name: stmt.name.name, schema, options, ddl };
+  const primaryKey = stmt.primaryKey?.columns.map((k) => {
+    if (!columns.some((c) => c.name === k.name)) {
+      const guess = suggest(k.name, columns.map((c) => c.name));
+      throw new EddyError('UNKNOWN_COLUMN', `unknown column '${k.name}' in PRIMARY KEY`, k.span, guess ? `did you mean '${guess}'?` : 'the PRIMARY KEY columns must be declared columns');
+    }
+    return k.name;
+  });
+  const base = { name: stmt.name.name, schema, options, ddl, ...(primaryKey ? { primaryKey } : {}) };
   const wm = stmt.watermark;
   if (!wm) return base;
 

@@ -239,7 +239,7 @@ export class Session {
       io: {
         ...this.runDeps(lateSinks),
         // Columns are matched by position (as Flink does), so rows are written under the target's names.
-        openSink: (): SinkWriter => createSink(target, target.schema, { memory: this.memory, baseDir: this.opts.baseDir, stateDb: this.opts.store?.db ?? null }),
+        openSink: (): SinkWriter => createSink(target, target.schema, { memory: this.memory, baseDir: this.opts.baseDir, stateDb: this.opts.store?.db ?? null, queryId: id }),
       },
       run: this.runOptions(),
       restart: { attempts: this.settings.int('restart.attempts'), delayMs: this.settings.durationMs('restart.delay') },

@@ -24,6 +24,19 @@ const QUERIES = [
   `SELECT k, v FROM s LIMIT 7`,
 ];
 
+/** The queries whose result is a changelog (a GROUP BY without a window). */
+const UPDATING = new Set([QUERIES.findIndex((q) => q.endsWith('GROUP BY k'))]);
+
+/** A changelog folded to the rows it leaves, keyed by its first column after the op. */
+function finalResult(changes: readonly Row[]): Row[] {
+  const rows = new Map<unknown, Row>();
+  for (const [op, ...row] of changes) {
+    if (op === '+I' || op === '+U') rows.set(row[0], row);
+    else if (op === '-D') rows.delete(row[0]);
+  }
+  return [...rows.values()].sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+}
+
 const obj = fc.record(
   {
     k: fc.option(fc.constantFrom('a', 'b', 'c'), { nil: null }),
@@ -53,16 +66,26 @@ describe('inserted objects kept as they are', () => {
         const sql = QUERIES[q]!;
         // fast-check's records have no prototype; object literals have Object.prototype: both are kept as they are.
         const objs = literals ? records.map((r) => ({ ...r })) : records;
+        // Two inserts, each kept as objects (at least 256 each, or one when short); the rows go in
+        // as the same two appends.
+        const half = objs.length >= 512 ? 256 : objs.length;
+        const parts = half < objs.length ? [objs.slice(0, half), objs.slice(half)] : [objs];
         const asObjects = await run(sql, batch, (s) => {
-          // Two inserts, each kept as objects (at least 256 each, or one when short).
-          const half = objs.length >= 512 ? 256 : objs.length;
-          expect(s.memory.insert('s', SCHEMA, objs.slice(0, half))).toBe(half);
-          if (half < objs.length) s.memory.insert('s', SCHEMA, objs.slice(half));
+          expect(s.memory.insert('s', SCHEMA, parts[0]!)).toBe(parts[0]!.length);
+          if (parts[1]) s.memory.insert('s', SCHEMA, parts[1]);
         });
-        const asRows = await run(sql, batch, (s) => s.memory.append('s', objs.map((o) => [o.k, o.v ?? null, o.ts ?? null])));
-        expect(asObjects).toEqual(asRows);
+        const asRows = await run(sql, batch, (s) => {
+          for (const part of parts) s.memory.append('s', part.map((o) => [o.k, o.v ?? null, o.ts ?? null]));
+        });
+        if (UPDATING.has(q)) {
+          // The log merges a small append of rows into the chunk before it, so the rows' batches
+          // may span both appends where the objects' do not; the changes between (emitted per
+          // batch) then differ, while the final result may not.
+          expect(finalResult(asObjects.out)).toEqual(finalResult(asRows.out));
+          expect(asObjects.late).toEqual(asRows.late);
+        } else expect(asObjects).toEqual(asRows);
       }),
-      { numRuns: 80 },
+      { numRuns: 80, endOnFailure: true },
     );
   });
 

@@ -40,7 +40,9 @@ export class StreamSinkOperator extends Operator {
   override snapshotState(): unknown {
     const { position, durable } = this.writer.cut();
     const commit = this.writer.commitInto?.bind(this.writer);
-    this.hooks = { durable, ...(commit ? { inTransaction: commit } : {}) };
+    const committed = this.writer.checkpointCommitted?.bind(this.writer);
+    // A two-phase-commit sink (Kafka exactly-once) commits what the cut pre-committed once the checkpoint has committed.
+    this.hooks = { durable, ...(commit ? { inTransaction: commit } : {}), ...(committed ? { afterCommit: () => committed(position) } : {}) };
     return position;
   }
 

@@ -5,14 +5,17 @@ import type { WatermarkSpec } from '../../planner/plan.js';
 import { objectBatch, rowBatch } from '../batch.js';
 import { compileWatermarkLoop } from '../expr-compiler.js';
 import { Operator } from '../operator.js';
+import { SplitWatermarks } from '../split-watermarks.js';
 
 type WatermarkLoop = ReturnType<typeof compileWatermarkLoop>;
 
-/** What a source saves at a barrier: where its reader stands, its watermark, whether it had ended. */
+/** What a source saves at a barrier: where its reader stands, its watermark (and its splits'), whether it had ended. */
 interface SourceState {
   readonly offset: unknown;
   readonly watermark: number | null;
   readonly ended: boolean;
+  /** Per split (Kafka partition) its watermark, for a source made of splits. */
+  readonly splits?: Readonly<Record<string, number | null>>;
 }
 
 /**
@@ -33,6 +36,8 @@ export class SourceOperator extends Operator {
   private rowsRead = 0;
   private readonly wmLoop: WatermarkLoop | null;
   private readonly wmLoopFor: (layout: ObjectLayout) => WatermarkLoop;
+  /** One watermark per split when the connector reads splits (SourceReader.lastSplit); null otherwise. */
+  private readonly splits: SplitWatermarks | null;
 
   constructor(
     uid: string,
@@ -45,6 +50,7 @@ export class SourceOperator extends Operator {
     super(uid);
     this.wmLoop = watermark ? compileWatermarkLoop(watermark.expr) : null;
     this.wmLoopFor = perLayout((layout) => compileWatermarkLoop(watermark!.expr, layout));
+    this.splits = watermark ? SplitWatermarks.of(reader, now) : null;
   }
 
   processBatch(): void {
@@ -95,6 +101,12 @@ export class SourceOperator extends Operator {
     }
     const count = Array.isArray(rows) ? rows.length : rows.objects.length;
     if (count === 0) {
+      // Quiet splits going idle may release the watermark.
+      const w = this.splits?.idleCheck();
+      if (w !== undefined && w > this.watermark) {
+        this.watermark = w;
+        this.out.watermark(w);
+      }
       if (!this.idle && this.idleTimeoutMs > 0 && this.now() - this.lastRowsAt >= this.idleTimeoutMs) {
         this.idle = true;
         this.out.idle(true);
@@ -120,7 +132,7 @@ export class SourceOperator extends Operator {
 
   private stamp(rows: readonly unknown[], loop: WatermarkLoop): Float64Array {
     const wm = new Float64Array(rows.length);
-    this.watermark = loop(rows, this.watermark, wm);
+    this.watermark = this.splits ? this.splits.stamp(rows, loop, wm, this.watermark) : loop(rows, this.watermark, wm);
     return wm;
   }
 
@@ -137,7 +149,8 @@ export class SourceOperator extends Operator {
   }
 
   override snapshotState(): SourceState {
-    return { offset: this.reader.offset(), watermark: this.watermark, ended: this.ended };
+    const splits = this.splits?.snapshot();
+    return { offset: this.reader.offset(), watermark: this.watermark, ended: this.ended, ...(splits ? { splits } : {}) };
   }
 
   override async restoreState(state: unknown): Promise<void> {
@@ -148,6 +161,7 @@ export class SourceOperator extends Operator {
     }
     await this.reader.seek(s.offset);
     this.watermark = s.watermark ?? -Infinity;
+    if (s.splits !== undefined) this.splits?.restore(s.splits);
     // An ended source sends its end again when first polled; its consumers' gates already count it as ended.
     this.ended = false;
   }

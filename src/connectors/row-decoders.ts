@@ -1,0 +1,96 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import type { Column, Row, Schema, Value } from '../common/types.js';
+import { jsonPlan, jsonRowConverter, type JsonRowConverter } from './object-converter.js';
+import { BAD, badValueReason, coerceValue } from './values.js';
+
+/** A malformed record: the source reports `reason` with its own location (`path:line: `, `topic[partition]@offset: `). */
+export class RowError {
+  constructor(readonly reason: string) {}
+}
+
+/** How many records may fail to name every column before a decoder stops planning a compiled conversion. */
+const PLAN_TRIES = 64;
+
+/**
+ * Decodes JSON objects (one record of JSON Lines, one Kafka message) into rows of a schema: the
+ * conversion compiled for the shape of the first record naming every column (see jsonPlan), else a
+ * per-record loop that matches keys case-insensitively. Malformed records throw RowError.
+ */
+export class JsonRowDecoder {
+  private fromJson: JsonRowConverter | null = null;
+  private planTries = 0;
+  private readonly columns: readonly Column[];
+  private readonly lowerNames: readonly string[];
+
+  constructor(private readonly schema: Schema) {
+    this.columns = schema.columns;
+    this.lowerNames = schema.columns.map((c) => c.name.toLowerCase());
+  }
+
+  /** Parses one JSON text into a row. */
+  decodeText(text: string): Row {
+    let obj: unknown;
+    try {
+      obj = JSON.parse(text);
+    } catch (e) {
+      throw new RowError(`invalid JSON: ${(e as Error).message}`);
+    }
+    return this.decode(obj);
+  }
+
+  decode(obj: unknown): Row {
+    if (this.fromJson === null && this.planTries < PLAN_TRIES && typeof obj === 'object' && obj !== null && !Array.isArray(obj)) {
+      this.planTries++;
+      const plan = jsonPlan(obj, this.columns.map((c) => c.name));
+      if (plan !== null) this.fromJson = jsonRowConverter(this.schema, plan);
+    }
+    const fast = this.fromJson?.(obj);
+    if (fast !== undefined) return fast;
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+      throw new RowError(`expected a JSON object, got ${Array.isArray(obj) ? 'an array' : JSON.stringify(obj)}`);
+    }
+    const rec = obj as Record<string, unknown>;
+    const cols = this.columns;
+    const row: Row = new Array(cols.length);
+    for (let i = 0; i < cols.length; i++) {
+      const col = cols[i]!;
+      let raw = rec[col.name];
+      if (raw === undefined) raw = lookupIgnoringCase(rec, this.lowerNames[i]!);
+      const v: Value | typeof BAD = coerceValue(raw, col.type);
+      if (v === BAD) throw new RowError(`${col.name}: ${badValueReason(raw, col.type)}`);
+      row[i] = v;
+    }
+    return row;
+  }
+}
+
+/** Field names in data often differ in case from SQL's case-insensitive column names. */
+function lookupIgnoringCase(rec: Record<string, unknown>, lower: string): unknown {
+  for (const k in rec) if (k.toLowerCase() === lower) return rec[k];
+  return undefined;
+}
+
+/** The fields of one CSV record (quotes per RFC 4180; a quoted field may hold the delimiter or newlines). Throws RowError. */
+export function splitCsvRecord(text: string, delimiter: string): string[] {
+  if (!text.includes('"')) return text.split(delimiter);
+  try {
+    const records = parseCsv(text, { delimiter, relax_column_count: true }) as string[][];
+    return records[0] ?? [''];
+  } catch (e) {
+    throw new RowError(`bad CSV record: ${(e as Error).message}`);
+  }
+}
+
+/** A row from CSV fields: column i is field `fieldOf[i]`; empty fields are NULL. Throws RowError. */
+export function csvFieldsToRow(fields: readonly string[], fieldOf: readonly number[], columns: readonly Column[], width: number): Row {
+  if (fields.length !== width) throw new RowError(`wrong number of fields: expected ${width}, got ${fields.length}`);
+  const row: Row = new Array(fieldOf.length);
+  for (let i = 0; i < fieldOf.length; i++) {
+    const col = columns[i]!;
+    const raw = fields[fieldOf[i]!];
+    const v = coerceValue(raw, col.type, true);
+    if (v === BAD) throw new RowError(`${col.name}: ${badValueReason(raw, col.type)}`);
+    row[i] = v;
+  }
+  return row;
+}
