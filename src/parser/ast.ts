@@ -13,6 +13,8 @@ export type Statement =
   | CreateStreamStmt
   | CreateStreamAsStmt
   | DropStreamStmt
+  | CreateViewStmt
+  | DropViewStmt
   | QueryStmt
   | InsertSelectStmt
   | InsertValuesStmt
@@ -76,6 +78,25 @@ export interface DropStreamStmt {
   readonly span: Span;
 }
 
+export interface CreateViewStmt {
+  readonly kind: 'createView';
+  readonly name: Ident;
+  readonly ifNotExists: boolean;
+  /** CREATE TEMPORARY VIEW: lives in this session only (not saved in the state database). */
+  readonly temporary: boolean;
+  /** CREATE VIEW v (a, b) AS ...: names for the query's columns. */
+  readonly columns?: readonly Ident[];
+  readonly query: Query;
+  readonly span: Span;
+}
+
+export interface DropViewStmt {
+  readonly kind: 'dropView';
+  readonly name: Ident;
+  readonly ifExists: boolean;
+  readonly span: Span;
+}
+
 export interface QueryStmt {
   readonly kind: 'query';
   readonly query: Query;
@@ -114,7 +135,7 @@ export interface ExplainStmt {
 
 export interface ShowStmt {
   readonly kind: 'show';
-  readonly what: 'streams' | 'queries' | 'checkpoints';
+  readonly what: 'streams' | 'views' | 'queries' | 'checkpoints';
   readonly span: Span;
 }
 

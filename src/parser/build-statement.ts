@@ -4,6 +4,7 @@ import type {
   ColumnDef,
   CreateStreamAsStmt,
   CreateStreamStmt,
+  CreateViewStmt,
   FromItem,
   Ident,
   OptionDef,
@@ -31,6 +32,12 @@ export function buildStatement(src: SourceText, node: CstNode): Statement {
   if (select) return { kind: 'query', query: buildQuery(src, select), span };
   const insert = optNode(node, 'insertStmt');
   if (insert) return buildInsert(src, insert);
+  const createView = optNode(node, 'createViewStmt');
+  if (createView) return buildCreateView(src, createView);
+  const dropView = optNode(node, 'dropViewStmt');
+  if (dropView) {
+    return { kind: 'dropView', name: identOf(src, token(dropView, 'name')), ifExists: optToken(dropView, 'IF') !== undefined, span };
+  }
   const drop = optNode(node, 'dropStmt');
   if (drop) {
     return { kind: 'dropStream', name: identOf(src, token(drop, 'name')), ifExists: optToken(drop, 'IF') !== undefined, span };
@@ -63,6 +70,7 @@ export function buildStatement(src: SourceText, node: CstNode): Statement {
 const SHOW_TARGETS: ReadonlyMap<string, ShowStmt['what']> = new Map<string, ShowStmt['what']>([
   ['STREAMS', 'streams'],
   ['TABLES', 'streams'],
+  ['VIEWS', 'views'],
   ['QUERIES', 'queries'],
   ['JOBS', 'queries'],
   ['CHECKPOINTS', 'checkpoints'],
@@ -71,12 +79,12 @@ const SHOW_TARGETS: ReadonlyMap<string, ShowStmt['what']> = new Map<string, Show
 function showTarget(src: SourceText, tok: IToken): ShowStmt['what'] {
   const what = SHOW_TARGETS.get(tok.image.toUpperCase());
   if (what) return what;
-  const guess = suggest(tok.image, ['STREAMS', 'TABLES', 'QUERIES', 'CHECKPOINTS']);
+  const guess = suggest(tok.image, ['STREAMS', 'TABLES', 'VIEWS', 'QUERIES', 'CHECKPOINTS']);
   throw new EddyError(
     'SYNTAX',
     `cannot SHOW '${tok.image}'`,
     src.tokenSpan(tok),
-    guess ? `did you mean SHOW ${guess}?` : 'use SHOW STREAMS, SHOW QUERIES or SHOW CHECKPOINTS',
+    guess ? `did you mean SHOW ${guess}?` : 'use SHOW STREAMS, SHOW VIEWS, SHOW QUERIES or SHOW CHECKPOINTS',
   );
 }
 
@@ -115,6 +123,25 @@ function buildCreate(src: SourceText, node: CstNode): CreateStreamStmt | CreateS
     }
   }
   return { kind: 'createStream', name, ifNotExists, columns, ...(watermark ? { watermark } : {}), ...(primaryKey ? { primaryKey } : {}), options, span };
+}
+
+function buildCreateView(src: SourceText, node: CstNode): CreateViewStmt {
+  const span = nodeSpan(src, node);
+  const columnTokens = tokensOf(node, 'column');
+  const columns = columnTokens.map((t) => identOf(src, t));
+  for (const [i, c] of columns.entries()) {
+    const first = columns.findIndex((d) => d.name === c.name);
+    if (first < i) throw new EddyError('SYNTAX', `duplicate column '${c.name}'`, c.span, `'${c.name}' is already named at column ${columns[first]!.span.column}`);
+  }
+  return {
+    kind: 'createView',
+    name: identOf(src, token(node, 'name')),
+    ifNotExists: optToken(node, 'IF') !== undefined,
+    temporary: optToken(node, 'TEMPORARY') !== undefined,
+    ...(columnTokens.length > 0 ? { columns } : {}),
+    query: buildQuery(src, child(node, 'queryExpr')),
+    span,
+  };
 }
 
 /** `PRIMARY KEY (a, b) NOT ENFORCED`; as in Flink, the key is declared, not enforced, and NOT ENFORCED must say so. */

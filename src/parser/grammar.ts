@@ -32,6 +32,8 @@ export class SqlGrammar extends CstParser {
     this.OR([
       { ALT: () => this.SUBRULE(this.queryExpr) },
       { ALT: () => this.SUBRULE(this.createStmt) },
+      { ALT: () => this.SUBRULE(this.createViewStmt) },
+      { ALT: () => this.SUBRULE(this.dropViewStmt) },
       { ALT: () => this.SUBRULE(this.insertStmt) },
       { ALT: () => this.SUBRULE(this.dropStmt) },
       { ALT: () => this.SUBRULE(this.setStmt) },
@@ -170,6 +172,42 @@ export class SqlGrammar extends CstParser {
         },
       },
     ]);
+  });
+
+  /** `CREATE [TEMPORARY] VIEW [IF NOT EXISTS] name [(col, ...)] AS query`, as Flink's. */
+  createViewStmt = this.RULE('createViewStmt', () => {
+    this.CONSUME(T.Create);
+    this.OPTION(() => this.CONSUME(T.Temporary));
+    this.CONSUME(T.View);
+    this.OPTION2(() => {
+      this.CONSUME(T.If);
+      this.CONSUME(T.Not);
+      this.CONSUME(T.Exists);
+    });
+    this.CONSUME(T.Name, { LABEL: 'name' });
+    this.OPTION3(() => {
+      this.CONSUME(T.LParen);
+      this.CONSUME2(T.Name, { LABEL: 'column' });
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.CONSUME3(T.Name, { LABEL: 'column' });
+      });
+      this.CONSUME(T.RParen);
+    });
+    this.CONSUME(T.As);
+    this.SUBRULE(this.queryExpr);
+  });
+
+  /** `DROP [TEMPORARY] VIEW [IF EXISTS] name`. */
+  dropViewStmt = this.RULE('dropViewStmt', () => {
+    this.CONSUME(T.Drop);
+    this.OPTION(() => this.CONSUME(T.Temporary));
+    this.CONSUME(T.View);
+    this.OPTION2(() => {
+      this.CONSUME(T.If);
+      this.CONSUME(T.Exists);
+    });
+    this.CONSUME(T.Name, { LABEL: 'name' });
   });
 
   dropStmt = this.RULE('dropStmt', () => {

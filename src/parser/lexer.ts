@@ -94,6 +94,8 @@ export const Desc = keyword('DESC', false);
 export const Explain = keyword('EXPLAIN', false);
 export const Plan = keyword('PLAN', false);
 export const Terminate = keyword('TERMINATE', false);
+export const View = keyword('VIEW', false);
+export const Temporary = keyword('TEMPORARY', false);
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
 export const LineComment = createToken({ name: 'LineComment', pattern: /--[^\n\r]*/, group: Lexer.SKIPPED });

@@ -12,6 +12,11 @@ export interface TokenRun {
 }
 
 const STATEMENT_STARTS = ['SELECT', 'CREATE', 'INSERT', 'DROP', 'SET', 'EXPLAIN', 'SHOW', 'DESCRIBE', 'TERMINATE'];
+/** The second words of statements whose first word alone does not choose the statement (CREATE STREAM vs CREATE VIEW). */
+const SECOND_WORDS: Readonly<Record<string, readonly string[]>> = {
+  CREATE: ['STREAM', 'TABLE', 'VIEW', 'TEMPORARY'],
+  DROP: ['STREAM', 'TABLE', 'VIEW', 'TEMPORARY'],
+};
 /** Words a misspelling is likely aimed at when the misspelled word was swallowed as a name or alias. */
 const CLAUSE_KEYWORDS = ['SELECT', 'FROM', 'WHERE', 'GROUP', 'HAVING', 'LIMIT', 'AND', 'BETWEEN', 'LIKE', 'CASE', 'WHEN', 'THEN', 'ELSE', 'CAST', 'INTERVAL', 'VALUES', 'WITH', 'WATERMARK'];
 const UNSUPPORTED: Readonly<Record<string, string>> = {
@@ -34,7 +39,16 @@ export function syntaxError(e: IRecognitionException, run: TokenRun, src: Source
   // An alternation whose first token fits failed further in (`ts AS ...` in a column list): blame the token after it.
   if (e.name === 'NoViableAltException' && !atEnd && fitsExpected(e.token, expected) && run.tokens[idx + 1]) {
     const next = run.tokens[idx + 1]!;
-    const hint = rule === 'tableElement' && next.tokenType.name === 'AS' ? 'computed columns are not supported; declare each column with a type' : undefined;
+    const second = rule === 'statement' ? SECOND_WORDS[e.token.image.toUpperCase()] : undefined;
+    const guess = second && isWordToken(next) ? suggest(next.image, second) : undefined;
+    const hint =
+      rule === 'tableElement' && next.tokenType.name === 'AS'
+        ? 'computed columns are not supported; declare each column with a type'
+        : second
+          ? guess
+            ? `did you mean ${guess}?`
+            : `${e.token.image.toUpperCase()} is followed by ${second.join(', ')}`
+          : undefined;
     return new EddyError('SYNTAX', `unexpected ${quote(next.image)}`, src.tokenSpan(next), hint);
   }
   const found = atEnd ? run.terminator : e.token;

@@ -6,7 +6,7 @@ import type { BoundWindow } from './bind-window.js';
 import { asWindowFn, bindGroupWindow, checkAuxMatches } from './bind-window.js';
 import type { BoundSource } from './binder.js';
 import { checkNoOpColumn, inputContext, isTvfColumn, outputItems, spanOfList } from './binder.js';
-import type { AggCall, AggFn, BoundExpr } from './bound.js';
+import { RETRACTABLE_AGGREGATES, type AggCall, type AggFn, type BoundExpr } from './bound.js';
 import { OP_COLUMN } from './changelog.js';
 import { aggDisplay, exprToSql } from './expr-sql.js';
 import { AGGREGATE_FUNCTIONS, aggregateCallType, windowAux } from './functions.js';
@@ -100,6 +100,14 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
     // FIRST_VALUE / LAST_VALUE order by event time: the window's time column, read per row.
     if ((fn === 'FIRST_VALUE' || fn === 'LAST_VALUE') && !timeRef) {
       throw new EddyError('UNSUPPORTED', `${fn} is only supported in a windowed GROUP BY`, e.span, 'it orders by the window\'s event time; group into a window, e.g. GROUP BY ..., TUMBLE(ts, INTERVAL \'1\' MINUTE)');
+    }
+    if (src.updating && (!RETRACTABLE_AGGREGATES.has(fn) || e.distinct)) {
+      throw new EddyError(
+        'UNSUPPORTED',
+        `${e.distinct ? `${e.name}(DISTINCT ...)` : e.name} over an updating result is not supported`,
+        e.span,
+        `the input is a changelog whose rows can be taken back, and ${e.name}${e.distinct ? ' with DISTINCT' : ''} cannot take a value back; use ${[...RETRACTABLE_AGGREGATES].filter((f) => f !== 'COUNT_STAR').join(', ')}, or aggregate an append-only input`,
+      );
     }
     const extra = (fn === 'FIRST_VALUE' || fn === 'LAST_VALUE') && timeRef ? [timeRef] : sig.constants;
     const call: AggCall = {

@@ -112,6 +112,16 @@ export function bindFrom(from: FromItem, catalog: Catalog, emit: WindowEmit | un
     }
     case 'windowTvf': {
       const inner = namedSource(from.table, from.alias, catalog, emit, bind);
+      const clash = inner.scope.schema.columns.find((c) => WINDOW_COLUMNS.includes(c.name));
+      if (clash) {
+        // The table function adds these columns; Flink refuses an input that already has one too.
+        throw new EddyError(
+          'AMBIGUOUS_COLUMN',
+          `'${from.table.name}' already has a column '${clash.name}', which ${from.fn} adds`,
+          from.table.span,
+          `rename it where '${from.table.name}' is defined (e.g. ${clash.name} AS ${clash.name.replace('window_', 'inner_')}), as Flink's cascading window example does`,
+        );
+      }
       const scope: Scope = { ...inner.scope, extraNames: WINDOW_COLUMNS };
       const window = bindTvfWindow(from, { ...inner, scope });
       if (from.partitionBy.length > 0 && from.fn !== 'SESSION') {

@@ -29,6 +29,9 @@ export type AggFn =
   | 'APPROX_COUNT_DISTINCT' | 'STDDEV_POP' | 'STDDEV_SAMP' | 'VAR_POP' | 'VAR_SAMP'
   | 'FIRST_VALUE' | 'LAST_VALUE' | 'LISTAGG' | 'APPROX_PERCENTILE';
 
+/** The aggregates that can take a value back, so can aggregate an updating input (Flink's *WithRetract functions). */
+export const RETRACTABLE_AGGREGATES: ReadonlySet<AggFn> = new Set<AggFn>(['COUNT_STAR', 'COUNT', 'SUM', 'AVG', 'MIN', 'MAX', 'VAR_POP', 'VAR_SAMP', 'STDDEV_POP', 'STDDEV_SAMP']);
+
 /** One aggregate of a GROUP BY: its argument and filter are expressions over the aggregate's input row. */
 export interface AggCall {
   readonly fn: AggFn;

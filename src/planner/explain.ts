@@ -41,7 +41,7 @@ function describe(p: PhysicalPlan): string {
       const keys = p.keys.map((k) => exprToSql(k, inSchema)).join(', ');
       const firstAgg = 1 + p.keys.length;
       const aggs = p.aggs.map((a, i) => `${a.display} AS ${p.schema.columns[firstAgg + i]!.name}`).join(', ');
-      const retract = input(p).changelog === 'updating' ? ' input=retracting' : '';
+      const retract = p.retracting ? ' input=retracting' : '';
       return `GroupAggregateExec keys=[${keys}] aggs=[${aggs}] changelog=updating${retract}`;
     }
     case 'LimitExec':

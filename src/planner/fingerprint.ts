@@ -32,7 +32,7 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
     }
     case 'GroupAggregateExec': {
       const input = p.inputs[0]!.node.schema;
-      return { ...base, keys: p.keys.map((k) => `${exprToSql(k, input)}: ${k.type}`), aggregates: p.aggs.map((a) => `${a.display}: ${a.type}`) };
+      return { ...base, keys: p.keys.map((k) => `${exprToSql(k, input)}: ${k.type}`), aggregates: p.aggs.map((a) => `${a.display}: ${a.type}`), ...(p.retracting ? { input: 'retracting' } : {}) };
     }
     case 'UnionExec':
       // The inputs (and their order: the union's checkpointed watermarks are per input) shape the state.

@@ -78,7 +78,7 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
         break;
       }
       case 'groupAggregate':
-        p = { kind: 'GroupAggregateExec', uid: uid('groupAggregate'), inputs: edge(keyed(node.keys)), ...base, keys: node.keys, aggs: node.aggs, stateTtlMs: opts.stateTtlMs ?? 0 };
+        p = { kind: 'GroupAggregateExec', uid: uid('groupAggregate'), inputs: edge(keyed(node.keys)), ...base, keys: node.keys, aggs: node.aggs, stateTtlMs: opts.stateTtlMs ?? 0, retracting: inputs[0]!.changelog === 'updating' };
         break;
       case 'limit':
         p = { kind: 'LimitExec', uid: uid('limit'), inputs: edge({ kind: 'single' }), ...base, count: node.count };

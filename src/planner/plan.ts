@@ -129,6 +129,8 @@ export type PhysicalPlan =
       readonly aggs: readonly AggCall[];
       /** 'state.ttl' in ms: a key not updated for longer is dropped; 0 keeps keys forever. */
       readonly stateTtlMs: number;
+      /** The input is an updating changelog: its '-U' / '-D' rows are taken back from the groups (retracting accumulators). */
+      readonly retracting: boolean;
     })
   | (ExecNode & { readonly kind: 'LimitExec'; readonly count: number })
   /** `rowtime`: the output column that is every input's time attribute, if one is. */

@@ -28,6 +28,7 @@ import { TransientQuery } from './transient-query.js';
 import { planSources } from '../planner/plan-walk.js';
 import { withSink } from '../planner/physical.js';
 import { PersistentQuery } from './persistent-query.js';
+import { createView, describeView, dropView, showViews, type ViewDeps } from './view-statements.js';
 
 /** What executing one statement produced. */
 export type StatementResult =
@@ -79,6 +80,11 @@ export class Session {
     if (!this.opts.store) return;
     for (const { ddl } of await this.opts.store.listStreams()) {
       const stmt = parse(ddl);
+      if (stmt.kind === 'createView') {
+        // Bound when read, not now: a view over a stream dropped since stays listed and fails with a clear error when read.
+        if (!this.catalog.has(stmt.name.name)) this.catalog.addView({ name: stmt.name.name, query: stmt.query, ...(stmt.columns ? { columns: stmt.columns } : {}), temporary: false, ddl });
+        continue;
+      }
       if (stmt.kind !== 'createStream') continue;
       const def = bindStreamDef(stmt, ddl);
       if (!this.catalog.has(def.name)) this.catalog.add(def);
@@ -103,6 +109,10 @@ export class Session {
       }
       case 'createStreamAs':
         return this.createStreamAs(stmt, ps);
+      case 'createView':
+        return msg(await createView(stmt, ps.text, this.viewDeps()));
+      case 'dropView':
+        return msg(await dropView(stmt, this.viewDeps()));
       case 'dropStream': {
         if (stmt.ifExists && !this.catalog.has(stmt.name.name)) return msg(`Stream '${stmt.name.name}' does not exist.`);
         this.catalog.get(stmt.name.name, stmt.name.span);
@@ -169,6 +179,10 @@ export class Session {
       default:
         return assertNever(stmt, 'statement');
     }
+  }
+
+  private viewDeps(): ViewDeps {
+    return { catalog: this.catalog, plan: (q) => this.plan(q), store: this.opts.store };
   }
 
   /** Binds, optimizes and plans a query (a SELECT or a UNION ALL) into its physical plan. */
@@ -310,8 +324,10 @@ export class Session {
     this.catalog.add({ name, schema: def.schema, watermark: def.watermark, options: { connector: 'memory' }, ddl: '' });
   }
 
-  private async show(what: 'streams' | 'queries' | 'checkpoints'): Promise<StatementResult> {
+  private async show(what: 'streams' | 'views' | 'queries' | 'checkpoints'): Promise<StatementResult> {
     switch (what) {
+      case 'views':
+        return showViews(this.viewDeps());
       case 'streams':
         return {
           kind: 'table',
@@ -345,6 +361,7 @@ export class Session {
   }
 
   private describe(name: string, span: import('../common/errors.js').Span): StatementResult {
+    if (this.catalog.hasView(name)) return describeView(name, this.viewDeps());
     const s = this.catalog.get(name, span);
     const rows: Value[][] = s.schema.columns.map((c) => [c.name, typeName(c.type), s.watermark?.column === c.name ? `WATERMARK AS ${s.watermark.sql}` : '']);
     for (const [k, v] of Object.entries(s.options)) rows.push([`'${k}'`, `'${v}'`, 'option']);

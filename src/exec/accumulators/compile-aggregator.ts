@@ -14,6 +14,7 @@ import { firstLastValue } from './first-last-value.js';
 import { listagg } from './listagg.js';
 import { max } from './max.js';
 import { min } from './min.js';
+import { retractingAccumulatorFor } from './retracting.js';
 import { sum } from './sum.js';
 import { variance } from './variance.js';
 
@@ -28,6 +29,8 @@ export interface CompiledAggregator {
   init(s: Value[]): void;
   /** ONE generated function updating every aggregate with a row (filters, NULL skipping inlined). */
   update(s: Value[], row: Row): void;
+  /** Takes a row back (retracting aggregators only: compileAggregator(aggs, base, true)); else absent. */
+  readonly retract?: (s: Value[], row: Row) => void;
   /** Compiles `update` for inserted objects of `layout` (see ObjectLayout); callers keep it (perLayout). */
   updateFor(layout: ObjectLayout): (s: Value[], row: object) => void;
   /**
@@ -101,9 +104,12 @@ export function accumulatorFor(call: AggCall): Accumulator {
   return distinct(acc, call.fn === 'COUNT');
 }
 
-/** Compiles the aggregates of one GROUP BY; state slots start at `base`. */
-export function compileAggregator(aggs: readonly AggCall[], base = 0): CompiledAggregator {
-  const accs = aggs.map(accumulatorFor);
+/**
+ * Compiles the aggregates of one GROUP BY; state slots start at `base`. `retracting`: over an
+ * updating input, with accumulators that can take values back (see retracting.ts) and `retract`.
+ */
+export function compileAggregator(aggs: readonly AggCall[], base = 0, retracting = false): CompiledAggregator {
+  const accs = aggs.map(retracting ? retractingAccumulatorFor : accumulatorFor);
   const offsets: number[] = [];
   let width = 0;
   for (const a of accs) {
@@ -113,6 +119,7 @@ export function compileAggregator(aggs: readonly AggCall[], base = 0): CompiledA
   const update: (s: Value[], row: Row) => void = compileUpdate(aggs, accs, offsets, null);
   return {
     width,
+    ...(retracting ? { retract: compileUpdate(aggs, accs, offsets, null, 'retract') } : {}),
     init(s) {
       for (let i = 0; i < accs.length; i++) accs[i]!.init(s, offsets[i]!);
     },
@@ -131,13 +138,19 @@ export function compileAggregator(aggs: readonly AggCall[], base = 0): CompiledA
   };
 }
 
-/** ONE function updating every aggregate of a group's state `s` with a row `r` (a row array, or an object of `layout`). */
-function compileUpdate(aggs: readonly AggCall[], accs: readonly Accumulator[], offsets: readonly number[], layout: ObjectLayout | null): (s: Value[], row: unknown) => void {
+/**
+ * ONE function updating every aggregate of a group's state `s` with a row `r` (a row array, or an
+ * object of `layout`): adding it, or with `mode` 'retract' taking it back.
+ */
+function compileUpdate(aggs: readonly AggCall[], accs: readonly Accumulator[], offsets: readonly number[], layout: ObjectLayout | null, mode: 'add' | 'retract' = 'add'): (s: Value[], row: unknown) => void {
   const g = new CodeGen(layout);
   const bind = (x: unknown): string => g.constant(x);
   aggs.forEach((call, i) => {
-    const acc = accs[i]!;
+    const plain = accs[i]!;
     const at = offsets[i]!;
+    const retract = plain.retract;
+    if (mode === 'retract' && !retract) throw internalError(`${call.display} cannot retract`);
+    const acc: Accumulator = mode === 'add' ? plain : { ...plain, addSource: (s, slot, v) => `${bind(retract)}(${s}, ${slot}, ${v});` };
     let closers = 0;
     if (call.filter !== undefined) {
       const f = g.expr(call.filter);

@@ -29,6 +29,8 @@ export interface GroupAggregateSpec {
   readonly uid: string;
   readonly keys: readonly BoundExpr[];
   readonly aggs: readonly AggCall[];
+  /** The input is a changelog (op in column 0): '-U' / '-D' rows are taken back (see processRetracting). */
+  readonly retracting?: boolean;
 }
 
 /** How long idle keys live ('state.ttl') and which clock measures it. */
@@ -77,13 +79,18 @@ export class GroupAggregateOperator extends Operator {
   /** With a TTL: every entry, in order of last update (ascending stamp). */
   private readonly byAge = new Map<StateKey, StateEntry<Value[]>>();
   private expiredKeys = 0;
+  private readonly retracting: boolean;
+  /** Retracting: the slot counting a group's rows (added minus taken back); the group ends at 0. */
+  private readonly countAt: number;
 
   constructor(spec: GroupAggregateSpec, ctx: OperatorContext, opts: GroupAggregateOptions = { ttlMs: 0, eventTime: true }) {
     super(spec.uid);
     this.keyOf = compileKeyExtractor(spec.keys);
     this.keyValues = compileRowBuilder(spec.keys);
     this.nKeys = spec.keys.length;
-    this.agg = compileAggregator(spec.aggs, 1 + this.nKeys);
+    this.retracting = spec.retracting === true;
+    this.agg = compileAggregator(spec.aggs, 1 + this.nKeys, this.retracting);
+    this.countAt = 1 + this.nKeys + this.agg.width;
     this.ttl = opts.ttlMs;
     this.eventTime = opts.eventTime;
     this.now = ctx.now;
@@ -108,22 +115,44 @@ export class GroupAggregateOperator extends Operator {
     const { table, keyOf, agg } = this;
     // Touched entries in first-touched order, each with its result before this batch (null: new key).
     const touched = new Map<StateEntry<Value[]>, Row | null>();
+    const retracting = this.retracting;
+    const countAt = this.countAt;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       const key = keyOf(row);
       let entry = table.get(NS, key);
+      const takeBack = retracting && (row[0] === '-U' || row[0] === '-D');
       if (entry === undefined) {
+        // Taking back a row of a group not in state (dropped by the TTL): ignored, as Flink does.
+        if (takeBack) continue;
         entry = table.insert(NS, key, this.create(row));
         touched.set(entry, null);
       } else if (!touched.has(entry)) {
         table.touch(entry); // before the first update: a checkpoint may still have to encode the old value
         touched.set(entry, this.resultRow(entry.value, '-U'));
       }
-      agg.update(entry.value, row);
+      if (!retracting) agg.update(entry.value, row);
+      else if (takeBack) {
+        agg.retract!(entry.value, row);
+        entry.value[countAt] = (entry.value[countAt] as number) - 1;
+      } else {
+        agg.update(entry.value, row);
+        entry.value[countAt] = (entry.value[countAt] as number) + 1;
+      }
     }
     const out: Row[] = [];
     const ttl = this.ttl > 0;
     for (const [entry, old] of touched) {
+      if (retracting && (entry.value[countAt] as number) <= 0) {
+        // Every row of the group was taken back: the group is gone (Flink emits its '-D').
+        if (old !== null) {
+          old[0] = '-D';
+          out.push(old);
+        }
+        if (ttl) this.byAge.delete(entry.key);
+        table.delete(NS, entry.key);
+        continue;
+      }
       table.touch(entry);
       entry.value[STAMP] = stamp;
       if (ttl) {
@@ -147,6 +176,7 @@ export class GroupAggregateOperator extends Operator {
     const k = this.keyValues(row);
     for (let i = 0; i < k.length; i++) s.push(k[i]!);
     this.agg.init(s);
+    if (this.retracting) s.push(0);
     // An exact-length copy: the pushes grew the backing store to 17+ slots (~136 B per entry).
     return s.slice();
   }
