@@ -68,8 +68,6 @@ export class Session {
   readonly persistent = new Map<string, PersistentQuery>();
   readonly transient = new Map<string, TransientQuery>();
   private transientSeq = 0;
-  /** Persistent statements run so far, by the id of their first occurrence (identical statements get ids _2, _3 ...). */
-  private readonly occurrences = new Map<string, number>();
   /** The id execute() was asked to resume a statement under (the shell resuming its queries). */
   private resumeAs: string | undefined;
 
@@ -213,16 +211,12 @@ export class Session {
 
   /**
    * The id of the persistent statement about to start: the one a resume asked for, else the name
-   * SET 'pipeline.name' gave (used once, by this statement), else one derived from its text and how
-   * many identical statements this session ran before (persistent-query ids, sink-ownership.ts).
+   * SET 'pipeline.name' gave (used once, by this statement), else one derived from its text
+   * (sink-ownership.ts persistentQueryId).
    */
   private takeQueryId(base: string, text: string): string {
     if (this.resumeAs !== undefined) return this.resumeAs;
-    const named = this.settings.takeName();
-    if (named !== undefined) return named;
-    const occurrence = (this.occurrences.get(persistentQueryId(base, text, 1)) ?? 0) + 1;
-    this.occurrences.set(persistentQueryId(base, text, 1), occurrence);
-    return persistentQueryId(base, text, occurrence);
+    return this.settings.takeName() ?? persistentQueryId(base, text);
   }
 
   private async createStreamAs(stmt: CreateStreamAsStmt, ps: ParsedStatement, id: string): Promise<StatementResult> {
@@ -321,6 +315,12 @@ export class Session {
   }
 
   private async startPersistent(id: string, sql: string, plan: PhysicalPlan, target: StreamDef, mode: SinkWriteMode, span: import('../common/errors.js').Span): Promise<PersistentQuery> {
+    // Another live process runs this very query: refused before anything is created here, so this
+    // session does not list it as FAILED (SHOW QUERIES lists it as running there).
+    const holder = await this.opts.store?.lockHolder(id);
+    if (holder !== undefined && holder !== null) {
+      throw new EddyError('CHECKPOINT', `query '${id}' is already running in process ${holder}`, span, 'stop that process first, or use another --state database');
+    }
     await this.checkSinkFree(id, target, span);
     const key = sinkKeyOf(target, this.opts.baseDir);
     const store = this.opts.store;
@@ -353,13 +353,7 @@ export class Session {
       },
     });
     this.persistent.set(id, q);
-    try {
-      await q.start({ fresh: this.opts.fresh });
-    } catch (e) {
-      // A query that never started (its lock is held elsewhere, its plan changed ...) is not listed as FAILED here.
-      if (this.persistent.get(id) === q) this.persistent.delete(id);
-      throw e;
-    }
+    await q.start({ fresh: this.opts.fresh });
     return q;
   }
 

@@ -7,15 +7,16 @@ import type { PersistedQueryStatus } from '../checkpoint/store.js';
 export type SinkWriteMode = 'append' | 'overwrite';
 
 /**
- * The stable id of a persistent statement: `<base>_<hash of its text>`, plus `_<n>` for the n-th
- * identical statement of a session. The same script run again gives every statement the id it had
- * (so each resumes its own checkpoints); a different statement into the same sink never inherits
- * another's state. Whitespace and a trailing ';' do not count.
+ * The stable id of a persistent statement: `<base>_<hash of its text>`. The same script run again
+ * gives every statement the id it had (so each resumes its own checkpoints), and a different
+ * statement into the same sink never inherits another's state. Only the text counts, not the
+ * statement's place in its script: an edit above it must not orphan its state, and two identical
+ * statements cannot both run anyway (a sink has one writer). Whitespace and a trailing ';' do not
+ * count; a user who wants an identity that survives edits names the query (SET 'pipeline.name').
  */
-export function persistentQueryId(base: string, text: string, occurrence: number): string {
+export function persistentQueryId(base: string, text: string): string {
   const normal = text.replace(/\s+/g, ' ').trim().replace(/\s*;$/, '');
-  const hash = createHash('sha256').update(normal).digest('hex').slice(0, 8);
-  return `${base}_${hash}${occurrence > 1 ? `_${occurrence}` : ''}`;
+  return `${base}_${createHash('sha256').update(normal).digest('hex').slice(0, 8)}`;
 }
 
 /**
@@ -44,4 +45,4 @@ export function sinkKeyOf(stream: StreamDef, baseDir: string): string {
 export const isResumable = (status: PersistedQueryStatus): boolean => status === 'RUNNING' || status === 'RESTARTING';
 
 /** The name a user gave a query (SET 'pipeline.name'), or '' for an id derived from its text. */
-export const queryName = (id: string): string => (/_[0-9a-f]{8}(_\d+)?$/.test(id) ? '' : id);
+export const queryName = (id: string): string => (/_[0-9a-f]{8}$/.test(id) ? '' : id);
