@@ -9,6 +9,7 @@
  * BENCH_CHECKPOINT_INTERVAL_MS (default 1000), BENCH_ROWS (throughput rows, default 3000000 here),
  * BENCH_REPEAT (throughput repeats, default 3), BENCH_RESTORE_REPEAT (default 3).
  */
+import { persistentQueryId } from '../src/runtime/sink-ownership.js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,7 +32,7 @@ const COLUMNS = "k BIGINT, ts TIMESTAMP(3), v DOUBLE, WATERMARK FOR ts AS ts - I
 const SINK_COLUMNS = 'k BIGINT, w TIMESTAMP(3), n BIGINT, s DOUBLE';
 export const CHECKPOINT_QUERY =
   "INSERT INTO sink SELECT k, TUMBLE_START(ts, INTERVAL '1' HOUR) AS w, COUNT(*) AS n, SUM(v) AS s FROM src GROUP BY k, TUMBLE(ts, INTERVAL '1' HOUR)";
-const QUERY_ID = 'insert_into_sink';
+const QUERY_ID = persistentQueryId('insert_into_sink', CHECKPOINT_QUERY);
 const MAX_CHANGED = 100_000;
 const FEW_KEYS = 5;
 

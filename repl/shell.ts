@@ -207,9 +207,15 @@ async function resumePersistentQueries(session: Session, out: NodeJS.WritableStr
   if (!store) return;
   for (const q of await store.listQueries()) {
     if (q.status !== 'RUNNING' && q.status !== 'RESTARTING') continue;
+    // Two shells on one state database: a query the other one runs stays there (SHOW QUERIES lists it).
+    const pid = await store.lockHolder(q.queryId);
+    if (pid !== null) {
+      out.write(`Query '${q.queryId}' is running in process ${pid}; not resumed here.\n`);
+      continue;
+    }
     try {
       const stmt = parseScript(q.sql)[0]!;
-      const r = await session.execute(stmt);
+      const r = await session.execute(stmt, { queryId: q.queryId });
       if (r.kind === 'persistent') out.write(`Resumed query '${r.query.id}' from its last checkpoint.\n`);
     } catch (e) {
       out.write(`Could not resume query '${q.queryId}':\n${formatError(e, q.sql, q.queryId)}\n`);

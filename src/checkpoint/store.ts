@@ -18,6 +18,22 @@ export interface PersistedQuery {
   readonly updatedAt: number;
 }
 
+/**
+ * What a persistent query wrote into its sink, so a fresh start replaces only its own output:
+ * `sink` identifies the sink (a resolved file path, a SQLite table, a topic), `startAt`/`endAt`
+ * are positions in the sink's unit (bytes of a file, rows of a table) where its output began and,
+ * once it finished, ended (null while it runs: nobody else may write the sink meanwhile).
+ */
+export interface QuerySink {
+  readonly queryId: string;
+  readonly sink: string;
+  /** The stream it writes, and those it reads (DROP STREAM refuses while a running query uses one). */
+  readonly stream: string;
+  readonly reads: readonly string[];
+  readonly startAt: number | null;
+  readonly endAt: number | null;
+}
+
 export interface WriteCheckpointArgs {
   readonly queryId: string;
   /**
@@ -65,6 +81,9 @@ CREATE TABLE IF NOT EXISTS eddy_chunks (
   PRIMARY KEY (query_id, operator_uid, key_group, checkpoint_id));
 CREATE TABLE IF NOT EXISTS eddy_locks (
   query_id TEXT PRIMARY KEY, pid INTEGER NOT NULL, hostname TEXT NOT NULL, started_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS eddy_query_sinks (
+  query_id TEXT PRIMARY KEY, sink TEXT NOT NULL, stream TEXT NOT NULL, reads TEXT NOT NULL,
+  start_at INTEGER, end_at INTEGER);
 `;
 
 // The newest chunk at or before the target checkpoint, per (operator, key group).
@@ -200,8 +219,53 @@ export class CheckpointStore {
       await tx.run('DELETE FROM eddy_chunks WHERE query_id = ?', [queryId]);
       await tx.run('DELETE FROM eddy_checkpoints WHERE query_id = ?', [queryId]);
       await tx.run('DELETE FROM eddy_locks WHERE query_id = ?', [queryId]);
+      await tx.run('DELETE FROM eddy_query_sinks WHERE query_id = ?', [queryId]);
       await tx.run('DELETE FROM eddy_queries WHERE query_id = ?', [queryId]);
     });
+  }
+
+  // ---- sink ownership ----
+
+  /** Records which sink a query writes (its extent is set as it starts and finishes). */
+  async saveQuerySink(queryId: string, sink: string, stream: string, reads: readonly string[]): Promise<void> {
+    await this.db.run(
+      `INSERT INTO eddy_query_sinks (query_id, sink, stream, reads) VALUES (?1, ?2, ?3, ?4)
+       ON CONFLICT (query_id) DO UPDATE SET sink = ?2, stream = ?3, reads = ?4`,
+      [queryId, sink, stream, JSON.stringify(reads)],
+    );
+  }
+
+  /** Where a fresh start of the query began writing; its end is unknown until it finishes. */
+  async setSinkStart(queryId: string, startAt: number): Promise<void> {
+    await this.db.run('UPDATE eddy_query_sinks SET start_at = ?, end_at = NULL WHERE query_id = ?', [startAt, queryId]);
+  }
+
+  async setSinkEnd(queryId: string, endAt: number): Promise<void> {
+    await this.db.run('UPDATE eddy_query_sinks SET end_at = ? WHERE query_id = ?', [endAt, queryId]);
+  }
+
+  async querySinks(): Promise<QuerySink[]> {
+    const rows = await this.db.all<{ query_id: string; sink: string; stream: string; reads: string; start_at: number | null; end_at: number | null }>('SELECT * FROM eddy_query_sinks');
+    return rows.map((r) => ({ queryId: r.query_id, sink: r.sink, stream: r.stream, reads: JSON.parse(r.reads) as string[], startAt: r.start_at, endAt: r.end_at }));
+  }
+
+  /**
+   * Another query took the sink over: this one's checkpoints and extent no longer describe the
+   * sink, so resuming it must not truncate to them (it starts fresh and appends instead).
+   */
+  async forgetSinkWrites(queryId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.run('DELETE FROM eddy_chunks WHERE query_id = ?', [queryId]);
+      await tx.run('DELETE FROM eddy_checkpoints WHERE query_id = ?', [queryId]);
+      await tx.run('UPDATE eddy_query_sinks SET start_at = NULL, end_at = NULL WHERE query_id = ?', [queryId]);
+    });
+  }
+
+  /** The live process (on this host) holding the query's lock, other than this one; null when none. */
+  async lockHolder(queryId: string): Promise<number | null> {
+    const held = await this.db.get<{ pid: number; hostname: string }>('SELECT pid, hostname FROM eddy_locks WHERE query_id = ?', [queryId]);
+    if (!held || held.hostname !== os.hostname() || held.pid === process.pid || !isAlive(held.pid)) return null;
+    return held.pid;
   }
 
   // ---- checkpoints ----

@@ -41,6 +41,31 @@ export interface SourceReader {
 }
 
 /**
+ * How a sink begins when its query starts without a checkpoint (DESIGN.md §4, "Sinks have one
+ * owner"): only bytes (rows) the query wrote itself are ever discarded.
+ */
+export interface FreshStart {
+  /** 'append' (INSERT INTO, CREATE STREAM AS) keeps what the sink holds; 'overwrite' (INSERT OVERWRITE) empties it. */
+  readonly mode: 'append' | 'overwrite';
+  /**
+   * The query's own earlier output, in the sink's unit: a finished run (endAt set) is replaced if
+   * nothing was written after it; a run killed before its first checkpoint (endAt null, and no other
+   * writer was allowed meanwhile) is replaced from startAt.
+   */
+  readonly own: { readonly startAt: number; readonly endAt: number | null } | null;
+  /** Told where the query's output begins, before anything is written. */
+  started(startAt: number): Promise<void>;
+}
+
+/** Where a fresh start begins in a sink that holds `size` units (bytes, rows). */
+export function freshStartAt(fresh: FreshStart, size: number): number {
+  if (fresh.mode === 'overwrite') return 0;
+  const own = fresh.own;
+  if (own && own.startAt <= size && (own.endAt === null || own.endAt === size)) return own.startAt;
+  return size;
+}
+
+/**
  * Where a query's result rows go. Exactly-once sinks expose their committed position: the
  * checkpoint records position() after flush(), and recovery calls restore() with it (null = fresh run).
  */
@@ -64,8 +89,10 @@ export interface SinkWriter {
   checkpointCommitted?(position: unknown): Promise<void>;
   /** JSON-serializable position covering everything flushed. */
   position(): unknown;
-  /** Truncate/rewind to a recorded position; null means a fresh run (start empty). */
+  /** Truncate/rewind to a recorded position; null means a fresh run (see FreshStart; without one, start empty). */
   restore(position: unknown | null): Promise<void>;
+  /** Where the query's output ends now, in the unit of FreshStart (file bytes, table rows), for sinks that take a FreshStart. */
+  outputEnd?(): number;
   /**
    * Optional, for sinks whose rows commit with the checkpoint (the SQLite sink): writes the rows of
    * the last cut() inside the checkpoint's own SQLite transaction (`tx` is its TxExecutor).

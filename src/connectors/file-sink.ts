@@ -1,9 +1,9 @@
 import { constants } from 'node:fs';
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Row, Schema } from '../common/types.js';
 import { EddyError } from '../common/errors.js';
-import type { SinkWriter } from './connector.js';
+import { freshStartAt, type FreshStart, type SinkWriter } from './connector.js';
 import type { StreamDef } from '../planner/catalog.js';
 import type { FileFormat } from './options.js';
 import { fileSourceOptions } from './file-source.js';
@@ -52,6 +52,8 @@ export class FileSink implements SinkWriter {
     private readonly schema: Schema,
     private readonly opts: FileSinkOptions,
     baseDir?: string,
+    /** How a run without a checkpoint begins; without one the file starts empty. */
+    private readonly fresh?: FreshStart,
   ) {
     this.fullPath = isAbsolute(opts.path) ? opts.path : resolve(baseDir ?? process.cwd(), opts.path);
     this.formatRow = opts.format === 'csv' ? csvLineFormatter(schema.columns, opts.delimiter) : jsonLineFormatter(schema.columns);
@@ -86,8 +88,8 @@ export class FileSink implements SinkWriter {
   }
 
   private async writeOut(data: Buffer | null, sync: boolean): Promise<void> {
-    // A sink written without restore() is a fresh run: start from an empty file.
-    const fh = this.fh ?? (await this.openAt(0));
+    // A sink written without restore() is a fresh run.
+    const fh = this.fh ?? (await this.openFresh());
     try {
       let off = 0;
       while (data && off < data.length) {
@@ -117,7 +119,15 @@ export class FileSink implements SinkWriter {
   }
 
   async restore(position: unknown | null): Promise<void> {
-    const bytes = position === null ? 0 : (position as Partial<FileSinkPosition> | undefined)?.bytes;
+    if (position === null) {
+      this.pending = [];
+      this.pendingBytes = 0;
+      await this.flushing.catch(() => {});
+      await this.openFresh();
+      this.accepted = this.flushed;
+      return;
+    }
+    const bytes = (position as Partial<FileSinkPosition> | undefined)?.bytes;
     if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0) {
       throw new EddyError('CHECKPOINT', `invalid file sink position ${JSON.stringify(position)}`);
     }
@@ -126,6 +136,24 @@ export class FileSink implements SinkWriter {
     await this.flushing.catch(() => {});
     await this.openAt(bytes);
     this.accepted = bytes;
+  }
+
+  outputEnd(): number {
+    return this.accepted;
+  }
+
+  /** A run without a checkpoint: keeps the bytes the query did not write itself (FreshStart). */
+  private async openFresh(): Promise<FileHandle> {
+    if (!this.fresh) return this.openAt(0);
+    let size = 0;
+    try {
+      size = (await stat(this.fullPath)).size;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new EddyError('IO', `cannot open '${this.opts.path}' for writing: ${(e as Error).message}`);
+    }
+    const at = freshStartAt(this.fresh, size);
+    await this.fresh.started(at);
+    return this.openAt(at);
   }
 
   async close(): Promise<void> {

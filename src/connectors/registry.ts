@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { Schema } from '../common/types.js';
 import { EddyError, assertNever, closest, editDistance, internalError } from '../common/errors.js';
 import type { StreamDef } from '../planner/catalog.js';
-import type { SinkWriter, SourceReader } from './connector.js';
+import type { FreshStart, SinkWriter, SourceReader } from './connector.js';
 import { FileSource, fileSourceOptions } from './file-source.js';
 import { FileSink, fileSinkOptions } from './file-sink.js';
 import { DatagenSource, datagenOptions } from './datagen-source.js';
@@ -113,6 +113,8 @@ export interface SinkContext {
   readonly stateDb?: SqliteDb | null;
   /** The persistent query writing the sink: an exactly-once Kafka sink derives its transactional ids from it. */
   readonly queryId?: string;
+  /** How a file or SQLite sink begins a run without a checkpoint (append, overwrite, replace its own output). */
+  readonly fresh?: FreshStart;
 }
 
 /** Opens a writer of rows in `schema` (the query's output) into the stream. Call restore() before writing. */
@@ -120,7 +122,7 @@ export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext =
   const connector = connectorOf(stream);
   switch (connector) {
     case 'file':
-      return new FileSink(schema, fileSinkOptions(stream.options), ctx.baseDir);
+      return new FileSink(schema, fileSinkOptions(stream.options), ctx.baseDir, ctx.fresh);
     case 'memory':
       checkOptions(stream.options, MEMORY_SPEC);
       if (!ctx.memory) throw internalError(`no memory streams to write '${stream.name}' into`);
@@ -128,7 +130,7 @@ export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext =
     case 'print':
       return new StdoutSink(schema, printFormat(stream), ctx.out);
     case 'sqlite':
-      return new SqliteSink(schema, stream.options, ctx.stateDb ?? null, ctx.baseDir);
+      return new SqliteSink(schema, stream.options, ctx.stateDb ?? null, ctx.baseDir, ctx.fresh);
     case 'kafka':
     case 'upsert-kafka':
       return new KafkaSink(schema, kafkaOptions(stream, connector), stream.name, ctx.queryId);

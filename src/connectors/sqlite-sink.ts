@@ -4,7 +4,7 @@ import { EddyError, assertNever, internalError } from '../common/errors.js';
 import type { Row, Schema, SqlType, Value } from '../common/types.js';
 import { crc32 } from '../checkpoint/codec.js';
 import { SqliteDb, type SqlExecutor, type TxExecutor } from '../checkpoint/sqlite-db.js';
-import type { SinkWriter } from './connector.js';
+import { freshStartAt, type FreshStart, type SinkWriter } from './connector.js';
 import { checkOptions, type OptionSpec } from './options.js';
 
 const SQLITE_SINK_SPEC: OptionSpec = { connector: 'sqlite', required: ['path', 'table'], optional: [] };
@@ -61,6 +61,8 @@ export class SqliteSink implements SinkWriter {
     options: Readonly<Record<string, string>>,
     stateDb: SqliteDb | null,
     baseDir?: string,
+    /** How a run without a checkpoint begins; without one the table starts empty. */
+    private readonly fresh?: FreshStart,
   ) {
     const { path, table } = sqliteSinkOptions(options);
     this.path = path === ':memory:' ? path : nodePath.resolve(baseDir ?? process.cwd(), path);
@@ -103,11 +105,21 @@ export class SqliteSink implements SinkWriter {
     await this.ready();
     this.pending = [];
     this.staged = [];
-    const rows = position === null ? 0 : positionRows(position);
     const db = this.db!;
+    let rows = 0;
+    if (position !== null) rows = positionRows(position);
+    else if (this.fresh) {
+      const n = (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${this.target}`))?.n ?? 0;
+      rows = freshStartAt(this.fresh, n);
+      await this.fresh.started(rows);
+    }
     if (rows === 0) await db.run(`DELETE FROM ${this.target}`);
     else await db.run(`DELETE FROM ${this.target} WHERE rowid > (SELECT rowid FROM ${this.target} ORDER BY rowid LIMIT 1 OFFSET ?)`, [rows - 1]);
     this.committed = rows;
+  }
+
+  outputEnd(): number {
+    return this.committed + this.staged.length + this.pending.length;
   }
 
   /** Inserts the staged rows inside the caller's transaction (writeCheckpoint's inTransaction). */

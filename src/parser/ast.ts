@@ -106,6 +106,8 @@ export interface QueryStmt {
 export interface InsertSelectStmt {
   readonly kind: 'insertSelect';
   readonly target: Ident;
+  /** INSERT OVERWRITE: the sink is emptied when the query starts fresh (INSERT INTO appends). */
+  readonly overwrite?: boolean;
   readonly query: Query;
   readonly span: Span;
 }
@@ -113,6 +115,7 @@ export interface InsertSelectStmt {
 export interface InsertValuesStmt {
   readonly kind: 'insertValues';
   readonly target: Ident;
+  readonly overwrite?: boolean;
   /** Optional explicit column list: INSERT INTO s (a, b) VALUES ... */
   readonly columns?: readonly Ident[];
   readonly rows: readonly (readonly Expr[])[];

@@ -197,10 +197,11 @@ function buildInsert(src: SourceText, node: CstNode): Statement {
   const span = nodeSpan(src, node);
   const target = identOf(src, token(node, 'target'));
   const select = optNode(node, 'queryExpr');
-  if (select) return { kind: 'insertSelect', target, query: buildQuery(src, select), span };
+  const overwrite = tokensOf(node, 'overwrite').length > 0 ? { overwrite: true } : {};
+  if (select) return { kind: 'insertSelect', target, ...overwrite, query: buildQuery(src, select), span };
   const columnToks = tokensOf(node, 'column');
   const rows = nodesOf(node, 'valuesRow').map((r) => nodesOf(r, 'expr').map((e) => buildExpr(src, e)));
-  return { kind: 'insertValues', target, ...(columnToks.length > 0 ? { columns: columnToks.map((t) => identOf(src, t)) } : {}), rows, span };
+  return { kind: 'insertValues', target, ...overwrite, ...(columnToks.length > 0 ? { columns: columnToks.map((t) => identOf(src, t)) } : {}), rows, span };
 }
 
 /**

@@ -222,7 +222,8 @@ export class SqlGrammar extends CstParser {
 
   insertStmt = this.RULE('insertStmt', () => {
     this.CONSUME(T.Insert);
-    this.CONSUME(T.Into);
+    // Flink: INSERT { INTO | OVERWRITE } table.
+    this.OR1([{ ALT: () => this.CONSUME(T.Into) }, { ALT: () => this.CONSUME(T.Overwrite, { LABEL: 'overwrite' }) }]);
     this.CONSUME(T.Name, { LABEL: 'target' });
     this.OR([
       { ALT: () => this.SUBRULE(this.queryExpr) },

@@ -71,6 +71,7 @@ export const Table = keyword('TABLE', true);
 export const Drop = keyword('DROP', true);
 export const Insert = keyword('INSERT', true);
 export const Into = keyword('INTO', true);
+export const Overwrite = keyword('OVERWRITE', false);
 export const Values = keyword('VALUES', true);
 export const With = keyword('WITH', true);
 export const Exists = keyword('EXISTS', true);

@@ -44,6 +44,8 @@ export class PersistentQuery {
     readonly fingerprint: string,
     readonly schema: Schema,
     readonly sinkName: string,
+    /** What the sink is (a resolved file path, a table ...): one writer per sink (sink-ownership.ts). */
+    readonly sinkKey: string,
     private readonly deps: PersistentQueryDeps,
   ) {
     this.done = new Promise((r) => (this.resolveDone = r));
@@ -148,6 +150,11 @@ export class PersistentQuery {
     // The run sees the flag at its next batch boundary (see afterBatch in loop()).
     this.stopping = true;
     await this.done;
+  }
+
+  /** Where the sink's output ends now (file bytes, table rows), for sinks that keep to their own output. */
+  sinkOutputEnd(): number | undefined {
+    return this.current?.sinkWriter?.outputEnd?.();
   }
 
   metrics(): QueryMetrics | null {

@@ -29,6 +29,8 @@ import { planSources } from '../planner/plan-walk.js';
 import { withSink } from '../planner/physical.js';
 import { PersistentQuery } from './persistent-query.js';
 import { createView, describeView, dropView, showViews, type ViewDeps } from './view-statements.js';
+import { isResumable, persistentQueryId, queryName, sinkKeyOf, type SinkWriteMode } from './sink-ownership.js';
+import type { FreshStart } from '../connectors/connector.js';
 
 /** What executing one statement produced. */
 export type StatementResult =
@@ -67,6 +69,8 @@ export class Session {
   readonly persistent = new Map<string, PersistentQuery>();
   readonly transient = new Map<string, TransientQuery>();
   private transientSeq = 0;
+  /** The id execute() was asked to resume a statement under (the shell resuming its queries). */
+  private resumeAs: string | undefined;
 
   /** Told of every status change of a persistent query (the shell reports failures and restarts as they happen). */
   onQueryStatus: ((q: PersistentQuery) => void) | undefined;
@@ -93,8 +97,9 @@ export class Session {
   }
 
   /** Executes one statement. Continuous queries are returned unstarted (SELECT) or already running (persistent). */
-  async execute(ps: ParsedStatement): Promise<StatementResult> {
+  async execute(ps: ParsedStatement, opts: { readonly queryId?: string } = {}): Promise<StatementResult> {
     const stmt = ps.stmt;
+    this.resumeAs = opts.queryId;
     switch (stmt.kind) {
       case 'createStream': {
         if (stmt.ifNotExists && this.catalog.has(stmt.name.name)) return msg(`Stream '${stmt.name.name}' already exists.`);
@@ -108,7 +113,7 @@ export class Session {
         return msg(`Stream '${def.name}' created.`);
       }
       case 'createStreamAs':
-        return this.createStreamAs(stmt, ps);
+        return this.createStreamAs(stmt, ps, this.takeQueryId(`csas_${stmt.name.name}`, ps.text));
       case 'createView':
         return msg(await createView(stmt, ps.text, this.viewDeps()));
       case 'dropView':
@@ -117,10 +122,11 @@ export class Session {
         if (stmt.ifExists && !this.catalog.has(stmt.name.name)) return msg(`Stream '${stmt.name.name}' does not exist.`);
         this.catalog.get(stmt.name.name, stmt.name.span);
         for (const q of this.persistent.values()) {
-          if (isActive(q) && planReads(q.plan, stmt.name.name)) {
+          if (isActive(q) && (planReads(q.plan, stmt.name.name) || q.sinkName === stmt.name.name)) {
             throw new EddyError('UNSUPPORTED', `stream '${stmt.name.name}' is used by running query '${q.id}'`, stmt.name.span, `TERMINATE ${q.id} first`);
           }
         }
+        await this.checkNotUsedElsewhere(stmt.name.name, stmt.name.span);
         this.catalog.drop(stmt.name.name, stmt.name.span);
         const late = lateStreamName(stmt.name.name);
         if (this.catalog.has(late) && this.catalog.get(late).ddl === '') {
@@ -136,10 +142,12 @@ export class Session {
         const target = this.catalog.get(stmt.target.name, stmt.target.span);
         const plan = this.plan(stmt.query);
         bindInsertTarget(plan.schema, target, stmt.query.span);
-        return { kind: 'persistent', query: await this.startPersistent(`insert_into_${target.name}`, ps.text, plan, target) };
+        const id = this.takeQueryId(`insert_${stmt.overwrite ? 'overwrite' : 'into'}_${target.name}`, ps.text);
+        return { kind: 'persistent', query: await this.startPersistent(id, ps.text, plan, target, stmt.overwrite ? 'overwrite' : 'append', stmt.target.span) };
       }
       case 'insertValues': {
         const target = this.catalog.get(stmt.target.name, stmt.target.span);
+        if (stmt.overwrite) throw new EddyError('UNSUPPORTED', 'INSERT OVERWRITE ... VALUES is not supported', stmt.target.span, 'INSERT INTO appends the rows; INSERT OVERWRITE takes a SELECT');
         if (connectorOf(target) !== 'memory') {
           throw new EddyError('UNSUPPORTED', `INSERT INTO ... VALUES needs a 'memory' stream; '${target.name}' uses connector '${target.options['connector']}'`, stmt.target.span, "declare the stream WITH ('connector' = 'memory')");
         }
@@ -167,9 +175,7 @@ export class Session {
           t.cancel();
           return msg(`Query '${stmt.queryId}' cancelled.`);
         }
-        if (!q) {
-          throw new EddyError('UNSUPPORTED', `no running query '${stmt.queryId}'`, stmt.span, 'SHOW QUERIES lists the running queries');
-        }
+        if (!q) return this.terminateRecorded(stmt.queryId, stmt.span);
         if (q.status === 'FAILED' || q.status === 'FINISHED' || q.status === 'STOPPED') {
           return msg(`Query '${q.id}' is not running (${q.describeStatus()}).`);
         }
@@ -217,7 +223,17 @@ export class Session {
     return q;
   }
 
-  private async createStreamAs(stmt: CreateStreamAsStmt, ps: ParsedStatement): Promise<StatementResult> {
+  /**
+   * The id of the persistent statement about to start: the one a resume asked for, else the name
+   * SET 'pipeline.name' gave (used once, by this statement), else one derived from its text
+   * (sink-ownership.ts persistentQueryId).
+   */
+  private takeQueryId(base: string, text: string): string {
+    if (this.resumeAs !== undefined) return this.resumeAs;
+    return this.settings.takeName() ?? persistentQueryId(base, text);
+  }
+
+  private async createStreamAs(stmt: CreateStreamAsStmt, ps: ParsedStatement, id: string): Promise<StatementResult> {
     const name = stmt.name.name;
     const plan = this.plan(stmt.query);
     const schema = deriveStreamSchema(plan as never) as Schema;
@@ -233,33 +249,120 @@ export class Session {
     // The statement that created this stream, run again with the catalog reloaded from the state
     // database (the REPL resuming its queries after a restart): resume the query, do not trip on its own stream.
     const existing = this.catalog.has(name) ? this.catalog.get(name) : undefined;
-    const rerun = existing?.ddl === ddl && ![...this.persistent.values()].some((q) => isActive(q) && q.sinkName === name);
+    const rerun = existing?.ddl === ddl;
     if (existing && !rerun) {
       if (stmt.ifNotExists) return msg(`Stream '${name}' already exists.`);
       this.catalog.add(def, stmt.name.span);
     }
     validateStreamOptions(def);
+    // Ownership is checked before the stream is declared, so a refused statement leaves no stream behind.
+    await this.checkSinkFree(id, def, stmt.name.span);
     if (!rerun) this.catalog.add(def, stmt.name.span);
     this.addLateStream(def);
-    await this.opts.store?.saveStream(name, ddl);
-    return { kind: 'persistent', query: await this.startPersistent(`csas_${name}`, ps.text, plan, def) };
+    try {
+      await this.opts.store?.saveStream(name, ddl);
+      return { kind: 'persistent', query: await this.startPersistent(id, ps.text, plan, def, 'append', stmt.name.span) };
+    } catch (e) {
+      if (!rerun && !existing) {
+        this.catalog.drop(name);
+        await this.opts.store?.dropStream(name);
+      }
+      throw e;
+    }
   }
 
-  private async startPersistent(baseId: string, sql: string, plan: PhysicalPlan, target: StreamDef): Promise<PersistentQuery> {
-    let id = baseId;
-    for (let n = 2; this.persistent.has(id) && isActive(this.persistent.get(id)!); n++) id = `${baseId}_${n}`;
+  /**
+   * One writer per sink (DESIGN.md §4): refuses when another query of this session, or one the
+   * state database records as running (in this or another process, or left to be resumed), writes
+   * the sink `target` stands for.
+   */
+  private async checkSinkFree(id: string, target: StreamDef, span: import('../common/errors.js').Span): Promise<void> {
+    const key = sinkKeyOf(target, this.opts.baseDir);
+    for (const q of this.persistent.values()) {
+      if (!isActive(q) || q.sinkKey !== key) continue;
+      throw new EddyError('UNSUPPORTED', `sink '${target.name}' is already written by running query '${q.id}'`, span, `a sink has one writer: TERMINATE ${q.id}; first, or write into another stream`);
+    }
+    const store = this.opts.store;
+    if (!store) return;
+    for (const other of await store.querySinks()) {
+      if (other.queryId === id || other.sink !== key || this.persistent.has(other.queryId)) continue;
+      const q = await store.getQuery(other.queryId);
+      if (!q || !isResumable(q.status)) continue;
+      const pid = await store.lockHolder(q.queryId);
+      const where = pid !== null ? `running in process ${pid}` : `${q.status} in the state database, to be resumed`;
+      throw new EddyError('UNSUPPORTED', `sink '${target.name}' is already written by query '${q.queryId}' (${where}): ${oneLine(q.sql)}`, span, `a sink has one writer: TERMINATE ${q.queryId}; first, or write into another stream`);
+    }
+  }
+
+  /**
+   * TERMINATE of a query this session does not run: one the state database records as running and
+   * no live process holds (left to be resumed) is marked STOPPED, so nothing resumes it and its sink
+   * is free; one another process runs is refused (stop it there).
+   */
+  private async terminateRecorded(queryId: string, span: import('../common/errors.js').Span): Promise<StatementResult> {
+    const store = this.opts.store;
+    const q = (await store?.getQuery(queryId)) ?? null;
+    if (!store || !q || !isResumable(q.status)) {
+      throw new EddyError('UNSUPPORTED', `no running query '${queryId}'`, span, 'SHOW QUERIES lists the running queries');
+    }
+    const pid = await store.lockHolder(queryId);
+    if (pid !== null) throw new EddyError('UNSUPPORTED', `query '${queryId}' runs in process ${pid}`, span, 'stop it in that process (TERMINATE there, or end that process)');
+    await store.setQueryStatus(queryId, 'STOPPED');
+    return msg(`Query '${queryId}' stopped (it was left to be resumed; its checkpoints are kept).`);
+  }
+
+  /**
+   * DROP STREAM of a stream that a query recorded as running reads or writes (in another process, or
+   * to be resumed at the next start, which would declare it again) is refused.
+   */
+  private async checkNotUsedElsewhere(stream: string, span: import('../common/errors.js').Span): Promise<void> {
+    const store = this.opts.store;
+    if (!store) return;
+    for (const qs of await store.querySinks()) {
+      if (this.persistent.has(qs.queryId) || (qs.stream !== stream && !qs.reads.includes(stream))) continue;
+      const q = await store.getQuery(qs.queryId);
+      if (!q || !isResumable(q.status)) continue;
+      const pid = await store.lockHolder(q.queryId);
+      const where = pid !== null ? `running in process ${pid}` : `${q.status} in the state database, to be resumed`;
+      throw new EddyError('UNSUPPORTED', `stream '${stream}' is used by query '${q.queryId}' (${where})`, span, `TERMINATE ${q.queryId}; first`);
+    }
+  }
+
+  private async startPersistent(id: string, sql: string, plan: PhysicalPlan, target: StreamDef, mode: SinkWriteMode, span: import('../common/errors.js').Span): Promise<PersistentQuery> {
+    // Another live process runs this very query: refused before anything is created here, so this
+    // session does not list it as FAILED (SHOW QUERIES lists it as running there).
+    const holder = await this.opts.store?.lockHolder(id);
+    if (holder !== undefined && holder !== null) {
+      throw new EddyError('CHECKPOINT', `query '${id}' is already running in process ${holder}`, span, 'stop that process first, or use another --state database');
+    }
+    await this.checkSinkFree(id, target, span);
+    const key = sinkKeyOf(target, this.opts.baseDir);
+    const store = this.opts.store;
+    let own: FreshStart['own'] = null;
+    if (store) {
+      // Another query (finished, stopped or failed) wrote this sink before: its checkpoints and extent
+      // no longer describe the sink, so it can never truncate what this query writes.
+      for (const other of await store.querySinks()) {
+        if (other.sink === key && other.queryId !== id) await store.forgetSinkWrites(other.queryId);
+        if (other.queryId === id && other.sink === key && other.startAt !== null) own = { startAt: other.startAt, endAt: other.endAt };
+      }
+      await store.saveQuerySink(id, key, target.name, planSources(plan).map((n) => n.stream.name));
+    }
+    const fresh: FreshStart = { mode, own, started: async (at) => void (await store?.setSinkStart(id, at)) };
     const lateSinks = new Map<string, LateRowSink>();
-    const q = new PersistentQuery(id, sql, withSink(plan, { kind: 'stream', stream: target }), planFingerprint(plan), plan.schema, target.name, {
+    const q = new PersistentQuery(id, sql, withSink(plan, { kind: 'stream', stream: target }), planFingerprint(plan), plan.schema, target.name, key, {
       io: {
         ...this.runDeps(lateSinks),
         // Columns are matched by position (as Flink does), so rows are written under the target's names.
-        openSink: (): SinkWriter => createSink(target, target.schema, { memory: this.memory, baseDir: this.opts.baseDir, stateDb: this.opts.store?.db ?? null, queryId: id }),
+        openSink: (): SinkWriter => createSink(target, target.schema, { memory: this.memory, baseDir: this.opts.baseDir, stateDb: this.opts.store?.db ?? null, queryId: id, fresh }),
       },
       run: this.runOptions(),
       restart: { attempts: this.settings.int('restart.attempts'), delayMs: this.settings.durationMs('restart.delay') },
       coordinator: this.newCoordinator(),
       onStatus: (pq) => {
         if (pq.status !== 'CREATED') void this.opts.store?.setQueryStatus(pq.id, pq.status, pq.status === 'FAILED' ? errorText(pq.error) : undefined).catch(() => {});
+        const end = pq.status === 'FINISHED' ? pq.sinkOutputEnd() : undefined;
+        if (end !== undefined) void this.opts.store?.setSinkEnd(pq.id, end).catch(() => {});
         this.onQueryStatus?.(pq);
       },
     });
@@ -338,13 +441,20 @@ export class Session {
         const rows: Value[][] = [];
         for (const q of this.persistent.values()) {
           const m = q.metrics();
-          rows.push([q.id, q.describeStatus(), m?.rowsIn ?? 0, m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, oneLine(q.sql)]);
+          rows.push([q.id, queryName(q.id), q.describeStatus(), m?.rowsIn ?? 0, m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, oneLine(q.sql)]);
+        }
+        // One catalog per state database: queries another live process runs are listed as running there.
+        for (const q of (await this.opts.store?.listQueries()) ?? []) {
+          if (this.persistent.has(q.queryId) || !isResumable(q.status)) continue;
+          const pid = await this.opts.store!.lockHolder(q.queryId);
+          if (pid === null) continue;
+          rows.push([q.queryId, queryName(q.queryId), `RUNNING (process ${pid})`, null, null, null, null, oneLine(q.sql)]);
         }
         for (const q of this.transient.values()) {
           const m = q.metrics();
-          rows.push([q.id, 'RUNNING', m?.rowsIn ?? 0, m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, oneLine(q.sql)]);
+          rows.push([q.id, '', 'RUNNING', m?.rowsIn ?? 0, m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, oneLine(q.sql)]);
         }
-        return { kind: 'table', columns: ['query', 'status', 'rows_in', 'rows_out', 'late_rows', 'bad_rows', 'sql'], rows };
+        return { kind: 'table', columns: ['query', 'name', 'status', 'rows_in', 'rows_out', 'late_rows', 'bad_rows', 'sql'], rows };
       }
       case 'checkpoints': {
         if (!this.opts.store) return msg('No state database (running with --state :memory: keeps no checkpoints).');

@@ -34,14 +34,33 @@ const ALIASES: Readonly<Record<string, string>> = {
   'emit.allow-lateness': 'table.exec.emit.allow-lateness',
 };
 
+const PIPELINE_NAME = 'pipeline.name';
+
 const ALL_DEFAULTS: Readonly<Record<string, string>> = { ...SETTING_DEFAULTS, ...EMIT_SETTING_DEFAULTS };
 
 export class Settings {
   private readonly values = new Map<string, string>(Object.entries(ALL_DEFAULTS));
   private readonly explicit = new Set<string>();
 
+  /** SET 'pipeline.name': the name (and id) of the next persistent query, as Flink names its job. */
+  private pipelineName: string | undefined;
+
+  /** The name SET 'pipeline.name' gave, once: the next persistent statement takes it. */
+  takeName(): string | undefined {
+    const n = this.pipelineName;
+    this.pipelineName = undefined;
+    return n;
+  }
+
   set(alias: string, value: string): void {
     const key = ALIASES[alias] ?? alias;
+    if (key === PIPELINE_NAME) {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
+        throw new EddyError('INVALID_OPTION', `'${PIPELINE_NAME}' must be a name of letters, digits and '_' (it becomes the query id), got '${value}'`, undefined, `e.g. SET '${PIPELINE_NAME}' = 'bids_per_minute'`);
+      }
+      this.pipelineName = value;
+      return;
+    }
     if (!(key in ALL_DEFAULTS)) {
       const known = Object.keys(ALL_DEFAULTS);
       const near = known.find((k) => k.includes(key) || key.includes(k.split('.').pop()!));
@@ -70,7 +89,8 @@ export class Settings {
   }
 
   entries(): [string, string][] {
-    return [...this.values.entries()].filter(([k]) => !(k in EMIT_SETTING_DEFAULTS) || this.explicit.has(k));
+    const named: [string, string][] = this.pipelineName === undefined ? [] : [[PIPELINE_NAME, this.pipelineName]];
+    return [...named, ...this.values.entries()].filter(([k]) => !(k in EMIT_SETTING_DEFAULTS) || this.explicit.has(k));
   }
 
   /** Allowed lateness and early-fire delay in ms as they apply to window queries planned now. */

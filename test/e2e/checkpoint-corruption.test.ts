@@ -11,6 +11,7 @@ import { BIDS_DDL, CliProcess, bidsJsonl, resumedFrom, runCli, sql, tempDir } fr
 const Q = 'csas_out';
 const SCRIPT = `${BIDS_DDL}
 SET 'execution.batch-size' = '64';
+SET 'pipeline.name' = 'csas_out';
 CREATE STREAM out WITH ('connector' = 'file', 'path' = 'out.jsonl', 'format' = 'json') AS
 SELECT auction, TUMBLE_START(ts, INTERVAL '10' SECOND) AS window_start, COUNT(*) AS n, MAX(price) AS top
 FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '10' SECOND);`;

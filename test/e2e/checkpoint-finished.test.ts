@@ -11,6 +11,7 @@ import { BIDS_DDL, CliProcess, bidsJsonl, resumedFrom, runCli, sql, tempDir } fr
 const Q = 'csas_out';
 const SCRIPT = `${BIDS_DDL}
 SET 'execution.batch-size' = '64';
+SET 'pipeline.name' = 'csas_out';
 CREATE STREAM out WITH ('connector' = 'file', 'path' = 'out.csv', 'format' = 'csv') AS
 SELECT channel, TUMBLE_START(ts, INTERVAL '1' MINUTE) AS window_start, COUNT(*) AS n, MAX(price) AS top
 FROM bids GROUP BY channel, TUMBLE(ts, INTERVAL '1' MINUTE);`;

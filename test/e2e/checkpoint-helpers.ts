@@ -221,6 +221,7 @@ CREATE STREAM bids (auction BIGINT, price DOUBLE, ts TIMESTAMP(3), WATERMARK FOR
 WITH ('connector' = 'datagen', 'rows-per-second' = '20000'${bound}, 'fields.auction.min' = '1', 'fields.auction.max' = '20',
       'fields.ts.start' = '2024-01-01 00:00:00');
 CREATE STREAM out (auction BIGINT, w TIMESTAMP(3), n BIGINT, total DOUBLE) WITH ('connector' = 'file', 'path' = '${opts.out ?? 'out.jsonl'}', 'format' = 'json');
+SET 'pipeline.name' = 'insert_into_out';
 INSERT INTO out SELECT auction, TUMBLE_START(ts, INTERVAL '100' MILLISECOND) AS w, COUNT(*) AS n, SUM(price) AS total
 FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '100' MILLISECOND);`;
 }

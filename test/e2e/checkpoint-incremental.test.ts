@@ -3,6 +3,7 @@
  * one key makes the next checkpoint write exactly that key's group, and restoring assembles the
  * full state from the base checkpoint plus the delta.
  */
+import { persistentQueryId } from '../../src/runtime/sink-ownership.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ const DDL = `
 CREATE STREAM ev (k BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '5' SECOND) WITH ('connector' = 'memory');
 CREATE STREAM out (k BIGINT, w TIMESTAMP(3), n BIGINT) WITH ('connector' = 'file', 'path' = 'out.jsonl', 'format' = 'json');`;
 const QUERY = `INSERT INTO out SELECT k, TUMBLE_START(ts, INTERVAL '1' MINUTE) AS w, COUNT(*) AS n FROM ev GROUP BY k, TUMBLE(ts, INTERVAL '1' MINUTE)`;
-const Q = 'insert_into_out';
+const Q = persistentQueryId('insert_into_out', QUERY);
 
 const values = (rows: readonly (readonly [number, string])[]) =>
   `INSERT INTO ev VALUES ${rows.map(([k, ts]) => `(${k}, TIMESTAMP '${ts}')`).join(', ')}`;

@@ -17,6 +17,7 @@ CREATE STREAM bids (auction BIGINT, bidder BIGINT, price DOUBLE, ts TIMESTAMP(3)
 WITH ('connector' = 'datagen', 'rows-per-second' = '50000', 'number-of-rows' = '${ROWS}', 'fields.auction.min' = '1', 'fields.auction.max' = '20',
       'fields.bidder.min' = '1', 'fields.bidder.max' = '20', 'fields.ts.start' = '2024-01-01 00:00:00');
 CREATE STREAM out (auction BIGINT, w TIMESTAMP(3), n BIGINT, total DOUBLE) WITH ('connector' = 'file', 'path' = 'out.jsonl', 'format' = 'json');
+SET 'pipeline.name' = 'insert_into_out';
 INSERT INTO out SELECT ${key} AS ${o.alias ?? 'k'}, TUMBLE_START(ts, ${win}) AS w, COUNT(*) AS n, ${o.agg ?? 'SUM(price)'} AS total
 FROM bids GROUP BY ${key}, TUMBLE(ts, ${win});`;
 };

@@ -4,6 +4,7 @@
  * Streams created in one shell are there in the next, and a persistent query running when the
  * first shell quits resumes from its final checkpoint when the next one starts, exactly once.
  */
+import { persistentQueryId } from '../../src/runtime/sink-ownership.js';
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,7 +12,6 @@ import { join } from 'node:path';
 import { CLI, sql, tempDir, until } from './checkpoint-helpers.js';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
-const Q = 'insert_into_out';
 
 /** One interactive `eddy` shell on a pseudo-terminal; its screen output (stdout and stderr) is collected. */
 class Shell {
@@ -56,6 +56,8 @@ const OUT = `CREATE STREAM out (auction BIGINT, w TIMESTAMP(3), n BIGINT) WITH (
 const INSERT = `INSERT INTO out SELECT auction, TUMBLE_START(ts, INTERVAL '100' MILLISECOND) AS w, COUNT(*) AS n FROM gen GROUP BY auction, TUMBLE(ts, INTERVAL '100' MILLISECOND);`;
 
 const CSAS = `CREATE STREAM agg WITH ('connector' = 'file', 'path' = 'agg.jsonl', 'format' = 'json') AS SELECT auction, COUNT(*) AS n FROM gen GROUP BY auction, TUMBLE(ts, INTERVAL '100' MILLISECOND);`;
+const Q = persistentQueryId('insert_into_out', INSERT);
+const CSAS_ID = persistentQueryId('csas_agg', CSAS);
 
 describe.skipIf(!hasScript)('the REPL across restarts', () => {
   it('keeps streams, and resumes a query that was running when the previous shell quit', async () => {
@@ -81,7 +83,7 @@ describe.skipIf(!hasScript)('the REPL across restarts', () => {
     await second.waitFor(/A demo stream 'bids' is ready/);
     await second.type('SHOW STREAMS;', /name,connector,columns,watermark\n(.*\n)*out,file,/);
     expect(second.screen).toMatch(/\ngen,datagen,"auction, ts",ts: ts - INTERVAL '0.05' SECOND\n/);
-    await second.type('SHOW QUERIES;', new RegExp(`\\n${Q},RUNNING,`));
+    await second.type('SHOW QUERIES;', new RegExp(`\\n${Q},,RUNNING,`));
     // Let it produce more windows than the first shell did, then quit again.
     await until('more output', () => lines(dir) >= atQuit.split('\n').length + 30);
     expect(await second.quit()).toBe(0);
@@ -110,18 +112,18 @@ describe.skipIf(!hasScript)('the REPL across restarts', () => {
     const first = new Shell(dir);
     await first.waitFor(/A demo stream 'bids' is ready/);
     await first.type(GEN, /Stream 'gen' created\./);
-    await first.type(CSAS, /Query 'csas_agg' started \(running\)\./);
+    await first.type(CSAS, new RegExp(`Query '${CSAS_ID}' started \\(running\\)\\.`));
     await until('a checkpoint', async () => (await sql(join(dir, 'state.db'), 'SELECT 1 FROM eddy_checkpoints')).length >= 1);
     expect(await first.quit()).toBe(0);
 
     const second = new Shell(dir);
     await second.waitFor(/A demo stream 'bids' is ready/);
     expect(second.screen).not.toMatch(/Could not resume/);
-    expect(second.screen).toMatch(/eddy: query 'csas_agg' resumed from checkpoint \d+/);
-    expect(second.screen).toMatch(/Resumed query 'csas_agg' from its last checkpoint\./);
-    await second.type('SHOW QUERIES;', /\ncsas_agg,RUNNING,/);
+    expect(second.screen).toMatch(new RegExp(`eddy: query '${CSAS_ID}' resumed from checkpoint \\d+`));
+    expect(second.screen).toMatch(new RegExp(`Resumed query '${CSAS_ID}' from its last checkpoint\\.`));
+    await second.type('SHOW QUERIES;', new RegExp(`\\n${CSAS_ID},,RUNNING,`));
     // Typing the statement again while its query runs is still an error.
-    await second.type(CSAS, /stream 'agg' already exists/);
+    await second.type(CSAS, new RegExp(`sink 'agg' is already written by running query '${CSAS_ID}'`));
     expect(await second.quit()).toBe(0);
   });
 
@@ -138,7 +140,7 @@ describe.skipIf(!hasScript)('the REPL across restarts', () => {
 
     const second = new Shell(dir);
     await second.waitFor(/A demo stream 'bids' is ready/);
-    await second.type('SHOW QUERIES;', /query,status,rows_in,rows_out,late_rows,bad_rows,sql\n/);
+    await second.type('SHOW QUERIES;', /query,name,status,rows_in,rows_out,late_rows,bad_rows,sql\n/);
     expect(second.screen).not.toMatch(/Resumed query|resumed from checkpoint/);
     expect(await second.quit()).toBe(0);
   });
@@ -155,7 +157,7 @@ describe.skipIf(!hasScript)('the REPL across restarts', () => {
     expect(await first.quit()).toBe(0);
 
     const second = new Shell(dir);
-    await second.waitFor(/Resumed query 'insert_into_mout'/);
+    await second.waitFor(/Resumed query 'insert_into_mout_[0-9a-f]{8}'/);
     await second.type(`INSERT INTO m VALUES (10), (20), (30), (40);`, /Inserted 4 rows/);
     await until('7 rows out', () => out().split('\n').length - 1 === 7);
     expect(out()).toBe(['{"a":1}', '{"a":2}', '{"a":3}', '{"a":10}', '{"a":20}', '{"a":30}', '{"a":40}', ''].join('\n'));

@@ -5,6 +5,7 @@
  * recovers and finishes with the right output; when attempts run out it is FAILED with the error
  * shown by SHOW QUERIES, and the session stays usable.
  */
+import { persistentQueryId } from '../../src/runtime/sink-ownership.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,7 +52,7 @@ async function setUp(attempts: number, delay: string): Promise<{ h: SessionHarne
 }
 
 const persistedStatus = async (dir: string) =>
-  (await sql<{ status: string; error: string | null }>(join(dir, 'state.db'), 'SELECT status, error FROM eddy_queries WHERE query_id = ?', ['insert_into_out']))[0];
+  (await sql<{ status: string; error: string | null }>(join(dir, 'state.db'), 'SELECT status, error FROM eddy_queries WHERE query_id = ?', [persistentQueryId('insert_into_out', QUERY)]))[0];
 
 const showQueries = async (h: SessionHarness) => (await h.table('SHOW QUERIES')).map((r) => [r['query'], r['status']]);
 
@@ -60,14 +61,14 @@ describe('restart strategy', () => {
     const { h, dir, q } = await setUp(3, '200ms');
     const status = watchStatus(q);
     expect(q.describeStatus()).toBe('RESTARTING (attempt 1 of 3)');
-    expect(await showQueries(h)).toEqual([['insert_into_out', 'RESTARTING (attempt 1 of 3)']]);
+    expect(await showQueries(h)).toEqual([[persistentQueryId('insert_into_out', QUERY), 'RESTARTING (attempt 1 of 3)']]);
     await until('attempt 2', () => q.describeStatus() === 'RESTARTING (attempt 2 of 3)');
     // The state database records it too (so a REPL restarted now would resume it).
     await until('RESTARTING persisted', async () => (await persistedStatus(dir))?.status === 'RESTARTING');
     rmSync(join(dir, 'blocked'));
 
     await until('running', () => q.status === 'RUNNING', 2_000);
-    expect(await showQueries(h)).toEqual([['insert_into_out', 'RUNNING']]);
+    expect(await showQueries(h)).toEqual([[persistentQueryId('insert_into_out', QUERY), 'RUNNING']]);
     h.session.memory.end('ev');
     await q.done;
     status.stop();
@@ -84,7 +85,7 @@ describe('restart strategy', () => {
     expect(status.seen).toEqual(['RESTARTING (attempt 1 of 2)', 'RESTARTING (attempt 2 of 2)', expect.stringMatching(/^FAILED: /)]);
     expect(q.status).toBe('FAILED');
     const [[id, shown]] = (await showQueries(h)) as [[string, string]];
-    expect(id).toBe('insert_into_out');
+    expect(id).toBe(persistentQueryId('insert_into_out', QUERY));
     expect(shown).toMatch(/^FAILED: cannot open 'blocked\/out.jsonl' for writing: (ENOTDIR|EEXIST)/);
     await until('FAILED persisted', async () => (await persistedStatus(dir))?.status === 'FAILED');
     expect((await persistedStatus(dir))!.error).toMatch(/cannot open 'blocked\/out.jsonl'/);
@@ -94,7 +95,7 @@ describe('restart strategy', () => {
     rmSync(join(dir, 'blocked'));
     const again = await h.run(QUERY);
     if (again.kind !== 'persistent') throw new Error('expected a persistent query');
-    expect(again.query.id).toBe('insert_into_out');
+    expect(again.query.id).toBe(persistentQueryId('insert_into_out', QUERY));
     expect(again.query.status).toBe('RUNNING');
     h.session.memory.end('ev');
     await again.query.done;
@@ -110,7 +111,7 @@ describe('restart strategy', () => {
     await h.run(DDL);
     await h.run(`SET 'restart.attempts' = '0'`);
     await expect(h.run(QUERY)).rejects.toThrow(/cannot open 'blocked\/out.jsonl' for writing/);
-    expect(await showQueries(h)).toEqual([['insert_into_out', expect.stringMatching(/^FAILED: cannot open/)]]);
+    expect(await showQueries(h)).toEqual([[persistentQueryId('insert_into_out', QUERY), expect.stringMatching(/^FAILED: cannot open/)]]);
   });
 
   it('eddy -f: a query that exhausts its attempts makes the run exit 1 naming the query and the error', () => {
@@ -126,6 +127,6 @@ describe('restart strategy', () => {
     );
     const r = runCli(dir, ['-f', 'q.sql', '--state', 'state.db']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/q\.sql: query 'insert_into_out' failed: cannot open 'blocked\/out.jsonl' for writing/);
+    expect(r.stderr).toMatch(/q\.sql: query 'insert_into_out_[0-9a-f]{8}' failed: cannot open 'blocked\/out.jsonl' for writing/);
   });
 });

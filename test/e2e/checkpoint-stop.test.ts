@@ -4,6 +4,7 @@
  * (nothing replayed, nothing lost); TERMINATE and Eddy.close() stop with a final checkpoint too;
  * SHOW CHECKPOINTS lists them.
  */
+import { persistentQueryId } from '../../src/runtime/sink-ownership.js';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,6 +75,7 @@ describe('stopping in process', () => {
 CREATE STREAM ev (k BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'memory');
 CREATE STREAM out (k BIGINT, w TIMESTAMP(3), n BIGINT) WITH ('connector' = 'file', 'path' = 'out.jsonl', 'format' = 'json');`;
   const QUERY = `INSERT INTO out SELECT k, TUMBLE_START(ts, INTERVAL '1' MINUTE) AS w, COUNT(*) AS n FROM ev GROUP BY k, TUMBLE(ts, INTERVAL '1' MINUTE)`;
+  const Q = persistentQueryId('insert_into_out', QUERY);
   let open: SessionHarness[] = [];
   afterEach(async () => {
     for (const h of open) await h.close();

@@ -176,7 +176,7 @@ FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '10' SECOND);
     const r = await eddy('-f', 'insert.sql', '--state', 'state-insert/state.db', '--format', 'json');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain("Query 'insert_into_totals' started");
+    expect(r.stderr).toMatch(/Query 'insert_into_totals_[0-9a-f]{8}' started/);
     expect(readFileSync(join(dir, 'out/totals.jsonl'), 'utf8')).toBe(EXPECTED_TOTALS);
     expect(existsSync(join(dir, 'state-insert/state.db'))).toBe(true);
     // The same command again resumes the finished query from its state: the sink is unchanged.
@@ -214,7 +214,7 @@ GROUP BY window_start, window_end;
     );
     const r = await eddy('-f', 'csas.sql', '--state', 'state-csas/state.db', '--checkpoint-interval', '50ms');
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain("Query 'csas_per_window' started");
+    expect(r.stderr).toMatch(/Query 'csas_per_window_[0-9a-f]{8}' started/);
     const expected =
       'window_start,window_end,n,s,first_channel\n' +
       '2024-05-01 10:00:00.000,2024-05-01 10:00:10.000,4,15.5,"a,""b"""\n' +

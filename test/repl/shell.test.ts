@@ -106,7 +106,7 @@ describe('the interactive shell in a real terminal', () => {
     t.type("CREATE STREAM g (k BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '50', 'rows-per-second' = '1000');\r");
     await t.waitFor("Stream 'g' created.", mark);
     t.type("CREATE STREAM gout WITH ('connector' = 'file', 'path' = 'gout.jsonl') AS SELECT k FROM g;\r");
-    await t.waitFor("[query 'csas_gout' FINISHED]", mark);
+    await t.waitFor(/\[query 'csas_gout_[0-9a-f]{8}' FINISHED\]/, mark);
     mark = t.output.length;
     // A file where the sink's directory should be: the query cannot open its sink and fails.
     t.type("SET 'restart.attempts' = '0';\r");
