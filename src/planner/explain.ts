@@ -51,6 +51,16 @@ function describe(p: PhysicalPlan): string {
       const time = p.rowtime !== undefined ? ` rowtime=${p.schema.columns[p.rowtime]!.name}` : '';
       return `UnionExec ALL [${p.schema.columns.map((c) => c.name).join(', ')}] inputs=${p.inputs.length}${wm}${time}`;
     }
+    case 'JoinExec': {
+      const [l, r] = p.inputs.map((e) => e.node.schema) as [PhysicalPlan['schema'], PhysicalPlan['schema']];
+      const keys = p.leftKeys.map((k, i) => `${exprToSql(k, l)} = ${exprToSql(p.rightKeys[i]!, r)}`).join(', ');
+      const residual = p.residual ? ` residual=(${exprToSql(p.residual, p.schema)})` : '';
+      const state =
+        p.stateTtlMs > 0
+          ? `state=ttl(${p.stateTtlMs} ms)`
+          : 'state=unbounded (note: without \'state.ttl\' a regular join keeps every row of both inputs; its state grows without limit)';
+      return `JoinExec ${p.joinType.toUpperCase()} keys=[${keys}]${residual} changelog=${p.changelog} ${state}`;
+    }
     case 'SinkExec':
       return p.target.kind === 'stream' ? `SinkExec ${p.target.stream.name} connector=${p.target.stream.options['connector'] ?? 'memory'}` : 'SinkExec result';
     default:

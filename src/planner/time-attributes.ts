@@ -60,6 +60,9 @@ export function timeAttributes(plan: LogicalPlan): TimeAttributes {
         windowEnds: common((t) => t.windowEnds),
       };
     }
+    case 'join':
+      // As in Flink, a regular join's output has no time attribute (its rows are not ordered by any watermark).
+      return { ...NONE, watermarked: timeAttributes(plan.left).watermarked && timeAttributes(plan.right).watermarked };
     default:
       return assertNever(plan, 'logical plan');
   }

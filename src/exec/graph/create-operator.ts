@@ -5,6 +5,7 @@ import type { LateRowOutput, Operator, OperatorContext } from '../operator.js';
 import { ChangelogFilterOperator } from '../operators/changelog-filter.js';
 import { FilterOperator } from '../operators/filter.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate.js';
+import { JoinOperator } from '../operators/join.js';
 import { LimitOperator } from '../operators/limit.js';
 import { ProjectOperator } from '../operators/project.js';
 import { SessionWindowAggregateOperator } from '../operators/session-window-aggregate.js';
@@ -59,6 +60,12 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       return new LimitOperator(node.uid, node.count);
     case 'UnionExec':
       return new UnionOperator(node.uid);
+    case 'JoinExec': {
+      const [l, r] = node.inputs.map((e) => e.node) as [PhysicalPlan, PhysicalPlan];
+      const width = (p: PhysicalPlan): number => p.schema.columns.length - (p.changelog === 'updating' ? 1 : 0);
+      const spec = { ...node, leftWidth: width(l), rightWidth: width(r), leftUpdating: l.changelog === 'updating', rightUpdating: r.changelog === 'updating', updating: node.changelog === 'updating' };
+      return new JoinOperator(spec, contextOf(node, deps), { ttlMs: node.stateTtlMs, eventTime: l.watermarked && r.watermarked });
+    }
     case 'SinkExec':
       if (node.target.kind === 'stream') return new StreamSinkOperator(node.uid, deps.openSink(node));
       if (!deps.result) throw internalError('a result sink needs a result target');
