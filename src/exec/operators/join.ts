@@ -2,9 +2,9 @@
  * A regular equi-join (INNER, LEFT, RIGHT, FULL), following Flink's StreamingJoinOperator exactly.
  *
  * Both sides live in keyed state (tables 'left' and 'right', namespace 0, keyed by the join key).
- * A key's entry is one flat array [stamp, (count, assoc, ...columns) per distinct row]: `count` is
- * how often that row is present, `assoc` (outer sides only) how many rows of the other side it
- * currently matches. Per input row, with the row's kind:
+ * A key's entry is one flat array of its distinct rows, each (count, assoc, stamp, ...columns):
+ * `count` is how often that row is present, `assoc` (outer sides only) how many rows of the other
+ * side it currently matches, `stamp` when it was last written (for the TTL). Per input row, with the row's kind:
  *
  * accumulate (+I, +U):
  *   - input side outer: matches → (other side outer: -D[null+other] for each other row with assoc 0)
@@ -21,10 +21,11 @@
  * A NULL key matches nothing (SQL `=`); such a row is never stored and, on an outer side, is
  * emitted null-padded (+I, or -D when retracted).
  *
- * TTL ('state.ttl' > 0): a key not written for longer is dropped from that side silently, as
- * Flink's state TTL does (no retraction is emitted). The clock is the watermark when both inputs
- * carry one, else the wall clock; as in the GROUP BY, a Map in write order (not state) finds the
- * expired keys and is rebuilt from the stamps after a restore.
+ * TTL ('state.ttl' > 0): as Flink's state TTL on its join MapState, each stored row expires on its
+ * own when not written for longer than the TTL, silently (no retraction is emitted; a later match
+ * finds nothing). The clock is the watermark when both inputs carry one, else the wall clock; rows
+ * written before the first watermark count as written at it. A queue of (stamp, key) per write
+ * (not state: rebuilt from the stamps after a restore) finds the keys to look at.
  */
 import type { Row, Value } from '../../common/types.js';
 import type { JoinType } from '../../parser/ast.js';
@@ -60,9 +61,9 @@ export interface JoinOptions {
 }
 
 const NS = 0;
-const STAMP = 0;
-/** Per stored row: count, assoc, then its columns. */
-const HEAD = 2;
+/** Per stored row: count, assoc, stamp, then its columns. */
+const HEAD = 3;
+const STAMP = 2;
 
 /** One side of the join. */
 interface Side {
@@ -73,8 +74,8 @@ interface Side {
   readonly updating: boolean;
   readonly outer: boolean;
   readonly isLeft: boolean;
-  /** With a TTL: the side's entries in order of last write. */
-  readonly byAge: Map<StateKey, StateEntry<Value[]>>;
+  /** With a TTL: (stamp, key) of every write in stamp order; entries may be stale (the row was written again since). */
+  readonly writes: { stamps: number[]; keys: StateKey[]; head: number };
 }
 
 export class JoinOperator extends Operator {
@@ -87,7 +88,7 @@ export class JoinOperator extends Operator {
   private clock = -Infinity;
   private stamp = -Infinity;
   private out_: Row[] = [];
-  private expiredKeys = 0;
+  private expiredRows = 0;
 
   constructor(spec: JoinSpec, ctx: OperatorContext, opts: JoinOptions = { ttlMs: 0, eventTime: true }) {
     super(spec.uid);
@@ -100,7 +101,7 @@ export class JoinOperator extends Operator {
       updating,
       outer,
       isLeft,
-      byAge: new Map(),
+      writes: { stamps: [], keys: [], head: 0 },
     });
     this.sides = [
       side('left', spec.leftKeys, spec.leftWidth, spec.leftUpdating, outerLeft, true),
@@ -114,16 +115,16 @@ export class JoinOperator extends Operator {
     this.declareGlobal({ clock: 'time' });
   }
 
-  /** Keys dropped by the TTL so far (a metric of this run). */
+  /** Stored rows dropped by the TTL so far (a metric of this run). */
   get expired(): number {
-    return this.expiredKeys;
+    return this.expiredRows;
   }
 
   /** Live stored rows (distinct rows × their counts) on both sides: what the state holds. */
   get liveRows(): number {
     let n = 0;
     for (const s of this.sides) {
-      for (const e of s.table.entries(NS)) for (let p = 1; p < e.value.length; p += HEAD + s.width) n += e.value[p] as number;
+      for (const e of s.table.entries(NS)) for (let p = 0; p < e.value.length; p += HEAD + s.width) n += e.value[p] as number;
     }
     return n;
   }
@@ -166,7 +167,7 @@ export class JoinOperator extends Operator {
     if (otherEntry !== undefined) {
       const v = otherEntry.value;
       const step = HEAD + other.width;
-      for (let p = 1; p < v.length; p += step) {
+      for (let p = 0; p < v.length; p += step) {
         if (this.residual !== null && !this.residual(this.joined(me, row, from, v, p + HEAD))) continue;
         matches.push(p);
         matched += v[p] as number;
@@ -228,24 +229,25 @@ export class JoinOperator extends Operator {
 
   /** Adds one copy of the row to its side's state, with `assoc` matches. */
   private add(me: Side, key: StateKey, row: Row, from: number, assoc: number): void {
-    let entry = me.table.get(NS, key);
+    const entry = me.table.get(NS, key);
     if (entry === undefined) {
-      const v: Value[] = [this.stamp, 1, assoc];
+      const v: Value[] = [1, assoc, this.stamp];
       for (let c = 0; c < me.width; c++) v.push(row[from + c]!);
-      entry = me.table.insert(NS, key, v);
+      me.table.insert(NS, key, v);
     } else {
       me.table.touch(entry);
-      const p = this.find(me, entry.value, row, from);
+      const v = entry.value;
+      const p = this.find(me, v, row, from);
       if (p >= 0) {
-        entry.value[p] = (entry.value[p] as number) + 1;
-        entry.value[p + 1] = assoc;
+        v[p] = (v[p] as number) + 1;
+        v[p + 1] = assoc;
+        v[p + STAMP] = this.stamp;
       } else {
-        entry.value.push(1, assoc);
-        for (let c = 0; c < me.width; c++) entry.value.push(row[from + c]!);
+        v.push(1, assoc, this.stamp);
+        for (let c = 0; c < me.width; c++) v.push(row[from + c]!);
       }
-      entry.value[STAMP] = this.stamp;
     }
-    this.aged(me, entry);
+    this.written(me, key, this.stamp);
   }
 
   /** Removes one copy of the row from its side's state (nothing when it is not there, e.g. expired). */
@@ -256,21 +258,20 @@ export class JoinOperator extends Operator {
     if (p < 0) return;
     me.table.touch(entry);
     const v = entry.value;
-    if ((v[p] as number) > 1) v[p] = (v[p] as number) - 1;
-    else v.splice(p, HEAD + me.width);
-    if (v.length === 1) {
-      me.table.delete(NS, key);
-      me.byAge.delete(key);
-      return;
+    if ((v[p] as number) > 1) {
+      v[p] = (v[p] as number) - 1;
+      v[p + STAMP] = this.stamp;
+      this.written(me, key, this.stamp);
+    } else {
+      v.splice(p, HEAD + me.width);
+      if (v.length === 0) me.table.delete(NS, key);
     }
-    v[STAMP] = this.stamp;
-    this.aged(me, entry);
   }
 
   /** Offset of the stored copy of the row in a key's entry, or -1. */
   private find(me: Side, v: readonly Value[], row: Row, from: number): number {
     const step = HEAD + me.width;
-    outer: for (let p = 1; p < v.length; p += step) {
+    outer: for (let p = 0; p < v.length; p += step) {
       for (let c = 0; c < me.width; c++) {
         const a = v[p + HEAD + c]!;
         const b = row[from + c]!;
@@ -281,10 +282,10 @@ export class JoinOperator extends Operator {
     return -1;
   }
 
-  private aged(me: Side, entry: StateEntry<Value[]>): void {
+  private written(me: Side, key: StateKey, stamp: number): void {
     if (this.ttl <= 0) return;
-    me.byAge.delete(entry.key);
-    me.byAge.set(entry.key, entry);
+    me.writes.stamps.push(stamp);
+    me.writes.keys.push(key);
   }
 
   override onWatermark(value: number): void {
@@ -295,36 +296,77 @@ export class JoinOperator extends Operator {
     this.out.watermark(value);
   }
 
-  /** Drops, on both sides, every key last written more than ttl before `t`. */
+  /** Drops, on both sides, every stored row last written more than ttl before `t`. */
   private expire(t: number): void {
     for (const s of this.sides) {
-      const restamped: StateEntry<Value[]>[] = [];
-      for (const [key, entry] of s.byAge) {
-        const stamp = entry.value[STAMP] as number;
+      const w = s.writes;
+      const restamped: StateKey[] = [];
+      while (w.head < w.stamps.length) {
+        const stamp = w.stamps[w.head]!;
+        if (stamp !== -Infinity && t - stamp <= this.ttl) break;
+        const key = w.keys[w.head]!;
+        w.head++;
+        const entry = s.table.get(NS, key);
+        if (entry === undefined) continue;
         if (stamp === -Infinity) {
           // Written before the first watermark: counts as written at it (as in the GROUP BY).
-          s.table.touch(entry);
-          entry.value[STAMP] = t;
-          s.byAge.delete(key);
-          restamped.push(entry);
+          if (this.restamp(s, entry, t)) restamped.push(key);
           continue;
         }
-        if (t - stamp <= this.ttl) break;
-        s.byAge.delete(key);
-        s.table.delete(NS, key);
-        this.expiredKeys++;
+        this.dropExpired(s, entry, t);
       }
-      for (const e of restamped) s.byAge.set(e.key, e);
+      for (const k of restamped) this.written(s, k, t);
+      // Compact the consumed front now and then, so the queue holds only writes within the TTL.
+      if (w.head > 1024 && w.head * 2 > w.stamps.length) {
+        w.stamps.splice(0, w.head);
+        w.keys.splice(0, w.head);
+        w.head = 0;
+      }
     }
   }
 
+  /** Sets the stamp of the entry's rows written before the first watermark to `t`; whether there were any. */
+  private restamp(s: Side, entry: StateEntry<Value[]>, t: number): boolean {
+    const v = entry.value;
+    let any = false;
+    for (let p = 0; p < v.length; p += HEAD + s.width) {
+      if (v[p + STAMP] !== -Infinity) continue;
+      if (!any) s.table.touch(entry);
+      any = true;
+      v[p + STAMP] = t;
+    }
+    return any;
+  }
+
+  private dropExpired(s: Side, entry: StateEntry<Value[]>, t: number): void {
+    const v = entry.value;
+    const step = HEAD + s.width;
+    let kept = 0;
+    for (let p = 0; p < v.length; p += step) if (t - (v[p + STAMP] as number) <= this.ttl) kept++;
+    if (kept * step === v.length) return;
+    this.expiredRows += v.length / step - kept;
+    if (kept === 0) {
+      s.table.delete(NS, entry.key);
+      return;
+    }
+    s.table.touch(entry);
+    const next: Value[] = [];
+    for (let p = 0; p < v.length; p += step) if (t - (v[p + STAMP] as number) <= this.ttl) for (let c = 0; c < step; c++) next.push(v[p + c]!);
+    entry.value = next;
+  }
+
+  /** After a restore: the write queue rebuilt from the restored stamps (it is not state). */
   protected override afterRestore(): void {
     for (const s of this.sides) {
-      s.byAge.clear();
+      const w = s.writes;
+      w.stamps.length = 0;
+      w.keys.length = 0;
+      w.head = 0;
       if (this.ttl <= 0) continue;
-      const entries = [...s.table.entries(NS)];
-      entries.sort((a, b) => (a.value[STAMP] as number) - (b.value[STAMP] as number) || a.seq - b.seq);
-      for (const e of entries) s.byAge.set(e.key, e);
+      const all: { stamp: number; key: StateKey }[] = [];
+      for (const e of s.table.entries(NS)) for (let p = 0; p < e.value.length; p += HEAD + s.width) all.push({ stamp: e.value[p + STAMP] as number, key: e.key });
+      all.sort((a, b) => a.stamp - b.stamp);
+      for (const x of all) this.written(s, x.key, x.stamp);
     }
   }
 }
