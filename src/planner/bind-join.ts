@@ -6,7 +6,7 @@ import type { BoundSource } from './bind-from.js';
 import { shiftRefs } from './bind-window.js';
 import type { BoundExpr } from './bound.js';
 import { OP_COLUMN } from './changelog.js';
-import type { LogicalPlan } from './plan.js';
+import type { IntervalBounds, LogicalPlan } from './plan.js';
 import { resolveColumn, type Scope } from './scope.js';
 
 type JoinItem = Extract<FromItem, { kind: 'join' }>;
@@ -69,7 +69,29 @@ export function bindJoin(from: JoinItem, left: BoundSource, right: BoundSource, 
       throw new EddyError('UNSUPPORTED', 'a join of windowing table functions (a window join) is not supported yet', side.tvf.span, 'join the inputs first, or aggregate each window in a derived table and join those');
     }
   }
-  const updating = from.joinType !== 'inner' || left.updating || right.updating;
+  // First as an append-only join: time bounds between the two time attributes make it an interval join.
+  const appendInputs = !left.updating && !right.updating;
+  if (appendInputs) {
+    const asAppend = splitCondition(from, left, right, where, false);
+    const interval = asAppend.leftKeys.length > 0 ? intervalOf(asAppend.parts, left, right) : undefined;
+    if (interval) return joinSource(from, left, right, asAppend, interval);
+    if (from.joinType === 'inner') return joinSource(from, left, right, asAppend, undefined);
+  }
+  return joinSource(from, left, right, splitCondition(from, left, right, where, true), undefined);
+}
+
+interface JoinScope {
+  readonly scope: Scope;
+  readonly columns: readonly Column[];
+  readonly updating: boolean;
+  readonly parts: readonly BoundExpr[];
+  readonly leftKeys: readonly BoundExpr[];
+  readonly rightKeys: readonly BoundExpr[];
+  readonly residual: readonly BoundExpr[];
+}
+
+/** The join's output scope (op first when `updating`) and its condition split into key pairs and a residual. */
+function splitCondition(from: JoinItem, left: BoundSource, right: BoundSource, where: Expr | undefined, updating: boolean): JoinScope {
   const lOff = left.updating ? 1 : 0;
   const rOff = right.updating ? 1 : 0;
   const leftCols = left.scan.schema.columns.slice(lOff);
@@ -122,20 +144,90 @@ export function bindJoin(from: JoinItem, left: BoundSource, right: BoundSource, 
       from.on ? 'write ON a.key = b.key [AND ...]; a join without one would pair every row with every other' : 'write WHERE a.key = b.key; a join without one would pair every row with every other',
     );
   }
-  const rest = andAll(residual);
-  const plan: LogicalPlan = { kind: 'join', joinType: from.joinType, left: left.scan, right: right.scan, leftKeys, rightKeys, ...(rest ? { residual: rest } : {}), schema: { columns } };
-  const name = `${left.name} JOIN ${right.name}`;
-  return {
-    name,
-    scope,
-    scan: plan,
-    updating,
-    time: {
-      rowtimes: [],
-      windows: [],
-      whyNot: () => `a regular join's output has no time attribute (as in Flink); window each input before joining, or use an interval join`,
-    },
+  return { scope, columns, updating, parts, leftKeys, rightKeys, residual };
+}
+
+function joinSource(from: JoinItem, left: BoundSource, right: BoundSource, j: JoinScope, interval: IntervalBounds | undefined): BoundSource {
+  const rest = andAll(j.residual);
+  const plan: LogicalPlan = {
+    kind: 'join',
+    joinType: from.joinType,
+    left: left.scan,
+    right: right.scan,
+    leftKeys: j.leftKeys,
+    rightKeys: j.rightKeys,
+    ...(rest ? { residual: rest } : {}),
+    ...(interval ? { interval } : {}),
+    schema: { columns: j.columns },
   };
+  const nl = left.scan.schema.columns.length;
+  return {
+    name: `${left.name} JOIN ${right.name}`,
+    scope: j.scope,
+    scan: plan,
+    updating: j.updating,
+    time: interval
+      ? { rowtimes: [...left.time.rowtimes, ...right.time.rowtimes.map((i) => i + nl)], windows: [], whyNot: left.time.whyNot }
+      : {
+          rowtimes: [],
+          windows: [],
+          whyNot: () => `a regular join's output has no time attribute (as in Flink); window each input before joining, or bound the join in time (an interval join)`,
+        },
+  };
+}
+
+/** A time term: a time attribute of one side, plus a constant offset (ts, ts + INTERVAL ..., ts - INTERVAL ...). */
+function timeTerm(e: BoundExpr, times: ReadonlyMap<number, 'left' | 'right'>): { side: 'left' | 'right'; index: number; offset: number } | undefined {
+  if (e.kind === 'inputRef') {
+    const side = times.get(e.index);
+    return side ? { side, index: e.index, offset: 0 } : undefined;
+  }
+  if (e.kind === 'binary' && (e.op === '+' || e.op === '-') && e.right.kind === 'literal' && e.right.type === 'INTERVAL' && typeof e.right.value === 'number') {
+    const t = timeTerm(e.left, times);
+    return t ? { ...t, offset: t.offset + (e.op === '+' ? e.right.value : -e.right.value) } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The time bounds of an interval join, as Flink finds them: conjuncts comparing a time attribute
+ * of each side (each plus a constant interval) that together bound leftTime - rightTime from
+ * below and above. Strict comparisons are tightened by 1 ms (event time has ms precision).
+ */
+function intervalOf(parts: readonly BoundExpr[], left: BoundSource, right: BoundSource): IntervalBounds | undefined {
+  const nl = left.scan.schema.columns.length;
+  const times = new Map<number, 'left' | 'right'>([...left.time.rowtimes.map((i) => [i, 'left'] as const), ...right.time.rowtimes.map((i) => [i + nl, 'right'] as const)]);
+  if (left.time.rowtimes.length === 0 || right.time.rowtimes.length === 0) return undefined;
+  let lower = -Infinity;
+  let upper = Infinity;
+  let leftTime = -1;
+  let rightTime = -1;
+  const compare = (a: BoundExpr, op: string, b: BoundExpr): boolean => {
+    const x = timeTerm(a, times);
+    const y = timeTerm(b, times);
+    if (!x || !y || x.side === y.side) return false;
+    const [l, r, flipped] = x.side === 'left' ? [x, y, false] : [y, x, true];
+    // l.t + l.off OP r.t + r.off  <=>  l.t - r.t OP r.off - l.off (the OP mirrored when the left time was on the right)
+    const c = r.offset - l.offset;
+    const o = flipped ? ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as Record<string, string>)[op]! : op;
+    if ((leftTime >= 0 && leftTime !== l.index) || (rightTime >= 0 && rightTime !== r.index - nl)) return false;
+    leftTime = l.index;
+    rightTime = r.index - nl;
+    if (o === '<') upper = Math.min(upper, c - 1);
+    else if (o === '<=') upper = Math.min(upper, c);
+    else if (o === '>') lower = Math.max(lower, c + 1);
+    else if (o === '>=') lower = Math.max(lower, c);
+    return true;
+  };
+  for (const p of parts) {
+    if (p.kind === 'binary' && (p.op === '<' || p.op === '<=' || p.op === '>' || p.op === '>=')) compare(p.left, p.op, p.right);
+    else if (p.kind === 'between' && !p.negated) {
+      compare(p.operand, '>=', p.low);
+      compare(p.operand, '<=', p.high);
+    }
+  }
+  if (lower === -Infinity || upper === Infinity) return undefined;
+  return { leftTime, rightTime, lower, upper };
 }
 
 /** A WHERE conjunct bound over a comma join's scope, or nothing when it names a column of a later FROM item. */

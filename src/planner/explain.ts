@@ -55,6 +55,13 @@ function describe(p: PhysicalPlan): string {
       const [l, r] = p.inputs.map((e) => e.node.schema) as [PhysicalPlan['schema'], PhysicalPlan['schema']];
       const keys = p.leftKeys.map((k, i) => `${exprToSql(k, l)} = ${exprToSql(p.rightKeys[i]!, r)}`).join(', ');
       const residual = p.residual ? ` residual=(${exprToSql(p.residual, p.schema)})` : '';
+      if (p.interval) {
+        const { lower, upper, leftTime, rightTime } = p.interval;
+        const lt = l.columns[leftTime]!.name;
+        const rt = r.columns[rightTime]!.name;
+        const late = p.lateRowsTo?.some((x) => x !== undefined) ? ` late-rows-to=[${p.lateRowsTo.filter((x) => x !== undefined).join(', ')}]` : '';
+        return `IntervalJoinExec ${p.joinType.toUpperCase()} keys=[${keys}] time=(left.${lt} - right.${rt} BETWEEN ${lower} ms AND ${upper} ms)${residual} changelog=append state=bounded by watermarks (a row is freed once the other side's watermark passes its bound; output watermark delayed ${Math.max(-lower, upper)} ms)${late}`;
+      }
       const state =
         p.stateTtlMs > 0
           ? `state=ttl(${p.stateTtlMs} ms)`

@@ -102,6 +102,7 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
           leftKeys: node.leftKeys,
           rightKeys: node.rightKeys,
           ...(node.residual ? { residual: node.residual } : {}),
+          ...(node.interval ? { interval: node.interval, lateRowsTo: [lateStream(node.left, opts), lateStream(node.right, opts)] as const } : {}),
           stateTtlMs: opts.stateTtlMs ?? 0,
         };
         break;

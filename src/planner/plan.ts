@@ -72,8 +72,22 @@ export type LogicalPlan =
       readonly rightKeys: readonly BoundExpr[];
       /** The rest of ON, over the output row (op slot included when updating). */
       readonly residual?: BoundExpr;
+      /** Time bounds on both time attributes: an interval join, append-only (src/exec/operators/interval-join.ts). */
+      readonly interval?: IntervalBounds;
       readonly schema: Schema;
     };
+
+/**
+ * An interval join's bounds: leftTime - rightTime lies in [lower, upper] (ms, inclusive), the
+ * times being columns `leftTime` of left rows and `rightTime` of right rows. The time conjuncts
+ * also stay in the residual, which checks every pair exactly.
+ */
+export interface IntervalBounds {
+  readonly leftTime: number;
+  readonly rightTime: number;
+  readonly lower: number;
+  readonly upper: number;
+}
 
 /** The inputs of a logical node, in order. */
 export function logicalInputs(p: LogicalPlan): readonly LogicalPlan[] {
@@ -160,6 +174,9 @@ export type PhysicalPlan =
       readonly leftKeys: readonly BoundExpr[];
       readonly rightKeys: readonly BoundExpr[];
       readonly residual?: BoundExpr;
+      readonly interval?: IntervalBounds;
+      /** The `<stream>$late` side streams receiving each side's late rows (interval joins), when that side is one stream's rows. */
+      readonly lateRowsTo?: readonly [string | undefined, string | undefined];
       /** 'state.ttl' in ms: a key not written for longer is dropped from both sides; 0 keeps state forever. */
       readonly stateTtlMs: number;
     });
