@@ -6,6 +6,7 @@ import type {
   CreateStreamStmt,
   CreateViewStmt,
   FromItem,
+  JoinType,
   Ident,
   OptionDef,
   PrimaryKeyDef,
@@ -245,7 +246,7 @@ export function buildSelect(src: SourceText, node: CstNode): SelectQuery {
   return {
     kind: 'select',
     items,
-    from: buildFrom(src, child(node, 'fromItem')),
+    from: buildFromClause(src, child(node, 'fromClause')),
     ...(where ? { where: buildExpr(src, where) } : {}),
     groupBy: nodesOf(node, 'groupBy').map((n) => buildExpr(src, n)),
     ...(having ? { having: buildExpr(src, having) } : {}),
@@ -275,6 +276,30 @@ function buildSelectItem(src: SourceText, node: CstNode): SelectItem {
 function aliasOf(src: SourceText, node: CstNode): Ident | undefined {
   const tok = optToken(node, 'Name');
   return tok ? identOf(src, tok) : undefined;
+}
+
+/** Builds a FROM clause: its items joined left-deep, in source order (a JOIN b JOIN c is (a JOIN b) JOIN c). */
+function buildFromClause(src: SourceText, node: CstNode): FromItem {
+  const items = nodesOf(node, 'fromItem').map((n) => buildFrom(src, n));
+  const commas = tokensOf(node, 'joinStep');
+  const steps = [...commas.map((t) => ({ at: t.startOffset, step: null as CstNode | null })), ...nodesOf(node, 'joinStep').map((n) => ({ at: nodeSpan(src, n).start, step: n }))];
+  steps.sort((a, b) => a.at - b.at);
+  let from = items[0]!;
+  let nextComma = 1;
+  for (const { step } of steps) {
+    const right = step ? buildFrom(src, child(step, 'fromItem')) : items[nextComma++]!;
+    const type = step ? optToken(step, 'joinType')?.image.toLowerCase() : undefined;
+    const on = step ? buildExpr(src, child(step, 'on')) : undefined;
+    from = {
+      kind: 'join',
+      joinType: (type ?? 'inner') as JoinType,
+      left: from,
+      right,
+      ...(on ? { on } : {}),
+      span: spanCover(from.span, on?.span ?? right.span),
+    };
+  }
+  return from;
 }
 
 function buildFrom(src: SourceText, node: CstNode): FromItem {

@@ -344,7 +344,7 @@ export class SqlGrammar extends CstParser {
       this.SUBRULE2(this.selectItem);
     });
     this.CONSUME(T.From);
-    this.SUBRULE(this.fromItem);
+    this.SUBRULE(this.fromClause);
     this.OPTION(() => {
       this.CONSUME(T.Where);
       this.SUBRULE(this.expr, { LABEL: 'where' });
@@ -393,6 +393,44 @@ export class SqlGrammar extends CstParser {
       this.OPTION2(() => this.CONSUME(T.As));
       this.CONSUME(T.Name);
     });
+  });
+
+  /** FROM items joined left to right: `a [INNER|LEFT|RIGHT|FULL [OUTER]] JOIN b ON ...` or `a, b` (the condition in WHERE). */
+  fromClause = this.RULE('fromClause', () => {
+    this.SUBRULE(this.fromItem);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Comma, { LABEL: 'joinStep' });
+            this.SUBRULE2(this.fromItem);
+          },
+        },
+        { ALT: () => this.SUBRULE(this.joinStep) },
+      ]);
+    });
+  });
+
+  joinStep = this.RULE('joinStep', () => {
+    this.OPTION(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.Inner, { LABEL: 'joinType' }) },
+        {
+          ALT: () => {
+            this.OR2([
+              { ALT: () => this.CONSUME(T.Left, { LABEL: 'joinType' }) },
+              { ALT: () => this.CONSUME(T.Right, { LABEL: 'joinType' }) },
+              { ALT: () => this.CONSUME(T.Full, { LABEL: 'joinType' }) },
+            ]);
+            this.OPTION2(() => this.CONSUME(T.Outer));
+          },
+        },
+      ]);
+    });
+    this.CONSUME(T.Join);
+    this.SUBRULE(this.fromItem);
+    this.CONSUME(T.On);
+    this.SUBRULE(this.expr, { LABEL: 'on' });
   });
 
   fromItem = this.RULE('fromItem', () => {

@@ -79,6 +79,13 @@ export const For = keyword('FOR', true);
 export const Descriptor = keyword('DESCRIPTOR', true);
 export const Order = keyword('ORDER', true);
 export const Join = keyword('JOIN', true);
+/** Join words are reserved (as in Flink) so that `FROM a LEFT JOIN b` never reads LEFT as an alias. */
+export const Inner = keyword('INNER', true);
+export const Left = keyword('LEFT', true);
+export const Right = keyword('RIGHT', true);
+export const Full = keyword('FULL', true);
+export const Outer = keyword('OUTER', true);
+export const On = keyword('ON', true);
 export const Union = keyword('UNION', true);
 /** Non-reserved keywords: also valid as names (a column called `timestamp` or `desc`). */
 export const Stream = keyword('STREAM', false);

@@ -21,7 +21,6 @@ const SECOND_WORDS: Readonly<Record<string, readonly string[]>> = {
 const CLAUSE_KEYWORDS = ['SELECT', 'FROM', 'WHERE', 'GROUP', 'HAVING', 'LIMIT', 'AND', 'BETWEEN', 'LIKE', 'CASE', 'WHEN', 'THEN', 'ELSE', 'CAST', 'INTERVAL', 'VALUES', 'WITH', 'WATERMARK'];
 const UNSUPPORTED: Readonly<Record<string, string>> = {
   ORDER: 'ORDER BY is not supported: a continuous query has no final order (use LIMIT to cap the rows)',
-  JOIN: 'joins are not supported yet; query one stream per statement',
 };
 const LABELS: ReadonlyMap<string, string> = new Map(allTokens.map((t) => [t.name, typeof t.LABEL === 'string' ? t.LABEL : t.name]));
 const EXPRESSION_STARTS = new Set(['Name', 'NumberLiteral', 'StringLiteral', 'LParen', 'CASE', 'CAST', 'INTERVAL', 'TRUE', 'FALSE', 'NULL', 'Minus', 'Plus', 'NOT']);

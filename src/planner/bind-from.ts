@@ -2,6 +2,7 @@ import type { Span } from '../common/errors.js';
 import { EddyError, assertNever } from '../common/errors.js';
 import type { Expr, FromItem, Ident, Query } from '../parser/ast.js';
 import { bindExpr, type ExprContext } from './bind-expr.js';
+import { bindJoin } from './bind-join.js';
 import { bindTvfWindow, type BoundWindow, type WindowEmit } from './bind-window.js';
 import type { BoundExpr } from './bound.js';
 import type { Catalog, StreamDef, ViewDef } from './catalog.js';
@@ -101,9 +102,14 @@ function namedSource(name: Ident, alias: Ident | undefined, catalog: Catalog, em
   return rel.kind === 'stream' ? streamSource(rel.def, alias) : viewSource(rel.def, alias, catalog, emit, bind);
 }
 
-/** Binds a FROM item: a stream, a view, a derived table, or a windowing table function over a stream or view. */
-export function bindFrom(from: FromItem, catalog: Catalog, emit: WindowEmit | undefined, bind: QueryBinder): BoundSource {
+/**
+ * Binds a FROM item: a stream, a view, a derived table, a windowing table function over a stream
+ * or view, or a join of items (`where`: the query's WHERE, where a comma join finds its keys).
+ */
+export function bindFrom(from: FromItem, catalog: Catalog, emit: WindowEmit | undefined, bind: QueryBinder, where?: Expr): BoundSource {
   switch (from.kind) {
+    case 'join':
+      return bindJoin(from, bindFrom(from.left, catalog, emit, bind, where), bindFrom(from.right, catalog, emit, bind, where), where);
     case 'stream':
       return namedSource(from.name, from.alias, catalog, emit, bind);
     case 'subquery': {

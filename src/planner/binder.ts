@@ -51,9 +51,14 @@ export function outputItems(q: SelectQuery, src: BoundSource): OutputItem[] {
   for (const item of q.items) {
     if (item.kind === 'star') {
       if (item.qualifier) checkQualifier(src.scope, { kind: 'column', name: item.qualifier, qualifier: item.qualifier, span: item.span });
-      for (const { column: c } of visibleColumns(src.scope)) {
-        const expr: Expr = { kind: 'column', name: { name: c.name, quoted: true, span: item.span }, span: item.span };
-        out.push({ expr, name: c.name, span: item.span });
+      const per = src.scope.columnQualifiers;
+      for (const { column: c, index } of visibleColumns(src.scope)) {
+        if (per && item.qualifier && !per[index]!.includes(item.qualifier.name)) continue;
+        // Over a join each column is named through its own side, so a name both sides have stays unambiguous.
+        const own = per?.[index]?.[0];
+        const qualifier = per ? (own !== undefined ? { qualifier: { name: own, quoted: true, span: item.span } } : {}) : {};
+        const expr: Expr = { kind: 'column', ...qualifier, name: { name: c.name, quoted: true, span: item.span }, span: item.span };
+        out.push({ expr, name: per ? uniqueName(c.name, out) : c.name, span: item.span });
       }
       continue;
     }
@@ -65,6 +70,12 @@ export function outputItems(q: SelectQuery, src: BoundSource): OutputItem[] {
     out.push({ expr: item.expr, name, span: item.span });
   }
   return out;
+}
+
+/** `name`, or as Calcite makes a join's `*` columns unique, name0, name1 ... when an earlier column has it. */
+function uniqueName(name: string, out: readonly OutputItem[]): string {
+  if (!out.some((o) => o.name === name)) return name;
+  for (let i = 0; ; i++) if (!out.some((o) => o.name === `${name}${i}`)) return `${name}${i}`;
 }
 
 /** The SELECT list over the source rows; over an updating input, op is carried through first. */
@@ -130,7 +141,7 @@ const bindWithHints: QueryBinder = (q, catalog, emit) => (q.kind === 'union' ? b
  * (allowed lateness or early fire) a windowed aggregate becomes an updating changelog, op first.
  */
 export function bindSelect(q: SelectQuery, catalog: Catalog, emit?: WindowEmit): LogicalPlan {
-  const from = bindFrom(q.from, catalog, emit, bindWithHints);
+  const from = bindFrom(q.from, catalog, emit, bindWithHints, q.where);
   const aggregating =
     q.groupBy.length > 0 ||
     q.having !== undefined ||

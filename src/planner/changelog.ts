@@ -28,6 +28,8 @@ export function isUpdatingLogical(plan: LogicalPlan): boolean {
       return isUpdatingLogical(plan.input);
     case 'union':
       return plan.inputs.some(isUpdatingLogical);
+    case 'join':
+      return plan.interval ? false : plan.joinType !== 'inner' || isUpdatingLogical(plan.left) || isUpdatingLogical(plan.right);
     default:
       return assertNever(plan, 'logical plan');
   }

@@ -51,6 +51,23 @@ function describe(p: PhysicalPlan): string {
       const time = p.rowtime !== undefined ? ` rowtime=${p.schema.columns[p.rowtime]!.name}` : '';
       return `UnionExec ALL [${p.schema.columns.map((c) => c.name).join(', ')}] inputs=${p.inputs.length}${wm}${time}`;
     }
+    case 'JoinExec': {
+      const [l, r] = p.inputs.map((e) => e.node.schema) as [PhysicalPlan['schema'], PhysicalPlan['schema']];
+      const keys = p.leftKeys.map((k, i) => `${exprToSql(k, l)} = ${exprToSql(p.rightKeys[i]!, r)}`).join(', ');
+      const residual = p.residual ? ` residual=(${exprToSql(p.residual, p.schema)})` : '';
+      if (p.interval) {
+        const { lower, upper, leftTime, rightTime } = p.interval;
+        const lt = l.columns[leftTime]!.name;
+        const rt = r.columns[rightTime]!.name;
+        const late = p.lateRowsTo?.some((x) => x !== undefined) ? ` late-rows-to=[${p.lateRowsTo.filter((x) => x !== undefined).join(', ')}]` : '';
+        return `IntervalJoinExec ${p.joinType.toUpperCase()} keys=[${keys}] time=(left.${lt} - right.${rt} BETWEEN ${lower} ms AND ${upper} ms)${residual} changelog=append state=bounded by watermarks (a row is freed once the other side's watermark passes its bound; output watermark delayed ${Math.max(-lower, upper)} ms)${late}`;
+      }
+      const state =
+        p.stateTtlMs > 0
+          ? `state=ttl(${p.stateTtlMs} ms)`
+          : 'state=unbounded (note: without \'state.ttl\' a regular join keeps every row of both inputs; its state grows without limit)';
+      return `JoinExec ${p.joinType.toUpperCase()} keys=[${keys}]${residual} changelog=${p.changelog} ${state}`;
+    }
     case 'SinkExec':
       return p.target.kind === 'stream' ? `SinkExec ${p.target.stream.name} connector=${p.target.stream.options['connector'] ?? 'memory'}` : 'SinkExec result';
     default:

@@ -34,6 +34,17 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
       const input = p.inputs[0]!.node.schema;
       return { ...base, keys: p.keys.map((k) => `${exprToSql(k, input)}: ${k.type}`), aggregates: p.aggs.map((a) => `${a.display}: ${a.type}`), ...(p.retracting ? { input: 'retracting' } : {}) };
     }
+    case 'JoinExec': {
+      const [l, r] = p.inputs.map((e) => e.node.schema) as [PhysicalPlan['schema'], PhysicalPlan['schema']];
+      // The stored rows are the inputs' rows, keyed by the join keys.
+      return {
+        ...base,
+        join: p.interval ? `interval ${p.joinType} [${p.interval.lower}, ${p.interval.upper}]` : p.joinType,
+        keys: p.leftKeys.map((k, i) => `${exprToSql(k, l)} = ${exprToSql(p.rightKeys[i]!, r)}: ${k.type}`),
+        left: l.columns.map((c) => `${c.name}: ${c.type}`),
+        right: r.columns.map((c) => `${c.name}: ${c.type}`),
+      };
+    }
     case 'UnionExec':
       // The inputs (and their order: the union's checkpointed watermarks are per input) shape the state.
       return { ...base, inputs: inputsOf(p).map(sourceOf) };

@@ -16,6 +16,8 @@ function withInputs(node: LogicalPlan, inputs: readonly LogicalPlan[]): LogicalP
       return node;
     case 'union':
       return inputs.every((x, i) => x === node.inputs[i]) ? node : { ...node, inputs };
+    case 'join':
+      return node.left === inputs[0] && node.right === inputs[1] ? node : { ...node, left: inputs[0]!, right: inputs[1]! };
     case 'filter':
     case 'project':
     case 'windowAssign':

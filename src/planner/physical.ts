@@ -13,13 +13,14 @@ const UID_PREFIX: Readonly<Record<LogicalPlan['kind'], string>> = {
   groupAggregate: 'group-aggregate',
   limit: 'limit',
   union: 'union',
+  join: 'join',
 };
 
 /** Session facts the physical plan records. */
 export interface PhysicalOptions {
   /** The late-row side stream of a stream (`<name>$late`), if it has one. */
   readonly lateStreamOf?: (stream: string) => string | undefined;
-  /** 'state.ttl' in ms for non-windowed GROUP BY state; 0 = forever. */
+  /** 'state.ttl' in ms for non-windowed GROUP BY and regular join state; 0 = forever. */
   readonly stateTtlMs?: number;
 }
 
@@ -88,6 +89,23 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
         p = { kind: 'UnionExec', uid: uid('union'), inputs: edge(), ...base, ...(rowtime !== undefined ? { rowtime } : {}) };
         break;
       }
+      case 'join':
+        p = {
+          kind: 'JoinExec',
+          uid: uid('join'),
+          inputs: [
+            { node: inputs[0]!, partitioning: keyed(node.leftKeys) },
+            { node: inputs[1]!, partitioning: keyed(node.rightKeys) },
+          ],
+          ...base,
+          joinType: node.joinType,
+          leftKeys: node.leftKeys,
+          rightKeys: node.rightKeys,
+          ...(node.residual ? { residual: node.residual } : {}),
+          ...(node.interval ? { interval: node.interval, lateRowsTo: [lateStream(node.left, opts), lateStream(node.right, opts)] as const } : {}),
+          stateTtlMs: opts.stateTtlMs ?? 0,
+        };
+        break;
       default:
         return assertNever(node, 'logical plan');
     }

@@ -1,5 +1,6 @@
 import type { Schema } from '../common/types.js';
 import type { StreamDef } from './catalog.js';
+import type { JoinType } from '../parser/ast.js';
 import type { AggCall, BoundExpr, WindowSpec } from './bound.js';
 
 /** The event-time column of a scan and how its watermark is computed from each source row. */
@@ -56,7 +57,37 @@ export type LogicalPlan =
   | { readonly kind: 'groupAggregate'; readonly input: LogicalPlan; readonly keys: readonly BoundExpr[]; readonly aggs: readonly AggCall[]; readonly schema: Schema }
   | { readonly kind: 'limit'; readonly input: LogicalPlan; readonly count: number; readonly schema: Schema }
   /** UNION ALL: every row of every input. Its watermark is the minimum of its inputs' (DESIGN.md §3 rule 6). */
-  | { readonly kind: 'union'; readonly inputs: readonly LogicalPlan[]; readonly schema: Schema };
+  | { readonly kind: 'union'; readonly inputs: readonly LogicalPlan[]; readonly schema: Schema }
+  /**
+   * A regular equi-join (src/planner/bind-join.ts): output [op?, ...left columns, ...right columns]
+   * (each input's op dropped); op first unless it is an INNER join of two append-only inputs.
+   */
+  | {
+      readonly kind: 'join';
+      readonly joinType: JoinType;
+      readonly left: LogicalPlan;
+      readonly right: LogicalPlan;
+      /** Equal-length key lists; leftKeys over left rows, rightKeys over right rows. */
+      readonly leftKeys: readonly BoundExpr[];
+      readonly rightKeys: readonly BoundExpr[];
+      /** The rest of ON, over the output row (op slot included when updating). */
+      readonly residual?: BoundExpr;
+      /** Time bounds on both time attributes: an interval join, append-only (src/exec/operators/interval-join.ts). */
+      readonly interval?: IntervalBounds;
+      readonly schema: Schema;
+    };
+
+/**
+ * An interval join's bounds: leftTime - rightTime lies in [lower, upper] (ms, inclusive), the
+ * times being columns `leftTime` of left rows and `rightTime` of right rows. The time conjuncts
+ * also stay in the residual, which checks every pair exactly.
+ */
+export interface IntervalBounds {
+  readonly leftTime: number;
+  readonly rightTime: number;
+  readonly lower: number;
+  readonly upper: number;
+}
 
 /** The inputs of a logical node, in order. */
 export function logicalInputs(p: LogicalPlan): readonly LogicalPlan[] {
@@ -65,6 +96,8 @@ export function logicalInputs(p: LogicalPlan): readonly LogicalPlan[] {
       return [];
     case 'union':
       return p.inputs;
+    case 'join':
+      return [p.left, p.right];
     default:
       return [p.input];
   }
@@ -135,7 +168,20 @@ export type PhysicalPlan =
   | (ExecNode & { readonly kind: 'LimitExec'; readonly count: number })
   /** `rowtime`: the output column that is every input's time attribute, if one is. */
   | (ExecNode & { readonly kind: 'UnionExec'; readonly rowtime?: number })
-  | (ExecNode & { readonly kind: 'SinkExec'; readonly target: SinkTarget });
+  | (ExecNode & { readonly kind: 'SinkExec'; readonly target: SinkTarget })
+  /** Input 0 is the left side, input 1 the right, each hash-partitioned on its keys (src/exec/operators/join.ts). */
+  | (ExecNode & {
+      readonly kind: 'JoinExec';
+      readonly joinType: JoinType;
+      readonly leftKeys: readonly BoundExpr[];
+      readonly rightKeys: readonly BoundExpr[];
+      readonly residual?: BoundExpr;
+      readonly interval?: IntervalBounds;
+      /** The `<stream>$late` side streams receiving each side's late rows (interval joins), when that side is one stream's rows. */
+      readonly lateRowsTo?: readonly [string | undefined, string | undefined];
+      /** 'state.ttl' in ms: a key not written for longer is dropped from both sides; 0 keeps state forever. */
+      readonly stateTtlMs: number;
+    });
 
 export type PhysicalKind = PhysicalPlan['kind'];
 export type ExecOf<K extends PhysicalKind> = Extract<PhysicalPlan, { kind: K }>;

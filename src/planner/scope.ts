@@ -18,6 +18,12 @@ export interface Scope {
    * kind, not data, so names and `*` do not see it; the other columns keep their positions.
    */
   readonly changeColumn?: boolean;
+  /**
+   * A join's scope: per schema position, the names that qualify that column (its side's stream and
+   * alias). Without it every column has all of `qualifiers`. With it an unqualified name that two
+   * sides share is ambiguous.
+   */
+  readonly columnQualifiers?: readonly (readonly string[])[];
 }
 
 /** The columns names can see, with their positions in the row. */
@@ -41,7 +47,20 @@ export function checkQualifier(scope: Scope, e: ColumnExpr): void {
 /** Index of the named column in the scope, or -1. Qualifier is checked first. */
 export function findColumn(scope: Scope, e: ColumnExpr): number {
   checkQualifier(scope, e);
-  return visibleColumns(scope).find((c) => c.column.name === e.name.name)?.index ?? -1;
+  const per = scope.columnQualifiers;
+  if (!per) return visibleColumns(scope).find((c) => c.column.name === e.name.name)?.index ?? -1;
+  const q = e.qualifier?.name;
+  const found = visibleColumns(scope).filter((c) => c.column.name === e.name.name && (q === undefined || per[c.index]!.includes(q)));
+  if (found.length > 1) {
+    const sides = found.map((c) => per[c.index]![per[c.index]!.length - 1]).filter((x): x is string => x !== undefined);
+    throw new EddyError(
+      'AMBIGUOUS_COLUMN',
+      `column '${e.name.name}' is ambiguous: more than one joined input has it`,
+      e.span,
+      sides.length > 0 ? `qualify it: ${sides.map((x) => `${x}.${e.name.name}`).join(' or ')}` : 'give each derived table an alias and qualify the column',
+    );
+  }
+  return found[0]?.index ?? -1;
 }
 
 /** Throws UNKNOWN_COLUMN for `e`, suggesting the closest visible column. */

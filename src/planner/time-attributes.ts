@@ -60,6 +60,16 @@ export function timeAttributes(plan: LogicalPlan): TimeAttributes {
         windowEnds: common((t) => t.windowEnds),
       };
     }
+    case 'join': {
+      const l = timeAttributes(plan.left);
+      const r = timeAttributes(plan.right);
+      const watermarked = l.watermarked && r.watermarked;
+      // An interval join keeps both sides' time attributes (its watermark is held back by its bounds);
+      // as in Flink, a regular join's output has none.
+      if (!plan.interval) return { ...NONE, watermarked };
+      const nl = plan.left.schema.columns.length;
+      return { watermarked, rowtimes: [...l.rowtimes, ...r.rowtimes.map((i) => i + nl)], windows: [], windowEnds: [] };
+    }
     default:
       return assertNever(plan, 'logical plan');
   }

@@ -1,7 +1,7 @@
 import { EddyError, assertNever } from '../common/errors.js';
 import { typeName, type Row, type Schema, type Value } from '../common/types.js';
 import type { ParsedStatement } from '../parser/index.js';
-import type { CreateStreamAsStmt, Query, Statement } from '../parser/ast.js';
+import type { CreateStreamAsStmt, FromItem, Query, Statement } from '../parser/ast.js';
 import { Catalog, type StreamDef } from '../planner/catalog.js';
 import type { PhysicalPlan } from '../planner/plan.js';
 import {
@@ -519,14 +519,19 @@ function queryStreams(q: Query, catalog: Catalog, seen = new Set<string>()): str
     seen.add(name);
     return queryStreams(catalog.view(name).query, catalog, seen);
   };
-  switch (from.kind) {
-    case 'stream':
-      return named(from.name.name);
-    case 'windowTvf':
-      return named(from.table.name);
-    case 'subquery':
-      return queryStreams(from.query, catalog, seen);
-    default:
-      return assertNever(from, 'FROM item');
-  }
+  const ofItem = (from: FromItem): string[] => {
+    switch (from.kind) {
+      case 'stream':
+        return named(from.name.name);
+      case 'windowTvf':
+        return named(from.table.name);
+      case 'subquery':
+        return queryStreams(from.query, catalog, seen);
+      case 'join':
+        return [...ofItem(from.left), ...ofItem(from.right)];
+      default:
+        return assertNever(from, 'FROM item');
+    }
+  };
+  return ofItem(from);
 }

@@ -5,6 +5,8 @@ import type { LateRowOutput, Operator, OperatorContext } from '../operator.js';
 import { ChangelogFilterOperator } from '../operators/changelog-filter.js';
 import { FilterOperator } from '../operators/filter.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate.js';
+import { IntervalJoinOperator } from '../operators/interval-join.js';
+import { JoinOperator } from '../operators/join.js';
 import { LimitOperator } from '../operators/limit.js';
 import { ProjectOperator } from '../operators/project.js';
 import { SessionWindowAggregateOperator } from '../operators/session-window-aggregate.js';
@@ -59,6 +61,16 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       return new LimitOperator(node.uid, node.count);
     case 'UnionExec':
       return new UnionOperator(node.uid);
+    case 'JoinExec': {
+      const [l, r] = node.inputs.map((e) => e.node) as [PhysicalPlan, PhysicalPlan];
+      const width = (p: PhysicalPlan): number => p.schema.columns.length - (p.changelog === 'updating' ? 1 : 0);
+      if (node.interval) {
+        const late = (node.lateRowsTo ?? [undefined, undefined]).map((s) => (s !== undefined ? deps.lateRows(s, node.uid) : null)) as [LateRowOutput | null, LateRowOutput | null];
+        return new IntervalJoinOperator({ ...node, interval: node.interval, leftWidth: width(l), rightWidth: width(r) }, contextOf(node, deps), late);
+      }
+      const spec = { ...node, leftWidth: width(l), rightWidth: width(r), leftUpdating: l.changelog === 'updating', rightUpdating: r.changelog === 'updating', updating: node.changelog === 'updating' };
+      return new JoinOperator(spec, contextOf(node, deps), { ttlMs: node.stateTtlMs, eventTime: l.watermarked && r.watermarked });
+    }
     case 'SinkExec':
       if (node.target.kind === 'stream') return new StreamSinkOperator(node.uid, deps.openSink(node));
       if (!deps.result) throw internalError('a result sink needs a result target');

@@ -21,6 +21,8 @@ function foldNode(node: LogicalPlan): LogicalPlan {
     case 'windowAggregate':
     case 'groupAggregate':
       return { ...node, keys: node.keys.map((k: BoundExpr) => foldExpr(k)), aggs: node.aggs.map(foldAgg) };
+    case 'join':
+      return node.residual ? { ...node, residual: foldExpr(node.residual) } : node;
     case 'limit':
     case 'union':
     case 'windowAssign':

@@ -1,0 +1,241 @@
+import { EddyError, assertNever } from '../common/errors.js';
+import type { Column } from '../common/types.js';
+import type { Expr, FromItem } from '../parser/ast.js';
+import { bindCondition, type ExprContext } from './bind-expr.js';
+import type { BoundSource } from './bind-from.js';
+import { shiftRefs } from './bind-window.js';
+import type { BoundExpr } from './bound.js';
+import { OP_COLUMN } from './changelog.js';
+import type { IntervalBounds, LogicalPlan } from './plan.js';
+import { resolveColumn, type Scope } from './scope.js';
+
+type JoinItem = Extract<FromItem, { kind: 'join' }>;
+
+/** The input references of an expression. */
+function refsOf(e: BoundExpr, out: number[] = []): number[] {
+  switch (e.kind) {
+    case 'literal':
+      return out;
+    case 'inputRef':
+      out.push(e.index);
+      return out;
+    case 'binary':
+      refsOf(e.left, out);
+      return refsOf(e.right, out);
+    case 'unary':
+    case 'isNull':
+    case 'cast':
+      return refsOf(e.operand, out);
+    case 'between':
+      [e.operand, e.low, e.high].forEach((x) => refsOf(x, out));
+      return out;
+    case 'in':
+      [e.operand, ...e.list].forEach((x) => refsOf(x, out));
+      return out;
+    case 'like':
+      refsOf(e.operand, out);
+      return refsOf(e.pattern, out);
+    case 'case':
+      e.whens.forEach((w) => (refsOf(w.when, out), refsOf(w.then, out)));
+      return refsOf(e.else, out);
+    case 'call':
+      e.args.forEach((x) => refsOf(x, out));
+      return out;
+    default:
+      return assertNever(e, 'bound expression');
+  }
+}
+
+/** The conjuncts of an AND tree, in order. */
+function conjuncts<E extends { readonly kind: string }>(e: E, isAnd: (e: E) => readonly [E, E] | undefined): E[] {
+  const parts = isAnd(e);
+  return parts ? [...conjuncts(parts[0], isAnd), ...conjuncts(parts[1], isAnd)] : [e];
+}
+const boundAnd = (e: BoundExpr): readonly [BoundExpr, BoundExpr] | undefined => (e.kind === 'binary' && e.op === 'AND' ? [e.left, e.right] : undefined);
+const exprAnd = (e: Expr): readonly [Expr, Expr] | undefined => (e.kind === 'binary' && e.op === 'AND' ? [e.left, e.right] : undefined);
+
+const andAll = (xs: readonly BoundExpr[]): BoundExpr | undefined =>
+  xs.length === 0 ? undefined : xs.reduce((a, b) => ({ kind: 'binary', op: 'AND', left: a, right: b, type: 'BOOLEAN' }));
+
+/**
+ * Binds `left JOIN right ON ...` (or a comma join, whose equalities come from `where`) to a join
+ * node and the scope its output is seen in: every column of both sides, each qualified by its own
+ * side's names. Splits the condition into key pairs (`l = r`, each side referring to one input)
+ * and a residual over the joined row; leaves the WHERE itself to the caller (it filters above).
+ */
+export function bindJoin(from: JoinItem, left: BoundSource, right: BoundSource, where: Expr | undefined): BoundSource {
+  for (const side of [left, right]) {
+    if (side.tvf) {
+      throw new EddyError('UNSUPPORTED', 'a join of windowing table functions (a window join) is not supported yet', side.tvf.span, 'join the inputs first, or aggregate each window in a derived table and join those');
+    }
+  }
+  // First as an append-only join: time bounds between the two time attributes make it an interval join.
+  const appendInputs = !left.updating && !right.updating;
+  if (appendInputs) {
+    const asAppend = splitCondition(from, left, right, where, false);
+    const interval = asAppend.leftKeys.length > 0 ? intervalOf(asAppend.parts, left, right) : undefined;
+    if (interval) return joinSource(from, left, right, asAppend, interval);
+    if (from.joinType === 'inner') return joinSource(from, left, right, asAppend, undefined);
+  }
+  return joinSource(from, left, right, splitCondition(from, left, right, where, true), undefined);
+}
+
+interface JoinScope {
+  readonly scope: Scope;
+  readonly columns: readonly Column[];
+  readonly updating: boolean;
+  readonly parts: readonly BoundExpr[];
+  readonly leftKeys: readonly BoundExpr[];
+  readonly rightKeys: readonly BoundExpr[];
+  readonly residual: readonly BoundExpr[];
+}
+
+/** The join's output scope (op first when `updating`) and its condition split into key pairs and a residual. */
+function splitCondition(from: JoinItem, left: BoundSource, right: BoundSource, where: Expr | undefined, updating: boolean): JoinScope {
+  const lOff = left.updating ? 1 : 0;
+  const rOff = right.updating ? 1 : 0;
+  const leftCols = left.scan.schema.columns.slice(lOff);
+  const rightCols = right.scan.schema.columns.slice(rOff);
+  const out = updating ? 1 : 0;
+  const qualifiersOf = (s: BoundSource, i: number): readonly string[] => s.scope.columnQualifiers?.[i] ?? s.scope.qualifiers;
+  const columns: Column[] = [...(updating ? [OP_COLUMN] : []), ...leftCols, ...rightCols];
+  const scope: Scope = {
+    schema: { columns },
+    qualifiers: [...left.scope.qualifiers, ...right.scope.qualifiers],
+    changeColumn: updating,
+    columnQualifiers: [...(updating ? [[]] : []), ...leftCols.map((_, i) => qualifiersOf(left, i + lOff)), ...rightCols.map((_, i) => qualifiersOf(right, i + rOff))],
+  };
+  const ctx: ExprContext = { scope, clause: 'ON', column: (c) => resolveColumn(scope, c) };
+  const nl = leftCols.length;
+  const sideOf = (e: BoundExpr): 'left' | 'right' | 'both' | 'none' => {
+    const refs = refsOf(e);
+    if (refs.length === 0) return 'none';
+    if (refs.every((i) => i >= out && i < out + nl)) return 'left';
+    if (refs.every((i) => i >= out + nl)) return 'right';
+    return 'both';
+  };
+
+  let parts: BoundExpr[];
+  if (from.on) parts = conjuncts(bindCondition(from.on, ctx, 'the join condition'), boundAnd);
+  else parts = where ? conjuncts(where, exprAnd).flatMap((c) => bindableHere(c, ctx)) : [];
+
+  const leftKeys: BoundExpr[] = [];
+  const rightKeys: BoundExpr[] = [];
+  const residual: BoundExpr[] = [];
+  for (const p of parts) {
+    if (p.kind === 'binary' && p.op === '=') {
+      const a = sideOf(p.left);
+      const b = sideOf(p.right);
+      const pair = a === 'left' && b === 'right' ? [p.left, p.right] : a === 'right' && b === 'left' ? [p.right, p.left] : undefined;
+      if (pair) {
+        leftKeys.push(shiftRefs(pair[0]!, lOff - out));
+        rightKeys.push(shiftRefs(pair[1]!, rOff - out - nl));
+        continue;
+      }
+    }
+    // A comma join's other WHERE conjuncts are applied by the WHERE filter above the join.
+    if (from.on) residual.push(p);
+  }
+  if (leftKeys.length === 0) {
+    throw new EddyError(
+      'UNSUPPORTED',
+      from.on ? 'a join needs an equality between a column of each side' : 'a comma join needs an equality between the two sides in WHERE',
+      from.on?.span ?? from.span,
+      from.on ? 'write ON a.key = b.key [AND ...]; a join without one would pair every row with every other' : 'write WHERE a.key = b.key; a join without one would pair every row with every other',
+    );
+  }
+  return { scope, columns, updating, parts, leftKeys, rightKeys, residual };
+}
+
+function joinSource(from: JoinItem, left: BoundSource, right: BoundSource, j: JoinScope, interval: IntervalBounds | undefined): BoundSource {
+  const rest = andAll(j.residual);
+  const plan: LogicalPlan = {
+    kind: 'join',
+    joinType: from.joinType,
+    left: left.scan,
+    right: right.scan,
+    leftKeys: j.leftKeys,
+    rightKeys: j.rightKeys,
+    ...(rest ? { residual: rest } : {}),
+    ...(interval ? { interval } : {}),
+    schema: { columns: j.columns },
+  };
+  const nl = left.scan.schema.columns.length;
+  return {
+    name: `${left.name} JOIN ${right.name}`,
+    scope: j.scope,
+    scan: plan,
+    updating: j.updating,
+    time: interval
+      ? { rowtimes: [...left.time.rowtimes, ...right.time.rowtimes.map((i) => i + nl)], windows: [], whyNot: left.time.whyNot }
+      : {
+          rowtimes: [],
+          windows: [],
+          whyNot: () => `a regular join's output has no time attribute (as in Flink); window each input before joining, or bound the join in time (an interval join)`,
+        },
+  };
+}
+
+/** A time term: a time attribute of one side, plus a constant offset (ts, ts + INTERVAL ..., ts - INTERVAL ...). */
+function timeTerm(e: BoundExpr, times: ReadonlyMap<number, 'left' | 'right'>): { side: 'left' | 'right'; index: number; offset: number } | undefined {
+  if (e.kind === 'inputRef') {
+    const side = times.get(e.index);
+    return side ? { side, index: e.index, offset: 0 } : undefined;
+  }
+  if (e.kind === 'binary' && (e.op === '+' || e.op === '-') && e.right.kind === 'literal' && e.right.type === 'INTERVAL' && typeof e.right.value === 'number') {
+    const t = timeTerm(e.left, times);
+    return t ? { ...t, offset: t.offset + (e.op === '+' ? e.right.value : -e.right.value) } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The time bounds of an interval join, as Flink finds them: conjuncts comparing a time attribute
+ * of each side (each plus a constant interval) that together bound leftTime - rightTime from
+ * below and above. Strict comparisons are tightened by 1 ms (event time has ms precision).
+ */
+function intervalOf(parts: readonly BoundExpr[], left: BoundSource, right: BoundSource): IntervalBounds | undefined {
+  const nl = left.scan.schema.columns.length;
+  const times = new Map<number, 'left' | 'right'>([...left.time.rowtimes.map((i) => [i, 'left'] as const), ...right.time.rowtimes.map((i) => [i + nl, 'right'] as const)]);
+  if (left.time.rowtimes.length === 0 || right.time.rowtimes.length === 0) return undefined;
+  let lower = -Infinity;
+  let upper = Infinity;
+  let leftTime = -1;
+  let rightTime = -1;
+  const compare = (a: BoundExpr, op: string, b: BoundExpr): boolean => {
+    const x = timeTerm(a, times);
+    const y = timeTerm(b, times);
+    if (!x || !y || x.side === y.side) return false;
+    const [l, r, flipped] = x.side === 'left' ? [x, y, false] : [y, x, true];
+    // l.t + l.off OP r.t + r.off  <=>  l.t - r.t OP r.off - l.off (the OP mirrored when the left time was on the right)
+    const c = r.offset - l.offset;
+    const o = flipped ? ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as Record<string, string>)[op]! : op;
+    if ((leftTime >= 0 && leftTime !== l.index) || (rightTime >= 0 && rightTime !== r.index - nl)) return false;
+    leftTime = l.index;
+    rightTime = r.index - nl;
+    if (o === '<') upper = Math.min(upper, c - 1);
+    else if (o === '<=') upper = Math.min(upper, c);
+    else if (o === '>') lower = Math.max(lower, c + 1);
+    else if (o === '>=') lower = Math.max(lower, c);
+    return true;
+  };
+  for (const p of parts) {
+    if (p.kind === 'binary' && (p.op === '<' || p.op === '<=' || p.op === '>' || p.op === '>=')) compare(p.left, p.op, p.right);
+    else if (p.kind === 'between' && !p.negated) {
+      compare(p.operand, '>=', p.low);
+      compare(p.operand, '<=', p.high);
+    }
+  }
+  if (lower === -Infinity || upper === Infinity) return undefined;
+  return { leftTime, rightTime, lower, upper };
+}
+
+/** A WHERE conjunct bound over a comma join's scope, or nothing when it names a column of a later FROM item. */
+function bindableHere(c: Expr, ctx: ExprContext): BoundExpr[] {
+  try {
+    return [bindCondition(c, ctx, 'the WHERE condition')];
+  } catch (e) {
+    if (e instanceof EddyError && e.code === 'UNKNOWN_COLUMN') return [];
+    throw e;
+  }
+}
