@@ -34,8 +34,7 @@ export function syntaxError(e: IRecognitionException, run: TokenRun, src: Source
   // An alternation whose first token fits failed further in (`ts AS ...` in a column list): blame the token after it.
   if (e.name === 'NoViableAltException' && !atEnd && fitsExpected(e.token, expected) && run.tokens[idx + 1]) {
     const next = run.tokens[idx + 1]!;
-    const hint = rule === 'tableElement' && next.tokenType.name === 'AS' ? 'computed columns are not supported; declare each column with a type' : undefined;
-    return new EddyError('SYNTAX', `unexpected ${quote(next.image)}`, src.tokenSpan(next), hint);
+    return new EddyError('SYNTAX', `unexpected ${quote(next.image)}`, src.tokenSpan(next));
   }
   const found = atEnd ? run.terminator : e.token;
   const span: Span = found ? src.tokenSpan(found) : endOfInput(run, src);
