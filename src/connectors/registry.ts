@@ -10,16 +10,21 @@ import type { MemoryStreams } from './memory-source.js';
 import { StdoutSink, type PrintFormat } from './stdout-sink.js';
 import { checkOptions, enumOption, type OptionSpec } from './options.js';
 import { SqliteSink, sqliteSinkOptions } from './sqlite-sink.js';
+import { ComputedColumnsReader, physicalStream } from './computed-columns.js';
+import { FilesystemSource, filesystemOptions, filesystemSinkOptions } from './filesystem.js';
+import { NexmarkSource, nexmarkOptions } from './nexmark/nexmark-source.js';
+import { BlackholeSink } from './blackhole-sink.js';
 import type { SqliteDb } from '../checkpoint/sqlite-db.js';
 import { KafkaSource } from './kafka/kafka-source.js';
 import { KafkaSink } from './kafka/kafka-sink.js';
 import { checkSinkOptions, kafkaOptions } from './kafka/kafka-options.js';
 
-export const CONNECTORS = ['file', 'datagen', 'memory', 'print', 'sqlite', 'kafka', 'upsert-kafka'] as const;
+export const CONNECTORS = ['file', 'filesystem', 'datagen', 'nexmark', 'memory', 'print', 'blackhole', 'sqlite', 'kafka', 'upsert-kafka'] as const;
 export type ConnectorName = (typeof CONNECTORS)[number];
 
 const MEMORY_SPEC: OptionSpec = { connector: 'memory', required: [], optional: [] };
 const PRINT_SPEC: OptionSpec = { connector: 'print', required: [], optional: ['format'] };
+const BLACKHOLE_SPEC: OptionSpec = { connector: 'blackhole', required: [], optional: [] };
 
 /**
  * The stream's connector. A stream declared without one is a 'memory' stream, fed by
@@ -44,13 +49,27 @@ export function connectorOf(stream: StreamDef): ConnectorName {
 /** Checks a stream's WITH options at CREATE STREAM time, so mistakes fail before any query runs. */
 export function validateStreamOptions(stream: StreamDef): void {
   const connector = connectorOf(stream);
+  if (stream.computed && connector === 'memory') {
+    // A memory stream's log holds whole rows as inserted; computed columns need a connector that reads physical ones.
+    throw new EddyError('UNSUPPORTED', `computed columns need a source connector; '${stream.name}' is a memory stream`, undefined, "declare it WITH ('connector' = 'filesystem' | 'datagen' | 'nexmark' | 'kafka', ...)");
+  }
+  stream = physicalStream(stream);
   switch (connector) {
     case 'file':
       // The source accepts a superset of the sink's options; a file stream may be either.
       fileSourceOptions(stream.options);
       return;
+    case 'filesystem':
+      filesystemOptions(stream.options);
+      return;
     case 'datagen':
       datagenOptions(stream.options, stream.schema);
+      return;
+    case 'nexmark':
+      nexmarkOptions(stream.options, stream.schema);
+      return;
+    case 'blackhole':
+      checkOptions(stream.options, BLACKHOLE_SPEC);
       return;
     case 'memory':
       checkOptions(stream.options, MEMORY_SPEC);
@@ -83,12 +102,22 @@ export interface SourceContext {
 
 /** Opens a reader of the stream's rows, positioned at the start (seek() before reading to resume). */
 export function createSource(stream: StreamDef, ctx: SourceContext): SourceReader {
+  if (!stream.computed) return createPhysicalSource(stream, ctx);
+  const physical = physicalStream(stream);
+  return new ComputedColumnsReader(createPhysicalSource(physical, ctx), stream, physical.schema);
+}
+
+function createPhysicalSource(stream: StreamDef, ctx: SourceContext): SourceReader {
   const connector = connectorOf(stream);
   switch (connector) {
     case 'file':
       return new FileSource(stream.schema, fileSourceOptions(stream.options), ctx.baseDir);
+    case 'filesystem':
+      return new FilesystemSource(stream.schema, filesystemOptions(stream.options), ctx.baseDir);
     case 'datagen':
       return new DatagenSource(datagenOptions(stream.options, stream.schema));
+    case 'nexmark':
+      return new NexmarkSource(nexmarkOptions(stream.options, stream.schema));
     case 'memory':
       checkOptions(stream.options, MEMORY_SPEC);
       return ctx.memory.reader(stream.name, { endWhenDrained: ctx.endMemoryWhenDrained });
@@ -96,6 +125,7 @@ export function createSource(stream: StreamDef, ctx: SourceContext): SourceReade
     case 'upsert-kafka':
       return new KafkaSource(stream.schema, kafkaOptions(stream, connector), stream.name);
     case 'print':
+    case 'blackhole':
     case 'sqlite':
       throw new EddyError('UNSUPPORTED', `stream '${stream.name}' uses connector '${connector}', which can only be written to`);
     default:
@@ -120,9 +150,17 @@ export interface SinkContext {
 /** Opens a writer of rows in `schema` (the query's output) into the stream. Call restore() before writing. */
 export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext = {}): SinkWriter {
   const connector = connectorOf(stream);
+  if (stream.computed) {
+    throw new EddyError('UNSUPPORTED', `stream '${stream.name}' has computed columns, so it can only be read`, undefined, 'write into a stream declared without computed columns');
+  }
   switch (connector) {
     case 'file':
       return new FileSink(schema, fileSinkOptions(stream.options), ctx.baseDir, ctx.fresh);
+    case 'filesystem':
+      return new FileSink(schema, filesystemSinkOptions(filesystemOptions(stream.options), ctx.baseDir), ctx.baseDir, ctx.fresh);
+    case 'blackhole':
+      checkOptions(stream.options, BLACKHOLE_SPEC);
+      return new BlackholeSink();
     case 'memory':
       checkOptions(stream.options, MEMORY_SPEC);
       if (!ctx.memory) throw internalError(`no memory streams to write '${stream.name}' into`);
@@ -135,7 +173,8 @@ export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext =
     case 'upsert-kafka':
       return new KafkaSink(schema, kafkaOptions(stream, connector), stream.name, ctx.queryId);
     case 'datagen':
-      throw new EddyError('UNSUPPORTED', `stream '${stream.name}' uses connector 'datagen', which can only be read`, undefined, "write into a 'file' or 'memory' stream");
+    case 'nexmark':
+      throw new EddyError('UNSUPPORTED', `stream '${stream.name}' uses connector '${connector}', which can only be read`, undefined, "write into a 'filesystem', 'file' or 'memory' stream");
     default:
       return assertNever(connector, 'connector');
   }

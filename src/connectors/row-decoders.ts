@@ -56,12 +56,26 @@ export class JsonRowDecoder {
       const col = cols[i]!;
       let raw = rec[col.name];
       if (raw === undefined) raw = lookupIgnoringCase(rec, this.lowerNames[i]!);
+      if (raw === undefined && col.name.includes('.')) raw = lookupPath(rec, this.lowerNames[i]!.split('.'));
       const v: Value | typeof BAD = coerceValue(raw, col.type);
       if (v === BAD) throw new RowError(`${col.name}: ${badValueReason(raw, col.type)}`);
       row[i] = v;
     }
     return row;
   }
+}
+
+/** A flattened ROW field (`person.id`): the nested object's field; null when a level is null (a NULL row). */
+function lookupPath(rec: Record<string, unknown>, path: readonly string[]): unknown {
+  let at: unknown = rec;
+  for (const part of path) {
+    if (at === null) return null;
+    if (typeof at !== 'object' || Array.isArray(at)) return undefined;
+    const o = at as Record<string, unknown>;
+    at = o[part] !== undefined ? o[part] : lookupIgnoringCase(o, part);
+    if (at === undefined) return undefined;
+  }
+  return at;
 }
 
 /** Field names in data often differ in case from SQL's case-insensitive column names. */

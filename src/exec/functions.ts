@@ -105,6 +105,8 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, Fn>> = {
   SUBSTRING: strict(substring),
   SUBSTR: strict(substring),
   REPLACE: strict((s: string, from: string, to: string) => s.split(from).join(to)),
+  // Flink: the index-th (0-based) piece of the string split at the separator; NULL when out of range.
+  SPLIT_INDEX: strict((s: string, sep: string, i: number) => (i < 0 || s === '' ? null : (s.split(sep)[i] ?? null))),
   POSITION: strict((needle: string, s: string) => position(needle, s)),
   LOCATE: strict((needle: string, s: string, from?: number) => position(needle, s, from)),
   LPAD: strict((s: string, len: number, pad: string) => padString(s, len, pad, true)),

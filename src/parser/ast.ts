@@ -32,6 +32,17 @@ export interface ColumnDef {
   readonly span: Span;
 }
 
+/**
+ * A computed column, `name AS expr` (Flink's): evaluated over the physical columns of each row as the
+ * source reads it, so a WATERMARK may be declared on it. `position` is its place among all columns.
+ */
+export interface ComputedColumnDef {
+  readonly name: Ident;
+  readonly expr: Expr;
+  readonly position: number;
+  readonly span: Span;
+}
+
 export interface WatermarkDef {
   readonly column: Ident;
   readonly expr: Expr;
@@ -55,7 +66,9 @@ export interface CreateStreamStmt {
   readonly kind: 'createStream';
   readonly name: Ident;
   readonly ifNotExists: boolean;
+  /** The physical columns; a ROW column is flattened into one `row.field` column per (nested) field. */
   readonly columns: readonly ColumnDef[];
+  readonly computed?: readonly ComputedColumnDef[];
   readonly watermark?: WatermarkDef;
   readonly primaryKey?: PrimaryKeyDef;
   readonly options: readonly OptionDef[];

@@ -2,6 +2,7 @@ import type { CstNode, IToken } from 'chevrotain';
 import { EddyError, spanCover, type Span } from '../common/errors.js';
 import type {
   ColumnDef,
+  ComputedColumnDef,
   CreateStreamAsStmt,
   CreateStreamStmt,
   CreateViewStmt,
@@ -20,7 +21,7 @@ import type {
 import { buildExpr } from './build-expr.js';
 import { buildWindowTvf } from './build-window-tvf.js';
 import { child, identOf, nodeSpan, nodesOf, optNode, optToken, stringValue, token, tokensOf } from './cst-access.js';
-import { buildDataType } from './data-type.js';
+import { buildColumnType, type ColumnType } from './data-type.js';
 import type { SourceText } from './source-text.js';
 import { closest as suggest } from '../common/errors.js';
 
@@ -99,6 +100,7 @@ function buildCreate(src: SourceText, node: CstNode): CreateStreamStmt | CreateS
   if (select) return { kind: 'createStreamAs', name, ifNotExists, options, query: buildQuery(src, select), span };
 
   const columns: ColumnDef[] = [];
+  const computed: ComputedColumnDef[] = [];
   let watermark: WatermarkDef | undefined;
   let primaryKey: PrimaryKeyDef | undefined;
   for (const el of nodesOf(node, 'tableElement')) {
@@ -115,15 +117,34 @@ function buildCreate(src: SourceText, node: CstNode): CreateStreamStmt | CreateS
       }
       watermark = { column, expr: buildExpr(src, child(el, 'expr')), span: elSpan };
     } else {
-      const { type, typeText } = buildDataType(src, child(el, 'dataType'));
-      const dup = columns.find((c) => c.name.name === column.name);
+      const dup = columns.find((c) => c.name.name === column.name) ?? computed.find((c) => c.name.name === column.name);
       if (dup) {
         throw new EddyError('SYNTAX', `duplicate column '${column.name}'`, column.span, `'${column.name}' is already declared on line ${dup.span.line}`);
       }
-      columns.push({ name: column, type, typeText, span: elSpan });
+      const computedExpr = optNode(el, 'computed');
+      if (computedExpr) {
+        computed.push({ name: column, expr: buildExpr(src, computedExpr), position: columns.length + computed.length, span: elSpan });
+        continue;
+      }
+      pushColumns(columns, column, buildColumnType(src, child(el, 'dataType')), elSpan);
     }
   }
-  return { kind: 'createStream', name, ifNotExists, columns, ...(watermark ? { watermark } : {}), ...(primaryKey ? { primaryKey } : {}), options, span };
+  const extra = { ...(computed.length > 0 ? { computed } : {}), ...(watermark ? { watermark } : {}), ...(primaryKey ? { primaryKey } : {}) };
+  return { kind: 'createStream', name, ifNotExists, columns, ...extra, options, span };
+}
+
+/**
+ * Adds a declared column; a ROW column becomes one column per field, named `row.field` (nested rows
+ * `a.b.c`), so `row.field` in a query reads it as Flink's field access does. Why flattened: rows stay
+ * flat arrays of scalars for every operator, codec and checkpoint; the price is that a whole ROW
+ * value cannot be selected as one column.
+ */
+function pushColumns(out: ColumnDef[], name: Ident, type: ColumnType, span: Span): void {
+  if (type.kind === 'scalar') {
+    out.push({ name, type: type.type, typeText: type.typeText, span });
+    return;
+  }
+  for (const f of type.fields) pushColumns(out, { ...f.name, name: `${name.name}.${f.name.name}` }, f.type, span);
 }
 
 function buildCreateView(src: SourceText, node: CstNode): CreateViewStmt {

@@ -1,7 +1,7 @@
 import type { CstNode } from 'chevrotain';
 import { EddyError } from '../common/errors.js';
-import type { TypeName } from './ast.js';
-import { nodeSpan, optToken, token, tokensOf } from './cst-access.js';
+import type { Ident, TypeName } from './ast.js';
+import { identOf, nodeSpan, nodesOf, optToken, token, tokensOf } from './cst-access.js';
 import type { SourceText } from './source-text.js';
 import { closest as suggest } from '../common/errors.js';
 
@@ -38,10 +38,43 @@ const MAX_PARAMS: ReadonlyMap<string, number> = new Map([
 
 const SUPPORTED = 'BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, VARCHAR (or STRING) and TIMESTAMP(3)';
 
+/** A column's declared type: a scalar, or Flink's `ROW<name type, ...>` (whose fields may be rows again). */
+export type ColumnType =
+  | { readonly kind: 'scalar'; readonly type: TypeName; readonly typeText: string }
+  | { readonly kind: 'row'; readonly fields: readonly { readonly name: Ident; readonly type: ColumnType }[]; readonly typeText: string };
+
+/** The type of a column declaration: a ROW's fields are kept (build-statement.ts flattens them into `row.field` columns). */
+export function buildColumnType(src: SourceText, node: CstNode): ColumnType {
+  const word = token(node, 'typeName');
+  const fields = nodesOf(node, 'rowField');
+  if (word.image.toUpperCase() !== 'ROW') return { kind: 'scalar', ...buildDataType(src, node) };
+  if (fields.length === 0) {
+    throw new EddyError('SYNTAX', 'ROW needs its fields', src.tokenSpan(word), 'write ROW<name type, ...>, as ROW<id BIGINT, name STRING>');
+  }
+  const out: { name: Ident; type: ColumnType }[] = [];
+  for (const f of fields) {
+    const name = identOf(src, token(f, 'field'));
+    if (out.some((o) => o.name.name === name.name)) {
+      throw new EddyError('SYNTAX', `field '${name.name}' is declared twice in ROW`, name.span, 'give each field a distinct name');
+    }
+    out.push({ name, type: buildColumnType(src, nodesOf(f, 'dataType')[0]!) });
+  }
+  return { kind: 'row', fields: out, typeText: src.slice(nodeSpan(src, node)) };
+}
+
 /** Maps a dataType CST node to its TypeName and the text as written; unknown words are SYNTAX errors. */
 export function buildDataType(src: SourceText, node: CstNode): { type: TypeName; typeText: string } {
   const word = token(node, 'typeName');
   const upper = word.image.toUpperCase();
+  if (upper === 'ROW' || nodesOf(node, 'rowField').length > 0) {
+    const at = upper === 'ROW' ? src.tokenSpan(word) : nodeSpan(src, node);
+    throw new EddyError(
+      upper === 'ROW' ? 'UNSUPPORTED' : 'SYNTAX',
+      upper === 'ROW' ? 'ROW types are supported only as column types of CREATE TABLE' : `type ${upper} takes no fields`,
+      at,
+      upper === 'ROW' ? 'declare the column as ROW<...> in CREATE TABLE and read its fields as col.field' : `write ${upper} without '<...>'`,
+    );
+  }
   const type = TYPE_WORDS.get(upper);
   if (type === undefined) {
     const guess = suggest(upper, TYPE_WORDS.keys());

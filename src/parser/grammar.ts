@@ -111,10 +111,25 @@ export class SqlGrammar extends CstParser {
       {
         ALT: () => {
           this.CONSUME2(T.Name, { LABEL: 'column' });
-          this.SUBRULE(this.dataType);
+          this.OR2([
+            { ALT: () => this.SUBRULE(this.dataType) },
+            {
+              // A computed column, as Flink's `ts AS TO_TIMESTAMP(...)`.
+              ALT: () => {
+                this.CONSUME2(T.As);
+                this.SUBRULE2(this.expr, { LABEL: 'computed' });
+              },
+            },
+          ]);
         },
       },
     ]);
+  });
+
+  /** One field of `ROW<name type, ...>` / `ROW(name type, ...)`. */
+  rowField = this.RULE('rowField', () => {
+    this.CONSUME(T.Name, { LABEL: 'field' });
+    this.SUBRULE(this.dataType);
   });
 
   dataType = this.RULE('dataType', () => {
@@ -122,6 +137,29 @@ export class SqlGrammar extends CstParser {
     this.OPTION({
       GATE: () => this.LA(1).image.toUpperCase() === 'PRECISION',
       DEF: () => this.CONSUME2(T.Name, { LABEL: 'precision' }),
+    });
+    // ROW<a INT, b STRING> (Flink's nested rows); data-type.ts refuses the angle brackets after other words.
+    this.OPTION4(() => {
+      this.CONSUME(T.Lt);
+      this.SUBRULE(this.rowField);
+      this.MANY(() => {
+        this.CONSUME2(T.Comma);
+        this.SUBRULE2(this.rowField);
+      });
+      this.CONSUME(T.Gt);
+    });
+    // ROW(a INT, b STRING): a name after '(' tells it from VARCHAR(10).
+    this.OPTION5({
+      GATE: () => this.LA(1).tokenType === T.LParen && this.LA(2).tokenType !== T.NumberLiteral,
+      DEF: () => {
+        this.CONSUME2(T.LParen);
+        this.SUBRULE3(this.rowField);
+        this.MANY2(() => {
+          this.CONSUME3(T.Comma);
+          this.SUBRULE4(this.rowField);
+        });
+        this.CONSUME2(T.RParen);
+      },
     });
     this.OPTION2(() => {
       this.CONSUME(T.LParen);

@@ -40,14 +40,7 @@ export function syntaxError(e: IRecognitionException, run: TokenRun, src: Source
     const next = run.tokens[idx + 1]!;
     const second = rule === 'statement' ? SECOND_WORDS[e.token.image.toUpperCase()] : undefined;
     const guess = second && isWordToken(next) ? suggest(next.image, second) : undefined;
-    const hint =
-      rule === 'tableElement' && next.tokenType.name === 'AS'
-        ? 'computed columns are not supported; declare each column with a type'
-        : second
-          ? guess
-            ? `did you mean ${guess}?`
-            : `${e.token.image.toUpperCase()} is followed by ${second.join(', ')}`
-          : undefined;
+    const hint = second ? (guess ? `did you mean ${guess}?` : `${e.token.image.toUpperCase()} is followed by ${second.join(', ')}`) : undefined;
     return new EddyError('SYNTAX', `unexpected ${quote(next.image)}`, src.tokenSpan(next), hint);
   }
   const found = atEnd ? run.terminator : e.token;

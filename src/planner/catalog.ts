@@ -8,6 +8,11 @@ export interface StreamDef {
   readonly schema: Schema;
   /** WATERMARK FOR <column> AS <expr>; absent when the stream has no event time. */
   readonly watermark?: { readonly column: string; readonly expr: Expr; readonly sql: string };
+  /**
+   * Computed columns (`name AS expr`), by their index in `schema`; `expr` reads the physical columns
+   * (the others, in order). The source computes them as it reads (connectors/computed-columns.ts).
+   */
+  readonly computed?: readonly { readonly index: number; readonly expr: Expr; readonly sql: string }[];
   /** PRIMARY KEY (...) NOT ENFORCED: the key columns, in key order (the message key of 'upsert-kafka'). */
   readonly primaryKey?: readonly string[];
   /** WITH options, keys lower-cased. */

@@ -130,6 +130,7 @@ const STRING_FUNCTIONS: Readonly<Record<string, Signature>> = {
   SUBSTRING: fixed('SUBSTRING(string FROM start [FOR length])', [STR, INT, INT], 2, 'VARCHAR'),
   SUBSTR: fixed('SUBSTR(string, start[, length])', [STR, INT, INT], 2, 'VARCHAR'),
   REPLACE: fixed('REPLACE(string, search, replacement)', [STR, STR, STR], 3, 'VARCHAR'),
+  SPLIT_INDEX: fixed('SPLIT_INDEX(string, separator, index)', [STR, STR, INT], 3, 'VARCHAR'),
   POSITION: fixed('POSITION(needle IN string)', [STR, STR], 2, 'INT'),
   LOCATE: fixed('LOCATE(needle, string[, from])', [STR, STR, INT], 2, 'INT'),
   LPAD: fixed('LPAD(string, length, padding)', [STR, INT, STR], 3, 'VARCHAR'),

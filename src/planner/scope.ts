@@ -46,6 +46,12 @@ export function checkQualifier(scope: Scope, e: ColumnExpr): void {
 
 /** Index of the named column in the scope, or -1. Qualifier is checked first. */
 export function findColumn(scope: Scope, e: ColumnExpr): number {
+  // `person.id` where `person` names no relation: the field of a ROW column (flattened to `person.id`).
+  if (e.qualifier && !scope.qualifiers.includes(e.qualifier.name)) {
+    const field = `${e.qualifier.name}.${e.name.name}`;
+    const hit = visibleColumns(scope).find((c) => c.column.name === field);
+    if (hit) return hit.index;
+  }
   checkQualifier(scope, e);
   const per = scope.columnQualifiers;
   if (!per) return visibleColumns(scope).find((c) => c.column.name === e.name.name)?.index ?? -1;

@@ -1,7 +1,7 @@
 import { EddyError } from '../common/errors.js';
 import { closest as suggest } from '../common/errors.js';
 import type { Column } from '../common/types.js';
-import type { CreateStreamStmt, OptionDef } from '../parser/ast.js';
+import type { CreateStreamStmt, Expr, OptionDef } from '../parser/ast.js';
 import { bindExpr } from './bind-expr.js';
 import type { StreamDef } from './catalog.js';
 import { exprToSql } from './expr-sql.js';
@@ -30,6 +30,17 @@ export function bindStreamDef(stmt: CreateStreamStmt, ddl: string): StreamDef {
     }
     columns.push({ name: c.name.name, type: c.type });
   }
+  const physical = { columns: [...columns] };
+  const computed: { index: number; expr: Expr; sql: string }[] = [];
+  for (const c of stmt.computed ?? []) {
+    // As in Flink, a computed column reads the physical columns only (not other computed columns).
+    const bound = bindExpr(c.expr, { scope: { schema: physical, qualifiers: [stmt.name.name] }, clause: 'a computed column' });
+    if (bound.type === 'NULL' || bound.type === 'INTERVAL') {
+      throw new EddyError('TYPE_MISMATCH', `computed column '${c.name.name}' has type ${bound.type}`, c.expr.span, 'CAST the expression to a column type');
+    }
+    columns.splice(c.position, 0, { name: c.name.name, type: bound.type });
+    computed.push({ index: c.position, expr: c.expr, sql: exprToSql(bound, physical) });
+  }
   const schema = { columns };
   const options = bindOptions(stmt.options);
   const primaryKey = stmt.primaryKey?.columns.map((k) => {
@@ -39,7 +50,7 @@ export function bindStreamDef(stmt: CreateStreamStmt, ddl: string): StreamDef {
     }
     return k.name;
   });
-  const base = { name: stmt.name.name, schema, options, ddl, ...(primaryKey ? { primaryKey } : {}) };
+  const base = { name: stmt.name.name, schema, options, ddl, ...(primaryKey ? { primaryKey } : {}), ...(computed.length > 0 ? { computed } : {}) };
   const wm = stmt.watermark;
   if (!wm) return base;
 
@@ -48,9 +59,9 @@ export function bindStreamDef(stmt: CreateStreamStmt, ddl: string): StreamDef {
     const guess = suggest(wm.column.name, columns.map((c) => c.name));
     throw new EddyError('UNKNOWN_COLUMN', `unknown column '${wm.column.name}' in WATERMARK`, wm.column.span, guess ? `did you mean '${guess}'?` : 'the WATERMARK column must be one of the declared columns');
   }
-  const decl = stmt.columns.find((c) => c.name.name === col.name)!;
+  const decl = stmt.columns.find((c) => c.name.name === col.name)?.typeText ?? col.type;
   if (col.type !== 'TIMESTAMP') {
-    throw new EddyError('TYPE_MISMATCH', `WATERMARK column '${col.name}' is ${decl.typeText}, not TIMESTAMP`, wm.column.span, `declare ${col.name} as TIMESTAMP(3)`);
+    throw new EddyError('TYPE_MISMATCH', `WATERMARK column '${col.name}' is ${decl}, not TIMESTAMP`, wm.column.span, `declare ${col.name} as TIMESTAMP(3)`);
   }
   const scope: Scope = { schema, qualifiers: [stmt.name.name] };
   const bound = bindExpr(wm.expr, { scope, clause: 'WATERMARK' });

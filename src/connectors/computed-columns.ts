@@ -1,0 +1,78 @@
+import type { Row, Schema } from '../common/types.js';
+import type { StreamDef } from '../planner/catalog.js';
+import { bindExpr } from '../planner/bind-expr.js';
+import { compileExpr } from '../exec/expr-compiler.js';
+import type { SourceReader } from './connector.js';
+
+/** The columns a connector reads or writes: the stream's columns without its computed ones. */
+export function physicalStream(stream: StreamDef): StreamDef {
+  if (!stream.computed) return stream;
+  const computed = new Set(stream.computed.map((c) => c.index));
+  return { ...stream, schema: { columns: stream.schema.columns.filter((_, i) => !computed.has(i)) } };
+}
+
+/**
+ * A source reader that adds a stream's computed columns (`ts AS TO_TIMESTAMP(...)`) to the rows its
+ * connector reads, at their declared positions, before the source operator stamps watermarks, so a
+ * WATERMARK may be declared on a computed column as in Flink. The offset is the inner reader's: the
+ * computed values are a pure function of the row, so a replay recomputes them identically.
+ */
+export class ComputedColumnsReader implements SourceReader {
+  private readonly fns: readonly { readonly index: number; readonly fn: (row: Row) => unknown }[];
+  // Present only when the inner reader has them: their presence is what the source operator tests.
+  readonly readable?: () => Promise<void>;
+  readonly splits?: () => readonly string[];
+
+  constructor(
+    private readonly inner: SourceReader,
+    stream: StreamDef,
+    physical: Schema,
+  ) {
+    const { readable, splits } = inner;
+    if (readable) this.readable = () => readable.call(inner);
+    if (splits) this.splits = () => splits.call(inner);
+    const scope = { schema: physical, qualifiers: [stream.name] };
+    this.fns = [...(stream.computed ?? [])]
+      .sort((a, b) => a.index - b.index)
+      .map((c) => ({ index: c.index, fn: compileExpr(bindExpr(c.expr, { scope, clause: 'a computed column' })) }));
+  }
+
+  get bounded(): boolean {
+    return this.inner.bounded;
+  }
+
+  get skippedRows(): number {
+    return this.inner.skippedRows;
+  }
+
+  get lastSplit(): string | undefined {
+    return this.inner.lastSplit;
+  }
+
+  get splitIdleTimeoutMs(): number | undefined {
+    return this.inner.splitIdleTimeoutMs;
+  }
+
+  async read(max: number): Promise<Row[] | null> {
+    const rows = await this.inner.read(max);
+    if (rows === null) return null;
+    return rows.map((physical) => {
+      const out = physical.slice();
+      // Ascending positions: each splice lands where the declaration put the column.
+      for (const { index, fn } of this.fns) out.splice(index, 0, fn(physical) as Row[number]);
+      return out;
+    });
+  }
+
+  offset(): unknown {
+    return this.inner.offset();
+  }
+
+  seek(offset: unknown): Promise<void> {
+    return this.inner.seek(offset);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
