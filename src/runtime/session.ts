@@ -28,6 +28,7 @@ import { TransientQuery } from './transient-query.js';
 import { planSources } from '../planner/plan-walk.js';
 import { withSink } from '../planner/physical.js';
 import { PersistentQuery } from './persistent-query.js';
+import { withFileProgress } from './file-progress.js';
 
 /** What executing one statement produced. */
 export type StatementResult =
@@ -273,7 +274,7 @@ export class Session {
    */
   private runDeps(lateSinks = new Map<string, LateRowSink>()): RunDeps {
     return {
-      openSource: (node) => createSource(node.stream, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir }),
+      openSource: (node) => withFileProgress(node.stream, createSource(node.stream, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir }), this.opts.baseDir),
       idleTimeoutMs: (node) => {
         const option = node.stream.options[IDLE_TIMEOUT_OPTION];
         return option === undefined ? 0 : parseDuration(option, `option '${IDLE_TIMEOUT_OPTION}' of stream '${node.stream.name}'`);
