@@ -1,5 +1,7 @@
 import { createInterface } from 'node:readline';
-import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { formatError } from '../src/common/errors.js';
@@ -8,6 +10,11 @@ import { StdoutSink, type PrintFormat } from '../src/connectors/stdout-sink.js';
 import type { Session } from '../src/runtime/session.js';
 import type { TransientQuery } from '../src/runtime/transient-query.js';
 import { printResult } from './print-result.js';
+import { LiveStatus, humanDuration } from './live-status.js';
+import { TableView } from './table-view.js';
+import { shellCompleter } from './completer.js';
+import type { ExpandedMode } from '../src/connectors/printers.js';
+import { EddyError } from '../src/common/errors.js';
 
 const PROMPT = 'eddy> ';
 const CONTINUE = '   -> ';
@@ -37,9 +44,27 @@ completes; press Ctrl-C to stop one and return here.
   SHOW STREAMS;  SHOW QUERIES;  SHOW CHECKPOINTS;  DESCRIBE s;  EXPLAIN SELECT ...;
   SET 'checkpoint.interval' = '1s';   TERMINATE <query>;   DROP STREAM s;
 
+  SET 'sql-client.execution.result-mode' = 'tableau' | 'table' | 'changelog';   RESET;  HELP;
+
   \\demo   run the demo query over the built-in 'bids' generator
-  \\?      this help          \\q   quit (Ctrl-D also quits)
+  \\d      list streams        \\d name   describe one       \\i file.sql   run a script
+  \\format table|json|csv      \\x [on|off|auto]  expanded rows  \\timing   time each statement
+  \\e      edit the last statement in $EDITOR, then run it
+  \\?      this help          \\q   quit (Ctrl-D also quits)       Tab completes names
 `;
+
+/** Flink SQL client result modes: a streaming table (tableau), changes with their op (changelog), a table updated in place (table). */
+type ResultMode = 'tableau' | 'table' | 'changelog';
+const RESULT_MODE_KEY = 'sql-client.execution.result-mode';
+
+/** What the shell itself keeps between statements (\\format, \\x, \\timing, the result mode). */
+interface ShellState {
+  format: PrintFormat;
+  expanded: ExpandedMode;
+  timing: boolean;
+  resultMode: ResultMode;
+  last: string;
+}
 
 export interface ShellOptions {
   readonly format: PrintFormat;
@@ -50,7 +75,10 @@ export interface ShellOptions {
 
 /** The interactive shell: reads statements, runs them, prints results; Ctrl-C stops the running query. */
 export async function runShell(session: Session, opts: ShellOptions): Promise<number> {
-  const out = (opts.output ?? process.stdout) as NodeJS.WritableStream & { write(s: string): boolean };
+  const out = (opts.output ?? process.stdout) as NodeJS.WritableStream & { write(s: string): boolean; columns?: number; rows?: number };
+  // A pty may report a 0x0 size (util-linux script does): then $COLUMNS / $LINES, then a usual size.
+  const columns = () => out.columns || Number(process.env['COLUMNS']) || 100;
+  const height = () => out.rows || Number(process.env['LINES']) || 30;
   const historyFile = process.env['EDDY_HISTORY'] ?? join(homedir(), '.eddy_history');
   const history = loadHistory(historyFile);
   const rl = createInterface({
@@ -61,7 +89,9 @@ export async function runShell(session: Session, opts: ShellOptions): Promise<nu
     historySize: HISTORY_LIMIT,
     removeHistoryDuplicates: true,
     terminal: true,
+    completer: shellCompleter(session.catalog, () => session.settings.entries().map(([k]) => k)),
   });
+  const state: ShellState = { format: opts.format, expanded: 'auto', timing: false, resultMode: 'tableau', last: '' };
 
   out.write(`Eddy — streaming SQL with crash-safe windows. State: ${opts.statePath}\n`);
   try {
@@ -79,7 +109,7 @@ export async function runShell(session: Session, opts: ShellOptions): Promise<nu
   const queue: string[] = [];
 
   const prompt = () => {
-    rl.setPrompt(buffer ? CONTINUE : PROMPT);
+    rl.setPrompt(buffer ? continuationPrompt(buffer) : PROMPT);
     rl.prompt();
   };
 
@@ -90,68 +120,197 @@ export async function runShell(session: Session, opts: ShellOptions): Promise<nu
     if (!running && !busy) rl.prompt(true);
   };
 
-  const runText = async (text: string) => {
+  /** Runs a continuous SELECT: header at once, rows as they come, a live status line under them, a footer. */
+  const runSelect = async (query: TransientQuery): Promise<'finished' | 'cancelled'> => {
+    running = query;
+    const status = new LiveStatus(out, () => query.metrics(), columns);
+    const above = { write: (text: string) => (status.write(text), true) };
+    let shown: () => number;
+    let how: 'finished' | 'cancelled';
+    if (state.resultMode === 'table' && state.format === 'table') {
+      const view = new TableView(query.schema.columns, (t) => above.write(t), height);
+      view.draw();
+      status.start();
+      // Changes that came within one redraw interval show at the next tick, not only with the next batch.
+      const redraw = setInterval(() => view.draw(), 200);
+      try {
+        how = await query.start((rows) => view.apply(rows));
+      } finally {
+        clearInterval(redraw);
+        status.stop();
+      }
+      view.draw();
+      shown = () => view.size;
+    } else {
+      const schema = state.resultMode === 'changelog' && query.schema.columns[0]?.name !== 'op' ? withOpColumn(query.schema) : query.schema;
+      const sink = new StdoutSink(schema, state.format, above as never, { maxWidth: columns(), expanded: state.expanded });
+      const addOp = schema !== query.schema;
+      sink.begin();
+      status.start();
+      try {
+        how = await query.start((rows) => sink.write(addOp ? rows.map((r) => ['+I', ...r]) : rows));
+      } finally {
+        status.stop();
+      }
+      await sink.close();
+      shown = () => sink.printedRows;
+    }
+    running = null;
+    const m = query.metrics();
+    const late = m && m.lateRows > 0 ? `, ${plural(m.lateRows, 'late row')} dropped` : '';
+    const bad = m && m.skippedRows > 0 ? `, ${plural(m.skippedRows, 'malformed row')} skipped` : '';
+    out.write(`${how === 'cancelled' ? 'Query stopped' : 'Query finished'}: ${plural(m?.rowsIn ?? 0, 'row')} read, ${plural(shown(), 'row')} shown${late}${bad}.\n`);
+    return how;
+  };
+
+  /** Statements the shell answers itself (Flink's SQL client does): HELP, RESET, the result mode. */
+  const shellStatement = (text: string): boolean => {
+    const t = text.trim().replace(/;\s*$/, '').trim();
+    if (/^help$/i.test(t)) {
+      out.write(HELP);
+      return true;
+    }
+    const reset = /^reset(?:\s+'([^']*)')?$/i.exec(t);
+    if (reset) {
+      const key = reset[1];
+      if (key === undefined || key === RESULT_MODE_KEY) state.resultMode = 'tableau';
+      if (key === undefined) session.settings.reset();
+      else if (key !== RESULT_MODE_KEY) session.settings.reset(key);
+      out.write(key === undefined ? 'All settings reset to their defaults.\n' : `'${key}' reset to its default.\n`);
+      return true;
+    }
+    const mode = /^set\s+'sql-client\.execution\.result-mode'\s*=\s*'([^']*)'$/i.exec(t);
+    if (mode) {
+      const v = mode[1]!.toLowerCase();
+      if (v !== 'tableau' && v !== 'table' && v !== 'changelog') {
+        throw new EddyError('INVALID_OPTION', `'${RESULT_MODE_KEY}' must be 'tableau', 'table' or 'changelog', got '${mode[1]}'`);
+      }
+      state.resultMode = v;
+      out.write(`Set '${RESULT_MODE_KEY}' = '${v}'.\n`);
+      return true;
+    }
+    return false;
+  };
+
+  const runText = async (text: string, file = '<stdin>') => {
     let statements;
     try {
+      // HELP and RESET are the shell's own (not SQL the parser knows).
+      if (shellStatement(text)) return;
       statements = parseScript(text);
     } catch (e) {
-      out.write(formatError(e, text, '<stdin>') + '\n');
+      out.write(formatError(e, text, file) + '\n');
       return;
     }
     for (const ps of statements) {
+      const t0 = performance.now();
       try {
+        if (shellStatement(ps.text)) continue;
         const r = await session.execute(ps);
         if (r.kind === 'select') {
-          running = r.query;
-          const sink = new StdoutSink(r.query.schema, opts.format, out as never);
-          const how = await r.query.start((rows) => sink.write(rows));
-          await sink.close();
-          const m = r.query.metrics();
-          const late = m && m.lateRows > 0 ? `, ${plural(m.lateRows, 'late row')} dropped` : '';
-          out.write(`${how === 'cancelled' ? 'Query stopped' : 'Query finished'} (${plural(m?.rowsOut ?? 0, 'row')}${late}).\n`);
-          running = null;
+          const how = await runSelect(r.query);
+          if (state.timing) out.write(`Time: ${humanDuration(performance.now() - t0)}\n`);
           if (how === 'cancelled') return;
-        } else {
-          printResult(r, opts.format, out as never, out as never);
+          continue;
         }
+        if (r.kind === 'table' && ps.stmt.kind === 'set' && state.format === 'table') {
+          printResult({ ...r, rows: [...r.rows, [RESULT_MODE_KEY, state.resultMode]] }, state.format, out as never, out as never, { maxWidth: columns(), expanded: state.expanded });
+        } else printResult(r, state.format, out as never, out as never, { maxWidth: columns(), expanded: state.expanded });
+        if (state.timing) out.write(`Time: ${(performance.now() - t0).toFixed(3)} ms\n`);
       } catch (e) {
         running = null;
-        out.write(formatError(e, text, '<stdin>') + '\n');
+        out.write(formatError(e, text, file) + '\n');
         return;
       }
     }
   };
 
+  /** Backslash commands (psql's). Returns false to quit. */
+  const command = async (trimmed: string): Promise<boolean> => {
+    const [cmd, ...rest] = trimmed.split(/\s+/);
+    const arg = rest.join(' ');
+    switch (cmd) {
+      case '\\q':
+        return false;
+      case '\\?':
+      case '\\h':
+        out.write(HELP);
+        return true;
+      case '\\demo':
+        out.write(DEMO_QUERY + '\n');
+        await runText(DEMO_QUERY);
+        return true;
+      case '\\d':
+        await runText(arg ? `DESCRIBE ${arg.replace(/;$/, '')};` : 'SHOW STREAMS;');
+        return true;
+      case '\\i': {
+        if (!arg) {
+          out.write('usage: \\i file.sql\n');
+          return true;
+        }
+        let text: string;
+        try {
+          text = readFileSync(arg, 'utf8');
+        } catch (e) {
+          out.write(`cannot read ${arg}: ${(e as Error).message}\n`);
+          return true;
+        }
+        await runText(text, arg);
+        return true;
+      }
+      case '\\timing':
+        state.timing = arg === '' ? !state.timing : arg === 'on';
+        out.write(`Timing is ${state.timing ? 'on' : 'off'}.\n`);
+        return true;
+      case '\\format':
+        if (arg !== 'table' && arg !== 'json' && arg !== 'csv') out.write(`usage: \\format table|json|csv (now ${state.format})\n`);
+        else {
+          state.format = arg;
+          out.write(`Output format is ${arg}.\n`);
+        }
+        return true;
+      case '\\x':
+        if (arg === '') state.expanded = state.expanded === 'on' ? 'off' : 'on';
+        else if (arg === 'on' || arg === 'off' || arg === 'auto') state.expanded = arg;
+        else {
+          out.write('usage: \\x [on|off|auto]\n');
+          return true;
+        }
+        out.write(`Expanded display is ${state.expanded}.\n`);
+        return true;
+      case '\\e': {
+        const edited = editInEditor(state.last);
+        if (edited === null) out.write('no editor: set $EDITOR (or $VISUAL)\n');
+        else if (edited.trim()) {
+          out.write(edited.trimEnd() + '\n');
+          state.last = edited.trim();
+          appendHistory(historyFile, historyEntry(state.last));
+          await runText(isCompleteStatement(edited) ? edited : edited.trimEnd() + ';');
+        }
+        return true;
+      }
+      default:
+        out.write(`unknown command ${trimmed}; \\? lists the commands\n`);
+        return true;
+    }
+  };
+
   const handleLine = async (line: string): Promise<boolean> => {
     const trimmed = line.trim();
-    if (!buffer && trimmed.startsWith('\\')) {
-      switch (trimmed.split(/\s+/)[0]) {
-        case '\\q':
-          return false;
-        case '\\?':
-        case '\\h':
-          out.write(HELP);
-          return true;
-        case '\\demo':
-          out.write(DEMO_QUERY + '\n');
-          await runText(DEMO_QUERY);
-          return true;
-        default:
-          out.write(`unknown command ${trimmed}; \\? lists the commands\n`);
-          return true;
-      }
-    }
+    if (!buffer && trimmed.startsWith('\\')) return command(trimmed);
     if (!buffer && /^(exit|quit)\s*;?$/i.test(trimmed)) return false;
     if (!trimmed && !buffer) return true;
     buffer += (buffer ? '\n' : '') + line;
     if (!isCompleteStatement(buffer)) return true;
     const text = buffer;
     buffer = '';
-    appendHistory(historyFile, text);
+    appendHistory(historyFile, historyEntry(text));
+    // Up recalls the whole statement, not its last line.
+    recallWhole(rl, text);
+    state.last = text;
     await runText(text);
     return true;
   };
-
   return await new Promise<number>((resolveShell) => {
     let closing = false;
     const finish = async () => {
@@ -241,4 +400,61 @@ function appendHistory(file: string, entry: string): void {
   } catch {
     // History is a convenience; a read-only home must not break the shell.
   }
+}
+
+/** The continuation prompt, psql style: it shows an open quote or parenthesis the statement is still inside. */
+export function continuationPrompt(text: string): string {
+  let depth = 0;
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === "'" || ch === '"' || ch === '`') {
+      const close = text.indexOf(ch, i + 1);
+      if (close < 0) return `   ${ch}> `;
+      i = close + 1;
+      continue;
+    }
+    if (ch === '-' && text[i + 1] === '-') {
+      const eol = text.indexOf('\n', i);
+      i = eol < 0 ? text.length : eol + 1;
+      continue;
+    }
+    if (ch === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return '   *> ';
+      i = close + 2;
+      continue;
+    }
+    if (ch === '(') depth++;
+    else if (ch === ')') depth = Math.max(0, depth - 1);
+    i++;
+  }
+  return depth > 0 ? '   (> ' : CONTINUE;
+}
+
+/** The schema with Flink's `op` column in front (the changelog result mode shows +I for append-only rows too). */
+function withOpColumn(schema: import('../src/common/types.js').Schema): import('../src/common/types.js').Schema {
+  return { ...schema, columns: [{ name: 'op', type: 'VARCHAR' }, ...schema.columns] };
+}
+
+/** A statement's history form: one line, so Up recalls it whole (and the history file stores it the same way). */
+const historyEntry = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
+
+/** Replaces the per-line history entries readline made for a multi-line statement with the whole statement. */
+function recallWhole(rl: import('node:readline').Interface, text: string): void {
+  const h = (rl as unknown as { history?: string[] }).history;
+  if (!Array.isArray(h)) return;
+  const lines = text.split('\n').filter((l) => l.trim() !== '').length;
+  h.splice(0, Math.min(lines, h.length), historyEntry(text));
+}
+
+/** Opens `text` in $VISUAL / $EDITOR and returns what was saved; null without an editor. */
+function editInEditor(text: string): string | null {
+  const editor = process.env['VISUAL'] ?? process.env['EDITOR'];
+  if (!editor) return null;
+  const file = join(tmpdir(), `eddy-edit-${process.pid}.sql`);
+  writeFileSync(file, text + '\n');
+  const r = spawnSync(`${editor} '${file.replace(/'/g, `'\\''`)}'`, { shell: true, stdio: 'inherit' });
+  if (r.status !== 0) return '';
+  return readFileSync(file, 'utf8');
 }

@@ -37,7 +37,15 @@ export interface SourceReader {
   splits?(): readonly string[];
   /** Optional, with lastSplit: a split that returned no rows for this long (processing time) is idle; 0 or absent = never. */
   readonly splitIdleTimeoutMs?: number;
+  /** Optional: how far through its input a bounded source is, in bytes (a file; the runtime wraps file readers). */
+  readonly progress?: SourceProgress;
   close(): Promise<void>;
+}
+
+/** Bytes a source has consumed of its input's total (status lines, `eddy -f` progress, metrics). */
+export interface SourceProgress {
+  readonly bytesRead: number;
+  readonly totalBytes: number;
 }
 
 /**

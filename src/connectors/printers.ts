@@ -85,20 +85,46 @@ export function renderTable(columns: readonly TableColumn[], rows: readonly Row[
   return out.join('\n') + '\n';
 }
 
-/** Widest a streaming table column may get from its first batch; later longer values are cut with '…'. */
-const MAX_STREAM_WIDTH = 40;
+/** Widest a text column grows before its values wrap onto continuation lines. */
+const MAX_TEXT_WIDTH = 40;
+
+/** psql's expanded display: 'on' one field per line, 'off' never, 'auto' when a row does not fit the width. */
+export type ExpandedMode = 'on' | 'off' | 'auto';
+
+export interface StreamingTableOptions {
+  /** The terminal's width; the table wraps text or switches to expanded rows to fit it (default: no limit). */
+  readonly maxWidth?: number;
+  readonly expanded?: ExpandedMode;
+}
 
 /**
- * An ASCII table printed as rows arrive: the header goes out with the first batch, whose values
- * (with the header and each type's usual width) fix the column widths for the rest of the stream.
+ * An ASCII table printed as rows arrive. Column widths start from each type's usual width (and the
+ * first batch's values); a later value that does not fit widens its column, and the header is
+ * printed again in the new widths, so a number is never cut. Text longer than MAX_TEXT_WIDTH (or
+ * than the terminal leaves room for) wraps onto continuation lines. A table wider than
+ * `maxWidth` prints in psql's expanded form, one field per line.
  */
 export class StreamingTable {
   private widths: number[] | undefined;
   private rowCount = 0;
+  private expandedNow = false;
   private readonly right: readonly boolean[];
+  /** Per column, the widest a value shows before it wraps (text only). */
+  private readonly textCap: number[];
 
-  constructor(private readonly columns: readonly Column[]) {
+  constructor(
+    private readonly columns: readonly Column[],
+    private readonly opts: StreamingTableOptions = {},
+  ) {
     this.right = columns.map((c) => rightAligned(null, c.type));
+    this.textCap = columns.map((c) => (c.type === 'VARCHAR' ? MAX_TEXT_WIDTH : Infinity));
+  }
+
+  /** The header, printed before any row arrives (the shell shows it at once); '' if already printed. */
+  start(): string {
+    if (this.widths) return '';
+    this.widths = this.columns.map((c) => Math.max(c.name.length, typeWidth(c.type)));
+    return this.layout();
   }
 
   /** Text for a batch of rows (the header too, on the first call); ends with a newline, '' for no rows. */
@@ -107,42 +133,113 @@ export class StreamingTable {
     const cells = rows.map((r) => this.columns.map((c, i) => cellText(r[i] ?? null, c.type)));
     let out = '';
     if (!this.widths) {
-      this.widths = this.columns.map((c, i) => {
-        const natural = Math.max(c.name.length, typeWidth(c.type), ...cells.map((r) => r[i]!.length));
-        return Math.max(c.name.length, Math.min(natural, MAX_STREAM_WIDTH));
-      });
-      out += this.header();
+      this.widths = this.columns.map((c, i) => Math.max(c.name.length, typeWidth(c.type), ...cells.map((r) => Math.min(r[i]!.length, this.textCap[i]!))));
+      out += this.layout();
     }
     const widths = this.widths;
-    for (const r of cells) out += line(r.map((c, i) => fit(c, widths[i]!)), widths, this.right) + '\n';
-    this.rowCount += rows.length;
+    for (const r of cells) {
+      this.rowCount++;
+      if (this.expandedNow) {
+        out += this.record(r);
+        continue;
+      }
+      let widened = false;
+      for (let i = 0; i < r.length; i++) {
+        const need = Math.min(r[i]!.length, this.textCap[i]!);
+        if (need > widths[i]!) {
+          widths[i] = need;
+          widened = true;
+        }
+      }
+      if (widened) {
+        out += this.layout();
+        if (this.expandedNow) {
+          out += this.record(r);
+          continue;
+        }
+      }
+      out += this.line(r);
+    }
     return out;
   }
 
   /** The closing border (and the header, if no row ever arrived). */
   end(): string {
-    if (!this.widths) {
-      this.widths = this.columns.map((c) => Math.max(c.name.length, typeWidth(c.type)));
-      return this.header() + `(0 rows)\n`;
-    }
-    return border(this.widths) + '\n';
+    if (!this.widths) return this.start() + `(0 rows)\n`;
+    if (this.rowCount === 0) return '(0 rows)\n';
+    return this.expandedNow ? '' : border(this.widths) + '\n';
   }
 
   get printedRows(): number {
     return this.rowCount;
   }
 
-  private header(): string {
+  /** Decides plain or expanded for the current widths and returns the header (nothing in expanded form). */
+  private layout(): string {
     const w = this.widths!;
-    return `${border(w)}\n${line(this.columns.map((c, i) => fit(c.name, w[i]!)), w, this.columns.map(() => false))}\n${border(w)}\n`;
+    const total = w.reduce((a, b) => a + b + 3, 1);
+    const max = this.opts.maxWidth ?? Infinity;
+    const mode = this.opts.expanded ?? 'auto';
+    this.expandedNow = mode === 'on' || (mode === 'auto' && total > max && !this.shrinkText(total - max));
+    if (this.expandedNow) return '';
+    return `${border(w)}\n${line(this.columns.map((c, i) => c.name.padEnd(w[i]!)), w, this.columns.map(() => false))}\n${border(w)}\n`;
+  }
+
+  /** Narrows text columns (their values wrap) by `excess` characters if they can give that much; true on success. */
+  private shrinkText(excess: number): boolean {
+    const w = this.widths!;
+    const text = this.columns.flatMap((c, i) => (c.type === 'VARCHAR' ? [i] : []));
+    const spare = text.reduce((a, i) => a + Math.max(0, w[i]! - Math.max(8, this.columns[i]!.name.length)), 0);
+    if (spare < excess) return false;
+    let left = excess;
+    for (const i of text.sort((a, b) => w[b]! - w[a]!)) {
+      const give = Math.min(left, Math.max(0, w[i]! - Math.max(8, this.columns[i]!.name.length)));
+      w[i]! -= give;
+      this.textCap[i] = w[i]!;
+      left -= give;
+    }
+    return true;
+  }
+
+  /** One row, its long text cells wrapped onto continuation lines. */
+  private line(cells: readonly string[]): string {
+    const w = this.widths!;
+    const parts = cells.map((c, i) => wrap(c, w[i]!));
+    const height = Math.max(...parts.map((p) => p.length));
+    let out = '';
+    for (let k = 0; k < height; k++) out += line(parts.map((p) => p[k] ?? ''), w, this.right) + '\n';
+    return out;
+  }
+
+  /** One row in expanded form: a record banner, then `name | value` per column. */
+  private record(cells: readonly string[]): string {
+    const nameWidth = Math.max(...this.columns.map((c) => c.name.length));
+    const banner = `-[ RECORD ${this.rowCount} ]`;
+    let out = banner + '-'.repeat(Math.max(1, nameWidth + 3 - banner.length)) + '\n';
+    this.columns.forEach((c, i) => (out += `${c.name.padEnd(nameWidth)} | ${cells[i]}\n`));
+    return out;
   }
 }
 
 /** The usual printed width of a type's values, so a first batch of short values does not squeeze later ones. */
 function typeWidth(t: SqlType): number {
-  return t === 'TIMESTAMP' ? 23 : t === 'BOOLEAN' ? 5 : 4;
+  switch (t) {
+    case 'TIMESTAMP':
+      return 23;
+    case 'BOOLEAN':
+      return 5;
+    case 'BIGINT':
+    case 'DOUBLE':
+      return 8;
+    default:
+      return 4;
+  }
 }
 
-function fit(text: string, width: number): string {
-  return text.length <= width ? text : text.slice(0, Math.max(0, width - 1)) + '…';
+/** Splits `text` into pieces of at most `width` characters (one piece if it fits). */
+function wrap(text: string, width: number): string[] {
+  if (text.length <= width) return [text];
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += width) out.push(text.slice(i, i + width));
+  return out;
 }

@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import type { Row, Schema } from '../common/types.js';
 import { assertNever } from '../common/errors.js';
 import type { SinkWriter } from './connector.js';
-import { StreamingTable, csvHeader, csvLineFormatter, jsonLineFormatter } from './printers.js';
+import { StreamingTable, csvHeader, csvLineFormatter, jsonLineFormatter, type StreamingTableOptions } from './printers.js';
 
 export type PrintFormat = 'table' | 'json' | 'csv';
 
@@ -15,15 +15,17 @@ export class StdoutSink implements SinkWriter {
   private readonly table: StreamingTable | undefined;
   private headerDone = false;
   private closed = false;
+  private printed = 0;
 
   constructor(
     private readonly schema: Schema,
     private readonly format: PrintFormat = 'table',
     private readonly out: Writable = process.stdout,
+    tableOptions: StreamingTableOptions = {},
   ) {
     switch (format) {
       case 'table':
-        this.table = new StreamingTable(schema.columns);
+        this.table = new StreamingTable(schema.columns, tableOptions);
         break;
       case 'json':
         this.formatRow = jsonLineFormatter(schema.columns);
@@ -36,7 +38,22 @@ export class StdoutSink implements SinkWriter {
     }
   }
 
+  /** Prints the table header (or CSV header) before any row arrives, so a slow query shows its columns at once. */
+  begin(): void {
+    if (this.table) this.out.write(this.table.start());
+    else if (this.format === 'csv' && !this.headerDone) {
+      this.headerDone = true;
+      this.out.write(csvHeader(this.schema.columns) + '\n');
+    }
+  }
+
+  /** Rows printed so far. */
+  get printedRows(): number {
+    return this.printed;
+  }
+
   write(rows: readonly Row[]): void {
+    this.printed += rows.length;
     if (rows.length === 0) return;
     if (this.table) {
       this.out.write(this.table.rows(rows));

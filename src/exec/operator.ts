@@ -102,6 +102,14 @@ export abstract class Operator {
     return 0;
   }
 
+  /**
+   * The end of the next window this operator will close (event time, ms), or null when it holds no
+   * open window or has none; read by status lines and metrics, so it must not change any state.
+   */
+  get nextWindowEnd(): number | null {
+    return null;
+  }
+
   /** True once the operator will pass no more rows (a satisfied LIMIT): the driver may end the query. */
   get done(): boolean {
     return false;

@@ -22,6 +22,12 @@ export interface QueryMetrics {
   readonly skippedRows: number;
   /** The watermark of the query's result (what reached its sink). */
   readonly watermark: number;
+  /** The end of the next window any operator will close (event time), or null. */
+  readonly nextWindowEnd: number | null;
+  /** Bytes read of the file sources' total, when every source is a file; null otherwise. */
+  readonly bytes: { readonly read: number; readonly total: number } | null;
+  /** Milliseconds the run loop spent reading and processing (not waiting for input). */
+  readonly busyMs: number;
 }
 
 export interface RunOptions {
@@ -76,6 +82,7 @@ export class QueryRun implements CheckpointTarget {
   readonly graph: Graph;
   private cancelled = false;
   private finished = false;
+  private busyMs = 0;
   /** A checkpoint requested for the next round, and the pause its barrier has cost so far. */
   private requested: { readonly id: number; readonly pause: { ms: number } } | null = null;
 
@@ -172,7 +179,18 @@ export class QueryRun implements CheckpointTarget {
     }
     const sink = this.graph.sinks[0]?.operator;
     const rowsOut = sink instanceof StreamSinkOperator || sink instanceof ResultSinkOperator ? sink.rows : 0;
-    return { rowsIn, rowsOut, lateRows: late, skippedRows: skipped, watermark: this.watermark };
+    let next: number | null = null;
+    for (const op of this.operators) {
+      const e = op.nextWindowEnd;
+      if (e !== null && (next === null || e < next)) next = e;
+    }
+    let bytes: { read: number; total: number } | null = { read: 0, total: 0 };
+    for (const s of this.sources) {
+      const p = s.progress;
+      if (p === null) bytes = null;
+      else if (bytes !== null) bytes = { read: bytes.read + p.bytesRead, total: bytes.total + p.totalBytes };
+    }
+    return { rowsIn, rowsOut, lateRows: late, skippedRows: skipped, watermark: this.watermark, nextWindowEnd: next, bytes, busyMs: this.busyMs };
   }
 
   /** Runs until every source ends or a LIMIT is satisfied (returns 'finished') or cancel() (returns 'cancelled'). Errors propagate. */
@@ -181,6 +199,7 @@ export class QueryRun implements CheckpointTarget {
     const sources = this.sources;
     for (const s of sources) s.start();
     while (!this.cancelled) {
+      const roundStart = performance.now();
       const barrier = this.requested;
       this.requested = null;
       let produced = 0;
@@ -198,6 +217,7 @@ export class QueryRun implements CheckpointTarget {
         if (this.graph.done) break;
       }
       if (barrier !== null) this.completeBarrier(barrier);
+      this.busyMs += performance.now() - roundStart;
       if (live === 0 || this.graph.done) {
         this.endAll();
         return 'finished';

@@ -31,6 +31,7 @@ import { PersistentQuery } from './persistent-query.js';
 import { createView, describeView, dropView, showViews, type ViewDeps } from './view-statements.js';
 import { isResumable, persistentQueryId, queryName, sinkKeyOf, type SinkWriteMode } from './sink-ownership.js';
 import type { FreshStart } from '../connectors/connector.js';
+import { withFileProgress } from './file-progress.js';
 
 /** What executing one statement produced. */
 export type StatementResult =
@@ -390,7 +391,7 @@ export class Session {
    */
   private runDeps(lateSinks = new Map<string, LateRowSink>()): RunDeps {
     return {
-      openSource: (node) => createSource(node.stream, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir }),
+      openSource: (node) => withFileProgress(node.stream, createSource(node.stream, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir }), this.opts.baseDir),
       idleTimeoutMs: (node) => {
         const option = node.stream.options[IDLE_TIMEOUT_OPTION];
         return option === undefined ? 0 : parseDuration(option, `option '${IDLE_TIMEOUT_OPTION}' of stream '${node.stream.name}'`);

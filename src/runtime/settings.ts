@@ -74,6 +74,21 @@ export class Settings {
     this.explicit.add(key);
   }
 
+  /** RESET: every setting back to its default, or just `alias` (validated as set() does). */
+  reset(alias?: string): void {
+    if (alias === undefined) {
+      this.values.clear();
+      for (const [k, v] of Object.entries(ALL_DEFAULTS)) this.values.set(k, v);
+      this.explicit.clear();
+      return;
+    }
+    const key = ALIASES[alias] ?? alias;
+    const value = ALL_DEFAULTS[key];
+    if (value === undefined) return this.set(alias, ''); // throws the unknown-setting error with its did-you-mean
+    this.values.set(key, value);
+    this.explicit.delete(key);
+  }
+
   get(key: string): string {
     const v = this.values.get(key);
     if (v === undefined) throw new EddyError('INTERNAL', `internal error: unknown setting ${key}`);

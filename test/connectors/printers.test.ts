@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { Writable } from 'node:stream';
 import type { Schema } from '../../src/common/types.js';
 import { renderTable, StreamingTable } from '../../src/connectors/printers.js';
@@ -47,28 +48,48 @@ describe('StdoutSink', () => {
     expect(await print('csv', [])).toBe('auction,window_start,channel,top\n');
   });
 
-  it('prints a streaming table with widths fixed by the first batch', async () => {
+  it('prints a streaming table sized by type that widens (header again) instead of cutting a value', async () => {
     const text = await print('table', [[[1, T0, 'web', 2.5], [1000, T0, 'app', 10]], [[7, T0 + 10_000, 'a much longer channel name than before', null]]]);
     expect(text).toBe(
       [
-        '+---------+-------------------------+---------+------+',
-        '| auction | window_start            | channel | top  |',
-        '+---------+-------------------------+---------+------+',
-        '|       1 | 2024-01-01 00:00:00.000 | web     |  2.5 |',
-        '|    1000 | 2024-01-01 00:00:00.000 | app     |   10 |',
-        '|       7 | 2024-01-01 00:00:10.000 | a much… | NULL |',
-        '+---------+-------------------------+---------+------+',
+        '+----------+-------------------------+---------+----------+',
+        '| auction  | window_start            | channel | top      |',
+        '+----------+-------------------------+---------+----------+',
+        '|        1 | 2024-01-01 00:00:00.000 | web     |      2.5 |',
+        '|     1000 | 2024-01-01 00:00:00.000 | app     |       10 |',
+        '+----------+-------------------------+----------------------------------------+----------+',
+        '| auction  | window_start            | channel                                | top      |',
+        '+----------+-------------------------+----------------------------------------+----------+',
+        '|        7 | 2024-01-01 00:00:10.000 | a much longer channel name than before |     NULL |',
+        '+----------+-------------------------+----------------------------------------+----------+',
         '',
       ].join('\n'),
+    );
+  });
+
+  it('never cuts a number, wraps long text, and goes expanded when a row does not fit', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), fc.double({ noNaN: true }), fc.string({ maxLength: 120 })), { minLength: 1, maxLength: 20 }), fc.integer({ min: 30, max: 200 }), (rows, width) => {
+        const cols = [{ name: 'n', type: 'BIGINT' as const }, { name: 'd', type: 'DOUBLE' as const }, { name: 's', type: 'VARCHAR' as const }];
+        const t = new StreamingTable(cols, { maxWidth: width });
+        const text = t.rows(rows.map((r) => [...r])) + t.end();
+        for (const [n, d] of rows) {
+          expect(text).toContain(String(n));
+          expect(text).toContain(String(d));
+        }
+        const expanded = text.startsWith('-[ RECORD 1 ]');
+        if (!expanded) for (const l of text.split('\n').filter(Boolean)) expect(l.length).toBeLessThanOrEqual(width);
+      }),
+      { numRuns: 200 },
     );
   });
 
   it('prints the header and (0 rows) for an empty result', async () => {
     expect(await print('table', [])).toBe(
       [
-        '+---------+-------------------------+---------+------+',
-        '| auction | window_start            | channel | top  |',
-        '+---------+-------------------------+---------+------+',
+        '+----------+-------------------------+---------+----------+',
+        '| auction  | window_start            | channel | top      |',
+        '+----------+-------------------------+---------+----------+',
         '(0 rows)',
         '',
       ].join('\n'),

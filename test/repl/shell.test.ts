@@ -62,10 +62,10 @@ describe('the interactive shell in a real terminal', () => {
     await t.waitFor('-> ', mark);
     t.type("FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '1' SECOND);\r");
     // The demo generator is unbounded: windows keep arriving until Ctrl-C.
-    await t.waitFor(/\| +auction \| +n +\|/, mark);
+    await t.waitFor(/\| +auction +\| +n +\|/, mark);
     await t.waitFor(/\| +\d \| +\d+ \|/, mark);
     t.type('\x03');
-    await t.waitFor(/Query stopped \(\d+ rows?\)\./, mark);
+    await t.waitFor(/Query stopped: \d+ rows? read, \d+ rows? shown\./, mark);
     await t.waitFor('eddy> ', t.output.length - 20);
 
     // Errors point at the token and suggest the fix; the shell stays up.
@@ -96,7 +96,8 @@ describe('the interactive shell in a real terminal', () => {
 
     const history = readFileSync(join(dir, 'history'), 'utf8');
     expect(history).toContain('SELECT pirce FROM bids;');
-    expect(history).toContain('SELECT auction, COUNT(*) AS n\\nFROM bids');
+    // A statement typed over two lines is one history entry, recalled whole by Up.
+    expect(history).toContain("SELECT auction, COUNT(*) AS n FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '1' SECOND);\n");
   }, 60_000);
 
   it('reports a background query finishing above the prompt; a sink that cannot open is an error at once', async () => {
@@ -130,4 +131,92 @@ describe('the interactive shell in a real terminal', () => {
     t.type('\x15\\q\r'); // Ctrl-U clears the recalled line
     expect(await t.exited).toBe(0);
   }, 30_000);
+
+  it('shows the header at once and a live status line under the rows, gone when the query stops', async () => {
+    const t = new Terminal(['--state', ':memory:']);
+    await t.waitFor('eddy> ');
+    const mark = t.output.length;
+    // One-minute windows: no row for up to a minute, but the header and the status line come at once.
+    t.type("SELECT auction, COUNT(*) AS n FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '1' MINUTE);\r");
+    const started = Date.now();
+    await t.waitFor(/\| auction +\| n +\|/, mark, 2000);
+    await t.waitFor(/\d+ rows read · \d+ rows\/s · watermark \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} · next window closes at \d{4}-\d\d-\d\d \d\d:\d\d:00\.000 in ~/, mark, 2500);
+    expect(Date.now() - started).toBeLessThan(2500);
+    // Redrawn in place: each drawing starts by clearing the line, and the rows read grow.
+    const first = Number(/([\d,]+) rows read/.exec(t.output.slice(mark))![1]!.replace(/,/g, ''));
+    await new Promise((r) => setTimeout(r, 700));
+    const all = [...t.output.slice(mark).matchAll(/\r\x1b\[2K([\d,]+) rows read/g)].map((m) => Number(m[1]!.replace(/,/g, '')));
+    expect(all.length).toBeGreaterThan(1);
+    expect(all.at(-1)!).toBeGreaterThan(first);
+    t.type('\x03');
+    const stop = await t.waitFor(/Query stopped: [\d,]+ rows read, 0 rows shown\./, mark);
+    // The status line was erased before the table's end and the footer.
+    expect(t.output.slice(mark, stop)).toMatch(/ late\r\x1b\[2K\(0 rows\)\r?\n$/);
+    t.type('\\q\r');
+    expect(await t.exited).toBe(0);
+  }, 30_000);
+
+  it('answers HELP, RESET, \\d, \\i, \\timing, \\format and the result modes; Tab completes names', async () => {
+    writeFileSync(join(dir, 'script.sql'), "CREATE STREAM m (k BIGINT, v VARCHAR) WITH ('connector' = 'memory');\nINSERT INTO m VALUES (1, 'a'), (2, 'b'), (1, 'c');\n");
+    const t = new Terminal(['--state', ':memory:']);
+    await t.waitFor('eddy> ');
+    let mark = t.output.length;
+    t.type('HELP;\r');
+    await t.waitFor('\\timing', mark);
+    mark = t.output.length;
+    t.type('\\i script.sql\r');
+    await t.waitFor("Inserted 3 rows into 'm'.", mark);
+    mark = t.output.length;
+    t.type('\\d\r');
+    await t.waitFor(/\| m +\| memory +\| k, v/, mark);
+    await t.waitFor('(2 rows)', mark);
+    mark = t.output.length;
+    t.type('\\d m\r');
+    await t.waitFor(/\| k +\| BIGINT/, mark);
+    mark = t.output.length;
+    // Tab completes a stream's column name.
+    t.type('SELECT bidd\t');
+    await t.waitFor('SELECT bidder', mark);
+    t.type('\x15');
+    mark = t.output.length;
+    t.type('SELECT k, COUNT(*) AS c FROM m GROUP BY k;\r');
+    // The default (tableau) mode prints the changes as they come.
+    await t.waitFor(/\| op +\| k +\| c +\|/, mark);
+    await t.waitFor(/\+I +\| +2 \| +1 /, mark);
+    t.type('\x03');
+    await t.waitFor(/Query stopped: 3 rows read, \d rows shown\./, mark);
+    mark = t.output.length;
+    t.type("SET 'sql-client.execution.result-mode' = 'table';\r");
+    await t.waitFor("Set 'sql-client.execution.result-mode' = 'table'.", mark);
+    mark = t.output.length;
+    t.type('SELECT k, COUNT(*) AS c FROM m GROUP BY k;\r');
+    // The table mode shows the result, updated in place: key 1 once, with its final count.
+    await t.waitFor(/\| +1 \| +2 \|\r?\n\| +2 \| +1 \|\r?\n\+-+\+-+\+\r?\n\(2 rows\)/, mark);
+    t.type('\x03');
+    await t.waitFor(/Query stopped: 3 rows read, 2 rows shown\./, mark);
+    mark = t.output.length;
+    t.type("SET 'sql-client.execution.result-mode' = 'changelog';\r");
+    await t.waitFor("= 'changelog'.", mark);
+    t.type('SELECT v FROM m;\r');
+    await t.waitFor(/\| \+I +\| a +\|/, mark);
+    t.type('\x03');
+    mark = t.output.length;
+    t.type('RESET;\r');
+    await t.waitFor('All settings reset to their defaults.', mark);
+    t.type('\\format json\r');
+    await t.waitFor('Output format is json.', mark);
+    t.type('\\timing\r');
+    await t.waitFor('Timing is on.', mark);
+    mark = t.output.length;
+    t.type('SELECT v FROM m;\r');
+    await t.waitFor('{"v":"a"}', mark);
+    t.type('\x03');
+    await t.waitFor(/Time: [\d.]+(ms|s)/, mark);
+    mark = t.output.length;
+    // An open parenthesis shows in the continuation prompt.
+    t.type('SELECT (k\r');
+    await t.waitFor('(> ', mark);
+    t.type('\x03\\q\r');
+    expect(await t.exited).toBe(0);
+  }, 40_000);
 });

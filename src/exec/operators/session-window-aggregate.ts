@@ -118,6 +118,11 @@ export class SessionWindowAggregateOperator extends Operator {
     return this.late;
   }
 
+  /** The earliest session timer (its end, or end + lateness for a fired one); unknown while the timers wait to be rebuilt. */
+  override get nextWindowEnd(): number | null {
+    return this.timersStale || this.timers.size === 0 ? null : this.timers.peekTime();
+  }
+
   /** Rows dropped because their event time was NULL. */
   get nullTimeRows(): number {
     return this.nullTime;

@@ -1,6 +1,6 @@
 import { internalError } from '../../common/errors.js';
 import { perLayout, type ObjectLayout } from '../../common/object-layout.js';
-import type { SourceReader } from '../../connectors/connector.js';
+import type { SourceProgress, SourceReader } from '../../connectors/connector.js';
 import type { WatermarkSpec } from '../../planner/plan.js';
 import { objectBatch, rowBatch } from '../batch.js';
 import { compileWatermarkLoop } from '../expr-compiler.js';
@@ -60,6 +60,11 @@ export class SourceOperator extends Operator {
   /** Rows read so far. */
   get rows(): number {
     return this.rowsRead;
+  }
+
+  /** Bytes consumed of the input, when the connector can tell (files). */
+  get progress(): SourceProgress | null {
+    return this.reader.progress ?? null;
   }
 
   /** Malformed rows the connector skipped. */

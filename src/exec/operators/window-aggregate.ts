@@ -100,6 +100,11 @@ export class WindowAggregateOperator extends Operator {
     return this.late;
   }
 
+  /** The next window to fire closes when the watermark reaches end - 1 (nextDue). */
+  override get nextWindowEnd(): number | null {
+    return Number.isFinite(this.nextDue) ? this.nextDue + 1 : null;
+  }
+
   /** Rows dropped because their event time was NULL. */
   get nullTimeRows(): number {
     return this.nullTime;
