@@ -7,6 +7,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     // A real Kafka broker for the Kafka tests (fetched with Maven; skipped where Java or Maven is absent).
-    globalSetup: ['test/oracles/kafka/global-setup.ts'],
+    // Real Flink (a MiniCluster in one JVM, built with Maven) for the Flink differential tests; same skip rule.
+    globalSetup: ['test/oracles/kafka/global-setup.ts', 'test/oracles/flink/global-setup.ts'],
   },
 });

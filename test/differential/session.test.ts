@@ -1,6 +1,6 @@
 /**
  * SESSION windows vs SQLite: sessions numbered per key with window functions (a row starts a
- * session when LAG(ts) is NULL or at least gap before it; a running SUM of those starts is the
+ * session when LAG(ts) is NULL or more than gap before it (rows exactly gap apart are one session, as in Flink); a running SUM of those starts is the
  * session number), then grouped per (key, session): window [MIN(ts), MAX(ts) + gap).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +31,7 @@ function eddySql(q: SessionQuery): string {
 function sqliteSql(q: SessionQuery): string {
   const keys = keyList(q.keys);
   const over = `OVER (${q.keys.length > 0 ? `PARTITION BY ${q.keys.join(', ')} ` : ''}ORDER BY ts`;
-  return `WITH f AS (SELECT *, CASE WHEN LAG(ts) ${over}) IS NULL OR ts - LAG(ts) ${over}) >= ${q.gapMs} THEN 1 ELSE 0 END AS brk FROM events ${q.filter}),
+  return `WITH f AS (SELECT *, CASE WHEN LAG(ts) ${over}) IS NULL OR ts - LAG(ts) ${over}) > ${q.gapMs} THEN 1 ELSE 0 END AS brk FROM events ${q.filter}),
     g AS (SELECT *, SUM(brk) ${over} ROWS UNBOUNDED PRECEDING) AS sid FROM f)
     SELECT MIN(ts) AS ws, MAX(ts) + ${q.gapMs} AS we, ${keys}${AGGS} FROM g GROUP BY ${keys}sid`;
 }

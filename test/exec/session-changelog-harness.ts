@@ -64,8 +64,8 @@ function aggregate(gap: number, key: Row[number], rows: readonly Row[]): Row {
 
 /**
  * The allowed-lateness rule of SESSION(gap) over [k, ts, v] rows, row by row, sessions as row
- * sets: a row with ts + gap - 1 + allowed <= W is late; any other merges every live session its
- * [ts, ts + gap) overlaps. After the row W advances and
+ * sets: a row with ts + gap - 1 + allowed <= W that meets no live session of its key is late;
+ * any other merges every live session its [ts, ts + gap) overlaps or touches (as Flink). After the row W advances and
  * every session with end - 1 + allowed <= W is purged: its rows are final. At the end every live
  * session is final. Returns the final sessions (what the changelog must fold to) and the late rows.
  */
@@ -77,11 +77,11 @@ export function referenceSessions(gap: number, rows: readonly Row[], delay: numb
   for (const r of rows) {
     const ts = r[1] as number | null;
     if (ts === null) continue;
-    if (ts + gap - 1 + allowed <= w) {
+    const hit = live.filter((s) => s.key === r[0] && ts <= s.end && s.start <= ts + gap);
+    if (ts + gap - 1 + allowed <= w && hit.length === 0) {
       late.push(r);
       continue;
     }
-    const hit = live.filter((s) => s.key === r[0] && ts < s.end && s.start < ts + gap);
     live = live.filter((s) => !hit.includes(s));
     const merged = [...hit.flatMap((s) => s.rows), r];
     live.push({ key: r[0]!, rows: merged, start: Math.min(...merged.map((x) => x[1] as number)), end: Math.max(...merged.map((x) => x[1] as number)) + gap });

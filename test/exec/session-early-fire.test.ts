@@ -31,22 +31,22 @@ describe('SESSION early fire', () => {
       ['+I', 'a', 0, 10, 1, 1, 1],
       ['+I', 'a', 30, 40, 1, 2, 2],
     ]);
-    // [15,25) is new; [22,32) bridges it with [30,40): [15,40); [5,15) extends [0,10) to [0,15).
-    op.processBatch(rowBatch([['a', 15, 4], ['a', 22, 8], ['a', 5, 16]], noWm(3)), 0);
+    // [15,25) is new; [22,32) bridges it with [30,40): [15,40); [4,14) extends [0,10) to [0,14) (and stops short of touching [15,40)).
+    op.processBatch(rowBatch([['a', 15, 4], ['a', 22, 8], ['a', 4, 16]], noWm(3)), 0);
     tick(100);
     op.onTick();
     expect(sink.rows.slice(2)).toEqual([
       ['-U', 'a', 0, 10, 1, 1, 1],
-      ['+U', 'a', 0, 15, 2, 17, 16],
+      ['+U', 'a', 0, 14, 2, 17, 16],
       ['-U', 'a', 30, 40, 1, 2, 2], // the survivor of [15,25) (never emitted) and [30,40)
       ['+U', 'a', 15, 40, 3, 14, 8],
     ]);
-    op.processBatch(rowBatch([['a', 12, 0]], noWm(1)), 0); // [12,22) bridges [0,15) and [15,40)
+    op.processBatch(rowBatch([['a', 12, 0]], noWm(1)), 0); // [12,22) bridges [0,14) and [15,40)
     tick(100);
     op.onTick();
     expect(sink.rows.slice(6)).toEqual([
       ['-D', 'a', 15, 40, 3, 14, 8],
-      ['-U', 'a', 0, 15, 2, 17, 16],
+      ['-U', 'a', 0, 14, 2, 17, 16],
       ['+U', 'a', 0, 40, 6, 31, 16],
     ]);
     tick(100);

@@ -36,14 +36,15 @@ const disorderedArb: fc.Arbitrary<Row[]> = fc
   });
 
 describe('SESSION with allowed lateness: hand-made changelogs', () => {
-  it('a row within the allowance updates a kept session (-U/+U); one beyond it is late even where it touches a kept session', () => {
+  it('a row within the allowance updates a kept session (-U/+U); so does one beyond it that meets a kept session (Flink merges, then judges the merged window)', () => {
     const rows: Row[] = [
       ['a', 0, 1], // [0,10)
       ['a', 30, 2], // W -> 30: [0,10) fires (+I), kept until W >= 9 + 25 = 34
       ['a', 5, 4], // 5 + 9 + 25 = 39 > 30: joins [0,10) -> [0,15), complete: -U/+U at once
       ['a', 31, 8], // [30,41)
       ['a', 36, 16], // [30,46); W -> 36: [0,15) is kept until W >= 14 + 25 = 39
-      ['a', 2, 32], // 2 + 9 + 25 = 36 <= 36: late, although [2,12) overlaps the kept [0,15)
+      ['a', 2, 32], // 2 + 9 + 25 = 36 <= 36, but [2,12) overlaps the kept [0,15), whose 14 + 25 > 36: joins it
+      ['a', -20, 64], // -20 + 9 + 25 <= 36 and [-20,-10) meets nothing: late
     ];
     for (const size of [1, 2, 4, 6]) {
       const { out, late, lateCount } = run(rows, size, 0, 25);
@@ -51,9 +52,11 @@ describe('SESSION with allowed lateness: hand-made changelogs', () => {
         ['+I', 'a', 0, 10, 1, 1, 1],
         ['-U', 'a', 0, 10, 1, 1, 1],
         ['+U', 'a', 0, 15, 2, 5, 4],
+        ['-U', 'a', 0, 15, 2, 5, 4],
+        ['+U', 'a', 0, 15, 3, 37, 32],
         ['+I', 'a', 30, 46, 3, 26, 16],
       ]);
-      expect(late).toEqual([['a', 2, 32]]);
+      expect(late).toEqual([['a', -20, 64]]);
       expect(lateCount).toBe(1);
     }
   });
@@ -117,13 +120,13 @@ describe('SESSION with allowed lateness: hand-made changelogs', () => {
     const { op, sink } = makeSessionChangelogOp(GAP, { allowedLatenessMs: 5, onLateRow: (r) => late.push(r) });
     op.processBatch(rowBatch([['a', 0, 1]], null), 0);
     op.onWatermark(14); // [0,10) fires and, at 9 + 5, is purged
-    op.processBatch(rowBatch([['a', 8, 2], ['a', 0, 4]], new Float64Array([14, 14])), 0); // 8 + 9 + 5 = 22 > 14; 0 + 14 = 14 <= 14: late
+    op.processBatch(rowBatch([['a', 8, 2], ['a', -3, 4]], new Float64Array([14, 14])), 0); // 8 + 9 + 5 = 22 > 14; -3 + 14 <= 14 and [-3,7) meets no live session: late
     op.onEnd();
     expect(sink.rows).toEqual([
       ['+I', 'a', 0, 10, 1, 1, 1],
       ['+I', 'a', 8, 18, 1, 2, 2],
     ]);
-    expect(late).toEqual([['a', 0, 4]]);
+    expect(late).toEqual([['a', -3, 4]]);
   });
 
   it('keeps a session (and what it emitted) until W >= end - 1 + allowed, then frees it', () => {

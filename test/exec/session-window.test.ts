@@ -1,7 +1,8 @@
 /**
  * SESSION windows: a batch reference (sort each key's rows by time, cut where consecutive times
- * are >= gap apart) for input without late rows, and a row-by-row reference of the lateness rule
- * (a row is late when ts + gap - 1 <= W; fired sessions are never reopened) for any input.
+ * are more than gap apart: windows that touch merge, as in Flink) for input without late rows,
+ * and a row-by-row reference of the lateness rule (a row is late when ts + gap - 1 <= W and it
+ * meets no open session of its key; fired sessions are never reopened) for any input.
  */
 import fc from 'fast-check';
 import { rowBatch } from '../../src/exec/batch.js';
@@ -19,7 +20,7 @@ function aggregate(key: Row[number], rows: readonly Row[]): Row {
   return [key, Math.min(...ts), Math.max(...ts) + GAP, rows.length, vs.length ? vs.reduce((a, b) => a + b, 0) : null, vs.length ? Math.max(...vs) : null];
 }
 
-/** Sessions of all rows at once: per key, sorted by ts, a new session wherever the gap to the previous row is >= GAP. */
+/** Sessions of all rows at once: per key, sorted by ts, a new session wherever the gap to the previous row is > GAP. */
 function batchSessions(rows: readonly Row[]): Row[] {
   const byKey = new Map<Row[number], Row[]>();
   for (const r of rows) if (r[1] !== null) byKey.set(r[0]!, [...(byKey.get(r[0]!) ?? []), r]);
@@ -28,7 +29,7 @@ function batchSessions(rows: readonly Row[]): Row[] {
     const sorted = [...rs].sort((a, b) => (a[1] as number) - (b[1] as number));
     let cur: Row[] = [];
     for (const r of sorted) {
-      if (cur.length > 0 && (r[1] as number) - (cur[cur.length - 1]![1] as number) >= GAP) {
+      if (cur.length > 0 && (r[1] as number) - (cur[cur.length - 1]![1] as number) > GAP) {
         out.push(aggregate(k, cur));
         cur = [];
       }
@@ -39,7 +40,7 @@ function batchSessions(rows: readonly Row[]): Row[] {
   return out;
 }
 
-/** The lateness rule row by row: open sessions as row sets; a row merges every open session its [ts, ts+gap) overlaps. */
+/** The lateness rule row by row: open sessions as row sets; a row merges every open session its [ts, ts+gap) overlaps or touches. */
 function streamingSessions(rows: readonly Row[], delay: number): { rows: Row[]; late: number } {
   let w = -Infinity;
   let late = 0;
@@ -49,14 +50,14 @@ function streamingSessions(rows: readonly Row[], delay: number): { rows: Row[]; 
   for (const r of rows) {
     const ts = r[1] as number | null;
     if (ts === null) continue;
-    if (ts + GAP - 1 <= w) {
+    const hit = open.filter((s) => {
+      const [start, end] = bounds(s.rows);
+      return s.key === r[0] && ts <= end && start <= ts + GAP;
+    });
+    if (ts + GAP - 1 <= w && hit.length === 0) {
       late++;
       continue;
     }
-    const hit = open.filter((s) => {
-      const [start, end] = bounds(s.rows);
-      return s.key === r[0] && ts < end && start < ts + GAP;
-    });
     open = open.filter((s) => !hit.includes(s));
     open.push({ key: r[0]!, rows: [...hit.flatMap((s) => s.rows), r] });
     w = Math.max(w, ts - delay);
@@ -87,7 +88,7 @@ describe('SESSION', () => {
       ['a', 25, 2], // a: [0,10) [25,35); W -> 20: [0,10) fires
       ['a', 14, 4], // [14,24) misses [25,35)? 14 < 35 and 25 < 24 is false: new session [14,24)
       ['a', 20, 8], // bridges [14,24) and [25,35): merged [14,35)
-      ['a', 5, 16], // own window [5,15) complete (14 <= 20): late
+      ['a', 3, 16], // own window [3,13) complete (12 <= 20), meets no open session: late
       ['b', 12, 1], // [12,22) not complete (21 > 20)
       ['a', 40, 32], // W -> 35: [12,22) fires (b), and [14,35) fires (34 <= 35)
     ];
@@ -102,6 +103,26 @@ describe('SESSION', () => {
       feed(op, rows, size, 5);
       expect(sink.rows).toEqual(expected);
       expect(op.lateRows).toBe(1);
+    }
+  });
+
+  it('as in Flink: a row exactly gap after a session joins it; a row whose own window is complete joins the open session it touches', () => {
+    const rows: Row[] = [
+      ['a', 0, 1], // [0,10)
+      ['a', 10, 2], // [10,20) touches [0,10): one session [0,20)
+      ['a', 40, 4], // W -> 35: [0,20) fires; [40,50)
+      ['a', 30, 8], // own window [30,40) complete (39 <= 35? no): joins [40,50) by touching -> [30,50)
+      ['a', 45, 16], // W -> 40
+      ['a', 20, 32], // own window [20,30) complete (29 <= 40), touches [30,50): joins it -> [20,55)
+    ];
+    for (const size of [1, 2, 7]) {
+      const { op, sink } = makeOp(session);
+      feed(op, rows, size, 5);
+      expect(sink.rows).toEqual([
+        ['a', 0, 20, 2, 3, 2],
+        ['a', 20, 55, 4, 60, 32],
+      ]);
+      expect(op.lateRows).toBe(0);
     }
   });
 
@@ -125,7 +146,7 @@ describe('SESSION', () => {
     expect(sink.rows.map((r) => [r[0], r[1], r[2]])).toEqual([['x', 0, 13], ['z', 3, 13], ['y', 3, 13]]);
   });
 
-  it('without late rows equals the batch definition (sort, cut at gaps >= gap)', () => {
+  it('without late rows equals the batch definition (sort, cut at gaps > gap)', () => {
     fc.assert(
       fc.property(orderedArb(8), fc.constantFrom(1, 5, 1000), (rows, size) => {
         const got = runOnce(session, rows, size, 8);

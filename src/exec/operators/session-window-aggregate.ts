@@ -45,13 +45,15 @@ function shardOf(key: StateKey): number {
  * which sessions have fired. With allowed lateness L (0 by default; `emit.allowedLatenessMs`):
  * - A session is complete when W >= end - 1; it fires then. It stays in state ("kept") until
  *   W >= end - 1 + L, then it is purged (with L = 0 at once: fire and purge are one step).
- * - A row is late when its own window [ts, ts + gap) is beyond the allowance:
- *   ts + gap - 1 + L <= firedW. It is counted in `lateRows`, handed to onLateRow and dropped.
- *   (With L = 0: its own window is complete.) Flink also accepts such a row when it touches a
- *   kept session; Eddy judges the row alone, as it always has for L = 0.
- * - Any other row joins or merges every live (open or kept) session it overlaps ([ts, ts + gap)
- *   meets [start, end)), or starts a new one. A purged session is gone: a row overlapping only
- *   its region starts a new session (whose window may overlap the purged one).
+ * - A row is late when its own window [ts, ts + gap) is beyond the allowance
+ *   (ts + gap - 1 + L <= firedW) and it meets no live session of its key: as in Flink, which
+ *   merges the row's window into the live ones first and then judges the merged window (a live
+ *   session is open, or kept within the allowance). It is counted in `lateRows`, handed to
+ *   onLateRow and dropped.
+ * - Any other row joins or merges every live (open or kept) session it overlaps or touches
+ *   ([ts, ts + gap) and [start, end) with ts <= end and start <= ts + gap), or starts a new one.
+ *   A purged session is gone: a row meeting only its region starts a new session (whose window
+ *   may overlap the purged one).
  *
  * Append-only output (no op column: L = 0 and no early fire): each session emits
  * [...keys, window_start, window_end, ...aggs] once, when it completes.
@@ -161,14 +163,14 @@ export class SessionWindowAggregateOperator extends Operator {
         continue;
       }
       if (wm !== null && wm[i]! > this.firedW) this.advance(wm[i]!);
-      if ((ts as number) + gap - 1 + allowed <= this.firedW) {
+      const key = keyOf(row);
+      const ns = this.shard(key);
+      let entry = table.get(ns, key);
+      if ((ts as number) + gap - 1 + allowed <= this.firedW && (entry === undefined || !assigner.meetsAny(entry.value, ts as number))) {
         this.late++;
         this.emit.onLateRow?.(reader.toRow(row), this.late);
         continue;
       }
-      const key = keyOf(row);
-      const ns = this.shard(key);
-      let entry = table.get(ns, key);
       let s: number;
       if (entry === undefined) {
         s = assigner.first(reader.keyValues(row), ts as number, row, this.nextBorn, update);

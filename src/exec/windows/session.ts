@@ -27,9 +27,10 @@ export interface SessionList {
 export const homeOf = (v: KeySessions): number => (typeof v === 'number' ? v : v.home);
 
 /**
- * SESSION(gap) for one key: rows whose consecutive timestamps are less than `gap` apart form a
- * session with window [first ts, last ts + gap). A row at ts belongs with every open session it
- * overlaps ([ts, ts + gap) meets [start, end)), which all merge into one. Sessions live in
+ * SESSION(gap) for one key: rows whose consecutive timestamps are at most `gap` apart form a
+ * session with window [first ts, last ts + gap). A row at ts belongs with every open session its
+ * window [ts, ts + gap) overlaps or touches (ts <= end and start <= ts + gap), which all merge
+ * into one: Flink's TimeWindow.intersects, so a row exactly `gap` after the last joins. Sessions live in
  * `slots`; the aggregator works on the scratch arrays `acc`/`other` (state from index 0), which
  * each change loads from and stores back to the slots' columns.
  */
@@ -72,11 +73,11 @@ export class SessionAssigner {
     const v = state.value;
     const endOfRow = ts + this.gap;
     if (typeof v === 'number') {
-      // One session that the row overlaps: the common case, without a list.
+      // One session that the row overlaps or touches: the common case, without a list.
       const b = this.slots.bounds;
       const start = b[3 * v]!;
       const end = b[3 * v + 1]!;
-      if (ts < end && start < endOfRow) {
+      if (meets(ts, endOfRow, start, end)) {
         if (ts < start) b[3 * v] = ts;
         if (endOfRow > end) b[3 * v + 1] = endOfRow;
         this.update(v, row, update);
@@ -92,9 +93,9 @@ export class SessionAssigner {
     const home = homeOf(v);
     let sessions = typeof v === 'number' ? [v] : v.sessions;
     let i = 0;
-    while (i < sessions.length && slots.end(sessions[i]!) <= ts) i++;
+    while (i < sessions.length && slots.end(sessions[i]!) < ts) i++;
     let j = i;
-    while (j < sessions.length && slots.start(sessions[j]!) < endOfRow) j++;
+    while (j < sessions.length && slots.start(sessions[j]!) <= endOfRow) j++;
     let target: number;
     if (i === j) {
       target = slots.alloc();
@@ -112,6 +113,19 @@ export class SessionAssigner {
     const at = sessions.indexOf(target);
     state.value = settle(slots, home, sessions, typeof v === 'number' ? null : v);
     return typeof state.value === 'number' ? state.value : state.value.sessions[at]!;
+  }
+
+  /**
+   * Whether a row at ts meets one of the key's live sessions `v` (see `meets`): a row whose own
+   * window is already complete is not late when it does (Flink merges first, then judges the
+   * merged window).
+   */
+  meetsAny(v: KeySessions, ts: number): boolean {
+    const { slots } = this;
+    const endOfRow = ts + this.gap;
+    if (typeof v === 'number') return meets(ts, endOfRow, slots.start(v), slots.end(v));
+    for (const s of v.sessions) if (meets(ts, endOfRow, slots.start(s), slots.end(s))) return true;
+    return false;
   }
 
   /** Merges the sessions `others` (after `target` by start) into `target`, in order, and drops them. */
@@ -145,6 +159,14 @@ export class SessionAssigner {
     update(acc, row);
     slots.storeAccs(s, acc);
   }
+}
+
+/**
+ * Whether a row's window [ts, endOfRow) and a session [start, end) merge: they overlap or touch
+ * (Flink's TimeWindow.intersects compares the half-open windows' bounds inclusively).
+ */
+export function meets(ts: number, endOfRow: number, start: number, end: number): boolean {
+  return ts <= end && start <= endOfRow;
 }
 
 /**

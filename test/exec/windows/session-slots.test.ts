@@ -44,13 +44,13 @@ function feedKey({ slots, assigner, update }: Setup, pairs: readonly [number, nu
   return state;
 }
 
-/** Sessions of one key's rows by the batch definition (sort, cut where the gap is >= GAP), as [start, end, count, sum]. */
+/** Sessions of one key's rows by the batch definition (sort, cut where the gap is > GAP: touching windows merge), as [start, end, count, sum]. */
 function reference(pairs: readonly [number, number][]): Value[][] {
   const sorted = [...pairs].sort((a, b) => a[0] - b[0]);
   const out: Value[][] = [];
   for (const [ts, v] of sorted) {
     const last = out[out.length - 1];
-    if (last !== undefined && ts < (last[1] as number)) {
+    if (last !== undefined && ts <= (last[1] as number)) {
       last[1] = Math.max(last[1] as number, ts + GAP);
       last[2] = (last[2] as number) + 1;
       last[3] = (last[3] as number) + v;
