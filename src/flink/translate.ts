@@ -69,6 +69,8 @@ function translateStatement(stmt: Statement, src: SourceText, tokens: readonly I
       return rewrite(src, tokens, optionEdits(stmt.options), warnings);
     }
     case 'dropStream':
+    case 'createView':
+    case 'dropView':
     case 'query':
     case 'insertSelect':
     case 'insertValues':
@@ -82,6 +84,7 @@ function translateStatement(stmt: Statement, src: SourceText, tokens: readonly I
     }
     case 'show':
       if (stmt.what === 'streams') return 'SHOW TABLES';
+      if (stmt.what === 'views') return 'SHOW VIEWS';
       if (stmt.what === 'queries') return 'SHOW JOBS';
       return eddyOnly('SHOW CHECKPOINTS');
     case 'terminate':
