@@ -12,6 +12,7 @@ import { aggDisplay, exprToSql } from './expr-sql.js';
 import { AGGREGATE_FUNCTIONS, aggregateCallType, windowAux } from './functions.js';
 import { APPEND_ONLY_EMIT, type LogicalPlan } from './plan.js';
 import { resolveColumn } from './scope.js';
+import type { WindowColumns } from './time-attributes.js';
 
 /** An aggregate as written (the alias STDDEV stays STDDEV), with its constant arguments, e.g. "LISTAGG(name, '; ')". */
 function displayOf(name: string, fn: AggFn, arg: BoundExpr | undefined, constants: readonly BoundExpr[] | undefined, distinct: boolean, filter: BoundExpr | undefined, input: Schema): string {
@@ -30,6 +31,8 @@ interface GroupBy {
   /** Absent for a non-windowed GROUP BY (an updating result). */
   readonly window: BoundWindow | undefined;
   readonly keys: readonly BoundExpr[];
+  /** GROUP BY both columns of a windowed input's window: the rows already carry their window (see attachedWindow). */
+  readonly attached?: WindowColumns;
 }
 
 function bindGroupBy(q: SelectQuery, src: BoundSource): GroupBy {
@@ -56,6 +59,10 @@ function bindGroupBy(q: SelectQuery, src: BoundSource): GroupBy {
     const key = bindExpr(g, ctx);
     if (!keys.some((k) => sameExpr(k, key))) keys.push(key);
   }
+  if (!window && !src.tvf) {
+    const attached = attachedWindow(q, src, keys);
+    if (attached) return attached;
+  }
   if (src.tvf) {
     const missing = ['window_start', 'window_end'].filter((c) => !tvfColumns.has(c));
     if (q.groupBy.length === 0) {
@@ -69,12 +76,28 @@ function bindGroupBy(q: SelectQuery, src: BoundSource): GroupBy {
 }
 
 /**
+ * A GROUP BY over a windowed result (a window aggregate, or a window TVF's rows) that includes its
+ * window's start and end columns aggregates per that window, as Flink plans it: an append-only
+ * window aggregate whose rows carry their window, fired when the watermark passes its end. SESSION
+ * windows are not on a grid, so they stay a plain (updating) GROUP BY.
+ */
+function attachedWindow(q: SelectQuery, src: BoundSource, keys: readonly BoundExpr[]): GroupBy | undefined {
+  if (src.updating) return undefined;
+  const refs = new Set(keys.flatMap((k) => (k.kind === 'inputRef' ? [k.index] : [])));
+  const w = src.time.windows.find((x) => x.spec.kind !== 'session' && refs.has(x.start) && refs.has(x.end));
+  if (!w) return undefined;
+  const rest = keys.filter((k) => !(k.kind === 'inputRef' && (k.index === w.start || k.index === w.end)));
+  const fn = w.spec.kind.toUpperCase() as BoundWindow['fn'];
+  return { window: { fn, spec: w.spec, timeIndex: w.end, argsMs: [], span: spanOfList(q.groupBy, q.span) }, keys: rest, attached: w };
+}
+
+/**
  * Binds an aggregating SELECT: GROUP BY keys and window → windowAggregate ([...keys, window_start, window_end, ...aggs]),
  * or without a window → groupAggregate ([op, ...keys, ...aggs], an updating changelog), then HAVING as a filter and
  * the SELECT list as a project over that output (op projected through first). Non-grouped columns are NOT_GROUPED errors.
  */
 export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: LogicalPlan): LogicalPlan {
-  const { window, keys } = bindGroupBy(q, src);
+  const { window, keys, attached } = bindGroupBy(q, src);
   const inCtx = inputContext(src, 'GROUP BY');
   const k = keys.length;
   // Where keys and aggregates sit in the aggregate's output row.
@@ -132,6 +155,12 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
     clause,
     intercept: (e) => {
       if (e.kind === 'call' && AGGREGATE_FUNCTIONS.has(e.name)) return registerAgg(e);
+      if (attached && e.kind === 'column' && !isTvfColumn(src, e)) {
+        // The attached window's own columns become the aggregate's window_start / window_end.
+        const ref = bindExpr(e, inCtx);
+        if (ref.kind === 'inputRef' && ref.index === attached.start) return start;
+        if (ref.kind === 'inputRef' && ref.index === attached.end) return end;
+      }
       const aux = e.kind === 'call' ? windowAux(e.name) : undefined;
       if (e.kind === 'call' && aux) {
         if (!window) {
@@ -184,6 +213,7 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
     keys,
     aggs: aggs.map((a) => a.call),
     emit: APPEND_ONLY_EMIT,
+    ...(attached ? { attached: true as const } : {}),
     schema: aggSchema,
   };
   if (having) plan = { kind: 'filter', input: plan, predicate: having, schema: aggSchema };

@@ -120,7 +120,7 @@ function windowAssignment(src: BoundSource): BoundSource {
     scope: { schema, qualifiers: src.scope.qualifiers },
     scan,
     updating: false,
-    time: { rowtimes: [...src.time.rowtimes, n + 1, n + 2], windows: [{ start: n, end: n + 1 }], whyNot: src.time.whyNot },
+    time: { rowtimes: [...src.time.rowtimes, n + 1, n + 2], windows: [{ start: n, end: n + 1, spec: tvf.window.spec }], whyNot: src.time.whyNot },
   };
 }
 

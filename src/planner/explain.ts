@@ -34,7 +34,8 @@ function describe(p: PhysicalPlan): string {
       const aggs = p.aggs.map((a, i) => `${a.display} AS ${p.schema.columns[firstAgg + i]!.name}`).join(', ');
       const time = inSchema.columns[p.timeIndex]?.name ?? `$${p.timeIndex}`;
       const emit = updating ? ` emit=changelog(allowed-lateness=${p.emit.allowedLatenessMs} ms, early-fire=${p.emit.earlyFireDelayMs} ms)` : '';
-      return `WindowAggregateExec keys=[${keys}] window=${windowText(p.window, time)} aggs=[${aggs}]${emit}`;
+      const window = p.attached ? `attached(${windowText(p.window, time)}, each row's window ends at ${time})` : windowText(p.window, time);
+      return `WindowAggregateExec keys=[${keys}] window=${window} aggs=[${aggs}]${emit}`;
     }
     case 'GroupAggregateExec': {
       const inSchema = input(p).schema;

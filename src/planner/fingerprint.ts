@@ -25,7 +25,7 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
       return {
         ...base,
         keys: p.keys.map((k) => `${exprToSql(k, input)}: ${k.type}`),
-        window: windowText(p.window, time),
+        window: p.attached ? `attached ${windowText(p.window, time)}` : windowText(p.window, time),
         aggregates: p.aggs.map((a) => `${a.display}: ${a.type}`),
         ...(p.changelog === 'updating' ? { emit: 'changelog' } : {}),
       };

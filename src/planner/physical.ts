@@ -75,6 +75,7 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
           aggs: node.aggs,
           emit: node.emit,
           ...(late !== undefined ? { lateRowsTo: late } : {}),
+          ...(node.attached ? { attached: true as const } : {}),
         };
         break;
       }

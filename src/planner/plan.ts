@@ -48,6 +48,12 @@ export type LogicalPlan =
       readonly keys: readonly BoundExpr[];
       readonly aggs: readonly AggCall[];
       readonly emit: WindowEmit;
+      /**
+       * The rows already carry their window (GROUP BY window_start, window_end over a windowed
+       * result, as Flink's window aggregate over a windowed input): `timeIndex` is the input's
+       * window_end, and each row belongs to the one window of `window` that ends there.
+       */
+      readonly attached?: true;
       readonly schema: Schema;
     }
   /**
@@ -155,6 +161,8 @@ export type PhysicalPlan =
       readonly emit: WindowEmit;
       /** The `<stream>$late` side stream receiving the rows dropped as late, when the input is one stream's rows (only filters between). */
       readonly lateRowsTo?: string;
+      /** See the logical windowAggregate's `attached`. */
+      readonly attached?: true;
     })
   | (ExecNode & {
       readonly kind: 'GroupAggregateExec';

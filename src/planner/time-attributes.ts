@@ -1,5 +1,5 @@
 import { assertNever } from '../common/errors.js';
-import type { BoundExpr } from './bound.js';
+import type { BoundExpr, WindowSpec } from './bound.js';
 import { isUpdatingLogical } from './changelog.js';
 import type { LogicalPlan } from './plan.js';
 
@@ -7,6 +7,8 @@ import type { LogicalPlan } from './plan.js';
 export interface WindowColumns {
   readonly start: number;
   readonly end: number;
+  /** The window that produced them: a GROUP BY over both columns aggregates per that window. */
+  readonly spec: WindowSpec;
 }
 
 /**
@@ -41,12 +43,12 @@ export function timeAttributes(plan: LogicalPlan): TimeAttributes {
     case 'windowAssign': {
       const input = timeAttributes(plan.input);
       const n = plan.input.schema.columns.length;
-      return { watermarked: input.watermarked, rowtimes: [...input.rowtimes, n + 1, n + 2], windows: [{ start: n, end: n + 1 }], windowEnds: [n + 1] };
+      return { watermarked: input.watermarked, rowtimes: [...input.rowtimes, n + 1, n + 2], windows: [{ start: n, end: n + 1, spec: plan.window }], windowEnds: [n + 1] };
     }
     case 'windowAggregate': {
       if (isUpdatingLogical(plan)) return { ...NONE, watermarked: true };
       const end = plan.keys.length + 1;
-      return { watermarked: true, rowtimes: [end], windows: [{ start: end - 1, end }], windowEnds: [end] };
+      return { watermarked: true, rowtimes: [end], windows: [{ start: end - 1, end, spec: plan.window }], windowEnds: [end] };
     }
     case 'groupAggregate':
       return { ...NONE, watermarked: timeAttributes(plan.input).watermarked };
@@ -56,7 +58,7 @@ export function timeAttributes(plan: LogicalPlan): TimeAttributes {
       return {
         watermarked: each.every((t) => t.watermarked),
         rowtimes: common((t) => t.rowtimes),
-        windows: each[0]!.windows.filter((w) => each.every((t) => t.windows.some((x) => x.start === w.start && x.end === w.end))),
+        windows: each[0]!.windows.filter((w) => each.every((t) => t.windows.some((x) => x.start === w.start && x.end === w.end && JSON.stringify(x.spec) === JSON.stringify(w.spec)))),
         windowEnds: common((t) => t.windowEnds),
       };
     }
@@ -87,6 +89,6 @@ function projected(exprs: readonly BoundExpr[], input: TimeAttributes): TimeAttr
     if ((e.kind === 'inputRef' && input.rowtimes.includes(e.index)) || isWindowTime(e, input.windowEnds)) rowtimes.push(i);
   });
   const windowEnds = input.windowEnds.flatMap(at);
-  const windows = input.windows.flatMap((w) => at(w.start).flatMap((start) => at(w.end).map((end) => ({ start, end }))));
+  const windows = input.windows.flatMap((w) => at(w.start).flatMap((start) => at(w.end).map((end) => ({ start, end, spec: w.spec }))));
   return { watermarked: input.watermarked, rowtimes, windows, windowEnds };
 }

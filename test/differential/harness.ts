@@ -107,7 +107,7 @@ export class Differential {
   }
 
   /** Eddy's answer to `sql` over `events` read from a JSON Lines file (timestamps alternately epoch ms and ISO-8601). */
-  async eddy(events: readonly Event[], sql: string, delayMs: number, batchSize: number): Promise<Record<string, unknown>[]> {
+  async eddy(events: readonly Event[], sql: string, delayMs: number, batchSize: number, prelude: readonly string[] = []): Promise<Record<string, unknown>[]> {
     const path = join(this.dir, `events-${++this.seq}.jsonl`);
     writeFileSync(path, events.map((e, i) => JSON.stringify({ ...e, ts: i % 2 === 0 ? e.ts : new Date(e.ts).toISOString() }) + '\n').join(''));
     const eddy = await Eddy.open({ onWarning: (m) => expect.fail(`unexpected warning: ${m}`) });
@@ -116,6 +116,7 @@ export class Differential {
         WATERMARK FOR ts AS ts - INTERVAL '${delayMs}' MILLISECOND)
         WITH ('connector' = 'file', 'path' = '${path}', 'format' = 'json')`);
       await eddy.execute(`SET 'execution.batch-size' = '${batchSize}'`);
+      for (const statement of prelude) await eddy.execute(statement);
       return await eddy.query(sql).toArray();
     } finally {
       await eddy.close();

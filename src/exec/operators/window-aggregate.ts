@@ -11,6 +11,7 @@ import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js'
 import { valuesCodec } from '../state/tagged-value.js';
 import type { SliceAssigner } from '../windows/assigner.js';
 import { assignerFor } from '../windows/assigner-for.js';
+import { AttachedAssigner } from '../windows/attached.js';
 import { EmittedResults } from '../windows/changelog.js';
 import { resolveEmit, type WindowEmitOptions } from '../windows/emit-options.js';
 import type { Changelog, WindowEmit } from '../../planner/plan.js';
@@ -26,6 +27,8 @@ export interface WindowAggregateSpec {
   readonly emit?: WindowEmit;
   /** 'updating': rows are changes, op first (the plan makes a window aggregate updating when it has allowed lateness or early fire). */
   readonly changelog?: Changelog;
+  /** The rows carry their window: timeIndex is their window_end (see AttachedAssigner). */
+  readonly attached?: true;
 }
 
 /**
@@ -81,7 +84,7 @@ export class WindowAggregateOperator extends Operator {
 
   constructor(spec: WindowAggregateSpec, ctx: OperatorContext) {
     super(spec.uid);
-    this.assigner = assignerFor(spec.window);
+    this.assigner = spec.attached ? new AttachedAssigner(assignerFor(spec.window)) : assignerFor(spec.window);
     this.nKeys = spec.keys.length;
     this.agg = compileAggregator(spec.aggs, this.nKeys);
     this.rowReader = arrayRowReader(spec, this.agg);
@@ -202,7 +205,8 @@ export class WindowAggregateOperator extends Operator {
   private keyResult(end: number, key: StateKey): Row | undefined {
     const { agg, table } = this;
     const start = this.assigner.windowStart(end);
-    const slices = table.namespacesUpTo(end).filter((s) => s > start);
+    const from = this.assigner.sliceRangeStart?.(end) ?? start;
+    const slices = table.namespacesUpTo(end).filter((s) => s > from);
     if (slices.length === 1) {
       const entry = table.get(slices[0]!, key);
       return entry === undefined ? undefined : this.resultRow(entry.value, start, end);
@@ -308,9 +312,10 @@ export class WindowAggregateOperator extends Operator {
    */
   private emitWindow(end: number, slices: number[], out: Row[]): void {
     const start = this.assigner.windowStart(end);
+    const from = this.assigner.sliceRangeStart?.(end) ?? start;
     const { agg, table } = this;
     let lo = 0;
-    while (lo < slices.length && slices[lo]! <= start) lo++;
+    while (lo < slices.length && slices[lo]! <= from) lo++;
     let hi = lo;
     while (hi < slices.length && slices[hi]! <= end) hi++;
     const emitted = this.emitted;

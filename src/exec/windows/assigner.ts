@@ -20,8 +20,10 @@ export interface SliceAssigner {
   lastWindowEnd(sliceEnd: number): number;
   /** The smallest window end >= t (t an integer or ±Infinity). The windows of a slice are the ends from nextWindowEnd(sliceEnd) to lastWindowEnd(sliceEnd). */
   nextWindowEnd(t: number): number;
-  /** The start of the window ending at `end`; its slices are those ending in (start, end]. */
+  /** The start of the window ending at `end`; its slices are those ending in (start, end] (unless sliceRangeStart says otherwise). */
   windowStart(end: number): number;
+  /** Where the slices of the window ending at `end` begin, when not at its start (attached windows: only its own). */
+  sliceRangeStart?(end: number): number;
 }
 
 /** `x mod m` in [0, m), exact for integers (floor division via floats can be off for large ts). */
