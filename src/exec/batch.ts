@@ -1,4 +1,3 @@
-import { assertNever } from '../common/errors.js';
 import type { ObjectLayout } from '../common/object-layout.js';
 import type { Row } from '../common/types.js';
 
@@ -69,22 +68,4 @@ export interface Output {
   idle(idle: boolean): void;
   barrier(checkpointId: number): void;
   end(): void;
-}
-
-/** Delivers one signal to an output. */
-export function deliver(out: Output, s: Signal): void {
-  switch (s.kind) {
-    case 'data':
-      return out.data(s.batch);
-    case 'watermark':
-      return out.watermark(s.value);
-    case 'idle':
-      return out.idle(s.idle);
-    case 'barrier':
-      return out.barrier(s.checkpointId);
-    case 'end':
-      return out.end();
-    default:
-      return assertNever(s, 'signal');
-  }
 }
