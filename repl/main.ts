@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { formatError } from '../src/common/errors.js';
+import { parseStatement } from '../src/parser/index.js';
 import { CheckpointStore } from '../src/checkpoint/store.js';
 import type { CheckpointInfo } from '../src/checkpoint/types.js';
 import type { PrintFormat } from '../src/connectors/stdout-sink.js';
@@ -101,6 +102,13 @@ async function main(argv: string[]): Promise<number> {
   });
   try {
     if (!scripted) return await runShell(session, { format, statePath: args.state ?? '.eddy/state.db' });
+    // One catalog per state database: scripts see the streams the shell and other scripts saved.
+    try {
+      await session.loadCatalog(parseStatement);
+    } catch (e) {
+      process.stderr.write(formatError(e, undefined, 'eddy') + '\n');
+      return 1;
+    }
     let text: string;
     let file: string;
     if (args.file !== undefined) {

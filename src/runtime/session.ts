@@ -98,6 +98,13 @@ export class Session {
       case 'createStream': {
         if (stmt.ifNotExists && this.catalog.has(stmt.name.name)) return msg(`Stream '${stmt.name.name}' already exists.`);
         const def = bindStreamDef(stmt, ps.text);
+        // One catalog per state database: a script run again (or the shell, the API) declaring a
+        // saved stream the same way finds it there; a different definition is refused below.
+        const saved = this.catalog.has(def.name) ? this.catalog.get(def.name) : undefined;
+        if (saved && sameDdl(saved.ddl, ps.text)) return msg(`Stream '${def.name}' already exists with this definition.`);
+        if (saved && this.opts.store) {
+          throw new EddyError('STREAM_EXISTS', `stream '${def.name}' already exists in the state database with another definition`, stmt.name.span, `the catalog of '${this.opts.store.db.path}' is shared by every shell, script and program on it: DROP STREAM ${def.name} first, or use another --state (':memory:' keeps a private catalog)`);
+        }
         validateStreamOptions(def);
         if (def.options['allowed-lateness'] !== undefined) parseDuration(def.options['allowed-lateness'], "option 'allowed-lateness'");
         if (def.options[IDLE_TIMEOUT_OPTION] !== undefined) parseDuration(def.options[IDLE_TIMEOUT_OPTION], `option '${IDLE_TIMEOUT_OPTION}'`);
@@ -436,7 +443,7 @@ export class Session {
         }
         for (const q of this.transient.values()) {
           const m = q.metrics();
-          rows.push([q.id, '', 'RUNNING', m?.rowsIn ?? 0, m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, oneLine(q.sql)]);
+          rows.push([q.id, '', q.started ? 'RUNNING' : 'CREATED', m?.rowsIn ?? 0, m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, oneLine(q.sql)]);
         }
         return { kind: 'table', columns: ['query', 'name', 'status', 'rows_in', 'rows_out', 'late_rows', 'bad_rows', 'sql'], rows };
       }
@@ -467,7 +474,10 @@ export class Session {
    * only TERMINATE stops a query for good.
    */
   async close(): Promise<void> {
-    for (const t of this.transient.values()) t.cancel();
+    for (const t of [...this.transient.values()]) {
+      t.cancel();
+      t.discard();
+    }
     const active = [...this.persistent.values()].filter(isActive);
     await Promise.all([...this.persistent.values()].map((q) => q.stop()));
     for (const q of active) {
@@ -485,6 +495,7 @@ const isLateStream = (s: StreamDef): boolean => s.name.endsWith(LATE_SUFFIX) && 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const msg = (text: string): StatementResult => ({ kind: 'message', text });
 const oneLine = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+const sameDdl = (a: string, b: string) => oneLine(a).replace(/\s*;$/, '') === oneLine(b).replace(/\s*;$/, '');
 const isActive = (q: PersistentQuery) => q.status === 'RUNNING' || q.status === 'RESTARTING' || q.status === 'CREATED';
 
 function planReads(plan: PhysicalPlan, stream: string): boolean {
