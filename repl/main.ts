@@ -74,7 +74,14 @@ async function main(argv: string[]): Promise<number> {
   let intervalMs: number | undefined;
   let store: CheckpointStore | null = null;
   try {
-    if (args['checkpoint-interval'] !== undefined) intervalMs = parseDuration(args['checkpoint-interval'], '--checkpoint-interval');
+    if (args['checkpoint-interval'] !== undefined) {
+      // A bare number is ambiguous on a command line (seconds? milliseconds?): a unit is required.
+      if (/^\s*\d+(\.\d+)?\s*$/.test(args['checkpoint-interval'])) {
+        process.stderr.write(`eddy: --checkpoint-interval needs a unit, e.g. ${args['checkpoint-interval'].trim()}s or ${args['checkpoint-interval'].trim()}ms\n`);
+        return 2;
+      }
+      intervalMs = parseDuration(args['checkpoint-interval'], '--checkpoint-interval');
+    }
     const statePath = args.state ?? '.eddy/state.db';
     if (statePath !== ':memory:') {
       mkdirSync(dirname(resolve(statePath)), { recursive: true });
