@@ -46,9 +46,13 @@ export interface FileOffset {
  * one chunk ahead so disk reads overlap parsing). The offset is the
  * byte and line just after the last consumed row, so seek() resumes exactly there.
  */
+/** How many skipped rows a query reports by file and line (the count covers all of them). */
+const SKIPPED_SAMPLES = 5;
+
 export class FileSource implements SourceReader {
   readonly bounded = true;
   skippedRows = 0;
+  readonly skippedSamples: string[] = [];
   private reader: LineReader | undefined;
   private start: FileOffset = { byte: 0, line: 0 };
   private committed: FileOffset = { byte: 0, line: 0 };
@@ -152,6 +156,7 @@ export class FileSource implements SourceReader {
   private bad(line: number, reason: string): void {
     if (this.opts.onError === 'skip') {
       this.skippedRows++;
+      if (this.skippedSamples.length < SKIPPED_SAMPLES) this.skippedSamples.push(`${this.opts.path}:${line}: ${reason}`);
       return;
     }
     throw new EddyError('BAD_ROW', `${this.opts.path}:${line}: ${reason}`, undefined, "fix the input, or set 'on-error' = 'skip' to skip malformed rows");

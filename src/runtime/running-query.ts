@@ -20,6 +20,8 @@ export interface QueryMetrics {
   readonly rowsOut: number;
   readonly lateRows: number;
   readonly skippedRows: number;
+  /** The first few skipped rows of each source, as `path:line: reason`. */
+  readonly skippedSamples: readonly string[];
   /** The watermark of the query's result (what reached its sink). */
   readonly watermark: number;
 }
@@ -165,14 +167,16 @@ export class QueryRun implements CheckpointTarget {
     let late = 0;
     let rowsIn = 0;
     let skipped = 0;
+    const samples: string[] = [];
     for (const op of this.operators) late += op.lateRows;
     for (const s of this.sources) {
       rowsIn += s.rows;
       skipped += s.skippedRows;
+      samples.push(...s.skippedSamples);
     }
     const sink = this.graph.sinks[0]?.operator;
     const rowsOut = sink instanceof StreamSinkOperator || sink instanceof ResultSinkOperator ? sink.rows : 0;
-    return { rowsIn, rowsOut, lateRows: late, skippedRows: skipped, watermark: this.watermark };
+    return { rowsIn, rowsOut, lateRows: late, skippedRows: skipped, skippedSamples: samples, watermark: this.watermark };
   }
 
   /** Runs until every source ends or a LIMIT is satisfied (returns 'finished') or cancel() (returns 'cancelled'). Errors propagate. */

@@ -32,4 +32,20 @@ describe('bad input gets a clear error', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('eddy: --checkpoint-interval needs a unit, e.g. 5s or 5ms\n');
   });
+
+  it("skipped rows are reported by file and line: the first five and the count, for a SELECT and a persistent query", () => {
+    const dir = tempDir('bad-rows');
+    const good = (i: number) => `{"id": ${i}, "ts": ${i}}`;
+    const lines = [good(1), ...Array.from({ length: 8 }, (_, i) => `{"id": "x${i}", "ts": 1}`), good(2)];
+    writeFileSync(join(dir, 'in.jsonl'), lines.join('\n') + '\n');
+    const ddl = "CREATE STREAM r (id BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'file', 'path' = 'in.jsonl', 'on-error' = 'skip');";
+    const sink = "CREATE STREAM o (id BIGINT) WITH ('connector' = 'file', 'path' = 'o.jsonl', 'format' = 'json');";
+    const r = runCli(dir, ['-e', `${ddl} ${sink} SELECT id FROM r; INSERT INTO o SELECT id FROM r;`, '--state', ':memory:', '--format', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('{"id":1}\n{"id":2}\n');
+    const report = (id: string) =>
+      [`note: 8 malformed rows skipped by ${id}:`, ...[2, 3, 4, 5, 6].map((n) => `  in.jsonl:${n}: id: expected BIGINT, got "x${n - 2}"`), '  ... and 3 more'].join('\n') + '\n';
+    expect(r.stderr).toContain(report('select_1'));
+    expect(r.stderr).toMatch(/note: 8 malformed rows skipped by insert_into_o_[0-9a-f]{8}:\n  in\.jsonl:2: /);
+  });
 });
