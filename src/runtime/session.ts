@@ -30,6 +30,7 @@ import { withSink } from '../planner/physical.js';
 import { PersistentQuery } from './persistent-query.js';
 import { isResumable, persistentQueryId, queryName, sinkKeyOf, type SinkWriteMode } from './sink-ownership.js';
 import type { FreshStart } from '../connectors/connector.js';
+import type { DeadLetter } from '../connectors/file-source.js';
 
 /** What executing one statement produced. */
 export type StatementResult =
@@ -68,6 +69,8 @@ export class Session {
   readonly persistent = new Map<string, PersistentQuery>();
   readonly transient = new Map<string, TransientQuery>();
   private transientSeq = 0;
+  /** Dead-lettered rows already delivered, per stream (see deadLetterOf). */
+  private readonly deadLettered = new Map<string, Set<string>>();
   /** The id execute() was asked to resume a statement under (the shell resuming its queries). */
   private resumeAs: string | undefined;
 
@@ -87,6 +90,7 @@ export class Session {
       const def = bindStreamDef(stmt, ddl);
       if (!this.catalog.has(def.name)) this.catalog.add(def);
       this.addLateStream(def);
+      this.addErrorStream(def);
     }
   }
 
@@ -110,6 +114,7 @@ export class Session {
         if (def.options[IDLE_TIMEOUT_OPTION] !== undefined) parseDuration(def.options[IDLE_TIMEOUT_OPTION], `option '${IDLE_TIMEOUT_OPTION}'`);
         this.catalog.add(def, stmt.name.span);
         this.addLateStream(def);
+        this.addErrorStream(def);
         await this.opts.store?.saveStream(def.name, ps.text);
         return msg(`Stream '${def.name}' created.`);
       }
@@ -125,11 +130,13 @@ export class Session {
         }
         await this.checkNotUsedElsewhere(stmt.name.name, stmt.name.span);
         this.catalog.drop(stmt.name.name, stmt.name.span);
-        const late = lateStreamName(stmt.name.name);
-        if (this.catalog.has(late) && this.catalog.get(late).ddl === '') {
-          this.catalog.drop(late);
-          this.memory.drop(late);
+        for (const side of [lateStreamName(stmt.name.name), `${stmt.name.name}${ERRORS_SUFFIX}`]) {
+          if (this.catalog.has(side) && this.catalog.get(side).ddl === '') {
+            this.catalog.drop(side);
+            this.memory.drop(side);
+          }
         }
+        this.deadLettered.delete(stmt.name.name);
         await this.opts.store?.dropStream(stmt.name.name);
         return msg(`Stream '${stmt.name.name}' dropped.`);
       }
@@ -383,7 +390,8 @@ export class Session {
    */
   private runDeps(lateSinks = new Map<string, LateRowSink>()): RunDeps {
     return {
-      openSource: (node) => createSource(node.stream, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir }),
+      openSource: (node) =>
+        createSource(node.stream, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir, deadLetter: this.deadLetterOf(node.stream.name) }),
       idleTimeoutMs: (node) => {
         const option = node.stream.options[IDLE_TIMEOUT_OPTION];
         return option === undefined ? 0 : parseDuration(option, `option '${IDLE_TIMEOUT_OPTION}' of stream '${node.stream.name}'`);
@@ -398,6 +406,41 @@ export class Session {
         return sink;
       },
     };
+  }
+
+  /**
+   * Where the malformed rows of a stream with 'on-error' = 'dead-letter' go: its `<stream>$errors`
+   * side stream, each (file, line) once per session, however many queries (or restarts of one) read
+   * the file again.
+   */
+  private deadLetterOf(stream: string): DeadLetter | undefined {
+    const errors = `${stream}${ERRORS_SUFFIX}`;
+    if (!this.catalog.hasStream(errors)) return undefined;
+    let seen = this.deadLettered.get(stream);
+    if (!seen) this.deadLettered.set(stream, (seen = new Set()));
+    const delivered = seen;
+    return (path, line, raw, reason) => {
+      const key = `${path}\u0000${line}`;
+      if (delivered.has(key)) return;
+      delivered.add(key);
+      this.memory.append(errors, [[path, line, raw, reason]]);
+    };
+  }
+
+  /**
+   * Declares `<name>$errors` for a stream with 'on-error' = 'dead-letter': an in-memory stream of
+   * its malformed rows (path, line, raw text, reason), readable like `$late`; not saved, not listed.
+   */
+  private addErrorStream(def: StreamDef): void {
+    const name = `${def.name}${ERRORS_SUFFIX}`;
+    if (def.options['on-error'] !== 'dead-letter' || this.catalog.has(name)) return;
+    const columns = [
+      { name: 'path', type: 'VARCHAR' },
+      { name: 'line', type: 'BIGINT' },
+      { name: 'raw', type: 'VARCHAR' },
+      { name: 'reason', type: 'VARCHAR' },
+    ] as const;
+    this.catalog.add({ name, schema: { columns }, options: { connector: 'memory' }, ddl: '' });
   }
 
   /** How queries run: batch size, polling, the clock. */
@@ -491,7 +534,8 @@ const LATE_SUFFIX = '$late';
 export const IDLE_TIMEOUT_OPTION = 'source.idle-timeout';
 /** The late-row side stream of `stream`. */
 export const lateStreamName = (stream: string): string => `${stream}${LATE_SUFFIX}`;
-const isLateStream = (s: StreamDef): boolean => s.name.endsWith(LATE_SUFFIX) && s.ddl === '';
+const ERRORS_SUFFIX = '$errors';
+const isLateStream = (s: StreamDef): boolean => (s.name.endsWith(LATE_SUFFIX) || s.name.endsWith(ERRORS_SUFFIX)) && s.ddl === '';
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const msg = (text: string): StatementResult => ({ kind: 'message', text });
 const oneLine = (sql: string) => sql.replace(/\s+/g, ' ').trim();
