@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { formatError } from '../src/common/errors.js';
+import { parseStatement } from '../src/parser/index.js';
 import { CheckpointStore } from '../src/checkpoint/store.js';
 import type { CheckpointInfo } from '../src/checkpoint/types.js';
 import type { PrintFormat } from '../src/connectors/stdout-sink.js';
@@ -73,7 +74,14 @@ async function main(argv: string[]): Promise<number> {
   let intervalMs: number | undefined;
   let store: CheckpointStore | null = null;
   try {
-    if (args['checkpoint-interval'] !== undefined) intervalMs = parseDuration(args['checkpoint-interval'], '--checkpoint-interval');
+    if (args['checkpoint-interval'] !== undefined) {
+      // A bare number is ambiguous on a command line (seconds? milliseconds?): a unit is required.
+      if (/^\s*\d+(\.\d+)?\s*$/.test(args['checkpoint-interval'])) {
+        process.stderr.write(`eddy: --checkpoint-interval needs a unit, e.g. ${args['checkpoint-interval'].trim()}s or ${args['checkpoint-interval'].trim()}ms\n`);
+        return 2;
+      }
+      intervalMs = parseDuration(args['checkpoint-interval'], '--checkpoint-interval');
+    }
     const statePath = args.state ?? '.eddy/state.db';
     if (statePath !== ':memory:') {
       mkdirSync(dirname(resolve(statePath)), { recursive: true });
@@ -101,6 +109,13 @@ async function main(argv: string[]): Promise<number> {
   });
   try {
     if (!scripted) return await runShell(session, { format, statePath: args.state ?? '.eddy/state.db' });
+    // One catalog per state database: scripts see the streams the shell and other scripts saved.
+    try {
+      await session.loadCatalog(parseStatement);
+    } catch (e) {
+      process.stderr.write(formatError(e, undefined, 'eddy') + '\n');
+      return 1;
+    }
     let text: string;
     let file: string;
     if (args.file !== undefined) {

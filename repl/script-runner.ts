@@ -39,7 +39,7 @@ export async function runScript(session: Session, text: string, io: ScriptIo, si
         await sink.close();
         const m = r.query.metrics();
         if (m && m.lateRows > 0) io.err.write(`note: ${m.lateRows} late row${m.lateRows === 1 ? '' : 's'} dropped by ${r.query.id}\n`);
-        if (m && m.skippedRows > 0) io.err.write(`note: ${m.skippedRows} malformed row${m.skippedRows === 1 ? '' : 's'} skipped by ${r.query.id}\n`);
+        if (m) reportSkipped(m, r.query.id, io.err);
       } else {
         if (r.kind === 'persistent') started.push(r.query);
         printResult(r, io.format, io.out, io.err);
@@ -55,12 +55,21 @@ export async function runScript(session: Session, text: string, io: ScriptIo, si
   await Promise.all(started.map((q) => q.done));
   let status = 0;
   for (const q of started) {
+    const m = q.metrics();
+    if (m) reportSkipped(m, q.id, io.err);
     if (q.status === 'FAILED') {
       io.err.write(`${io.file}: query '${q.id}' failed: ${describe(q.error, text, io.file)}\n`);
       status = 1;
     }
   }
   return status;
+}
+
+/** The count of malformed rows a query skipped, and the first few by file and line. */
+function reportSkipped(m: { readonly skippedRows: number; readonly skippedSamples: readonly string[] }, id: string, err: Writable): void {
+  if (m.skippedRows === 0) return;
+  const more = m.skippedRows > m.skippedSamples.length ? `\n  ... and ${m.skippedRows - m.skippedSamples.length} more` : '';
+  err.write(`note: ${m.skippedRows} malformed row${m.skippedRows === 1 ? '' : 's'} skipped by ${id}:\n${m.skippedSamples.map((s) => `  ${s}\n`).join('')}${more ? more.slice(1) + '\n' : ''}`);
 }
 
 function describe(err: unknown, text: string, file: string): string {

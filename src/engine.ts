@@ -37,9 +37,14 @@ export type ExecuteResult =
 
 /**
  * A continuous SELECT's results as an async iterator of rows. Iterating starts it; `break` or
- * `return()` cancels it. Backpressure: the query pauses while unread rows pile up.
+ * `return()` cancels it. Backpressure: the query pauses while unread rows pile up. A QueryResult is
+ * one run of the query and iterates once: a second `for await` throws (run `eddy.query()` again
+ * for a new run), and toArray() after a `break` or cancel() resolves with the rows the query had
+ * read and the loop had not taken.
  */
-export class QueryResult implements AsyncIterable<ResultRow> {
+export class QueryResult<T extends object = ResultRow> implements AsyncIterable<T> {
+  private iterator: AsyncIterator<T> | null = null;
+
   constructor(
     private readonly query: TransientQuery,
     /** Output column names, in order. */
@@ -50,20 +55,28 @@ export class QueryResult implements AsyncIterable<ResultRow> {
     return this.query.id;
   }
 
-  /** Stops the query; a pending iteration ends. */
+  /** Stops the query; a pending iteration ends (before iterating: it never starts). */
   cancel(): void {
     this.query.cancel();
   }
 
-  /** Collects every row (for queries over bounded input). */
-  async toArray(): Promise<ResultRow[]> {
-    const out: ResultRow[] = [];
-    for await (const r of this) out.push(r);
+  /** Collects every row not yet taken (for queries over bounded input, or after cancel()). */
+  async toArray(): Promise<T[]> {
+    const it = this.iterator ?? this.open();
+    const out: T[] = [];
+    for (let r = await it.next(); !r.done; r = await it.next()) out.push(r.value);
     return out;
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<ResultRow> {
-    const toResultRow = resultRowBuilder(this.query.schema);
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    if (this.iterator) {
+      throw new EddyError('UNSUPPORTED', `query '${this.id}' was already iterated: a QueryResult iterates once`, undefined, 'call eddy.query(sql) again to run the query anew (or toArray() for the rows not yet taken)');
+    }
+    return this.open();
+  }
+
+  private open(): AsyncIterator<T> {
+    const toResultRow = resultRowBuilder(this.query.schema) as unknown as (row: Row) => T;
     // Result batches as the query delivered them; rows become objects only when read.
     const batches: Row[][] = [];
     let batchAt = 0;
@@ -116,31 +129,35 @@ export class QueryResult implements AsyncIterable<ResultRow> {
       queued--;
       return row;
     };
-    return {
-      next: async (): Promise<IteratorResult<ResultRow>> => {
+    const release = () => {
+      const d = drained as (() => void) | null;
+      drained = null;
+      d?.();
+    };
+    const it: AsyncIterator<T> = {
+      next: async (): Promise<IteratorResult<T>> => {
         for (;;) {
           if (queued > 0) {
             const value = toResultRow(take());
-            if (queued < HIGH_WATER / 2 && drained) {
-              const d: () => void = drained;
-              drained = null;
-              d();
-            }
+            if (queued < HIGH_WATER / 2) release();
             return { value, done: false };
           }
           if (failure) throw failure;
           if (done) return { value: undefined, done: true };
+          // A cancelled query waiting for its reader to drain must be let go, or it never stops.
+          release();
           await new Promise<void>((r) => (wake = r));
         }
       },
-      return: async (): Promise<IteratorResult<ResultRow>> => {
+      return: async (): Promise<IteratorResult<T>> => {
         this.query.cancel();
-        const d = drained as (() => void) | null;
-        d?.();
+        release();
         await running;
         return { value: undefined, done: true };
       },
     };
+    this.iterator = it;
+    return it;
   }
 }
 
@@ -171,7 +188,10 @@ function resultRowBuilder(schema: Schema): (row: Row) => ResultRow {
  *   await eddy.close();
  */
 export class Eddy {
+  private closing: Promise<void> | null = null;
+
   private constructor(
+    /** @internal The runtime behind the API (tests and benchmarks reach in; not part of the public surface). */
     readonly session: Session,
     private readonly store: CheckpointStore | null,
   ) {}
@@ -191,18 +211,33 @@ export class Eddy {
       onWarning: options.onWarning ?? ((m) => console.warn(`warning: ${m}`)),
       ...(options.checkpointInterval !== undefined ? { checkpointIntervalMs: parseDuration(options.checkpointInterval, 'checkpointInterval') } : {}),
     });
+    // One catalog per state database: the streams the shell and scripts saved are declared here too.
+    await session.loadCatalog(parseStatement);
     return new Eddy(session, store);
   }
 
-  /** Runs each ;-separated statement. INSERT INTO / CREATE STREAM AS start persistent queries in the background. */
+  /** Every method after close() throws this (DESIGN.md §5). */
+  private assertOpen(method: string): void {
+    if (this.closing) throw new EddyError('CLOSED', `${method}() called after close()`, undefined, 'open a new instance with Eddy.open()');
+  }
+
+  /**
+   * Runs each ;-separated statement. INSERT INTO / CREATE STREAM AS start persistent queries in the
+   * background. A SELECT is refused before any statement runs (read it with query()).
+   */
   async execute(sql: string): Promise<ExecuteResult[]> {
+    this.assertOpen('execute');
+    const statements = parseScript(sql);
+    const select = statements.find((ps) => ps.stmt.kind === 'query');
+    if (select) throw new EddyError('UNSUPPORTED', 'execute() does not run SELECT queries', select.span, 'use eddy.query(sql) to read a SELECT as an async iterator');
     const results: ExecuteResult[] = [];
-    for (const ps of parseScript(sql)) {
+    for (const ps of statements) {
+      this.assertOpen('execute');
       const r: StatementResult = await this.session.execute(ps);
       switch (r.kind) {
         case 'select':
-          r.query.cancel();
-          throw new EddyError('UNSUPPORTED', 'execute() does not run SELECT queries', ps.span, 'use eddy.query(sql) to read a SELECT as an async iterator');
+          r.query.discard();
+          throw new EddyError('INTERNAL', 'internal error: execute() ran a SELECT');
         case 'persistent':
           results.push({ kind: 'query', queryId: r.query.id });
           break;
@@ -213,14 +248,15 @@ export class Eddy {
     return results;
   }
 
-  /** Plans a continuous SELECT; iterate the result to run it. Throws EddyError at once on bad SQL. */
-  query(sql: string): QueryResult {
+  /** Plans a continuous SELECT; iterate the result (once) to run it. Throws EddyError at once on bad SQL. */
+  query<T extends object = ResultRow>(sql: string): QueryResult<T> {
+    this.assertOpen('query');
     const stmt = parseStatement(sql);
     if (stmt.kind !== 'query') {
       throw new EddyError('UNSUPPORTED', 'query() takes a SELECT statement', stmt.span, 'use eddy.execute(sql) for other statements');
     }
     const q = this.session.transientQuery(stmt.query, sql);
-    return new QueryResult(q, q.schema.columns.map((c) => c.name));
+    return new QueryResult<T>(q, q.schema.columns.map((c) => c.name));
   }
 
   /**
@@ -231,10 +267,8 @@ export class Eddy {
    * queries have read them: do not modify an object after inserting it (insert a copy instead).
    */
   async insert(stream: string, rows: readonly object[] | object): Promise<number> {
-    const def = this.session.catalog.get(stream.toLowerCase());
-    if (connectorOf(def) !== 'memory') {
-      throw new EddyError('UNSUPPORTED', `insert() needs a 'memory' stream; '${def.name}' uses connector '${def.options['connector']}'`, undefined, "declare it WITH ('connector' = 'memory')");
-    }
+    this.assertOpen('insert');
+    const def = this.memoryStream(stream, 'insert');
     const n = this.session.memory.insert(def.name, def.schema, rows as never);
     // Backpressure: the queries reading the stream process the backlog before the caller inserts
     // more, instead of every row piling up (and aging into the old generation) first.
@@ -244,17 +278,34 @@ export class Eddy {
 
   /** Marks a memory stream as ended: queries over it fire their last windows and finish. */
   end(stream: string): void {
-    this.session.memory.end(stream.toLowerCase());
+    this.assertOpen('end');
+    this.session.memory.end(this.memoryStream(stream, 'end').name);
+  }
+
+  /** A declared 'memory' stream, or an EddyError naming the nearest stream. */
+  private memoryStream(stream: string, method: string): ReturnType<Session['catalog']['get']> {
+    const def = this.session.catalog.get(stream.toLowerCase());
+    if (connectorOf(def) !== 'memory') {
+      throw new EddyError('UNSUPPORTED', `${method}() needs a 'memory' stream; '${def.name}' uses connector '${def.options['connector']}'`, undefined, "declare it WITH ('connector' = 'memory')");
+    }
+    return def;
   }
 
   /** A persistent query started by execute(), to await or stop. */
   persistentQuery(id: string): PersistentQuery | undefined {
+    this.assertOpen('persistentQuery');
     return this.session.persistent.get(id);
   }
 
-  /** Stops all queries (persistent ones with a final checkpoint) and releases the state database. */
-  async close(): Promise<void> {
-    await this.session.close();
-    await this.store?.close();
+  /**
+   * Stops all queries (persistent ones with a final checkpoint) and releases the state database.
+   * Idempotent; once it resolves nothing of this instance keeps the process alive.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.session.close();
+      await this.store?.close();
+    })();
+    return this.closing;
   }
 }

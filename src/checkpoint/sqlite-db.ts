@@ -73,6 +73,9 @@ export class SqliteDb implements SqlExecutor {
       await s.rawExec(`PRAGMA page_size=65536; ${durabilityPragmas('main')}`);
     } catch (err) {
       await new Promise<void>((resolve) => db.close(() => resolve()));
+      if ((err as { code?: unknown }).code === 'SQLITE_NOTADB') {
+        throw new EddyError('IO', `cannot open state database '${path}': the file is not a SQLite database`, undefined, 'give --state the path of an Eddy state database, or of a new file');
+      }
       throw ioError(`cannot open state database '${path}'`, err);
     }
     return s;

@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'IO'
   | 'CHECKPOINT'
   | 'QUERY_FAILED'
+  | 'CLOSED'
   | 'INTERNAL';
 
 /** Every user-facing error. `span` points into the statement's source text when there is one. */

@@ -21,6 +21,8 @@ export interface SourceReader {
   seek(offset: unknown): Promise<void>;
   /** Malformed rows skipped under 'on-error' = 'skip'. */
   readonly skippedRows: number;
+  /** Optional: the first few skipped rows as `path:line: reason`, so a user can find them. */
+  readonly skippedSamples?: readonly string[];
   /**
    * Optional: a promise that resolves once a read may return rows (or the end) that an empty read
    * did not, so a waiting query wakes at once instead of at its next poll. Each call replaces the

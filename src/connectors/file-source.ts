@@ -17,7 +17,8 @@ export interface FileSourceOptions {
   /** The path as written in the WITH clause: error messages show this one. */
   readonly path: string;
   readonly format: FileFormat;
-  readonly onError: 'fail' | 'skip';
+  /** 'dead-letter': skipped, and routed (raw text, reason) to the side stream `<stream>$errors`. */
+  readonly onError: 'fail' | 'skip' | 'dead-letter';
   readonly delimiter: string;
 }
 
@@ -31,7 +32,7 @@ export function fileSourceOptions(options: Readonly<Record<string, string>>): Fi
   return {
     path: options['path']!,
     format: fileFormatOption(options),
-    onError: enumOption(options, 'on-error', ['fail', 'skip'], 'fail'),
+    onError: enumOption(options, 'on-error', ['fail', 'skip', 'dead-letter'], 'fail'),
     delimiter,
   };
 }
@@ -46,9 +47,16 @@ export interface FileOffset {
  * one chunk ahead so disk reads overlap parsing). The offset is the
  * byte and line just after the last consumed row, so seek() resumes exactly there.
  */
+/** Receives a malformed row: its file, line number, raw text and why it was refused. */
+export type DeadLetter = (path: string, line: number, raw: string, reason: string) => void;
+
+/** How many skipped rows a query reports by file and line (the count covers all of them). */
+const SKIPPED_SAMPLES = 5;
+
 export class FileSource implements SourceReader {
   readonly bounded = true;
   skippedRows = 0;
+  readonly skippedSamples: string[] = [];
   private reader: LineReader | undefined;
   private start: FileOffset = { byte: 0, line: 0 };
   private committed: FileOffset = { byte: 0, line: 0 };
@@ -64,6 +72,8 @@ export class FileSource implements SourceReader {
     private readonly opts: FileSourceOptions,
     baseDir?: string,
     private readonly chunkSize = DEFAULT_CHUNK_SIZE,
+    /** Where 'on-error' = 'dead-letter' sends a malformed row (the session's `<stream>$errors`). */
+    private readonly deadLetter?: DeadLetter,
   ) {
     this.lowerNames = schema.columns.map((c) => c.name.toLowerCase());
     this.json = new JsonRowDecoder(schema);
@@ -126,7 +136,7 @@ export class FileSource implements SourceReader {
           text += '\n' + more;
         }
         if (unterminated) {
-          this.bad(lineNo, 'unterminated quoted field');
+          this.bad(lineNo, 'unterminated quoted field', text);
           continue;
         }
       }
@@ -135,7 +145,7 @@ export class FileSource implements SourceReader {
         rows.push(json ? this.json.decodeText(text) : this.parseCsvRecord(text, lineNo));
       } catch (e) {
         if (!(e instanceof RowError)) throw e;
-        this.bad(lineNo, e.reason);
+        this.bad(lineNo, e.reason, text);
       }
     }
     // The position after the last line taken; only read (offset()) between reads, at batch boundaries.
@@ -149,9 +159,11 @@ export class FileSource implements SourceReader {
     await lr?.close();
   }
 
-  private bad(line: number, reason: string): void {
-    if (this.opts.onError === 'skip') {
+  private bad(line: number, reason: string, raw: string): void {
+    if (this.opts.onError === 'dead-letter') this.deadLetter?.(this.opts.path, line, raw, reason);
+    if (this.opts.onError !== 'fail') {
       this.skippedRows++;
+      if (this.skippedSamples.length < SKIPPED_SAMPLES) this.skippedSamples.push(`${this.opts.path}:${line}: ${reason}`);
       return;
     }
     throw new EddyError('BAD_ROW', `${this.opts.path}:${line}: ${reason}`, undefined, "fix the input, or set 'on-error' = 'skip' to skip malformed rows");

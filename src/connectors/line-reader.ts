@@ -45,8 +45,15 @@ export class LineReader {
   /** Opens `path` positioned at `byte`, which must be the start of line `line + 1`. */
   static async open(path: string, displayPath: string, byte = 0, line = 0, chunkSize = DEFAULT_CHUNK_SIZE): Promise<LineReader> {
     try {
-      return LineReader.over(await open(path, 'r'), byte, line, chunkSize);
+      const fh = await open(path, 'r');
+      // Reading a directory fails only at the first read, as a bare EISDIR: say so at the open.
+      if ((await fh.stat()).isDirectory()) {
+        await fh.close();
+        throw new EddyError('IO', `cannot read '${displayPath}': it is a directory`, undefined, "give the path of a file ('path' = 'dir/data.jsonl')");
+      }
+      return LineReader.over(fh, byte, line, chunkSize);
     } catch (e) {
+      if (e instanceof EddyError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
       throw new EddyError('IO', `cannot open '${displayPath}': ${code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
     }

@@ -3,7 +3,7 @@ import type { Schema } from '../common/types.js';
 import { EddyError, assertNever, closest, editDistance, internalError } from '../common/errors.js';
 import type { StreamDef } from '../planner/catalog.js';
 import type { FreshStart, SinkWriter, SourceReader } from './connector.js';
-import { FileSource, fileSourceOptions } from './file-source.js';
+import { FileSource, fileSourceOptions, type DeadLetter } from './file-source.js';
 import { FileSink, fileSinkOptions } from './file-sink.js';
 import { DatagenSource, datagenOptions } from './datagen-source.js';
 import type { MemoryStreams } from './memory-source.js';
@@ -98,6 +98,8 @@ export interface SourceContext {
   readonly endMemoryWhenDrained: boolean;
   /** Relative file paths resolve against this directory (default: the working directory). */
   readonly baseDir?: string;
+  /** Where a file source with 'on-error' = 'dead-letter' sends malformed rows. */
+  readonly deadLetter?: DeadLetter;
 }
 
 /** Opens a reader of the stream's rows, positioned at the start (seek() before reading to resume). */
@@ -111,7 +113,7 @@ function createPhysicalSource(stream: StreamDef, ctx: SourceContext): SourceRead
   const connector = connectorOf(stream);
   switch (connector) {
     case 'file':
-      return new FileSource(stream.schema, fileSourceOptions(stream.options), ctx.baseDir);
+      return new FileSource(stream.schema, fileSourceOptions(stream.options), ctx.baseDir, undefined, ctx.deadLetter);
     case 'filesystem':
       return new FilesystemSource(stream.schema, filesystemOptions(stream.options), ctx.baseDir);
     case 'datagen':

@@ -20,6 +20,8 @@ export interface QueryMetrics {
   readonly rowsOut: number;
   readonly lateRows: number;
   readonly skippedRows: number;
+  /** The first few skipped rows of each source, as `path:line: reason`. */
+  readonly skippedSamples: readonly string[];
   /** The watermark of the query's result (what reached its sink). */
   readonly watermark: number;
   /** The end of the next window any operator will close (event time), or null. */
@@ -172,10 +174,12 @@ export class QueryRun implements CheckpointTarget {
     let late = 0;
     let rowsIn = 0;
     let skipped = 0;
+    const samples: string[] = [];
     for (const op of this.operators) late += op.lateRows;
     for (const s of this.sources) {
       rowsIn += s.rows;
       skipped += s.skippedRows;
+      samples.push(...s.skippedSamples);
     }
     const sink = this.graph.sinks[0]?.operator;
     const rowsOut = sink instanceof StreamSinkOperator || sink instanceof ResultSinkOperator ? sink.rows : 0;
@@ -190,7 +194,7 @@ export class QueryRun implements CheckpointTarget {
       if (p === null) bytes = null;
       else if (bytes !== null) bytes = { read: bytes.read + p.bytesRead, total: bytes.total + p.totalBytes };
     }
-    return { rowsIn, rowsOut, lateRows: late, skippedRows: skipped, watermark: this.watermark, nextWindowEnd: next, bytes, busyMs: this.busyMs };
+    return { rowsIn, rowsOut, lateRows: late, skippedRows: skipped, skippedSamples: samples, watermark: this.watermark, nextWindowEnd: next, bytes, busyMs: this.busyMs };
   }
 
   /** Runs until every source ends or a LIMIT is satisfied (returns 'finished') or cancel() (returns 'cancelled'). Errors propagate. */

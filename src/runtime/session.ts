@@ -32,6 +32,7 @@ import { createView, describeView, dropView, showViews, type ViewDeps } from './
 import { isResumable, persistentQueryId, queryName, sinkKeyOf, type SinkWriteMode } from './sink-ownership.js';
 import type { FreshStart } from '../connectors/connector.js';
 import { withFileProgress } from './file-progress.js';
+import type { DeadLetter } from '../connectors/file-source.js';
 
 /** What executing one statement produced. */
 export type StatementResult =
@@ -70,6 +71,8 @@ export class Session {
   readonly persistent = new Map<string, PersistentQuery>();
   readonly transient = new Map<string, TransientQuery>();
   private transientSeq = 0;
+  /** Dead-lettered rows already delivered, per stream (see deadLetterOf). */
+  private readonly deadLettered = new Map<string, Set<string>>();
   /** The id execute() was asked to resume a statement under (the shell resuming its queries). */
   private resumeAs: string | undefined;
 
@@ -94,6 +97,7 @@ export class Session {
       const def = bindStreamDef(stmt, ddl);
       if (!this.catalog.has(def.name)) this.catalog.add(def);
       this.addLateStream(def);
+      this.addErrorStream(def);
     }
   }
 
@@ -105,11 +109,19 @@ export class Session {
       case 'createStream': {
         if (stmt.ifNotExists && this.catalog.has(stmt.name.name)) return msg(`Stream '${stmt.name.name}' already exists.`);
         const def = bindStreamDef(stmt, ps.text);
+        // One catalog per state database: a script run again (or the shell, the API) declaring a
+        // saved stream the same way finds it there; a different definition is refused below.
+        const saved = this.catalog.has(def.name) ? this.catalog.get(def.name) : undefined;
+        if (saved && sameDdl(saved.ddl, ps.text)) return msg(`Stream '${def.name}' already exists with this definition.`);
+        if (saved && this.opts.store) {
+          throw new EddyError('STREAM_EXISTS', `stream '${def.name}' already exists in the state database with another definition`, stmt.name.span, `the catalog of '${this.opts.store.db.path}' is shared by every shell, script and program on it: DROP STREAM ${def.name} first, or use another --state (':memory:' keeps a private catalog)`);
+        }
         validateStreamOptions(def);
         if (def.options['allowed-lateness'] !== undefined) parseDuration(def.options['allowed-lateness'], "option 'allowed-lateness'");
         if (def.options[IDLE_TIMEOUT_OPTION] !== undefined) parseDuration(def.options[IDLE_TIMEOUT_OPTION], `option '${IDLE_TIMEOUT_OPTION}'`);
         this.catalog.add(def, stmt.name.span);
         this.addLateStream(def);
+        this.addErrorStream(def);
         await this.opts.store?.saveStream(def.name, ps.text);
         return msg(`Stream '${def.name}' created.`);
       }
@@ -129,11 +141,13 @@ export class Session {
         }
         await this.checkNotUsedElsewhere(stmt.name.name, stmt.name.span);
         this.catalog.drop(stmt.name.name, stmt.name.span);
-        const late = lateStreamName(stmt.name.name);
-        if (this.catalog.has(late) && this.catalog.get(late).ddl === '') {
-          this.catalog.drop(late);
-          this.memory.drop(late);
+        for (const side of [lateStreamName(stmt.name.name), `${stmt.name.name}${ERRORS_SUFFIX}`]) {
+          if (this.catalog.has(side) && this.catalog.get(side).ddl === '') {
+            this.catalog.drop(side);
+            this.memory.drop(side);
+          }
         }
+        this.deadLettered.delete(stmt.name.name);
         await this.opts.store?.dropStream(stmt.name.name);
         return msg(`Stream '${stmt.name.name}' dropped.`);
       }
@@ -391,7 +405,12 @@ export class Session {
    */
   private runDeps(lateSinks = new Map<string, LateRowSink>()): RunDeps {
     return {
-      openSource: (node) => withFileProgress(node.stream, createSource(node.stream, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir }), this.opts.baseDir),
+      openSource: (node) =>
+        withFileProgress(
+          node.stream,
+          createSource(node.stream, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir, deadLetter: this.deadLetterOf(node.stream.name) }),
+          this.opts.baseDir,
+        ),
       idleTimeoutMs: (node) => {
         const option = node.stream.options[IDLE_TIMEOUT_OPTION];
         return option === undefined ? 0 : parseDuration(option, `option '${IDLE_TIMEOUT_OPTION}' of stream '${node.stream.name}'`);
@@ -406,6 +425,41 @@ export class Session {
         return sink;
       },
     };
+  }
+
+  /**
+   * Where the malformed rows of a stream with 'on-error' = 'dead-letter' go: its `<stream>$errors`
+   * side stream, each (file, line) once per session, however many queries (or restarts of one) read
+   * the file again.
+   */
+  private deadLetterOf(stream: string): DeadLetter | undefined {
+    const errors = `${stream}${ERRORS_SUFFIX}`;
+    if (!this.catalog.hasStream(errors)) return undefined;
+    let seen = this.deadLettered.get(stream);
+    if (!seen) this.deadLettered.set(stream, (seen = new Set()));
+    const delivered = seen;
+    return (path, line, raw, reason) => {
+      const key = `${path}\u0000${line}`;
+      if (delivered.has(key)) return;
+      delivered.add(key);
+      this.memory.append(errors, [[path, line, raw, reason]]);
+    };
+  }
+
+  /**
+   * Declares `<name>$errors` for a stream with 'on-error' = 'dead-letter': an in-memory stream of
+   * its malformed rows (path, line, raw text, reason), readable like `$late`; not saved, not listed.
+   */
+  private addErrorStream(def: StreamDef): void {
+    const name = `${def.name}${ERRORS_SUFFIX}`;
+    if (def.options['on-error'] !== 'dead-letter' || this.catalog.has(name)) return;
+    const columns = [
+      { name: 'path', type: 'VARCHAR' },
+      { name: 'line', type: 'BIGINT' },
+      { name: 'raw', type: 'VARCHAR' },
+      { name: 'reason', type: 'VARCHAR' },
+    ] as const;
+    this.catalog.add({ name, schema: { columns }, options: { connector: 'memory' }, ddl: '' });
   }
 
   /** How queries run: batch size, polling, the clock. */
@@ -453,7 +507,7 @@ export class Session {
         }
         for (const q of this.transient.values()) {
           const m = q.metrics();
-          rows.push([q.id, '', 'RUNNING', m?.rowsIn ?? 0, m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, oneLine(q.sql)]);
+          rows.push([q.id, '', q.started ? 'RUNNING' : 'CREATED', m?.rowsIn ?? 0, m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, oneLine(q.sql)]);
         }
         return { kind: 'table', columns: ['query', 'name', 'status', 'rows_in', 'rows_out', 'late_rows', 'bad_rows', 'sql'], rows };
       }
@@ -485,7 +539,10 @@ export class Session {
    * only TERMINATE stops a query for good.
    */
   async close(): Promise<void> {
-    for (const t of this.transient.values()) t.cancel();
+    for (const t of [...this.transient.values()]) {
+      t.cancel();
+      t.discard();
+    }
     const active = [...this.persistent.values()].filter(isActive);
     await Promise.all([...this.persistent.values()].map((q) => q.stop()));
     for (const q of active) {
@@ -499,10 +556,12 @@ const LATE_SUFFIX = '$late';
 export const IDLE_TIMEOUT_OPTION = 'source.idle-timeout';
 /** The late-row side stream of `stream`. */
 export const lateStreamName = (stream: string): string => `${stream}${LATE_SUFFIX}`;
-const isLateStream = (s: StreamDef): boolean => s.name.endsWith(LATE_SUFFIX) && s.ddl === '';
+const ERRORS_SUFFIX = '$errors';
+const isLateStream = (s: StreamDef): boolean => (s.name.endsWith(LATE_SUFFIX) || s.name.endsWith(ERRORS_SUFFIX)) && s.ddl === '';
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const msg = (text: string): StatementResult => ({ kind: 'message', text });
 const oneLine = (sql: string) => sql.replace(/\s+/g, ' ').trim();
+const sameDdl = (a: string, b: string) => oneLine(a).replace(/\s*;$/, '') === oneLine(b).replace(/\s*;$/, '');
 const isActive = (q: PersistentQuery) => q.status === 'RUNNING' || q.status === 'RESTARTING' || q.status === 'CREATED';
 
 function planReads(plan: PhysicalPlan, stream: string): boolean {

@@ -8,6 +8,9 @@ import { QueryRun, type QueryMetrics, type RoundHook, type RunDeps, type RunOpti
  */
 export class TransientQuery {
   private run: QueryRun | null = null;
+  private cancelled = false;
+  /** Whether start() was called (SHOW QUERIES lists an unstarted SELECT as CREATED). */
+  started = false;
 
   constructor(
     readonly id: string,
@@ -23,10 +26,16 @@ export class TransientQuery {
 
   /** Streams result batches to `onRows` until the input ends or cancel(); resolves with how it stopped. */
   async start(onRows: (rows: Row[]) => void, hook?: RoundHook): Promise<'finished' | 'cancelled'> {
+    this.started = true;
     try {
-      this.run = new QueryRun(this.plan, { ...this.io, result: { rows: onRows, end: () => {} } }, this.opts, hook);
-      await this.run.restore(null);
-      return await this.run.run();
+      // Cancelled before it started (QueryResult.cancel() before iterating): nothing runs.
+      if (this.cancelled) return 'cancelled';
+      const run = new QueryRun(this.plan, { ...this.io, result: { rows: onRows, end: () => {} } }, this.opts, hook);
+      this.run = run;
+      await run.restore(null);
+      // cancel() while the run was being built reaches it now.
+      if (this.cancelled) run.cancel();
+      return await run.run();
     } finally {
       await this.run?.close();
       this.onFinish();
@@ -34,7 +43,14 @@ export class TransientQuery {
   }
 
   cancel(): void {
+    this.cancelled = true;
     this.run?.cancel();
+  }
+
+  /** Forgets an unstarted query (its owner was closed, or refused it): it is no longer listed. */
+  discard(): void {
+    this.cancelled = true;
+    if (!this.started) this.onFinish();
   }
 
   metrics(): QueryMetrics | null {

@@ -118,7 +118,7 @@ describe('SqliteDb', () => {
     const err = await SqliteDb.open(file).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EddyError);
     expect((err as EddyError).code).toBe('IO');
-    expect((err as EddyError).message).toBe(`cannot open state database '${file}': SQLITE_NOTADB: file is not a database`);
+    expect((err as EddyError).message).toBe(`cannot open state database '${file}': the file is not a SQLite database`);
   });
 
   it('reports a failing prepared statement as a rejected promise', async () => {

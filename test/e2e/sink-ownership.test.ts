@@ -36,8 +36,8 @@ function setUp(name: string): string {
   return dir;
 }
 
-const run = (dir: string, file: string, state = 'state.db') => {
-  const r = runCli(dir, ['-f', file, '--state', state, '--checkpoint-interval', '30ms'], 30_000);
+const run = (dir: string, file: string, state = 'state.db', interval = '30ms') => {
+  const r = runCli(dir, ['-f', file, '--state', state, '--checkpoint-interval', interval], 30_000);
   expect(r.status, r.stderr).toBe(0);
   return r;
 };
@@ -144,6 +144,22 @@ describe('INSERT INTO appends, INSERT OVERWRITE replaces, a fresh start keeps by
     const only = lines(out(dir));
     expect(only.length).toBeGreaterThan(0);
     expect(only.every((l) => JSON.parse(l).auction === 3)).toBe(true);
+  });
+
+  it('the SQLite sink too: INSERT INTO appends rows, a re-run replaces its own, INSERT OVERWRITE empties the table', async () => {
+    const dir = setUp('own-sqlite');
+    const table = PER_MIN.replace("'connector' = 'file', 'path' = 'per_min.jsonl', 'format' = 'json'", "'connector' = 'sqlite', 'path' = 'out.db', 'table' = 'per_min'");
+    for (const [name, stmt] of [['all', ALL], ['one', ONE], ['overwrite', OVERWRITE]] as const) writeFileSync(join(dir, `${name}.sql`), script(stmt).replace(PER_MIN, table));
+    const count = async () => (await sql<{ n: number; three: number }>(join(dir, 'out.db'), 'SELECT COUNT(*) AS n, TOTAL(auction = 3) AS three FROM per_min'))[0]!;
+    run(dir, 'all.sql', 'state.db', '10s');
+    const all = await count();
+    expect(all.n).toBeGreaterThan(50);
+    run(dir, 'one.sql', 'state.db', '10s');
+    expect(await count()).toEqual({ n: all.n + all.three, three: 2 * all.three });
+    run(dir, 'one.sql', 'state.db', '10s');
+    expect(await count()).toEqual({ n: all.n + all.three, three: 2 * all.three });
+    run(dir, 'overwrite.sql', 'state.db', '10s');
+    expect(await count()).toEqual({ n: all.three, three: all.three });
   });
 
   it('without a state database INSERT INTO appends on every run', () => {

@@ -72,6 +72,11 @@ export class SourceOperator extends Operator {
     return this.reader.skippedRows;
   }
 
+  /** The first few skipped rows as `path:line: reason`. */
+  get skippedSamples(): readonly string[] {
+    return this.reader.skippedSamples ?? [];
+  }
+
   get hasEnded(): boolean {
     return this.ended;
   }

@@ -1,0 +1,51 @@
+/**
+ * Bad input named (issue 13): a directory as a source path, a state file that is not SQLite and a
+ * duration without a unit get clear messages, never a bare EISDIR or SQLITE_NOTADB.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, tempDir } from './checkpoint-helpers.js';
+
+describe('bad input gets a clear error', () => {
+  it('a directory as a file source path', () => {
+    const dir = tempDir('bad-dir');
+    mkdirSync(join(dir, 'data'));
+    const r = runCli(dir, ['-e', "CREATE STREAM d (x INT) WITH ('connector' = 'file', 'path' = 'data', 'format' = 'json'); SELECT x FROM d;", '--state', ':memory:']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("cannot read 'data': it is a directory");
+    expect(r.stderr).toContain("hint: give the path of a file");
+    expect(r.stderr).not.toMatch(/EISDIR/);
+  });
+
+  it('a --state file that is not a SQLite database', () => {
+    const dir = tempDir('bad-state');
+    writeFileSync(join(dir, 'notes.txt'), 'these are my notes, not a database\n'.repeat(20));
+    const r = runCli(dir, ['-e', 'SHOW STREAMS;', '--state', 'notes.txt']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("cannot open state database 'notes.txt': the file is not a SQLite database");
+    expect(r.stderr).not.toMatch(/SQLITE_NOTADB/);
+  });
+
+  it('--checkpoint-interval without a unit is a usage error', () => {
+    const r = runCli(tempDir('bad-interval'), ['-e', 'SHOW STREAMS;', '--state', ':memory:', '--checkpoint-interval', '5']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('eddy: --checkpoint-interval needs a unit, e.g. 5s or 5ms\n');
+  });
+
+  it("skipped rows are reported by file and line: the first five and the count, for a SELECT and a persistent query", () => {
+    const dir = tempDir('bad-rows');
+    const good = (i: number) => `{"id": ${i}, "ts": ${i}}`;
+    const lines = [good(1), ...Array.from({ length: 8 }, (_, i) => `{"id": "x${i}", "ts": 1}`), good(2)];
+    writeFileSync(join(dir, 'in.jsonl'), lines.join('\n') + '\n');
+    const ddl = "CREATE STREAM r (id BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'file', 'path' = 'in.jsonl', 'on-error' = 'skip');";
+    const sink = "CREATE STREAM o (id BIGINT) WITH ('connector' = 'file', 'path' = 'o.jsonl', 'format' = 'json');";
+    const r = runCli(dir, ['-e', `${ddl} ${sink} SELECT id FROM r; INSERT INTO o SELECT id FROM r;`, '--state', ':memory:', '--format', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('{"id":1}\n{"id":2}\n');
+    const report = (id: string) =>
+      [`note: 8 malformed rows skipped by ${id}:`, ...[2, 3, 4, 5, 6].map((n) => `  in.jsonl:${n}: id: expected BIGINT, got "x${n - 2}"`), '  ... and 3 more'].join('\n') + '\n';
+    expect(r.stderr).toContain(report('select_1'));
+    expect(r.stderr).toMatch(/note: 8 malformed rows skipped by insert_into_o_[0-9a-f]{8}:\n  in\.jsonl:2: /);
+  });
+});
