@@ -5,7 +5,7 @@
  *  2. From a JSON Lines file: `eddy -f` vs a hand-written streaming program, both child processes.
  * Every contender's result is checked against a brute-force reference (row count and checksum).
  * Env: BENCH_ROWS (default 1000000), BENCH_REPEAT (default 5 in memory, 3 from a file),
- * BENCH_ONLY=memory|file|engine|checkpoint|nexmark|kafka (engine: only Eddy in memory; kafka: bench/kafka.ts,
+ * BENCH_ONLY=memory|file|engine|checkpoint|nexmark|kafka|join (join: bench/join.ts, a regular join beside a hand-written hash join; engine: only Eddy in memory; kafka: bench/kafka.ts,
  * Eddy between two topics of a real broker beside the Kafka client alone, merged under "kafka"; checkpoint: only the
  * checkpoint benchmark of bench/checkpoint.ts, whose figures are merged into latest.json under
  * "checkpoint"), BENCH_PROFILE=out.cpuprofile (CPU profile of the timed Eddy in-memory runs only;
@@ -38,6 +38,7 @@ import { formatNexmarkTables } from './nexmark/report.js';
 import type { QueryId } from './nexmark/queries.js';
 import { tuneGcForStreaming } from '../src/runtime/gc-tuning.js';
 import { formatKafkaTable, runKafkaBench } from './kafka.js';
+import { formatJoinTable, runJoinBench, type JoinBenchResult } from './join.js';
 
 // The configuration the README recommends for embedding; every in-process contender shares it.
 tuneGcForStreaming();
@@ -394,8 +395,16 @@ async function kafkaOnly(): Promise<void> {
   writeResults({ kafka: { date: new Date().toISOString(), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), ...r } });
 }
 
+/** BENCH_ONLY=join: the regular join beside a hand-written hash join (bench/join.ts), merged under "join". */
+async function joinOnly(): Promise<void> {
+  const r = await runJoinBench((s) => process.stderr.write(s + '\n'));
+  console.log(formatJoinTable(r));
+  writeResults({ join: { date: new Date().toISOString(), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), ...r } });
+}
+
 async function main(): Promise<void> {
   if (ONLY === 'checkpoint') return checkpointOnly();
+  if (ONLY === 'join') return joinOnly();
   if (ONLY === 'kafka') return kafkaOnly();
   if (ONLY === 'nexmark') return nexmarkOnly();
   const cpus = os.cpus();
@@ -404,7 +413,10 @@ async function main(): Promise<void> {
   const want = await tumbleSections();
   let cp: CheckpointBenchResult | null = null;
   let nx: NexmarkResult | null = null;
+  let jn: JoinBenchResult | null = null;
   if (ONLY === 'all') {
+    process.stderr.write('join ...\n');
+    jn = await runJoinBench((s) => process.stderr.write(s + '\n'));
     process.stderr.write('checkpoints ...\n');
     cp = await runCheckpointBench();
     process.stderr.write('nexmark ...\n');
@@ -414,6 +426,7 @@ async function main(): Promise<void> {
   console.log(`all results verified: ${want.rows.toLocaleString('en-US')} rows, checksum ${want.checksum}`);
   if (cp) console.log(formatCheckpointTables(cp));
   if (nx) console.log(formatNexmarkTables(nx));
+  if (jn) console.log(formatJoinTable(jn));
   if (ONLY !== 'all') return;
   const out = {
     date: new Date().toISOString(),
@@ -431,7 +444,7 @@ async function main(): Promise<void> {
       fileEddyVsHandwritten: ratioOf('file.eddy', 'file.handwritten'),
     },
   };
-  writeResults({ ...out, ...(cp ? { checkpoint: { date: out.date, loadAverage: out.machine.loadAverage, ...cp } } : {}), ...(nx ? { nexmark: nexmarkEntry(nx) } : {}) });
+  writeResults({ ...out, ...(cp ? { checkpoint: { date: out.date, loadAverage: out.machine.loadAverage, ...cp } } : {}), ...(nx ? { nexmark: nexmarkEntry(nx) } : {}), ...(jn ? { join: { date: out.date, ...jn } } : {}) });
 }
 
 main().catch((e: unknown) => {

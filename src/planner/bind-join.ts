@@ -6,7 +6,8 @@ import type { BoundSource } from './bind-from.js';
 import { shiftRefs } from './bind-window.js';
 import type { BoundExpr } from './bound.js';
 import { OP_COLUMN } from './changelog.js';
-import type { IntervalBounds, LogicalPlan } from './plan.js';
+import type { IntervalBounds, LogicalPlan, WindowJoin } from './plan.js';
+import { windowAssignment } from './window-assignment.js';
 import { resolveColumn, type Scope } from './scope.js';
 
 type JoinItem = Extract<FromItem, { kind: 'join' }>;
@@ -63,21 +64,37 @@ const andAll = (xs: readonly BoundExpr[]): BoundExpr | undefined =>
  * side's names. Splits the condition into key pairs (`l = r`, each side referring to one input)
  * and a residual over the joined row; leaves the WHERE itself to the caller (it filters above).
  */
-export function bindJoin(from: JoinItem, left: BoundSource, right: BoundSource, where: Expr | undefined): BoundSource {
-  for (const side of [left, right]) {
-    if (side.tvf) {
-      throw new EddyError('UNSUPPORTED', 'a join of windowing table functions (a window join) is not supported yet', side.tvf.span, 'join the inputs first, or aggregate each window in a derived table and join those');
-    }
-  }
-  // First as an append-only join: time bounds between the two time attributes make it an interval join.
+export function bindJoin(from: JoinItem, leftItem: BoundSource, rightItem: BoundSource, where: Expr | undefined): BoundSource {
+  // A windowing table function joined is its window assignment (a window join's input).
+  const left = leftItem.tvf ? windowAssignment(leftItem) : leftItem;
+  const right = rightItem.tvf ? windowAssignment(rightItem) : rightItem;
+  // First as an append-only join: equal windows make it a window join, time bounds between the two
+  // time attributes an interval join.
   const appendInputs = !left.updating && !right.updating;
   if (appendInputs) {
     const asAppend = splitCondition(from, left, right, where, false);
-    const interval = asAppend.leftKeys.length > 0 ? intervalOf(asAppend.parts, left, right) : undefined;
-    if (interval) return joinSource(from, left, right, asAppend, interval);
-    if (from.joinType === 'inner') return joinSource(from, left, right, asAppend, undefined);
+    const window = windowOf(asAppend, left, right);
+    if (window) return joinSource(from, left, right, asAppend, { window });
+    const interval = intervalOf(asAppend.parts, left, right);
+    if (interval) return joinSource(from, left, right, asAppend, { interval });
+    if (from.joinType === 'inner') return joinSource(from, left, right, asAppend, {});
   }
-  return joinSource(from, left, right, splitCondition(from, left, right, where, true), undefined);
+  return joinSource(from, left, right, splitCondition(from, left, right, where, true), {});
+}
+
+/**
+ * A window join's windows (Flink's rule): the keys pair the start and the end of one window of
+ * each side (window_start = window_start AND window_end = window_end).
+ */
+function windowOf(j: JoinScope, left: BoundSource, right: BoundSource): WindowJoin | undefined {
+  const refIndex = (e: BoundExpr): number => (e.kind === 'inputRef' ? e.index : -1);
+  const paired = (l: number, r: number): boolean => j.leftKeys.some((k, i) => refIndex(k) === l && refIndex(j.rightKeys[i]!) === r);
+  for (const lw of left.time.windows) {
+    for (const rw of right.time.windows) {
+      if (paired(lw.start, rw.start) && paired(lw.end, rw.end)) return { leftEnd: lw.end, rightEnd: rw.end };
+    }
+  }
+  return undefined;
 }
 
 interface JoinScope {
@@ -147,7 +164,8 @@ function splitCondition(from: JoinItem, left: BoundSource, right: BoundSource, w
   return { scope, columns, updating, parts, leftKeys, rightKeys, residual };
 }
 
-function joinSource(from: JoinItem, left: BoundSource, right: BoundSource, j: JoinScope, interval: IntervalBounds | undefined): BoundSource {
+function joinSource(from: JoinItem, left: BoundSource, right: BoundSource, j: JoinScope, time: { readonly interval?: IntervalBounds; readonly window?: WindowJoin }): BoundSource {
+  const { interval, window } = time;
   const rest = andAll(j.residual);
   const plan: LogicalPlan = {
     kind: 'join',
@@ -158,9 +176,24 @@ function joinSource(from: JoinItem, left: BoundSource, right: BoundSource, j: Jo
     rightKeys: j.rightKeys,
     ...(rest ? { residual: rest } : {}),
     ...(interval ? { interval } : {}),
+    ...(window ? { window } : {}),
     schema: { columns: j.columns },
   };
   const nl = left.scan.schema.columns.length;
+  if (window) {
+    // Both sides' windows and time attributes pass through: a GROUP BY window_start, window_end over it is a window aggregate.
+    return {
+      name: `${left.name} JOIN ${right.name}`,
+      scope: j.scope,
+      scan: plan,
+      updating: false,
+      time: {
+        rowtimes: [...left.time.rowtimes, ...right.time.rowtimes.map((i) => i + nl)],
+        windows: [...left.time.windows, ...right.time.windows.map((w) => ({ ...w, start: w.start + nl, end: w.end + nl }))],
+        whyNot: left.time.whyNot,
+      },
+    };
+  }
   return {
     name: `${left.name} JOIN ${right.name}`,
     scope: j.scope,

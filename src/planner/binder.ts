@@ -7,6 +7,7 @@ import { bindCondition, bindExpr, containsCall, type ExprContext } from './bind-
 import { bindFrom, WINDOW_COLUMNS, type BoundSource, type QueryBinder } from './bind-from.js';
 import { asWindowChangelog } from './bind-window.js';
 import { bindUnion } from './bind-union.js';
+import { windowAssignment } from './window-assignment.js';
 import type { BoundExpr } from './bound.js';
 import type { Catalog } from './catalog.js';
 import { AGGREGATE_FUNCTIONS } from './functions.js';
@@ -100,28 +101,6 @@ export function checkNoOpColumn(names: readonly string[], q: SelectQuery, why: s
     item?.span ?? q.span,
     `${why}, so it outputs '${OP_COLUMN.name}' (+I, -U, +U, -D) first; give this column another name with AS`,
   );
-}
-
-/**
- * A windowing table function without GROUP BY: window assignment only (Flink's window TVF), the
- * source's columns followed by window_start, window_end and window_time, as a source of its own.
- */
-function windowAssignment(src: BoundSource): BoundSource {
-  const tvf = src.tvf!;
-  if (tvf.window.spec.kind === 'session') {
-    throw new EddyError('UNSUPPORTED', 'a SESSION windowing table function without GROUP BY is not supported', tvf.span, 'aggregate per session: GROUP BY window_start, window_end, ...');
-  }
-  const t = { type: 'TIMESTAMP' as const };
-  const schema = { columns: [...src.scan.schema.columns, { name: 'window_start', ...t }, { name: 'window_end', ...t }, { name: 'window_time', ...t }] };
-  const scan: LogicalPlan = { kind: 'windowAssign', input: src.scan, window: tvf.window.spec, timeIndex: tvf.window.timeIndex, schema };
-  const n = src.scan.schema.columns.length;
-  return {
-    name: src.name,
-    scope: { schema, qualifiers: src.scope.qualifiers },
-    scan,
-    updating: false,
-    time: { rowtimes: [...src.time.rowtimes, n + 1, n + 2], windows: [{ start: n, end: n + 1, spec: tvf.window.spec }], whyNot: src.time.whyNot },
-  };
 }
 
 const isAggregate = (name: string): boolean => AGGREGATE_FUNCTIONS.has(name);

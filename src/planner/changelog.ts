@@ -29,7 +29,7 @@ export function isUpdatingLogical(plan: LogicalPlan): boolean {
     case 'union':
       return plan.inputs.some(isUpdatingLogical);
     case 'join':
-      return plan.interval ? false : plan.joinType !== 'inner' || isUpdatingLogical(plan.left) || isUpdatingLogical(plan.right);
+      return plan.interval || plan.window ? false : plan.joinType !== 'inner' || isUpdatingLogical(plan.left) || isUpdatingLogical(plan.right);
     default:
       return assertNever(plan, 'logical plan');
   }

@@ -56,6 +56,10 @@ function describe(p: PhysicalPlan): string {
       const [l, r] = p.inputs.map((e) => e.node.schema) as [PhysicalPlan['schema'], PhysicalPlan['schema']];
       const keys = p.leftKeys.map((k, i) => `${exprToSql(k, l)} = ${exprToSql(p.rightKeys[i]!, r)}`).join(', ');
       const residual = p.residual ? ` residual=(${exprToSql(p.residual, p.schema)})` : '';
+      if (p.window) {
+        const late = p.lateRowsTo?.some((x) => x !== undefined) ? ` late-rows-to=[${p.lateRowsTo.filter((x) => x !== undefined).join(', ')}]` : '';
+        return `WindowJoinExec ${p.joinType.toUpperCase()} keys=[${keys}]${residual} emit=when the window completes changelog=append state=bounded by watermarks (a window's rows are freed when it fires)${late}`;
+      }
       if (p.interval) {
         const { lower, upper, leftTime, rightTime } = p.interval;
         const lt = l.columns[leftTime]!.name;

@@ -39,7 +39,7 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
       // The stored rows are the inputs' rows, keyed by the join keys.
       return {
         ...base,
-        join: p.interval ? `interval ${p.joinType} [${p.interval.lower}, ${p.interval.upper}]` : p.joinType,
+        join: p.window ? `window ${p.joinType}` : p.interval ? `interval ${p.joinType} [${p.interval.lower}, ${p.interval.upper}]` : p.joinType,
         keys: p.leftKeys.map((k, i) => `${exprToSql(k, l)} = ${exprToSql(p.rightKeys[i]!, r)}: ${k.type}`),
         left: l.columns.map((c) => `${c.name}: ${c.type}`),
         right: r.columns.map((c) => `${c.name}: ${c.type}`),

@@ -103,7 +103,9 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
           leftKeys: node.leftKeys,
           rightKeys: node.rightKeys,
           ...(node.residual ? { residual: node.residual } : {}),
-          ...(node.interval ? { interval: node.interval, lateRowsTo: [lateStream(node.left, opts), lateStream(node.right, opts)] as const } : {}),
+          ...(node.interval ? { interval: node.interval } : {}),
+          ...(node.window ? { window: node.window } : {}),
+          ...(node.interval || node.window ? { lateRowsTo: [joinLateStream(node.left, opts), joinLateStream(node.right, opts)] as const } : {}),
           stateTtlMs: opts.stateTtlMs ?? 0,
         };
         break;
@@ -120,6 +122,13 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
 function lateStream(input: LogicalPlan, opts: PhysicalOptions): string | undefined {
   let p = input;
   while (p.kind === 'filter') p = p.input;
+  return p.kind === 'scan' ? opts.lateStreamOf?.(p.stream.name) : undefined;
+}
+
+/** The late-row side stream of a join input: its stream's, when only filters and a window assignment lie between. */
+function joinLateStream(input: LogicalPlan, opts: PhysicalOptions): string | undefined {
+  let p = input;
+  while (p.kind === 'filter' || p.kind === 'windowAssign') p = p.input;
   return p.kind === 'scan' ? opts.lateStreamOf?.(p.stream.name) : undefined;
 }
 

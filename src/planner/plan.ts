@@ -80,8 +80,16 @@ export type LogicalPlan =
       readonly residual?: BoundExpr;
       /** Time bounds on both time attributes: an interval join, append-only (src/exec/operators/interval-join.ts). */
       readonly interval?: IntervalBounds;
+      /** Equal windows of both sides: a window join, append-only (src/exec/operators/window-join.ts). */
+      readonly window?: WindowJoin;
       readonly schema: Schema;
     };
+
+/** A window join's window_end columns (`leftEnd` of left rows, `rightEnd` of right rows); the window columns are also join keys. */
+export interface WindowJoin {
+  readonly leftEnd: number;
+  readonly rightEnd: number;
+}
 
 /**
  * An interval join's bounds: leftTime - rightTime lies in [lower, upper] (ms, inclusive), the
@@ -185,6 +193,7 @@ export type PhysicalPlan =
       readonly rightKeys: readonly BoundExpr[];
       readonly residual?: BoundExpr;
       readonly interval?: IntervalBounds;
+      readonly window?: WindowJoin;
       /** The `<stream>$late` side streams receiving each side's late rows (interval joins), when that side is one stream's rows. */
       readonly lateRowsTo?: readonly [string | undefined, string | undefined];
       /** 'state.ttl' in ms: a key not written for longer is dropped from both sides; 0 keeps state forever. */

@@ -68,9 +68,12 @@ export function timeAttributes(plan: LogicalPlan): TimeAttributes {
       const watermarked = l.watermarked && r.watermarked;
       // An interval join keeps both sides' time attributes (its watermark is held back by its bounds);
       // as in Flink, a regular join's output has none.
-      if (!plan.interval) return { ...NONE, watermarked };
+      if (!plan.interval && !plan.window) return { ...NONE, watermarked };
       const nl = plan.left.schema.columns.length;
-      return { watermarked, rowtimes: [...l.rowtimes, ...r.rowtimes.map((i) => i + nl)], windows: [], windowEnds: [] };
+      const rowtimes = [...l.rowtimes, ...r.rowtimes.map((i) => i + nl)];
+      if (plan.interval) return { watermarked, rowtimes, windows: [], windowEnds: [] };
+      // A window join: both sides' windows pass through (cascaded window aggregates over it, as in Flink).
+      return { watermarked, rowtimes, windows: [...l.windows, ...r.windows.map((w) => ({ ...w, start: w.start + nl, end: w.end + nl }))], windowEnds: [...l.windowEnds, ...r.windowEnds.map((i) => i + nl)] };
     }
     default:
       return assertNever(plan, 'logical plan');

@@ -7,6 +7,7 @@ import { FilterOperator } from '../operators/filter.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate.js';
 import { IntervalJoinOperator } from '../operators/interval-join.js';
 import { JoinOperator } from '../operators/join.js';
+import { WindowJoinOperator } from '../operators/window-join.js';
 import { LimitOperator } from '../operators/limit.js';
 import { ProjectOperator } from '../operators/project.js';
 import { SessionWindowAggregateOperator } from '../operators/session-window-aggregate.js';
@@ -64,8 +65,9 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
     case 'JoinExec': {
       const [l, r] = node.inputs.map((e) => e.node) as [PhysicalPlan, PhysicalPlan];
       const width = (p: PhysicalPlan): number => p.schema.columns.length - (p.changelog === 'updating' ? 1 : 0);
+      const late = (node.lateRowsTo ?? [undefined, undefined]).map((s) => (s !== undefined ? deps.lateRows(s, node.uid) : null)) as [LateRowOutput | null, LateRowOutput | null];
+      if (node.window) return new WindowJoinOperator({ ...node, window: node.window, leftWidth: width(l), rightWidth: width(r) }, contextOf(node, deps), late);
       if (node.interval) {
-        const late = (node.lateRowsTo ?? [undefined, undefined]).map((s) => (s !== undefined ? deps.lateRows(s, node.uid) : null)) as [LateRowOutput | null, LateRowOutput | null];
         return new IntervalJoinOperator({ ...node, interval: node.interval, leftWidth: width(l), rightWidth: width(r) }, contextOf(node, deps), late);
       }
       const spec = { ...node, leftWidth: width(l), rightWidth: width(r), leftUpdating: l.changelog === 'updating', rightUpdating: r.changelog === 'updating', updating: node.changelog === 'updating' };

@@ -237,7 +237,8 @@ export class JoinOperator extends Operator {
     } else {
       me.table.touch(entry);
       const v = entry.value;
-      const p = this.find(me, v, row, from);
+      // An append-only side never retracts, so its equal rows need not share a record: no search.
+      const p = me.updating ? this.find(me, v, row, from) : -1;
       if (p >= 0) {
         v[p] = (v[p] as number) + 1;
         v[p + 1] = assoc;
