@@ -80,7 +80,7 @@ export class Session {
     for (const { ddl } of await this.opts.store.listStreams()) {
       const stmt = parse(ddl);
       if (stmt.kind !== 'createStream') continue;
-      const def = bindStreamDef(stmt, ddl);
+      const def = bindStreamDef(stmt, ddl, (id) => this.catalog.get(id.name, id.span));
       if (!this.catalog.has(def.name)) this.catalog.add(def);
       this.addLateStream(def);
     }
@@ -92,7 +92,7 @@ export class Session {
     switch (stmt.kind) {
       case 'createStream': {
         if (stmt.ifNotExists && this.catalog.has(stmt.name.name)) return msg(`Stream '${stmt.name.name}' already exists.`);
-        const def = bindStreamDef(stmt, ps.text);
+        const def = bindStreamDef(stmt, ps.text, (id) => this.catalog.get(id.name, id.span));
         validateStreamOptions(def);
         if (def.options['allowed-lateness'] !== undefined) parseDuration(def.options['allowed-lateness'], "option 'allowed-lateness'");
         if (def.options[IDLE_TIMEOUT_OPTION] !== undefined) parseDuration(def.options[IDLE_TIMEOUT_OPTION], `option '${IDLE_TIMEOUT_OPTION}'`);

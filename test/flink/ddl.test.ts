@@ -169,3 +169,34 @@ async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe('CREATE TABLE ... LIKE', () => {
+  beforeEach(async () => {
+    writeFileSync(join(dir, 'o.json'), lines([{ id: 1, amount: 10, ts: '2024-05-01 10:00:00' }, { id: 2, amount: 20, ts: '2024-05-01 10:00:05' }]));
+    await eddy.execute(`CREATE TABLE orders (id BIGINT, amount INT, ts TIMESTAMP(3), doubled AS amount * 2,
+        WATERMARK FOR ts AS ts - INTERVAL '1' SECOND, PRIMARY KEY (id) NOT ENFORCED)
+      WITH ('connector' = 'filesystem', 'path' = 'nowhere.json', 'format' = 'json')`);
+  });
+
+  it("keeps the source's columns, computed columns, watermark and key, and overwrites its options (Flink's default)", async () => {
+    await eddy.execute(`CREATE TABLE orders_here (note STRING) WITH ('path' = 'o.json') LIKE orders`);
+    const rows = await eddy.query('SELECT id, doubled, note FROM orders_here').toArray();
+    expect(rows).toEqual([{ id: 1, doubled: 20, note: null }, { id: 2, doubled: 40, note: null }]);
+    const windows = await eddy.query("SELECT COUNT(*) AS n FROM TABLE(TUMBLE(TABLE orders_here, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end").toArray();
+    expect(windows).toEqual([{ n: 2 }]);
+  });
+
+  it('EXCLUDING drops, OVERWRITING replaces, and INCLUDING with a conflict is an error', async () => {
+    await eddy.execute(`CREATE TABLE plain WITH ('path' = 'o.json') LIKE orders (EXCLUDING GENERATED EXCLUDING WATERMARKS)`);
+    expect(Object.keys((await eddy.query('SELECT * FROM plain').toArray())[0]!)).toEqual(['id', 'amount', 'ts']);
+    expect(() => eddy.query("SELECT COUNT(*) FROM TABLE(TUMBLE(TABLE plain, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start")).toThrow(/has no watermark/);
+    const clash = await rejects(eddy.execute("CREATE TABLE c (WATERMARK FOR ts AS ts) WITH ('path' = 'o.json') LIKE orders"));
+    expect(clash.hint).toContain('OVERWRITING WATERMARKS');
+    await eddy.execute("CREATE TABLE w (WATERMARK FOR ts AS ts) WITH ('path' = 'o.json') LIKE orders (OVERWRITING WATERMARKS)");
+    const opt = await rejects(eddy.execute("CREATE TABLE o2 WITH ('path' = 'o.json') LIKE orders (INCLUDING OPTIONS)"));
+    expect(opt.message).toContain("option 'path' is declared both here and in the LIKE source table");
+    expect((await rejects(eddy.execute("CREATE TABLE o3 WITH ('path' = 'o.json') LIKE orders (INCLUDING PARTITIONS)"))).code).toBe('UNSUPPORTED');
+    expect((await rejects(eddy.execute("CREATE TABLE o4 (amount INT) LIKE orders"))).message).toContain("already a column of 'orders'");
+    expect((await rejects(eddy.execute('CREATE TABLE o5 LIKE nope'))).code).toBe('UNKNOWN_STREAM');
+  });
+});
