@@ -20,6 +20,8 @@ export class StdoutSink implements SinkWriter {
     private readonly schema: Schema,
     private readonly format: PrintFormat = 'table',
     private readonly out: Writable = process.stdout,
+    /** Flink's 'print-identifier': each printed line starts with `<identifier>> `. */
+    private readonly prefix = '',
   ) {
     switch (format) {
       case 'table':
@@ -45,7 +47,7 @@ export class StdoutSink implements SinkWriter {
     let text = '';
     if (this.format === 'csv' && !this.headerDone) text += csvHeader(this.schema.columns) + '\n';
     this.headerDone = true;
-    for (const r of rows) text += this.formatRow!(r) + '\n';
+    for (const r of rows) text += this.prefix + this.formatRow!(r) + '\n';
     this.out.write(text);
   }
 

@@ -200,3 +200,19 @@ describe('CREATE TABLE ... LIKE', () => {
     expect((await rejects(eddy.execute('CREATE TABLE o5 LIKE nope'))).code).toBe('UNKNOWN_STREAM');
   });
 });
+
+describe("Flink's 'print' options", () => {
+  it("'print-identifier' prefixes each line; a table format refuses it", async () => {
+    const { createSink } = await import('../../src/connectors/registry.js');
+    const { Writable } = await import('node:stream');
+    let text = '';
+    const out = new Writable({ write: (c: Buffer, _e, cb) => ((text += c.toString()), cb()) });
+    const schema = { columns: [{ name: 'a', type: 'INT' as const }] };
+    const def = { name: 'p', schema, options: { connector: 'print', 'print-identifier': 'q1', format: 'json' }, ddl: '' };
+    const sink = createSink(def, schema, { out });
+    sink.write([[1], [2]]);
+    await sink.close();
+    expect(text).toBe('q1> {"a":1}\nq1> {"a":2}\n');
+    expect(() => createSink({ ...def, options: { connector: 'print', 'print-identifier': 'x', format: 'table' } }, schema, { out })).toThrow(/needs 'format'/);
+  });
+});
