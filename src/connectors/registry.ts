@@ -150,7 +150,9 @@ export interface SinkContext {
 export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext = {}): SinkWriter {
   const connector = connectorOf(stream);
   if (stream.computed) {
-    throw new EddyError('UNSUPPORTED', `stream '${stream.name}' has computed columns, so it can only be read`, undefined, 'write into a stream declared without computed columns');
+    // Computed columns are not written (as in Flink): the query's rows are the physical columns.
+    stream = physicalStream(stream);
+    schema = stream.schema;
   }
   switch (connector) {
     case 'file':

@@ -84,3 +84,10 @@ export function bindWatermark(stream: StreamDef): WatermarkSpec | undefined {
   const expr = bindExpr(wm.expr, { scope: { schema: stream.schema, qualifiers: [stream.name] }, clause: 'WATERMARK' });
   return { timeIndex, expr };
 }
+
+/** The columns a connector reads or writes, and an INSERT fills: the stream's columns without its computed ones (as in Flink). */
+export function physicalStream(stream: StreamDef): StreamDef {
+  if (!stream.computed) return stream;
+  const computed = new Set(stream.computed.map((c) => c.index));
+  return { ...stream, schema: { columns: stream.schema.columns.filter((_, i) => !computed.has(i)) } };
+}
