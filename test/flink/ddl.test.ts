@@ -83,6 +83,11 @@ describe('ROW columns and computed columns', () => {
     ]);
   });
 
+  it('EXPLAIN shows the computed columns the source evaluates before its watermark', async () => {
+    const [res] = await eddy.execute('EXPLAIN SELECT bid.auction, `dateTime` FROM events');
+    expect(JSON.stringify(res)).toContain('computed=[dateTime AS CASE WHEN event_type = 0 THEN person.dateTime ELSE bid.dateTime END, euro AS 0.908 * bid.price] watermark=(dateTime - INTERVAL');
+  });
+
   it('DESCRIBE lists the flattened fields and the computed columns in declared order', async () => {
     const [res] = await eddy.execute('DESCRIBE events');
     const text = JSON.stringify(res);
