@@ -4,12 +4,7 @@ import { bindExpr } from '../planner/bind-expr.js';
 import { compileExpr } from '../exec/expr-compiler.js';
 import type { SourceReader } from './connector.js';
 
-/** The columns a connector reads or writes: the stream's columns without its computed ones. */
-export function physicalStream(stream: StreamDef): StreamDef {
-  if (!stream.computed) return stream;
-  const computed = new Set(stream.computed.map((c) => c.index));
-  return { ...stream, schema: { columns: stream.schema.columns.filter((_, i) => !computed.has(i)) } };
-}
+export { physicalStream } from '../planner/stream-def.js';
 
 /**
  * A source reader that adds a stream's computed columns (`ts AS TO_TIMESTAMP(...)`) to the rows its

@@ -8,6 +8,8 @@ import { formatTimestamp, formatValueForOutput } from './values.js';
 
 /** A compiled JSON Lines formatter: one object per row keyed by column name, no trailing newline. */
 export function jsonLineFormatter(columns: readonly Column[]): (row: Row) => string {
+  const tree = columns.some((c) => c.name.includes('.')) ? rowTree(columns) : null;
+  if (tree) return nestedFormatter(tree, columns.map((c) => c.type));
   const keys = columns.map((c, i) => (i === 0 ? '{' : ',') + JSON.stringify(c.name) + ':');
   const types = columns.map((c) => c.type);
   return (row) => {
@@ -15,6 +17,53 @@ export function jsonLineFormatter(columns: readonly Column[]): (row: Row) => str
     for (let i = 0; i < keys.length; i++) s += keys[i]! + jsonValue(row[i] ?? null, types[i]!);
     return keys.length === 0 ? '{}' : s + '}';
   };
+}
+
+/** A JSON key: a column (leaf, its row position) or a ROW whose fields were flattened to `row.field` columns. */
+interface JsonNode {
+  readonly key: string;
+  readonly index: number;
+  readonly children: JsonNode[] | null;
+}
+
+/** The nesting of `a.b` column names; null when a name is both a column and a row prefix (then keys stay flat). */
+function rowTree(columns: readonly Column[]): JsonNode[] | null {
+  const root: JsonNode[] = [];
+  for (const [i, c] of columns.entries()) {
+    const parts = c.name.split('.');
+    let level = root;
+    for (const [d, part] of parts.entries()) {
+      const leaf = d === parts.length - 1;
+      const hit = level.find((n) => n.key === part);
+      if (hit && (leaf || hit.children === null)) return null;
+      if (hit) {
+        level = hit.children!;
+        continue;
+      }
+      const node: JsonNode = { key: part, index: i, children: leaf ? null : [] };
+      level.push(node);
+      if (!leaf) level = node.children!;
+    }
+  }
+  return root;
+}
+
+/**
+ * JSON with flattened ROW fields nested again (`person.id` → {"person": {"id": ...}}), as Flink's
+ * json format writes a ROW; a row whose fields are all NULL is written as null (a NULL row).
+ */
+function nestedFormatter(tree: readonly JsonNode[], types: readonly SqlType[]): (row: Row) => string {
+  const allNull = (n: JsonNode, row: Row): boolean => (n.children === null ? (row[n.index] ?? null) === null : n.children.every((c) => allNull(c, row)));
+  const object = (nodes: readonly JsonNode[], row: Row): string => {
+    let s = '{';
+    for (const [i, n] of nodes.entries()) {
+      s += (i === 0 ? '' : ',') + JSON.stringify(n.key) + ':';
+      if (n.children === null) s += jsonValue(row[n.index] ?? null, types[n.index]!);
+      else s += allNull(n, row) ? 'null' : object(n.children, row);
+    }
+    return s + '}';
+  };
+  return (row) => object(tree, row);
 }
 
 function jsonValue(v: Value, type: SqlType): string {

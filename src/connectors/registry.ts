@@ -23,7 +23,8 @@ export const CONNECTORS = ['file', 'filesystem', 'datagen', 'nexmark', 'memory',
 export type ConnectorName = (typeof CONNECTORS)[number];
 
 const MEMORY_SPEC: OptionSpec = { connector: 'memory', required: [], optional: [] };
-const PRINT_SPEC: OptionSpec = { connector: 'print', required: [], optional: ['format'] };
+/** 'print-identifier' and 'standard-error' are Flink's print options; 'format' is Eddy's. */
+const PRINT_SPEC: OptionSpec = { connector: 'print', required: [], optional: ['format', 'print-identifier', 'standard-error', 'sink.parallelism'] };
 const BLACKHOLE_SPEC: OptionSpec = { connector: 'blackhole', required: [], optional: [] };
 
 /**
@@ -153,7 +154,9 @@ export interface SinkContext {
 export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext = {}): SinkWriter {
   const connector = connectorOf(stream);
   if (stream.computed) {
-    throw new EddyError('UNSUPPORTED', `stream '${stream.name}' has computed columns, so it can only be read`, undefined, 'write into a stream declared without computed columns');
+    // Computed columns are not written (as in Flink): the query's rows are the physical columns.
+    stream = physicalStream(stream);
+    schema = stream.schema;
   }
   switch (connector) {
     case 'file':
@@ -167,8 +170,15 @@ export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext =
       checkOptions(stream.options, MEMORY_SPEC);
       if (!ctx.memory) throw internalError(`no memory streams to write '${stream.name}' into`);
       return ctx.memory.sink(stream.name);
-    case 'print':
-      return new StdoutSink(schema, printFormat(stream), ctx.out);
+    case 'print': {
+      const format = printFormat(stream);
+      const id = stream.options['print-identifier'];
+      if (id !== undefined && format === 'table') {
+        throw new EddyError('INVALID_OPTION', "option 'print-identifier' needs 'format' = 'json' or 'csv'", undefined, "a table has no line to prefix; add 'format' = 'json'");
+      }
+      const toStderr = enumOption(stream.options, 'standard-error', ['true', 'false'], 'false') === 'true';
+      return new StdoutSink(schema, format, toStderr ? process.stderr : ctx.out, {}, id === undefined ? '' : `${id}> `);
+    }
     case 'sqlite':
       return new SqliteSink(schema, stream.options, ctx.stateDb ?? null, ctx.baseDir, ctx.fresh);
     case 'kafka':

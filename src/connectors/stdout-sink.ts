@@ -22,6 +22,8 @@ export class StdoutSink implements SinkWriter {
     private readonly format: PrintFormat = 'table',
     private readonly out: Writable = process.stdout,
     tableOptions: StreamingTableOptions = {},
+    /** Flink's 'print-identifier': each printed line starts with `<identifier>> `. */
+    private readonly prefix = '',
   ) {
     switch (format) {
       case 'table':
@@ -62,7 +64,7 @@ export class StdoutSink implements SinkWriter {
     let text = '';
     if (this.format === 'csv' && !this.headerDone) text += csvHeader(this.schema.columns) + '\n';
     this.headerDone = true;
-    for (const r of rows) text += this.formatRow!(r) + '\n';
+    for (const r of rows) text += this.prefix + this.formatRow!(r) + '\n';
     this.out.write(text);
   }
 

@@ -62,6 +62,20 @@ export interface OptionDef {
   readonly span: Span;
 }
 
+/** One `INCLUDING OPTIONS`-style item of CREATE TABLE ... LIKE. */
+export interface LikeOption {
+  readonly mode: 'INCLUDING' | 'EXCLUDING' | 'OVERWRITING';
+  readonly what: 'ALL' | 'CONSTRAINTS' | 'GENERATED' | 'OPTIONS' | 'WATERMARKS';
+  readonly span: Span;
+}
+
+/** `LIKE source (...)`: the table starts from the source's columns, computed columns, watermark, key and options. */
+export interface LikeClause {
+  readonly source: Ident;
+  readonly options: readonly LikeOption[];
+  readonly span: Span;
+}
+
 export interface CreateStreamStmt {
   readonly kind: 'createStream';
   readonly name: Ident;
@@ -72,6 +86,7 @@ export interface CreateStreamStmt {
   readonly watermark?: WatermarkDef;
   readonly primaryKey?: PrimaryKeyDef;
   readonly options: readonly OptionDef[];
+  readonly like?: LikeClause;
   readonly span: Span;
 }
 

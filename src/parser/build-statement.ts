@@ -9,6 +9,8 @@ import type {
   FromItem,
   JoinType,
   Ident,
+  LikeClause,
+  LikeOption,
   OptionDef,
   PrimaryKeyDef,
   Query,
@@ -129,8 +131,33 @@ function buildCreate(src: SourceText, node: CstNode): CreateStreamStmt | CreateS
       pushColumns(columns, column, buildColumnType(src, child(el, 'dataType')), elSpan);
     }
   }
-  const extra = { ...(computed.length > 0 ? { computed } : {}), ...(watermark ? { watermark } : {}), ...(primaryKey ? { primaryKey } : {}) };
+  const likeNode = optNode(node, 'likeClause');
+  const like = likeNode ? buildLike(src, likeNode) : undefined;
+  const extra = { ...(computed.length > 0 ? { computed } : {}), ...(watermark ? { watermark } : {}), ...(primaryKey ? { primaryKey } : {}), ...(like ? { like } : {}) };
   return { kind: 'createStream', name, ifNotExists, columns, ...extra, options, span };
+}
+
+const LIKE_MODES: readonly LikeOption['mode'][] = ['INCLUDING', 'EXCLUDING', 'OVERWRITING'];
+const LIKE_WHATS: readonly LikeOption['what'][] = ['ALL', 'CONSTRAINTS', 'GENERATED', 'OPTIONS', 'WATERMARKS'];
+
+function buildLike(src: SourceText, node: CstNode): LikeClause {
+  const modes = tokensOf(node, 'mode');
+  const whats = tokensOf(node, 'what');
+  const options = modes.map((m, i): LikeOption => {
+    const w = whats[i]!;
+    const mode = m.image.toUpperCase() as LikeOption['mode'];
+    const what = w.image.toUpperCase() as LikeOption['what'];
+    if (!LIKE_MODES.includes(mode)) throw new EddyError('SYNTAX', `unexpected '${m.image}' in LIKE options`, src.tokenSpan(m), 'write INCLUDING, EXCLUDING or OVERWRITING');
+    if (!LIKE_WHATS.includes(what)) {
+      const hint = ['PARTITIONS', 'METADATA'].includes(what) ? `Eddy tables have no ${what.toLowerCase()}; leave the option out` : `write one of ${LIKE_WHATS.join(', ')}`;
+      throw new EddyError(['PARTITIONS', 'METADATA'].includes(what) ? 'UNSUPPORTED' : 'SYNTAX', `unexpected '${w.image}' in LIKE options`, src.tokenSpan(w), hint);
+    }
+    if (mode === 'OVERWRITING' && (what === 'ALL' || what === 'CONSTRAINTS')) {
+      throw new EddyError('SYNTAX', `OVERWRITING ${what} is not a LIKE option`, src.tokensSpan(m, w), 'OVERWRITING applies to GENERATED, OPTIONS and WATERMARKS (as in Flink)');
+    }
+    return { mode, what, span: src.tokensSpan(m, w) };
+  });
+  return { source: identOf(src, token(node, 'source')), options, span: nodeSpan(src, node) };
 }
 
 /**

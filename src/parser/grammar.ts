@@ -67,6 +67,7 @@ export class SqlGrammar extends CstParser {
             this.CONSUME(T.With);
             this.SUBRULE(this.optionList);
           });
+          this.OPTION4(() => this.SUBRULE(this.likeClause));
         },
       },
       {
@@ -75,11 +76,32 @@ export class SqlGrammar extends CstParser {
             this.CONSUME2(T.With);
             this.SUBRULE2(this.optionList);
           });
-          this.CONSUME(T.As);
-          this.SUBRULE(this.queryExpr);
+          this.OR3([
+            {
+              ALT: () => {
+                this.CONSUME(T.As);
+                this.SUBRULE(this.queryExpr);
+              },
+            },
+            { ALT: () => this.SUBRULE2(this.likeClause) },
+          ]);
         },
       },
     ]);
+  });
+
+  /** Flink's `LIKE source [(INCLUDING | EXCLUDING | OVERWRITING  ALL | CONSTRAINTS | GENERATED | OPTIONS | WATERMARKS, ...)]`. */
+  likeClause = this.RULE('likeClause', () => {
+    this.CONSUME(T.Like);
+    this.CONSUME(T.Name, { LABEL: 'source' });
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.AT_LEAST_ONE(() => {
+        this.CONSUME2(T.Name, { LABEL: 'mode' });
+        this.CONSUME3(T.Name, { LABEL: 'what' });
+      });
+      this.CONSUME(T.RParen);
+    });
   });
 
   tableElement = this.RULE('tableElement', () => {

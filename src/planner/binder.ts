@@ -63,6 +63,15 @@ export function outputItems(q: SelectQuery, src: BoundSource): OutputItem[] {
       }
       continue;
     }
+    const row = item.expr.kind === 'column' ? rowFields(src.scope, item.expr) : null;
+    if (row) {
+      // A ROW column selected whole (`SELECT person`): its fields, which Eddy stores as columns `person.<field>`.
+      for (const f of row.fields) {
+        const expr: Expr = { kind: 'column', name: { name: f, quoted: true, span: item.span }, span: item.span };
+        out.push({ expr, name: item.alias ? `${item.alias.name}${f.slice(row.name.length)}` : f, span: item.span });
+      }
+      continue;
+    }
     const name = item.alias?.name ?? (item.expr.kind === 'column' ? item.expr.name.name : `EXPR$${out.length}`);
     const dup = out.find((o) => o.name === name);
     if (dup) {
@@ -77,6 +86,15 @@ export function outputItems(q: SelectQuery, src: BoundSource): OutputItem[] {
 function uniqueName(name: string, out: readonly OutputItem[]): string {
   if (!out.some((o) => o.name === name)) return name;
   for (let i = 0; ; i++) if (!out.some((o) => o.name === `${name}${i}`)) return `${name}${i}`;
+}
+
+/** The flattened fields of a ROW column the reference names (`person` → person.id, ...); null when it names a column. */
+function rowFields(scope: BoundSource['scope'], e: Extract<Expr, { kind: 'column' }>): { name: string; fields: string[] } | null {
+  const visible = visibleColumns(scope).map((c) => c.column.name);
+  const name = e.qualifier && !scope.qualifiers.includes(e.qualifier.name) ? `${e.qualifier.name}.${e.name.name}` : e.name.name;
+  if (visible.includes(name)) return null;
+  const fields = visible.filter((n) => n.startsWith(`${name}.`));
+  return fields.length > 0 ? { name, fields } : null;
 }
 
 /** The SELECT list over the source rows; over an updating input, op is carried through first. */

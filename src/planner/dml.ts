@@ -8,6 +8,7 @@ import { spanOfList } from './binder.js';
 import type { BoundExpr } from './bound.js';
 import type { StreamDef } from './catalog.js';
 import { exprToSql } from './expr-sql.js';
+import { physicalStream } from './stream-def.js';
 import { foldExpr } from './fold.js';
 import type { LogicalPlan, PhysicalPlan } from './plan.js';
 import { parseTimestampLiteral } from './timestamp-literal.js';
@@ -16,7 +17,9 @@ import { assignable } from './type-rules.js';
 const describeColumns = (s: Schema): string => s.columns.map((c) => `${c.name} ${c.type}`).join(', ');
 
 /** Checks that a query's output can be written to `target` by position, as Flink does: same column count, assignable types. */
-export function bindInsertTarget(querySchema: Schema, target: StreamDef, span: Span): void {
+export function bindInsertTarget(querySchema: Schema, stream: StreamDef, span: Span): void {
+  // A table's computed columns are not written: the query fills its physical columns.
+  const target = physicalStream(stream);
   const want = target.schema.columns;
   const got = querySchema.columns;
   if (want.length !== got.length) {

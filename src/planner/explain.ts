@@ -10,7 +10,9 @@ function describe(p: PhysicalPlan): string {
     case 'SourceExec': {
       const connector = p.stream.options['connector'] ?? 'none';
       const wm = p.watermark ? ` watermark=(${exprToSql(p.watermark.expr, p.stream.schema)})` : '';
-      return `SourceExec ${p.stream.name} connector=${connector}${wm}`;
+      // Computed columns are evaluated in the source, before the watermark.
+      const computed = p.stream.computed?.map((c) => `${p.stream.schema.columns[c.index]!.name} AS ${c.sql}`).join(', ');
+      return `SourceExec ${p.stream.name} connector=${connector}${computed ? ` computed=[${computed}]` : ''}${wm}`;
     }
     case 'FilterExec':
       return `FilterExec (${exprToSql(p.predicate, input(p).schema)})`;

@@ -1,7 +1,8 @@
-import { EddyError } from '../common/errors.js';
+import { EddyError, internalError } from '../common/errors.js';
 import { closest as suggest } from '../common/errors.js';
 import type { Column } from '../common/types.js';
-import type { CreateStreamStmt, Expr, OptionDef } from '../parser/ast.js';
+import type { CreateStreamStmt, Expr, Ident, OptionDef } from '../parser/ast.js';
+import { mergeLike } from './create-like.js';
 import { bindExpr } from './bind-expr.js';
 import type { StreamDef } from './catalog.js';
 import { exprToSql } from './expr-sql.js';
@@ -22,7 +23,11 @@ export function bindOptions(options: readonly OptionDef[]): Record<string, strin
 }
 
 /** Turns CREATE STREAM into a StreamDef: typed columns (unique names), a checked watermark (a TIMESTAMP column and a TIMESTAMP expression), lower-cased options. */
-export function bindStreamDef(stmt: CreateStreamStmt, ddl: string): StreamDef {
+export function bindStreamDef(stmt: CreateStreamStmt, ddl: string, lookup?: (name: Ident) => StreamDef): StreamDef {
+  if (stmt.like) {
+    if (!lookup) throw internalError('CREATE TABLE ... LIKE needs the catalog');
+    return bindStreamDef(mergeLike(stmt, lookup(stmt.like.source)), ddl);
+  }
   const columns: Column[] = [];
   for (const c of stmt.columns) {
     if (columns.some((x) => x.name === c.name.name)) {
@@ -78,4 +83,11 @@ export function bindWatermark(stream: StreamDef): WatermarkSpec | undefined {
   const timeIndex = stream.schema.columns.findIndex((c) => c.name === wm.column);
   const expr = bindExpr(wm.expr, { scope: { schema: stream.schema, qualifiers: [stream.name] }, clause: 'WATERMARK' });
   return { timeIndex, expr };
+}
+
+/** The columns a connector reads or writes, and an INSERT fills: the stream's columns without its computed ones (as in Flink). */
+export function physicalStream(stream: StreamDef): StreamDef {
+  if (!stream.computed) return stream;
+  const computed = new Set(stream.computed.map((c) => c.index));
+  return { ...stream, schema: { columns: stream.schema.columns.filter((_, i) => !computed.has(i)) } };
 }

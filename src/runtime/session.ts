@@ -94,7 +94,7 @@ export class Session {
         continue;
       }
       if (stmt.kind !== 'createStream') continue;
-      const def = bindStreamDef(stmt, ddl);
+      const def = bindStreamDef(stmt, ddl, (id) => this.catalog.get(id.name, id.span));
       if (!this.catalog.has(def.name)) this.catalog.add(def);
       this.addLateStream(def);
       this.addErrorStream(def);
@@ -108,7 +108,7 @@ export class Session {
     switch (stmt.kind) {
       case 'createStream': {
         if (stmt.ifNotExists && this.catalog.has(stmt.name.name)) return msg(`Stream '${stmt.name.name}' already exists.`);
-        const def = bindStreamDef(stmt, ps.text);
+        const def = bindStreamDef(stmt, ps.text, (id) => this.catalog.get(id.name, id.span));
         // One catalog per state database: a script run again (or the shell, the API) declaring a
         // saved stream the same way finds it there; a different definition is refused below.
         const saved = this.catalog.has(def.name) ? this.catalog.get(def.name) : undefined;
