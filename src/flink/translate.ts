@@ -153,6 +153,9 @@ function rewrite(src: SourceText, tokens: readonly IToken[], edits: readonly Edi
   return out;
 }
 
+/** Type names and time units: lexed as identifiers by Eddy, kept as written. */
+const KEPT_WORDS = new Set(['BOOLEAN', 'TINYINT', 'SMALLINT', 'INT', 'INTEGER', 'BIGINT', 'FLOAT', 'DOUBLE', 'DECIMAL', 'STRING', 'CHAR', 'DATE', 'TIME', 'YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'MILLISECOND', 'EPOCH', 'PRECISION']);
+
 /** Words after which `name (` is a declaration or a column list, not a function call. */
 const BEFORE_NAME_LIST = new Set(['STREAM', 'TABLE', 'EXISTS', 'INTO', 'AS']);
 
@@ -168,8 +171,8 @@ function translateToken(tok: IToken, prev: IToken | undefined, next: IToken | un
     const word = tok.image;
     if (!calls && word.toUpperCase() === 'VARCHAR') return 'STRING';
     if (word.toLowerCase().endsWith('$late')) warnings.push({ message: `'${word}' is Eddy's late-row side stream, which Flink has no counterpart for`, span: src.tokenSpan(tok) });
-    // Eddy folds unquoted names to lower case; Flink matches names as written.
-    return calls ? word : word.toLowerCase();
+    // Eddy folds unquoted names to lower case; Flink matches names as written. Type and unit words are words, not names.
+    return calls || KEPT_WORDS.has(word.toUpperCase()) ? word : word.toLowerCase();
   }
   return tok.image;
 }
