@@ -16,6 +16,13 @@ describe('toFlinkSql', () => {
     expect(warnings).toEqual([]);
   });
 
+  it("a file stream gets the format Eddy infers from its path; Eddy-only options are left out", () => {
+    const { sql, warnings } = toFlinkSql(`CREATE STREAM t (a INT) WITH ('on-error' = 'skip', 'connector' = 'file', 'path' = 'x.csv')`);
+    expect(sql).toBe(`CREATE TABLE t (a INT) WITH ('connector' = 'filesystem', 'format' = 'csv', 'path' = 'x.csv');\n`);
+    expect(warnings.map((w) => w.message)).toEqual(["option 'on-error' is Eddy-only; left out of the Flink script"]);
+    expect(toFlinkSql(`CREATE STREAM t (a INT) WITH ('connector' = 'file', 'path' = 'x.jsonl', 'on-error' = 'skip')`).sql).toBe(`CREATE TABLE t (a INT) WITH ('connector' = 'filesystem', 'format' = 'json', 'path' = 'x.jsonl');\n`);
+  });
+
   it('intervals take a form Calcite accepts: whole units, seconds with milliseconds, a leading precision past two digits', () => {
     const { sql } = toFlinkSql(`SELECT COUNT(*) FROM TABLE(HOP(TABLE s, DESCRIPTOR(ts), INTERVAL '10 seconds', INTERVAL '120' SECOND)) GROUP BY window_start, window_end;
       SELECT COUNT(*) FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), INTERVAL '1500' MILLISECONDS)) GROUP BY window_start, window_end`);
