@@ -2,6 +2,7 @@ import type { IToken } from 'chevrotain';
 import { EddyError, assertNever, type Span } from '../common/errors.js';
 import type { OptionDef, Statement } from '../parser/ast.js';
 import { parseScript } from '../parser/parse.js';
+import { fileFormatOption } from '../connectors/options.js';
 import { Identifier, Interval, LParen, QuotedIdent, Stream, StringLiteral, tokenize } from '../parser/lexer.js';
 import { SourceText } from '../parser/source-text.js';
 
@@ -66,7 +67,7 @@ function translateStatement(stmt: Statement, src: SourceText, tokens: readonly I
     case 'createStream':
     case 'createStreamAs': {
       checkConnector(stmt.options, stmt.name.name, stmt.span);
-      return rewrite(src, tokens, optionEdits(stmt.options), warnings);
+      return rewrite(src, tokens, optionEdits(stmt.options, warnings), warnings);
     }
     case 'dropStream':
     case 'createView':
@@ -104,13 +105,33 @@ function checkConnector(options: readonly OptionDef[], stream: string, span: Spa
   throw new EddyError('UNSUPPORTED', `stream '${stream}' uses the '${name}' connector, which has no Flink counterpart`, connector?.span ?? span);
 }
 
-/** Each WITH option rewritten as Flink's `'key' = 'value'`, the connector renamed. */
-function optionEdits(options: readonly OptionDef[]): Edit[] {
-  return options.map((o) => {
+/** Options of Eddy's file connector that Flink's filesystem connector lacks. */
+const EDDY_ONLY_OPTIONS = new Set(['on-error']);
+
+/**
+ * Each WITH option rewritten as Flink's `'key' = 'value'`, the connector renamed; a file stream
+ * gets the format Eddy infers from its path (Flink requires the option), and Eddy-only options go.
+ */
+function optionEdits(options: readonly OptionDef[], warnings: FlinkWarning[]): Edit[] {
+  const byKey: Record<string, string> = {};
+  for (const o of options) byKey[o.key.toLowerCase()] = o.value;
+  const isFile = byKey['connector']?.trim().toLowerCase() === 'file';
+  const edits = options.map((o, i): Edit => {
     const key = o.key.toLowerCase();
+    if (EDDY_ONLY_OPTIONS.has(key)) {
+      warnings.push({ message: `option '${key}' is Eddy-only; left out of the Flink script`, span: o.span });
+      // Drop the option with the comma that joins it to its neighbour.
+      const prev = options[i - 1];
+      const next = options[i + 1];
+      if (prev) return { start: prev.span.end, end: o.span.end, text: '' };
+      return { start: o.span.start, end: next ? next.span.start : o.span.end, text: '' };
+    }
     const value = key === 'connector' ? CONNECTORS[o.value.trim().toLowerCase()]! : o.value;
-    return { start: o.span.start, end: o.span.end, text: `${quote(key)} = ${quote(value)}` };
+    let text = `${quote(key)} = ${quote(value)}`;
+    if (key === 'connector' && isFile && byKey['format'] === undefined) text += `, 'format' = ${quote(fileFormatOption(byKey))}`;
+    return { start: o.span.start, end: o.span.end, text };
   });
+  return edits;
 }
 
 interface Edit {
@@ -156,6 +177,9 @@ function rewrite(src: SourceText, tokens: readonly IToken[], edits: readonly Edi
   return out;
 }
 
+/** Type names and time units: lexed as identifiers by Eddy, kept as written. */
+const KEPT_WORDS = new Set(['BOOLEAN', 'TINYINT', 'SMALLINT', 'INT', 'INTEGER', 'BIGINT', 'FLOAT', 'DOUBLE', 'DECIMAL', 'STRING', 'CHAR', 'DATE', 'TIME', 'YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'MILLISECOND', 'EPOCH', 'PRECISION']);
+
 /** Words after which `name (` is a declaration or a column list, not a function call. */
 const BEFORE_NAME_LIST = new Set(['STREAM', 'TABLE', 'EXISTS', 'INTO', 'AS']);
 
@@ -171,8 +195,8 @@ function translateToken(tok: IToken, prev: IToken | undefined, next: IToken | un
     const word = tok.image;
     if (!calls && word.toUpperCase() === 'VARCHAR') return 'STRING';
     if (word.toLowerCase().endsWith('$late')) warnings.push({ message: `'${word}' is Eddy's late-row side stream, which Flink has no counterpart for`, span: src.tokenSpan(tok) });
-    // Eddy folds unquoted names to lower case; Flink matches names as written.
-    return calls ? word : word.toLowerCase();
+    // Eddy folds unquoted names to lower case; Flink matches names as written. Type and unit words are words, not names.
+    return calls || KEPT_WORDS.has(word.toUpperCase()) ? word : word.toLowerCase();
   }
   return tok.image;
 }
