@@ -29,6 +29,8 @@ import { planSources } from '../planner/plan-walk.js';
 import { withSink } from '../planner/physical.js';
 import { PersistentQuery } from './persistent-query.js';
 import { withFileProgress } from './file-progress.js';
+import { CheckpointStats } from './checkpoint-stats.js';
+import { describeQuery, rowsPerSecond, watermarkLag } from './describe-query.js';
 
 /** What executing one statement produced. */
 export type StatementResult =
@@ -67,6 +69,8 @@ export class Session {
   readonly persistent = new Map<string, PersistentQuery>();
   readonly transient = new Map<string, TransientQuery>();
   private transientSeq = 0;
+  /** Checkpoints completed and failed per query in this process (DESCRIBE QUERY, /metrics). */
+  readonly checkpointStats = new CheckpointStats();
 
   /** Told of every status change of a persistent query (the shell reports failures and restarts as they happen). */
   onQueryStatus: ((q: PersistentQuery) => void) | undefined;
@@ -150,6 +154,7 @@ export class Session {
       case 'show':
         return this.show(stmt.what);
       case 'describe':
+        if (stmt.query) return describeQuery(this, stmt.name.name, stmt.name.span);
         return this.describe(stmt.name.name, stmt.name.span);
       case 'terminate': {
         const q = this.persistent.get(stmt.queryId) ?? this.persistent.get(stmt.queryId.toLowerCase());
@@ -263,7 +268,11 @@ export class Session {
       retained: this.settings.int('checkpoint.retained'),
       onWarning: this.opts.onWarning,
       ...(this.opts.onInfo ? { onInfo: this.opts.onInfo } : {}),
-      ...(this.opts.onCheckpoint ? { onCheckpoint: this.opts.onCheckpoint } : {}),
+      onCheckpoint: (info, pauseMs) => {
+        this.checkpointStats.completed(info);
+        this.opts.onCheckpoint?.(info, pauseMs);
+      },
+      onCheckpointFailed: (queryId) => this.checkpointStats.failed(queryId),
     });
   }
 
@@ -321,15 +330,16 @@ export class Session {
         };
       case 'queries': {
         const rows: Value[][] = [];
+        const now = Date.now();
         for (const q of this.persistent.values()) {
           const m = q.metrics();
-          rows.push([q.id, q.describeStatus(), m?.rowsIn ?? 0, m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, oneLine(q.sql)]);
+          rows.push([q.id, q.describeStatus(), m?.rowsIn ?? 0, rowsPerSecond(m, q.createdAt, now), m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, watermarkLag(m, now), oneLine(q.sql)]);
         }
         for (const q of this.transient.values()) {
           const m = q.metrics();
-          rows.push([q.id, 'RUNNING', m?.rowsIn ?? 0, m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, oneLine(q.sql)]);
+          rows.push([q.id, 'RUNNING', m?.rowsIn ?? 0, rowsPerSecond(m, q.createdAt, now), m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, watermarkLag(m, now), oneLine(q.sql)]);
         }
-        return { kind: 'table', columns: ['query', 'status', 'rows_in', 'rows_out', 'late_rows', 'bad_rows', 'sql'], rows };
+        return { kind: 'table', columns: ['query', 'status', 'rows_in', 'rows_per_s', 'rows_out', 'late_rows', 'bad_rows', 'watermark_lag', 'sql'], rows };
       }
       case 'checkpoints': {
         if (!this.opts.store) return msg('No state database (running with --state :memory: keeps no checkpoints).');

@@ -8,6 +8,8 @@ import { QueryRun, type QueryMetrics, type RoundHook, type RunDeps, type RunOpti
  */
 export class TransientQuery {
   private run: QueryRun | null = null;
+  /** When the query was planned (rows/s in SHOW QUERIES). */
+  readonly createdAt = Date.now();
 
   constructor(
     readonly id: string,
