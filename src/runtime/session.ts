@@ -326,7 +326,7 @@ export class Session {
         return {
           kind: 'table',
           columns: ['name', 'connector', 'columns', 'watermark'],
-          rows: this.catalog.list().filter((s) => !isLateStream(s)).map((s) => [s.name, s.options['connector'] ?? '', s.schema.columns.map((c) => c.name).join(', '), s.watermark ? `${s.watermark.column}: ${s.watermark.sql}` : '']),
+          rows: this.catalog.list().filter((s) => !isLateStream(s) && !isHidden(s)).map((s) => [s.name, s.options['connector'] ?? '', s.schema.columns.map((c) => c.name).join(', '), s.watermark ? `${s.watermark.column}: ${s.watermark.sql}` : '']),
         };
       case 'queries': {
         const rows: Value[][] = [];
@@ -382,6 +382,8 @@ const LATE_SUFFIX = '$late';
 export const IDLE_TIMEOUT_OPTION = 'source.idle-timeout';
 /** The late-row side stream of `stream`. */
 export const lateStreamName = (stream: string): string => `${stream}${LATE_SUFFIX}`;
+/** Streams the session declares for itself (the shell's one-row stream behind SELECT without FROM): named with a '$', no DDL. */
+const isHidden = (s: StreamDef): boolean => s.ddl === '' && s.name.includes('$');
 const isLateStream = (s: StreamDef): boolean => s.name.endsWith(LATE_SUFFIX) && s.ddl === '';
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const msg = (text: string): StatementResult => ({ kind: 'message', text });
