@@ -87,8 +87,12 @@ describe('Prometheus metrics', () => {
     expect(lag).toBeGreaterThanOrEqual(0.5);
     expect(lag).toBeLessThan(10);
 
-    await new Promise((r) => setTimeout(r, 700));
-    const second = await scrape(port);
+    // Until the first one-second window has closed (the watermark trails by 1 s) and two checkpoints are in.
+    let second = await scrape(port);
+    for (let i = 0; i < 50 && !(value(second.samples, 'eddy_query_rows_out_total', q)! > 0 && value(second.samples, 'eddy_checkpoints_completed_total', q)! >= 2); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      second = await scrape(port);
+    }
     expect(value(second.samples, 'eddy_query_rows_in_total', q)!).toBeGreaterThan(rowsIn1);
     expect(value(second.samples, 'eddy_query_rows_out_total', q)!).toBeGreaterThan(0);
     expect(value(second.samples, 'eddy_query_busy_seconds_total', q)!).toBeGreaterThan(0);
