@@ -34,7 +34,6 @@ export function describeQuery(session: Session, id: string, span: Span): Stateme
   const fields: [string, Value][] = [
     ['query', q.id],
     ['status', pq ? pq.describeStatus() : 'RUNNING'],
-    ['sql', q.sql.replace(/\s+/g, ' ').trim()],
     ['rows in', m?.rowsIn ?? 0],
     ['rows/s (since start)', rowsPerSecond(m, q.createdAt, now)],
     ['rows out', m?.rowsOut ?? 0],
@@ -52,7 +51,9 @@ export function describeQuery(session: Session, id: string, span: Span): Stateme
     fields.push(['checkpoints completed', cp.completed], ['checkpoints failed', cp.failed]);
     fields.push(['last checkpoint', cp.lastCompletedAt === null ? '' : `${((now - cp.lastCompletedAt) / 1000).toFixed(1)}s ago`]);
   }
-  let text = renderTable(['field', 'value'], fields) + '\nPlan:\n' + explain(q.plan).trimEnd() + '\n';
+  // Values as text: one left-aligned column reads better than numbers pushed to the far right.
+  const rows = fields.map(([k, v]) => [k, typeof v === 'number' ? v.toLocaleString('en-US') : v]);
+  let text = renderTable(['field', 'value'], rows) + '\nSQL:\n  ' + q.sql.replace(/\s+/g, ' ').trim() + '\n\nPlan:\n' + explain(q.plan).trimEnd() + '\n';
   if (pq) {
     text += '\nLast checkpoints:\n';
     text +=

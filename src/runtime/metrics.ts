@@ -45,7 +45,7 @@ export function sessionRegistry(session: Session, now: () => number = Date.now):
   perQuery('eddy_query_rows_out_total', 'Rows the query wrote to its sink or result.', (q) => q.m?.rowsOut ?? 0);
   perQuery('eddy_query_late_rows_total', 'Rows dropped as late (behind the watermark past the allowed lateness).', (q) => q.m?.lateRows ?? 0);
   perQuery('eddy_query_malformed_rows_total', "Malformed input rows skipped under 'on-error' = 'skip'.", (q) => q.m?.skippedRows ?? 0);
-  perQuery('eddy_query_busy_seconds_total', 'Time the query spent reading and processing (not waiting for input).', (q) => (q.m ? q.m.busyMs / 1000 : 0));
+  perQuery('eddy_query_busy_seconds_total', 'Time the query spent processing rows in its operators (not reading input or waiting for it).', (q) => (q.m ? q.m.busyMs / 1000 : 0));
   perQuery('eddy_query_restarts_total', 'Restarts of the query from its latest checkpoint after a failure.', (q) => q.restarts);
   perQuery(
     'eddy_query_watermark_lag_seconds',

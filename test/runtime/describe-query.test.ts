@@ -34,10 +34,11 @@ describe('SHOW QUERIES and DESCRIBE QUERY', () => {
     expect(d!.kind).toBe('explain');
     if (d!.kind !== 'explain') return;
     expect(d.text).toMatch(/\| status +\| RUNNING +\|/);
-    expect(d.text).toMatch(/\| rows in +\| +[1-9]\d* \|/);
+    expect(d.text).toMatch(/\| rows in +\| [1-9][\d,]* +\|/);
     expect(d.text).toMatch(/\| watermark +\| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} +\|/);
     expect(d.text).toMatch(/\| next window closes at +\| \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.000 +\|/);
-    expect(d.text).toMatch(/\| checkpoints completed +\| +[1-9]\d* \|/);
+    expect(d.text).toMatch(/\| checkpoints completed +\| [1-9]\d* +\|/);
+    expect(d.text).toMatch(/SQL:\n  CREATE STREAM out WITH/);
     expect(d.text).toContain('Plan:');
     expect(d.text).toContain('TUMBLE');
     expect(d.text).toMatch(/Last checkpoints:\n\+-+/);
