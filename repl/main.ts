@@ -11,6 +11,7 @@ import { parseDuration } from '../src/runtime/settings.js';
 import { Session } from '../src/runtime/session.js';
 import { runScript } from './script-runner.js';
 import { runShell } from './shell.js';
+import { startMetricsServer, type MetricsServer } from '../src/runtime/metrics.js';
 import { tuneGcForStreaming } from '../src/runtime/gc-tuning.js';
 
 const USAGE = `Usage: eddy [options]            interactive SQL shell
@@ -25,6 +26,8 @@ Options:
       --checkpoint-interval DUR e.g. 500ms, 10s (default 10s)
       --fresh                   discard saved state of persistent queries and start them over
       --verbose                 report each completed checkpoint on stderr
+      --metrics-port N          serve Prometheus metrics at http://127.0.0.1:N/metrics (0: any free port)
+  -q, --quiet                   no summary line per query at the end of a script
   -h, --help                    show this help
   -v, --version                 show the version
 `;
@@ -43,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
         'checkpoint-interval': { type: 'string' },
         fresh: { type: 'boolean' },
         verbose: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        'metrics-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -107,7 +112,17 @@ async function main(argv: string[]): Promise<number> {
       : {}),
     ...(intervalMs !== undefined ? { checkpointIntervalMs: intervalMs } : {}),
   });
+  let metrics: MetricsServer | null = null;
   try {
+    if (args['metrics-port'] !== undefined) {
+      const port = Number(args['metrics-port']);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        process.stderr.write(`eddy: --metrics-port must be a port number (got '${args['metrics-port']}')\n`);
+        return 2;
+      }
+      metrics = await startMetricsServer(session, port);
+      process.stderr.write(`eddy: metrics at http://127.0.0.1:${metrics.port}/metrics\n`);
+    }
     if (!scripted) return await runShell(session, { format, statePath: args.state ?? '.eddy/state.db' });
     // One catalog per state database: scripts see the streams the shell and other scripts saved.
     try {
@@ -143,10 +158,14 @@ async function main(argv: string[]): Promise<number> {
     };
     process.on('SIGINT', onSignal(130));
     process.on('SIGTERM', onSignal(143));
-    const status = await runScript(session, text, { out: process.stdout, err: process.stderr, format, file }, signal);
+    const status = await runScript(session, text, { out: process.stdout, err: process.stderr, format, file, quiet: args.quiet ?? false, progress: !args.quiet && process.stderr.isTTY === true, sharedTerminal: process.stdout.isTTY === true }, signal);
     await session.close();
     return exitOnSignal || status;
+  } catch (e) {
+    process.stderr.write(formatError(e, undefined, 'eddy') + '\n');
+    return 1;
   } finally {
+    await metrics?.close();
     await store?.close().catch(() => {});
   }
 }

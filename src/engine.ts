@@ -11,6 +11,7 @@ import { parseDuration } from './runtime/settings.js';
 import { Session, type StatementResult } from './runtime/session.js';
 import type { TransientQuery } from './runtime/transient-query.js';
 import type { PersistentQuery } from './runtime/persistent-query.js';
+import { startMetricsServer, type MetricsServer } from './runtime/metrics.js';
 
 export interface EddyOptions {
   /** Checkpoint database (SQLite file). Default ':memory:', meaning no checkpoints are kept. */
@@ -21,6 +22,8 @@ export interface EddyOptions {
   readonly fresh?: boolean;
   /** Directory that relative connector paths resolve against (default: the working directory). */
   readonly baseDir?: string;
+  /** Serve Prometheus metrics at http://127.0.0.1:<port>/metrics (0: any free port; see `metricsPort`). */
+  readonly metricsPort?: number;
   /** Warnings (e.g. a damaged checkpoint that recovery skipped). Default: console.warn. */
   readonly onWarning?: (message: string) => void;
 }
@@ -194,7 +197,13 @@ export class Eddy {
     /** @internal The runtime behind the API (tests and benchmarks reach in; not part of the public surface). */
     readonly session: Session,
     private readonly store: CheckpointStore | null,
+    private readonly metrics: MetricsServer | null,
   ) {}
+
+  /** The port /metrics is served on (the one the OS chose for metricsPort 0), or null without metrics. */
+  get metricsPort(): number | null {
+    return this.metrics?.port ?? null;
+  }
 
   static async open(options: EddyOptions = {}): Promise<Eddy> {
     const statePath = options.state ?? ':memory:';
@@ -213,7 +222,16 @@ export class Eddy {
     });
     // One catalog per state database: the streams the shell and scripts saved are declared here too.
     await session.loadCatalog(parseStatement);
-    return new Eddy(session, store);
+    let metrics: MetricsServer | null = null;
+    if (options.metricsPort !== undefined) {
+      try {
+        metrics = await startMetricsServer(session, options.metricsPort);
+      } catch (e) {
+        await store?.close();
+        throw e;
+      }
+    }
+    return new Eddy(session, store, metrics);
   }
 
   /** Every method after close() throws this (DESIGN.md §5). */
@@ -298,12 +316,13 @@ export class Eddy {
   }
 
   /**
-   * Stops all queries (persistent ones with a final checkpoint) and releases the state database.
-   * Idempotent; once it resolves nothing of this instance keeps the process alive.
+   * Stops all queries (persistent ones with a final checkpoint), the metrics server and releases
+   * the state database. Idempotent; once it resolves nothing of this instance keeps the process alive.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.session.close();
+      await this.metrics?.close();
       await this.store?.close();
     })();
     return this.closing;

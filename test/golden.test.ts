@@ -42,7 +42,7 @@ async function runGolden(file: string): Promise<GoldenRun> {
   const session = new Session({ store: null, endMemoryWhenDrained: true, baseDir: SQL_DIR, fresh: false, onWarning: (m) => warnings.push(m) });
   const out = new Collect();
   const err = new Collect();
-  const status = await runScript(session, text, { out, err, format: 'json', file }, { stopped: false });
+  const status = await runScript(session, text, { out, err, format: 'json', file, quiet: true }, { stopped: false });
   await session.close();
   return { status, stdout: out.text, stderr: err.text, warnings };
 }

@@ -13,6 +13,8 @@ export interface CoordinatorOptions {
   readonly onInfo?: (message: string) => void;
   /** Called when a checkpoint has committed (for --verbose and tests). */
   readonly onCheckpoint?: (info: CheckpointInfo, pauseMs: number) => void;
+  /** Called when a checkpoint of `queryId` failed (metrics count them). */
+  readonly onCheckpointFailed?: (queryId: string) => void;
   /** Observes the synchronous pause of every checkpoint (for SHOW CHECKPOINTS and the benchmark). */
   readonly onPause?: (queryId: string, ms: number) => void;
 }
@@ -189,6 +191,7 @@ export class CheckpointCoordinator {
       .catch((err: unknown) => {
         st.needFull = true;
         st.failure = err;
+        this.opts.onCheckpointFailed?.(queryId);
         this.opts.onWarning(`checkpoint ${checkpointId} of query '${queryId}' failed: ${err instanceof Error ? err.message : String(err)}`);
       })
       .finally(() => {

@@ -173,6 +173,8 @@ export interface ShowStmt {
 export interface DescribeStmt {
   readonly kind: 'describe';
   readonly name: Ident;
+  /** DESCRIBE QUERY id (ksqlDB's DESCRIBE ... EXTENDED for a query): `name` is the query id. */
+  readonly query?: true;
   readonly span: Span;
 }
 

@@ -64,7 +64,15 @@ export function buildStatement(src: SourceText, node: CstNode): Statement {
   const show = optNode(node, 'showStmt');
   if (show) return { kind: 'show', what: showTarget(src, token(show, 'what')), span };
   const describe = optNode(node, 'describeStmt');
-  if (describe) return { kind: 'describe', name: identOf(src, token(describe, 'name')), span };
+  if (describe) {
+    const first = token(describe, 'name');
+    const target = optToken(describe, 'target');
+    if (target === undefined) return { kind: 'describe', name: identOf(src, first), span };
+    if (first.image.toLowerCase() !== 'query') {
+      throw new EddyError('SYNTAX', `unexpected '${target.image}' after DESCRIBE ${first.image}`, identOf(src, target).span, 'DESCRIBE name describes a stream; DESCRIBE QUERY id describes a running query');
+    }
+    return { kind: 'describe', name: identOf(src, target), query: true, span };
+  }
   const terminate = child(node, 'terminateStmt');
   const id = token(terminate, 'id');
   const queryId = id.tokenType.name === 'StringLiteral' ? stringValue(id) : id.tokenType.name === 'NumberLiteral' ? id.image : identOf(src, id).name;

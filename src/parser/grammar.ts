@@ -359,6 +359,8 @@ export class SqlGrammar extends CstParser {
   describeStmt = this.RULE('describeStmt', () => {
     this.OR([{ ALT: () => this.CONSUME(T.Describe) }, { ALT: () => this.CONSUME(T.Desc) }]);
     this.CONSUME(T.Name, { LABEL: 'name' });
+    // DESCRIBE QUERY q: the first name is the word QUERY.
+    this.OPTION(() => this.CONSUME2(T.Name, { LABEL: 'target' }));
   });
 
   terminateStmt = this.RULE('terminateStmt', () => {

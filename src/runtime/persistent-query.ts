@@ -34,6 +34,8 @@ export class PersistentQuery {
   private stopping = false;
   private lastMetrics: QueryMetrics | null = null;
   readonly done: Promise<void>;
+  /** When the query was started in this process (rows/s in SHOW QUERIES). */
+  readonly createdAt = Date.now();
   private resolveDone!: () => void;
 
   constructor(

@@ -28,7 +28,7 @@ export interface QueryMetrics {
   readonly nextWindowEnd: number | null;
   /** Bytes read of the file sources' total, when every source is a file; null otherwise. */
   readonly bytes: { readonly read: number; readonly total: number } | null;
-  /** Milliseconds the run loop spent reading and processing (not waiting for input). */
+  /** Milliseconds spent processing rows in the operators (not reading input or waiting for it). */
   readonly busyMs: number;
 }
 
@@ -84,7 +84,6 @@ export class QueryRun implements CheckpointTarget {
   readonly graph: Graph;
   private cancelled = false;
   private finished = false;
-  private busyMs = 0;
   /** A checkpoint requested for the next round, and the pause its barrier has cost so far. */
   private requested: { readonly id: number; readonly pause: { ms: number } } | null = null;
 
@@ -188,13 +187,15 @@ export class QueryRun implements CheckpointTarget {
       const e = op.nextWindowEnd;
       if (e !== null && (next === null || e < next)) next = e;
     }
+    let busyMs = 0;
+    for (const s of this.sources) busyMs += s.processingMs;
     let bytes: { read: number; total: number } | null = { read: 0, total: 0 };
     for (const s of this.sources) {
       const p = s.progress;
       if (p === null) bytes = null;
       else if (bytes !== null) bytes = { read: bytes.read + p.bytesRead, total: bytes.total + p.totalBytes };
     }
-    return { rowsIn, rowsOut, lateRows: late, skippedRows: skipped, skippedSamples: samples, watermark: this.watermark, nextWindowEnd: next, bytes, busyMs: this.busyMs };
+    return { rowsIn, rowsOut, lateRows: late, skippedRows: skipped, skippedSamples: samples, watermark: this.watermark, nextWindowEnd: next, bytes, busyMs };
   }
 
   /** Runs until every source ends or a LIMIT is satisfied (returns 'finished') or cancel() (returns 'cancelled'). Errors propagate. */
@@ -203,7 +204,6 @@ export class QueryRun implements CheckpointTarget {
     const sources = this.sources;
     for (const s of sources) s.start();
     while (!this.cancelled) {
-      const roundStart = performance.now();
       const barrier = this.requested;
       this.requested = null;
       let produced = 0;
@@ -221,7 +221,6 @@ export class QueryRun implements CheckpointTarget {
         if (this.graph.done) break;
       }
       if (barrier !== null) this.completeBarrier(barrier);
-      this.busyMs += performance.now() - roundStart;
       if (live === 0 || this.graph.done) {
         this.endAll();
         return 'finished';

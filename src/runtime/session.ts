@@ -33,6 +33,8 @@ import { isResumable, persistentQueryId, queryName, sinkKeyOf, type SinkWriteMod
 import type { FreshStart } from '../connectors/connector.js';
 import { withFileProgress } from './file-progress.js';
 import type { DeadLetter } from '../connectors/file-source.js';
+import { CheckpointStats } from './checkpoint-stats.js';
+import { describeQuery, rowsPerSecond, watermarkLag } from './describe-query.js';
 
 /** What executing one statement produced. */
 export type StatementResult =
@@ -75,6 +77,8 @@ export class Session {
   private readonly deadLettered = new Map<string, Set<string>>();
   /** The id execute() was asked to resume a statement under (the shell resuming its queries). */
   private resumeAs: string | undefined;
+  /** Checkpoints completed and failed per query in this process (DESCRIBE QUERY, /metrics). */
+  readonly checkpointStats = new CheckpointStats();
 
   /** Told of every status change of a persistent query (the shell reports failures and restarts as they happen). */
   onQueryStatus: ((q: PersistentQuery) => void) | undefined;
@@ -182,6 +186,7 @@ export class Session {
       case 'show':
         return this.show(stmt.what);
       case 'describe':
+        if (stmt.query) return describeQuery(this, stmt.name.name, stmt.name.span);
         return this.describe(stmt.name.name, stmt.name.span);
       case 'terminate': {
         const q = this.persistent.get(stmt.queryId) ?? this.persistent.get(stmt.queryId.toLowerCase());
@@ -394,7 +399,11 @@ export class Session {
       retained: this.settings.int('checkpoint.retained'),
       onWarning: this.opts.onWarning,
       ...(this.opts.onInfo ? { onInfo: this.opts.onInfo } : {}),
-      ...(this.opts.onCheckpoint ? { onCheckpoint: this.opts.onCheckpoint } : {}),
+      onCheckpoint: (info, pauseMs) => {
+        this.checkpointStats.completed(info);
+        this.opts.onCheckpoint?.(info, pauseMs);
+      },
+      onCheckpointFailed: (queryId) => this.checkpointStats.failed(queryId),
     });
   }
 
@@ -490,26 +499,27 @@ export class Session {
         return {
           kind: 'table',
           columns: ['name', 'connector', 'columns', 'watermark'],
-          rows: this.catalog.list().filter((s) => !isLateStream(s)).map((s) => [s.name, s.options['connector'] ?? '', s.schema.columns.map((c) => c.name).join(', '), s.watermark ? `${s.watermark.column}: ${s.watermark.sql}` : '']),
+          rows: this.catalog.list().filter((s) => !isLateStream(s) && !isHidden(s)).map((s) => [s.name, s.options['connector'] ?? '', s.schema.columns.map((c) => c.name).join(', '), s.watermark ? `${s.watermark.column}: ${s.watermark.sql}` : '']),
         };
       case 'queries': {
         const rows: Value[][] = [];
+        const now = Date.now();
         for (const q of this.persistent.values()) {
           const m = q.metrics();
-          rows.push([q.id, queryName(q.id), q.describeStatus(), m?.rowsIn ?? 0, m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, oneLine(q.sql)]);
+          rows.push([q.id, queryName(q.id), q.describeStatus(), m?.rowsIn ?? 0, rowsPerSecond(m, q.createdAt, now), m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, watermarkLag(m, now), oneLine(q.sql)]);
         }
         // One catalog per state database: queries another live process runs are listed as running there.
         for (const q of (await this.opts.store?.listQueries()) ?? []) {
           if (this.persistent.has(q.queryId) || !isResumable(q.status)) continue;
           const pid = await this.opts.store!.lockHolder(q.queryId);
           if (pid === null) continue;
-          rows.push([q.queryId, queryName(q.queryId), `RUNNING (process ${pid})`, null, null, null, null, oneLine(q.sql)]);
+          rows.push([q.queryId, queryName(q.queryId), `RUNNING (process ${pid})`, null, null, null, null, null, null, oneLine(q.sql)]);
         }
         for (const q of this.transient.values()) {
           const m = q.metrics();
-          rows.push([q.id, '', q.started ? 'RUNNING' : 'CREATED', m?.rowsIn ?? 0, m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, oneLine(q.sql)]);
+          rows.push([q.id, '', q.started ? 'RUNNING' : 'CREATED', m?.rowsIn ?? 0, rowsPerSecond(m, q.createdAt, now), m?.rowsOut ?? 0, m?.lateRows ?? 0, m?.skippedRows ?? 0, watermarkLag(m, now), oneLine(q.sql)]);
         }
-        return { kind: 'table', columns: ['query', 'name', 'status', 'rows_in', 'rows_out', 'late_rows', 'bad_rows', 'sql'], rows };
+        return { kind: 'table', columns: ['query', 'name', 'status', 'rows_in', 'rows_per_s', 'rows_out', 'late_rows', 'bad_rows', 'watermark_lag', 'sql'], rows };
       }
       case 'checkpoints': {
         if (!this.opts.store) return msg('No state database (running with --state :memory: keeps no checkpoints).');
@@ -557,6 +567,8 @@ export const IDLE_TIMEOUT_OPTION = 'source.idle-timeout';
 /** The late-row side stream of `stream`. */
 export const lateStreamName = (stream: string): string => `${stream}${LATE_SUFFIX}`;
 const ERRORS_SUFFIX = '$errors';
+/** Streams the session declares for itself (the shell's one-row stream behind SELECT without FROM): named with a '$', no DDL. */
+const isHidden = (s: StreamDef): boolean => s.ddl === '' && s.name.includes('$');
 const isLateStream = (s: StreamDef): boolean => (s.name.endsWith(LATE_SUFFIX) || s.name.endsWith(ERRORS_SUFFIX)) && s.ddl === '';
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const msg = (text: string): StatementResult => ({ kind: 'message', text });

@@ -1,4 +1,4 @@
-import { EddyError } from '../common/errors.js';
+import { EddyError, closest } from '../common/errors.js';
 import { parseDuration } from '../common/duration.js';
 
 export { parseDuration };
@@ -63,7 +63,7 @@ export class Settings {
     }
     if (!(key in ALL_DEFAULTS)) {
       const known = Object.keys(ALL_DEFAULTS);
-      const near = known.find((k) => k.includes(key) || key.includes(k.split('.').pop()!));
+      const near = closest(key, [...known, ...Object.keys(ALIASES)]) ?? known.find((k) => k.includes(key) || key.includes(k.split('.').pop()!));
       throw new EddyError('INVALID_OPTION', `unknown setting '${key}'`, undefined, near ? `did you mean '${near}'?` : `known settings: ${known.join(', ')}`);
     }
     if (key.endsWith('interval') || key.endsWith('delay') || key.endsWith('timeout') || key.endsWith('ttl') || key.endsWith('lateness')) parseDuration(value, key);

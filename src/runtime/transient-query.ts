@@ -11,6 +11,8 @@ export class TransientQuery {
   private cancelled = false;
   /** Whether start() was called (SHOW QUERIES lists an unstarted SELECT as CREATED). */
   started = false;
+  /** When the query was planned (rows/s in SHOW QUERIES). */
+  readonly createdAt = Date.now();
 
   constructor(
     readonly id: string,

@@ -68,8 +68,14 @@ describe.concurrent('eddy -f / -e', () => {
         '{"auction":2,"ws":"2024-05-01 10:00:00.000","n":1,"top":null}\n' +
         '{"auction":1,"ws":"2024-05-01 10:00:10.000","n":1,"top":1.25}\n' +
         '{"auction":3,"ws":"2024-05-01 10:00:20.000","n":1,"top":3}\n',
-      stderr: "Stream 'bids' created.\n",
+      stderr: expect.stringMatching(/^Stream 'bids' created\.\neddy: query 'select_1': 6 rows in, 4 rows out, 0 late, 0 malformed, \d+\.\d\ds\n$/),
     });
+  });
+
+  it('--quiet leaves out the summary line; no progress line when stderr is not a terminal', async () => {
+    const r = await eddy('-f', 'select.sql', '--state', ':memory:', '--format', 'json', '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("Stream 'bids' created.\n");
   });
 
   it('prints CSV with a header, NULL as an empty field and quoted special characters', async () => {
@@ -89,18 +95,18 @@ describe.concurrent('eddy -f / -e', () => {
   it('prints a table with --format table (messages on stdout too)', async () => {
     const r = await eddy('-f', 'select.sql', '--state', ':memory:', '--format', 'table');
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toMatch(/^eddy: query 'select_1': 6 rows in, 4 rows out, 0 late, 0 malformed, [\d.]+s\n$/);
     expect(r.stdout).toBe(
       [
         "Stream 'bids' created.",
-        '+---------+-------------------------+------+------+',
-        '| auction | ws                      | n    | top  |',
-        '+---------+-------------------------+------+------+',
-        '|       1 | 2024-05-01 10:00:00.000 |    3 |    9 |',
-        '|       2 | 2024-05-01 10:00:00.000 |    1 | NULL |',
-        '|       1 | 2024-05-01 10:00:10.000 |    1 | 1.25 |',
-        '|       3 | 2024-05-01 10:00:20.000 |    1 |    3 |',
-        '+---------+-------------------------+------+------+',
+        '+----------+-------------------------+----------+----------+',
+        '| auction  | ws                      | n        | top      |',
+        '+----------+-------------------------+----------+----------+',
+        '|        1 | 2024-05-01 10:00:00.000 |        3 |        9 |',
+        '|        2 | 2024-05-01 10:00:00.000 |        1 |     NULL |',
+        '|        1 | 2024-05-01 10:00:10.000 |        1 |     1.25 |',
+        '|        3 | 2024-05-01 10:00:20.000 |        1 |        3 |',
+        '+----------+-------------------------+----------+----------+',
         '',
       ].join('\n'),
     );
@@ -118,7 +124,7 @@ describe.concurrent('eddy -f / -e', () => {
     expect(r).toEqual({
       code: 0,
       stdout: '{"x1":2,"y":"a!"}\n{"x1":null,"y":"b!"}\n',
-      stderr: "Stream 's' created.\nInserted 2 rows into 's'.\n",
+      stderr: expect.stringMatching(/^Stream 's' created\.\nInserted 2 rows into 's'\.\neddy: query 'select_1': 2 rows in, 2 rows out, 0 late, 0 malformed, [\d.]+s\n$/),
     });
   });
 

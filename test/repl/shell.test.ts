@@ -213,6 +213,16 @@ describe('the interactive shell in a real terminal', () => {
     t.type('\x03');
     await t.waitFor(/Time: [\d.]+(ms|s)/, mark);
     mark = t.output.length;
+    t.type('\\format table\r');
+    // A SELECT without FROM: one row, then the query finishes by itself.
+    t.type("SELECT 1 AS one, 'a;b' AS s;\r");
+    await t.waitFor(/\| +1 \| a;b +\|/, mark);
+    await t.waitFor('Query finished: 1 row read, 1 row shown.', mark);
+    mark = t.output.length;
+    // Setting names get a did-you-mean.
+    t.type("SET 'checkpoint.intervall' = '1s';\r");
+    await t.waitFor("did you mean 'checkpoint.interval'?", mark);
+    mark = t.output.length;
     // An open parenthesis shows in the continuation prompt.
     t.type('SELECT (k\r');
     await t.waitFor('(> ', mark);

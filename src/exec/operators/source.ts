@@ -34,6 +34,7 @@ export class SourceOperator extends Operator {
   private idle = false;
   private lastRowsAt = 0;
   private rowsRead = 0;
+  private pushMs = 0;
   private readonly wmLoop: WatermarkLoop | null;
   private readonly wmLoopFor: (layout: ObjectLayout) => WatermarkLoop;
   /** One watermark per split when the connector reads splits (SourceReader.lastSplit); null otherwise. */
@@ -60,6 +61,11 @@ export class SourceOperator extends Operator {
   /** Rows read so far. */
   get rows(): number {
     return this.rowsRead;
+  }
+
+  /** Milliseconds spent pushing this source's batches through the operators downstream (not reading or waiting). */
+  get processingMs(): number {
+    return this.pushMs;
   }
 
   /** Bytes consumed of the input, when the connector can tell (files). */
@@ -124,6 +130,7 @@ export class SourceOperator extends Operator {
       return 0;
     }
     this.lastRowsAt = this.now();
+    const pushStart = performance.now();
     if (this.idle) {
       this.idle = false;
       this.out.idle(false);
@@ -137,6 +144,7 @@ export class SourceOperator extends Operator {
       this.out.data(objectBatch(objects, layout, this.wmLoop === null ? null : this.stamp(objects, this.wmLoopFor(layout))));
     }
     if (this.watermark > before) this.out.watermark(this.watermark);
+    this.pushMs += performance.now() - pushStart;
     return count;
   }
 
