@@ -13,30 +13,10 @@ import { variance, type VarianceKind } from './variance.js';
  * a value it was given, and its result is then what it would be had the value never arrived.
  */
 
-/** SUM with retraction: slots [sum, count]; NULL once every value was taken back (Flink's SumWithRetract). */
+/** SUM with retraction: AVG's slots [sum, count]; NULL once every value was taken back (Flink's SumWithRetract). */
 function sumWithRetract(): Accumulator {
-  return {
-    width: 2,
-    init: (s, at) => {
-      s[at] = 0;
-      s[at + 1] = 0;
-    },
-    add: (s, at, v) => {
-      s[at] = (s[at] as number) + (v as number);
-      s[at + 1] = (s[at + 1] as number) + 1;
-    },
-    retract: (s, at, v) => {
-      s[at] = (s[at] as number) - (v as number);
-      s[at + 1] = (s[at + 1] as number) - 1;
-    },
-    merge: (into, from, at) => {
-      into[at] = (into[at] as number) + (from[at] as number);
-      into[at + 1] = (into[at + 1] as number) + (from[at + 1] as number);
-    },
-    // `+ 0`: a sum that went 0.5 - 0.5 reads 0, never -0.
-    result: (s, at): Value => ((s[at + 1] as number) > 0 ? (s[at] as number) + 0 : null),
-    addSource: (s, at, v) => `${s}[${at}] += ${v}; ${s}[${at + 1}]++;`,
-  };
+  // `+ 0`: a sum that went 0.5 - 0.5 reads 0, never -0.
+  return { ...avg(false), result: (s, at): Value => ((s[at + 1] as number) > 0 ? (s[at] as number) + 0 : null) };
 }
 
 /** Index of `v` in the sorted [value, count, ...] pairs, or -(insertion point) - 1. */
