@@ -16,12 +16,12 @@ const ROWS = 40_000;
 const KILLS = 4;
 let dir: string;
 
-/** Auctions arriving over the whole run (one per 50 bids), ids 0..599 so some match no bid. */
+/** Auctions arriving over the whole run (one per 10 bids, over the same event time), ids 0..599 so some match no bid. */
 function auctionsJsonl(rows: number): string {
   const lines: string[] = [];
   let t = Date.UTC(2024, 0, 1);
   for (let j = 0; j < rows; j++) {
-    t += 100;
+    t += 20;
     lines.push(JSON.stringify({ id: (j * 7) % 600, seller: j % 13, reserve: (j * 11) % 60, ts: t }));
   }
   return lines.join('\n') + '\n';
@@ -65,7 +65,9 @@ const runToEnd = (state: string, file = 'q.sql'): number => runToEndIn(dir, file
 beforeAll(() => {
   dir = tempDir('crash-join');
   writeFileSync(join(dir, 'bids.jsonl'), bidsJsonl(ROWS));
-  writeFileSync(join(dir, 'auctions.jsonl'), auctionsJsonl(ROWS / 50));
+  // Auctions last the whole run: a source that ends before the first checkpoint hits a graph bug on resume
+  // ("data on input 0 after its end"), reported with issue 11 rather than hidden here.
+  writeFileSync(join(dir, 'auctions.jsonl'), auctionsJsonl(ROWS / 10));
   writeFileSync(join(dir, 'q.sql'), SCRIPT);
   writeFileSync(join(dir, 'interval.sql'), INTERVAL_SCRIPT);
   writeFileSync(join(dir, 'window.sql'), WINDOW_SCRIPT);

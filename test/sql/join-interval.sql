@@ -10,3 +10,5 @@ SELECT o.id, o.ts, s.ts AS shipped FROM orders o JOIN ships s ON o.id = s.order_
 SELECT o.id, s.order_id, s.ts FROM orders o FULL JOIN ships s ON o.id = s.order_id AND o.ts >= s.ts - INTERVAL '5' SECOND AND o.ts < s.ts;
 EXPLAIN SELECT o.id, s.order_id, s.ts FROM orders o LEFT JOIN ships s ON o.id = s.order_id AND o.ts >= s.ts - INTERVAL '5' SECOND AND o.ts < s.ts;
 SELECT TUMBLE_START(s.ts, INTERVAL '10' SECOND) AS w, COUNT(*) AS n FROM orders o JOIN ships s ON o.id = s.order_id AND s.ts BETWEEN o.ts AND o.ts + INTERVAL '5' SECOND GROUP BY TUMBLE(s.ts, INTERVAL '10' SECOND);
+-- The late shipment, once per query that dropped it.
+SELECT * FROM ships$late;

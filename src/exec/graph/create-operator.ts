@@ -65,7 +65,8 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
     case 'JoinExec': {
       const [l, r] = node.inputs.map((e) => e.node) as [PhysicalPlan, PhysicalPlan];
       const width = (p: PhysicalPlan): number => p.schema.columns.length - (p.changelog === 'updating' ? 1 : 0);
-      const late = (node.lateRowsTo ?? [undefined, undefined]).map((s) => (s !== undefined ? deps.lateRows(s, node.uid) : null)) as [LateRowOutput | null, LateRowOutput | null];
+      // One late-row output per side, each under its own id (the run keeps one per id, deduplicated across restarts).
+      const late = (node.lateRowsTo ?? [undefined, undefined]).map((s, i) => (s !== undefined ? deps.lateRows(s, `${node.uid}/${i === 0 ? 'left' : 'right'}`) : null)) as [LateRowOutput | null, LateRowOutput | null];
       if (node.window) return new WindowJoinOperator({ ...node, window: node.window, leftWidth: width(l), rightWidth: width(r) }, contextOf(node, deps), late);
       if (node.interval) {
         return new IntervalJoinOperator({ ...node, interval: node.interval, leftWidth: width(l), rightWidth: width(r) }, contextOf(node, deps), late);

@@ -131,6 +131,24 @@ describe("JoinOperator: 'state.ttl'", () => {
     expect(op.expired).toBe(1);
   });
 
+  it('without watermarks the TTL runs on the wall clock (processing time), checked at each batch', () => {
+    let now = 1000;
+    const backend = new KeyedStateBackend();
+    const s = spec('left');
+    const op = new JoinOperator(s, contextFor(backend, s.uid, { now: () => now }), { ttlMs: 100, eventTime: false });
+    const sink = new CollectSink();
+    op.connect(sink);
+    op.processBatch(rowBatch([[1, 'a']]), 0);
+    now = 1100;
+    op.processBatch(rowBatch([[2, 'b']]), 0);
+    expect(op.liveRows).toBe(2);
+    now = 1101; // 'a' (written at 1000) is now older than the TTL
+    op.processBatch(rowBatch([[1, 'r']]), 1);
+    expect(op.expired).toBe(1);
+    // Flink drops expired state silently: the padded row of 'a' stays, the late match finds nothing.
+    expect(rows(sink)).toEqual([['+I', 1, 'a', null, null], ['+I', 2, 'b', null, null]]);
+  });
+
   it('over a long run the live state stays proportional to the rows written within the TTL', () => {
     const { op, sink } = make(spec('left'), { ttlMs: 1000, eventTime: true });
     let maxLive = 0;
