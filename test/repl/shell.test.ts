@@ -223,6 +223,15 @@ describe('the interactive shell in a real terminal', () => {
     t.type("SET 'checkpoint.intervall' = '1s';\r");
     await t.waitFor("did you mean 'checkpoint.interval'?", mark);
     mark = t.output.length;
+    // A statement typed over two lines comes back whole with Up.
+    t.type('SELECT 7\r');
+    t.type('AS seven;\r');
+    await t.waitFor('Query finished: 1 row read, 1 row shown.', mark);
+    mark = t.output.length;
+    t.type('\x1b[A');
+    await t.waitFor('SELECT 7 AS seven;', mark);
+    t.type('\x15');
+    mark = t.output.length;
     // An open parenthesis shows in the continuation prompt.
     t.type('SELECT (k\r');
     await t.waitFor('(> ', mark);
