@@ -96,14 +96,16 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(formatError(e, undefined, 'eddy') + '\n');
     return 1;
   }
+  const lineStart = process.stderr.isTTY === true && !args.quiet ? '\r\x1b[2K' : '';
   const scripted = args.file !== undefined || args.execute !== undefined || !process.stdin.isTTY;
   const session = new Session({
     store,
     endMemoryWhenDrained: scripted,
     baseDir: process.cwd(),
     fresh: args.fresh ?? false,
-    onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
-    onInfo: (m) => process.stderr.write(`eddy: ${m}\n`),
+    // On a terminal a progress line may stand on stderr: messages clear it first (it is redrawn).
+    onWarning: (m) => process.stderr.write(`${lineStart}warning: ${m}\n`),
+    onInfo: (m) => process.stderr.write(`${lineStart}eddy: ${m}\n`),
     ...(args.verbose
       ? {
           onCheckpoint: (c: CheckpointInfo, pauseMs: number) =>

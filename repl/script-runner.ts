@@ -65,11 +65,13 @@ export async function runScript(session: Session, text: string, io: ScriptIo, si
         const t0 = performance.now();
         await r.query.start((rows) => sink.write(rows));
         signal.onStop = undefined;
+        progress?.clear();
         await sink.close();
         const m = r.query.metrics();
+        // Cleared just before the notes, which are written synchronously: no redraw can come between.
+        progress?.clear();
         if (m && m.lateRows > 0) io.err.write(`note: ${m.lateRows} late row${m.lateRows === 1 ? '' : 's'} dropped by ${r.query.id}\n`);
         if (m) reportSkipped(m, r.query.id, io.err);
-        progress?.clear();
         if (!io.quiet) io.err.write(summaryLine(r.query.id, m, performance.now() - t0, null));
       } else {
         if (r.kind === 'persistent') started.push(r.query);
@@ -77,6 +79,7 @@ export async function runScript(session: Session, text: string, io: ScriptIo, si
         printResult(r, io.format, out, io.err);
       }
     } catch (e) {
+      progress?.stop();
       io.err.write(formatError(e, text, io.file) + '\n');
       await session.close();
       return 1;

@@ -292,6 +292,9 @@ export async function runShell(session: Session, opts: ShellOptions): Promise<nu
           out.write(edited.trimEnd() + '\n');
           state.last = edited.trim();
           appendHistory(historyFile, historyEntry(state.last));
+          // Up then recalls the edited statement, not the \e that produced it.
+          const h = (rl as unknown as { history?: string[] }).history;
+          if (Array.isArray(h) && h[0] === trimmed) h[0] = historyEntry(state.last);
           await runText(isCompleteStatement(edited) ? edited : edited.trimEnd() + ';');
         }
         return true;

@@ -108,7 +108,7 @@ describe.skipIf(!hasScript)('the REPL across restarts', () => {
 
     const second = new Shell(dir);
     await second.waitFor(/A demo stream 'bids' is ready/);
-    await second.type('SHOW QUERIES;', /query,name,status,rows_in,rows_out,late_rows,bad_rows,sql\n/);
+    await second.type('SHOW QUERIES;', /query,name,status,rows_in,rows_per_s,rows_out,late_rows,bad_rows,watermark_lag,sql\n/);
     expect(second.screen).not.toMatch(/Resumed query|resumed from checkpoint/);
     expect(await second.quit()).toBe(0);
   });

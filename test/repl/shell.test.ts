@@ -3,7 +3,7 @@
  * would: multi-line statements, a continuous query stopped with Ctrl-C, errors with a caret,
  * history kept across runs, and the catalog kept in the state database across restarts.
  */
-import { describe, expect, it, beforeAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterEach } from 'vitest';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,12 @@ import { join, resolve } from 'node:path';
 
 const CLI = resolve(__dirname, '../../dist/repl/main.js');
 let dir: string;
+/** Shells still open: a failed test must not leave its shell running. */
+const open = new Set<ChildProcessWithoutNullStreams>();
+afterEach(() => {
+  for (const c of open) c.kill('SIGKILL');
+  open.clear();
+});
 
 /** A shell session in a pty, with helpers to type and to wait for text on the screen. */
 class Terminal {
@@ -25,7 +31,13 @@ class Terminal {
       env: { ...process.env, EDDY_HISTORY: join(dir, 'history'), TERM: 'xterm', COLUMNS: '160' },
     });
     this.child.stdout.on('data', (d: Buffer) => (this.output += d.toString('utf8')));
-    this.exited = new Promise((res) => this.child.on('exit', (code) => res(code)));
+    open.add(this.child);
+    this.exited = new Promise((res) =>
+      this.child.on('exit', (code) => {
+        open.delete(this.child);
+        res(code);
+      }),
+    );
   }
 
   type(text: string): void {
@@ -222,6 +234,15 @@ describe('the interactive shell in a real terminal', () => {
     // Setting names get a did-you-mean.
     t.type("SET 'checkpoint.intervall' = '1s';\r");
     await t.waitFor("did you mean 'checkpoint.interval'?", mark);
+    mark = t.output.length;
+    // A statement typed over two lines comes back whole with Up.
+    t.type('SELECT 7\r');
+    t.type('AS seven;\r');
+    await t.waitFor('Query finished: 1 row read, 1 row shown.', mark);
+    mark = t.output.length;
+    t.type('\x1b[A');
+    await t.waitFor('SELECT 7 AS seven;', mark);
+    t.type('\x15');
     mark = t.output.length;
     // An open parenthesis shows in the continuation prompt.
     t.type('SELECT (k\r');
