@@ -23,6 +23,10 @@ type TableResult = { readonly kind: 'table'; readonly columns: readonly string[]
 /** Binds the view's query (refusing one that cannot be read), then adds and (unless TEMPORARY) saves it. */
 export async function createView(stmt: CreateViewStmt, ddl: string, deps: ViewDeps): Promise<string> {
   const name = stmt.name.name;
+  // One catalog per state database: a script run again declaring a saved view the same way finds it there.
+  if (deps.catalog.hasView(name) && oneLine(deps.catalog.view(name).ddl).replace(/;$/, '') === oneLine(ddl).replace(/;$/, '')) {
+    return `View '${name}' already exists with this definition.`;
+  }
   if (stmt.ifNotExists && deps.catalog.has(name)) {
     return deps.catalog.hasView(name) ? `View '${name}' already exists.` : `'${name}' already exists (a stream).`;
   }

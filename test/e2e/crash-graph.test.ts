@@ -35,19 +35,30 @@ FROM (SELECT auction, channel, COUNT(*) AS n, SUM(price) AS total FROM bids GROU
 GROUP BY channel;
 `;
 
+/** A join whose small input (the auctions) has ended long before the first checkpoint: an ended source must be in every checkpoint, at its end. */
+const JOIN_ENDED_INPUT = `${BIDS_DDL}
+SET 'execution.batch-size' = '128';
+CREATE STREAM auctions (id BIGINT, seller BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'file', 'path' = 'auctions.jsonl', 'format' = 'json');
+CREATE STREAM out WITH ('connector' = 'file', 'path' = 'out.jsonl', 'format' = 'json') AS
+SELECT b.auction, b.price, a.seller FROM bids b JOIN auctions a ON b.auction = a.id WHERE b.price > 50;
+`;
+
 beforeAll(() => {
   dir = tempDir('crash-graph');
   writeFileSync(join(dir, 'bids.jsonl'), bidsJsonl(BIDS));
+  writeFileSync(join(dir, 'auctions.jsonl'), Array.from({ length: 500 }, (_, i) => JSON.stringify({ id: i, seller: i % 37, ts: Date.UTC(2024, 0, 1) + i }) + '\n').join(''));
   expect(existsSync(CLI)).toBe(true);
 });
 
 describe.each([
   ['cascaded windows over a view', 'cascaded', CASCADED, '"busiest"'],
   ['GROUP BY over a GROUP BY', 'nested', NESTED_GROUP_BY, '"-U"'],
+  ['a join whose other input ended before the first checkpoint', 'join-ended', JOIN_ENDED_INPUT, '"seller"'],
 ])('%s', (_title, name, script, mustContain) => {
   it('output after repeated SIGKILLs equals an uninterrupted run', async () => {
     const file = `${name}.sql`;
     writeFileSync(join(dir, file), script);
+    rmSync(join(dir, 'out.jsonl'), { force: true });
     expect(runToEnd(dir, file, `${name}-ref.db`, 30)).toBe(0);
     const reference = readFileSync(join(dir, 'out.jsonl'));
     expect(reference.length).toBeGreaterThan(1000);

@@ -172,6 +172,18 @@ export class Graph {
     const c = this.checkpoints.get(id);
     if (!c) throw internalError(`barrier ${id} reached ${node.plan.uid} without a checkpoint`);
     if (c.taken.has(node)) throw internalError(`${node.plan.uid} snapshotted twice for checkpoint ${id}`);
+    this.capture(node, c);
+    if (node.consumers.length === 0 && --c.sinksLeft === 0) {
+      // Every sink has the barrier, so a node not yet taken can never get it: each of its paths
+      // starts at a source that had ended. Its state is final; it is part of the checkpoint too
+      // (an ended source must restore at its end, not read its input again).
+      for (const n of this.nodes) if (!c.taken.has(n)) this.capture(n, c);
+      this.checkpoints.delete(id);
+      c.resolve(c.result());
+    }
+  }
+
+  private capture(node: GraphNode, c: Collecting): void {
     c.taken.add(node);
     const op = node.operator;
     const gate = node.gate.snapshot();
@@ -180,10 +192,6 @@ export class Graph {
     const hooks = op.commitHooks();
     if (hooks) c.hooks.push(hooks);
     c.chunks.push(c.full ? this.backend.snapshotAll(op.uid) : this.backend.freezeChanged(op.uid).drain());
-    if (node.consumers.length === 0 && --c.sinksLeft === 0) {
-      this.checkpoints.delete(id);
-      c.resolve(c.result());
-    }
   }
 
   /**
