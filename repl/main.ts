@@ -147,7 +147,8 @@ async function main(argv: string[]): Promise<number> {
       text = args.execute;
       file = '<command line>';
     } else {
-      text = readFileSync(0, 'utf8');
+      // Asynchronously: a synchronous read of a pipe whose writer is slow fails with a bare EAGAIN.
+      text = await readStdin();
       file = '<stdin>';
     }
     const signal: { stopped: boolean; onStop?: () => void } = { stopped: false };
@@ -170,6 +171,12 @@ async function main(argv: string[]): Promise<number> {
     await metrics?.close();
     await store?.close().catch(() => {});
   }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Exits once stdout has taken everything written, even if a stray handle would keep Node alive. */

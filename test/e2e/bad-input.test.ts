@@ -4,8 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { runCli, tempDir } from './checkpoint-helpers.js';
+import { CLI, runCli, tempDir } from './checkpoint-helpers.js';
 
 describe('bad input gets a clear error', () => {
   it('a directory as a file source path', () => {
@@ -47,5 +48,20 @@ describe('bad input gets a clear error', () => {
       [`note: 8 malformed rows skipped by ${id}:`, ...[2, 3, 4, 5, 6].map((n) => `  in.jsonl:${n}: id: expected BIGINT, got "x${n - 2}"`), '  ... and 3 more'].join('\n') + '\n';
     expect(r.stderr).toContain(report('select_1'));
     expect(r.stderr).toMatch(/note: 8 malformed rows skipped by insert_into_o_[0-9a-f]{8}:\n  in\.jsonl:2: /);
+  });
+
+  it('a script piped in by a slow writer is read whole (it used to fail with a bare EAGAIN)', async () => {
+    const child = spawn(process.execPath, [CLI, '--state', ':memory:', '--format', 'json'], { cwd: tempDir('slow-stdin'), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdin.write("CREATE STREAM m (x INT) WITH ('connector' = 'memory');\n");
+    await new Promise((r) => setTimeout(r, 400));
+    child.stdin.end('INSERT INTO m VALUES (1), (2); SELECT x FROM m;\n');
+    const status = await new Promise<number | null>((r) => child.on('close', r));
+    expect(stderr).not.toMatch(/EAGAIN/);
+    expect(status, stderr).toBe(0);
+    expect(stdout).toBe('{"x":1}\n{"x":2}\n');
   });
 });

@@ -40,7 +40,7 @@ beforeAll(() => {
 
 /** Runs orig.sql on `state` and stops it with SIGTERM once two checkpoints have committed. */
 async function stopMidRun(state: string): Promise<Buffer> {
-  // Each case starts from an empty sink: a fresh query appends to what others wrote (issue 13).
+  // Each case starts on a new state database: INSERT INTO would append to an earlier case's output.
   rmSync(join(dir, 'out.jsonl'), { force: true });
   const p = new CliProcess(dir, ['-f', 'orig.sql', '--state', state, '--checkpoint-interval', '30ms', '--verbose']);
   await p.waitForCheckpoints(2);

@@ -43,7 +43,7 @@ async function runWithFailures(dir: string, sinkDdl: string, failAt: readonly nu
   const coordinator = new CheckpointCoordinator(h.store, { intervalMs: 0, retained: 3, onWarning: (m) => h.warnings.push(m), onCheckpoint: (c) => h.checkpoints.push(c) });
   let flushes = 0;
   const statuses: string[] = [];
-  const q = new PersistentQuery('q', QUERY, withSink(plan, { kind: 'stream', stream: target }), planFingerprint(plan), plan.schema, 'out', {
+  const q = new PersistentQuery('q', QUERY, withSink(plan, { kind: 'stream', stream: target }), planFingerprint(plan), plan.schema, 'out', 'stream:out', {
     io: {
       openSource: () => createSource(bids, { memory: h.session.memory, endMemoryWhenDrained: true, baseDir: dir }),
       idleTimeoutMs: () => 0,

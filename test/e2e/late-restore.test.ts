@@ -89,7 +89,7 @@ async function runWithFailures(c: Case, dir: string, failAt: readonly number[]):
   const late: Row[] = [];
   // Kept across the restarts, as the session keeps it: a restored run skips the late rows already delivered.
   const lateSink = { delivered: 0, deliver: (rows: Row[]) => late.push(...rows) };
-  const q = new PersistentQuery('q', c.query, withSink(plan, { kind: 'stream', stream: target }), planFingerprint(plan), plan.schema, 'out', {
+  const q = new PersistentQuery('q', c.query, withSink(plan, { kind: 'stream', stream: target }), planFingerprint(plan), plan.schema, 'out', 'stream:out', {
     io: {
       openSource: () => createSource(bids, { memory: h.session.memory, endMemoryWhenDrained: true, baseDir: dir }),
       idleTimeoutMs: () => 0,

@@ -80,7 +80,8 @@ describe('a sink has one writer', () => {
     const dir = setUp('own-procs');
     const a = 'INSERT INTO copy SELECT auction, ts FROM gen;';
     writeFileSync(join(dir, 'a.sql'), `${GEN}\n${COPY}\n${a}\n`);
-    const b = `${GEN.replace("'datagen', ", "'datagen', 'number-of-rows' = '500', ")}\n${COPY}\nINSERT INTO copy SELECT auction, ts FROM gen WHERE auction = 4;\n`;
+    // Another stream name: the catalog is shared, and 'gen' is declared there already.
+    const b = `${GEN.replace('gen (', 'gen500 (').replace("'datagen', ", "'datagen', 'number-of-rows' = '500', ")}\n${COPY}\nINSERT INTO copy SELECT auction, ts FROM gen500 WHERE auction = 4;\n`;
     writeFileSync(join(dir, 'b.sql'), b);
     const idA = persistentQueryId('insert_into_copy', a);
     const owner = new CliProcess(dir, ['-f', 'a.sql', '--state', 'state.db', '--checkpoint-interval', '30ms', '--verbose']);
