@@ -72,7 +72,10 @@ export function outputItems(q: SelectQuery, src: BoundSource): OutputItem[] {
       }
       continue;
     }
-    const name = item.alias?.name ?? (item.expr.kind === 'column' ? item.expr.name.name : `EXPR$${out.length}`);
+    const derived = item.expr.kind === 'column' ? item.expr.name.name : `EXPR$${out.length}`;
+    // A name taken from a column (`A.dateTime, B.dateTime`) is made unique as Calcite does (dateTime0);
+    // two explicit aliases alike are a mistake.
+    const name = item.alias?.name ?? uniqueName(derived, out);
     const dup = out.find((o) => o.name === name);
     if (dup) {
       throw new EddyError('AMBIGUOUS_COLUMN', `duplicate output column '${name}'`, item.alias?.span ?? item.span, 'give one of them a different alias with AS');

@@ -41,24 +41,3 @@ export function ddlViews(): string {
 export function queryFile(q: string, sink = "'connector' = 'print'"): string {
   return nexmarkFile(q).replaceAll("'connector' = 'blackhole'", sink);
 }
-
-/**
- * Until CREATE VIEW is in the grammar (the lead's issue), views are expanded the way Flink's planner
- * expands them: each `FROM <view>` becomes `FROM (<view query>) AS <view>`. The view text itself is
- * ddl_views.sql's, unchanged.
- */
-export function expandViews(views: string, query: string): string {
-  const defs = new Map<string, string>();
-  for (const m of views.matchAll(/CREATE VIEW (\w+) AS\s+([\s\S]*?);/g)) defs.set(m[1]!.toLowerCase(), m[2]!.trim());
-  // Comments go first: they are not SQL, and some mention `FROM Bid` in prose.
-  const sql = query.replace(/--[^\n]*/g, '');
-  return sql.replace(/\b(FROM|JOIN)\s+(\w+)\b(\s+(?:AS\s+)?(\w+))?/gi, (all, kw: string, name: string, aliasPart: string | undefined, alias: string | undefined) => {
-    const body = defs.get(name.toLowerCase());
-    if (!body) return all;
-    const explicit = alias !== undefined && !CLAUSE_WORDS.has(alias.toUpperCase());
-    return `${kw} (${body}) AS ${explicit ? alias : name}${explicit ? '' : aliasPart ?? ''}`;
-  });
-}
-
-/** Words that may follow `FROM name` and are not an alias. */
-const CLAUSE_WORDS: ReadonlySet<string> = new Set(['WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'ON', 'UNION', 'WINDOW', 'FOR']);
