@@ -11,12 +11,14 @@ import { parseDuration } from '../src/runtime/settings.js';
 import { Session } from '../src/runtime/session.js';
 import { runScript } from './script-runner.js';
 import { runShell } from './shell.js';
+import { runFlinkCommand } from './flink-command.js';
 import { startMetricsServer, type MetricsServer } from '../src/runtime/metrics.js';
 import { tuneGcForStreaming } from '../src/runtime/gc-tuning.js';
 
 const USAGE = `Usage: eddy [options]            interactive SQL shell
        eddy -f script.sql [options] run a script; exits once every query over bounded input has finished
        eddy -e "SQL; SQL;" [options] run statements given on the command line
+       eddy flink script.sql         print the script as Flink SQL (to run it on Flink)
 
 Options:
   -f, --file PATH               SQL script to run
@@ -34,6 +36,7 @@ Options:
 
 /** The `eddy` command: parses arguments, opens the state database, runs a script, -e text or the shell. */
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'flink') return runFlinkCommand(argv.slice(1));
   let args;
   try {
     args = parseArgs({
