@@ -10,7 +10,7 @@ import type { MemoryStreams } from './memory-source.js';
 import { StdoutSink, type PrintFormat } from './stdout-sink.js';
 import { checkOptions, enumOption, type OptionSpec } from './options.js';
 import { SqliteSink, sqliteSinkOptions } from './sqlite-sink.js';
-import { ComputedColumnsReader, physicalStream } from './computed-columns.js';
+import { physicalStream } from '../planner/stream-def.js';
 import { FilesystemSource, filesystemOptions, filesystemSinkOptions } from './filesystem.js';
 import { NexmarkSource, nexmarkOptions } from './nexmark/nexmark-source.js';
 import { BlackholeSink } from './blackhole-sink.js';
@@ -103,14 +103,11 @@ export interface SourceContext {
   readonly deadLetter?: DeadLetter;
 }
 
-/** Opens a reader of the stream's rows, positioned at the start (seek() before reading to resume). */
+/**
+ * Opens a reader of the stream's physical columns, positioned at the start (seek() before reading
+ * to resume). Computed columns are added above it (src/runtime/computed-columns.ts).
+ */
 export function createSource(stream: StreamDef, ctx: SourceContext): SourceReader {
-  if (!stream.computed) return createPhysicalSource(stream, ctx);
-  const physical = physicalStream(stream);
-  return new ComputedColumnsReader(createPhysicalSource(physical, ctx), stream, physical.schema);
-}
-
-function createPhysicalSource(stream: StreamDef, ctx: SourceContext): SourceReader {
   const connector = connectorOf(stream);
   switch (connector) {
     case 'file':

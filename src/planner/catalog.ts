@@ -10,7 +10,7 @@ export interface StreamDef {
   readonly watermark?: { readonly column: string; readonly expr: Expr; readonly sql: string };
   /**
    * Computed columns (`name AS expr`), by their index in `schema`; `expr` reads the physical columns
-   * (the others, in order). The source computes them as it reads (connectors/computed-columns.ts).
+   * (the others, in order). The source computes them as it reads (runtime/computed-columns.ts).
    */
   readonly computed?: readonly { readonly index: number; readonly expr: Expr; readonly sql: string }[];
   /** PRIMARY KEY (...) NOT ENFORCED: the key columns, in key order (the message key of 'upsert-kafka'). */

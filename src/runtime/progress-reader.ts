@@ -20,6 +20,10 @@ export class ProgressReader implements SourceReader {
     return this.inner.skippedRows;
   }
 
+  get skippedSamples(): readonly string[] | undefined {
+    return this.inner.skippedSamples;
+  }
+
   get progress(): SourceProgress {
     const at = (this.inner.offset() as { byte?: unknown } | null)?.byte;
     return { bytesRead: typeof at === 'number' ? Math.min(at, this.totalBytes) : 0, totalBytes: this.totalBytes };

@@ -32,6 +32,7 @@ import { createView, describeView, dropView, showViews, type ViewDeps } from './
 import { isResumable, persistentQueryId, queryName, sinkKeyOf, type SinkWriteMode } from './sink-ownership.js';
 import type { FreshStart } from '../connectors/connector.js';
 import { withFileProgress } from './file-progress.js';
+import { withComputedColumns } from './computed-columns.js';
 import type { DeadLetter } from '../connectors/file-source.js';
 import { CheckpointStats } from './checkpoint-stats.js';
 import { describeQuery, rowsPerSecond, watermarkLag } from './describe-query.js';
@@ -417,7 +418,9 @@ export class Session {
       openSource: (node) =>
         withFileProgress(
           node.stream,
-          createSource(node.stream, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir, deadLetter: this.deadLetterOf(node.stream.name) }),
+          withComputedColumns(node.stream, (physical) =>
+            createSource(physical, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir, deadLetter: this.deadLetterOf(node.stream.name) }),
+          ),
           this.opts.baseDir,
         ),
       idleTimeoutMs: (node) => {

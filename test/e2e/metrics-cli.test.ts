@@ -13,6 +13,7 @@ describe('eddy --metrics-port', () => {
     writeFileSync(
       join(dir, 'run.sql'),
       "CREATE STREAM g (k BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'rows-per-second' = '500');\n" +
+        "SET 'pipeline.name' = 'csas_o';\n" +
         "CREATE STREAM o WITH ('connector' = 'file', 'path' = 'o.jsonl') AS SELECT k FROM g;\n",
     );
     const child = spawn(process.execPath, [CLI, '-f', 'run.sql', '--state', 'state.db', '--metrics-port', '0', '--checkpoint-interval', '200ms'], { cwd: dir });

@@ -16,19 +16,21 @@ describe('SHOW QUERIES and DESCRIBE QUERY', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eddy-describe-'));
     eddy = await Eddy.open({ state: join(dir, 'state.db'), checkpointInterval: '100ms', baseDir: dir });
     await eddy.execute(`CREATE STREAM src (k BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '2' SECOND) WITH ('connector' = 'datagen', 'rows-per-second' = '1000')`);
+    await eddy.execute(`SET 'pipeline.name' = 'csas_out'`);
     await eddy.execute(`CREATE STREAM out WITH ('connector' = 'file', 'path' = 'out.jsonl') AS SELECT k, COUNT(*) AS n FROM src GROUP BY k, TUMBLE(ts, INTERVAL '1' SECOND)`);
     await new Promise((r) => setTimeout(r, 800));
     const [show] = await eddy.execute('SHOW QUERIES');
     expect(show!.kind).toBe('table');
     if (show!.kind !== 'table') return;
-    expect(show.columns).toEqual(['query', 'status', 'rows_in', 'rows_per_s', 'rows_out', 'late_rows', 'bad_rows', 'watermark_lag', 'sql']);
+    expect(show.columns).toEqual(['query', 'name', 'status', 'rows_in', 'rows_per_s', 'rows_out', 'late_rows', 'bad_rows', 'watermark_lag', 'sql']);
     const row = show.rows[0]!;
     expect(row[0]).toBe('csas_out');
     // About 1000 rows/s since it started (generous bounds for a loaded machine).
-    expect(row[3] as number).toBeGreaterThan(200);
-    expect(row[3] as number).toBeLessThan(3000);
+    expect(row[1]).toBe('csas_out');
+    expect(row[4] as number).toBeGreaterThan(200);
+    expect(row[4] as number).toBeLessThan(3000);
     // The watermark is the generator's clock less the 2 s delay.
-    expect(Number(/^([\d.]+)s$/.exec(row[7] as string)![1])).toBeGreaterThanOrEqual(1.5);
+    expect(Number(/^([\d.]+)s$/.exec(row[8] as string)![1])).toBeGreaterThanOrEqual(1.5);
 
     const [d] = await eddy.execute('DESCRIBE QUERY csas_out');
     expect(d!.kind).toBe('explain');

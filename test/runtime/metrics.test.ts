@@ -53,6 +53,7 @@ describe('Prometheus metrics', () => {
     const port = eddy.metricsPort!;
     expect(port).toBeGreaterThan(0);
     await eddy.execute(`CREATE STREAM src (k BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'datagen', 'rows-per-second' = '2000', 'fields.k.min' = '1', 'fields.k.max' = '3')`);
+    await eddy.execute(`SET 'pipeline.name' = 'csas_out'`);
     await eddy.execute(`CREATE STREAM out WITH ('connector' = 'file', 'path' = 'out.jsonl') AS SELECT k, COUNT(*) AS n FROM src GROUP BY k, TUMBLE(ts, INTERVAL '1' SECOND)`);
     await new Promise((r) => setTimeout(r, 600));
     const first = await scrape(port);

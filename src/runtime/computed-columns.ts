@@ -2,9 +2,9 @@ import type { Row, Schema } from '../common/types.js';
 import type { StreamDef } from '../planner/catalog.js';
 import { bindExpr } from '../planner/bind-expr.js';
 import { compileExpr } from '../exec/expr-compiler.js';
-import type { SourceReader } from './connector.js';
+import type { SourceReader } from '../connectors/connector.js';
 
-export { physicalStream } from '../planner/stream-def.js';
+import { physicalStream } from '../planner/stream-def.js';
 
 /**
  * A source reader that adds a stream's computed columns (`ts AS TO_TIMESTAMP(...)`) to the rows its
@@ -40,6 +40,10 @@ export class ComputedColumnsReader implements SourceReader {
     return this.inner.skippedRows;
   }
 
+  get skippedSamples(): readonly string[] | undefined {
+    return this.inner.skippedSamples;
+  }
+
   get lastSplit(): string | undefined {
     return this.inner.lastSplit;
   }
@@ -70,4 +74,11 @@ export class ComputedColumnsReader implements SourceReader {
   close(): Promise<void> {
     return this.inner.close();
   }
+}
+
+/** The reader of `stream`'s rows with its computed columns: `open` reads the physical columns, this adds the rest. */
+export function withComputedColumns(stream: StreamDef, open: (physical: StreamDef) => SourceReader): SourceReader {
+  if (!stream.computed) return open(stream);
+  const physical = physicalStream(stream);
+  return new ComputedColumnsReader(open(physical), stream, physical.schema);
 }
