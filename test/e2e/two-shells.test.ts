@@ -28,7 +28,7 @@ describe.skipIf(!hasScript)('two shells on one state database', () => {
     await until('a checkpoint', async () => (await sql(state, 'SELECT 1 FROM eddy_checkpoints WHERE query_id = ?', [Q])).length >= 1);
 
     // A script on stdin sees the shell's streams (it used to know none of them).
-    const piped = spawnSync(process.execPath, [CLI, '--state', 'state.db', '--format', 'csv'], { cwd: dir, input: 'SELECT auction FROM gen LIMIT 3;\n', encoding: 'utf8', timeout: 10_000 });
+    const piped = spawnSync(process.execPath, [CLI, '--state', 'state.db', '--format', 'csv', '--quiet'], { cwd: dir, input: 'SELECT auction FROM gen LIMIT 3;\n', encoding: 'utf8', timeout: 10_000 });
     expect(piped.stderr).toBe('');
     expect(piped.stdout.trim().split('\n')).toHaveLength(4); // header and 3 rows
 
