@@ -36,7 +36,7 @@ describe.skipIf(!hasScript)('two shells on one state database', () => {
     await second.waitFor(new RegExp(`Query '${Q}' is running in process (\\d+); not resumed here\\.`));
     await second.waitFor(/A demo stream 'bids' is ready/);
     const pid = new RegExp(`Query '${Q}' is running in process (\\d+)`).exec(second.screen)![1];
-    await second.type('SHOW QUERIES;', new RegExp(`\\n${Q},,RUNNING \\(process ${pid}\\),,,,,"INSERT INTO out`));
+    await second.type('SHOW QUERIES;', new RegExp(`\\n${Q},,RUNNING \\(process ${pid}\\),,,,,,,"INSERT INTO out`));
     expect(second.screen).not.toMatch(/FAILED/);
     await second.type('DROP STREAM out;', new RegExp(`stream 'out' is used by query '${Q}' \\(running in process ${pid}\\)`));
     await second.type('DROP STREAM gen;', new RegExp(`stream 'gen' is used by query '${Q}' \\(running in process ${pid}\\)`));
