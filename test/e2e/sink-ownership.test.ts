@@ -27,9 +27,9 @@ beforeAll(() => {
 });
 
 /** A directory with the bids file and the scripts `all.sql`, `one.sql`, `overwrite.sql`. */
-function setUp(name: string): string {
+function setUp(name: string, data = bids): string {
   const dir = tempDir(name);
-  copyFileSync(bids, join(dir, 'bids.jsonl'));
+  copyFileSync(data, join(dir, 'bids.jsonl'));
   writeFileSync(join(dir, 'all.sql'), script(ALL));
   writeFileSync(join(dir, 'one.sql'), script(ONE));
   writeFileSync(join(dir, 'overwrite.sql'), script(OVERWRITE));
@@ -172,11 +172,15 @@ describe('INSERT INTO appends, INSERT OVERWRITE replaces, a fresh start keeps by
   });
 
   it('crash: the appending query SIGKILLed at random moments and resumed leaves the earlier bytes and its own output exact', async () => {
-    const ref = setUp('own-crash-ref');
+    // More rows than the other cases: every kill must land before the query finishes (a kill after
+    // the end leaves it FINISHED, and the next run starts over instead of resuming).
+    const big = join(tempDir('own-crash-data'), 'bids.jsonl');
+    writeFileSync(big, bidsJsonl(250_000));
+    const ref = setUp('own-crash-ref', big);
     run(ref, 'all.sql');
     run(ref, 'one.sql');
     const reference = out(ref);
-    const dir = setUp('own-crash');
+    const dir = setUp('own-crash', big);
     run(dir, 'all.sql');
     const prefix = out(dir);
     await expectSameOutputAfterKills(dir, 'one.sql', 'state.db', 4, 'per_min.jsonl', reference);
