@@ -18,6 +18,7 @@ export function isUpdatingLogical(plan: LogicalPlan): boolean {
     case 'scan':
       return false;
     case 'groupAggregate':
+    case 'rank':
       return true;
     case 'windowAggregate':
       return isUpdatingEmit(plan.emit);

@@ -45,6 +45,18 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
         right: r.columns.map((c) => `${c.name}: ${c.type}`),
       };
     }
+    case 'RankExec': {
+      const input = p.inputs[0]!.node.schema;
+      // The stored rows are the input's rows per partition; the ranking decides which are kept.
+      return {
+        ...base,
+        partition: p.partitionKeys.map((k) => `${exprToSql(k, input)}: ${k.type}`),
+        order: p.orderKeys.map((k) => `${exprToSql(k.expr, input)}${k.desc ? ' DESC' : ''}`),
+        rank: [`${p.start}`, `${p.end}`],
+        rows: input.columns.map((c) => `${c.name}: ${c.type}`),
+        ...(p.retracting ? { input: 'retracting' } : {}),
+      };
+    }
     case 'UnionExec':
       // The inputs (and their order: the union's checkpointed watermarks are per input) shape the state.
       return { ...base, inputs: inputsOf(p).map(sourceOf) };

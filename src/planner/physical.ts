@@ -14,6 +14,7 @@ const UID_PREFIX: Readonly<Record<LogicalPlan['kind'], string>> = {
   limit: 'limit',
   union: 'union',
   join: 'join',
+  rank: 'rank',
 };
 
 /** Session facts the physical plan records. */
@@ -107,6 +108,20 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
           ...(node.window ? { window: node.window } : {}),
           ...(node.interval || node.window ? { lateRowsTo: [joinLateStream(node.left, opts), joinLateStream(node.right, opts)] as const } : {}),
           stateTtlMs: opts.stateTtlMs ?? 0,
+        };
+        break;
+      case 'rank':
+        p = {
+          kind: 'RankExec',
+          uid: uid('rank'),
+          inputs: edge(keyed(node.partitionKeys)),
+          ...base,
+          partitionKeys: node.partitionKeys,
+          orderKeys: node.orderKeys,
+          start: node.start,
+          end: node.end,
+          rankNumber: node.rankNumber,
+          retracting: inputs[0]!.changelog === 'updating',
         };
         break;
       default:

@@ -83,7 +83,26 @@ export type LogicalPlan =
       /** Equal windows of both sides: a window join, append-only (src/exec/operators/window-join.ts). */
       readonly window?: WindowJoin;
       readonly schema: Schema;
-    };
+    }
+  | RankNode;
+
+/**
+ * Top-N: `ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...)` under `WHERE rn <= N` (src/planner/bind-rank.ts).
+ * An updating result, output [op, ...input columns (its op dropped), rank]; see src/exec/operators/rank.ts.
+ */
+export interface RankNode {
+  readonly kind: 'rank';
+  readonly input: LogicalPlan;
+  readonly partitionKeys: readonly BoundExpr[];
+  /** Over the input row. */
+  readonly orderKeys: readonly { readonly expr: BoundExpr; readonly desc: boolean }[];
+  /** Ranks kept, 1-based, inclusive. */
+  readonly start: number;
+  readonly end: number;
+  /** Whether anything reads the rank column (Flink drops it otherwise: "no ranking number"). */
+  readonly rankNumber: boolean;
+  readonly schema: Schema;
+}
 
 /** A window join's window_end columns (`leftEnd` of left rows, `rightEnd` of right rows); the window columns are also join keys. */
 export interface WindowJoin {
@@ -198,7 +217,8 @@ export type PhysicalPlan =
       readonly lateRowsTo?: readonly [string | undefined, string | undefined];
       /** 'state.ttl' in ms: a key not written for longer is dropped from both sides; 0 keeps state forever. */
       readonly stateTtlMs: number;
-    });
+    })
+  | (ExecNode & Omit<RankNode, 'kind' | 'input' | 'schema'> & { readonly kind: 'RankExec'; readonly retracting: boolean });
 
 export type PhysicalKind = PhysicalPlan['kind'];
 export type ExecOf<K extends PhysicalKind> = Extract<PhysicalPlan, { kind: K }>;
