@@ -84,6 +84,13 @@ export class RankOperator extends Operator {
     this.table = ctx.table('partitions', jsonCodec<Row[]>());
   }
 
+  /** Rows held in state over every partition (bounded by N per partition over an append-only input). */
+  get keptRows(): number {
+    let n = 0;
+    for (const e of this.table.entries(NS)) n += e.value.length;
+    return n;
+  }
+
   processBatch(batch: Batch): void {
     if (batch.kind !== 'rows') return this.processBatch(rowBatch(batch.layout.toRows(batch.objects, 0, batch.objects.length), batch.wm));
     const out: Row[] = [];
