@@ -8,6 +8,7 @@ import { bindFrom, WINDOW_COLUMNS, type BoundSource, type QueryBinder } from './
 import { asWindowChangelog } from './bind-window.js';
 import { bindUnion } from './bind-union.js';
 import { refuseOver, topNOf } from './bind-rank.js';
+import { bindOverSelect, hasOverAggregate } from './bind-over.js';
 import { windowAssignment } from './window-assignment.js';
 import type { BoundExpr } from './bound.js';
 import type { Catalog } from './catalog.js';
@@ -145,6 +146,8 @@ export function bindSelect(q: SelectQuery, catalog: Catalog, emit?: WindowEmit, 
   // Top-N: the derived table's ROW_NUMBER() and this WHERE's bound on it bind to one rank (bind-rank.ts).
   const topN = bind === bindWithHints ? topNOf(q) : undefined;
   if (topN) return bindSelect(topN.query, catalog, emit, topN.binder);
+  // OVER aggregates (bind-over.ts): append-only, each row with its frame's aggregates.
+  if (hasOverAggregate(q)) return bindOverSelect(q, catalog, emit, bind);
   refuseOver(q);
   const from = bindFrom(q.from, catalog, emit, bind, q.where);
   const aggregating =

@@ -22,6 +22,8 @@ export function isUpdatingLogical(plan: LogicalPlan): boolean {
       return true;
     case 'windowAggregate':
       return isUpdatingEmit(plan.emit);
+    case 'overAggregate':
+      return false;
     case 'filter':
     case 'project':
     case 'limit':

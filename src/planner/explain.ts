@@ -81,6 +81,13 @@ function describe(p: PhysicalPlan): string {
       const state = p.retracting ? 'state=unbounded (every row of the updating input is kept per partition)' : `state=bounded (the top ${p.end} rows per partition)`;
       return `RankExec ROW_NUMBER partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${order}] rank=[${p.start}, ${p.end}]${p.rankNumber ? '' : ' no-rank-number'} changelog=updating ${state}`;
     }
+    case 'OverAggregateExec': {
+      const input = p.inputs[0]!.node.schema;
+      const f = p.frame;
+      const frame = f.unit === 'ROWS' ? `ROWS BETWEEN ${f.preceding} PRECEDING AND CURRENT ROW` : `RANGE BETWEEN ${f.preceding} ms PRECEDING AND CURRENT ROW`;
+      const late = p.lateRowsTo !== undefined ? ` late-rows-to=${p.lateRowsTo}` : '';
+      return `OverAggregateExec partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${input.columns[p.timeIndex]!.name}] ${frame} aggs=[${p.aggs.map((a) => a.display).join(', ')}] emit=when the watermark passes each row changelog=append state=bounded by the frame and the watermark${late}`;
+    }
     case 'SinkExec':
       return p.target.kind === 'stream' ? `SinkExec ${p.target.stream.name} connector=${p.target.stream.options['connector'] ?? 'memory'}` : 'SinkExec result';
     default:

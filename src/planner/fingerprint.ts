@@ -57,6 +57,18 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
         ...(p.retracting ? { input: 'retracting' } : {}),
       };
     }
+    case 'OverAggregateExec': {
+      const input = p.inputs[0]!.node.schema;
+      // The stored rows are the input's rows per partition; the frame decides how many are kept.
+      return {
+        ...base,
+        partition: p.partitionKeys.map((k) => `${exprToSql(k, input)}: ${k.type}`),
+        time: `${p.timeIndex}`,
+        frame: [p.frame.unit, `${p.frame.preceding}`],
+        aggregates: p.aggs.map((a) => `${a.display}: ${a.type}`),
+        rows: input.columns.map((c) => `${c.name}: ${c.type}`),
+      };
+    }
     case 'UnionExec':
       // The inputs (and their order: the union's checkpointed watermarks are per input) shape the state.
       return { ...base, inputs: inputsOf(p).map(sourceOf) };

@@ -15,6 +15,7 @@ const UID_PREFIX: Readonly<Record<LogicalPlan['kind'], string>> = {
   union: 'union',
   join: 'join',
   rank: 'rank',
+  overAggregate: 'over-aggregate',
 };
 
 /** Session facts the physical plan records. */
@@ -124,6 +125,21 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
           retracting: inputs[0]!.changelog === 'updating',
         };
         break;
+      case 'overAggregate': {
+        const late = lateStream(node.input, opts);
+        p = {
+          kind: 'OverAggregateExec',
+          uid: uid('overAggregate'),
+          inputs: edge(keyed(node.partitionKeys)),
+          ...base,
+          partitionKeys: node.partitionKeys,
+          timeIndex: node.timeIndex,
+          frame: node.frame,
+          aggs: node.aggs,
+          ...(late !== undefined ? { lateRowsTo: late } : {}),
+        };
+        break;
+      }
       default:
         return assertNever(node, 'logical plan');
     }

@@ -84,7 +84,8 @@ export type LogicalPlan =
       readonly window?: WindowJoin;
       readonly schema: Schema;
     }
-  | RankNode;
+  | RankNode
+  | OverAggregateNode;
 
 /**
  * Top-N: `ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...)` under `WHERE rn <= N` (src/planner/bind-rank.ts).
@@ -101,6 +102,22 @@ export interface RankNode {
   readonly end: number;
   /** Whether anything reads the rank column (Flink drops it otherwise: "no ranking number"). */
   readonly rankNumber: boolean;
+  readonly schema: Schema;
+}
+
+/**
+ * An OVER aggregate over event time (src/planner/bind-over.ts): append-only, output [...input
+ * columns, ...aggs], each row emitted once the watermark passes its time (src/exec/operators/over-aggregate.ts).
+ */
+export interface OverAggregateNode {
+  readonly kind: 'overAggregate';
+  readonly input: LogicalPlan;
+  readonly partitionKeys: readonly BoundExpr[];
+  /** Index of the input's event-time column the rows are ordered by. */
+  readonly timeIndex: number;
+  /** ROWS: rows before the current one; RANGE: ms before its time. */
+  readonly frame: { readonly unit: 'ROWS' | 'RANGE'; readonly preceding: number };
+  readonly aggs: readonly AggCall[];
   readonly schema: Schema;
 }
 
@@ -218,7 +235,9 @@ export type PhysicalPlan =
       /** 'state.ttl' in ms: a key not written for longer is dropped from both sides; 0 keeps state forever. */
       readonly stateTtlMs: number;
     })
-  | (ExecNode & Omit<RankNode, 'kind' | 'input' | 'schema'> & { readonly kind: 'RankExec'; readonly retracting: boolean });
+  | (ExecNode & Omit<RankNode, 'kind' | 'input' | 'schema'> & { readonly kind: 'RankExec'; readonly retracting: boolean })
+  /** `lateRowsTo`: the `<stream>$late` side stream of the rows dropped as late, when the input is one stream's rows. */
+  | (ExecNode & Omit<OverAggregateNode, 'kind' | 'input' | 'schema'> & { readonly kind: 'OverAggregateExec'; readonly lateRowsTo?: string });
 
 export type PhysicalKind = PhysicalPlan['kind'];
 export type ExecOf<K extends PhysicalKind> = Extract<PhysicalPlan, { kind: K }>;
