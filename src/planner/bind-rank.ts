@@ -146,9 +146,8 @@ function bindRankSelect(q: SelectQuery, catalog: Catalog, emit: WindowEmit | und
   const item = rankItem(q)!;
   const call = item.expr;
   const over = call.over!;
-  if (call.name !== 'ROW_NUMBER') refuse(`${call.name}() is not supported yet; only ROW_NUMBER() ranks`, call.nameSpan, 'use ROW_NUMBER() (ties get distinct numbers in arrival order)');
-  if (call.args.length > 0 || call.star) refuse('ROW_NUMBER() takes no arguments', call.span, 'write ROW_NUMBER() OVER (PARTITION BY k ORDER BY x DESC)');
-  if (over.orderBy.length === 0) refuse('ROW_NUMBER() OVER needs an ORDER BY', over.span, 'write ROW_NUMBER() OVER (PARTITION BY k ORDER BY x DESC), as Flink requires');
+  if (call.args.length > 0 || call.star) refuse(`${call.name}() takes no arguments`, call.span, `write ${call.name}() OVER (PARTITION BY k ORDER BY x DESC)`);
+  if (over.orderBy.length === 0) refuse(`${call.name}() OVER needs an ORDER BY`, over.span, `write ${call.name}() OVER (PARTITION BY k ORDER BY x DESC), as Flink requires`);
   if (over.frame) refuse('a ranking function takes no ROWS/RANGE frame', over.frame.span, 'remove the frame');
   if (q.groupBy.length > 0 || q.having) refuse('GROUP BY in the same SELECT as ROW_NUMBER() is not supported', q.span, 'aggregate in a subquery and rank its rows in the SELECT around it');
   if (q.limit !== undefined) refuse('LIMIT in a Top-N subquery is not supported', q.span, 'the rank filter outside bounds the rows already');
@@ -167,7 +166,7 @@ function bindRankSelect(q: SelectQuery, catalog: Catalog, emit: WindowEmit | und
   const orderKeys = over.orderBy.map((o) => ({ expr: bindExpr(o.expr, ctx), desc: o.desc }));
   const data = src.updating ? plan.schema.columns.slice(1) : plan.schema.columns;
   const rankCol: Column = { name: item.alias?.name ?? 'rn', type: 'BIGINT' };
-  const rank: LogicalPlan = { kind: 'rank', input: plan, partitionKeys, orderKeys, start: range.start, end: range.end, rankNumber: range.rankNumber, schema: { columns: [OP_COLUMN, ...data, rankCol] } };
+  const rank: LogicalPlan = { kind: 'rank', input: plan, fn: call.name as 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK', partitionKeys, orderKeys, start: range.start, end: range.end, rankNumber: range.rankNumber, schema: { columns: [OP_COLUMN, ...data, rankCol] } };
   // The rank's rows, seen like an updating input's: op hidden in slot 0, the data columns where they were.
   const qualifiers = src.scope.columnQualifiers;
   const ranked: BoundSource = {

@@ -117,6 +117,7 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
           uid: uid('rank'),
           inputs: edge(keyed(node.partitionKeys)),
           ...base,
+          fn: node.fn,
           partitionKeys: node.partitionKeys,
           orderKeys: node.orderKeys,
           start: node.start,

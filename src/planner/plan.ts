@@ -94,6 +94,7 @@ export type LogicalPlan =
 export interface RankNode {
   readonly kind: 'rank';
   readonly input: LogicalPlan;
+  readonly fn: 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK';
   readonly partitionKeys: readonly BoundExpr[];
   /** Over the input row. */
   readonly orderKeys: readonly { readonly expr: BoundExpr; readonly desc: boolean }[];

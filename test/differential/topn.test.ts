@@ -1,9 +1,10 @@
 /**
- * Top-N against SQLite's ROW_NUMBER() OVER: the folded changelog of Eddy's Top-N over random rows
+ * Top-N against SQLite's ROW_NUMBER(), RANK() and DENSE_RANK() OVER: the folded changelog of Eddy's Top-N over random rows
  * must equal SQLite's batch answer to the same query text, for partitions or none, ascending and
  * descending orders (NULLs first ascending, last descending in both), every form of the rank bound,
  * with and without the rank column, over an append-only input and over an updating one (a GROUP BY).
- * Sort keys end with a unique column, so ROW_NUMBER is deterministic in both engines.
+ * ROW_NUMBER's sort keys end with a unique column, so it is deterministic in both engines; RANK
+ * and DENSE_RANK give peers one rank, so their orders keep ties on purpose.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -11,12 +12,17 @@ import { BASE, Differential, type Event } from './harness.js';
 import { foldChangelog } from '../exec/changelog.js';
 
 const SEED = 20261212;
-const RUNS = 60;
+const RUNS = 90;
 
 const ORDERS = ['price DESC, ts', 'price, ts DESC', 'v DESC, price, ts', 'ts DESC'] as const;
 const BOUNDS = ['rn <= 1', 'rn <= 3', 'rn < 3', 'rn BETWEEN 2 AND 3', 'rn = 2', '2 >= rn AND v > 1', 'rn <= 2 AND rn >= 2'] as const;
 
+/** RANK and DENSE_RANK give peers one rank, so ties are deterministic: these orders have many. */
+const PEER_ORDERS = ['price DESC', 'v, price DESC', 'price'] as const;
+
 interface Spec {
+  readonly fn: 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK';
+  readonly peerOrder: (typeof PEER_ORDERS)[number];
   readonly partition: boolean;
   readonly order: (typeof ORDERS)[number];
   readonly bound: (typeof BOUNDS)[number];
@@ -26,6 +32,8 @@ interface Spec {
 }
 
 const arbSpec: fc.Arbitrary<Spec> = fc.record({
+  fn: fc.constantFrom('ROW_NUMBER', 'RANK', 'DENSE_RANK'),
+  peerOrder: fc.constantFrom(...PEER_ORDERS),
   partition: fc.boolean(),
   order: fc.constantFrom(...ORDERS),
   bound: fc.constantFrom(...BOUNDS),
@@ -51,8 +59,8 @@ function sql(q: Spec): string {
   const partition = q.partition ? 'PARTITION BY k ' : '';
   // Over an updating input: per (k, v) totals, ranked by total; (k, v) is unique, so it ends the sort key.
   const input = q.updating ? '(SELECT k, v, SUM(price) AS price, MAX(ts) AS ts FROM events GROUP BY k, v)' : 'events';
-  const order = q.updating ? `${q.order.replace(/ts( DESC)?/, 'k$1, v$1')}` : q.order;
-  const inner = `SELECT k, v, price, ROW_NUMBER() OVER (${partition}ORDER BY ${order}) AS rn FROM ${input}`;
+  const order = q.fn !== 'ROW_NUMBER' ? q.peerOrder : q.updating ? `${q.order.replace(/ts( DESC)?/, 'k$1, v$1')}` : q.order;
+  const inner = `SELECT k, v, price, ${q.fn}() OVER (${partition}ORDER BY ${order}) AS rn FROM ${input}`;
   return `SELECT k, v, price${q.withRn ? ', rn' : ''} FROM (${inner}) WHERE ${q.bound}`;
 }
 
@@ -76,7 +84,7 @@ async function sqliteRows(events: readonly Event[], q: Spec): Promise<string[]> 
   return rows.map((r) => JSON.stringify(columns(q).map((c) => r[c]))).sort();
 }
 
-describe('Top-N: the folded changelog vs SQLite ROW_NUMBER() OVER', () => {
+describe('Top-N: the folded changelog vs SQLite ROW_NUMBER() / RANK() / DENSE_RANK() OVER', () => {
   it('a fixed case: top 2 per key, a new maximum shifts the old one to rank 2', async () => {
     const events: Event[] = [
       { k: 'a', v: 1, price: 1, ts: BASE },
@@ -84,7 +92,7 @@ describe('Top-N: the folded changelog vs SQLite ROW_NUMBER() OVER', () => {
       { k: 'b', v: 3, price: 2, ts: BASE + 2 },
       { k: 'a', v: 4, price: 3, ts: BASE + 3 },
     ];
-    const q: Spec = { partition: true, order: 'price DESC, ts', bound: 'rn <= 3', withRn: true, updating: false, batchSize: 1 };
+    const q: Spec = { fn: 'ROW_NUMBER', peerOrder: 'price', partition: true, order: 'price DESC, ts', bound: 'rn <= 3', withRn: true, updating: false, batchSize: 1 };
     const { folded, log } = await eddyRows(events, q);
     expect(folded).toEqual(await sqliteRows(events, q));
     expect(log).toEqual([

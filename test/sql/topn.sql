@@ -38,3 +38,11 @@ SELECT * FROM (
   SELECT channel, total, ROW_NUMBER() OVER (ORDER BY total DESC) AS rn
   FROM (SELECT channel, SUM(price) AS total FROM bids GROUP BY channel)
 ) WHERE rn <= 2;
+
+-- RANK and DENSE_RANK: peers (bids of one auction) share a rank; RANK skips after them, DENSE_RANK does not.
+SELECT * FROM (
+  SELECT auction, bidder, RANK() OVER (ORDER BY auction) AS r FROM bids
+) WHERE r <= 2;
+SELECT * FROM (
+  SELECT auction, bidder, DENSE_RANK() OVER (ORDER BY auction) AS d FROM bids
+) WHERE d <= 2;

@@ -14,6 +14,9 @@
  *    optimisation), as a set: a row that entered the range '+I', a row that left it '-D'; rows
  *    that only moved inside the range emit nothing. The rank column is then NULL (never read).
  *
+ * RANK and DENSE_RANK (peers of equal sort key share a rank, so one rank may hold several rows):
+ * the difference as a set of (row, rank) pairs, '-D' for a pair gone and '+I' for a new one; the
+ * folded result is the same as Flink's, the -U/+U pairing is not.
  * Equal sort keys keep arrival order (a later row ranks after an earlier equal one), as Flink's.
  * State: one keyed entry per partition, its sorted rows. Over an append-only input a row ranked
  * beyond `end` can never come back into range, so only the first `end` rows are kept (bounded
@@ -41,6 +44,8 @@ export interface RankSpec {
   readonly partitionKeys: readonly BoundExpr[];
   /** Over the input row (op slot included when the input is updating). */
   readonly orderKeys: readonly RankOrderKey[];
+  /** ROW_NUMBER numbers positions; RANK gives peers (equal sort keys) one rank and skips after them; DENSE_RANK does not skip. */
+  readonly fn?: RankFn;
   /** The ranks kept, 1-based and inclusive: WHERE rn BETWEEN start AND end. */
   readonly start: number;
   readonly end: number;
@@ -49,6 +54,8 @@ export interface RankSpec {
   /** The input is an updating changelog: op first, its '-U'/'-D' rows are taken back. */
   readonly retracting: boolean;
 }
+
+export type RankFn = 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK';
 
 const NS = 0;
 
@@ -120,9 +127,10 @@ export class RankOperator extends Operator {
         if (compareKeys(this.sortKey(spec.retracting ? ['+I', ...before[mid]!] : before[mid]!), k, this.desc) <= 0) lo = mid + 1;
         else hi = mid;
       }
-      if (!spec.retracting && lo >= spec.end) return; // ranked beyond end, now and forever
+      if (!spec.retracting && lo >= spec.end && this.fn === 'ROW_NUMBER') return; // ranked beyond end, now and forever
       after = before.slice(0, lo).concat([data], before.slice(lo));
-      if (!spec.retracting && after.length > spec.end) after.length = spec.end;
+      // Over an append-only input a row ranked beyond end never comes back: keep only the rows ranked <= end.
+      if (!spec.retracting) after.length = this.keptCount(after);
     }
     if (entry) table.touch(entry);
     if (after.length === 0) table.delete(NS, key);
@@ -131,9 +139,56 @@ export class RankOperator extends Operator {
     this.emitDiff(before, after, out);
   }
 
+  private get fn(): RankFn {
+    return this.spec.fn ?? 'ROW_NUMBER';
+  }
+
+  private keyOfStored(r: Row): Row {
+    return this.sortKey(this.spec.retracting ? ['+I', ...r] : r);
+  }
+
+  /** The rank of every row of a sorted list (1-based), by the ranking function. */
+  private ranks(list: readonly Row[]): number[] {
+    const fn = this.fn;
+    const out: number[] = [];
+    let prev: Row | null = null;
+    let dense = 0;
+    for (let i = 0; i < list.length; i++) {
+      const k = this.keyOfStored(list[i]!);
+      const peer = prev !== null && compareKeys(prev, k, this.desc) === 0;
+      if (!peer) dense++;
+      out.push(fn === 'ROW_NUMBER' ? i + 1 : fn === 'DENSE_RANK' ? dense : peer ? out[i - 1]! : i + 1);
+      prev = k;
+    }
+    return out;
+  }
+
+  /** How many of a sorted list's first rows are ranked <= end. */
+  private keptCount(list: readonly Row[]): number {
+    if (this.fn === 'ROW_NUMBER') return Math.min(list.length, this.spec.end);
+    const r = this.ranks(list);
+    let n = 0;
+    while (n < r.length && r[n]! <= this.spec.end) n++;
+    return n;
+  }
+
   private emitDiff(before: readonly Row[], after: readonly Row[], out: Row[]): void {
     const { start, end } = this.spec;
     const lo = start - 1;
+    if (this.fn !== 'ROW_NUMBER') {
+      // Peers share a rank, so positions do not name rows: the difference as a set of (row, rank).
+      const ranked = (list: readonly Row[]): [Row, number][] => {
+        const r = this.ranks(list);
+        return list.map((row, i): [Row, number] => [row, r[i]!]).filter(([, k]) => k >= start && k <= end);
+      };
+      const was = ranked(before);
+      const now = ranked(after);
+      const num = this.spec.rankNumber;
+      const has = (xs: readonly [Row, number][], [row, k]: [Row, number]): boolean => xs.some(([r, j]) => r === row && (!num || j === k));
+      for (const p of was) if (!has(now, p)) out.push(['-D', ...p[0], num ? p[1] : null]);
+      for (const p of now) if (!has(was, p)) out.push(['+I', ...p[0], num ? p[1] : null]);
+      return;
+    }
     if (this.spec.rankNumber) {
       for (let p = lo; p < end; p++) {
         const b = before[p];
