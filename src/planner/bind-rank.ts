@@ -164,9 +164,13 @@ function bindRankSelect(q: SelectQuery, catalog: Catalog, emit: WindowEmit | und
   const ctx = inputContext(src, 'OVER');
   const partitionKeys = over.partitionBy.map((e) => bindExpr(e, ctx));
   const orderKeys = over.orderBy.map((o) => ({ expr: bindExpr(o.expr, ctx), desc: o.desc }));
+  // Flink plans rn = 1 over a time attribute as a Deduplicate; keeping the last row, a later row of equal time replaces the kept one.
+  const o = orderKeys[0]!;
+  const newPeersFirst =
+    call.name === 'ROW_NUMBER' && range.start === 1 && range.end === 1 && orderKeys.length === 1 && o.desc && o.expr.kind === 'inputRef' && src.time.rowtimes.includes(o.expr.index);
   const data = src.updating ? plan.schema.columns.slice(1) : plan.schema.columns;
   const rankCol: Column = { name: item.alias?.name ?? 'rn', type: 'BIGINT' };
-  const rank: LogicalPlan = { kind: 'rank', input: plan, fn: call.name as 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK', partitionKeys, orderKeys, start: range.start, end: range.end, rankNumber: range.rankNumber, schema: { columns: [OP_COLUMN, ...data, rankCol] } };
+  const rank: LogicalPlan = { kind: 'rank', input: plan, fn: call.name as 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK', newPeersFirst, partitionKeys, orderKeys, start: range.start, end: range.end, rankNumber: range.rankNumber, schema: { columns: [OP_COLUMN, ...data, rankCol] } };
   // The rank's rows, seen like an updating input's: op hidden in slot 0, the data columns where they were.
   const qualifiers = src.scope.columnQualifiers;
   const ranked: BoundSource = {

@@ -79,7 +79,7 @@ function describe(p: PhysicalPlan): string {
       const input = p.inputs[0]!.node.schema;
       const order = p.orderKeys.map((k) => `${exprToSql(k.expr, input)}${k.desc ? ' DESC' : ' ASC'}`).join(', ');
       const state = p.retracting ? 'state=unbounded (every row of the updating input is kept per partition)' : `state=bounded (the top ${p.end} rows per partition)`;
-      return `RankExec ${p.fn} partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${order}] rank=[${p.start}, ${p.end}]${p.rankNumber ? '' : ' no-rank-number'} changelog=updating ${state}`;
+      return `RankExec ${p.fn} partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${order}] rank=[${p.start}, ${p.end}]${p.newPeersFirst ? ' keep-last-row' : ''}${p.rankNumber ? '' : ' no-rank-number'} changelog=updating ${state}`;
     }
     case 'OverAggregateExec': {
       const input = p.inputs[0]!.node.schema;

@@ -118,6 +118,7 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
           inputs: edge(keyed(node.partitionKeys)),
           ...base,
           fn: node.fn,
+          newPeersFirst: node.newPeersFirst,
           partitionKeys: node.partitionKeys,
           orderKeys: node.orderKeys,
           start: node.start,

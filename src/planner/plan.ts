@@ -98,6 +98,8 @@ export interface RankNode {
   readonly partitionKeys: readonly BoundExpr[];
   /** Over the input row. */
   readonly orderKeys: readonly { readonly expr: BoundExpr; readonly desc: boolean }[];
+  /** Keep-last-row deduplication (rn = 1 by a time attribute DESC): a later row of equal time wins, as Flink's Deduplicate. */
+  readonly newPeersFirst: boolean;
   /** Ranks kept, 1-based, inclusive. */
   readonly start: number;
   readonly end: number;

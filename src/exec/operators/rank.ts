@@ -46,6 +46,11 @@ export interface RankSpec {
   readonly orderKeys: readonly RankOrderKey[];
   /** ROW_NUMBER numbers positions; RANK gives peers (equal sort keys) one rank and skips after them; DENSE_RANK does not skip. */
   readonly fn?: RankFn;
+  /**
+   * A new row ranks before its peers instead of after them: Flink's keep-last-row deduplication
+   * (rn = 1 ordered by a time attribute DESC), where a later row of equal time replaces the kept one.
+   */
+  readonly newPeersFirst?: boolean;
   /** The ranks kept, 1-based and inclusive: WHERE rn BETWEEN start AND end. */
   readonly start: number;
   readonly end: number;
@@ -119,12 +124,13 @@ export class RankOperator extends Operator {
       after = before.slice(0, i).concat(before.slice(i + 1));
     } else {
       const k = this.sortKey(row);
-      // After every row whose key is <= k: equal keys keep arrival order.
+      // After every row whose key is <= k (equal keys keep arrival order), or < k (newPeersFirst).
+      const limit = spec.newPeersFirst ? -1 : 0;
       let lo = 0;
       let hi = before.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (compareKeys(this.sortKey(spec.retracting ? ['+I', ...before[mid]!] : before[mid]!), k, this.desc) <= 0) lo = mid + 1;
+        if (compareKeys(this.keyOfStored(before[mid]!), k, this.desc) <= limit) lo = mid + 1;
         else hi = mid;
       }
       if (!spec.retracting && lo >= spec.end && this.fn === 'ROW_NUMBER') return; // ranked beyond end, now and forever

@@ -137,3 +137,19 @@ describe('RankOperator: checkpoints', () => {
     );
   });
 });
+
+describe('RankOperator: keep-last-row deduplication', () => {
+  it('a later row of equal time replaces the kept one (Flink Deduplicate), where Top-N keeps the earlier', () => {
+    const input = (): Row[] => [[1, 5, 'x'], [1, 5, 'y'], [1, 4, 'z']];
+    const last = make(spec({ end: 1, newPeersFirst: true }));
+    last.op.processBatch(rowBatch(input()), 0);
+    expect(rows(last.sink)).toEqual([
+      ['+I', 1, 5, 'x', 1],
+      ['-U', 1, 5, 'x', 1],
+      ['+U', 1, 5, 'y', 1],
+    ]);
+    const first = make(spec({ end: 1 }));
+    first.op.processBatch(rowBatch(input()), 0);
+    expect(rows(first.sink)).toEqual([['+I', 1, 5, 'x', 1]]);
+  });
+});
