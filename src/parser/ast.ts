@@ -266,5 +266,29 @@ export type Expr =
       readonly star: boolean;
       readonly distinct: boolean;
       readonly filter?: Expr;
+      /** `OVER (...)`: a ranking function or an OVER aggregate. */
+      readonly over?: OverSpec;
       readonly span: Span;
     };
+
+/** One `e [ASC | DESC]` of an OVER's ORDER BY. */
+export interface OrderItem {
+  readonly expr: Expr;
+  readonly desc: boolean;
+  readonly span: Span;
+}
+
+/** `ROWS BETWEEN n PRECEDING AND CURRENT ROW` (n rows) or `RANGE BETWEEN INTERVAL ... PRECEDING AND CURRENT ROW` (ms); no bound: UNBOUNDED. */
+export interface OverFrame {
+  readonly unit: 'ROWS' | 'RANGE';
+  readonly preceding?: number;
+  readonly span: Span;
+}
+
+/** The window of `f(...) OVER (PARTITION BY ... ORDER BY ... [frame])`. */
+export interface OverSpec {
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly OrderItem[];
+  readonly frame?: OverFrame;
+  readonly span: Span;
+}

@@ -1,6 +1,6 @@
 import type { CstNode, IToken } from 'chevrotain';
 import { EddyError, closest, internalError, spanCover, type Span } from '../common/errors.js';
-import type { BinaryOp, Expr } from './ast.js';
+import type { BinaryOp, Expr, OrderItem, OverFrame, OverSpec } from './ast.js';
 import { child, identOf, nodeSpan, nodesOf, optNode, optToken, stringValue, token, tokensOf } from './cst-access.js';
 import { buildDataType } from './data-type.js';
 import { INTERVAL_UNITS } from './grammar.js';
@@ -161,6 +161,7 @@ function buildNameExpr(src: SourceText, node: CstNode): Expr {
   }
   if (!optToken(node, 'LParen')) return { kind: 'column', name: identOf(src, first), span: src.tokenSpan(first) };
   const filter = optNode(node, 'filter');
+  const overNode = optNode(node, 'overClause');
   const argsNode = optNode(node, 'callArgs');
   const name = identOf(src, first).name.toUpperCase();
   const span = nodeSpan(src, node);
@@ -173,8 +174,45 @@ function buildNameExpr(src: SourceText, node: CstNode): Expr {
     star: optToken(node, 'Star') !== undefined,
     distinct: argsNode !== undefined && optToken(argsNode, 'DISTINCT') !== undefined,
     ...(filter ? { filter: buildExpr(src, filter) } : {}),
+    ...(overNode ? { over: buildOver(src, overNode) } : {}),
     span,
   };
+}
+
+function buildOver(src: SourceText, node: CstNode): OverSpec {
+  const orderBy = nodesOf(node, 'orderBy').map((o): OrderItem => ({
+    expr: buildExpr(src, child(o, 'expr')),
+    desc: optToken(o, 'direction')?.image.toUpperCase() === 'DESC',
+    span: nodeSpan(src, o),
+  }));
+  const unitTok = optToken(node, 'frameUnit');
+  let frame: OverFrame | undefined;
+  if (unitTok) {
+    const unit = unitTok.image.toUpperCase() as 'ROWS' | 'RANGE';
+    const words: [string, string][] = [
+      ['preceding', 'PRECEDING'],
+      ['current', 'CURRENT'],
+      ['currentRow', 'ROW'],
+    ];
+    for (const [label, word] of words) {
+      const t = token(node, label);
+      if (t.image.toUpperCase() !== word) throw new EddyError('SYNTAX', `expected ${word}, got '${t.image}'`, src.tokenSpan(t), 'write ROWS BETWEEN 10 PRECEDING AND CURRENT ROW');
+    }
+    const rows = optToken(node, 'rows');
+    const range = optNode(node, 'range');
+    let preceding: number | undefined;
+    if (rows) preceding = Number(rows.image);
+    else if (range) {
+      const iv = buildInterval(src, range);
+      if (iv.kind !== 'interval') throw new EddyError('SYNTAX', 'expected an interval', iv.span, "write INTERVAL '1' HOUR PRECEDING");
+      preceding = iv.ms;
+    }
+    if ((unit === 'ROWS') !== (range === undefined) && preceding !== undefined) {
+      throw new EddyError('SYNTAX', unit === 'ROWS' ? 'ROWS takes a row count' : 'RANGE takes an interval', src.tokenSpan(unitTok), unit === 'ROWS' ? 'write ROWS BETWEEN 10 PRECEDING AND CURRENT ROW' : "write RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW");
+    }
+    frame = { unit, ...(preceding !== undefined ? { preceding } : {}), span: src.tokenSpan(unitTok) };
+  }
+  return { partitionBy: nodesOf(node, 'partitionBy').map((e) => buildExpr(src, e)), orderBy, ...(frame ? { frame } : {}), span: nodeSpan(src, node) };
 }
 
 /** TRIM(LEADING ... FROM s) is LTRIM(s, chars) and TRAILING is RTRIM, Flink's own two-argument forms. */

@@ -760,9 +760,67 @@ export class SqlGrammar extends CstParser {
                 this.CONSUME2(T.RParen);
               },
             });
+            this.OPTION5({
+              GATE: () => this.LA(1).image.toUpperCase() === 'OVER' && this.LA(2).tokenType === T.LParen,
+              DEF: () => this.SUBRULE(this.overClause),
+            });
           },
         },
       ]);
+    });
+  });
+
+  /**
+   * `OVER ([PARTITION BY e, ...] [ORDER BY e [ASC|DESC], ...] [ROWS|RANGE BETWEEN b PRECEDING AND CURRENT ROW])`
+   * after a call (Flink's ranking functions and OVER aggregates). OVER, ASC, ROWS, RANGE, PRECEDING,
+   * CURRENT and ROW are read as names by their text, so none of them becomes a new keyword.
+   */
+  overClause = this.RULE('overClause', () => {
+    this.CONSUME(T.Name, { LABEL: 'over' });
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.CONSUME(T.Partition);
+      this.CONSUME(T.By);
+      this.SUBRULE(this.expr, { LABEL: 'partitionBy' });
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.expr, { LABEL: 'partitionBy' });
+      });
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Order);
+      this.CONSUME2(T.By);
+      this.SUBRULE(this.orderItem, { LABEL: 'orderBy' });
+      this.MANY2(() => {
+        this.CONSUME2(T.Comma);
+        this.SUBRULE2(this.orderItem, { LABEL: 'orderBy' });
+      });
+    });
+    this.OPTION3({
+      GATE: () => ['ROWS', 'RANGE'].includes(this.LA(1).image.toUpperCase()),
+      DEF: () => {
+        this.CONSUME2(T.Name, { LABEL: 'frameUnit' });
+        this.CONSUME(T.Between);
+        this.OR([
+          { GATE: () => this.LA(1).image.toUpperCase() === 'UNBOUNDED', ALT: () => this.CONSUME3(T.Name, { LABEL: 'unbounded' }) },
+          { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'rows' }) },
+          { ALT: () => this.SUBRULE(this.intervalLit, { LABEL: 'range' }) },
+        ]);
+        this.CONSUME4(T.Name, { LABEL: 'preceding' });
+        this.CONSUME(T.And);
+        this.CONSUME5(T.Name, { LABEL: 'current' });
+        this.CONSUME6(T.Name, { LABEL: 'currentRow' });
+      },
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  /** One `e [ASC | DESC]` of an OVER's ORDER BY. */
+  orderItem = this.RULE('orderItem', () => {
+    this.SUBRULE(this.expr);
+    this.OPTION({
+      GATE: () => ['ASC', 'DESC'].includes(this.LA(1).image.toUpperCase()),
+      DEF: () => this.CONSUME(T.Name, { LABEL: 'direction' }),
     });
   });
 

@@ -7,6 +7,8 @@ import { bindCondition, bindExpr, containsCall, type ExprContext } from './bind-
 import { bindFrom, WINDOW_COLUMNS, type BoundSource, type QueryBinder } from './bind-from.js';
 import { asWindowChangelog } from './bind-window.js';
 import { bindUnion } from './bind-union.js';
+import { refuseOver, topNOf } from './bind-rank.js';
+import { bindOverSelect, hasOverAggregate } from './bind-over.js';
 import { windowAssignment } from './window-assignment.js';
 import type { BoundExpr } from './bound.js';
 import type { Catalog } from './catalog.js';
@@ -132,7 +134,7 @@ export function bindQuery(q: Query, catalog: Catalog, emit?: WindowEmit): Logica
 }
 
 /** bindQuery, with the union's reasons why a column cannot drive a window (for derived tables over it). */
-const bindWithHints: QueryBinder = (q, catalog, emit) => (q.kind === 'union' ? bindUnion(q, catalog, emit) : { plan: bindSelect(q, catalog, emit) });
+export const bindWithHints: QueryBinder = (q, catalog, emit) => (q.kind === 'union' ? bindUnion(q, catalog, emit) : { plan: bindSelect(q, catalog, emit) });
 
 /**
  * Binds a SELECT over a stream, view, derived table or windowing table function to a logical plan:
@@ -140,8 +142,14 @@ const bindWithHints: QueryBinder = (q, catalog, emit) => (q.kind === 'union' ? b
  * Resolves names and types (errors carry spans and hints); leaves simplification to optimize(). With `emit`
  * (allowed lateness or early fire) a windowed aggregate becomes an updating changelog, op first.
  */
-export function bindSelect(q: SelectQuery, catalog: Catalog, emit?: WindowEmit): LogicalPlan {
-  const from = bindFrom(q.from, catalog, emit, bindWithHints, q.where);
+export function bindSelect(q: SelectQuery, catalog: Catalog, emit?: WindowEmit, bind: QueryBinder = bindWithHints): LogicalPlan {
+  // Top-N: the derived table's ROW_NUMBER() and this WHERE's bound on it bind to one rank (bind-rank.ts).
+  const topN = bind === bindWithHints ? topNOf(q) : undefined;
+  if (topN) return bindSelect(topN.query, catalog, emit, topN.binder);
+  // OVER aggregates (bind-over.ts): append-only, each row with its frame's aggregates.
+  if (hasOverAggregate(q)) return bindOverSelect(q, catalog, emit, bind);
+  refuseOver(q);
+  const from = bindFrom(q.from, catalog, emit, bind, q.where);
   const aggregating =
     q.groupBy.length > 0 ||
     q.having !== undefined ||

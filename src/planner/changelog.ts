@@ -18,9 +18,12 @@ export function isUpdatingLogical(plan: LogicalPlan): boolean {
     case 'scan':
       return false;
     case 'groupAggregate':
+    case 'rank':
       return true;
     case 'windowAggregate':
       return isUpdatingEmit(plan.emit);
+    case 'overAggregate':
+      return false;
     case 'filter':
     case 'project':
     case 'limit':

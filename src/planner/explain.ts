@@ -75,6 +75,19 @@ function describe(p: PhysicalPlan): string {
           : 'state=unbounded (note: without \'state.ttl\' a regular join keeps every row of both inputs; its state grows without limit)';
       return `JoinExec ${p.joinType.toUpperCase()} keys=[${keys}]${residual} changelog=${p.changelog} ${state}`;
     }
+    case 'RankExec': {
+      const input = p.inputs[0]!.node.schema;
+      const order = p.orderKeys.map((k) => `${exprToSql(k.expr, input)}${k.desc ? ' DESC' : ' ASC'}`).join(', ');
+      const state = p.retracting ? 'state=unbounded (every row of the updating input is kept per partition)' : `state=bounded (the top ${p.end} rows per partition)`;
+      return `RankExec ${p.fn} partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${order}] rank=[${p.start}, ${p.end}]${p.newPeersFirst ? ' keep-last-row' : ''}${p.rankNumber ? '' : ' no-rank-number'} changelog=updating ${state}`;
+    }
+    case 'OverAggregateExec': {
+      const input = p.inputs[0]!.node.schema;
+      const f = p.frame;
+      const frame = f.unit === 'ROWS' ? `ROWS BETWEEN ${f.preceding} PRECEDING AND CURRENT ROW` : `RANGE BETWEEN ${f.preceding} ms PRECEDING AND CURRENT ROW`;
+      const late = p.lateRowsTo !== undefined ? ` late-rows-to=${p.lateRowsTo}` : '';
+      return `OverAggregateExec partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${input.columns[p.timeIndex]!.name}] ${frame} aggs=[${p.aggs.map((a) => a.display).join(', ')}] emit=when the watermark passes each row changelog=append state=bounded by the frame and the watermark${late}`;
+    }
     case 'SinkExec':
       return p.target.kind === 'stream' ? `SinkExec ${p.target.stream.name} connector=${p.target.stream.options['connector'] ?? 'memory'}` : 'SinkExec result';
     default:

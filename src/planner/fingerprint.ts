@@ -45,6 +45,30 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
         right: r.columns.map((c) => `${c.name}: ${c.type}`),
       };
     }
+    case 'RankExec': {
+      const input = p.inputs[0]!.node.schema;
+      // The stored rows are the input's rows per partition; the ranking decides which are kept.
+      return {
+        ...base,
+        partition: p.partitionKeys.map((k) => `${exprToSql(k, input)}: ${k.type}`),
+        order: p.orderKeys.map((k) => `${exprToSql(k.expr, input)}${k.desc ? ' DESC' : ''}`),
+        rank: [p.fn, `${p.start}`, `${p.end}`, ...(p.newPeersFirst ? ['keep-last-row'] : [])],
+        rows: input.columns.map((c) => `${c.name}: ${c.type}`),
+        ...(p.retracting ? { input: 'retracting' } : {}),
+      };
+    }
+    case 'OverAggregateExec': {
+      const input = p.inputs[0]!.node.schema;
+      // The stored rows are the input's rows per partition; the frame decides how many are kept.
+      return {
+        ...base,
+        partition: p.partitionKeys.map((k) => `${exprToSql(k, input)}: ${k.type}`),
+        time: `${p.timeIndex}`,
+        frame: [p.frame.unit, `${p.frame.preceding}`],
+        aggregates: p.aggs.map((a) => `${a.display}: ${a.type}`),
+        rows: input.columns.map((c) => `${c.name}: ${c.type}`),
+      };
+    }
     case 'UnionExec':
       // The inputs (and their order: the union's checkpointed watermarks are per input) shape the state.
       return { ...base, inputs: inputsOf(p).map(sourceOf) };

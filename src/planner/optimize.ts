@@ -24,6 +24,8 @@ function withInputs(node: LogicalPlan, inputs: readonly LogicalPlan[]): LogicalP
     case 'windowAggregate':
     case 'groupAggregate':
     case 'limit':
+    case 'rank':
+    case 'overAggregate':
       return node.input === inputs[0] ? node : { ...node, input: inputs[0]! };
     default:
       return assertNever(node, 'logical plan');

@@ -14,6 +14,8 @@ const UID_PREFIX: Readonly<Record<LogicalPlan['kind'], string>> = {
   limit: 'limit',
   union: 'union',
   join: 'join',
+  rank: 'rank',
+  overAggregate: 'over-aggregate',
 };
 
 /** Session facts the physical plan records. */
@@ -109,6 +111,37 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
           stateTtlMs: opts.stateTtlMs ?? 0,
         };
         break;
+      case 'rank':
+        p = {
+          kind: 'RankExec',
+          uid: uid('rank'),
+          inputs: edge(keyed(node.partitionKeys)),
+          ...base,
+          fn: node.fn,
+          newPeersFirst: node.newPeersFirst,
+          partitionKeys: node.partitionKeys,
+          orderKeys: node.orderKeys,
+          start: node.start,
+          end: node.end,
+          rankNumber: node.rankNumber,
+          retracting: inputs[0]!.changelog === 'updating',
+        };
+        break;
+      case 'overAggregate': {
+        const late = lateStream(node.input, opts);
+        p = {
+          kind: 'OverAggregateExec',
+          uid: uid('overAggregate'),
+          inputs: edge(keyed(node.partitionKeys)),
+          ...base,
+          partitionKeys: node.partitionKeys,
+          timeIndex: node.timeIndex,
+          frame: node.frame,
+          aggs: node.aggs,
+          ...(late !== undefined ? { lateRowsTo: late } : {}),
+        };
+        break;
+      }
       default:
         return assertNever(node, 'logical plan');
     }

@@ -83,7 +83,46 @@ export type LogicalPlan =
       /** Equal windows of both sides: a window join, append-only (src/exec/operators/window-join.ts). */
       readonly window?: WindowJoin;
       readonly schema: Schema;
-    };
+    }
+  | RankNode
+  | OverAggregateNode;
+
+/**
+ * Top-N: `ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...)` under `WHERE rn <= N` (src/planner/bind-rank.ts).
+ * An updating result, output [op, ...input columns (its op dropped), rank]; see src/exec/operators/rank.ts.
+ */
+export interface RankNode {
+  readonly kind: 'rank';
+  readonly input: LogicalPlan;
+  readonly fn: 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK';
+  readonly partitionKeys: readonly BoundExpr[];
+  /** Over the input row. */
+  readonly orderKeys: readonly { readonly expr: BoundExpr; readonly desc: boolean }[];
+  /** Keep-last-row deduplication (rn = 1 by a time attribute DESC): a later row of equal time wins, as Flink's Deduplicate. */
+  readonly newPeersFirst: boolean;
+  /** Ranks kept, 1-based, inclusive. */
+  readonly start: number;
+  readonly end: number;
+  /** Whether anything reads the rank column (Flink drops it otherwise: "no ranking number"). */
+  readonly rankNumber: boolean;
+  readonly schema: Schema;
+}
+
+/**
+ * An OVER aggregate over event time (src/planner/bind-over.ts): append-only, output [...input
+ * columns, ...aggs], each row emitted once the watermark passes its time (src/exec/operators/over-aggregate.ts).
+ */
+export interface OverAggregateNode {
+  readonly kind: 'overAggregate';
+  readonly input: LogicalPlan;
+  readonly partitionKeys: readonly BoundExpr[];
+  /** Index of the input's event-time column the rows are ordered by. */
+  readonly timeIndex: number;
+  /** ROWS: rows before the current one; RANGE: ms before its time. */
+  readonly frame: { readonly unit: 'ROWS' | 'RANGE'; readonly preceding: number };
+  readonly aggs: readonly AggCall[];
+  readonly schema: Schema;
+}
 
 /** A window join's window_end columns (`leftEnd` of left rows, `rightEnd` of right rows); the window columns are also join keys. */
 export interface WindowJoin {
@@ -198,7 +237,10 @@ export type PhysicalPlan =
       readonly lateRowsTo?: readonly [string | undefined, string | undefined];
       /** 'state.ttl' in ms: a key not written for longer is dropped from both sides; 0 keeps state forever. */
       readonly stateTtlMs: number;
-    });
+    })
+  | (ExecNode & Omit<RankNode, 'kind' | 'input' | 'schema'> & { readonly kind: 'RankExec'; readonly retracting: boolean })
+  /** `lateRowsTo`: the `<stream>$late` side stream of the rows dropped as late, when the input is one stream's rows. */
+  | (ExecNode & Omit<OverAggregateNode, 'kind' | 'input' | 'schema'> & { readonly kind: 'OverAggregateExec'; readonly lateRowsTo?: string });
 
 export type PhysicalKind = PhysicalPlan['kind'];
 export type ExecOf<K extends PhysicalKind> = Extract<PhysicalPlan, { kind: K }>;

@@ -75,6 +75,12 @@ export function timeAttributes(plan: LogicalPlan): TimeAttributes {
       // A window join: both sides' windows pass through (cascaded window aggregates over it, as in Flink).
       return { watermarked, rowtimes, windows: [...l.windows, ...r.windows.map((w) => ({ ...w, start: w.start + nl, end: w.end + nl }))], windowEnds: [...l.windowEnds, ...r.windowEnds.map((i) => i + nl)] };
     }
+    case 'overAggregate':
+      // The input's time attributes stay where they were (the aggregates are appended), as in Flink.
+      return timeAttributes(plan.input);
+    case 'rank':
+      // As Flink's Rank: an updating result without time attributes.
+      return { ...NONE, watermarked: timeAttributes(plan.input).watermarked };
     default:
       return assertNever(plan, 'logical plan');
   }

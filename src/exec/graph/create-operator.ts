@@ -9,6 +9,8 @@ import { IntervalJoinOperator } from '../operators/interval-join.js';
 import { JoinOperator } from '../operators/join.js';
 import { WindowJoinOperator } from '../operators/window-join.js';
 import { LimitOperator } from '../operators/limit.js';
+import { OverAggregateOperator } from '../operators/over-aggregate.js';
+import { RankOperator } from '../operators/rank.js';
 import { ProjectOperator } from '../operators/project.js';
 import { SessionWindowAggregateOperator } from '../operators/session-window-aggregate.js';
 import { ResultSinkOperator, StreamSinkOperator, type ResultTarget } from '../operators/sink.js';
@@ -74,6 +76,10 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       const spec = { ...node, leftWidth: width(l), rightWidth: width(r), leftUpdating: l.changelog === 'updating', rightUpdating: r.changelog === 'updating', updating: node.changelog === 'updating' };
       return new JoinOperator(spec, contextOf(node, deps), { ttlMs: node.stateTtlMs, eventTime: l.watermarked && r.watermarked });
     }
+    case 'RankExec':
+      return new RankOperator(node, contextOf(node, deps));
+    case 'OverAggregateExec':
+      return new OverAggregateOperator(node, contextOf(node, deps, node.lateRowsTo !== undefined ? deps.lateRows(node.lateRowsTo, node.uid) : null));
     case 'SinkExec':
       if (node.target.kind === 'stream') return new StreamSinkOperator(node.uid, deps.openSink(node));
       if (!deps.result) throw internalError('a result sink needs a result target');

@@ -23,6 +23,10 @@ function foldNode(node: LogicalPlan): LogicalPlan {
       return { ...node, keys: node.keys.map((k: BoundExpr) => foldExpr(k)), aggs: node.aggs.map(foldAgg) };
     case 'join':
       return node.residual ? { ...node, residual: foldExpr(node.residual) } : node;
+    case 'rank':
+      return { ...node, partitionKeys: node.partitionKeys.map((k) => foldExpr(k)), orderKeys: node.orderKeys.map((k) => ({ ...k, expr: foldExpr(k.expr) })) };
+    case 'overAggregate':
+      return { ...node, partitionKeys: node.partitionKeys.map((k) => foldExpr(k)), aggs: node.aggs.map(foldAgg) };
     case 'limit':
     case 'union':
     case 'windowAssign':
