@@ -248,6 +248,10 @@ export type Expr =
   | { readonly kind: 'isNull'; readonly operand: Expr; readonly negated: boolean; readonly span: Span }
   | { readonly kind: 'between'; readonly operand: Expr; readonly low: Expr; readonly high: Expr; readonly negated: boolean; readonly span: Span }
   | { readonly kind: 'in'; readonly operand: Expr; readonly list: readonly Expr[]; readonly negated: boolean; readonly span: Span }
+  /** `x [NOT] IN (SELECT ...)`: a semi join (an anti join when negated), WHERE conjuncts only (src/planner/bind-subquery.ts). */
+  | { readonly kind: 'inQuery'; readonly operand: Expr; readonly query: Query; readonly negated: boolean; readonly span: Span }
+  /** `EXISTS (SELECT ...)`: a semi join; `NOT EXISTS` is NOT over it (an anti join). */
+  | { readonly kind: 'exists'; readonly query: Query; readonly span: Span }
   | { readonly kind: 'like'; readonly operand: Expr; readonly pattern: Expr; readonly negated: boolean; readonly span: Span }
   | {
       readonly kind: 'case';

@@ -625,11 +625,19 @@ export class SqlGrammar extends CstParser {
               ALT: () => {
                 this.CONSUME(T.In);
                 this.CONSUME(T.LParen);
-                this.SUBRULE(this.expr, { LABEL: 'list' });
-                this.MANY(() => {
-                  this.CONSUME(T.Comma);
-                  this.SUBRULE2(this.expr, { LABEL: 'list' });
-                });
+                this.OR3([
+                  // `IN (SELECT ...)`: a subquery, bound as a semi join (NOT IN: an anti join).
+                  { GATE: () => this.LA(1).tokenType === T.Select, ALT: () => this.SUBRULE(this.queryExpr, { LABEL: 'inQuery' }) },
+                  {
+                    ALT: () => {
+                      this.SUBRULE(this.expr, { LABEL: 'list' });
+                      this.MANY(() => {
+                        this.CONSUME(T.Comma);
+                        this.SUBRULE2(this.expr, { LABEL: 'list' });
+                      });
+                    },
+                  },
+                ]);
                 this.CONSUME(T.RParen);
               },
             },
@@ -689,6 +697,15 @@ export class SqlGrammar extends CstParser {
       },
       { ALT: () => this.SUBRULE(this.castExpr) },
       { ALT: () => this.SUBRULE(this.caseExpr) },
+      {
+        // `EXISTS (SELECT ...)`: bound as a semi join (NOT EXISTS: an anti join).
+        ALT: () => {
+          this.CONSUME(T.Exists);
+          this.CONSUME3(T.LParen);
+          this.SUBRULE(this.queryExpr, { LABEL: 'exists' });
+          this.CONSUME3(T.RParen);
+        },
+      },
       {
         ALT: () => {
           this.CONSUME(T.LParen);

@@ -13,7 +13,7 @@ import { resolveColumn, type Scope } from './scope.js';
 type JoinItem = Extract<FromItem, { kind: 'join' }>;
 
 /** The input references of an expression. */
-function refsOf(e: BoundExpr, out: number[] = []): number[] {
+export function refsOf(e: BoundExpr, out: number[] = []): number[] {
   switch (e.kind) {
     case 'literal':
       return out;
@@ -48,7 +48,7 @@ function refsOf(e: BoundExpr, out: number[] = []): number[] {
 }
 
 /** The conjuncts of an AND tree, in order. */
-function conjuncts<E extends { readonly kind: string }>(e: E, isAnd: (e: E) => readonly [E, E] | undefined): E[] {
+export function conjuncts<E extends { readonly kind: string }>(e: E, isAnd: (e: E) => readonly [E, E] | undefined): E[] {
   const parts = isAnd(e);
   return parts ? [...conjuncts(parts[0], isAnd), ...conjuncts(parts[1], isAnd)] : [e];
 }

@@ -73,6 +73,13 @@ function describe(p: PhysicalPlan): string {
         p.stateTtlMs > 0
           ? `state=ttl(${p.stateTtlMs} ms)`
           : 'state=unbounded (note: without \'state.ttl\' a regular join keeps every row of both inputs; its state grows without limit)';
+      if (p.joinType === 'semi' || p.joinType === 'anti') {
+        // The residual of a semi/anti join is over [left, right] without op.
+        const both = { columns: [...l.columns.slice(p.inputs[0]!.node.changelog === 'updating' ? 1 : 0), ...r.columns.slice(p.inputs[1]!.node.changelog === 'updating' ? 1 : 0)] };
+        const cond = p.residual ? ` residual=(${exprToSql(p.residual, both)})` : '';
+        const nulls = p.nullAware ? ' null-aware (NOT IN: a NULL on either side makes the row UNKNOWN) partitioning=single' : '';
+        return `JoinExec ${p.joinType.toUpperCase()} keys=[${keys}]${cond}${nulls} output=left columns changelog=${p.changelog} ${state.replace('a regular join keeps', 'a semi/anti join keeps')}`;
+      }
       return `JoinExec ${p.joinType.toUpperCase()} keys=[${keys}]${residual} changelog=${p.changelog} ${state}`;
     }
     case 'SinkExec':

@@ -70,13 +70,16 @@ export type LogicalPlan =
    */
   | {
       readonly kind: 'join';
-      readonly joinType: JoinType;
+      /** 'semi' / 'anti' (an IN / EXISTS subquery, src/planner/bind-subquery.ts): output the left columns only. */
+      readonly joinType: PlanJoinType;
+      /** NOT IN's NULL rule (an anti join): a NULL on either side makes the answer UNKNOWN. */
+      readonly nullAware?: true;
       readonly left: LogicalPlan;
       readonly right: LogicalPlan;
       /** Equal-length key lists; leftKeys over left rows, rightKeys over right rows. */
       readonly leftKeys: readonly BoundExpr[];
       readonly rightKeys: readonly BoundExpr[];
-      /** The rest of ON, over the output row (op slot included when updating). */
+      /** The rest of ON, over the output row (op slot included when updating); semi/anti: over [...left data, ...right data]. */
       readonly residual?: BoundExpr;
       /** Time bounds on both time attributes: an interval join, append-only (src/exec/operators/interval-join.ts). */
       readonly interval?: IntervalBounds;
@@ -84,6 +87,9 @@ export type LogicalPlan =
       readonly window?: WindowJoin;
       readonly schema: Schema;
     };
+
+/** A join's kind: the SQL join types, and the semi/anti joins subqueries become (as Flink's FlinkJoinType). */
+export type PlanJoinType = JoinType | 'semi' | 'anti';
 
 /** A window join's window_end columns (`leftEnd` of left rows, `rightEnd` of right rows); the window columns are also join keys. */
 export interface WindowJoin {
@@ -188,7 +194,8 @@ export type PhysicalPlan =
   /** Input 0 is the left side, input 1 the right, each hash-partitioned on its keys (src/exec/operators/join.ts). */
   | (ExecNode & {
       readonly kind: 'JoinExec';
-      readonly joinType: JoinType;
+      readonly joinType: PlanJoinType;
+      readonly nullAware?: true;
       readonly leftKeys: readonly BoundExpr[];
       readonly rightKeys: readonly BoundExpr[];
       readonly residual?: BoundExpr;
