@@ -26,6 +26,3 @@ SELECT customer FROM orders WHERE id IN (SELECT order_id FROM payments GROUP BY 
 EXPLAIN SELECT id FROM orders o WHERE amount > 5 AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id AND p.paid > o.amount);
 SET 'state.ttl' = '1 h';
 EXPLAIN SELECT id FROM orders WHERE id NOT IN (SELECT order_id FROM payments);
-
--- Refused with a reason (the script stops here): a subquery outside the top-level AND of WHERE.
-SELECT id FROM orders WHERE id > 2 OR id IN (SELECT order_id FROM payments);
