@@ -218,7 +218,8 @@ export type WindowFn = 'TUMBLE' | 'HOP' | 'CUMULATE' | 'SESSION';
 export type JoinType = 'inner' | 'left' | 'right' | 'full';
 
 export type FromItem =
-  | { readonly kind: 'stream'; readonly name: Ident; readonly alias?: Ident; readonly span: Span }
+  /** `asOf`: `name FOR SYSTEM_TIME AS OF expr`, the versioned side of a temporal join. */
+  | { readonly kind: 'stream'; readonly name: Ident; readonly alias?: Ident; readonly asOf?: Expr; readonly span: Span }
   /** `left [INNER|LEFT|RIGHT|FULL] JOIN right ON on`; a comma join (`FROM a, b`) is an inner join without `on`. */
   | { readonly kind: 'join'; readonly joinType: JoinType; readonly left: FromItem; readonly right: FromItem; readonly on?: Expr; readonly span: Span }
   /** A derived table: FROM (SELECT ... UNION ALL SELECT ...) [AS] alias. */

@@ -98,7 +98,7 @@ function comparisonOp(image: string): BinaryOp {
   }
 }
 
-function buildAdditive(src: SourceText, node: CstNode): Expr {
+export function buildAdditive(src: SourceText, node: CstNode): Expr {
   return foldBinary(src, node, 'AddOp', buildMultiplicative, (t) => t.image as BinaryOp);
 }
 

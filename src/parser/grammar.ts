@@ -505,7 +505,19 @@ export class SqlGrammar extends CstParser {
           this.CONSUME(T.RParen);
         },
       },
-      { ALT: () => this.CONSUME(T.Name, { LABEL: 'stream' }) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Name, { LABEL: 'stream' });
+          // `rates FOR SYSTEM_TIME AS OF o.ts`: a temporal join's versioned table (src/planner/bind-temporal.ts).
+          this.OPTION(() => {
+            this.CONSUME(T.For);
+            this.CONSUME2(T.Name, { LABEL: 'systemTime' });
+            this.CONSUME(T.As, { LABEL: 'asOfAs' });
+            this.CONSUME3(T.Name, { LABEL: 'of' });
+            this.SUBRULE(this.additive, { LABEL: 'asOf' });
+          });
+        },
+      },
       {
         // A derived table: FROM (SELECT ... UNION ALL SELECT ...) [AS] u
         ALT: () => {

@@ -29,7 +29,7 @@ export function isUpdatingLogical(plan: LogicalPlan): boolean {
     case 'union':
       return plan.inputs.some(isUpdatingLogical);
     case 'join':
-      if (plan.interval || plan.window) return false;
+      if (plan.interval || plan.window || plan.temporal) return false;
       // An anti join takes back an emitted row when a later right row matches it (Flink's StreamingSemiAntiJoinOperator).
       if (plan.joinType === 'anti') return true;
       return (plan.joinType !== 'inner' && plan.joinType !== 'semi') || isUpdatingLogical(plan.left) || isUpdatingLogical(plan.right);

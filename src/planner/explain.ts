@@ -62,6 +62,11 @@ function describe(p: PhysicalPlan): string {
         const late = p.lateRowsTo?.some((x) => x !== undefined) ? ` late-rows-to=[${p.lateRowsTo.filter((x) => x !== undefined).join(', ')}]` : '';
         return `WindowJoinExec ${p.joinType.toUpperCase()} keys=[${keys}]${residual} emit=when the window completes changelog=append state=bounded by watermarks (a window's rows are freed when it fires)${late}`;
       }
+      if (p.temporal) {
+        const lt = l.columns[p.temporal.leftTime]!.name;
+        const rt = r.columns[p.temporal.rightTime]!.name;
+        return `TemporalJoinExec ${p.joinType.toUpperCase()} keys=[${keys}] as-of=left.${lt} version-time=right.${rt}${residual} emit=when the watermark passes the row changelog=append state=bounded by watermarks (left rows until the watermark passes them; per key the versions newer than the watermark and the one valid at it)`;
+      }
       if (p.interval) {
         const { lower, upper, leftTime, rightTime } = p.interval;
         const lt = l.columns[leftTime]!.name;

@@ -112,6 +112,7 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
           ...(node.residual ? { residual: node.residual } : {}),
           ...(node.interval ? { interval: node.interval } : {}),
           ...(node.window ? { window: node.window } : {}),
+          ...(node.temporal ? { temporal: node.temporal } : {}),
           ...(node.interval || node.window ? { lateRowsTo: [joinLateStream(node.left, opts), joinLateStream(node.right, opts)] as const } : {}),
           stateTtlMs: opts.stateTtlMs ?? 0,
         };

@@ -85,8 +85,16 @@ export type LogicalPlan =
       readonly interval?: IntervalBounds;
       /** Equal windows of both sides: a window join, append-only (src/exec/operators/window-join.ts). */
       readonly window?: WindowJoin;
+      /** FOR SYSTEM_TIME AS OF: an event-time temporal join, append-only (src/exec/operators/temporal-join.ts). */
+      readonly temporal?: TemporalJoin;
       readonly schema: Schema;
     };
+
+/** A temporal join's times: the left row's AS OF column and the versioned right side's time attribute (indices into each side's rows). */
+export interface TemporalJoin {
+  readonly leftTime: number;
+  readonly rightTime: number;
+}
 
 /** A join's kind: the SQL join types, and the semi/anti joins subqueries become (as Flink's FlinkJoinType). */
 export type PlanJoinType = JoinType | 'semi' | 'anti';
@@ -201,6 +209,7 @@ export type PhysicalPlan =
       readonly residual?: BoundExpr;
       readonly interval?: IntervalBounds;
       readonly window?: WindowJoin;
+      readonly temporal?: TemporalJoin;
       /** The `<stream>$late` side streams receiving each side's late rows (interval joins), when that side is one stream's rows. */
       readonly lateRowsTo?: readonly [string | undefined, string | undefined];
       /** 'state.ttl' in ms: a key not written for longer is dropped from both sides; 0 keeps state forever. */

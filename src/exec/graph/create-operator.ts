@@ -8,6 +8,7 @@ import { GroupAggregateOperator } from '../operators/group-aggregate.js';
 import { IntervalJoinOperator } from '../operators/interval-join.js';
 import { JoinOperator } from '../operators/join.js';
 import { SemiAntiJoinOperator } from '../operators/semi-anti-join.js';
+import { TemporalJoinOperator } from '../operators/temporal-join.js';
 import { WindowJoinOperator } from '../operators/window-join.js';
 import { LimitOperator } from '../operators/limit.js';
 import { ProjectOperator } from '../operators/project.js';
@@ -73,6 +74,12 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       const { joinType } = node;
       if (joinType === 'semi' || joinType === 'anti') {
         return new SemiAntiJoinOperator({ ...node, ...sides, anti: joinType === 'anti', nullAware: node.nullAware === true }, contextOf(node, deps), opts);
+      }
+      if (node.temporal) {
+        return new TemporalJoinOperator(
+          { ...node, outer: joinType === 'left', leftTime: node.temporal.leftTime, rightTime: node.temporal.rightTime, leftWidth: width(l), rightWidth: width(r), rightUpdating: r.changelog === 'updating' },
+          contextOf(node, deps),
+        );
       }
       if (node.window) return new WindowJoinOperator({ ...node, joinType, window: node.window, leftWidth: width(l), rightWidth: width(r) }, contextOf(node, deps), late);
       if (node.interval) {
