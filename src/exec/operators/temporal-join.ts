@@ -9,9 +9,9 @@
  * At each watermark the waiting rows with time <= W are joined in (time, seq) order and freed; an
  * unmatched row of a LEFT join is emitted null-padded. Right rows are versions (table 'right', per
  * key (time, live, ...columns) in time order): +I/+U make a version, -D ends the key's current one
- * (live = 0), -U is ignored (its +U follows), as Flink's versioned table. After a watermark a key
- * keeps only the versions newer than W and the one valid at W (Flink's cleanup): state holds the
- * waiting left rows and, per key, the versions a future row can still need.
+ * (live = 0), -U is ignored (its +U follows), as Flink's versioned table. When a version arrives and
+ * when a key's rows are joined, the key keeps only the versions newer than W and the one valid at W
+ * (Flink's cleanup): state holds the waiting left rows and, per key, the versions a future row can need.
  * A left row whose time is NULL never joins (LEFT: emitted padded at once); a NULL key matches nothing.
  * A left row arriving with time <= W is joined at the next watermark against what is still kept (as in Flink).
  */
@@ -52,9 +52,8 @@ export class TemporalJoinOperator extends Operator {
   private readonly spec: TemporalJoinSpec;
   private clock = -Infinity;
   private seq = 0;
-  /** Keys with left rows waiting / right keys with versions added since the last cleanup (not state: all keys after a restore). */
+  /** Keys with left rows waiting (not state: rebuilt after a restore). */
   private waiting = new Set<StateKey>();
-  private dirty = new Set<StateKey>();
 
   constructor(spec: TemporalJoinSpec, ctx: OperatorContext) {
     super(spec.uid);
@@ -128,14 +127,13 @@ export class TemporalJoinOperator extends Operator {
       if (p > 0 && v[p - step] === t) v.splice(p - step, step, ...rec);
       else v.splice(p, 0, ...rec);
     }
-    this.dirty.add(key);
+    this.cleanKey(key, this.clock);
   }
 
   override onWatermark(value: number): void {
     if (value > this.clock) {
       this.clock = value;
       this.fire(value);
-      this.cleanup(value);
     }
     this.out.watermark(value);
   }
@@ -187,6 +185,7 @@ export class TemporalJoinOperator extends Operator {
       }
       if (this.spec.outer) out.push(this.joined(r.row, 0, null, 0));
     }
+    for (const r of ready) if (r.key !== NULL_KEY) this.cleanKey(r.key, w);
     if (out.length > 0) this.out.data(rowBatch(out));
   }
 
@@ -201,28 +200,26 @@ export class TemporalJoinOperator extends Operator {
     return found >= 0 && v[found + 1] === 1 ? found : -1;
   }
 
-  /** Per key touched since the last cleanup: drops the versions older than the one valid at w (and a tombstone valid at w). */
-  private cleanup(w: number): void {
+  /**
+   * Drops the key's versions older than the one valid at w (and a deletion valid at w). Run when a
+   * version arrives and when the key's rows are joined, so what is kept is a function of the input
+   * alone (the same after a restore).
+   */
+  private cleanKey(key: StateKey, w: number): void {
     const step = HEAD + this.spec.rightWidth;
-    for (const key of [...this.dirty]) {
-      const entry = this.right.get(NS, key);
-      this.dirty.delete(key);
-      if (entry === undefined) continue;
-      const v = entry.value;
-      let valid = -1;
-      for (let p = 0; p < v.length && (v[p] as number) <= w; p += step) valid = p;
-      let from = valid;
-      if (valid >= 0 && v[valid + 1] === 0) from = valid + step; // a deletion valid at w: nothing before it is needed
-      if (from <= 0) continue;
-      if (from >= v.length) {
-        this.right.delete(NS, key);
-        continue;
-      }
-      this.right.touch(entry);
-      entry.value = v.slice(from);
-      // Newer versions may still be cleaned at a later watermark.
-      if (entry.value.length > step) this.dirty.add(key);
+    const entry = this.right.get(NS, key);
+    if (entry === undefined) return;
+    const v = entry.value;
+    let valid = -1;
+    for (let p = 0; p < v.length && (v[p] as number) <= w; p += step) valid = p;
+    const from = valid >= 0 && v[valid + 1] === 0 ? valid + step : valid; // a deletion valid at w: nothing up to it is needed
+    if (from <= 0) return;
+    if (from >= v.length) {
+      this.right.delete(NS, key);
+      return;
     }
+    this.right.touch(entry);
+    entry.value = v.slice(from);
   }
 
   private joined(left: readonly Value[], at: number, right: readonly Value[] | null, rightAt: number): Row {
@@ -234,6 +231,5 @@ export class TemporalJoinOperator extends Operator {
 
   protected override afterRestore(): void {
     this.waiting = new Set([...this.left.entries(NS)].map((e) => e.key));
-    this.dirty = new Set([...this.right.entries(NS)].map((e) => e.key));
   }
 }
