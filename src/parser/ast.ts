@@ -218,7 +218,8 @@ export type WindowFn = 'TUMBLE' | 'HOP' | 'CUMULATE' | 'SESSION';
 export type JoinType = 'inner' | 'left' | 'right' | 'full';
 
 export type FromItem =
-  | { readonly kind: 'stream'; readonly name: Ident; readonly alias?: Ident; readonly span: Span }
+  /** `asOf`: `name FOR SYSTEM_TIME AS OF expr`, the versioned side of a temporal join. */
+  | { readonly kind: 'stream'; readonly name: Ident; readonly alias?: Ident; readonly asOf?: Expr; readonly span: Span }
   /** `left [INNER|LEFT|RIGHT|FULL] JOIN right ON on`; a comma join (`FROM a, b`) is an inner join without `on`. */
   | { readonly kind: 'join'; readonly joinType: JoinType; readonly left: FromItem; readonly right: FromItem; readonly on?: Expr; readonly span: Span }
   /** A derived table: FROM (SELECT ... UNION ALL SELECT ...) [AS] alias. */
@@ -248,6 +249,10 @@ export type Expr =
   | { readonly kind: 'isNull'; readonly operand: Expr; readonly negated: boolean; readonly span: Span }
   | { readonly kind: 'between'; readonly operand: Expr; readonly low: Expr; readonly high: Expr; readonly negated: boolean; readonly span: Span }
   | { readonly kind: 'in'; readonly operand: Expr; readonly list: readonly Expr[]; readonly negated: boolean; readonly span: Span }
+  /** `x [NOT] IN (SELECT ...)`: a semi join (an anti join when negated), WHERE conjuncts only (src/planner/bind-subquery.ts). */
+  | { readonly kind: 'inQuery'; readonly operand: Expr; readonly query: Query; readonly negated: boolean; readonly span: Span }
+  /** `EXISTS (SELECT ...)`: a semi join; `NOT EXISTS` is NOT over it (an anti join). */
+  | { readonly kind: 'exists'; readonly query: Query; readonly span: Span }
   | { readonly kind: 'like'; readonly operand: Expr; readonly pattern: Expr; readonly negated: boolean; readonly span: Span }
   | {
       readonly kind: 'case';

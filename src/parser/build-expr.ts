@@ -5,6 +5,7 @@ import { child, identOf, nodeSpan, nodesOf, optNode, optToken, stringValue, toke
 import { buildDataType } from './data-type.js';
 import { INTERVAL_UNITS } from './grammar.js';
 import type { SourceText } from './source-text.js';
+import { buildQuery } from './build-statement.js';
 import { EXTRACT_UNITS, FLOOR_UNITS, UNIT_FIRST_FUNCTIONS } from './time-units.js';
 
 /** Builds an Expr from an `expr` CST node; precedence is already encoded in the rule nesting. */
@@ -63,6 +64,8 @@ function buildPredicate(src: SourceText, left: Expr, node: CstNode): Expr {
     const high = buildAdditive(src, child(node, 'high'));
     return { kind: 'between', operand: left, low, high, negated, span };
   }
+  const inQuery = optNode(node, 'inQuery');
+  if (inQuery) return { kind: 'inQuery', operand: left, query: buildQuery(src, inQuery), negated, span };
   if (optToken(node, 'IN')) {
     const list = nodesOf(node, 'list').map((n) => buildExpr(src, n));
     return { kind: 'in', operand: left, list, negated, span };
@@ -95,7 +98,7 @@ function comparisonOp(image: string): BinaryOp {
   }
 }
 
-function buildAdditive(src: SourceText, node: CstNode): Expr {
+export function buildAdditive(src: SourceText, node: CstNode): Expr {
   return foldBinary(src, node, 'AddOp', buildMultiplicative, (t) => t.image as BinaryOp);
 }
 
@@ -131,6 +134,8 @@ function buildPrimary(src: SourceText, node: CstNode): Expr {
     const { type } = buildDataType(src, child(cast, 'dataType'));
     return { kind: 'cast', operand: buildExpr(src, child(cast, 'expr')), type, span };
   }
+  const exists = optNode(node, 'exists');
+  if (exists) return { kind: 'exists', query: buildQuery(src, exists), span };
   const caseNode = optNode(node, 'caseExpr');
   if (caseNode) return buildCase(src, caseNode);
   const inner = optNode(node, 'expr');

@@ -20,7 +20,7 @@ import type {
   Statement,
   WatermarkDef,
 } from './ast.js';
-import { buildExpr } from './build-expr.js';
+import { buildAdditive, buildExpr } from './build-expr.js';
 import { buildWindowTvf } from './build-window-tvf.js';
 import { child, identOf, nodeSpan, nodesOf, optNode, optToken, stringValue, token, tokensOf } from './cst-access.js';
 import { buildColumnType, type ColumnType } from './data-type.js';
@@ -362,7 +362,15 @@ function buildFrom(src: SourceText, node: CstNode): FromItem {
   const span = nodeSpan(src, node);
   const alias = aliasOf(src, child(node, 'alias'));
   const stream = optToken(node, 'stream');
-  if (stream) return { kind: 'stream', name: identOf(src, stream), ...(alias ? { alias } : {}), span };
+  if (stream) {
+    const systemTime = optToken(node, 'systemTime');
+    const of = optToken(node, 'of');
+    if (systemTime && (systemTime.image.toUpperCase() !== 'SYSTEM_TIME' || of?.image.toUpperCase() !== 'OF')) {
+      throw new EddyError('SYNTAX', 'expected FOR SYSTEM_TIME AS OF', src.tokenSpan(systemTime), "write FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.ts AS r ON ...");
+    }
+    const asOf = optNode(node, 'asOf');
+    return { kind: 'stream', name: identOf(src, stream), ...(alias ? { alias } : {}), ...(asOf ? { asOf: buildAdditive(src, asOf) } : {}), span };
+  }
   const sub = optNode(node, 'subquery');
   if (sub) return { kind: 'subquery', query: buildQuery(src, sub), ...(alias ? { alias } : {}), span };
   return buildWindowTvf(src, child(node, 'windowTvf'), span, alias);

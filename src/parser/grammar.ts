@@ -505,7 +505,19 @@ export class SqlGrammar extends CstParser {
           this.CONSUME(T.RParen);
         },
       },
-      { ALT: () => this.CONSUME(T.Name, { LABEL: 'stream' }) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Name, { LABEL: 'stream' });
+          // `rates FOR SYSTEM_TIME AS OF o.ts`: a temporal join's versioned table (src/planner/bind-temporal.ts).
+          this.OPTION(() => {
+            this.CONSUME(T.For);
+            this.CONSUME2(T.Name, { LABEL: 'systemTime' });
+            this.CONSUME(T.As, { LABEL: 'asOfAs' });
+            this.CONSUME3(T.Name, { LABEL: 'of' });
+            this.SUBRULE(this.additive, { LABEL: 'asOf' });
+          });
+        },
+      },
       {
         // A derived table: FROM (SELECT ... UNION ALL SELECT ...) [AS] u
         ALT: () => {
@@ -625,11 +637,19 @@ export class SqlGrammar extends CstParser {
               ALT: () => {
                 this.CONSUME(T.In);
                 this.CONSUME(T.LParen);
-                this.SUBRULE(this.expr, { LABEL: 'list' });
-                this.MANY(() => {
-                  this.CONSUME(T.Comma);
-                  this.SUBRULE2(this.expr, { LABEL: 'list' });
-                });
+                this.OR3([
+                  // `IN (SELECT ...)`: a subquery, bound as a semi join (NOT IN: an anti join).
+                  { GATE: () => this.LA(1).tokenType === T.Select, ALT: () => this.SUBRULE(this.queryExpr, { LABEL: 'inQuery' }) },
+                  {
+                    ALT: () => {
+                      this.SUBRULE(this.expr, { LABEL: 'list' });
+                      this.MANY(() => {
+                        this.CONSUME(T.Comma);
+                        this.SUBRULE2(this.expr, { LABEL: 'list' });
+                      });
+                    },
+                  },
+                ]);
                 this.CONSUME(T.RParen);
               },
             },
@@ -689,6 +709,15 @@ export class SqlGrammar extends CstParser {
       },
       { ALT: () => this.SUBRULE(this.castExpr) },
       { ALT: () => this.SUBRULE(this.caseExpr) },
+      {
+        // `EXISTS (SELECT ...)`: bound as a semi join (NOT EXISTS: an anti join).
+        ALT: () => {
+          this.CONSUME(T.Exists);
+          this.CONSUME3(T.LParen);
+          this.SUBRULE(this.queryExpr, { LABEL: 'exists' });
+          this.CONSUME3(T.RParen);
+        },
+      },
       {
         ALT: () => {
           this.CONSUME(T.LParen);

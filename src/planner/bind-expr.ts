@@ -241,6 +241,15 @@ export function bindExpr(e: Expr, ctx: ExprContext): BoundExpr {
       return bindCast(e, ctx);
     case 'call':
       return bindCall(e, ctx);
+    case 'inQuery':
+    case 'exists':
+      // The WHERE binder takes these out of its top-level AND as semi/anti joins (src/planner/bind-subquery.ts).
+      throw new EddyError(
+        'UNSUPPORTED',
+        `a subquery (${e.kind === 'exists' ? 'EXISTS' : 'IN'}) is supported only as a conjunct of WHERE`,
+        e.span,
+        'write WHERE ... AND k IN (SELECT ...) or [NOT] EXISTS (SELECT ...) at the top level of the WHERE (as Flink plans them: semi/anti joins)',
+      );
     default:
       return assertNever(e, 'expression');
   }
@@ -270,6 +279,11 @@ export function containsCall(e: Expr, pred: (name: string) => boolean): boolean 
       return containsCall(e.operand, pred);
     case 'call':
       return pred(e.name) || e.args.some((x) => containsCall(x, pred)) || (e.filter !== undefined && containsCall(e.filter, pred));
+    case 'inQuery':
+      // The subquery has its own scope: its aggregates are not the outer query's.
+      return containsCall(e.operand, pred);
+    case 'exists':
+      return false;
     default:
       return assertNever(e, 'expression');
   }
@@ -313,6 +327,11 @@ export function columnRefs(e: Expr): ColumnExpr[] {
       case 'call':
         x.args.forEach(walk);
         if (x.filter) walk(x.filter);
+        return;
+      case 'inQuery':
+        walk(x.operand);
+        return;
+      case 'exists':
         return;
       default:
         assertNever(x, 'expression');

@@ -6,14 +6,15 @@ import type { BoundSource } from './bind-from.js';
 import { shiftRefs } from './bind-window.js';
 import type { BoundExpr } from './bound.js';
 import { OP_COLUMN } from './changelog.js';
-import type { IntervalBounds, LogicalPlan, WindowJoin } from './plan.js';
+import type { IntervalBounds, LogicalPlan, TemporalJoin, WindowJoin } from './plan.js';
+import { bindTemporalJoin } from './bind-temporal.js';
 import { windowAssignment } from './window-assignment.js';
 import { resolveColumn, type Scope } from './scope.js';
 
 type JoinItem = Extract<FromItem, { kind: 'join' }>;
 
 /** The input references of an expression. */
-function refsOf(e: BoundExpr, out: number[] = []): number[] {
+export function refsOf(e: BoundExpr, out: number[] = []): number[] {
   switch (e.kind) {
     case 'literal':
       return out;
@@ -48,7 +49,7 @@ function refsOf(e: BoundExpr, out: number[] = []): number[] {
 }
 
 /** The conjuncts of an AND tree, in order. */
-function conjuncts<E extends { readonly kind: string }>(e: E, isAnd: (e: E) => readonly [E, E] | undefined): E[] {
+export function conjuncts<E extends { readonly kind: string }>(e: E, isAnd: (e: E) => readonly [E, E] | undefined): E[] {
   const parts = isAnd(e);
   return parts ? [...conjuncts(parts[0], isAnd), ...conjuncts(parts[1], isAnd)] : [e];
 }
@@ -65,6 +66,7 @@ const andAll = (xs: readonly BoundExpr[]): BoundExpr | undefined =>
  * and a residual over the joined row; leaves the WHERE itself to the caller (it filters above).
  */
 export function bindJoin(from: JoinItem, leftItem: BoundSource, rightItem: BoundSource, where: Expr | undefined): BoundSource {
+  if (from.right.kind === 'stream' && from.right.asOf) return bindTemporalJoin(from, from.right.asOf, leftItem, rightItem);
   // A windowing table function joined is its window assignment (a window join's input).
   const left = leftItem.tvf ? windowAssignment(leftItem) : leftItem;
   const right = rightItem.tvf ? windowAssignment(rightItem) : rightItem;
@@ -97,7 +99,7 @@ function windowOf(j: JoinScope, left: BoundSource, right: BoundSource): WindowJo
   return undefined;
 }
 
-interface JoinScope {
+export interface JoinScope {
   readonly scope: Scope;
   readonly columns: readonly Column[];
   readonly updating: boolean;
@@ -108,7 +110,7 @@ interface JoinScope {
 }
 
 /** The join's output scope (op first when `updating`) and its condition split into key pairs and a residual. */
-function splitCondition(from: JoinItem, left: BoundSource, right: BoundSource, where: Expr | undefined, updating: boolean): JoinScope {
+export function splitCondition(from: JoinItem, left: BoundSource, right: BoundSource, where: Expr | undefined, updating: boolean): JoinScope {
   const lOff = left.updating ? 1 : 0;
   const rOff = right.updating ? 1 : 0;
   const leftCols = left.scan.schema.columns.slice(lOff);
@@ -164,8 +166,14 @@ function splitCondition(from: JoinItem, left: BoundSource, right: BoundSource, w
   return { scope, columns, updating, parts, leftKeys, rightKeys, residual };
 }
 
-function joinSource(from: JoinItem, left: BoundSource, right: BoundSource, j: JoinScope, time: { readonly interval?: IntervalBounds; readonly window?: WindowJoin }): BoundSource {
-  const { interval, window } = time;
+export function joinSource(
+  from: JoinItem,
+  left: BoundSource,
+  right: BoundSource,
+  j: JoinScope,
+  time: { readonly interval?: IntervalBounds; readonly window?: WindowJoin; readonly temporal?: TemporalJoin },
+): BoundSource {
+  const { interval, window, temporal } = time;
   const rest = andAll(j.residual);
   const plan: LogicalPlan = {
     kind: 'join',
@@ -177,8 +185,13 @@ function joinSource(from: JoinItem, left: BoundSource, right: BoundSource, j: Jo
     ...(rest ? { residual: rest } : {}),
     ...(interval ? { interval } : {}),
     ...(window ? { window } : {}),
+    ...(temporal ? { temporal } : {}),
     schema: { columns: j.columns },
   };
+  if (temporal) {
+    // The left side's time attributes pass through (Flink: a temporal join keeps the probe side's rowtime).
+    return { name: `${left.name} JOIN ${right.name}`, scope: j.scope, scan: plan, updating: false, time: { rowtimes: left.time.rowtimes, windows: [], whyNot: left.time.whyNot } };
+  }
   const nl = left.scan.schema.columns.length;
   if (window) {
     // Both sides' windows and time attributes pass through: a GROUP BY window_start, window_end over it is a window aggregate.

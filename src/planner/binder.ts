@@ -9,6 +9,7 @@ import { asWindowChangelog } from './bind-window.js';
 import { bindUnion } from './bind-union.js';
 import { refuseOver, topNOf } from './bind-rank.js';
 import { bindOverSelect, hasOverAggregate } from './bind-over.js';
+import { applySubqueries, splitWhere } from './bind-subquery.js';
 import { windowAssignment } from './window-assignment.js';
 import type { BoundExpr } from './bound.js';
 import type { Catalog } from './catalog.js';
@@ -149,16 +150,25 @@ export function bindSelect(q: SelectQuery, catalog: Catalog, emit?: WindowEmit, 
   // OVER aggregates (bind-over.ts): append-only, each row with its frame's aggregates.
   if (hasOverAggregate(q)) return bindOverSelect(q, catalog, emit, bind);
   refuseOver(q);
-  const from = bindFrom(q.from, catalog, emit, bind, q.where);
+  // IN / EXISTS subquery conjuncts of WHERE become semi/anti joins (bind-subquery.ts), after the rest filters.
+  const { plain: where, subqueries } = splitWhere(q.where);
+  const from = bindFrom(q.from, catalog, emit, bind, where);
   const aggregating =
     q.groupBy.length > 0 ||
     q.having !== undefined ||
     q.items.some((i) => i.kind === 'expr' && containsCall(i.expr, isAggregate));
-  const src = from.tvf && !aggregating ? windowAssignment(from) : from;
+  let src = from.tvf && !aggregating ? windowAssignment(from) : from;
   let plan = src.scan;
-  if (q.where) {
-    const predicate = bindCondition(q.where, inputContext(src, 'WHERE'), 'the WHERE condition');
+  if (where) {
+    const predicate = bindCondition(where, inputContext(src, 'WHERE'), 'the WHERE condition');
     plan = { kind: 'filter', input: plan, predicate, schema: plan.schema };
+  }
+  if (subqueries.length > 0) {
+    if (src.tvf) {
+      throw new EddyError('UNSUPPORTED', 'an IN / EXISTS subquery over a windowing table function is not supported here', subqueries[0]!.span, 'join the windows instead (a window join), or filter the input stream before windowing it');
+    }
+    src = applySubqueries(subqueries, src, plan, { catalog, emit, bind: bindWithHints, outer: (s) => inputContext(s, 'WHERE') });
+    plan = src.scan;
   }
   plan = aggregating || src.tvf ? asWindowChangelog(bindAggregateQuery(q, src, plan), emit, q) : bindProjection(q, src, plan);
   if (q.limit !== undefined) {

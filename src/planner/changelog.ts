@@ -32,7 +32,10 @@ export function isUpdatingLogical(plan: LogicalPlan): boolean {
     case 'union':
       return plan.inputs.some(isUpdatingLogical);
     case 'join':
-      return plan.interval || plan.window ? false : plan.joinType !== 'inner' || isUpdatingLogical(plan.left) || isUpdatingLogical(plan.right);
+      if (plan.interval || plan.window || plan.temporal) return false;
+      // An anti join takes back an emitted row when a later right row matches it (Flink's StreamingSemiAntiJoinOperator).
+      if (plan.joinType === 'anti') return true;
+      return (plan.joinType !== 'inner' && plan.joinType !== 'semi') || isUpdatingLogical(plan.left) || isUpdatingLogical(plan.right);
     default:
       return assertNever(plan, 'logical plan');
   }

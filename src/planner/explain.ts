@@ -62,6 +62,11 @@ function describe(p: PhysicalPlan): string {
         const late = p.lateRowsTo?.some((x) => x !== undefined) ? ` late-rows-to=[${p.lateRowsTo.filter((x) => x !== undefined).join(', ')}]` : '';
         return `WindowJoinExec ${p.joinType.toUpperCase()} keys=[${keys}]${residual} emit=when the window completes changelog=append state=bounded by watermarks (a window's rows are freed when it fires)${late}`;
       }
+      if (p.temporal) {
+        const lt = l.columns[p.temporal.leftTime]!.name;
+        const rt = r.columns[p.temporal.rightTime]!.name;
+        return `TemporalJoinExec ${p.joinType.toUpperCase()} keys=[${keys}] as-of=left.${lt} version-time=right.${rt}${residual} emit=when the watermark passes the row changelog=append state=bounded by watermarks (left rows until the watermark passes them; per key the versions newer than the watermark and the one valid at it)`;
+      }
       if (p.interval) {
         const { lower, upper, leftTime, rightTime } = p.interval;
         const lt = l.columns[leftTime]!.name;
@@ -73,6 +78,13 @@ function describe(p: PhysicalPlan): string {
         p.stateTtlMs > 0
           ? `state=ttl(${p.stateTtlMs} ms)`
           : 'state=unbounded (note: without \'state.ttl\' a regular join keeps every row of both inputs; its state grows without limit)';
+      if (p.joinType === 'semi' || p.joinType === 'anti') {
+        // The residual of a semi/anti join is over [left, right] without op.
+        const both = { columns: [...l.columns.slice(p.inputs[0]!.node.changelog === 'updating' ? 1 : 0), ...r.columns.slice(p.inputs[1]!.node.changelog === 'updating' ? 1 : 0)] };
+        const cond = p.residual ? ` residual=(${exprToSql(p.residual, both)})` : '';
+        const nulls = p.nullAware ? ' null-aware (NOT IN: a NULL on either side makes the row UNKNOWN) partitioning=single' : '';
+        return `JoinExec ${p.joinType.toUpperCase()} keys=[${keys}]${cond}${nulls} output=left columns changelog=${p.changelog} ${state.replace('a regular join keeps', 'a semi/anti join keeps')}`;
+      }
       return `JoinExec ${p.joinType.toUpperCase()} keys=[${keys}]${residual} changelog=${p.changelog} ${state}`;
     }
     case 'RankExec': {

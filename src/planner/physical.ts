@@ -96,17 +96,25 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
         p = {
           kind: 'JoinExec',
           uid: uid('join'),
-          inputs: [
-            { node: inputs[0]!, partitioning: keyed(node.leftKeys) },
-            { node: inputs[1]!, partitioning: keyed(node.rightKeys) },
-          ],
+          // NOT IN's NULL rule makes every left row depend on the whole right side: one worker.
+          inputs: node.nullAware
+            ? [
+                { node: inputs[0]!, partitioning: { kind: 'single' } },
+                { node: inputs[1]!, partitioning: { kind: 'single' } },
+              ]
+            : [
+                { node: inputs[0]!, partitioning: keyed(node.leftKeys) },
+                { node: inputs[1]!, partitioning: keyed(node.rightKeys) },
+              ],
           ...base,
           joinType: node.joinType,
+          ...(node.nullAware ? { nullAware: true as const } : {}),
           leftKeys: node.leftKeys,
           rightKeys: node.rightKeys,
           ...(node.residual ? { residual: node.residual } : {}),
           ...(node.interval ? { interval: node.interval } : {}),
           ...(node.window ? { window: node.window } : {}),
+          ...(node.temporal ? { temporal: node.temporal } : {}),
           ...(node.interval || node.window ? { lateRowsTo: [joinLateStream(node.left, opts), joinLateStream(node.right, opts)] as const } : {}),
           stateTtlMs: opts.stateTtlMs ?? 0,
         };

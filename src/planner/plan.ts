@@ -70,18 +70,23 @@ export type LogicalPlan =
    */
   | {
       readonly kind: 'join';
-      readonly joinType: JoinType;
+      /** 'semi' / 'anti' (an IN / EXISTS subquery, src/planner/bind-subquery.ts): output the left columns only. */
+      readonly joinType: PlanJoinType;
+      /** NOT IN's NULL rule (an anti join): a NULL on either side makes the answer UNKNOWN. */
+      readonly nullAware?: true;
       readonly left: LogicalPlan;
       readonly right: LogicalPlan;
       /** Equal-length key lists; leftKeys over left rows, rightKeys over right rows. */
       readonly leftKeys: readonly BoundExpr[];
       readonly rightKeys: readonly BoundExpr[];
-      /** The rest of ON, over the output row (op slot included when updating). */
+      /** The rest of ON, over the output row (op slot included when updating); semi/anti: over [...left data, ...right data]. */
       readonly residual?: BoundExpr;
       /** Time bounds on both time attributes: an interval join, append-only (src/exec/operators/interval-join.ts). */
       readonly interval?: IntervalBounds;
       /** Equal windows of both sides: a window join, append-only (src/exec/operators/window-join.ts). */
       readonly window?: WindowJoin;
+      /** FOR SYSTEM_TIME AS OF: an event-time temporal join, append-only (src/exec/operators/temporal-join.ts). */
+      readonly temporal?: TemporalJoin;
       readonly schema: Schema;
     }
   | RankNode
@@ -123,6 +128,15 @@ export interface OverAggregateNode {
   readonly aggs: readonly AggCall[];
   readonly schema: Schema;
 }
+
+/** A temporal join's times: the left row's AS OF column and the versioned right side's time attribute (indices into each side's rows). */
+export interface TemporalJoin {
+  readonly leftTime: number;
+  readonly rightTime: number;
+}
+
+/** A join's kind: the SQL join types, and the semi/anti joins subqueries become (as Flink's FlinkJoinType). */
+export type PlanJoinType = JoinType | 'semi' | 'anti';
 
 /** A window join's window_end columns (`leftEnd` of left rows, `rightEnd` of right rows); the window columns are also join keys. */
 export interface WindowJoin {
@@ -227,12 +241,14 @@ export type PhysicalPlan =
   /** Input 0 is the left side, input 1 the right, each hash-partitioned on its keys (src/exec/operators/join.ts). */
   | (ExecNode & {
       readonly kind: 'JoinExec';
-      readonly joinType: JoinType;
+      readonly joinType: PlanJoinType;
+      readonly nullAware?: true;
       readonly leftKeys: readonly BoundExpr[];
       readonly rightKeys: readonly BoundExpr[];
       readonly residual?: BoundExpr;
       readonly interval?: IntervalBounds;
       readonly window?: WindowJoin;
+      readonly temporal?: TemporalJoin;
       /** The `<stream>$late` side streams receiving each side's late rows (interval joins), when that side is one stream's rows. */
       readonly lateRowsTo?: readonly [string | undefined, string | undefined];
       /** 'state.ttl' in ms: a key not written for longer is dropped from both sides; 0 keeps state forever. */

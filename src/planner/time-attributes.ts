@@ -68,6 +68,8 @@ export function timeAttributes(plan: LogicalPlan): TimeAttributes {
       const watermarked = l.watermarked && r.watermarked;
       // An interval join keeps both sides' time attributes (its watermark is held back by its bounds);
       // as in Flink, a regular join's output has none.
+      // A temporal join keeps the left side's time attributes (as Flink): its rows are emitted as the watermark passes them.
+      if (plan.temporal) return { watermarked, rowtimes: l.rowtimes, windows: [], windowEnds: [] };
       if (!plan.interval && !plan.window) return { ...NONE, watermarked };
       const nl = plan.left.schema.columns.length;
       const rowtimes = [...l.rowtimes, ...r.rowtimes.map((i) => i + nl)];

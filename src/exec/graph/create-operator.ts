@@ -7,6 +7,8 @@ import { FilterOperator } from '../operators/filter.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate.js';
 import { IntervalJoinOperator } from '../operators/interval-join.js';
 import { JoinOperator } from '../operators/join.js';
+import { SemiAntiJoinOperator } from '../operators/semi-anti-join.js';
+import { TemporalJoinOperator } from '../operators/temporal-join.js';
 import { WindowJoinOperator } from '../operators/window-join.js';
 import { LimitOperator } from '../operators/limit.js';
 import { OverAggregateOperator } from '../operators/over-aggregate.js';
@@ -69,11 +71,23 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       const width = (p: PhysicalPlan): number => p.schema.columns.length - (p.changelog === 'updating' ? 1 : 0);
       // One late-row output per side, each under its own id (the run keeps one per id, deduplicated across restarts).
       const late = (node.lateRowsTo ?? [undefined, undefined]).map((s, i) => (s !== undefined ? deps.lateRows(s, `${node.uid}/${i === 0 ? 'left' : 'right'}`) : null)) as [LateRowOutput | null, LateRowOutput | null];
-      if (node.window) return new WindowJoinOperator({ ...node, window: node.window, leftWidth: width(l), rightWidth: width(r) }, contextOf(node, deps), late);
-      if (node.interval) {
-        return new IntervalJoinOperator({ ...node, interval: node.interval, leftWidth: width(l), rightWidth: width(r) }, contextOf(node, deps), late);
+      const sides = { leftWidth: width(l), rightWidth: width(r), leftUpdating: l.changelog === 'updating', rightUpdating: r.changelog === 'updating', updating: node.changelog === 'updating' };
+      const opts = { ttlMs: node.stateTtlMs, eventTime: l.watermarked && r.watermarked };
+      const { joinType } = node;
+      if (joinType === 'semi' || joinType === 'anti') {
+        return new SemiAntiJoinOperator({ ...node, ...sides, anti: joinType === 'anti', nullAware: node.nullAware === true }, contextOf(node, deps), opts);
       }
-      const spec = { ...node, leftWidth: width(l), rightWidth: width(r), leftUpdating: l.changelog === 'updating', rightUpdating: r.changelog === 'updating', updating: node.changelog === 'updating' };
+      if (node.temporal) {
+        return new TemporalJoinOperator(
+          { ...node, outer: joinType === 'left', leftTime: node.temporal.leftTime, rightTime: node.temporal.rightTime, leftWidth: width(l), rightWidth: width(r), rightUpdating: r.changelog === 'updating' },
+          contextOf(node, deps),
+        );
+      }
+      if (node.window) return new WindowJoinOperator({ ...node, joinType, window: node.window, leftWidth: width(l), rightWidth: width(r) }, contextOf(node, deps), late);
+      if (node.interval) {
+        return new IntervalJoinOperator({ ...node, joinType, interval: node.interval, leftWidth: width(l), rightWidth: width(r) }, contextOf(node, deps), late);
+      }
+      const spec = { ...node, joinType, leftWidth: width(l), rightWidth: width(r), leftUpdating: l.changelog === 'updating', rightUpdating: r.changelog === 'updating', updating: node.changelog === 'updating' };
       return new JoinOperator(spec, contextOf(node, deps), { ttlMs: node.stateTtlMs, eventTime: l.watermarked && r.watermarked });
     }
     case 'RankExec':
