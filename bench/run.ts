@@ -244,7 +244,8 @@ async function fromFile(bids: readonly Bid[], want: Fingerprint, dir: string): P
     script,
     `CREATE STREAM bids (${BIDS_COLUMNS}) WITH ('connector' = 'file', 'path' = '${input}', 'format' = 'json');\n` +
       `CREATE STREAM top_bids (auction BIGINT, window_start TIMESTAMP(3), n BIGINT, top DOUBLE, total DOUBLE) WITH ('connector' = 'file', 'path' = '${eddyOut}', 'format' = 'json');\n` +
-      `INSERT INTO top_bids ${QUERY};\n`,
+      // OVERWRITE: each round writes the whole result again (INSERT INTO would append to the last round's).
+      `INSERT OVERWRITE top_bids ${QUERY};\n`,
   );
   const eng: number[] = [];
   const hand: number[] = [];

@@ -51,7 +51,8 @@ export function writeScript(q: NexmarkQuery, dir: string, input: string, output:
     script,
     `${bidStreamDdl(`'connector' = 'file', 'path' = '${input}', 'format' = 'json'`)};\n` +
       `CREATE STREAM ${q.id}_out (${q.sinkColumns}) WITH ('connector' = 'file', 'path' = '${output}', 'format' = 'json');\n` +
-      `INSERT INTO ${q.id}_out ${q.select};\n`,
+      // OVERWRITE: every round writes the whole result again (INSERT INTO would append to the last round's).
+      `INSERT OVERWRITE ${q.id}_out ${q.select};\n`,
   );
   return script;
 }
