@@ -238,6 +238,8 @@ export class SqlGrammar extends CstParser {
   createViewStmt = this.RULE('createViewStmt', () => {
     this.CONSUME(T.Create);
     this.OPTION(() => this.CONSUME(T.Temporary));
+    // CREATE MATERIALIZED VIEW (RisingWave, Materialize): a maintained result, see src/runtime/materialized-views.ts.
+    this.OPTION4(() => this.CONSUME(T.Materialized));
     this.CONSUME(T.View);
     this.OPTION2(() => {
       this.CONSUME(T.If);
@@ -262,6 +264,7 @@ export class SqlGrammar extends CstParser {
   dropViewStmt = this.RULE('dropViewStmt', () => {
     this.CONSUME(T.Drop);
     this.OPTION(() => this.CONSUME(T.Temporary));
+    this.OPTION3(() => this.CONSUME(T.Materialized));
     this.CONSUME(T.View);
     this.OPTION2(() => {
       this.CONSUME(T.If);
@@ -354,6 +357,8 @@ export class SqlGrammar extends CstParser {
   showStmt = this.RULE('showStmt', () => {
     this.CONSUME(T.Show);
     this.CONSUME(T.Name, { LABEL: 'what' });
+    // SHOW MATERIALIZED VIEWS: two words ('materialized' is not reserved, so it is a Name here).
+    this.OPTION(() => this.CONSUME2(T.Name, { LABEL: 'what2' }));
   });
 
   describeStmt = this.RULE('describeStmt', () => {

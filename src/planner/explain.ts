@@ -76,6 +76,7 @@ function describe(p: PhysicalPlan): string {
       return `JoinExec ${p.joinType.toUpperCase()} keys=[${keys}]${residual} changelog=${p.changelog} ${state}`;
     }
     case 'SinkExec':
+      if (p.target.kind === 'view') return `SinkExec materialized view ${p.target.name}`;
       return p.target.kind === 'stream' ? `SinkExec ${p.target.stream.name} connector=${p.target.stream.options['connector'] ?? 'memory'}` : 'SinkExec result';
     default:
       return assertNever(p, 'physical plan');
