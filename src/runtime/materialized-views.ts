@@ -34,6 +34,11 @@ export class MaterializedView {
     readonly query: PersistentQuery,
   ) {}
 
+  /** Takes note of the current run's sink (called on every status change of the query, while its run is still there). */
+  track(): void {
+    this.sink();
+  }
+
   private sink(): ViewSinkOperator | null {
     const op = this.query.run?.graph.sinks[0]?.operator;
     if (op instanceof ViewSinkOperator) this.lastSink = op;

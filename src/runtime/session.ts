@@ -284,11 +284,14 @@ export class Session {
       restart: { attempts: this.settings.int('restart.attempts'), delayMs: this.settings.durationMs('restart.delay') },
       coordinator: this.newCoordinator(),
       onStatus: (pq) => {
+        // Every status change happens while the run is still there: the view keeps its sink (a finished query's final contents).
+        mv?.track();
         if (pq.status !== 'CREATED') void this.opts.store?.setQueryStatus(pq.id, pq.status, pq.status === 'FAILED' ? errorText(pq.error) : undefined).catch(() => {});
         this.onQueryStatus?.(pq);
       },
     });
-    const mv = new MaterializedView(name, ddl, columns, plan.changelog === 'updating', q);
+    let mv: MaterializedView | undefined = undefined;
+    mv = new MaterializedView(name, ddl, columns, plan.changelog === 'updating', q);
     this.persistent.set(id, q);
     this.materialized.set(name, mv);
     try {

@@ -4,7 +4,8 @@
  * point-in-time SELECTs over the view that print exactly what an uninterrupted run prints: the
  * view's contents (the sink operator's keyed state) are restored with the source offsets, not
  * rebuilt by reading the file again (each kill is after a checkpoint, and the final run must
- * resume from one).
+ * resume from one). The append-only view (every row kept) is what catches lost view state: a GROUP
+ * BY view would heal, as every key is updated again after the restore with its full aggregate.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -27,7 +28,9 @@ CREATE MATERIALIZED VIEW per_bidder AS
 SELECT bidder, channel, COUNT(*) AS n, MAX(price) AS top, SUM(price) AS total
 FROM bids WHERE price > 1
 GROUP BY bidder, channel;
+CREATE MATERIALIZED VIEW top_bids AS SELECT bidder, price, ts FROM bids WHERE price > 99;
 SELECT bidder, channel, n, top, total FROM per_bidder;
+SELECT COUNT(*) AS top_bids, SUM(price) AS top_total, MIN(ts) AS first_ts, MAX(ts) AS last_ts FROM top_bids;
 SELECT channel, COUNT(*) AS bidders, SUM(n) AS bids, MAX(top) AS top FROM per_bidder GROUP BY channel;
 `;
 
@@ -52,6 +55,7 @@ describe('materialized view', () => {
     expect(reference.lines.length).toBeGreaterThan(1000);
     const summary = reference.lines.filter((l) => l.includes('"bidders"')).map((l) => JSON.parse(l) as { bids: number });
     expect(summary.length).toBe(3);
+    expect(reference.lines.filter((l) => l.includes('"top_bids"')).length).toBe(1);
     const attempts: Attempt[] = [];
     for (let i = 0; i < KILLS; i++) attempts.push(await runAndKill(dir, 'q.sql', 'crash.db', 10 + ((i * 37) % 60), 30));
     const final = runToEnd('crash.db');
