@@ -212,6 +212,8 @@ export interface SelectQuery {
   readonly groupBy: readonly Expr[];
   readonly having?: Expr;
   readonly limit?: number;
+  /** ORDER BY: only a point-in-time query (a SELECT over a materialized view) takes it; a continuous one is refused. */
+  readonly orderBy?: readonly { readonly expr: Expr; readonly descending: boolean; readonly span: Span }[];
   readonly span: Span;
 }
 

@@ -317,6 +317,9 @@ export function buildSelect(src: SourceText, node: CstNode): SelectQuery {
     groupBy: nodesOf(node, 'groupBy').map((n) => buildExpr(src, n)),
     ...(having ? { having: buildExpr(src, having) } : {}),
     ...(limitTok ? { limit: limitValue(src, limitTok) } : {}),
+    ...(nodesOf(node, 'orderItem').length > 0
+      ? { orderBy: nodesOf(node, 'orderItem').map((n) => ({ expr: buildExpr(src, child(n, 'expr')), descending: optToken(n, 'DESC') !== undefined, span: nodeSpan(src, n) })) }
+      : {}),
     span: nodeSpan(src, node),
   };
 }

@@ -429,10 +429,26 @@ export class SqlGrammar extends CstParser {
       this.CONSUME(T.Having);
       this.SUBRULE4(this.expr, { LABEL: 'having' });
     });
+    // ORDER BY: only a point-in-time query (over a materialized view) has a final order; the planner refuses it elsewhere.
+    this.OPTION5(() => {
+      this.CONSUME(T.Order);
+      this.CONSUME2(T.By);
+      this.SUBRULE(this.orderItem);
+      this.MANY3(() => {
+        this.CONSUME3(T.Comma);
+        this.SUBRULE2(this.orderItem);
+      });
+    });
     this.OPTION4(() => {
       this.CONSUME(T.Limit);
       this.CONSUME(T.NumberLiteral, { LABEL: 'limit' });
     });
+  });
+
+  /** `expr [ASC | DESC]` of ORDER BY. */
+  orderItem = this.RULE('orderItem', () => {
+    this.SUBRULE(this.expr);
+    this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.Asc) }, { ALT: () => this.CONSUME(T.Desc) }]));
   });
 
   selectItem = this.RULE('selectItem', () => {

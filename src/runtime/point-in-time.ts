@@ -11,7 +11,7 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { EddyError, assertNever, type Span } from '../common/errors.js';
 import type { Column, Row, Value } from '../common/types.js';
-import type { Query } from '../parser/ast.js';
+import type { Query, SelectQuery } from '../parser/ast.js';
 import { Catalog } from '../planner/catalog.js';
 import { bindQuery } from '../planner/index.js';
 import type { AggCall, BoundExpr } from '../planner/bound.js';
@@ -46,10 +46,12 @@ export function contentsTable(width: number, rows: readonly Row[]): ColumnTable 
 }
 
 /** Runs `query` (which reads the view `view` with `columns`) over the view's `rows`, once. */
-export function runPointInTime(query: Query, view: string, columns: readonly Column[], rows: readonly Row[], order: readonly PointInTimeOrder[] = []): PointInTimeResult {
+export function runPointInTime(query: Query, view: string, columns: readonly Column[], rows: readonly Row[]): PointInTimeResult {
   const catalog = new Catalog();
   catalog.add({ name: view, schema: { columns }, options: { connector: 'memory' }, ddl: '' });
-  const plan = bindQuery(query, catalog);
+  const plan = bindQuery(query.kind === 'select' ? withoutOrder(query) : query, catalog);
+  const visible = plan.schema.columns.filter((c, i) => !(i === 0 && c.name === OP_COLUMN.name && isUpdating(plan)));
+  const order = query.kind === 'select' ? orderOf(query.orderBy ?? [], visible) : [];
   let table = evaluate(plan, contentsTable(columns.length, rows), query.span);
   let out = plan.schema.columns;
   // An aggregate's result carries op first (the changelog convention); a batch result has no changes to tell.
@@ -64,6 +66,27 @@ export function runPointInTime(query: Query, view: string, columns: readonly Col
   const names: Record<string, string> = {};
   out.forEach((c, i) => (names[col(i)] = c.name));
   return { columns: out, table: table.rename(names) };
+}
+
+function withoutOrder(q: SelectQuery): SelectQuery {
+  const { orderBy: _o, ...rest } = q;
+  return rest;
+}
+
+/** ORDER BY items as output column positions: an output column's name (or alias), or a 1-based position, as SQL allows. */
+function orderOf(items: NonNullable<SelectQuery['orderBy']>, out: readonly Column[]): PointInTimeOrder[] {
+  return items.map((item) => {
+    const e = item.expr;
+    if (e.kind === 'literal' && e.isInteger && typeof e.value === 'number') {
+      if (e.value < 1 || e.value > out.length) throw new EddyError('UNSUPPORTED', `ORDER BY position ${e.value} is not in the select list (1 to ${out.length})`, item.span);
+      return { column: e.value - 1, descending: item.descending };
+    }
+    if (e.kind === 'column' && e.qualifier === undefined) {
+      const at = out.findIndex((c) => c.name === e.name.name);
+      if (at >= 0) return { column: at, descending: item.descending };
+    }
+    throw new EddyError('UNSUPPORTED', 'ORDER BY of a point-in-time query takes output columns (a name or alias of the select list, or a position)', item.span, `order by one of: ${out.map((c) => c.name).join(', ')}`);
+  });
 }
 
 /** The LIMIT on top of the plan: applied after ORDER BY, as SQL does. */

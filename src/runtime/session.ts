@@ -229,6 +229,7 @@ export class Session {
 
   /** Binds, optimizes and plans a query (a SELECT or a UNION ALL) into its physical plan. */
   plan(query: Query): PhysicalPlan {
+    refuseOrderBy(query);
     const logical = optimize(bindQuery(query, this.catalog, this.windowEmitFor(queryStreams(query, this.catalog))));
     return toPhysical(logical, {
       lateStreamOf: (stream) => (this.catalog.hasStream(lateStreamName(stream)) ? lateStreamName(stream) : undefined),
@@ -703,4 +704,20 @@ function queryStreams(q: Query, catalog: Catalog, seen = new Set<string>()): str
     }
   };
   return ofItem(from);
+}
+
+/** ORDER BY anywhere in a continuous query: refused (only a point-in-time query over a materialized view has a final order). */
+function refuseOrderBy(q: Query): void {
+  if (q.kind === 'union') return q.branches.forEach(refuseOrderBy);
+  if (q.orderBy?.length) {
+    throw new EddyError('UNSUPPORTED', 'ORDER BY is not supported: a continuous query has no final order', q.orderBy[0]!.span, 'use LIMIT to cap the rows; ORDER BY sorts a point-in-time SELECT over a materialized view');
+  }
+  const ofItem = (f: FromItem): void => {
+    if (f.kind === 'subquery') refuseOrderBy(f.query);
+    else if (f.kind === 'join') {
+      ofItem(f.left);
+      ofItem(f.right);
+    }
+  };
+  ofItem(q.from);
 }

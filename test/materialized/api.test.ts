@@ -96,6 +96,33 @@ describe('materialized views in the API', () => {
     expect(t).toBeInstanceOf(aq.table({}).constructor);
   });
 
+  it('ORDER BY sorts a point-in-time query (names, aliases, positions, ASC / DESC, then LIMIT); a continuous query refuses it', async () => {
+    const e = await open();
+    await e.execute(`CREATE MATERIALIZED VIEW mv AS SELECT user, COUNT(*) AS n, SUM(ms) AS total FROM clicks GROUP BY user`);
+    await e.insert('clicks', [
+      { user: 'a', page: 'x', ms: 10 },
+      { user: 'b', page: 'y', ms: 5 },
+      { user: 'c', page: 'z', ms: 7 },
+      { user: 'c', page: 'z', ms: 1 },
+    ]);
+    await e.caughtUp('mv');
+    expect(e.snapshot('SELECT user, total FROM mv ORDER BY total DESC').objects()).toEqual([
+      { user: 'a', total: 10 },
+      { user: 'c', total: 8 },
+      { user: 'b', total: 5 },
+    ]);
+    expect(e.snapshot('SELECT user AS u, n FROM mv ORDER BY n DESC, u ASC LIMIT 2').objects()).toEqual([
+      { u: 'c', n: 2 },
+      { u: 'a', n: 1 },
+    ]);
+    expect(e.snapshot('SELECT user, n FROM mv ORDER BY 1 DESC LIMIT 1').objects()).toEqual([{ user: 'c', n: 2 }]);
+    expect(() => e.snapshot('SELECT user FROM mv ORDER BY 3')).toThrow(/ORDER BY position 3 is not in the select list/);
+    expect(() => e.snapshot('SELECT user FROM mv ORDER BY n + 1')).toThrow(/takes output columns/);
+    expect(() => e.query('SELECT user FROM clicks ORDER BY user')).toThrow(/ORDER BY is not supported: a continuous query has no final order/);
+    await expect(e.execute('CREATE VIEW v AS SELECT user FROM clicks ORDER BY user')).rejects.toThrow(/ORDER BY is not supported/);
+    expect(() => e.query('SELECT * FROM (SELECT user FROM clicks ORDER BY user) t')).toThrow(/ORDER BY is not supported/);
+  });
+
   it('point-in-time errors name the column, as a continuous query would', async () => {
     const e = await open();
     await e.execute(`CREATE MATERIALIZED VIEW mv AS SELECT user, COUNT(*) AS n FROM clicks GROUP BY user`);
