@@ -633,6 +633,12 @@ export class Session {
 
   private describe(name: string, span: import('../common/errors.js').Span): StatementResult {
     if (this.catalog.hasView(name)) return describeView(name, this.viewDeps());
+    const mv = this.materialized.get(name);
+    if (mv) {
+      const rows: Value[][] = mv.columns.map((c) => [c.name, typeName(c.type), '']);
+      rows.push(['', '', `materialized view of query '${mv.query.id}' (${mv.updating ? 'an updating result, kept as its current rows' : 'append-only'}): a SELECT over it is a point-in-time query`]);
+      return { kind: 'table', columns: ['name', 'type', 'extra'], rows };
+    }
     const s = this.catalog.get(name, span);
     const rows: Value[][] = s.schema.columns.map((c) => [c.name, typeName(c.type), s.watermark?.column === c.name ? `WATERMARK AS ${s.watermark.sql}` : '']);
     for (const [k, v] of Object.entries(s.options)) rows.push([`'${k}'`, `'${v}'`, 'option']);
