@@ -12,6 +12,8 @@ import { Session, type StatementResult } from './runtime/session.js';
 import type { TransientQuery } from './runtime/transient-query.js';
 import type { PersistentQuery } from './runtime/persistent-query.js';
 import { startMetricsServer, type MetricsServer } from './runtime/metrics.js';
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
 
 export interface EddyOptions {
   /** Checkpoint database (SQLite file). Default ':memory:', meaning no checkpoints are kept. */
@@ -69,6 +71,18 @@ export class QueryResult<T extends object = ResultRow> implements AsyncIterable<
     const out: T[] = [];
     for (let r = await it.next(); !r.done; r = await it.next()) out.push(r.value);
     return out;
+  }
+
+  /**
+   * The query's rows as an arquero table, one column per output column (TIMESTAMP columns as Dates,
+   * an updating result's changes with op first, as iterated). For a bounded query (its input ends);
+   * over unbounded input it waits for the end, or for cancel().
+   */
+  async toTable(): Promise<ColumnTable> {
+    const rows = (await this.toArray()) as Record<string, unknown>[];
+    const data: Record<string, unknown[]> = {};
+    for (const c of this.columns) data[c] = rows.map((r) => r[c] ?? null);
+    return aq.table(data);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {
@@ -307,6 +321,35 @@ export class Eddy {
       throw new EddyError('UNSUPPORTED', `${method}() needs a 'memory' stream; '${def.name}' uses connector '${def.options['connector']}'`, undefined, "declare it WITH ('connector' = 'memory')");
     }
     return def;
+  }
+
+  /**
+   * A point-in-time query (`SELECT ... FROM mv [WHERE] [GROUP BY] [LIMIT]` over one materialized
+   * view) run once over the view's contents now, as an arquero table. It sees what the view's query
+   * has processed so far: after insert(), await caughtUp(view) first to read your own writes.
+   */
+  snapshot(sql: string): ColumnTable {
+    this.assertOpen('snapshot');
+    const stmt = parseStatement(sql);
+    const r = stmt.kind === 'query' ? this.session.pointInTime(stmt.query) : null;
+    if (!r) throw new EddyError('UNSUPPORTED', 'snapshot() takes a SELECT over one materialized view', stmt.span, 'CREATE MATERIALIZED VIEW mv AS SELECT ... first; eddy.query(sql) runs a continuous SELECT');
+    // TIMESTAMP columns as Dates, as query() gives them.
+    const times = r.columns.filter((c) => c.type === 'TIMESTAMP').map((c) => c.name);
+    if (times.length === 0) return r.table;
+    const derived: Record<string, unknown> = {};
+    for (const name of times) derived[name] = aq.escape((d: Record<string, unknown>) => (typeof d[name] === 'number' ? new Date(d[name] as number) : null));
+    return r.table.derive(derived as never);
+  }
+
+  /**
+   * Resolves once materialized view `view` reflects every row its inputs hold now (rows inserted
+   * so far, a file to its current size): its query has read them and pushed them into the view.
+   */
+  async caughtUp(view: string): Promise<void> {
+    this.assertOpen('caughtUp');
+    const mv = this.session.materialized.get(view.toLowerCase()) ?? this.session.materialized.get(view);
+    if (!mv) throw new EddyError('UNKNOWN_STREAM', `unknown materialized view '${view}'`, undefined, 'SHOW MATERIALIZED VIEWS lists them');
+    await mv.caughtUp();
   }
 
   /** A persistent query started by execute(), to await or stop. */

@@ -39,6 +39,11 @@ export interface SourceReader {
   splits?(): readonly string[];
   /** Optional, with lastSplit: a split that returned no rows for this long (processing time) is idle; 0 or absent = never. */
   readonly splitIdleTimeoutMs?: number;
+  /**
+   * Optional: whether the reader has read every row its input holds now (a memory stream's log
+   * end); what a materialized view's caught-up wait checks (src/runtime/materialized-views.ts).
+   */
+  caughtUp?(): boolean;
   /** Optional: how far through its input a bounded source is, in bytes (a file; the runtime wraps file readers). */
   readonly progress?: SourceProgress;
   close(): Promise<void>;

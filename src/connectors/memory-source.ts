@@ -194,6 +194,10 @@ class MemoryReader implements SourceReader {
     return new Promise<void>((resolve) => (this.wake = resolve));
   }
 
+  caughtUp(): boolean {
+    return this.index >= this.log.rows.length;
+  }
+
   /** The absolute row index and the log's incarnation (see seek). */
   offset(): MemoryOffset {
     return { row: this.index, incarnation: this.log.incarnation };

@@ -69,9 +69,12 @@ function translateStatement(stmt: Statement, src: SourceText, tokens: readonly I
       checkConnector(stmt.options, stmt.name.name, stmt.span);
       return rewrite(src, tokens, optionEdits(stmt.options, warnings), warnings);
     }
-    case 'dropStream':
     case 'createView':
     case 'dropView':
+      // Flink has no materialized views (its nearest, a materialized table, needs a catalog and a freshness).
+      if (stmt.materialized) return eddyOnly(`${stmt.kind === 'createView' ? 'CREATE' : 'DROP'} MATERIALIZED VIEW`);
+      return rewrite(src, tokens, [], warnings);
+    case 'dropStream':
     case 'query':
     case 'insertSelect':
     case 'insertValues':
@@ -85,7 +88,7 @@ function translateStatement(stmt: Statement, src: SourceText, tokens: readonly I
     }
     case 'show':
       if (stmt.what === 'streams') return 'SHOW TABLES';
-      if (stmt.what === 'views') return 'SHOW VIEWS';
+      if (stmt.what === 'views') return stmt.materialized ? eddyOnly('SHOW MATERIALIZED VIEWS') : 'SHOW VIEWS';
       if (stmt.what === 'queries') return 'SHOW JOBS';
       return eddyOnly('SHOW CHECKPOINTS');
     case 'terminate':

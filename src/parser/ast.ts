@@ -112,6 +112,8 @@ export interface CreateViewStmt {
   readonly ifNotExists: boolean;
   /** CREATE TEMPORARY VIEW: lives in this session only (not saved in the state database). */
   readonly temporary: boolean;
+  /** CREATE MATERIALIZED VIEW: a persistent query maintaining its result (src/runtime/materialized-views.ts). */
+  readonly materialized?: true;
   /** CREATE VIEW v (a, b) AS ...: names for the query's columns. */
   readonly columns?: readonly Ident[];
   readonly query: Query;
@@ -122,6 +124,8 @@ export interface DropViewStmt {
   readonly kind: 'dropView';
   readonly name: Ident;
   readonly ifExists: boolean;
+  /** DROP MATERIALIZED VIEW. */
+  readonly materialized?: true;
   readonly span: Span;
 }
 
@@ -167,6 +171,8 @@ export interface ExplainStmt {
 export interface ShowStmt {
   readonly kind: 'show';
   readonly what: 'streams' | 'views' | 'queries' | 'checkpoints';
+  /** SHOW MATERIALIZED VIEWS (what is 'views'). */
+  readonly materialized?: true;
   readonly span: Span;
 }
 
@@ -206,6 +212,8 @@ export interface SelectQuery {
   readonly groupBy: readonly Expr[];
   readonly having?: Expr;
   readonly limit?: number;
+  /** ORDER BY: only a point-in-time query (a SELECT over a materialized view) takes it; a continuous one is refused. */
+  readonly orderBy?: readonly { readonly expr: Expr; readonly descending: boolean; readonly span: Span }[];
   readonly span: Span;
 }
 

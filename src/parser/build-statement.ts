@@ -40,7 +40,8 @@ export function buildStatement(src: SourceText, node: CstNode): Statement {
   if (createView) return buildCreateView(src, createView);
   const dropView = optNode(node, 'dropViewStmt');
   if (dropView) {
-    return { kind: 'dropView', name: identOf(src, token(dropView, 'name')), ifExists: optToken(dropView, 'IF') !== undefined, span };
+    const materialized = optToken(dropView, 'MATERIALIZED') !== undefined ? { materialized: true as const } : {};
+    return { kind: 'dropView', name: identOf(src, token(dropView, 'name')), ifExists: optToken(dropView, 'IF') !== undefined, ...materialized, span };
   }
   const drop = optNode(node, 'dropStmt');
   if (drop) {
@@ -62,7 +63,15 @@ export function buildStatement(src: SourceText, node: CstNode): Statement {
     );
   }
   const show = optNode(node, 'showStmt');
-  if (show) return { kind: 'show', what: showTarget(src, token(show, 'what')), span };
+  if (show) {
+    const second = optToken(show, 'what2');
+    if (second === undefined) return { kind: 'show', what: showTarget(src, token(show, 'what')), span };
+    const first = token(show, 'what');
+    if (first.image.toUpperCase() !== 'MATERIALIZED' || second.image.toUpperCase() !== 'VIEWS') {
+      throw new EddyError('SYNTAX', `cannot SHOW '${first.image} ${second.image}'`, src.tokenSpan(second), 'use SHOW MATERIALIZED VIEWS, SHOW STREAMS, SHOW VIEWS, SHOW QUERIES or SHOW CHECKPOINTS');
+    }
+    return { kind: 'show', what: 'views', materialized: true, span };
+  }
   const describe = optNode(node, 'describeStmt');
   if (describe) {
     const first = token(describe, 'name');
@@ -195,6 +204,7 @@ function buildCreateView(src: SourceText, node: CstNode): CreateViewStmt {
     name: identOf(src, token(node, 'name')),
     ifNotExists: optToken(node, 'IF') !== undefined,
     temporary: optToken(node, 'TEMPORARY') !== undefined,
+    ...(optToken(node, 'MATERIALIZED') !== undefined ? { materialized: true as const } : {}),
     ...(columnTokens.length > 0 ? { columns } : {}),
     query: buildQuery(src, child(node, 'queryExpr')),
     span,
@@ -307,6 +317,9 @@ export function buildSelect(src: SourceText, node: CstNode): SelectQuery {
     groupBy: nodesOf(node, 'groupBy').map((n) => buildExpr(src, n)),
     ...(having ? { having: buildExpr(src, having) } : {}),
     ...(limitTok ? { limit: limitValue(src, limitTok) } : {}),
+    ...(nodesOf(node, 'orderItem').length > 0
+      ? { orderBy: nodesOf(node, 'orderItem').map((n) => ({ expr: buildExpr(src, child(n, 'expr')), descending: optToken(n, 'DESC') !== undefined, span: nodeSpan(src, n) })) }
+      : {}),
     span: nodeSpan(src, node),
   };
 }

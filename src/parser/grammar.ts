@@ -238,6 +238,8 @@ export class SqlGrammar extends CstParser {
   createViewStmt = this.RULE('createViewStmt', () => {
     this.CONSUME(T.Create);
     this.OPTION(() => this.CONSUME(T.Temporary));
+    // CREATE MATERIALIZED VIEW (RisingWave, Materialize): a maintained result, see src/runtime/materialized-views.ts.
+    this.OPTION4(() => this.CONSUME(T.Materialized));
     this.CONSUME(T.View);
     this.OPTION2(() => {
       this.CONSUME(T.If);
@@ -262,6 +264,7 @@ export class SqlGrammar extends CstParser {
   dropViewStmt = this.RULE('dropViewStmt', () => {
     this.CONSUME(T.Drop);
     this.OPTION(() => this.CONSUME(T.Temporary));
+    this.OPTION3(() => this.CONSUME(T.Materialized));
     this.CONSUME(T.View);
     this.OPTION2(() => {
       this.CONSUME(T.If);
@@ -354,6 +357,8 @@ export class SqlGrammar extends CstParser {
   showStmt = this.RULE('showStmt', () => {
     this.CONSUME(T.Show);
     this.CONSUME(T.Name, { LABEL: 'what' });
+    // SHOW MATERIALIZED VIEWS: two words ('materialized' is not reserved, so it is a Name here).
+    this.OPTION(() => this.CONSUME2(T.Name, { LABEL: 'what2' }));
   });
 
   describeStmt = this.RULE('describeStmt', () => {
@@ -424,10 +429,26 @@ export class SqlGrammar extends CstParser {
       this.CONSUME(T.Having);
       this.SUBRULE4(this.expr, { LABEL: 'having' });
     });
+    // ORDER BY: only a point-in-time query (over a materialized view) has a final order; the planner refuses it elsewhere.
+    this.OPTION5(() => {
+      this.CONSUME(T.Order);
+      this.CONSUME2(T.By);
+      this.SUBRULE(this.orderItem);
+      this.MANY3(() => {
+        this.CONSUME3(T.Comma);
+        this.SUBRULE2(this.orderItem);
+      });
+    });
     this.OPTION4(() => {
       this.CONSUME(T.Limit);
       this.CONSUME(T.NumberLiteral, { LABEL: 'limit' });
     });
+  });
+
+  /** `expr [ASC | DESC]` of ORDER BY. */
+  orderItem = this.RULE('orderItem', () => {
+    this.SUBRULE(this.expr);
+    this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.Asc) }, { ALT: () => this.CONSUME(T.Desc) }]));
   });
 
   selectItem = this.RULE('selectItem', () => {

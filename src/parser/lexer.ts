@@ -104,6 +104,8 @@ export const Plan = keyword('PLAN', false);
 export const Terminate = keyword('TERMINATE', false);
 export const View = keyword('VIEW', false);
 export const Temporary = keyword('TEMPORARY', false);
+export const Materialized = keyword('MATERIALIZED', false);
+export const Asc = keyword('ASC', false);
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
 export const LineComment = createToken({ name: 'LineComment', pattern: /--[^\n\r]*/, group: Lexer.SKIPPED });

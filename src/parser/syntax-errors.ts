@@ -14,8 +14,8 @@ export interface TokenRun {
 const STATEMENT_STARTS = ['SELECT', 'CREATE', 'INSERT', 'DROP', 'SET', 'EXPLAIN', 'SHOW', 'DESCRIBE', 'TERMINATE'];
 /** The second words of statements whose first word alone does not choose the statement (CREATE STREAM vs CREATE VIEW). */
 const SECOND_WORDS: Readonly<Record<string, readonly string[]>> = {
-  CREATE: ['STREAM', 'TABLE', 'VIEW', 'TEMPORARY'],
-  DROP: ['STREAM', 'TABLE', 'VIEW', 'TEMPORARY'],
+  CREATE: ['STREAM', 'TABLE', 'VIEW', 'TEMPORARY', 'MATERIALIZED'],
+  DROP: ['STREAM', 'TABLE', 'VIEW', 'TEMPORARY', 'MATERIALIZED'],
 };
 /** Words a misspelling is likely aimed at when the misspelled word was swallowed as a name or alias. */
 const CLAUSE_KEYWORDS = ['SELECT', 'FROM', 'WHERE', 'GROUP', 'HAVING', 'LIMIT', 'AND', 'BETWEEN', 'LIKE', 'CASE', 'WHEN', 'THEN', 'ELSE', 'CAST', 'INTERVAL', 'VALUES', 'WITH', 'WATERMARK'];

@@ -101,6 +101,7 @@ function describe(p: PhysicalPlan): string {
       return `OverAggregateExec partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${input.columns[p.timeIndex]!.name}] ${frame} aggs=[${p.aggs.map((a) => a.display).join(', ')}] emit=when the watermark passes each row changelog=append state=bounded by the frame and the watermark${late}`;
     }
     case 'SinkExec':
+      if (p.target.kind === 'view') return `SinkExec materialized view ${p.target.name}`;
       return p.target.kind === 'stream' ? `SinkExec ${p.target.stream.name} connector=${p.target.stream.options['connector'] ?? 'memory'}` : 'SinkExec result';
     default:
       return assertNever(p, 'physical plan');

@@ -202,7 +202,11 @@ interface ExecNode {
 }
 
 /** Where a query's result goes: a declared stream (a persistent query's sink), or the caller. */
-export type SinkTarget = { readonly kind: 'stream'; readonly stream: StreamDef } | { readonly kind: 'result' };
+export type SinkTarget =
+  | { readonly kind: 'stream'; readonly stream: StreamDef }
+  | { readonly kind: 'result' }
+  /** A materialized view's contents, kept as the sink operator's keyed state (src/exec/operators/view-sink.ts). */
+  | { readonly kind: 'view'; readonly name: string };
 
 /**
  * Physical plan: a DAG of Exec nodes, one operator each (src/exec/operators), joined by edges that

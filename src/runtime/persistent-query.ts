@@ -37,6 +37,8 @@ export class PersistentQuery {
   /** When the query was started in this process (rows/s in SHOW QUERIES). */
   readonly createdAt = Date.now();
   private resolveDone!: () => void;
+  /** Rounds of reads completed by the runs so far: every row a source had read by round n has reached the sink after it. */
+  roundsDone = 0;
 
   constructor(
     readonly id: string,
@@ -79,6 +81,7 @@ export class PersistentQuery {
       for (;;) {
         const run = new QueryRun(this.plan, this.deps.io, this.deps.run, {
           afterRound: (rt) => {
+            this.roundsDone++;
             // Stop only between rounds: a run cancelled while a read is pending would drop the rows
             // it read, and the final checkpoint would record the source offset past them (lost rows).
             if (this.stopping) return rt.cancel();
@@ -157,6 +160,11 @@ export class PersistentQuery {
   /** Where the sink's output ends now (file bytes, table rows), for sinks that keep to their own output. */
   sinkOutputEnd(): number | undefined {
     return this.current?.sinkWriter?.outputEnd?.();
+  }
+
+  /** The run now processing (null between runs and once stopped). */
+  get run(): QueryRun | null {
+    return this.current;
   }
 
   metrics(): QueryMetrics | null {

@@ -29,6 +29,9 @@ import { planSources } from '../planner/plan-walk.js';
 import { withSink } from '../planner/physical.js';
 import { PersistentQuery } from './persistent-query.js';
 import { createView, describeView, dropView, showViews, type ViewDeps } from './view-statements.js';
+import { MaterializedView, materializedColumns, pointInTimeView } from './materialized-views.js';
+import { runPointInTime, type PointInTimeResult } from './point-in-time.js';
+import type { CreateViewStmt, DropViewStmt } from '../parser/ast.js';
 import { isResumable, persistentQueryId, queryName, sinkKeyOf, type SinkWriteMode } from './sink-ownership.js';
 import type { FreshStart } from '../connectors/connector.js';
 import { withFileProgress } from './file-progress.js';
@@ -73,6 +76,8 @@ export class Session {
   readonly memory = new MemoryStreams();
   readonly persistent = new Map<string, PersistentQuery>();
   readonly transient = new Map<string, TransientQuery>();
+  /** CREATE MATERIALIZED VIEW: each maintained by one of `persistent` (src/runtime/materialized-views.ts). */
+  readonly materialized = new Map<string, MaterializedView>();
   private transientSeq = 0;
   /** Dead-lettered rows already delivered, per stream (see deadLetterOf). */
   private readonly deadLettered = new Map<string, Set<string>>();
@@ -133,8 +138,11 @@ export class Session {
       case 'createStreamAs':
         return this.createStreamAs(stmt, ps, this.takeQueryId(`csas_${stmt.name.name}`, ps.text));
       case 'createView':
+        if (stmt.materialized) return this.createMaterializedView(stmt, ps.text);
+        if (this.materialized.has(stmt.name.name)) throw materializedExists(stmt.name.name, stmt.name.span);
         return msg(await createView(stmt, ps.text, this.viewDeps()));
       case 'dropView':
+        if (stmt.materialized) return msg(await this.dropMaterializedView(stmt));
         return msg(await dropView(stmt, this.viewDeps()));
       case 'dropStream': {
         if (stmt.ifExists && !this.catalog.has(stmt.name.name)) return msg(`Stream '${stmt.name.name}' does not exist.`);
@@ -156,8 +164,16 @@ export class Session {
         await this.opts.store?.dropStream(stmt.name.name);
         return msg(`Stream '${stmt.name.name}' dropped.`);
       }
-      case 'query':
+      case 'query': {
+        const mv = pointInTimeView(stmt.query, this.materialized);
+        if (mv) {
+          // A script reads the view once its query has read the input there is (deterministic output); the shell, as it is now.
+          if (this.opts.endMemoryWhenDrained) await mv.caughtUp();
+          const r = this.pointInTime(stmt.query)!;
+          return { kind: 'table', columns: r.columns.map((c) => c.name), rows: r.table.objects().map((o) => r.columns.map((c) => (o as Record<string, Value>)[c.name] ?? null)) };
+        }
         return { kind: 'select', query: this.transientQuery(stmt.query, ps.text) };
+      }
       case 'insertSelect': {
         const target = this.catalog.get(stmt.target.name, stmt.target.span);
         const plan = this.plan(stmt.query);
@@ -185,7 +201,7 @@ export class Session {
         return { kind: 'explain', text: explain(this.plan(inner.query)) };
       }
       case 'show':
-        return this.show(stmt.what);
+        return this.show(stmt.what, stmt.materialized === true);
       case 'describe':
         if (stmt.query) return describeQuery(this, stmt.name.name, stmt.name.span);
         return this.describe(stmt.name.name, stmt.name.span);
@@ -214,6 +230,7 @@ export class Session {
 
   /** Binds, optimizes and plans a query (a SELECT or a UNION ALL) into its physical plan. */
   plan(query: Query): PhysicalPlan {
+    refuseOrderBy(query);
     const logical = optimize(bindQuery(query, this.catalog, this.windowEmitFor(queryStreams(query, this.catalog))));
     return toPhysical(logical, {
       lateStreamOf: (stream) => (this.catalog.hasStream(lateStreamName(stream)) ? lateStreamName(stream) : undefined),
@@ -235,8 +252,81 @@ export class Session {
     return own.length === 0 ? emit : { ...emit, allowedLatenessMs: Math.max(...own) };
   }
 
+  /**
+   * A point-in-time query (a SELECT over one materialized view) run now over the view's current
+   * contents, as an arquero batch query; null when the query reads no materialized view.
+   */
+  pointInTime(query: Query): PointInTimeResult | null {
+    const mv = pointInTimeView(query, this.materialized);
+    if (!mv) return null;
+    return runPointInTime(query, mv.name, mv.columns, mv.contents());
+  }
+
+  /** CREATE MATERIALIZED VIEW: a persistent query into a view sink (materialized-views.ts). */
+  private async createMaterializedView(stmt: CreateViewStmt, ddl: string): Promise<StatementResult> {
+    const name = stmt.name.name;
+    const existing = this.materialized.get(name);
+    if (existing && sameDdl(existing.ddl, ddl)) return msg(`Materialized view '${name}' already exists with this definition.`);
+    if (stmt.ifNotExists && (existing || this.catalog.has(name))) return msg(`'${name}' already exists.`);
+    if (existing) throw materializedExists(name, stmt.name.span);
+    if (this.catalog.has(name)) {
+      throw new EddyError('STREAM_EXISTS', `${this.catalog.hasView(name) ? 'view' : 'stream'} '${name}' already exists`, stmt.name.span, 'streams, views and materialized views share one namespace: choose another name');
+    }
+    if (stmt.temporary) throw new EddyError('UNSUPPORTED', 'a materialized view cannot be TEMPORARY', stmt.name.span, 'CREATE TEMPORARY VIEW is a named query; CREATE MATERIALIZED VIEW a maintained, checkpointed result');
+    const plan = this.plan(stmt.query);
+    const columns = materializedColumns(name, stmt.columns, plan, stmt.name.span);
+    const id = this.takeQueryId(`mv_${name}`, ddl);
+    const holder = await this.opts.store?.lockHolder(id);
+    if (holder !== undefined && holder !== null) {
+      throw new EddyError('CHECKPOINT', `materialized view '${name}' is already maintained by process ${holder}`, stmt.name.span, 'stop that process first, or use another --state database');
+    }
+    const q = new PersistentQuery(id, ddl, withSink(plan, { kind: 'view', name }), planFingerprint(plan), plan.schema, name, `view:${name}`, {
+      io: this.runDeps(),
+      run: this.runOptions(),
+      restart: { attempts: this.settings.int('restart.attempts'), delayMs: this.settings.durationMs('restart.delay') },
+      coordinator: this.newCoordinator(),
+      onStatus: (pq) => {
+        // Every status change happens while the run is still there: the view keeps its sink (a finished query's final contents).
+        mv?.track();
+        if (pq.status !== 'CREATED') void this.opts.store?.setQueryStatus(pq.id, pq.status, pq.status === 'FAILED' ? errorText(pq.error) : undefined).catch(() => {});
+        this.onQueryStatus?.(pq);
+      },
+    });
+    let mv: MaterializedView | undefined = undefined;
+    mv = new MaterializedView(name, ddl, columns, plan.changelog === 'updating', q);
+    this.persistent.set(id, q);
+    this.materialized.set(name, mv);
+    try {
+      await q.start({ fresh: this.opts.fresh });
+    } catch (e) {
+      this.materialized.delete(name);
+      this.persistent.delete(id);
+      throw e;
+    }
+    return { kind: 'persistent', query: q };
+  }
+
+  /** DROP MATERIALIZED VIEW: stops its query for good and discards its state (a view created again starts empty). */
+  private async dropMaterializedView(stmt: DropViewStmt): Promise<string> {
+    const name = stmt.name.name;
+    const mv = this.materialized.get(name);
+    if (!mv) {
+      if (stmt.ifExists) return `Materialized view '${name}' does not exist.`;
+      throw new EddyError('UNKNOWN_STREAM', `unknown materialized view '${name}'`, stmt.name.span, this.catalog.hasView(name) ? `'${name}' is a view: DROP VIEW ${name}` : 'SHOW MATERIALIZED VIEWS lists them');
+    }
+    await mv.query.stop();
+    await this.opts.store?.deleteQueryState(mv.query.id);
+    await this.opts.store?.setQueryStatus(mv.query.id, 'STOPPED');
+    this.materialized.delete(name);
+    this.persistent.delete(mv.query.id);
+    return `Materialized view '${name}' dropped.`;
+  }
+
   /** Plans a SELECT (synchronously, so the API can throw at the call) into an unstarted query. */
   transientQuery(query: Query, sql: string): TransientQuery {
+    if (pointInTimeView(query, this.materialized)) {
+      throw new EddyError('UNSUPPORTED', `'${query.kind === 'select' && query.from.kind === 'stream' ? query.from.name.name : ''}' is a materialized view: a SELECT over it is a point-in-time query`, query.span, 'read it with eddy.snapshot(sql) (an arquero table), or execute it in the shell or a script');
+    }
     const plan = this.plan(query);
     const id = `select_${++this.transientSeq}`;
     const q: TransientQuery = new TransientQuery(id, sql, withSink(plan, { kind: 'result' }), plan.schema, this.runDeps(), this.runOptions(), () => this.transient.delete(id));
@@ -494,10 +584,16 @@ export class Session {
     this.catalog.add({ name, schema: def.schema, watermark: def.watermark, options: { connector: 'memory' }, ddl: '' });
   }
 
-  private async show(what: 'streams' | 'views' | 'queries' | 'checkpoints'): Promise<StatementResult> {
+  private async show(what: 'streams' | 'views' | 'queries' | 'checkpoints', materialized = false): Promise<StatementResult> {
     switch (what) {
-      case 'views':
-        return showViews(this.viewDeps());
+      case 'views': {
+        const mvs = [...this.materialized.values()];
+        if (materialized) {
+          return { kind: 'table', columns: ['name', 'columns', 'updating', 'rows', 'query', 'status'], rows: mvs.map((v) => [v.name, v.columns.map((c) => c.name).join(', '), v.updating, v.size, v.query.id, v.query.describeStatus()]) };
+        }
+        const plain = showViews(this.viewDeps());
+        return { ...plain, rows: [...plain.rows, ...mvs.map((v) => [v.name, v.columns.map((c) => c.name).join(', '), v.updating, false, oneLine(v.ddl)])] };
+      }
       case 'streams':
         return {
           kind: 'table',
@@ -540,6 +636,12 @@ export class Session {
 
   private describe(name: string, span: import('../common/errors.js').Span): StatementResult {
     if (this.catalog.hasView(name)) return describeView(name, this.viewDeps());
+    const mv = this.materialized.get(name);
+    if (mv) {
+      const rows: Value[][] = mv.columns.map((c) => [c.name, typeName(c.type), '']);
+      rows.push(['', '', `materialized view of query '${mv.query.id}' (${mv.updating ? 'an updating result, kept as its current rows' : 'append-only'}): a SELECT over it is a point-in-time query`]);
+      return { kind: 'table', columns: ['name', 'type', 'extra'], rows };
+    }
     const s = this.catalog.get(name, span);
     const rows: Value[][] = s.schema.columns.map((c) => [c.name, typeName(c.type), s.watermark?.column === c.name ? `WATERMARK AS ${s.watermark.sql}` : '']);
     for (const [k, v] of Object.entries(s.options)) rows.push([`'${k}'`, `'${v}'`, 'option']);
@@ -575,6 +677,8 @@ const isHidden = (s: StreamDef): boolean => s.ddl === '' && s.name.includes('$')
 const isLateStream = (s: StreamDef): boolean => (s.name.endsWith(LATE_SUFFIX) || s.name.endsWith(ERRORS_SUFFIX)) && s.ddl === '';
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const msg = (text: string): StatementResult => ({ kind: 'message', text });
+const materializedExists = (name: string, span: import('../common/errors.js').Span): EddyError =>
+  new EddyError('STREAM_EXISTS', `materialized view '${name}' already exists`, span, `DROP MATERIALIZED VIEW ${name} first, or CREATE MATERIALIZED VIEW IF NOT EXISTS`);
 const oneLine = (sql: string) => sql.replace(/\s+/g, ' ').trim();
 const sameDdl = (a: string, b: string) => oneLine(a).replace(/\s*;$/, '') === oneLine(b).replace(/\s*;$/, '');
 const isActive = (q: PersistentQuery) => q.status === 'RUNNING' || q.status === 'RESTARTING' || q.status === 'CREATED';
@@ -609,4 +713,20 @@ function queryStreams(q: Query, catalog: Catalog, seen = new Set<string>()): str
     }
   };
   return ofItem(from);
+}
+
+/** ORDER BY anywhere in a continuous query: refused (only a point-in-time query over a materialized view has a final order). */
+function refuseOrderBy(q: Query): void {
+  if (q.kind === 'union') return q.branches.forEach(refuseOrderBy);
+  if (q.orderBy?.length) {
+    throw new EddyError('UNSUPPORTED', 'ORDER BY is not supported: a continuous query has no final order', q.orderBy[0]!.span, 'use LIMIT to cap the rows; ORDER BY sorts a point-in-time SELECT over a materialized view');
+  }
+  const ofItem = (f: FromItem): void => {
+    if (f.kind === 'subquery') refuseOrderBy(f.query);
+    else if (f.kind === 'join') {
+      ofItem(f.left);
+      ofItem(f.right);
+    }
+  };
+  ofItem(q.from);
 }

@@ -17,6 +17,7 @@ import { ProjectOperator } from '../operators/project.js';
 import { SessionWindowAggregateOperator } from '../operators/session-window-aggregate.js';
 import { ResultSinkOperator, StreamSinkOperator, type ResultTarget } from '../operators/sink.js';
 import { SourceOperator } from '../operators/source.js';
+import { ViewSinkOperator } from '../operators/view-sink.js';
 import { UnionOperator } from '../operators/union.js';
 import { WindowAggregateOperator } from '../operators/window-aggregate.js';
 import { WindowAssignOperator } from '../operators/window-assign.js';
@@ -96,6 +97,7 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       return new OverAggregateOperator(node, contextOf(node, deps, node.lateRowsTo !== undefined ? deps.lateRows(node.lateRowsTo, node.uid) : null));
     case 'SinkExec':
       if (node.target.kind === 'stream') return new StreamSinkOperator(node.uid, deps.openSink(node));
+      if (node.target.kind === 'view') return new ViewSinkOperator(node.uid, contextOf(node, deps), node.changelog === 'updating');
       if (!deps.result) throw internalError('a result sink needs a result target');
       return new ResultSinkOperator(node.uid, deps.result);
     default:

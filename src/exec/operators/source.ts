@@ -73,6 +73,16 @@ export class SourceOperator extends Operator {
     return this.reader.progress ?? null;
   }
 
+  /**
+   * Whether the reader has read all its input holds now: a file to its current size, a memory
+   * stream to its log's end; a connector that cannot tell (Kafka) counts as caught up.
+   */
+  get caughtUp(): boolean {
+    const p = this.reader.progress;
+    if (p) return p.bytesRead >= p.totalBytes;
+    return this.reader.caughtUp?.() ?? true;
+  }
+
   /** Malformed rows the connector skipped. */
   get skippedRows(): number {
     return this.reader.skippedRows;

@@ -1,0 +1,250 @@
+/**
+ * Point-in-time queries (Materialize's SELECT from a materialized view, ksqlDB's pull query): a
+ * SELECT over one materialized view runs once, as a batch query with arquero's verbs over the
+ * view's current contents, and returns a bounded result. The query is bound as any other (so it
+ * has the same types, names and errors) against the view's columns; the logical plan is then
+ * evaluated node by node: filter with the compiled predicate through arquero's escape(), derive
+ * for projections, groupby/rollup with arquero's aggregate ops, orderby, slice for LIMIT.
+ * Expressions are Eddy's compiled ones, so a point-in-time WHERE means what a continuous one does.
+ */
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import { EddyError, assertNever, type Span } from '../common/errors.js';
+import type { Column, Row, Value } from '../common/types.js';
+import type { Query, SelectQuery } from '../parser/ast.js';
+import { Catalog } from '../planner/catalog.js';
+import { bindQuery } from '../planner/index.js';
+import type { AggCall, BoundExpr } from '../planner/bound.js';
+import type { LogicalPlan } from '../planner/plan.js';
+import { OP_COLUMN } from '../planner/changelog.js';
+import { compileExpr } from '../exec/expr-compiler.js';
+
+/** ORDER BY of a point-in-time query: output column indices (of the final result), ascending or not. */
+export interface PointInTimeOrder {
+  readonly column: number;
+  readonly descending: boolean;
+}
+
+/** A point-in-time result: the output columns and an arquero table of them (names as the query's). */
+export interface PointInTimeResult {
+  readonly columns: readonly Column[];
+  readonly table: ColumnTable;
+}
+
+/** Internal column names: by position, so any SQL name (or a repeated one) is safe in arquero. */
+const col = (i: number): string => `c${i}`;
+
+/** The view's contents as an arquero table with columns c0..cN-1. */
+export function contentsTable(width: number, rows: readonly Row[]): ColumnTable {
+  const data: Record<string, Value[]> = {};
+  for (let c = 0; c < width; c++) {
+    const values = new Array<Value>(rows.length);
+    for (let r = 0; r < rows.length; r++) values[r] = rows[r]![c] ?? null;
+    data[col(c)] = values;
+  }
+  return aq.table(data);
+}
+
+/** Runs `query` (which reads the view `view` with `columns`) over the view's `rows`, once. */
+export function runPointInTime(query: Query, view: string, columns: readonly Column[], rows: readonly Row[]): PointInTimeResult {
+  const catalog = new Catalog();
+  catalog.add({ name: view, schema: { columns }, options: { connector: 'memory' }, ddl: '' });
+  const plan = bindQuery(query.kind === 'select' ? withoutOrder(query) : query, catalog);
+  const visible = plan.schema.columns.filter((c, i) => !(i === 0 && c.name === OP_COLUMN.name && isUpdating(plan)));
+  const order = query.kind === 'select' ? orderOf(query.orderBy ?? [], visible) : [];
+  let table = evaluate(plan, contentsTable(columns.length, rows), query.span);
+  let out = plan.schema.columns;
+  // An aggregate's result carries op first (the changelog convention); a batch result has no changes to tell.
+  if (out[0]?.name === OP_COLUMN.name && plan.kind !== 'scan' && isUpdating(plan)) {
+    out = out.slice(1);
+    table = renumber(table.select(out.map((_, i) => col(i + 1))), 1);
+  }
+  if (order.length > 0) table = table.orderby(...order.map((o) => (o.descending ? aq.desc(col(o.column)) : col(o.column))));
+  const limit = outerLimit(plan);
+  if (limit !== null) table = table.slice(0, limit);
+  // Named as the query's columns (arquero keeps them in order; a repeated name was already made unique by the binder).
+  const names: Record<string, string> = {};
+  out.forEach((c, i) => (names[col(i)] = c.name));
+  return { columns: out, table: table.rename(names) };
+}
+
+function withoutOrder(q: SelectQuery): SelectQuery {
+  const { orderBy: _o, ...rest } = q;
+  return rest;
+}
+
+/** ORDER BY items as output column positions: an output column's name (or alias), or a 1-based position, as SQL allows. */
+function orderOf(items: NonNullable<SelectQuery['orderBy']>, out: readonly Column[]): PointInTimeOrder[] {
+  return items.map((item) => {
+    const e = item.expr;
+    if (e.kind === 'literal' && e.isInteger && typeof e.value === 'number') {
+      if (e.value < 1 || e.value > out.length) throw new EddyError('UNSUPPORTED', `ORDER BY position ${e.value} is not in the select list (1 to ${out.length})`, item.span);
+      return { column: e.value - 1, descending: item.descending };
+    }
+    if (e.kind === 'column' && e.qualifier === undefined) {
+      const at = out.findIndex((c) => c.name === e.name.name);
+      if (at >= 0) return { column: at, descending: item.descending };
+    }
+    throw new EddyError('UNSUPPORTED', 'ORDER BY of a point-in-time query takes output columns (a name or alias of the select list, or a position)', item.span, `order by one of: ${out.map((c) => c.name).join(', ')}`);
+  });
+}
+
+/** The LIMIT on top of the plan: applied after ORDER BY, as SQL does. */
+function outerLimit(plan: LogicalPlan): number | null {
+  return plan.kind === 'limit' ? plan.count : null;
+}
+
+function isUpdating(plan: LogicalPlan): boolean {
+  switch (plan.kind) {
+    case 'groupAggregate':
+      return true;
+    case 'filter':
+    case 'project':
+    case 'limit':
+      return isUpdating(plan.input);
+    default:
+      return false;
+  }
+}
+
+/** Renames c{from}.. to c0.. (after dropping leading columns). */
+function renumber(t: ColumnTable, from: number): ColumnTable {
+  const names: Record<string, string> = {};
+  t.columnNames().forEach((n) => (names[n] = col(Number(n.slice(1)) - from)));
+  return t.rename(names);
+}
+
+/** A compiled expression over an arquero row object (columns c0..cN-1) as an engine row. */
+function overObjects(e: BoundExpr, width: number): (d: Record<string, Value>) => Value {
+  const f = compileExpr(e);
+  const toRow = new Function('d', `return [${Array.from({ length: width }, (_, i) => `d.${col(i)} ?? null`).join(', ')}];`) as (d: Record<string, Value>) => Row;
+  return (d) => f(toRow(d));
+}
+
+function evaluate(plan: LogicalPlan, contents: ColumnTable, span: Span): ColumnTable {
+  switch (plan.kind) {
+    case 'scan':
+      return contents;
+    case 'filter': {
+      const input = evaluate(plan.input, contents, span);
+      const pred = overObjects(plan.predicate, plan.input.schema.columns.length);
+      // SQL keeps a row whose predicate is TRUE (NULL drops it, as FALSE does).
+      return input.filter(aq.escape((d: Record<string, Value>) => pred(d) === true));
+    }
+    case 'project': {
+      const input = evaluate(plan.input, contents, span);
+      return projectTo(input, plan.exprs, plan.input.schema.columns.length);
+    }
+    case 'limit':
+      // The outermost LIMIT is applied after ORDER BY (runPointInTime); an inner one here.
+      return evaluate(plan.input, contents, span);
+    case 'groupAggregate':
+      return aggregate(plan, evaluate(plan.input, contents, span), span);
+    case 'windowAssign':
+    case 'windowAggregate':
+    case 'union':
+    case 'join':
+      throw new EddyError('UNSUPPORTED', `a point-in-time query over a materialized view cannot use ${describe(plan.kind)} yet`, span, 'filter, project, GROUP BY, ORDER BY and LIMIT over one materialized view are supported; for the rest, maintain it in the view itself');
+    default:
+      return assertNever(plan, 'logical plan');
+  }
+}
+
+function describe(kind: 'windowAssign' | 'windowAggregate' | 'union' | 'join'): string {
+  return kind === 'join' ? 'a join' : kind === 'union' ? 'UNION ALL' : 'a window';
+}
+
+/** SELECT-list expressions as columns c0..: plain column references are copied, the rest derived through escape(). */
+function projectTo(input: ColumnTable, exprs: readonly BoundExpr[], width: number): ColumnTable {
+  const derived: Record<string, unknown> = {};
+  exprs.forEach((e, i) => {
+    derived[`p${i}`] = aq.escape(e.kind === 'inputRef' ? (d: Record<string, Value>) => d[col(e.index)] ?? null : overObjects(e, width));
+  });
+  const out = input.derive(derived as never).select(exprs.map((_, i) => `p${i}`));
+  const names: Record<string, string> = {};
+  exprs.forEach((_, i) => (names[`p${i}`] = col(i)));
+  return out.rename(names);
+}
+
+/** GROUP BY as arquero's groupby + rollup; output [op, ...keys, ...aggs] as the streaming operator's. */
+function aggregate(plan: Extract<LogicalPlan, { kind: 'groupAggregate' }>, input: ColumnTable, span: Span): ColumnTable {
+  const width = plan.input.schema.columns.length;
+  const derived: Record<string, unknown> = {};
+  plan.keys.forEach((k, i) => (derived[`k${i}`] = aq.escape(overObjects(k, width))));
+  plan.aggs.forEach((a, i) => {
+    if (a.arg) derived[`a${i}`] = aq.escape(overObjects(a.arg, width));
+  });
+  let t = Object.keys(derived).length > 0 ? input.derive(derived as never) : input;
+  if (plan.keys.length > 0) t = t.groupby(plan.keys.map((_, i) => `k${i}`));
+  const rollups: Record<string, unknown> = { n$: aq.op.count() };
+  plan.aggs.forEach((a, i) => Object.assign(rollups, rollupOf(a, i, span)));
+  const rolled = t.rollup(rollups as never);
+  const n = rolled.numRows();
+  // Over no rows an ungrouped rollup still gives one row (COUNT(*) = 0), as SQL does; grouped, none.
+  const data: Record<string, Value[]> = { [col(0)]: new Array<Value>(n).fill('+I') };
+  plan.keys.forEach((_, i) => (data[col(1 + i)] = columnValues(rolled, `k${i}`)));
+  plan.aggs.forEach((a, i) => (data[col(1 + plan.keys.length + i)] = finish(a, rolled, i)));
+  return aq.table(data);
+}
+
+function columnValues(t: ColumnTable, name: string): Value[] {
+  const c = t.column(name)!;
+  const out: Value[] = [];
+  for (let i = 0; i < t.numRows(); i++) out.push((c.at(i) as Value | undefined) ?? null);
+  return out;
+}
+
+/** The arquero rollups of one aggregate (a value and, where SQL's NULL-on-no-input needs it, the count of non-NULL inputs). */
+function rollupOf(a: AggCall, i: number, span: Span): Record<string, unknown> {
+  if (a.distinct || a.filter) {
+    throw new EddyError('UNSUPPORTED', `${a.display}: DISTINCT and FILTER aggregates are not supported in a point-in-time query yet`, span, 'aggregate in the materialized view itself, then read it');
+  }
+  const arg = `a${i}`;
+  const valid = { [`v${i}`]: aq.op.valid(arg) };
+  switch (a.fn) {
+    case 'COUNT_STAR':
+      return { [`r${i}`]: aq.op.count() };
+    case 'COUNT':
+      return valid;
+    case 'SUM':
+      return { [`r${i}`]: aq.op.sum(arg), ...valid };
+    case 'AVG':
+      return { [`r${i}`]: aq.op.mean(arg), ...valid };
+    case 'MIN':
+      return { [`r${i}`]: aq.op.min(arg), ...valid };
+    case 'MAX':
+      return { [`r${i}`]: aq.op.max(arg), ...valid };
+    case 'VAR_POP':
+      return { [`r${i}`]: aq.op.variancep(arg), ...valid };
+    case 'VAR_SAMP':
+      return { [`r${i}`]: aq.op.variance(arg), ...valid };
+    case 'STDDEV_POP':
+      return { [`r${i}`]: aq.op.stdevp(arg), ...valid };
+    case 'STDDEV_SAMP':
+      return { [`r${i}`]: aq.op.stdev(arg), ...valid };
+    case 'APPROX_COUNT_DISTINCT':
+    case 'FIRST_VALUE':
+    case 'LAST_VALUE':
+    case 'LISTAGG':
+    case 'APPROX_PERCENTILE':
+      throw new EddyError('UNSUPPORTED', `${a.display} is not supported in a point-in-time query yet`, span, 'COUNT, SUM, AVG, MIN, MAX, VAR_* and STDDEV_* are; or aggregate in the materialized view itself');
+    default:
+      return assertNever(a.fn, 'aggregate');
+  }
+}
+
+const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INT', 'INTEGER', 'BIGINT']);
+
+/** An aggregate's SQL result from its rollups: NULL over no non-NULL input, integer AVG truncated (as Flink's AVG of an integer column). */
+function finish(a: AggCall, rolled: ColumnTable, i: number): Value[] {
+  if (a.fn === 'COUNT_STAR') return columnValues(rolled, `r${i}`);
+  const valid = columnValues(rolled, `v${i}`);
+  if (a.fn === 'COUNT') return valid;
+  const values = columnValues(rolled, `r${i}`);
+  const minInputs = a.fn === 'VAR_SAMP' || a.fn === 'STDDEV_SAMP' ? 2 : 1;
+  const integer = typeof a.type === 'string' && INTEGER_TYPES.has(a.type);
+  return values.map((v, r) => {
+    if ((valid[r] as number) < minInputs || v === null || (typeof v === 'number' && Number.isNaN(v))) return null;
+    return integer && typeof v === 'number' ? Math.trunc(v) : v;
+  });
+}
