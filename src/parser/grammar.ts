@@ -840,10 +840,10 @@ export class SqlGrammar extends CstParser {
     this.OPTION2(() => {
       this.CONSUME(T.Order);
       this.CONSUME2(T.By);
-      this.SUBRULE(this.orderItem, { LABEL: 'orderBy' });
+      this.SUBRULE(this.overOrderItem, { LABEL: 'orderBy' });
       this.MANY2(() => {
         this.CONSUME2(T.Comma);
-        this.SUBRULE2(this.orderItem, { LABEL: 'orderBy' });
+        this.SUBRULE2(this.overOrderItem, { LABEL: 'orderBy' });
       });
     });
     this.OPTION3({
@@ -866,7 +866,7 @@ export class SqlGrammar extends CstParser {
   });
 
   /** One `e [ASC | DESC]` of an OVER's ORDER BY. */
-  orderItem = this.RULE('orderItem', () => {
+  overOrderItem = this.RULE('overOrderItem', () => {
     this.SUBRULE(this.expr);
     this.OPTION({
       GATE: () => ['ASC', 'DESC'].includes(this.LA(1).image.toUpperCase()),

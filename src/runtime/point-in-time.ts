@@ -144,14 +144,16 @@ function evaluate(plan: LogicalPlan, contents: ColumnTable, span: Span): ColumnT
     case 'windowAggregate':
     case 'union':
     case 'join':
+    case 'rank':
+    case 'overAggregate':
       throw new EddyError('UNSUPPORTED', `a point-in-time query over a materialized view cannot use ${describe(plan.kind)} yet`, span, 'filter, project, GROUP BY, ORDER BY and LIMIT over one materialized view are supported; for the rest, maintain it in the view itself');
     default:
       return assertNever(plan, 'logical plan');
   }
 }
 
-function describe(kind: 'windowAssign' | 'windowAggregate' | 'union' | 'join'): string {
-  return kind === 'join' ? 'a join' : kind === 'union' ? 'UNION ALL' : 'a window';
+function describe(kind: 'windowAssign' | 'windowAggregate' | 'union' | 'join' | 'rank' | 'overAggregate'): string {
+  return kind === 'join' ? 'a join' : kind === 'union' ? 'UNION ALL' : kind === 'rank' ? 'Top-N' : kind === 'overAggregate' ? 'an OVER aggregate' : 'a window';
 }
 
 /** SELECT-list expressions as columns c0..: plain column references are copied, the rest derived through escape(). */
