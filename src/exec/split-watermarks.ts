@@ -1,4 +1,4 @@
-import type { SourceReader } from '../connectors/connector.js';
+import type { SourceReader } from '../common/connector.js';
 
 type WatermarkLoop = (rows: readonly unknown[], start: number, out: Float64Array) => number;
 

@@ -1,5 +1,5 @@
 import { assertNever, internalError } from '../../common/errors.js';
-import type { SinkWriter, SourceReader } from '../../connectors/connector.js';
+import type { SinkWriter, SourceReader } from '../../common/connector.js';
 import type { ExecOf, PhysicalPlan } from '../../planner/plan.js';
 import type { LateRowOutput, Operator, OperatorContext } from '../operator.js';
 import { ChangelogFilterOperator } from '../operators/changelog-filter.js';

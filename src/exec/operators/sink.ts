@@ -1,5 +1,5 @@
 import type { Row } from '../../common/types.js';
-import type { SinkWriter } from '../../connectors/connector.js';
+import type { SinkWriter } from '../../common/connector.js';
 import { asRowBatch, type Batch } from '../batch.js';
 import { Operator, type CommitHooks } from '../operator.js';
 

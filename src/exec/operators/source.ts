@@ -1,6 +1,6 @@
 import { internalError } from '../../common/errors.js';
 import { perLayout, type ObjectLayout } from '../../common/object-layout.js';
-import type { SourceProgress, SourceReader } from '../../connectors/connector.js';
+import type { SourceProgress, SourceReader } from '../../common/connector.js';
 import type { WatermarkSpec } from '../../planner/plan.js';
 import { objectBatch, rowBatch } from '../batch.js';
 import { compileWatermarkLoop } from '../expr-compiler.js';
