@@ -37,6 +37,7 @@ import { encodeKey, type StateKey } from '../key.js';
 import { Operator, type OperatorContext } from '../operator.js';
 import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js';
 import { valuesCodec } from '../state/tagged-value.js';
+import { findStoredRow } from './stored-rows.js';
 
 /** The fields of a JoinExec this operator needs, with its inputs' shapes. */
 export interface JoinSpec {
@@ -238,7 +239,7 @@ export class JoinOperator extends Operator {
       me.table.touch(entry);
       const v = entry.value;
       // An append-only side never retracts, so its equal rows need not share a record: no search.
-      const p = me.updating ? this.find(me, v, row, from) : -1;
+      const p = me.updating ? findStoredRow(v, HEAD, me.width, row, from) : -1;
       if (p >= 0) {
         v[p] = (v[p] as number) + 1;
         v[p + 1] = assoc;
@@ -255,7 +256,7 @@ export class JoinOperator extends Operator {
   private retract(me: Side, key: StateKey, row: Row, from: number): void {
     const entry = me.table.get(NS, key);
     if (entry === undefined) return;
-    const p = this.find(me, entry.value, row, from);
+    const p = findStoredRow(entry.value, HEAD, me.width, row, from);
     if (p < 0) return;
     me.table.touch(entry);
     const v = entry.value;
@@ -267,20 +268,6 @@ export class JoinOperator extends Operator {
       v.splice(p, HEAD + me.width);
       if (v.length === 0) me.table.delete(NS, key);
     }
-  }
-
-  /** Offset of the stored copy of the row in a key's entry, or -1. */
-  private find(me: Side, v: readonly Value[], row: Row, from: number): number {
-    const step = HEAD + me.width;
-    outer: for (let p = 0; p < v.length; p += step) {
-      for (let c = 0; c < me.width; c++) {
-        const a = v[p + HEAD + c]!;
-        const b = row[from + c]!;
-        if (a !== b && !(a !== a && b !== b)) continue outer;
-      }
-      return p;
-    }
-    return -1;
   }
 
   private written(me: Side, key: StateKey, stamp: number): void {

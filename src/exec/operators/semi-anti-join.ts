@@ -33,6 +33,7 @@ import { encodeKey, type StateKey } from '../key.js';
 import { Operator, type OperatorContext } from '../operator.js';
 import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js';
 import { valuesCodec } from '../state/tagged-value.js';
+import { findStoredRow } from './stored-rows.js';
 
 export interface SemiAntiJoinSpec {
   readonly uid: string;
@@ -273,7 +274,7 @@ export class SemiAntiJoinOperator extends Operator {
     } else {
       me.table.touch(entry);
       const v = entry.value;
-      const p = this.find(me, v, row, from);
+      const p = findStoredRow(v, HEAD, me.width, row, from);
       if (p >= 0) {
         v[p] = (v[p] as number) + 1;
         v[p + STAMP] = this.stamp;
@@ -289,7 +290,7 @@ export class SemiAntiJoinOperator extends Operator {
   private retract(me: Side, key: StateKey, row: Row, from: number): boolean {
     const entry = me.table.get(NS, key);
     if (entry === undefined) return false;
-    const p = this.find(me, entry.value, row, from);
+    const p = findStoredRow(entry.value, HEAD, me.width, row, from);
     if (p < 0) return false;
     me.table.touch(entry);
     const v = entry.value;
@@ -302,19 +303,6 @@ export class SemiAntiJoinOperator extends Operator {
       if (v.length === 0) me.table.delete(NS, key);
     }
     return true;
-  }
-
-  private find(me: Side, v: readonly Value[], row: Row, from: number): number {
-    const step = HEAD + me.width;
-    outer: for (let p = 0; p < v.length; p += step) {
-      for (let c = 0; c < me.width; c++) {
-        const a = v[p + HEAD + c]!;
-        const b = row[from + c]!;
-        if (a !== b && !(a !== a && b !== b)) continue outer;
-      }
-      return p;
-    }
-    return -1;
   }
 
   private written(me: Side, key: StateKey, stamp: number): void {
