@@ -36,7 +36,10 @@ function onTerminal(dir: string, shellCommand: string): Promise<{ screen: string
 describe('eddy -f on a terminal', () => {
   it('shows bytes read of the file, rows/s and ETA while it runs, then one summary line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eddy-progress-'));
-    await writeRows(join(dir, 'big.jsonl'), 250_000);
+    // Enough rows (about 48 MiB) that the run outlasts the first 250 ms redraw on a fast machine.
+    const rows = 1_000_000;
+    const windows = Math.ceil((rows * 10) / 3_600_000); // one row per 10 ms, 1-hour windows, 7 keys each
+    await writeRows(join(dir, 'big.jsonl'), rows);
     writeFileSync(
       join(dir, 'big.sql'),
       "CREATE STREAM big (k BIGINT, v DOUBLE, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'file', 'path' = 'big.jsonl', 'format' = 'json');\n" +
@@ -44,10 +47,10 @@ describe('eddy -f on a terminal', () => {
     );
     const { screen, code } = await onTerminal(dir, `'${process.execPath}' '${CLI}' -f big.sql --state :memory: --format json > out.jsonl`);
     expect(code).toBe(0);
-    expect(screen).toMatch(/\r\x1b\[2Kreading [\d.]+ (B|KiB|MiB) of 1\d\.\d MiB \(\d+%\) · [\d,]+ rows\/s · ETA /);
+    expect(screen).toMatch(/\r\x1b\[2Kreading [\d.]+ (B|KiB|MiB) of \d+\.\d MiB \(\d+%\) · [\d,]+ rows\/s · ETA /);
     // The line is erased before the summary, which is the last thing printed.
-    expect(screen).toMatch(/\r\x1b\[2Keddy: query 'select_1': 250000 rows in, 7 rows out, 0 late, 0 malformed, [\d.]+s\r?\n$/);
-    expect(readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n')).toHaveLength(7);
+    expect(screen).toMatch(new RegExp(`\\r\\x1b\\[2Keddy: query 'select_1': ${rows} rows in, ${7 * windows} rows out, 0 late, 0 malformed, [\\d.]+s\\r?\\n$`));
+    expect(readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n')).toHaveLength(7 * windows);
 
     const quiet = await onTerminal(dir, `'${process.execPath}' '${CLI}' -f big.sql --state :memory: --format json --quiet > out.jsonl`);
     expect(quiet.code).toBe(0);
