@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { formatError, type Span } from '../src/common/errors.js';
+import { EddyError, formatError, type Span } from '../src/common/errors.js';
 import { toFlinkSql, type FlinkScript, type FlinkStatement } from '../src/flink/translate.js';
 import { renderTable } from '../src/connectors/printers.js';
 import type { Row, Value } from '../src/common/types.js';
-import { FlinkGateway, GatewayStatementError, type GatewayColumn } from './flink-gateway.js';
+import { FlinkGateway, GatewayStatementError, type FlinkPosition, type GatewayColumn } from './flink-gateway.js';
 
 const USAGE = `Usage: eddy flink script.sql                  print the script as Flink SQL (stdout); what Eddy-only parts were left out or changed, on stderr
        eddy flink --gateway URL script.sql    run the translated script on Flink through its SQL Gateway (REST, e.g. http://localhost:8083)
@@ -61,11 +61,11 @@ export async function runFlinkCommand(argv: readonly string[], out: NodeJS.Writa
     out.write(script.sql);
     return 0;
   }
-  return runOnGateway(values.gateway, script, file, format, out, err);
+  return runOnGateway(values.gateway, script, text, file, format, out, err);
 }
 
 /** Submits each translated statement to the gateway in order; stops at the first failure. */
-async function runOnGateway(url: string, script: FlinkScript, file: string, format: 'table' | 'json', out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+async function runOnGateway(url: string, script: FlinkScript, text: string, file: string, format: 'table' | 'json', out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   let gateway: FlinkGateway;
   try {
     gateway = await FlinkGateway.open(url, { 'table.dml-sync': 'true' });
@@ -99,8 +99,11 @@ async function runOnGateway(url: string, script: FlinkScript, file: string, form
     }
     return 0;
   } catch (e) {
-    const where = current ? `${file}:${at(current.span)}` : file;
-    err.write(`${where}: ${e instanceof GatewayStatementError ? 'Flink' : 'error'}: ${describe(e)}\n`);
+    if (e instanceof GatewayStatementError && current) {
+      err.write(formatError(new EddyError('QUERY_FAILED', `Flink: ${e.detail}`, scriptSpan(text, current.span, e.position)), text, file) + '\n');
+    } else {
+      err.write(`${current ? `${file}:${at(current.span)}` : file}: error: ${describe(e)}\n`);
+    }
     return 1;
   } finally {
     process.off('SIGINT', onSigint);
@@ -128,6 +131,23 @@ function describe(e: unknown): string {
   const cause = (e as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } }).cause;
   const code = cause?.code ?? cause?.errors?.find((x) => x.code)?.code;
   return code ? `${(e as Error).message} (${code})` : cause?.message ? `${(e as Error).message}: ${cause.message}` : (e as Error).message;
+}
+
+/**
+ * Flink's position inside the submitted statement, mapped back into the Eddy script. The
+ * translation keeps a statement's line breaks, so lines map exactly; columns are exact where
+ * the translation kept token widths (queries) and approximate where it did not (DDL options).
+ * Without a position, the whole statement's first token.
+ */
+function scriptSpan(text: string, stmt: Span, pos: FlinkPosition | undefined): Span {
+  if (!pos) return { ...stmt, end: stmt.start + 1 };
+  const line = stmt.line + pos.line - 1;
+  const column = pos.line === 1 ? stmt.column + pos.column - 1 : pos.column;
+  let start = 0;
+  for (let l = 1; l < line; l++) start = text.indexOf('\n', start) + 1;
+  start += column - 1;
+  const width = pos.endLine === pos.line ? Math.max(1, pos.endColumn - pos.column + 1) : 1;
+  return { start, end: start + width, line, column };
 }
 
 const at = (span: Span): string => `${span.line}:${span.column}`;

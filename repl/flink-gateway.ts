@@ -25,9 +25,20 @@ export interface GatewayStatementResult {
   readonly jobId: string | null;
 }
 
+/** Where in the submitted statement Flink says the problem is (1-based, as Calcite reports it). */
+export interface FlinkPosition {
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
 /** A statement the gateway refused or that failed while running; `detail` is Flink's own message. */
 export class GatewayStatementError extends Error {
-  constructor(readonly detail: string) {
+  constructor(
+    readonly detail: string,
+    readonly position?: FlinkPosition,
+  ) {
     super(detail);
   }
 }
@@ -107,7 +118,7 @@ async function request<T>(url: string, method: 'GET' | 'POST' | 'DELETE', body?:
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  if (!res.ok) throw new GatewayStatementError(rootCause(text) ?? `the gateway answered ${res.status} ${res.statusText}`);
+  if (!res.ok) throw new GatewayStatementError(rootCause(text) ?? `the gateway answered ${res.status} ${res.statusText}`, flinkPosition(text));
   return (text === '' ? {} : JSON.parse(text)) as T;
 }
 
@@ -130,4 +141,13 @@ export function rootCause(body: string): string | undefined {
   if (pick) return pick[2]!.trim();
   const first = errors.find((e): e is string => typeof e === 'string' && e !== 'Internal server error.');
   return first?.split('\n')[0];
+}
+
+/** Calcite's position of a validation error ('From line 2, column 3 to line 2, column 6') or a parse error ('at line 1, column 8'). */
+export function flinkPosition(body: string): FlinkPosition | undefined {
+  const range = /From line (\d+), column (\d+) to line (\d+), column (\d+)/.exec(body);
+  if (range) return { line: Number(range[1]), column: Number(range[2]), endLine: Number(range[3]), endColumn: Number(range[4]) };
+  const at = /at line (\d+), column (\d+)/.exec(body);
+  if (at) return { line: Number(at[1]), column: Number(at[2]), endLine: Number(at[1]), endColumn: Number(at[2]) };
+  return undefined;
 }
