@@ -19,6 +19,7 @@ const USAGE = `Usage: eddy [options]            interactive SQL shell
        eddy -f script.sql [options] run a script; exits once every query over bounded input has finished
        eddy -e "SQL; SQL;" [options] run statements given on the command line
        eddy flink script.sql         print the script as Flink SQL (to run it on Flink)
+       eddy flink --gateway URL script.sql   run it on Flink through its SQL Gateway
 
 Options:
   -f, --file PATH               SQL script to run

@@ -11,6 +11,13 @@ export interface FlinkScript {
   readonly sql: string;
   /** Eddy-only statements or features left out or changed in meaning, each with where it was. */
   readonly warnings: readonly FlinkWarning[];
+  /** Each statement as Flink SQL (no trailing `;`), with where it was in the Eddy script; left-out ones are absent. */
+  readonly statements: readonly FlinkStatement[];
+}
+
+export interface FlinkStatement {
+  readonly sql: string;
+  readonly span: Span;
 }
 
 export interface FlinkWarning {
@@ -51,11 +58,13 @@ export function toFlinkSql(script: string): FlinkScript {
   const tokens = tokenize(src);
   const warnings: FlinkWarning[] = [];
   const out: string[] = [];
+  const statements: FlinkStatement[] = [];
   for (const { stmt } of parseScript(script)) {
     const text = translateStatement(stmt, src, tokensIn(tokens, stmt.span), warnings);
     out.push(text.startsWith('--') ? text : `${text};`);
+    if (!text.startsWith('--')) statements.push({ sql: text, span: stmt.span });
   }
-  return { sql: out.join('\n\n') + '\n', warnings };
+  return { sql: out.join('\n\n') + '\n', warnings, statements };
 }
 
 function translateStatement(stmt: Statement, src: SourceText, tokens: readonly IToken[], warnings: FlinkWarning[]): string {

@@ -57,7 +57,7 @@ export function oracleClasspath(): string {
 }
 
 /** Java 17 closes the JDK internals that Flink's serializers reach into; these are the opens Flink's own scripts pass. */
-const OPENS = ['java.base/java.util', 'java.base/java.lang', 'java.base/java.lang.reflect', 'java.base/java.io', 'java.base/java.net', 'java.base/java.nio', 'java.base/sun.nio.ch', 'java.base/java.text', 'java.base/java.time', 'java.base/java.util.concurrent', 'java.base/java.util.concurrent.atomic', 'java.base/java.util.concurrent.locks'].flatMap((m) => ['--add-opens', `${m}=ALL-UNNAMED`]);
+export const OPENS = ['java.base/java.util', 'java.base/java.lang', 'java.base/java.lang.reflect', 'java.base/java.io', 'java.base/java.net', 'java.base/java.nio', 'java.base/sun.nio.ch', 'java.base/java.text', 'java.base/java.time', 'java.base/java.util.concurrent', 'java.base/java.util.concurrent.atomic', 'java.base/java.util.concurrent.locks'].flatMap((m) => ['--add-opens', `${m}=ALL-UNNAMED`]);
 /** A small heap and the client compiler: the scripts are tiny, start-up dominates. */
 const JVM = ['-Xms256m', '-Xmx1g', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Xshare:auto', ...OPENS];
 
