@@ -261,6 +261,8 @@ export type Expr =
   | { readonly kind: 'inQuery'; readonly operand: Expr; readonly query: Query; readonly negated: boolean; readonly span: Span }
   /** `EXISTS (SELECT ...)`: a semi join; `NOT EXISTS` is NOT over it (an anti join). */
   | { readonly kind: 'exists'; readonly query: Query; readonly span: Span }
+  /** `(SELECT agg ...)` as a value: a scalar subquery, WHERE conjuncts only, bound as a join with its one-row result (src/planner/bind-scalar-subquery.ts). */
+  | { readonly kind: 'scalarQuery'; readonly query: Query; readonly span: Span }
   | { readonly kind: 'like'; readonly operand: Expr; readonly pattern: Expr; readonly negated: boolean; readonly span: Span }
   | {
       readonly kind: 'case';

@@ -136,6 +136,8 @@ function buildPrimary(src: SourceText, node: CstNode): Expr {
   }
   const exists = optNode(node, 'exists');
   if (exists) return { kind: 'exists', query: buildQuery(src, exists), span };
+  const scalar = optNode(node, 'scalarQuery');
+  if (scalar) return { kind: 'scalarQuery', query: buildQuery(src, scalar), span };
   const caseNode = optNode(node, 'caseExpr');
   if (caseNode) return buildCase(src, caseNode);
   const inner = optNode(node, 'expr');

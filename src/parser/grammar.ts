@@ -740,6 +740,15 @@ export class SqlGrammar extends CstParser {
         },
       },
       {
+        // `(SELECT ...)` as a value: a scalar subquery (bound as a join with its one-row result).
+        GATE: () => this.LA(2).tokenType === T.Select,
+        ALT: () => {
+          this.CONSUME4(T.LParen);
+          this.SUBRULE2(this.queryExpr, { LABEL: 'scalarQuery' });
+          this.CONSUME4(T.RParen);
+        },
+      },
+      {
         ALT: () => {
           this.CONSUME(T.LParen);
           this.SUBRULE(this.expr);

@@ -250,6 +250,14 @@ export function bindExpr(e: Expr, ctx: ExprContext): BoundExpr {
         e.span,
         'write WHERE ... AND k IN (SELECT ...) or [NOT] EXISTS (SELECT ...) at the top level of the WHERE (as Flink plans them: semi/anti joins)',
       );
+    case 'scalarQuery':
+      // The WHERE binder joins these in first (src/planner/bind-scalar-subquery.ts); anywhere else they are refused.
+      throw new EddyError(
+        'UNSUPPORTED',
+        'a scalar subquery (SELECT ...) is supported only inside a condition of WHERE',
+        e.span,
+        'write WHERE price > (SELECT AVG(price) FROM bids); in a SELECT list, join the aggregate instead',
+      );
     default:
       return assertNever(e, 'expression');
   }
@@ -283,6 +291,7 @@ export function containsCall(e: Expr, pred: (name: string) => boolean): boolean 
       // The subquery has its own scope: its aggregates are not the outer query's.
       return containsCall(e.operand, pred);
     case 'exists':
+    case 'scalarQuery':
       return false;
     default:
       return assertNever(e, 'expression');
@@ -332,6 +341,7 @@ export function columnRefs(e: Expr): ColumnExpr[] {
         walk(x.operand);
         return;
       case 'exists':
+      case 'scalarQuery':
         return;
       default:
         assertNever(x, 'expression');

@@ -23,11 +23,14 @@ import { AGGREGATE_FUNCTIONS } from './functions.js';
 import type { LogicalPlan, WindowEmit } from './plan.js';
 import { resolveColumn, type Scope } from './scope.js';
 import { comparable } from './type-rules.js';
+import { hasScalarQuery, scalarFilter } from './bind-scalar-subquery.js';
 
 /** One subquery conjunct of WHERE. */
 export type SubqueryConjunct =
   | { readonly kind: 'in'; readonly operand: Expr; readonly query: Query; readonly anti: boolean; readonly span: Span }
-  | { readonly kind: 'exists'; readonly query: Query; readonly anti: boolean; readonly span: Span };
+  | { readonly kind: 'exists'; readonly query: Query; readonly anti: boolean; readonly span: Span }
+  /** A condition comparing with scalar subqueries (bind-scalar-subquery.ts). */
+  | { readonly kind: 'scalar'; readonly condition: Expr; readonly span: Span };
 
 const exprAnd = (e: Expr): readonly [Expr, Expr] | undefined => (e.kind === 'binary' && e.op === 'AND' ? [e.left, e.right] : undefined);
 
@@ -43,7 +46,8 @@ export function splitWhere(where: Expr | undefined): { readonly plain?: Expr; re
       negated = !negated;
       e = e.operand;
     }
-    if (e.kind === 'exists') subqueries.push({ kind: 'exists', query: e.query, anti: negated, span: c.span });
+    if (hasScalarQuery(c)) subqueries.push({ kind: 'scalar', condition: c, span: c.span });
+    else if (e.kind === 'exists') subqueries.push({ kind: 'exists', query: e.query, anti: negated, span: c.span });
     else if (e.kind === 'inQuery') subqueries.push({ kind: 'in', operand: e.operand, query: e.query, anti: negated !== e.negated, span: c.span });
     else rest.push(c);
   }
@@ -63,7 +67,7 @@ export interface SubqueryContext {
 /** `src` (its rows: `plan`) semi/anti-joined with each subquery in turn: the source the SELECT list then sees. */
 export function applySubqueries(subs: readonly SubqueryConjunct[], src: BoundSource, plan: LogicalPlan, ctx: SubqueryContext): BoundSource {
   let cur: BoundSource = { ...src, scan: plan };
-  for (const s of subs) cur = s.kind === 'in' ? inJoin(s, cur, ctx) : existsJoin(s, cur, ctx);
+  for (const s of subs) cur = s.kind === 'in' ? inJoin(s, cur, ctx) : s.kind === 'exists' ? existsJoin(s, cur, ctx) : scalarFilter(s.condition, cur, ctx);
   return cur;
 }
 

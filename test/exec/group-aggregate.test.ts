@@ -176,10 +176,13 @@ describe('ChangelogFilterOperator (HAVING over an updating result)', () => {
     );
   });
 
-  it('refuses a -U not followed by its +U (a broken convention is a bug, not data)', () => {
-    const filter = new ChangelogFilterOperator('f', lit(true));
-    filter.connect(new CollectSink());
-    expect(() => filter.processBatch(rowBatch([['-U', 'a', 1]], null), 0)).toThrow(/not followed by its \+U/);
+  it("judges a -U not followed by a +U alone (a join's retractions come before their +Us) and keeps it as a -D", () => {
+    const sink = new CollectSink();
+    const filter = new ChangelogFilterOperator('f', { kind: 'binary', op: '>', left: { kind: 'inputRef', index: 2, name: 'n', type: 'INT' }, right: { kind: 'literal', value: 1, type: 'INT' }, type: 'BOOLEAN' });
+    filter.connect(sink);
+    filter.processBatch(rowBatch([['-U', 'a', 5], ['-U', 'b', 0], ['+U', 'a', 6], ['+U', 'b', 1]], null), 0);
+    // -U a 5 alone passes → -D; (-U b 0, +U a 6) judged as a pair → +I a 6; +U b 1 fails
+    expect(sink.rows).toEqual([['-D', 'a', 5], ['+I', 'a', 6]]);
   });
 });
 

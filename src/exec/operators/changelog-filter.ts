@@ -13,8 +13,10 @@ import { Operator } from '../operator.js';
  *   old passes, new fails   → '-D' old            (the group stopped satisfying HAVING)
  *   old fails,  new passes  → '+I' new            (the group started satisfying HAVING)
  *   old fails,  new fails   → nothing
- * '+I' and '-D' rows pass or not on their own. Kept rows are new arrays (the op changes), so
- * upstream rows are never mutated.
+ * '+I' and '-D' rows pass or not on their own. A join over an updating input emits a -U for each
+ * row it matched and only then their +Us (Flink's StreamingJoinOperator does the same): a -U not
+ * followed by a +U is judged alone and, kept, becomes a '-D' (in retract terms the same change).
+ * Kept rows are new arrays (the op changes), so upstream rows are never mutated.
  */
 export class ChangelogFilterOperator extends Operator {
   private readonly pred: (row: Row, wm: number) => boolean;
@@ -36,7 +38,10 @@ export class ChangelogFilterOperator extends Operator {
         continue;
       }
       const next = rows[i + 1];
-      if (next === undefined || next[0] !== '+U') throw internalError(`changelog filter ${this.uid}: a -U row not followed by its +U`);
+      if (next === undefined || next[0] !== '+U') {
+        if (pred(row, -Infinity)) kept.push(withOp(row, '-D'));
+        continue;
+      }
       i++;
       const oldPasses = pred(row, -Infinity);
       const newPasses = pred(next, -Infinity);
