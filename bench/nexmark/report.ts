@@ -50,7 +50,7 @@ export function formatNexmarkTables(r: NexmarkResult): string {
       f ? `${f.multipleMemory[0]}-${f.multipleMemory[1]}x` : '—',
     ]);
   }
-  out.push('Window queries: state size, latency, and Flink (whose figures include Kafka)', win.toString());
+  out.push('Window queries: state size, latency, and Flink (its per-core figures, from its in-process Nexmark source)', win.toString());
   const lat = r.queries.find((q) => q.latency)?.latency;
   if (lat) out.push(`latency: ${lat.bids.toLocaleString('en-US')} bids offered at ${lat.chunkRows} rows every ${lat.periodMs} ms (${rate((lat.chunkRows * 1000) / lat.periodMs)}), iterator read concurrently`);
   for (const p of r.profiles) {

@@ -307,7 +307,7 @@ export async function runNexmarkBench(opts: NexmarkOptions): Promise<NexmarkResu
     'in memory: SQLite and arquero are timed on the query only (data loaded beforehand); Eddy includes insert() of objects, with the results read by a concurrent consumer while the bids are inserted (the query starts when its iteration starts); the hand-written loop yields value arrays, Eddy result objects with Dates',
     'in memory: the bench process runs with 32 MiB semi-spaces (--max-semi-space-size=32, as the README recommends for embedding and the eddy CLI sets for itself); every in-process contender shares it',
     'file: whole child processes (node start-up included), JSON Lines in, JSON Lines out, fsync at the end',
-    "Flink's per-core Nexmark figures include Kafka (source, deserialization, network); Eddy's file path reads a local JSON Lines file, so the multiple is indicative only",
+    "Flink's per-core Nexmark figures (the nexmark repository's README) were measured with Flink's in-process Nexmark source, not Kafka: events are generated inside the job, as Eddy's in-memory path inserts them; Eddy's file path also parses JSON Lines, so its multiple is the more conservative one; both are indicative only (other hardware, other run)",
   );
   return { events: opts.events, bids: n, eventsPerSecEventTime: DEFAULT_EVENTS_PER_SEC, repeat: { memory: opts.repeat, file: opts.fileRepeat }, inputBytes, targets: NEXMARK_TARGETS, queries: results, profiles, notes };
 }
