@@ -4,7 +4,6 @@ import type { Changelog, WindowEmit } from '../../planner/plan.js';
 import { compileAggregator } from '../accumulators/compile-aggregator.js';
 import type { ObjectLayout } from '../../common/object-layout.js';
 import { rowBatch, type Batch } from '../batch.js';
-import { cloneMethod } from '../clone-method.js';
 import { Operator, type OperatorContext } from '../operator.js';
 import { arrayRowReader, objectRowReaders, type RowReader } from '../row-reader.js';
 import { resolveEmit, type WindowEmitOptions } from '../windows/emit-options.js';
@@ -33,8 +32,8 @@ export interface WindowAggregateSpec {
  * part that depends on it: SlicingWindowProcessor for TUMBLE, HOP, CUMULATE and attached windows,
  * MergingWindowProcessor for SESSION (see each for its state and output order).
  *
- * Here: the input loop over row arrays or inserted objects (one copy per operator and row form,
- * see cloneMethod, so each query's compiled time, key and update calls stay monomorphic), NULL
+ * Here: the input loop over row arrays or inserted objects (generated, one copy per operator and
+ * row form, see compileRowLoop), NULL
  * times (counted in `nullTimeRows`, dropped), the watermark, late rows (counted in `lateRows`,
  * routed to the late-row output), the output buffer, the early-fire clock, and the non-keyed
  * checkpoint fields (late, nullTime, firedW, and the processor's `globals`).
@@ -52,6 +51,7 @@ export class WindowAggregateOperator extends Operator implements WindowContext {
   pending: Row[] = [];
   private late = 0;
   private nullTime = 0;
+  /** Every window with end - 1 <= firedW is complete; raised by the input loop (RowLoop) to each row's watermark before the row. */
   firedW = -Infinity;
   /** Processing time of the next early firing. */
   private nextEarly: number;
@@ -88,9 +88,9 @@ export class WindowAggregateOperator extends Operator implements WindowContext {
     this.emit.onLateRow?.(reader.toRow(row), this.late);
   }
 
-  /** processRows, one copy for row arrays and one for inserted objects (see cloneMethod). */
-  private readonly rowLoop: WindowAggregateOperator['processRows'] = cloneMethod(this.processRows);
-  private readonly objectLoop: WindowAggregateOperator['processRows'] = cloneMethod(this.processRows);
+  /** The input loop, one copy for row arrays and one for inserted objects (see compileRowLoop). */
+  private readonly rowLoop: RowLoop<Row> = compileRowLoop();
+  private readonly objectLoop: RowLoop<object> = compileRowLoop();
 
   override get readsObjects(): boolean {
     return true;
@@ -98,36 +98,11 @@ export class WindowAggregateOperator extends Operator implements WindowContext {
 
   /** Inserted objects are aggregated as they are: their properties are read by code compiled for their layout. */
   processBatch(batch: Batch): void {
-    if (batch.kind === 'rows') this.rowLoop(batch.rows, batch.wm, this.rowReader);
-    else this.objectLoop(batch.objects, batch.wm, this.objectReader(batch.layout));
-  }
-
-  /** The per-row loop; runs as a copy per row form (rowLoop, objectLoop), so it may use only `this`, its parameters and globals. */
-  private processRows<R>(rows: readonly R[], wm: Float64Array | null, reader: RowReader<R>): void {
-    const p = this.processor;
-    p.prepare();
-    const { time, key: keyOf, update } = reader;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      const ts = time(row);
-      if (ts === null || ts === undefined) {
-        this.nullTime++;
-        continue;
-      }
-      if (wm !== null) {
-        const w = wm[i]!;
-        // The common case inline: W rises at almost every row, and mostly nothing is due.
-        if (w > this.firedW) {
-          if (w >= p.due) p.advance(w);
-          this.firedW = w;
-        }
-      }
-      const s = p.stateFor(ts as number, keyOf(row), row, reader);
-      if (s === null) continue;
-      update(s, row);
-      p.added();
-    }
-    p.endBatch();
+    const { processor } = this;
+    processor.prepare();
+    if (batch.kind === 'rows') this.nullTime += this.rowLoop(this, processor, batch.rows, batch.wm, this.rowReader);
+    else this.nullTime += this.objectLoop(this, processor, batch.objects, batch.wm, this.objectReader(batch.layout));
+    processor.endBatch();
     this.onTick();
     this.flush();
   }
@@ -186,4 +161,49 @@ export class WindowAggregateOperator extends Operator implements WindowContext {
     const kinds = this.processor.globals;
     this.processor.restore((name) => this.checkField(name, kinds[name]!, saved[name]));
   }
+}
+
+/**
+ * The input loop: for each row with a time, raises firedW to the row's watermark (asking the
+ * processor to fire what became due), then hands the row to the processor and updates the
+ * accumulators it returns. Returns the number of rows with a NULL time (skipped).
+ */
+type RowLoop<R> = (op: { firedW: number }, p: WindowProcessor, rows: readonly R[], wm: Float64Array | null, reader: RowReader<R>) => number;
+
+const ROW_LOOP = `"use strict";
+return function windowRowLoop(op, p, rows, wm, reader) {
+  const time = reader.time, keyOf = reader.key, update = reader.update;
+  let nullTime = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const ts = time(row);
+    if (ts === null || ts === undefined) {
+      nullTime++;
+      continue;
+    }
+    if (wm !== null) {
+      const w = wm[i];
+      // The common case inline: W rises at almost every row, and mostly nothing is due.
+      if (w > op.firedW) {
+        if (w >= p.due) p.advance(w);
+        op.firedW = w;
+      }
+    }
+    const s = p.stateFor(ts, keyOf(row), row, reader);
+    if (s === null) continue;
+    update(s, row);
+    p.added();
+  }
+  return nullTime;
+};`;
+
+/**
+ * A new copy of the input loop (RowLoop), generated per operator and row form: V8 optimizes a
+ * function for the call targets it has seen, and one loop shared by every window query of a
+ * process would see every query's compiled time, key and update functions and stop inlining them
+ * (megamorphic, past four); each copy sees one of each. The text is fixed (no value is spliced
+ * in); a copy is a separately compiled function, so it has its own type feedback.
+ */
+function compileRowLoop<R>(): RowLoop<R> {
+  return new Function(ROW_LOOP)() as RowLoop<R>;
 }
