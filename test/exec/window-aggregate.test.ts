@@ -116,6 +116,18 @@ describe('WindowAggregateOperator', () => {
     expect(global.sink.rows).toEqual([[0, 10, 2, 3, 2]]);
   });
 
+  it('checkpoints the same non-keyed fields as before the processors (a checkpoint of either kind restores)', () => {
+    const slicing = makeOp();
+    slicing.op.processBatch(rowBatch([['a', 1, 1], ['a', null, 2]], null), 0);
+    expect(slicing.op.snapshotState()).toEqual({ late: 0, nullTime: 1, firedW: -Infinity });
+    const session = makeOp({ ...spec, window: { kind: 'session', gap: 10 } });
+    session.op.processBatch(rowBatch([['a', 1, 1], ['b', 2, 2]], null), 0);
+    const saved = session.op.snapshotState();
+    expect(saved).toEqual({ late: 0, nullTime: 0, nextBorn: 2, firedW: -Infinity });
+    const restored = makeOp({ ...spec, window: { kind: 'session', gap: 10 } });
+    expect(() => restored.op.restoreState({ ...(saved as object), nextBorn: -1 })).toThrow(/checkpoint state of operator agg1 is damaged: field 'nextBorn' should be a count/);
+  });
+
   it('runs SESSION windows too (its merging processor), while the slice assigner refuses them', () => {
     const { op, sink } = makeOp({ ...spec, window: { kind: 'session', gap: 10 } });
     op.processBatch(rowBatch([['a', 1, 1], ['a', 8, 2], ['b', 3, 5], ['a', 30, 4]], null), 0);
