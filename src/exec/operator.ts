@@ -156,7 +156,8 @@ export abstract class Operator {
   /** Rebuilds what is derived from the restored state (timers, indexes); nothing by default. */
   protected afterRestore(): void {}
 
-  private checkField(name: string, kind: GlobalFieldKind, v: unknown): number {
+  /** A restored field, checked against its kind (declareGlobal). */
+  protected checkField(name: string, kind: GlobalFieldKind, v: unknown): number {
     // A JSON round trip (tests) turns -Infinity into null.
     if (kind === 'time' && v === null) return -Infinity;
     const ok = typeof v === 'number' && (kind === 'time' ? !Number.isNaN(v) : kind === 'count' ? Number.isInteger(v) && v >= 0 : Number.isFinite(v));

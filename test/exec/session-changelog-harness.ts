@@ -1,15 +1,15 @@
 import type { Row } from '../../src/common/types.js';
 import { contextFor, planEmit } from './helpers.js';
 import { CollectSink } from '../../src/exec/operators/collect.js';
-import { SessionWindowAggregateOperator } from '../../src/exec/operators/session-window-aggregate.js';
+import { WindowAggregateOperator } from '../../src/exec/operators/window-aggregate.js';
 import { KeyedStateBackend } from '../../src/exec/state/index.js';
 import type { WindowEmitOptions } from '../../src/exec/windows/emit-options.js';
 import { specFor } from './windows/harness.js';
 import { runRigWithRestore } from './late-changelog-harness.js';
 
 /** A SESSION(gap) operator over [k, ts, v] with the op column (updating changelog), collecting into `sink`. */
-export function makeSessionChangelogOp(gap: number, emit: Partial<WindowEmitOptions>, backend = new KeyedStateBackend()): { op: SessionWindowAggregateOperator; sink: CollectSink; backend: KeyedStateBackend } {
-  const op = new SessionWindowAggregateOperator({ ...specFor({ kind: 'session', gap }), emit: planEmit(emit), changelog: 'updating' }, contextFor(backend, 'agg1', emit));
+export function makeSessionChangelogOp(gap: number, emit: Partial<WindowEmitOptions>, backend = new KeyedStateBackend()): { op: WindowAggregateOperator; sink: CollectSink; backend: KeyedStateBackend } {
+  const op = new WindowAggregateOperator({ ...specFor({ kind: 'session', gap }), emit: planEmit(emit), changelog: 'updating' }, contextFor(backend, 'agg1', emit));
   const sink = new CollectSink();
   op.connect(sink);
   return { op, sink, backend };

@@ -9,8 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { StateChunk } from '../../src/checkpoint/types.js';
 import type { Row } from '../../src/common/types.js';
 import { CollectSink } from '../../src/exec/operators/collect.js';
-import { SessionWindowAggregateOperator } from '../../src/exec/operators/session-window-aggregate.js';
-import type { WindowAggregateSpec } from '../../src/exec/operators/window-aggregate.js';
+import { WindowAggregateOperator, type WindowAggregateSpec } from '../../src/exec/operators/window-aggregate.js';
 import { KeyedStateBackend } from '../../src/exec/state/index.js';
 import { keyGroupOf } from '../../src/exec/state/key-group.js';
 import type { KeyedStateTable } from '../../src/exec/state/keyed-state-table.js';
@@ -25,9 +24,9 @@ const SPEC: WindowAggregateSpec = {
   aggs: [agg('COUNT_STAR'), agg('SUM', col(2, 'INT'))],
 };
 
-function make(): { op: SessionWindowAggregateOperator; sink: CollectSink; backend: KeyedStateBackend } {
+function make(): { op: WindowAggregateOperator; sink: CollectSink; backend: KeyedStateBackend } {
   const backend = new KeyedStateBackend();
-  const op = new SessionWindowAggregateOperator(SPEC, contextFor(backend, SPEC.uid));
+  const op = new WindowAggregateOperator(SPEC, contextFor(backend, SPEC.uid));
   const sink = new CollectSink();
   op.connect(sink);
   return { op, sink, backend };

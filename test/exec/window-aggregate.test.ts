@@ -7,6 +7,7 @@ import { compileExpr } from '../../src/exec/expr-compiler.js';
 import { CollectSink } from '../../src/exec/operators/collect.js';
 import { WindowAggregateOperator, type WindowAggregateSpec } from '../../src/exec/operators/window-aggregate.js';
 import { KeyedStateBackend } from '../../src/exec/state/index.js';
+import { assignerFor } from '../../src/exec/windows/assigner-for.js';
 import { agg, bin, col, computeWatermarks, contextFor, lit } from './helpers.js';
 
 // Input rows: [user VARCHAR, ts TIMESTAMP, v INT]
@@ -115,8 +116,28 @@ describe('WindowAggregateOperator', () => {
     expect(global.sink.rows).toEqual([[0, 10, 2, 3, 2]]);
   });
 
-  it('refuses SESSION windows (they have their own operator)', () => {
-    expect(() => makeOp({ ...spec, window: { kind: 'session', gap: 10 } })).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
+  it('checkpoints the same non-keyed fields as before the processors (a checkpoint of either kind restores)', () => {
+    const slicing = makeOp();
+    slicing.op.processBatch(rowBatch([['a', 1, 1], ['a', null, 2]], null), 0);
+    expect(slicing.op.snapshotState()).toEqual({ late: 0, nullTime: 1, firedW: -Infinity });
+    const session = makeOp({ ...spec, window: { kind: 'session', gap: 10 } });
+    session.op.processBatch(rowBatch([['a', 1, 1], ['b', 2, 2]], null), 0);
+    const saved = session.op.snapshotState();
+    expect(saved).toEqual({ late: 0, nullTime: 0, nextBorn: 2, firedW: -Infinity });
+    const restored = makeOp({ ...spec, window: { kind: 'session', gap: 10 } });
+    expect(() => restored.op.restoreState({ ...(saved as object), nextBorn: -1 })).toThrow(/checkpoint state of operator agg1 is damaged: field 'nextBorn' should be a count/);
+  });
+
+  it('runs SESSION windows too (its merging processor), while the slice assigner refuses them', () => {
+    const { op, sink } = makeOp({ ...spec, window: { kind: 'session', gap: 10 } });
+    op.processBatch(rowBatch([['a', 1, 1], ['a', 8, 2], ['b', 3, 5], ['a', 30, 4]], null), 0);
+    op.onEnd();
+    expect(sink.rows).toEqual([
+      ['b', 3, 13, 1, 5, 5],
+      ['a', 1, 18, 2, 3, 2],
+      ['a', 30, 40, 1, 4, 4],
+    ]);
+    expect(() => assignerFor({ kind: 'session', gap: 10 })).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
   });
 });
 

@@ -14,7 +14,6 @@ import { LimitOperator } from '../operators/limit.js';
 import { OverAggregateOperator } from '../operators/over-aggregate.js';
 import { RankOperator } from '../operators/rank.js';
 import { ProjectOperator } from '../operators/project.js';
-import { SessionWindowAggregateOperator } from '../operators/session-window-aggregate.js';
 import { ResultSinkOperator, StreamSinkOperator, type ResultTarget } from '../operators/sink.js';
 import { SourceOperator } from '../operators/source.js';
 import { ViewSinkOperator } from '../operators/view-sink.js';
@@ -59,7 +58,7 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       return new WindowAssignOperator(node.uid, node.window, node.timeIndex);
     case 'WindowAggregateExec': {
       const ctx = contextOf(node, deps, node.lateRowsTo !== undefined ? deps.lateRows(node.lateRowsTo, node.uid) : null);
-      return node.window.kind === 'session' ? new SessionWindowAggregateOperator(node, ctx) : new WindowAggregateOperator(node, ctx);
+      return new WindowAggregateOperator(node, ctx);
     }
     case 'GroupAggregateExec':
       return new GroupAggregateOperator(node, contextOf(node, deps), { ttlMs: node.stateTtlMs, eventTime: node.inputs[0]!.node.watermarked });

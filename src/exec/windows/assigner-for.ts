@@ -15,7 +15,7 @@ export function assignerFor(spec: WindowSpec): SliceAssigner {
     case 'cumulate':
       return new CumulateAssigner(spec.step, spec.size, spec.offset);
     case 'session':
-      throw internalError('SESSION windows have no slice assigner; build a SessionWindowAggregateOperator');
+      throw internalError('SESSION windows have no slice assigner; they run on the merging window processor');
     default:
       return assertNever(spec, 'window spec');
   }

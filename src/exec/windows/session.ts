@@ -32,13 +32,13 @@ export const homeOf = (v: KeySessions): number => (typeof v === 'number' ? v : v
  * window [ts, ts + gap) overlaps or touches (ts <= end and start <= ts + gap), which all merge
  * into one: Flink's TimeWindow.intersects, so a row exactly `gap` after the last joins. Sessions live in
  * `slots`; the aggregator works on the scratch arrays `acc`/`other` (state from index 0), which
- * each change loads from and stores back to the slots' columns.
+ * each change loads from and stores back to the slots' columns. `first` and `add` leave the
+ * accumulators of the session the row goes into in `acc`: the caller updates them with the row
+ * (its form's compiled update, called from its own loop) and stores them back with `store`.
  */
-/** The aggregator's update for one row form: CompiledAggregator.update for row arrays, updateFor(layout) for inserted objects. */
-export type RowUpdate<R> = (acc: Value[], row: R) => void;
-
 export class SessionAssigner {
-  private readonly acc: Value[];
+  /** The accumulators of the session first/add returned, for the row's update; then store(). */
+  readonly acc: Value[];
   private readonly other: Value[];
 
   constructor(
@@ -54,22 +54,22 @@ export class SessionAssigner {
   }
 
   /**
-   * A new key with values `keys` and one session, of the row at `ts`, numbered `born`: returns its
-   * slot (the key's table value). `update` is the aggregator's update for the row's form.
+   * A new key with values `keys` and one session, of a row at `ts`, numbered `born`: returns its
+   * slot (the key's table value), its fresh accumulators in `acc`.
    */
-  first<R>(keys: readonly Value[], ts: number, row: R, born: number, update: RowUpdate<R>): number {
+  first(keys: readonly Value[], ts: number, born: number): number {
     const s = this.slots.alloc();
     this.slots.setKeys(s, keys);
-    this.create(s, ts, row, born, update);
+    this.create(s, ts, born);
     return s;
   }
 
   /**
    * Adds a row at `ts` to the key's sessions `state.value`: extends or merges the sessions it
    * overlaps, or inserts a new one numbered `born`. May replace `state.value`; returns the slot
-   * of the session the row went into.
+   * of the session the row goes into, its accumulators in `acc`.
    */
-  add<R>(state: { value: KeySessions }, ts: number, row: R, born: number, update: RowUpdate<R>): number {
+  add(state: { value: KeySessions }, ts: number, born: number): number {
     const v = state.value;
     const endOfRow = ts + this.gap;
     if (typeof v === 'number') {
@@ -80,14 +80,19 @@ export class SessionAssigner {
       if (meets(ts, endOfRow, start, end)) {
         if (ts < start) b[3 * v] = ts;
         if (endOfRow > end) b[3 * v + 1] = endOfRow;
-        this.update(v, row, update);
+        this.slots.loadAccs(v, this.acc);
         return v;
       }
     }
-    return this.addToList(state, ts, endOfRow, row, born, update);
+    return this.addToList(state, ts, endOfRow, born);
   }
 
-  private addToList<R>(state: { value: KeySessions }, ts: number, endOfRow: number, row: R, born: number, update: RowUpdate<R>): number {
+  /** Stores `acc` (updated with the row) back into session slot `s`, which first or add returned. */
+  store(s: number): void {
+    this.slots.storeAccs(s, this.acc);
+  }
+
+  private addToList(state: { value: KeySessions }, ts: number, endOfRow: number, born: number): number {
     const { slots } = this;
     const v = state.value;
     const home = homeOf(v);
@@ -99,15 +104,15 @@ export class SessionAssigner {
     let target: number;
     if (i === j) {
       target = slots.alloc();
-      this.create(target, ts, row, born, update);
+      this.create(target, ts, born);
       sessions = insertedAt(sessions, i, target);
     } else {
       target = sessions[i]!;
       const lastEnd = slots.end(sessions[j - 1]!);
       if (j - i > 1) this.absorb(target, sessions.slice(i + 1, j), home);
+      else slots.loadAccs(target, this.acc); // absorb leaves target's merged accumulators in acc
       if (ts < slots.start(target)) slots.bounds[3 * target] = ts;
       slots.bounds[3 * target + 1] = Math.max(lastEnd, endOfRow);
-      this.update(target, row, update);
       if (j - i > 1) sessions = [...sessions.slice(0, i + 1), ...sessions.slice(j)];
     }
     const at = sessions.indexOf(target);
@@ -128,7 +133,7 @@ export class SessionAssigner {
     return false;
   }
 
-  /** Merges the sessions `others` (after `target` by start) into `target`, in order, and drops them. */
+  /** Merges the sessions `others` (after `target` by start) into `target`, in order, and drops them; leaves target's accumulators in `acc`. */
   private absorb(target: number, others: readonly number[], home: number): void {
     const { slots, acc, other, agg } = this;
     slots.loadAccs(target, acc);
@@ -143,21 +148,12 @@ export class SessionAssigner {
     for (const o of others) dropSession(slots, o, home);
   }
 
-  /** Sets slot s to a new session of the row at ts. */
-  private create<R>(s: number, ts: number, row: R, born: number, update: RowUpdate<R>): void {
+  /** Sets slot s to a new session of a row at ts, its fresh accumulators in `acc`. */
+  private create(s: number, ts: number, born: number): void {
     const { acc, agg } = this;
     this.slots.setBounds(s, ts, ts + this.gap, born);
     acc.fill(null);
     agg.init(acc);
-    update(acc, row);
-    this.slots.storeAccs(s, acc);
-  }
-
-  private update<R>(s: number, row: R, update: RowUpdate<R>): void {
-    const { acc, slots } = this;
-    slots.loadAccs(s, acc);
-    update(acc, row);
-    slots.storeAccs(s, acc);
   }
 }
 

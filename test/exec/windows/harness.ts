@@ -4,14 +4,13 @@ import type { Row } from '../../../src/common/types.js';
 import { compileExpr } from '../../../src/exec/expr-compiler.js';
 import type { Operator } from '../../../src/exec/operator.js';
 import { CollectSink } from '../../../src/exec/operators/collect.js';
-import { SessionWindowAggregateOperator } from '../../../src/exec/operators/session-window-aggregate.js';
 import { WindowAggregateOperator, type WindowAggregateSpec } from '../../../src/exec/operators/window-aggregate.js';
 import { KeyedStateBackend } from '../../../src/exec/state/index.js';
 import type { WindowSpec } from '../../../src/planner/bound.js';
 import { agg, bin, col, computeWatermarks, contextFor, lit } from '../helpers.js';
 
 /** Input rows of the window operator tests: [key VARCHAR, ts TIMESTAMP, v INT]; output [key, start, end, COUNT(*), SUM(v), MAX(v)]. */
-export type WindowOp = WindowAggregateOperator | SessionWindowAggregateOperator;
+export type WindowOp = WindowAggregateOperator;
 
 export function specFor(window: WindowSpec): WindowAggregateSpec {
   return {
@@ -26,7 +25,7 @@ export function specFor(window: WindowSpec): WindowAggregateSpec {
 export function makeOp(window: WindowSpec, backend = new KeyedStateBackend()): { op: WindowOp; sink: CollectSink; backend: KeyedStateBackend } {
   const s = specFor(window);
   const ctx = contextFor(backend, s.uid);
-  const op = window.kind === 'session' ? new SessionWindowAggregateOperator(s, ctx) : new WindowAggregateOperator(s, ctx);
+  const op = new WindowAggregateOperator(s, ctx);
   const sink = new CollectSink();
   op.connect(sink);
   return { op, sink, backend };

@@ -27,19 +27,35 @@ function setup() {
 
 type Setup = ReturnType<typeof setup>;
 
+/** SessionAssigner.first + the row's update + store, as the operator does them: returns the slot. */
+function firstRow({ assigner, update }: Setup, keys: readonly Value[], ts: number, row: Row, born: number): number {
+  const s = assigner.first(keys, ts, born);
+  update(assigner.acc, row);
+  assigner.store(s);
+  return s;
+}
+
+/** SessionAssigner.add + the row's update + store: returns the slot the row went into. */
+function addRow({ assigner, update }: Setup, state: { value: KeySessions }, ts: number, row: Row, born: number): number {
+  const s = assigner.add(state, ts, born);
+  update(assigner.acc, row);
+  assigner.store(s);
+  return s;
+}
+
 /** The key's sessions as checkpoint rows [start, end, born, count, sum], in list order. */
 function rows(slots: SessionSlots, v: KeySessions): Value[][] {
   return (typeof v === 'number' ? [v] : v.sessions).map((s) => slots.sessionRow(s));
 }
 
 /** Feeds one key's (ts, v) pairs, born numbers counting up from 0 as in the operator; returns its state. */
-function feedKey({ slots, assigner, update }: Setup, pairs: readonly [number, number][]): { value: KeySessions } {
+function feedKey(t: Setup, pairs: readonly [number, number][]): { value: KeySessions } {
   let born = 0;
   const [ts0, v0] = pairs[0]!;
-  const state = { value: assigner.first(['k'], ts0, ['k', ts0, v0], born++, update) as KeySessions };
+  const state = { value: firstRow(t, ['k'], ts0, ['k', ts0, v0], born++) as KeySessions };
   for (const [ts, v] of pairs.slice(1)) {
-    const s = assigner.add(state, ts, ['k', ts, v], born, update);
-    if (slots.born(s) === born) born++;
+    const s = addRow(t, state, ts, ['k', ts, v], born);
+    if (t.slots.born(s) === born) born++;
   }
   return state;
 }
@@ -94,7 +110,7 @@ describe('SESSION state layout', () => {
       [200, 210, 1, 1, 2],
     ]);
     expect(t.slots.size).toBe(3);
-    const s = t.assigner.add(state, 59, ['k', 59, 8], 3, t.update); // [50, 69)
+    const s = addRow(t, state, 59, ['k', 59, 8], 3); // [50, 69)
     expect(t.slots.start(s)).toBe(50);
     for (const [ts, v] of [
       [68, 16], // [50, 78)
@@ -102,14 +118,14 @@ describe('SESSION state layout', () => {
       [86, 64], // [50, 96): still apart from [100, 110)
       [95, 128], // bridges into [50, 110)
     ] as const) {
-      t.assigner.add(state, ts, ['k', ts, v], 3, t.update);
+      addRow(t, state, ts, ['k', ts, v], 3);
     }
     expect(rows(t.slots, state.value)).toEqual([
       [50, 110, 0, 7, 253],
       [200, 210, 1, 1, 2],
     ]);
     // Up to [50, 200), then 199 bridges it with [200, 210).
-    for (const ts of [109, 118, 127, 136, 145, 154, 163, 172, 181, 190, 199]) t.assigner.add(state, ts, ['k', ts, 0], 3, t.update);
+    for (const ts of [109, 118, 127, 136, 145, 154, 163, 172, 181, 190, 199]) addRow(t, state, ts, ['k', ts, 0], 3);
     expect(state.value).toBe(home);
     expect(rows(t.slots, state.value)).toEqual([[50, 210, 0, 19, 255]]);
     expect(t.slots.start(home)).toBe(50);
@@ -186,8 +202,8 @@ describe('SESSION state layout', () => {
   it('compaction moves the live slots to the front with the same contents and returns the room of a peak', () => {
     const t = setup();
     const states: { value: KeySessions }[] = [];
-    for (let k = 0; k < 6000; k++) states.push({ value: t.assigner.first([`k${k}`], k, [`k${k}`, k, k % 7] as Row, k, t.update) });
-    for (const s of states.slice(0, 2000)) t.assigner.add(s, 1_000_000, ['x', 1_000_000, 1], 9999, t.update); // a second session: lists
+    for (let k = 0; k < 6000; k++) states.push({ value: firstRow(t, [`k${k}`], k, [`k${k}`, k, k % 7] as Row, k) });
+    for (const s of states.slice(0, 2000)) addRow(t, s, 1_000_000, ['x', 1_000_000, 1], 9999); // a second session: lists
     const keep = states.filter((_, k) => k % 9 === 0);
     for (const [k, s] of states.entries()) if (k % 9 !== 0) for (const slot of typeof s.value === 'number' ? [s.value] : s.value.sessions) t.slots.release(slot);
     expect(t.slots.sparse).toBe(true);

@@ -1,21 +1,18 @@
 import { internalError } from '../../common/errors.js';
 import type { Row, Value } from '../../common/types.js';
-import { compileAggregator, type CompiledAggregator } from '../accumulators/compile-aggregator.js';
-import type { ObjectLayout } from '../../common/object-layout.js';
-import { rowBatch, type Batch } from '../batch.js';
+import type { CompiledAggregator } from '../accumulators/compile-aggregator.js';
 import type { StateKey } from '../key.js';
-import { arrayRowReader, objectRowReaders, type RowReader } from '../row-reader.js';
-import { cloneMethod } from '../clone-method.js';
-import { Operator, type OperatorContext } from '../operator.js';
+import type { OperatorContext } from '../operator.js';
+import type { RowReader } from '../row-reader.js';
 import { keyGroupOf } from '../state/key-group.js';
 import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js';
-import { resolveEmit, type WindowEmitOptions } from '../windows/emit-options.js';
-import { SessionAssigner, dropSession, homeOf, settle, type KeySessions } from '../windows/session.js';
-import { forgetEmitted, recordEmitted, sessionChanges, type EmittedSession } from '../windows/session-changelog.js';
-import { sessionStateCodec } from '../windows/session-codec.js';
-import { SessionSlots } from '../windows/session-slots.js';
+import type { WindowAggregateSpec } from '../operators/window-aggregate.js';
+import { SessionAssigner, dropSession, homeOf, settle, type KeySessions } from './session.js';
+import { forgetEmitted, recordEmitted, sessionChanges, type EmittedSession } from './session-changelog.js';
+import { sessionStateCodec } from './session-codec.js';
+import { SessionSlots } from './session-slots.js';
 import { TimerHeap } from './timer-heap.js';
-import type { WindowAggregateSpec } from './window-aggregate.js';
+import type { WindowContext, WindowProcessor } from './window-processor.js';
 
 const NOTHING_EMITTED: readonly EmittedSession[] = [];
 
@@ -34,22 +31,21 @@ function shardOf(key: StateKey): number {
 }
 
 /**
- * GROUP BY keys + SESSION(gap) (DESIGN.md §3). State: one table, one entry per group key with
- * live sessions, value = KeySessions (slot numbers: the sessions themselves, the key values and
- * emitted results live in SessionSlots, checkpointed through the entry by sessionStateCodec); the
- * namespace is the key's shard (128 Maps rather than one: a Map holds at most 2^24 entries).
- * The table keeps no insertion order: nothing here depends on iteration order (firings are
- * sorted, and sessions' (end, start, born) are distinct), and it saves ~10 bytes per key.
+ * The processor of SESSION(gap) windows (DESIGN.md §3), whose windows merge (Flink's merging
+ * window processing). State: one table, one entry per group key with live sessions, value =
+ * KeySessions (slot numbers: the sessions themselves, the key values and emitted results live in
+ * SessionSlots, checkpointed through the entry by sessionStateCodec); the namespace is the key's
+ * shard (128 Maps rather than one: a Map holds at most 2^24 entries). The table keeps no
+ * insertion order: nothing here depends on iteration order (firings are sorted, and sessions'
+ * (end, start, born) are distinct), and it saves ~10 bytes per key.
  *
- * `firedW` (raised to each row's `wm[i]` before the row, firing mid-batch) is the watermark up to
- * which sessions have fired. With allowed lateness L (0 by default; `emit.allowedLatenessMs`):
+ * With allowed lateness L (0 by default; `emit.allowedLatenessMs`), against the operator's firedW:
  * - A session is complete when W >= end - 1; it fires then. It stays in state ("kept") until
  *   W >= end - 1 + L, then it is purged (with L = 0 at once: fire and purge are one step).
  * - A row is late when its own window [ts, ts + gap) is beyond the allowance
  *   (ts + gap - 1 + L <= firedW) and it meets no live session of its key: as in Flink, which
  *   merges the row's window into the live ones first and then judges the merged window (a live
- *   session is open, or kept within the allowance). It is counted in `lateRows`, handed to
- *   onLateRow and dropped.
+ *   session is open, or kept within the allowance).
  * - Any other row joins or merges every live (open or kept) session it overlaps or touches
  *   ([ts, ts + gap) and [start, end) with ts <= end and start <= ts + gap), or starts a new one.
  *   A purged session is gone: a row meeting only its region starts a new session (whose window
@@ -73,75 +69,54 @@ function shardOf(key: StateKey): number {
  * after a restore. Output is ordered by window end, then start, then the session's creation
  * number, per firing; late updates (b) come in row order.
  */
-export class SessionWindowAggregateOperator extends Operator {
+export class MergingWindowProcessor implements WindowProcessor {
+  readonly globals = { nextBorn: 'count' } as const;
   private readonly table: KeyedStateTable<KeySessions>;
   private readonly slots: SessionSlots;
   private readonly assigner: SessionAssigner;
-  private readonly rowReader: RowReader<Row>;
-  private readonly objectReader: (layout: ObjectLayout) => RowReader<object>;
   private readonly agg: CompiledAggregator;
   /** Scratch accumulators for results (the aggregator reads state from index 0). */
   private readonly acc: Value[];
   private readonly arity: number;
+  private readonly gap: number;
+  private readonly allowed: number;
   /** Whether the plan has the op column: output rows are changes. */
   private readonly changelog: boolean;
   /** (due time, the key's entry), at most one per key, found by the key's home slot. */
   private readonly timers = new TimerHeap<StateEntry<KeySessions>>((e) => homeOf(e.value));
   private timersStale = false;
-  private readonly emit: WindowEmitOptions;
-  /** Output not yet sent downstream; flushed at batch ends, watermarks, early firings and end. */
-  private pending: Row[] = [];
-  private late = 0;
-  private nullTime = 0;
   private nextBorn = 0;
-  private firedW = -Infinity;
-  /** Processing time of the next early firing. */
-  private nextEarly: number;
+  /** The earliest timer - 1 (a session fires at W >= end - 1); Infinity without timers. */
+  due = Infinity;
+  /** The current row's key entry and session slot (set by stateFor for added). */
+  private entry: StateEntry<KeySessions> | undefined;
+  private s = 0;
 
-  constructor(spec: WindowAggregateSpec, ctx: OperatorContext) {
-    super(spec.uid);
-    if (spec.window.kind !== 'session') throw internalError(`session operator built for a ${spec.window.kind} window`);
+  constructor(
+    spec: WindowAggregateSpec,
+    agg: CompiledAggregator,
+    octx: OperatorContext,
+    private readonly ctx: WindowContext,
+  ) {
+    if (spec.window.kind !== 'session') throw internalError(`merging window processor built for a ${spec.window.kind} window`);
     this.arity = spec.keys.length;
-    this.agg = compileAggregator(spec.aggs);
-    this.rowReader = arrayRowReader(spec, this.agg);
-    this.objectReader = objectRowReaders(spec, this.agg);
-    this.acc = new Array<Value>(this.agg.width).fill(null);
-    this.slots = new SessionSlots(this.agg.width, this.arity);
-    this.assigner = new SessionAssigner(spec.window.gap, this.slots, this.agg);
+    this.agg = agg;
+    this.acc = new Array<Value>(agg.width).fill(null);
+    this.slots = new SessionSlots(agg.width, this.arity);
+    this.assigner = new SessionAssigner(spec.window.gap, this.slots, agg);
+    this.gap = spec.window.gap;
+    this.allowed = ctx.emit.allowedLatenessMs;
     this.changelog = spec.changelog === 'updating';
-    this.table = ctx.table('sessions', sessionStateCodec(this.slots)).withoutInsertionOrder();
-    // The first early firing is due one delay after the operator is built.
-    ({ emit: this.emit, nextEarly: this.nextEarly } = resolveEmit(spec.emit, ctx));
-    this.declareGlobal({ late: 'count', nullTime: 'count', nextBorn: 'count', firedW: 'time' });
-  }
-
-  /** Rows dropped because their own session window [ts, ts + gap) was beyond the allowance when they arrived. */
-  override get lateRows(): number {
-    return this.late;
+    this.table = octx.table('sessions', sessionStateCodec(this.slots)).withoutInsertionOrder();
   }
 
   /** The earliest session timer (its end, or end + lateness for a fired one); unknown while the timers wait to be rebuilt. */
-  override get nextWindowEnd(): number | null {
+  get nextWindowEnd(): number | null {
     return this.timersStale || this.timers.size === 0 ? null : this.timers.peekTime();
   }
 
-  /** Rows dropped because their event time was NULL. */
-  get nullTimeRows(): number {
-    return this.nullTime;
-  }
-
-  /** processRows, one copy for row arrays and one for inserted objects (see cloneMethod). */
-  private readonly rowLoop: SessionWindowAggregateOperator['processRows'] = cloneMethod(this.processRows);
-  private readonly objectLoop: SessionWindowAggregateOperator['processRows'] = cloneMethod(this.processRows);
-
-  override get readsObjects(): boolean {
-    return true;
-  }
-
-  /** Inserted objects are aggregated as they are: their properties are read by code compiled for their layout. */
-  processBatch(batch: Batch): void {
-    if (batch.kind === 'rows') this.rowLoop(batch.rows, batch.wm, this.rowReader);
-    else this.objectLoop(batch.objects, batch.wm, this.objectReader(batch.layout));
+  prepare(): void {
+    if (this.timersStale) this.rebuildTimers();
   }
 
   /** The namespace of a key (see shardOf). */
@@ -149,105 +124,63 @@ export class SessionWindowAggregateOperator extends Operator {
     return shardOf(key);
   }
 
-  /** The per-row loop; runs as a copy per row form (rowLoop, objectLoop), so it may use only `this`, its parameters and globals. */
-  private processRows<R>(rows: readonly R[], wm: Float64Array | null, reader: RowReader<R>): void {
-    if (this.timersStale) this.rebuildTimers();
-    const { table, assigner, slots, gap } = this;
-    const { time, key: keyOf, update } = reader;
-    const allowed = this.emit.allowedLatenessMs;
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i]!;
-      const ts = time(row);
-      if (ts === null || ts === undefined) {
-        this.nullTime++;
-        continue;
-      }
-      if (wm !== null && wm[i]! > this.firedW) this.advance(wm[i]!);
-      const key = keyOf(row);
-      const ns = this.shard(key);
-      let entry = table.get(ns, key);
-      if ((ts as number) + gap - 1 + allowed <= this.firedW && (entry === undefined || !assigner.meetsAny(entry.value, ts as number))) {
-        this.late++;
-        this.emit.onLateRow?.(reader.toRow(row), this.late);
-        continue;
-      }
-      let s: number;
-      if (entry === undefined) {
-        s = assigner.first(reader.keyValues(row), ts as number, row, this.nextBorn, update);
-        entry = table.insert(ns, key, s);
-      } else {
-        table.touch(entry); // before the change: a pending checkpoint encodes the old sessions first
-        s = assigner.add(entry, ts as number, row, this.nextBorn, update);
-      }
-      if (slots.born(s) === this.nextBorn) this.nextBorn++;
-      const end = slots.end(s);
-      const complete = end - 1 <= this.firedW; // only possible within an allowance (L > 0)
-      this.timers.lower(complete ? end + allowed : end, entry);
-      if (complete) this.emitSession(entry, s);
+  stateFor<R>(ts: number, key: StateKey, row: R, reader: RowReader<R>): Value[] | null {
+    const { table, assigner } = this;
+    const ns = this.shard(key);
+    let entry = table.get(ns, key);
+    if (ts + this.gap - 1 + this.allowed <= this.ctx.firedW && (entry === undefined || !assigner.meetsAny(entry.value, ts))) {
+      this.ctx.dropLate(row, reader);
+      return null;
     }
-    this.onTick();
-    this.flush();
+    if (entry === undefined) {
+      this.s = assigner.first(reader.keyValues(row), ts, this.nextBorn);
+      entry = table.insert(ns, key, this.s);
+    } else {
+      table.touch(entry); // before the change: a pending checkpoint encodes the old sessions first
+      this.s = assigner.add(entry, ts, this.nextBorn);
+    }
+    this.entry = entry;
+    return assigner.acc;
   }
 
-  private get gap(): number {
-    return this.assigner.gap;
+  added(): void {
+    const { slots, s } = this;
+    const entry = this.entry!;
+    this.assigner.store(s);
+    if (slots.born(s) === this.nextBorn) this.nextBorn++;
+    const end = slots.end(s);
+    const complete = end - 1 <= this.ctx.firedW; // only possible within an allowance (L > 0)
+    const time = complete ? end + this.allowed : end;
+    this.timers.lower(time, entry);
+    if (time - 1 < this.due) this.due = time - 1;
+    if (complete) this.emitSession(entry, s);
   }
 
-  /**
-   * Processing-time hook, called after each batch and while the source is idle: once the early
-   * fire delay has passed, emits the changes of every open session since it last emitted.
-   */
-  override onTick(): void {
-    if (this.nextEarly === Infinity) return;
-    const now = this.emit.now();
-    if (now < this.nextEarly) return;
-    this.nextEarly = now + this.emit.earlyFireDelayMs;
+  /** Emits the changes of every open session since it last emitted. */
+  fireEarly(): void {
+    const firedW = this.ctx.firedW;
     const open: Firing[] = [];
     for (const entry of this.table.allEntries()) {
       const v = entry.value;
       if (typeof v === 'number') {
-        if (this.slots.end(v) - 1 > this.firedW) open.push({ entry, s: v });
-      } else for (const s of v.sessions) if (this.slots.end(s) - 1 > this.firedW) open.push({ entry, s });
+        if (this.slots.end(v) - 1 > firedW) open.push({ entry, s: v });
+      } else for (const s of v.sessions) if (this.slots.end(s) - 1 > firedW) open.push({ entry, s });
     }
     this.emitAll(open);
-    this.flush();
   }
 
-  private flush(): void {
-    if (this.pending.length === 0) return;
-    const rows = this.pending;
-    this.pending = [];
-    this.out.data(rowBatch(rows));
-  }
-
-  override onWatermark(value: number): void {
-    if (this.timersStale) this.rebuildTimers();
-    if (value > this.firedW) this.advance(value);
-    this.flush();
-    this.out.watermark(value);
-  }
-
-  override onEnd(): void {
-    if (this.timersStale) this.rebuildTimers();
-    this.advance(Infinity);
-    this.flush();
-    this.out.end();
+  /** Once most slots are free, renumbers them (see compactSlots). */
+  endBatch(): void {
+    if (this.slots.sparse) this.compactSlots();
   }
 
   /**
-   * Raises firedW to w: fires (in end, start, creation order) every session with
-   * firedW < end - 1 <= w, then purges every session with end - 1 + L <= w.
+   * Fires (in end, start, creation order) every session with firedW < end - 1 <= w, then purges
+   * every session with end - 1 + L <= w.
    */
-  private advance(w: number): void {
-    const { timers, slots } = this;
-    if (timers.size === 0 || timers.peekTime() - 1 > w) {
-      // Nothing due: the common case, as W rises at almost every row.
-      this.firedW = w;
-      if (slots.sparse) this.compactSlots();
-      return;
-    }
-    const before = this.firedW;
-    const allowed = this.emit.allowedLatenessMs;
+  advance(w: number): void {
+    const { timers, slots, allowed } = this;
+    const before = this.ctx.firedW;
     const visited: StateEntry<KeySessions>[] = [];
     const due: Firing[] = [];
     while (timers.size > 0 && timers.peekTime() - 1 <= w) {
@@ -264,10 +197,9 @@ export class SessionWindowAggregateOperator extends Operator {
         }
       }
     }
-    this.firedW = w;
     this.emitAll(due);
     for (const entry of visited) this.purge(entry, w, allowed);
-    if (slots.sparse) this.compactSlots();
+    this.due = timers.size === 0 ? Infinity : timers.peekTime() - 1;
   }
 
   /**
@@ -349,13 +281,13 @@ export class SessionWindowAggregateOperator extends Operator {
       row[arity] = slots.start(s);
       row[arity + 1] = slots.end(s);
       agg.writeResults(acc, row, arity + 2);
-      this.pending.push(row);
+      this.ctx.pending.push(row);
       return;
     }
     const result: Value[] = [slots.start(s), slots.end(s)];
     agg.results(acc, result);
     const emitted = slots.emittedOf(home);
-    if (!sessionChanges(emitted ?? NOTHING_EMITTED, slots.keysOf(home), result, this.pending)) return;
+    if (!sessionChanges(emitted ?? NOTHING_EMITTED, slots.keysOf(home), result, this.ctx.pending)) return;
     this.table.touch(entry); // before recording: a pending checkpoint encodes the old emitted results first
     if (emitted === null) slots.setEmitted(home, [result.slice()]);
     else recordEmitted(emitted, result);
@@ -373,25 +305,31 @@ export class SessionWindowAggregateOperator extends Operator {
 
   /** After a restore: the restored keys' slots renumbered (dropping any of the replaced state), and their timers. */
   private rebuildTimers(): void {
-    const { slots } = this;
+    const { slots, allowed } = this;
+    const firedW = this.ctx.firedW;
     this.timers.clear();
     this.rehome();
     this.compactSlots();
-    const allowed = this.emit.allowedLatenessMs;
     for (const entry of this.table.allEntries()) {
       const v = entry.value;
       let min = Infinity;
       for (const s of typeof v === 'number' ? [v] : v.sessions) {
         const end = slots.end(s);
-        min = Math.min(min, end - 1 <= this.firedW ? end + allowed : end);
+        min = Math.min(min, end - 1 <= firedW ? end + allowed : end);
       }
       this.timers.lower(min, entry);
     }
+    this.due = this.timers.size === 0 ? Infinity : this.timers.peekTime() - 1;
     this.timersStale = false;
   }
 
+  snapshotGlobals(): Record<string, number> {
+    return { nextBorn: this.nextBorn };
+  }
+
   /** After a restore the timers are rebuilt from the restored sessions before the next row or watermark. */
-  protected override afterRestore(): void {
+  restore(field: (name: string) => number): void {
+    this.nextBorn = field('nextBorn');
     this.timersStale = true;
   }
 }

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TimerHeap } from '../../../src/exec/operators/timer-heap.js';
+import { TimerHeap } from '../../../src/exec/windows/timer-heap.js';
 
 interface Item {
   id: number;
