@@ -108,6 +108,9 @@ function describe(p: PhysicalPlan): string {
   }
 }
 
+/** One node as EXPLAIN prints it (without its inputs). */
+export const describeNode = (p: PhysicalPlan): string => describe(p);
+
 /** The first input of a node (a filter's, a project's ...). */
 const input = (p: PhysicalPlan): PhysicalPlan => p.inputs[0]!.node;
 
