@@ -96,9 +96,11 @@ function describe(p: PhysicalPlan): string {
     case 'OverAggregateExec': {
       const input = p.inputs[0]!.node.schema;
       const f = p.frame;
-      const frame = f.unit === 'ROWS' ? `ROWS BETWEEN ${f.preceding} PRECEDING AND CURRENT ROW` : `RANGE BETWEEN ${f.preceding} ms PRECEDING AND CURRENT ROW`;
+      const bound = f.preceding === 'unbounded' ? 'UNBOUNDED' : f.unit === 'ROWS' ? `${f.preceding}` : `${f.preceding} ms`;
+      const frame = `${f.unit} BETWEEN ${bound} PRECEDING AND CURRENT ROW`;
+      const state = f.preceding === 'unbounded' ? "state=each partition's accumulators (kept for good) and the rows waiting for the watermark" : 'state=bounded by the frame and the watermark';
       const late = p.lateRowsTo !== undefined ? ` late-rows-to=${p.lateRowsTo}` : '';
-      return `OverAggregateExec partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${input.columns[p.timeIndex]!.name}] ${frame} aggs=[${p.aggs.map((a) => a.display).join(', ')}] emit=when the watermark passes each row changelog=append state=bounded by the frame and the watermark${late}`;
+      return `OverAggregateExec partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${input.columns[p.timeIndex]!.name}] ${frame} aggs=[${p.aggs.map((a) => a.display).join(', ')}] emit=when the watermark passes each row changelog=append ${state}${late}`;
     }
     case 'SinkExec':
       if (p.target.kind === 'view') return `SinkExec materialized view ${p.target.name}`;

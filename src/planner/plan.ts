@@ -123,8 +123,8 @@ export interface OverAggregateNode {
   readonly partitionKeys: readonly BoundExpr[];
   /** Index of the input's event-time column the rows are ordered by. */
   readonly timeIndex: number;
-  /** ROWS: rows before the current one; RANGE: ms before its time. */
-  readonly frame: { readonly unit: 'ROWS' | 'RANGE'; readonly preceding: number };
+  /** ROWS: rows before the current one; RANGE: ms before its time; 'unbounded': every earlier row (src/exec/operators/over-unbounded-aggregate.ts). */
+  readonly frame: { readonly unit: 'ROWS' | 'RANGE'; readonly preceding: number | 'unbounded' };
   readonly aggs: readonly AggCall[];
   readonly schema: Schema;
 }

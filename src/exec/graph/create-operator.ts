@@ -12,6 +12,7 @@ import { TemporalJoinOperator } from '../operators/temporal-join.js';
 import { WindowJoinOperator } from '../operators/window-join.js';
 import { LimitOperator } from '../operators/limit.js';
 import { OverAggregateOperator } from '../operators/over-aggregate.js';
+import { OverUnboundedAggregateOperator } from '../operators/over-unbounded-aggregate.js';
 import { RankOperator } from '../operators/rank.js';
 import { ProjectOperator } from '../operators/project.js';
 import { SessionWindowAggregateOperator } from '../operators/session-window-aggregate.js';
@@ -93,8 +94,12 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
     }
     case 'RankExec':
       return new RankOperator(node, contextOf(node, deps));
-    case 'OverAggregateExec':
-      return new OverAggregateOperator(node, contextOf(node, deps, node.lateRowsTo !== undefined ? deps.lateRows(node.lateRowsTo, node.uid) : null));
+    case 'OverAggregateExec': {
+      const ctx = contextOf(node, deps, node.lateRowsTo !== undefined ? deps.lateRows(node.lateRowsTo, node.uid) : null);
+      const { unit, preceding } = node.frame;
+      if (preceding === 'unbounded') return new OverUnboundedAggregateOperator(node, ctx);
+      return new OverAggregateOperator({ ...node, frame: { unit, preceding } }, ctx);
+    }
     case 'SinkExec':
       if (node.target.kind === 'stream') return new StreamSinkOperator(node.uid, deps.openSink(node));
       if (node.target.kind === 'view') return new ViewSinkOperator(node.uid, contextOf(node, deps), node.changelog === 'updating');
