@@ -90,6 +90,9 @@ function describe(p: PhysicalPlan): string {
     case 'RankExec': {
       const input = p.inputs[0]!.node.schema;
       const order = p.orderKeys.map((k) => `${exprToSql(k.expr, input)}${k.desc ? ' DESC' : ' ASC'}`).join(', ');
+      if (p.window) {
+        return `WindowRankExec ${p.fn} partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${order}] rank=[${p.start}, ${p.end}]${p.rankNumber ? '' : ' no-rank-number'} emit=when the window completes (${input.columns[p.window.end]!.name}) changelog=append state=bounded by watermarks (a window's rows are freed when it is ranked)`;
+      }
       const state = p.retracting ? 'state=unbounded (every row of the updating input is kept per partition)' : `state=bounded (the top ${p.end} rows per partition)`;
       return `RankExec ${p.fn} partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${order}] rank=[${p.start}, ${p.end}]${p.newPeersFirst ? ' keep-last-row' : ''}${p.rankNumber ? '' : ' no-rank-number'} changelog=updating ${state}`;
     }

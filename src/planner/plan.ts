@@ -110,6 +110,12 @@ export interface RankNode {
   readonly end: number;
   /** Whether anything reads the rank column (Flink drops it otherwise: "no ranking number"). */
   readonly rankNumber: boolean;
+  /**
+   * Window Top-N (the partition keys hold a window's start and end; src/exec/operators/window-rank.ts):
+   * `end` is the input's window_end column. Append-only, output [...input columns, rank], each
+   * window's ranking emitted once when the window completes.
+   */
+  readonly window?: { readonly end: number };
   readonly schema: Schema;
 }
 

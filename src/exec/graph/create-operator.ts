@@ -12,6 +12,7 @@ import { TemporalJoinOperator } from '../operators/temporal-join.js';
 import { WindowJoinOperator } from '../operators/window-join.js';
 import { LimitOperator } from '../operators/limit.js';
 import { OverAggregateOperator } from '../operators/over-aggregate.js';
+import { WindowRankOperator } from '../operators/window-rank.js';
 import { OverUnboundedAggregateOperator } from '../operators/over-unbounded-aggregate.js';
 import { RankOperator } from '../operators/rank.js';
 import { ProjectOperator } from '../operators/project.js';
@@ -93,6 +94,7 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       return new JoinOperator(spec, contextOf(node, deps), { ttlMs: node.stateTtlMs, eventTime: l.watermarked && r.watermarked });
     }
     case 'RankExec':
+      if (node.window) return new WindowRankOperator({ ...node, windowEnd: node.window.end }, contextOf(node, deps));
       return new RankOperator(node, contextOf(node, deps));
     case 'OverAggregateExec': {
       const ctx = contextOf(node, deps, node.lateRowsTo !== undefined ? deps.lateRows(node.lateRowsTo, node.uid) : null);
