@@ -10,6 +10,8 @@ import type { MemoryStreams } from './memory-source.js';
 import { StdoutSink, type PrintFormat } from './stdout-sink.js';
 import { checkOptions, enumOption, type OptionSpec } from './options.js';
 import { SqliteSink, sqliteSinkOptions } from './sqlite-sink.js';
+import { SqliteUpsertSink } from './sqlite-upsert-sink.js';
+import { OP_COLUMN } from '../planner/changelog.js';
 import { physicalStream } from '../planner/stream-def.js';
 import { FilesystemSource, filesystemOptions, filesystemSinkOptions } from './filesystem.js';
 import { NexmarkSource, nexmarkOptions } from './nexmark/nexmark-source.js';
@@ -133,7 +135,41 @@ export function createSource(stream: StreamDef, ctx: SourceContext): SourceReade
   }
 }
 
+/**
+ * What a connector's sink consumes, as Flink's DynamicTableSink#getChangelogMode: 'insert-only'
+ * (files, Kafka, memory logs: an updating result is refused, src/runtime/sink-changes.ts),
+ * 'upsert' (changes applied by the stream's PRIMARY KEY, which it needs for an updating input:
+ * 'sqlite', 'upsert-kafka') or 'all' (print shows each change, blackhole drops it).
+ */
+export type SinkChangelogMode = 'insert-only' | 'upsert' | 'all';
+
+export function sinkChangelogMode(stream: StreamDef): SinkChangelogMode {
+  const connector = connectorOf(stream);
+  switch (connector) {
+    case 'print':
+    case 'blackhole':
+      return 'all';
+    case 'sqlite':
+    case 'upsert-kafka':
+      return 'upsert';
+    case 'file':
+    case 'filesystem':
+    case 'kafka':
+    case 'memory':
+    case 'datagen':
+    case 'nexmark':
+      return 'insert-only';
+    default:
+      return assertNever(connector, 'connector');
+  }
+}
+
 export interface SinkContext {
+  /**
+   * The query's rows are an updating changelog the sink consumes (Flink's RowKind): each row is
+   * [op, ...the stream's physical columns], for a connector whose sinkChangelogMode is not 'insert-only'.
+   */
+  readonly changes?: boolean;
   /** Required for memory streams: the log the rows are appended to. */
   readonly memory?: MemoryStreams;
   readonly baseDir?: string;
@@ -155,6 +191,10 @@ export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext =
     stream = physicalStream(stream);
     schema = stream.schema;
   }
+  const changes = ctx.changes === true;
+  if (changes && sinkChangelogMode(stream) === 'insert-only') throw internalError(`connector '${connector}' cannot consume a changelog`);
+  // A changelog's rows carry their op first (Flink's RowKind), ahead of the stream's columns.
+  const withOp: Schema = changes ? { columns: [OP_COLUMN, ...schema.columns] } : schema;
   switch (connector) {
     case 'file':
       return new FileSink(schema, fileSinkOptions(stream.options), ctx.baseDir, ctx.fresh);
@@ -174,13 +214,17 @@ export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext =
         throw new EddyError('INVALID_OPTION', "option 'print-identifier' needs 'format' = 'json' or 'csv'", undefined, "a table has no line to prefix; add 'format' = 'json'");
       }
       const toStderr = enumOption(stream.options, 'standard-error', ['true', 'false'], 'false') === 'true';
-      return new StdoutSink(schema, format, toStderr ? process.stderr : ctx.out, {}, id === undefined ? '' : `${id}> `);
+      return new StdoutSink(withOp, format, toStderr ? process.stderr : ctx.out, {}, id === undefined ? '' : `${id}> `);
     }
     case 'sqlite':
+      if (stream.primaryKey) return new SqliteUpsertSink(schema, stream.primaryKey, changes, stream.options, ctx.stateDb ?? null, ctx.baseDir, ctx.fresh);
       return new SqliteSink(schema, stream.options, ctx.stateDb ?? null, ctx.baseDir, ctx.fresh);
     case 'kafka':
-    case 'upsert-kafka':
-      return new KafkaSink(schema, kafkaOptions(stream, connector), stream.name, ctx.queryId);
+    case 'upsert-kafka': {
+      // upsert-kafka takes the op of a changelog as a leading op column (src/connectors/kafka/record-codec.ts).
+      const s = changes ? { ...stream, schema: withOp } : stream;
+      return new KafkaSink(withOp, kafkaOptions(s, connector), stream.name, ctx.queryId);
+    }
     case 'datagen':
     case 'nexmark':
       throw new EddyError('UNSUPPORTED', `stream '${stream.name}' uses connector '${connector}', which can only be read`, undefined, "write into a 'filesystem', 'file' or 'memory' stream");

@@ -143,33 +143,43 @@ export class SqliteSink implements SinkWriter {
   private async ready(): Promise<void> {
     if (this.target !== null) return;
     if (!this.db) this.db = await SqliteDb.open(this.path);
-    const db = this.db;
-    let schemaName = 'main';
-    const statePath = db.path === ':memory:' || db.path === '' ? null : nodePath.resolve(db.path);
-    if (statePath !== this.path) {
-      schemaName = `eddy_sink_${crc32(Buffer.from(this.path, 'utf8')).toString(16)}`;
-      await db.attach(this.path, schemaName);
-    }
-    const qualified = `${schemaName}.${quoteIdent(this.table)}`;
-    const existing = await db.all<{ name: string }>(`SELECT name FROM pragma_table_info(?, ?)`, [this.table, schemaName]);
-    if (existing.length === 0) {
-      const cols = this.schema.columns.map((c) => `${quoteIdent(c.name)} ${sqliteType(c.type)}`).join(', ');
-      await db.run(`CREATE TABLE IF NOT EXISTS ${qualified} (${cols})`);
-    } else {
-      const have = new Set(existing.map((c) => c.name.toLowerCase()));
-      const missing = this.schema.columns.filter((c) => !have.has(c.name.toLowerCase())).map((c) => c.name);
-      if (missing.length > 0) {
-        throw new EddyError(
-          'INVALID_OPTION',
-          `table '${this.table}' in '${this.path}' has no column ${missing.map((m) => `'${m}'`).join(', ')}`,
-          undefined,
-          `its columns are ${existing.map((c) => c.name).join(', ')}; drop the table or use another 'table'`,
-        );
-      }
-    }
+    this.target = await openSinkTable(this.db, this.path, this.table, this.schema);
     this.columnsSql = this.schema.columns.map((c) => quoteIdent(c.name)).join(', ');
-    this.target = qualified;
   }
+}
+
+/**
+ * Attaches the sink's file to `db` (unless it is the state database itself) and creates the table
+ * if missing, with `primaryKey` as its PRIMARY KEY; an existing table must have every column of
+ * `schema`. Returns the schema-qualified, quoted table name. Outside any transaction (ATTACH cannot
+ * run inside one).
+ */
+export async function openSinkTable(db: SqliteDb, path: string, table: string, schema: Schema, primaryKey?: readonly string[]): Promise<string> {
+  let schemaName = 'main';
+  const statePath = db.path === ':memory:' || db.path === '' ? null : nodePath.resolve(db.path);
+  if (statePath !== path) {
+    schemaName = `eddy_sink_${crc32(Buffer.from(path, 'utf8')).toString(16)}`;
+    await db.attach(path, schemaName);
+  }
+  const qualified = `${schemaName}.${quoteIdent(table)}`;
+  const existing = await db.all<{ name: string }>(`SELECT name FROM pragma_table_info(?, ?)`, [table, schemaName]);
+  if (existing.length === 0) {
+    const cols = schema.columns.map((c) => `${quoteIdent(c.name)} ${sqliteType(c.type)}`);
+    if (primaryKey) cols.push(`PRIMARY KEY (${primaryKey.map(quoteIdent).join(', ')})`);
+    await db.run(`CREATE TABLE IF NOT EXISTS ${qualified} (${cols.join(', ')})`);
+  } else {
+    const have = new Set(existing.map((c) => c.name.toLowerCase()));
+    const missing = schema.columns.filter((c) => !have.has(c.name.toLowerCase())).map((c) => c.name);
+    if (missing.length > 0) {
+      throw new EddyError(
+        'INVALID_OPTION',
+        `table '${table}' in '${path}' has no column ${missing.map((m) => `'${m}'`).join(', ')}`,
+        undefined,
+        `its columns are ${existing.map((c) => c.name).join(', ')}; drop the table or use another 'table'`,
+      );
+    }
+  }
+  return qualified;
 }
 
 async function insertRows(db: SqlExecutor, target: string, columnsSql: string, schema: Schema, rows: readonly Row[]): Promise<void> {
@@ -197,11 +207,11 @@ async function insertRows(db: SqlExecutor, target: string, columnsSql: string, s
   await Promise.all(runs);
 }
 
-function pushRow(out: unknown[], row: Row, types: readonly SqlType[]): void {
+export function pushRow(out: unknown[], row: Row, types: readonly SqlType[]): void {
   for (let c = 0; c < types.length; c++) out.push(toSqlite(row[c] ?? null, types[c]!));
 }
 
-function toSqlite(v: Value, t: SqlType): Value {
+export function toSqlite(v: Value, t: SqlType): Value {
   if (v === null) return null;
   switch (t) {
     case 'BOOLEAN':
@@ -241,7 +251,7 @@ function sqliteType(t: SqlType): string {
   }
 }
 
-function quoteIdent(name: string): string {
+export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 

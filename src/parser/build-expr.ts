@@ -196,10 +196,16 @@ function buildOver(src: SourceText, node: CstNode): OverSpec {
   let frame: OverFrame | undefined;
   if (unitTok) {
     const unit = unitTok.image.toUpperCase() as 'ROWS' | 'RANGE';
+    const between = optToken(node, 'between') !== undefined;
+    if (between && !optToken(node, 'current')) throw new EddyError('SYNTAX', 'expected AND CURRENT ROW', src.tokenSpan(token(node, 'preceding')), 'write ROWS BETWEEN 10 PRECEDING AND CURRENT ROW');
     const words: [string, string][] = [
       ['preceding', 'PRECEDING'],
-      ['current', 'CURRENT'],
-      ['currentRow', 'ROW'],
+      ...(between
+        ? ([
+            ['current', 'CURRENT'],
+            ['currentRow', 'ROW'],
+          ] as [string, string][])
+        : []),
     ];
     for (const [label, word] of words) {
       const t = token(node, label);

@@ -859,16 +859,22 @@ export class SqlGrammar extends CstParser {
       GATE: () => ['ROWS', 'RANGE'].includes(this.LA(1).image.toUpperCase()),
       DEF: () => {
         this.CONSUME2(T.Name, { LABEL: 'frameUnit' });
-        this.CONSUME(T.Between);
+        // `BETWEEN <bound> PRECEDING AND CURRENT ROW`, or the short form `<bound> PRECEDING` (the same frame).
+        const between = this.OPTION4(() => this.CONSUME(T.Between, { LABEL: 'between' }));
         this.OR([
           { GATE: () => this.LA(1).image.toUpperCase() === 'UNBOUNDED', ALT: () => this.CONSUME3(T.Name, { LABEL: 'unbounded' }) },
           { ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'rows' }) },
           { ALT: () => this.SUBRULE(this.intervalLit, { LABEL: 'range' }) },
         ]);
         this.CONSUME4(T.Name, { LABEL: 'preceding' });
-        this.CONSUME(T.And);
-        this.CONSUME5(T.Name, { LABEL: 'current' });
-        this.CONSUME6(T.Name, { LABEL: 'currentRow' });
+        this.OPTION5({
+          GATE: () => between !== undefined,
+          DEF: () => {
+            this.CONSUME(T.And);
+            this.CONSUME5(T.Name, { LABEL: 'current' });
+            this.CONSUME6(T.Name, { LABEL: 'currentRow' });
+          },
+        });
       },
     });
     this.CONSUME(T.RParen);

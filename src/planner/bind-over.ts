@@ -69,8 +69,9 @@ export function bindOverSelect(q: SelectQuery, catalog: Catalog, emit: WindowEmi
   const partitionKeys = over.partitionBy.map((e) => bindExpr(e, ctx));
   const timeIndex = orderTime(over, src, ctx);
   const frame = over.frame;
-  if (!frame) refuse('an OVER aggregate needs a frame here (the default, RANGE UNBOUNDED PRECEDING, is not supported yet)', over.span, `write ${EXAMPLE}`);
-  if (frame.preceding === undefined) refuse('UNBOUNDED PRECEDING is not supported yet', frame.span, `bound the frame: ${EXAMPLE}`);
+  // No frame: RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW, SQL's default with an ORDER BY (as Flink).
+  const unit = frame?.unit ?? 'RANGE';
+  const preceding = frame?.preceding ?? 'unbounded';
   const width = plan.schema.columns.length;
   const aggs: AggCall[] = [];
   const refs = new Map<CallExpr, BoundExpr>();
@@ -93,7 +94,7 @@ export function bindOverSelect(q: SelectQuery, catalog: Catalog, emit: WindowEmi
     aggs.push(call);
   }
   const columns: Column[] = [...plan.schema.columns, ...aggs.map((a, i) => ({ name: `over$${i}`, type: a.type }))];
-  const overPlan: LogicalPlan = { kind: 'overAggregate', input: plan, partitionKeys, timeIndex, frame: { unit: frame.unit, preceding: frame.preceding }, aggs, schema: { columns } };
+  const overPlan: LogicalPlan = { kind: 'overAggregate', input: plan, partitionKeys, timeIndex, frame: { unit, preceding }, aggs, schema: { columns } };
   const ranked: BoundSource = { ...src, scan: overPlan };
   const items = outputItems(q, ranked);
   const exprCtx = { ...inputContext(ranked, 'SELECT'), intercept: (e: Expr) => (e.kind === 'call' ? refs.get(e) : undefined) };

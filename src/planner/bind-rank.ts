@@ -7,7 +7,8 @@ import { bindWithHints, inputContext, outputItems } from './binder.js';
 import type { BoundExpr } from './bound.js';
 import type { Catalog } from './catalog.js';
 import { OP_COLUMN } from './changelog.js';
-import type { LogicalPlan, WindowEmit } from './plan.js';
+import type { LogicalPlan, RankNode, WindowEmit } from './plan.js';
+import { windowAssignment } from './window-assignment.js';
 
 /**
  * Top-N, as Flink plans it: a ranking function in a derived table, filtered by its rank in the
@@ -151,8 +152,9 @@ function bindRankSelect(q: SelectQuery, catalog: Catalog, emit: WindowEmit | und
   if (over.frame) refuse('a ranking function takes no ROWS/RANGE frame', over.frame.span, 'remove the frame');
   if (q.groupBy.length > 0 || q.having) refuse('GROUP BY in the same SELECT as ROW_NUMBER() is not supported', q.span, 'aggregate in a subquery and rank its rows in the SELECT around it');
   if (q.limit !== undefined) refuse('LIMIT in a Top-N subquery is not supported', q.span, 'the rank filter outside bounds the rows already');
-  const src = bindFrom(q.from, catalog, emit, bindWithHints, q.where);
-  if (src.tvf) refuse('window Top-N (ROW_NUMBER over a windowing table function) is not supported yet', src.tvf.span, 'rank the rows of a windowed aggregate in a subquery instead');
+  const bound = bindFrom(q.from, catalog, emit, bindWithHints, q.where);
+  // Window Top-N directly over a windowing TVF (Flink's "Window Top-N follows after Windowing TVF"): the assigned windows are its input.
+  const src = bound.tvf ? windowAssignment(bound) : bound;
   const others = q.items.filter((i) => i !== item);
   const stray = findOver(others) ?? findOver(q.where);
   if (stray) refuse('only one OVER call is supported in a Top-N subquery', stray.span, 'rank once, in one SELECT item');
@@ -170,6 +172,9 @@ function bindRankSelect(q: SelectQuery, catalog: Catalog, emit: WindowEmit | und
     call.name === 'ROW_NUMBER' && range.start === 1 && range.end === 1 && orderKeys.length === 1 && o.desc && o.expr.kind === 'inputRef' && src.time.rowtimes.includes(o.expr.index);
   const data = src.updating ? plan.schema.columns.slice(1) : plan.schema.columns;
   const rankCol: Column = { name: item.alias?.name ?? 'rn', type: 'BIGINT' };
+  const window = src.updating ? undefined : windowOfPartition(partitionKeys, src);
+  if (window !== undefined) return bindWindowRank(q, item, src, { kind: 'rank', input: plan, fn: call.name as 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK', newPeersFirst: false, partitionKeys, orderKeys, start: range.start, end: range.end, rankNumber: range.rankNumber, window: { end: window }, schema: { columns: [...data, rankCol] } });
+  if (bound.tvf) refuse('a ranking over a windowing table function must partition by window_start and window_end (window Top-N)', bound.tvf.span, 'write ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY ...)');
   const rank: LogicalPlan = { kind: 'rank', input: plan, fn: call.name as 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK', newPeersFirst, partitionKeys, orderKeys, start: range.start, end: range.end, rankNumber: range.rankNumber, schema: { columns: [OP_COLUMN, ...data, rankCol] } };
   // The rank's rows, seen like an updating input's: op hidden in slot 0, the data columns where they were.
   const qualifiers = src.scope.columnQualifiers;
@@ -192,4 +197,22 @@ function bindRankSelect(q: SelectQuery, catalog: Catalog, emit: WindowEmit | und
   const columns: Column[] = exprs.map((e, i) => ({ name: items[i]!.name, type: e.type }));
   const op: BoundExpr = { kind: 'inputRef', index: 0, name: OP_COLUMN.name, type: OP_COLUMN.type };
   return { kind: 'project', input: rank, exprs: [op, ...exprs], schema: { columns: [OP_COLUMN, ...columns] } };
+}
+
+/** The window_end column of the window whose start and end are both partition keys (window Top-N), if one is. */
+function windowOfPartition(keys: readonly BoundExpr[], src: BoundSource): number | undefined {
+  const refs = new Set(keys.flatMap((k) => (k.kind === 'inputRef' ? [k.index] : [])));
+  return src.time.windows.find((w) => refs.has(w.start) && refs.has(w.end))?.end;
+}
+
+/** A window Top-N's SELECT over its rank: append-only, the input's columns where they were and the rank after them. */
+function bindWindowRank(q: SelectQuery, item: SelectItem & { kind: 'expr' }, src: BoundSource, rank: RankNode): LogicalPlan {
+  const n = rank.schema.columns.length - 1;
+  const ranked: BoundSource = { ...src, scan: rank };
+  const rankRef: BoundExpr = { kind: 'inputRef', index: n, name: rank.schema.columns[n]!.name, type: 'BIGINT' };
+  const items = outputItems({ ...q, items: q.items.map((i) => (i === item ? { ...i, expr: { kind: 'column', name: { name: '$rank', quoted: true, span: i.span }, span: i.span } } : i)) }, ranked);
+  const base = inputContext(ranked, 'SELECT');
+  const exprCtx = { ...base, intercept: (e: Expr) => (e.kind === 'column' && e.name.name === '$rank' && e.name.quoted ? rankRef : undefined) };
+  const exprs = items.map((i) => bindExpr(i.expr, exprCtx));
+  return { kind: 'project', input: rank, exprs, schema: { columns: exprs.map((e, i) => ({ name: items[i]!.name, type: e.type })) } };
 }

@@ -90,15 +90,20 @@ function describe(p: PhysicalPlan): string {
     case 'RankExec': {
       const input = p.inputs[0]!.node.schema;
       const order = p.orderKeys.map((k) => `${exprToSql(k.expr, input)}${k.desc ? ' DESC' : ' ASC'}`).join(', ');
+      if (p.window) {
+        return `WindowRankExec ${p.fn} partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${order}] rank=[${p.start}, ${p.end}]${p.rankNumber ? '' : ' no-rank-number'} emit=when the window completes (${input.columns[p.window.end]!.name}) changelog=append state=bounded by watermarks (a window's rows are freed when it is ranked)`;
+      }
       const state = p.retracting ? 'state=unbounded (every row of the updating input is kept per partition)' : `state=bounded (the top ${p.end} rows per partition)`;
       return `RankExec ${p.fn} partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${order}] rank=[${p.start}, ${p.end}]${p.newPeersFirst ? ' keep-last-row' : ''}${p.rankNumber ? '' : ' no-rank-number'} changelog=updating ${state}`;
     }
     case 'OverAggregateExec': {
       const input = p.inputs[0]!.node.schema;
       const f = p.frame;
-      const frame = f.unit === 'ROWS' ? `ROWS BETWEEN ${f.preceding} PRECEDING AND CURRENT ROW` : `RANGE BETWEEN ${f.preceding} ms PRECEDING AND CURRENT ROW`;
+      const bound = f.preceding === 'unbounded' ? 'UNBOUNDED' : f.unit === 'ROWS' ? `${f.preceding}` : `${f.preceding} ms`;
+      const frame = `${f.unit} BETWEEN ${bound} PRECEDING AND CURRENT ROW`;
+      const state = f.preceding === 'unbounded' ? "state=each partition's accumulators (kept for good) and the rows waiting for the watermark" : 'state=bounded by the frame and the watermark';
       const late = p.lateRowsTo !== undefined ? ` late-rows-to=${p.lateRowsTo}` : '';
-      return `OverAggregateExec partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${input.columns[p.timeIndex]!.name}] ${frame} aggs=[${p.aggs.map((a) => a.display).join(', ')}] emit=when the watermark passes each row changelog=append state=bounded by the frame and the watermark${late}`;
+      return `OverAggregateExec partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${input.columns[p.timeIndex]!.name}] ${frame} aggs=[${p.aggs.map((a) => a.display).join(', ')}] emit=when the watermark passes each row changelog=append ${state}${late}`;
     }
     case 'SinkExec':
       if (p.target.kind === 'view') return `SinkExec materialized view ${p.target.name}`;
@@ -107,6 +112,9 @@ function describe(p: PhysicalPlan): string {
       return assertNever(p, 'physical plan');
   }
 }
+
+/** One node as EXPLAIN prints it (without its inputs). */
+export const describeNode = (p: PhysicalPlan): string => describe(p);
 
 /** The first input of a node (a filter's, a project's ...). */
 const input = (p: PhysicalPlan): PhysicalPlan => p.inputs[0]!.node;

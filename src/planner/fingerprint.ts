@@ -55,6 +55,7 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
         rank: [p.fn, `${p.start}`, `${p.end}`, ...(p.newPeersFirst ? ['keep-last-row'] : [])],
         rows: input.columns.map((c) => `${c.name}: ${c.type}`),
         ...(p.retracting ? { input: 'retracting' } : {}),
+        ...(p.window ? { window: `end=${p.window.end}` } : {}),
       };
     }
     case 'OverAggregateExec': {

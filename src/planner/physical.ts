@@ -133,6 +133,7 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
           end: node.end,
           rankNumber: node.rankNumber,
           retracting: inputs[0]!.changelog === 'updating',
+          ...(node.window ? { window: node.window } : {}),
         };
         break;
       case 'overAggregate': {

@@ -110,6 +110,12 @@ export interface RankNode {
   readonly end: number;
   /** Whether anything reads the rank column (Flink drops it otherwise: "no ranking number"). */
   readonly rankNumber: boolean;
+  /**
+   * Window Top-N (the partition keys hold a window's start and end; src/exec/operators/window-rank.ts):
+   * `end` is the input's window_end column. Append-only, output [...input columns, rank], each
+   * window's ranking emitted once when the window completes.
+   */
+  readonly window?: { readonly end: number };
   readonly schema: Schema;
 }
 
@@ -123,8 +129,8 @@ export interface OverAggregateNode {
   readonly partitionKeys: readonly BoundExpr[];
   /** Index of the input's event-time column the rows are ordered by. */
   readonly timeIndex: number;
-  /** ROWS: rows before the current one; RANGE: ms before its time. */
-  readonly frame: { readonly unit: 'ROWS' | 'RANGE'; readonly preceding: number };
+  /** ROWS: rows before the current one; RANGE: ms before its time; 'unbounded': every earlier row (src/exec/operators/over-unbounded-aggregate.ts). */
+  readonly frame: { readonly unit: 'ROWS' | 'RANGE'; readonly preceding: number | 'unbounded' };
   readonly aggs: readonly AggCall[];
   readonly schema: Schema;
 }

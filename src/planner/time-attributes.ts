@@ -81,6 +81,8 @@ export function timeAttributes(plan: LogicalPlan): TimeAttributes {
       // The input's time attributes stay where they were (the aggregates are appended), as in Flink.
       return timeAttributes(plan.input);
     case 'rank':
+      // A window Top-N keeps its input's columns in place (the rank comes last) and their time attributes, as Flink's WindowRank.
+      if (plan.window) return timeAttributes(plan.input);
       // As Flink's Rank: an updating result without time attributes.
       return { ...NONE, watermarked: timeAttributes(plan.input).watermarked };
     default:

@@ -5,7 +5,6 @@ import type { CreateStreamAsStmt, FromItem, Query, Statement } from '../parser/a
 import { Catalog, type StreamDef } from '../planner/catalog.js';
 import type { PhysicalPlan } from '../planner/plan.js';
 import {
-  bindInsertTarget,
   bindInsertValues,
   bindQuery,
   bindStreamDef,
@@ -35,6 +34,7 @@ import type { CreateViewStmt, DropViewStmt } from '../parser/ast.js';
 import { isResumable, persistentQueryId, queryName, sinkKeyOf, type SinkWriteMode } from './sink-ownership.js';
 import type { FreshStart } from '../connectors/connector.js';
 import { withFileProgress } from './file-progress.js';
+import { sinkInput } from './sink-changes.js';
 import { withComputedColumns } from './computed-columns.js';
 import type { DeadLetter } from '../connectors/file-source.js';
 import { CheckpointStats } from './checkpoint-stats.js';
@@ -177,9 +177,9 @@ export class Session {
       case 'insertSelect': {
         const target = this.catalog.get(stmt.target.name, stmt.target.span);
         const plan = this.plan(stmt.query);
-        bindInsertTarget(plan.schema, target, stmt.query.span);
         const id = this.takeQueryId(`insert_${stmt.overwrite ? 'overwrite' : 'into'}_${target.name}`, ps.text);
-        return { kind: 'persistent', query: await this.startPersistent(id, ps.text, plan, target, stmt.overwrite ? 'overwrite' : 'append', stmt.target.span) };
+        const changes = sinkInput(plan, target, id, stmt.query.span) === 'changes';
+        return { kind: 'persistent', query: await this.startPersistent(id, ps.text, plan, target, stmt.overwrite ? 'overwrite' : 'append', stmt.target.span, changes) };
       }
       case 'insertValues': {
         const target = this.catalog.get(stmt.target.name, stmt.target.span);
@@ -439,7 +439,8 @@ export class Session {
     }
   }
 
-  private async startPersistent(id: string, sql: string, plan: PhysicalPlan, target: StreamDef, mode: SinkWriteMode, span: import('../common/errors.js').Span): Promise<PersistentQuery> {
+  /** `changes`: the sink consumes the updating result as changes (src/runtime/sink-changes.ts). */
+  private async startPersistent(id: string, sql: string, plan: PhysicalPlan, target: StreamDef, mode: SinkWriteMode, span: import('../common/errors.js').Span, changes = false): Promise<PersistentQuery> {
     // Another live process runs this very query: refused before anything is created here, so this
     // session does not list it as FAILED (SHOW QUERIES lists it as running there).
     const holder = await this.opts.store?.lockHolder(id);
@@ -465,7 +466,7 @@ export class Session {
       io: {
         ...this.runDeps(lateSinks),
         // Columns are matched by position (as Flink does), so rows are written under the target's names.
-        openSink: (): SinkWriter => createSink(target, target.schema, { memory: this.memory, baseDir: this.opts.baseDir, stateDb: this.opts.store?.db ?? null, queryId: id, fresh }),
+        openSink: (): SinkWriter => createSink(target, target.schema, { memory: this.memory, baseDir: this.opts.baseDir, stateDb: this.opts.store?.db ?? null, queryId: id, fresh, changes }),
       },
       run: this.runOptions(),
       restart: { attempts: this.settings.int('restart.attempts'), delayMs: this.settings.durationMs('restart.delay') },

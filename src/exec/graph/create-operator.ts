@@ -12,6 +12,8 @@ import { TemporalJoinOperator } from '../operators/temporal-join.js';
 import { WindowJoinOperator } from '../operators/window-join.js';
 import { LimitOperator } from '../operators/limit.js';
 import { OverAggregateOperator } from '../operators/over-aggregate.js';
+import { WindowRankOperator } from '../operators/window-rank.js';
+import { OverUnboundedAggregateOperator } from '../operators/over-unbounded-aggregate.js';
 import { RankOperator } from '../operators/rank.js';
 import { ProjectOperator } from '../operators/project.js';
 import { ResultSinkOperator, StreamSinkOperator, type ResultTarget } from '../operators/sink.js';
@@ -91,9 +93,14 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       return new JoinOperator(spec, contextOf(node, deps), { ttlMs: node.stateTtlMs, eventTime: l.watermarked && r.watermarked });
     }
     case 'RankExec':
+      if (node.window) return new WindowRankOperator({ ...node, windowEnd: node.window.end }, contextOf(node, deps));
       return new RankOperator(node, contextOf(node, deps));
-    case 'OverAggregateExec':
-      return new OverAggregateOperator(node, contextOf(node, deps, node.lateRowsTo !== undefined ? deps.lateRows(node.lateRowsTo, node.uid) : null));
+    case 'OverAggregateExec': {
+      const ctx = contextOf(node, deps, node.lateRowsTo !== undefined ? deps.lateRows(node.lateRowsTo, node.uid) : null);
+      const { unit, preceding } = node.frame;
+      if (preceding === 'unbounded') return new OverUnboundedAggregateOperator(node, ctx);
+      return new OverAggregateOperator({ ...node, frame: { unit, preceding } }, ctx);
+    }
     case 'SinkExec':
       if (node.target.kind === 'stream') return new StreamSinkOperator(node.uid, deps.openSink(node));
       if (node.target.kind === 'view') return new ViewSinkOperator(node.uid, contextOf(node, deps), node.changelog === 'updating');

@@ -33,13 +33,19 @@ export interface OverFrameSpec {
   readonly preceding: number;
 }
 
+/** As OverFrameSpec, or an unbounded frame (src/exec/operators/over-unbounded-aggregate.ts). */
+export interface AnyOverFrameSpec {
+  readonly unit: 'ROWS' | 'RANGE';
+  readonly preceding: number | 'unbounded';
+}
+
 /** The fields of an OverAggregateExec this operator needs. */
-export interface OverAggregateSpec {
+export interface OverAggregateSpec<F extends AnyOverFrameSpec = OverFrameSpec> {
   readonly uid: string;
   readonly partitionKeys: readonly BoundExpr[];
   /** Index of the event-time column in the input row. */
   readonly timeIndex: number;
-  readonly frame: OverFrameSpec;
+  readonly frame: F;
   readonly aggs: readonly AggCall[];
 }
 
