@@ -190,7 +190,7 @@ export function joinSource(
   };
   if (temporal) {
     // The left side's time attributes pass through (Flink: a temporal join keeps the probe side's rowtime).
-    return { name: `${left.name} JOIN ${right.name}`, scope: j.scope, scan: plan, updating: false, time: { rowtimes: left.time.rowtimes, windows: [], whyNot: left.time.whyNot } };
+    return { name: `${left.name} JOIN ${right.name}`, scope: j.scope, scan: plan, updating: false, time: { rowtimes: left.time.rowtimes, windows: [], whyNot: left.time.whyNot, ...(left.time.proctimes ? { proctimes: left.time.proctimes } : {}) } };
   }
   const nl = left.scan.schema.columns.length;
   if (window) {

@@ -1,3 +1,4 @@
+import { streamProctimes } from '../planner/time-attributes.js';
 import { EddyError, assertNever } from '../common/errors.js';
 import { typeName, type Row, type Schema, type Value } from '../common/types.js';
 import type { ParsedStatement } from '../parser/index.js';
@@ -643,7 +644,11 @@ export class Session {
       return { kind: 'table', columns: ['name', 'type', 'extra'], rows };
     }
     const s = this.catalog.get(name, span);
-    const rows: Value[][] = s.schema.columns.map((c) => [c.name, typeName(c.type), s.watermark?.column === c.name ? `WATERMARK AS ${s.watermark.sql}` : '']);
+    const proctimes = streamProctimes(s);
+    // A processing-time attribute is shown as Flink's DESCRIBE shows it.
+    const rows: Value[][] = s.schema.columns.map((c, i) =>
+      proctimes.includes(i) ? [c.name, 'TIMESTAMP_LTZ(3) *PROCTIME*', 'AS PROCTIME()'] : [c.name, typeName(c.type), s.watermark?.column === c.name ? `WATERMARK AS ${s.watermark.sql}` : ''],
+    );
     for (const [k, v] of Object.entries(s.options)) rows.push([`'${k}'`, `'${v}'`, 'option']);
     return { kind: 'table', columns: ['name', 'type', 'extra'], rows };
   }

@@ -14,6 +14,7 @@ import { LimitOperator } from '../operators/limit.js';
 import { OverAggregateOperator } from '../operators/over-aggregate.js';
 import { RankOperator } from '../operators/rank.js';
 import { ProjectOperator } from '../operators/project.js';
+import { ProcessingTimeOperator } from '../operators/processing-time.js';
 import { SessionWindowAggregateOperator } from '../operators/session-window-aggregate.js';
 import { ResultSinkOperator, StreamSinkOperator, type ResultTarget } from '../operators/sink.js';
 import { SourceOperator } from '../operators/source.js';
@@ -55,6 +56,10 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       return node.inputs[0]!.node.changelog === 'updating' ? new ChangelogFilterOperator(node.uid, node.predicate) : new FilterOperator(node.uid, node.predicate);
     case 'ProjectExec':
       return new ProjectOperator(node.uid, node.exprs);
+    case 'ProcessingTimeExec':
+      return new ProcessingTimeOperator(node.uid, node.timeIndex, deps.now);
+    case 'LookupJoinExec':
+      throw internalError('lookup joins are planned in the next step');
     case 'WindowAssignExec':
       return new WindowAssignOperator(node.uid, node.window, node.timeIndex);
     case 'WindowAggregateExec': {
