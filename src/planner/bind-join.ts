@@ -8,6 +8,7 @@ import type { BoundExpr } from './bound.js';
 import { OP_COLUMN } from './changelog.js';
 import type { IntervalBounds, LogicalPlan, TemporalJoin, WindowJoin } from './plan.js';
 import { bindTemporalJoin } from './bind-temporal.js';
+import { bindLookupJoin, lookupTimeOf } from './bind-lookup.js';
 import { windowAssignment } from './window-assignment.js';
 import { resolveColumn, type Scope } from './scope.js';
 
@@ -66,7 +67,12 @@ const andAll = (xs: readonly BoundExpr[]): BoundExpr | undefined =>
  * and a residual over the joined row; leaves the WHERE itself to the caller (it filters above).
  */
 export function bindJoin(from: JoinItem, leftItem: BoundSource, rightItem: BoundSource, where: Expr | undefined): BoundSource {
-  if (from.right.kind === 'stream' && from.right.asOf) return bindTemporalJoin(from, from.right.asOf, leftItem, rightItem);
+  if (from.right.kind === 'stream' && from.right.asOf) {
+    // AS OF a processing-time attribute: a lookup join; of an event-time one: a temporal join.
+    const procTime = lookupTimeOf(from.right.asOf, leftItem);
+    if (procTime !== undefined) return bindLookupJoin(from, procTime, leftItem, rightItem);
+    return bindTemporalJoin(from, from.right.asOf, leftItem, rightItem);
+  }
   // A windowing table function joined is its window assignment (a window join's input).
   const left = leftItem.tvf ? windowAssignment(leftItem) : leftItem;
   const right = rightItem.tvf ? windowAssignment(rightItem) : rightItem;

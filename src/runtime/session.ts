@@ -18,7 +18,7 @@ import {
 } from '../planner/index.js';
 import { compileExpr } from '../exec/expr-compiler.js';
 import { MemoryStreams } from '../connectors/memory-source.js';
-import { connectorOf, createSink, createSource, validateStreamOptions } from '../connectors/registry.js';
+import { connectorOf, createLookup, createSink, createSource, validateStreamOptions } from '../connectors/registry.js';
 import type { SinkWriter } from '../connectors/connector.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
 import { CheckpointCoordinator } from '../checkpoint/coordinator.js';
@@ -514,6 +514,7 @@ export class Session {
           ),
           this.opts.baseDir,
         ),
+      openLookup: (node) => createLookup(node.table, node.lookupKeys, { ...(this.opts.baseDir !== undefined ? { baseDir: this.opts.baseDir } : {}) }),
       idleTimeoutMs: (node) => {
         const option = node.stream.options[IDLE_TIMEOUT_OPTION];
         return option === undefined ? 0 : parseDuration(option, `option '${IDLE_TIMEOUT_OPTION}' of stream '${node.stream.name}'`);
