@@ -1,5 +1,5 @@
 import type { StoredObjects } from './object-layout.js';
-import type { Row, Schema } from './types.js';
+import type { Row, Schema, Value } from './types.js';
 
 /**
  * A source of one stream's rows, read in batches. Rows come out typed in the stream's schema
@@ -118,4 +118,19 @@ export interface SinkWriter {
 
 export interface SinkContext {
   readonly schema: Schema;
+}
+
+/**
+ * Reads a table's rows by key, for a lookup join (`JOIN dim FOR SYSTEM_TIME AS OF o.proc_time AS d
+ * ON o.k = d.id`). Implemented by connectors (sqlite, filesystem) and handed to the lookup join
+ * operator by the run, as sources and sinks are: operators never touch the table's storage.
+ */
+export interface LookupReader {
+  /**
+   * For each key (its values in the order of the key columns the reader was opened with), every
+   * row of the table whose key columns equal it (SQL equality: a NULL key matches nothing), typed
+   * in the table's schema. The result has one entry per key, in order.
+   */
+  lookup(keys: readonly (readonly Value[])[]): Promise<Row[][]>;
+  close(): Promise<void>;
 }

@@ -20,6 +20,8 @@ export interface FileSourceOptions {
   /** 'dead-letter': skipped, and routed (raw text, reason) to the side stream `<stream>$errors`. */
   readonly onError: 'fail' | 'skip' | 'dead-letter';
   readonly delimiter: string;
+  /** CSV: false reads fields by position, with no header line (Flink's CSV format); absent: a header names the columns. */
+  readonly header?: boolean;
 }
 
 /** Validates a file stream's WITH options (at CREATE STREAM time and when a reader is made). */
@@ -170,7 +172,10 @@ export class FileSource implements SourceReader {
   }
 
   private async openReader(): Promise<LineReader> {
-    if (this.opts.format === 'csv') await this.readHeader();
+    if (this.opts.format === 'csv' && this.opts.header === false) {
+      this.csvWidth = this.schema.columns.length;
+      this.csvFields = this.schema.columns.map((_, i) => i);
+    } else if (this.opts.format === 'csv') await this.readHeader();
     const lr = await LineReader.open(this.fullPath, this.opts.path, this.start.byte, this.start.line, this.chunkSize);
     this.reader = lr;
     return lr;

@@ -19,7 +19,7 @@ import { checkOptions, enumOption, type FileFormat, type OptionSpec } from './op
 export const FILESYSTEM_SPEC: OptionSpec = {
   connector: 'filesystem',
   required: ['path', 'format'],
-  optional: ['json.ignore-parse-errors', 'csv.ignore-parse-errors', 'csv.field-delimiter', 'json.fail-on-missing-field'],
+  optional: ['json.ignore-parse-errors', 'csv.ignore-parse-errors', 'csv.field-delimiter', 'json.fail-on-missing-field', 'csv.header'],
 };
 
 function boolOption(options: Readonly<Record<string, string>>, key: string): boolean {
@@ -38,7 +38,9 @@ export function filesystemOptions(options: Readonly<Record<string, string>>): Fi
     throw new EddyError('UNSUPPORTED', "'json.fail-on-missing-field' = 'true' is not supported", undefined, 'a missing field reads as NULL (Flink\'s default)');
   }
   const skip = boolOption(options, format === 'json' ? 'json.ignore-parse-errors' : 'csv.ignore-parse-errors');
-  return { path: localPath(options['path']!), format, onError: skip ? 'skip' : 'fail', delimiter };
+  // 'csv.header' = 'false': fields by position, no header line, as Flink's CSV format reads them.
+  const header = boolOption({ 'csv.header': options['csv.header'] ?? 'true' }, 'csv.header');
+  return { path: localPath(options['path']!), format, onError: skip ? 'skip' : 'fail', delimiter, ...(header ? {} : { header: false }) };
 }
 
 /** `file:///tmp/x` → `/tmp/x`; other schemes (hdfs://, s3://) are refused. */

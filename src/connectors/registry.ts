@@ -2,7 +2,9 @@ import type { Writable } from 'node:stream';
 import type { Schema } from '../common/types.js';
 import { EddyError, assertNever, closest, editDistance, internalError } from '../common/errors.js';
 import type { StreamDef } from '../planner/catalog.js';
-import type { FreshStart, SinkWriter, SourceReader } from './connector.js';
+import type { FreshStart, LookupReader, SinkWriter, SourceReader } from './connector.js';
+import { FileLookup } from './file-lookup.js';
+import { SqliteLookup } from './sqlite-lookup.js';
 import { FileSource, fileSourceOptions, type DeadLetter } from './file-source.js';
 import { FileSink, fileSinkOptions } from './file-sink.js';
 import { DatagenSource, datagenOptions } from './datagen-source.js';
@@ -159,6 +161,34 @@ export function sinkChangelogMode(stream: StreamDef): SinkChangelogMode {
     case 'datagen':
     case 'nexmark':
       return 'insert-only';
+    default:
+      return assertNever(connector, 'connector');
+  }
+}
+
+/**
+ * Opens the lookup reader of a lookup join's table (keyColumns: the table's columns the join looks
+ * up by, in key order): a SQLite table read by key, or a bounded file read into memory.
+ */
+export function createLookup(stream: StreamDef, keyColumns: readonly number[], ctx: { readonly baseDir?: string }): LookupReader {
+  const connector = connectorOf(stream);
+  switch (connector) {
+    case 'sqlite': {
+      const { path, table } = sqliteSinkOptions(stream.options);
+      return new SqliteLookup(stream.schema, path, table, keyColumns, ctx.baseDir);
+    }
+    case 'filesystem':
+      return new FileLookup(() => new FilesystemSource(stream.schema, filesystemOptions(stream.options), ctx.baseDir), keyColumns);
+    case 'file':
+      return new FileLookup(() => new FileSource(stream.schema, fileSourceOptions(stream.options), ctx.baseDir), keyColumns);
+    case 'datagen':
+    case 'nexmark':
+    case 'memory':
+    case 'print':
+    case 'blackhole':
+    case 'kafka':
+    case 'upsert-kafka':
+      throw new EddyError('UNSUPPORTED', `table '${stream.name}' (connector '${connector}') cannot be the table of a lookup join`, undefined, "a lookup join reads a 'sqlite' table or a bounded 'filesystem' file");
     default:
       return assertNever(connector, 'connector');
   }

@@ -7,16 +7,45 @@ import { SqliteDb, type SqlExecutor, type TxExecutor } from '../checkpoint/sqlit
 import { freshStartAt, type FreshStart, type SinkWriter } from './connector.js';
 import { checkOptions, type OptionSpec } from './options.js';
 
-const SQLITE_SINK_SPEC: OptionSpec = { connector: 'sqlite', required: ['path', 'table'], optional: [] };
+/**
+ * A 'sqlite' table's options: the file as 'path' or, under Flink JDBC's name, 'url'
+ * ('jdbc:sqlite:/path/file.db', 'sqlite:/path/file.db' or a plain path); the table as 'table' or
+ * 'table-name'; and the lookup cache options of a lookup join (interpreted by the planner,
+ * src/planner/lookup-options.ts).
+ */
+const SQLITE_SPEC: OptionSpec = {
+  connector: 'sqlite',
+  required: [],
+  optional: [
+    'path',
+    'url',
+    'table',
+    'table-name',
+    'lookup.cache',
+    'lookup.cache.max-rows',
+    'lookup.cache.ttl',
+    'lookup.cache.caching-missing-key',
+    'lookup.partial-cache.max-rows',
+    'lookup.partial-cache.expire-after-write',
+    'lookup.partial-cache.cache-missing-key',
+    'lookup.max-retries',
+  ],
+};
 
-/** Validates `'connector'='sqlite'` WITH options (for CREATE STREAM time) and returns them. */
+/** Validates `'connector'='sqlite'` WITH options (for CREATE STREAM time) and returns the file and table. */
 export function sqliteSinkOptions(options: Readonly<Record<string, string>>): { readonly path: string; readonly table: string } {
-  checkOptions(options, SQLITE_SINK_SPEC);
-  const path = options['path']!.trim();
-  const table = options['table']!.trim();
-  if (path === '') throw new EddyError('INVALID_OPTION', "option 'path' of connector 'sqlite' is empty", undefined, "e.g. 'path' = 'out.db'");
-  if (table === '') throw new EddyError('INVALID_OPTION', "option 'table' of connector 'sqlite' is empty", undefined, "e.g. 'table' = 'results'");
-  return { path, table };
+  checkOptions(options, SQLITE_SPEC);
+  const one = (a: string, b: string, example: string): string => {
+    if (options[a] !== undefined && options[b] !== undefined) throw new EddyError('INVALID_OPTION', `connector 'sqlite' takes '${a}' or '${b}', not both`, undefined, `remove '${b}'`);
+    const v = (options[a] ?? options[b])?.trim();
+    if (v === undefined) throw new EddyError('INVALID_OPTION', `connector 'sqlite' needs option '${a}' (or '${b}')`, undefined, `add ${example} to the WITH clause`);
+    if (v === '') throw new EddyError('INVALID_OPTION', `option '${options[a] !== undefined ? a : b}' of connector 'sqlite' is empty`, undefined, `e.g. ${example}`);
+    return v;
+  };
+  const location = one('path', 'url', "'path' = 'out.db'");
+  const path = location.replace(/^jdbc:/i, '').replace(/^sqlite:/i, '');
+  if (path === '') throw new EddyError('INVALID_OPTION', `option 'url' of connector 'sqlite' names no file: '${location}'`, undefined, "e.g. 'url' = 'jdbc:sqlite:/data/dim.db'");
+  return { path, table: one('table', 'table-name', "'table' = 'results'") };
 }
 
 /** What position() returns and restore() takes: rows of the table covered by a checkpoint. */

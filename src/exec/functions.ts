@@ -162,6 +162,8 @@ export const SCALAR_FUNCTIONS: Readonly<Record<string, Fn>> = {
   TIMESTAMPADD: strict((unit: string, n: number, ts: number) => addUnits(unit, n, ts)),
   TIMESTAMPDIFF: strict((unit: string, a: number, b: number) => diffUnits(unit, a, b)),
   CURRENT_WATERMARK: () => null,
+  // The wall clock when the row is processed (a processing-time attribute's value); windows over one read their own clock (src/exec/operators/processing-time.ts).
+  PROCTIME: () => Date.now(),
 };
 
 /**

@@ -97,6 +97,16 @@ export abstract class Operator {
   /** Processing-time work (early fire ...), called after each round of reads and while the inputs are quiet. */
   onTick(): void {}
 
+  /**
+   * Work the operator started asynchronously and has not finished (a lookup join's read): resolves
+   * once its output has gone downstream, rejects if it failed; null when nothing is in flight. The
+   * driver awaits it after every batch it pushes into the graph (Graph.settle), so nothing is in
+   * flight at a barrier, a tick or the end of a round.
+   */
+  asyncWork(): Promise<void> | null {
+    return null;
+  }
+
   /** Rows this operator dropped as late (DESIGN.md §3 rule 4); shown as the query's late_rows. */
   get lateRows(): number {
     return 0;

@@ -214,6 +214,7 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
     aggs: aggs.map((a) => a.call),
     emit: APPEND_ONLY_EMIT,
     ...(attached ? { attached: true as const } : {}),
+    ...(window.proctime ? { proctime: true as const } : {}),
     schema: aggSchema,
   };
   if (having) plan = { kind: 'filter', input: plan, predicate: having, schema: aggSchema };

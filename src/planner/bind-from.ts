@@ -10,7 +10,7 @@ import { isUpdatingLogical } from './changelog.js';
 import type { LogicalPlan } from './plan.js';
 import type { Scope } from './scope.js';
 import { bindWatermark } from './stream-def.js';
-import { timeAttributes, type WindowColumns } from './time-attributes.js';
+import { streamProctimes, timeAttributes, type WindowColumns } from './time-attributes.js';
 
 export const WINDOW_COLUMNS: readonly string[] = ['window_start', 'window_end', 'window_time'];
 
@@ -22,6 +22,8 @@ export interface EventTime {
   readonly windows: readonly WindowColumns[];
   /** The hint of the NO_WATERMARK error for a window on column `name`. */
   readonly whyNot: (name: string) => string;
+  /** Row positions of the processing-time attributes (PROCTIME()), see TimeAttributes.proctimes. */
+  readonly proctimes?: readonly number[];
 }
 
 /** What FROM resolved to: the scope its columns are visible in, the plan producing its rows, its event time, and the window of a windowing TVF. */
@@ -44,12 +46,14 @@ function streamSource(stream: StreamDef, alias: Ident | undefined): BoundSource 
   const watermark = bindWatermark(stream);
   const scan: LogicalPlan = { kind: 'scan', stream, schema: stream.schema, ...(watermark ? { watermark } : {}) };
   const wm = stream.watermark;
+  const proctimes = streamProctimes(stream);
   return {
     name: stream.name,
     scope: { schema: stream.schema, qualifiers: [stream.name, ...(alias ? [alias.name] : [])] },
     scan,
     updating: false,
     time: {
+      ...(proctimes.length > 0 ? { proctimes } : {}),
       rowtimes: watermark ? [watermark.timeIndex] : [],
       windows: [],
       whyNot: (name) =>
@@ -77,7 +81,7 @@ export function derivedSource(query: Query, name: string, qualifiers: readonly s
     if (t.rowtimes.length > 0) return `'${name}' has its watermark on '${named(t.rowtimes[0]!)}'; window on that column`;
     return `select a watermarked column (or window_time) unchanged in '${name}' to window over it`;
   };
-  return { name, scope: { schema: plan.schema, qualifiers, changeColumn: updating }, scan: plan, updating, time: { rowtimes: t.rowtimes, windows: t.windows, whyNot } };
+  return { name, scope: { schema: plan.schema, qualifiers, changeColumn: updating }, scan: plan, updating, time: { rowtimes: t.rowtimes, windows: t.windows, whyNot, ...(t.proctimes ? { proctimes: t.proctimes } : {}) } };
 }
 
 /** The plan under the column names of CREATE VIEW v (a, b, ...). */

@@ -8,6 +8,7 @@ import type { BoundExpr } from './bound.js';
 import { OP_COLUMN } from './changelog.js';
 import type { IntervalBounds, LogicalPlan, TemporalJoin, WindowJoin } from './plan.js';
 import { bindTemporalJoin } from './bind-temporal.js';
+import { bindLookupJoin, lookupTimeOf } from './bind-lookup.js';
 import { windowAssignment } from './window-assignment.js';
 import { resolveColumn, type Scope } from './scope.js';
 
@@ -66,7 +67,12 @@ const andAll = (xs: readonly BoundExpr[]): BoundExpr | undefined =>
  * and a residual over the joined row; leaves the WHERE itself to the caller (it filters above).
  */
 export function bindJoin(from: JoinItem, leftItem: BoundSource, rightItem: BoundSource, where: Expr | undefined): BoundSource {
-  if (from.right.kind === 'stream' && from.right.asOf) return bindTemporalJoin(from, from.right.asOf, leftItem, rightItem);
+  if (from.right.kind === 'stream' && from.right.asOf) {
+    // AS OF a processing-time attribute: a lookup join; of an event-time one: a temporal join.
+    const procTime = lookupTimeOf(from.right.asOf, leftItem);
+    if (procTime !== undefined) return bindLookupJoin(from, procTime, leftItem, rightItem);
+    return bindTemporalJoin(from, from.right.asOf, leftItem, rightItem);
+  }
   // A windowing table function joined is its window assignment (a window join's input).
   const left = leftItem.tvf ? windowAssignment(leftItem) : leftItem;
   const right = rightItem.tvf ? windowAssignment(rightItem) : rightItem;
@@ -190,7 +196,7 @@ export function joinSource(
   };
   if (temporal) {
     // The left side's time attributes pass through (Flink: a temporal join keeps the probe side's rowtime).
-    return { name: `${left.name} JOIN ${right.name}`, scope: j.scope, scan: plan, updating: false, time: { rowtimes: left.time.rowtimes, windows: [], whyNot: left.time.whyNot } };
+    return { name: `${left.name} JOIN ${right.name}`, scope: j.scope, scan: plan, updating: false, time: { rowtimes: left.time.rowtimes, windows: [], whyNot: left.time.whyNot, ...(left.time.proctimes ? { proctimes: left.time.proctimes } : {}) } };
   }
   const nl = left.scan.schema.columns.length;
   if (window) {

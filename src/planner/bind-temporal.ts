@@ -38,7 +38,7 @@ export function bindTemporalJoin(from: JoinItem, asOf: Expr, left: BoundSource, 
       'UNSUPPORTED',
       'FOR SYSTEM_TIME AS OF must name the left side\'s event-time attribute (its WATERMARK column)',
       asOf.span,
-      'an event-time temporal join needs o.ts with a WATERMARK on it; processing-time AS OF (a lookup join) is not supported yet',
+      'an event-time temporal join needs o.ts with a WATERMARK on it; a lookup join needs a processing-time attribute (o.proc_time AS PROCTIME())',
     );
   }
   const j = splitCondition(from, left, right, undefined, false);

@@ -15,6 +15,8 @@ export interface BoundWindow {
   readonly spec: WindowSpec;
   /** Index of the event-time column in the stream's schema. */
   readonly timeIndex: number;
+  /** The time column is a processing-time attribute (PROCTIME()): the window fires on the wall clock. */
+  readonly proctime?: true;
   /** The interval arguments in milliseconds, as written. */
   readonly argsMs: readonly number[];
   readonly span: Span;
@@ -74,9 +76,10 @@ export interface WindowInput {
   readonly time: EventTime;
 }
 
-/** `index` (the position of column `col`) if it is a time attribute of `src`; NO_WATERMARK with the reason otherwise. */
-export function eventTimeIndex(src: WindowInput, col: Ident, index: number): number {
-  if (src.time.rowtimes.includes(index)) return index;
+/** `index` (the position of column `col`) if it is a time attribute of `src` (event time, or processing time: `proctime`); NO_WATERMARK with the reason otherwise. */
+export function eventTimeIndex(src: WindowInput, col: Ident, index: number): { readonly index: number; readonly proctime?: true } {
+  if (src.time.rowtimes.includes(index)) return { index };
+  if (src.time.proctimes?.includes(index)) return { index, proctime: true };
   throw new EddyError('NO_WATERMARK', `column '${col.name}' has no watermark, so it cannot drive an event-time window`, col.span, src.time.whyNot(col.name));
 }
 
@@ -88,18 +91,18 @@ export function bindGroupWindow(call: Extract<Expr, { kind: 'call' }>, fn: Windo
   }
   const ref = resolveColumn(src.scope, time);
   if (ref.kind !== 'inputRef') throw internalError('column did not resolve to an input');
-  const timeIndex = eventTimeIndex(src, time.name, ref.index);
+  const { index: timeIndex, proctime } = eventTimeIndex(src, time.name, ref.index);
   const { spec, argsMs } = windowSpecOf(fn, rest, call.span, time.name.name);
-  return { fn, spec, timeIndex, argsMs, span: call.span };
+  return { fn, spec, timeIndex, argsMs, span: call.span, ...(proctime ? { proctime } : {}) };
 }
 
 /** Binds FROM TABLE(TUMBLE(TABLE s, DESCRIPTOR(ts), ...)): the descriptor column must be a time attribute of s. */
 export function bindTvfWindow(from: Extract<FromItem, { kind: 'windowTvf' }>, src: WindowInput): BoundWindow {
   const ref = resolveColumn(src.scope, { kind: 'column', name: from.timeCol, span: from.timeCol.span });
   if (ref.kind !== 'inputRef') throw internalError('column did not resolve to an input');
-  const timeIndex = eventTimeIndex(src, from.timeCol, ref.index);
+  const { index: timeIndex, proctime } = eventTimeIndex(src, from.timeCol, ref.index);
   const { spec, argsMs } = windowSpecOf(from.fn, from.args, from.span, from.timeCol.name);
-  return { fn: from.fn, spec, timeIndex, argsMs, span: from.span };
+  return { fn: from.fn, spec, timeIndex, argsMs, span: from.span, ...(proctime ? { proctime } : {}) };
 }
 
 /** Checks that TUMBLE_START(ts, size) etc. names the same window as the GROUP BY; NOT_GROUPED otherwise. */

@@ -24,6 +24,7 @@ export function isUpdatingLogical(plan: LogicalPlan): boolean {
     case 'windowAggregate':
       return isUpdatingEmit(plan.emit);
     case 'overAggregate':
+    case 'lookupJoin':
       return false;
     case 'filter':
     case 'project':

@@ -1,6 +1,6 @@
 import { assertNever } from '../common/errors.js';
 import { exprToSql, windowText } from './expr-sql.js';
-import { isUpdatingEmit, type PhysicalPlan } from './plan.js';
+import { isUpdatingEmit, type LookupCache, type PhysicalPlan } from './plan.js';
 import { inputsOf } from './plan-walk.js';
 
 export { planFingerprint, describePlanDifference } from './fingerprint.js';
@@ -24,6 +24,16 @@ function describe(p: PhysicalPlan): string {
       });
       return `ProjectExec [${items.join(', ')}]`;
     }
+    case 'ProcessingTimeExec':
+      return `ProcessingTimeExec proctime=${input(p).schema.columns[p.timeIndex]?.name ?? `$${p.timeIndex}`} (TIMESTAMP_LTZ(3) *PROCTIME*: windows fire on the wall clock)`;
+    case 'LookupJoinExec': {
+      const l = input(p).schema;
+      const t = p.table.schema;
+      const keys = p.leftKeys.map((k, i) => `${exprToSql(k, l)} = ${p.table.name}.${t.columns[p.lookupKeys[i]!]!.name}`).join(', ');
+      const residual = p.residual ? ` residual=(${exprToSql(p.residual, p.schema)})` : '';
+      const connector = p.table.options['connector'] ?? p.table.options['connector.type'] ?? 'none';
+      return `LookupJoinExec ${p.joinType.toUpperCase()} table=${p.table.name} connector=${connector} keys=[${keys}] as-of=${l.columns[p.procTime]?.name ?? `$${p.procTime}`} (proctime)${residual} cache=${cacheText(p.cache)} changelog=append state=none`;
+    }
     case 'WindowAssignExec': {
       const time = input(p).schema.columns[p.timeIndex]?.name ?? `$${p.timeIndex}`;
       return `WindowAssignExec window=${windowText(p.window, time)}`;
@@ -37,7 +47,7 @@ function describe(p: PhysicalPlan): string {
       const time = inSchema.columns[p.timeIndex]?.name ?? `$${p.timeIndex}`;
       const emit = updating ? ` emit=changelog(allowed-lateness=${p.emit.allowedLatenessMs} ms, early-fire=${p.emit.earlyFireDelayMs} ms)` : '';
       const window = p.attached ? `attached(${windowText(p.window, time)}, each row's window ends at ${time})` : windowText(p.window, time);
-      return `WindowAggregateExec keys=[${keys}] window=${window} aggs=[${aggs}]${emit}`;
+      return `WindowAggregateExec keys=[${keys}] window=${window}${p.proctime ? ' time=processing (fires on the wall clock)' : ''} aggs=[${aggs}]${emit}`;
     }
     case 'GroupAggregateExec': {
       const inSchema = input(p).schema;
@@ -115,6 +125,12 @@ function describe(p: PhysicalPlan): string {
 
 /** One node as EXPLAIN prints it (without its inputs). */
 export const describeNode = (p: PhysicalPlan): string => describe(p);
+
+/** A lookup join's cache as EXPLAIN shows it. */
+function cacheText(c: LookupCache | null): string {
+  if (c === null) return 'none';
+  return `partial(max-rows=${c.maxRows}${c.ttlMs === Infinity ? '' : `, expire-after-write=${c.ttlMs} ms`}${c.missingKeys ? '' : ', missing keys not cached'})`;
+}
 
 /** The first input of a node (a filter's, a project's ...). */
 const input = (p: PhysicalPlan): PhysicalPlan => p.inputs[0]!.node;

@@ -19,13 +19,19 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
     case 'WindowAssignExec':
       // Stateless: each row's windows depend only on the row.
       return base;
+    case 'ProcessingTimeExec':
+      // Only the clock's high-water mark.
+      return base;
+    case 'LookupJoinExec':
+      // Stateless: the cache is not checkpointed (as Flink's).
+      return base;
     case 'WindowAggregateExec': {
       const input = p.inputs[0]!.node.schema;
       const time = input.columns[p.timeIndex]?.name ?? `$${p.timeIndex}`;
       return {
         ...base,
         keys: p.keys.map((k) => `${exprToSql(k, input)}: ${k.type}`),
-        window: p.attached ? `attached ${windowText(p.window, time)}` : windowText(p.window, time),
+        window: `${p.attached ? 'attached ' : ''}${windowText(p.window, time)}${p.proctime ? ' proctime' : ''}`,
         aggregates: p.aggs.map((a) => `${a.display}: ${a.type}`),
         ...(p.changelog === 'updating' ? { emit: 'changelog' } : {}),
       };

@@ -26,6 +26,7 @@ function withInputs(node: LogicalPlan, inputs: readonly LogicalPlan[]): LogicalP
     case 'limit':
     case 'rank':
     case 'overAggregate':
+    case 'lookupJoin':
       return node.input === inputs[0] ? node : { ...node, input: inputs[0]! };
     default:
       return assertNever(node, 'logical plan');

@@ -16,6 +16,7 @@ const UID_PREFIX: Readonly<Record<LogicalPlan['kind'], string>> = {
   join: 'join',
   rank: 'rank',
   overAggregate: 'over-aggregate',
+  lookupJoin: 'lookup-join',
 };
 
 /** Session facts the physical plan records. */
@@ -39,10 +40,10 @@ const keyed = (keys: readonly BoundExpr[]): Partitioning => (keys.length === 0 ?
 export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): PhysicalPlan {
   const seen = new Map<string, number>();
   const done = new Map<LogicalPlan, PhysicalPlan>();
-  const uid = (kind: LogicalPlan['kind']): string => {
+  const uid = (kind: LogicalPlan['kind'] | 'processingTime'): string => {
     const n = seen.get(kind) ?? 0;
     seen.set(kind, n + 1);
-    return `${UID_PREFIX[kind]}-${n}`;
+    return `${kind === 'processingTime' ? 'processing-time' : UID_PREFIX[kind]}-${n}`;
   };
   const go = (node: LogicalPlan): PhysicalPlan => {
     const known = done.get(node);
@@ -65,11 +66,16 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
         p = { kind: 'WindowAssignExec', uid: uid('windowAssign'), inputs: edge(), ...base, window: node.window, timeIndex: node.timeIndex };
         break;
       case 'windowAggregate': {
-        const late = lateStream(node.input, opts);
+        // Over a processing-time attribute, the wall clock drives the window (a row is never late).
+        const late = node.proctime ? undefined : lateStream(node.input, opts);
+        const below = inputs[0]!;
+        const clock: PhysicalPlan | undefined = node.proctime
+          ? { kind: 'ProcessingTimeExec', uid: uid('processingTime'), inputs: [{ node: below, partitioning: FORWARD }], schema: below.schema, changelog: below.changelog, watermarked: true, timeIndex: node.timeIndex }
+          : undefined;
         p = {
           kind: 'WindowAggregateExec',
           uid: uid('windowAggregate'),
-          inputs: edge(keyed(node.keys)),
+          inputs: clock ? [{ node: clock, partitioning: keyed(node.keys) }] : edge(keyed(node.keys)),
           ...base,
           window: node.window,
           timeIndex: node.timeIndex,
@@ -78,9 +84,25 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
           emit: node.emit,
           ...(late !== undefined ? { lateRowsTo: late } : {}),
           ...(node.attached ? { attached: true as const } : {}),
+          ...(node.proctime ? { proctime: true as const, watermarked: true } : {}),
         };
         break;
       }
+      case 'lookupJoin':
+        p = {
+          kind: 'LookupJoinExec',
+          uid: uid('lookupJoin'),
+          inputs: edge(),
+          ...base,
+          table: node.table,
+          joinType: node.joinType,
+          leftKeys: node.leftKeys,
+          lookupKeys: node.lookupKeys,
+          ...(node.residual ? { residual: node.residual } : {}),
+          procTime: node.procTime,
+          cache: node.cache,
+        };
+        break;
       case 'groupAggregate':
         p = { kind: 'GroupAggregateExec', uid: uid('groupAggregate'), inputs: edge(keyed(node.keys)), ...base, keys: node.keys, aggs: node.aggs, stateTtlMs: opts.stateTtlMs ?? 0, retracting: inputs[0]!.changelog === 'updating' };
         break;

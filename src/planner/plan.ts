@@ -37,7 +37,7 @@ export type LogicalPlan =
    * A windowing table function without aggregation: every input row, once per window it falls in,
    * with window_start, window_end and window_time appended.
    */
-  | { readonly kind: 'windowAssign'; readonly input: LogicalPlan; readonly window: WindowSpec; readonly timeIndex: number; readonly schema: Schema }
+  | { readonly kind: 'windowAssign'; readonly input: LogicalPlan; readonly window: WindowSpec; readonly timeIndex: number; readonly proctime?: true; readonly schema: Schema }
   | {
       /** Output [...keys, window_start, window_end, ...aggs], with op first when `emit` makes it updating. */
       readonly kind: 'windowAggregate';
@@ -54,6 +54,8 @@ export type LogicalPlan =
        * window_end, and each row belongs to the one window of `window` that ends there.
        */
       readonly attached?: true;
+      /** `timeIndex` is a processing-time attribute: the window fires on the wall clock (src/exec/operators/processing-time.ts). */
+      readonly proctime?: true;
       readonly schema: Schema;
     }
   /**
@@ -90,7 +92,41 @@ export type LogicalPlan =
       readonly schema: Schema;
     }
   | RankNode
-  | OverAggregateNode;
+  | OverAggregateNode
+  | LookupJoinNode;
+
+/** How a lookup join caches what it read (Flink's partial cache); null: every row reads the table. */
+export interface LookupCache {
+  /** Keys kept at most (least recently used evicted). */
+  readonly maxRows: number;
+  /** Processing-time ms a cached key's rows are used after they were read; Infinity: until evicted. */
+  readonly ttlMs: number;
+  /** Whether a key without rows is cached too (Flink's 'lookup.cache.caching-missing-key', default true). */
+  readonly missingKeys: boolean;
+}
+
+/**
+ * A lookup join (src/planner/bind-lookup.ts): `JOIN dim FOR SYSTEM_TIME AS OF o.proc_time AS d ON
+ * o.k = d.id` against a table whose connector reads rows by key (sqlite, filesystem). Each input row
+ * reads the table's rows for its key when it is processed (Flink's LookupJoin); output [...input
+ * columns, ...table columns], append-only; LEFT pads a row without matches with NULLs.
+ */
+export interface LookupJoinNode {
+  readonly kind: 'lookupJoin';
+  readonly input: LogicalPlan;
+  readonly table: StreamDef;
+  readonly joinType: 'inner' | 'left';
+  /** Over input rows, one per lookup key column. */
+  readonly leftKeys: readonly BoundExpr[];
+  /** Column indices of the table, paired with leftKeys. */
+  readonly lookupKeys: readonly number[];
+  /** The rest of ON, over the output row. */
+  readonly residual?: BoundExpr;
+  /** The input's processing-time attribute named by AS OF. */
+  readonly procTime: number;
+  readonly cache: LookupCache | null;
+  readonly schema: Schema;
+}
 
 /**
  * Top-N: `ROW_NUMBER() OVER (PARTITION BY ... ORDER BY ...)` under `WHERE rn <= N` (src/planner/bind-rank.ts).
@@ -223,6 +259,14 @@ export type PhysicalPlan =
   | (ExecNode & { readonly kind: 'FilterExec'; readonly predicate: BoundExpr })
   | (ExecNode & { readonly kind: 'ProjectExec'; readonly exprs: readonly BoundExpr[] })
   | (ExecNode & { readonly kind: 'WindowAssignExec'; readonly window: WindowSpec; readonly timeIndex: number })
+  /**
+   * The processing-time clock of a window over a PROCTIME() attribute: stamps column `timeIndex` of
+   * each row with the wall clock and sends the clock, less 1 ms, as the watermark (the input's own
+   * watermarks and idleness are dropped), so the window aggregate above fires on the wall clock.
+   */
+  | (ExecNode & { readonly kind: 'ProcessingTimeExec'; readonly timeIndex: number })
+  /** See LookupJoinNode; input 0 is the probe side, the table is read through the connector's lookup reader. */
+  | (ExecNode & Omit<LookupJoinNode, 'kind' | 'input' | 'schema'> & { readonly kind: 'LookupJoinExec' })
   | (ExecNode & {
       readonly kind: 'WindowAggregateExec';
       readonly window: WindowSpec;
@@ -234,6 +278,8 @@ export type PhysicalPlan =
       readonly lateRowsTo?: string;
       /** See the logical windowAggregate's `attached`. */
       readonly attached?: true;
+      /** Over a processing-time attribute (its input is a ProcessingTimeExec). */
+      readonly proctime?: true;
     })
   | (ExecNode & {
       readonly kind: 'GroupAggregateExec';

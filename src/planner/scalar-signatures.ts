@@ -273,6 +273,8 @@ const TIME_FUNCTIONS: Readonly<Record<string, Signature>> = {
       return 'INT';
     },
   },
+  // Flink's processing-time attribute (TIMESTAMP_LTZ(3) *PROCTIME*): the wall clock when the row is processed.
+  PROCTIME: { usage: 'PROCTIME()', minArgs: 0, maxArgs: 0, result: () => 'TIMESTAMP' },
   CURRENT_WATERMARK: {
     usage: 'CURRENT_WATERMARK(rowtime_column)',
     minArgs: 1,

@@ -22,6 +22,22 @@ export function bindOptions(options: readonly OptionDef[]): Record<string, strin
   return out;
 }
 
+/**
+ * Flink's legacy (pre-1.11) descriptor keys of a filesystem table, as Nexmark q13's side input is
+ * declared ('connector.type' = 'filesystem', 'connector.path', 'format.type'), under the current
+ * names ('connector', 'path', 'format'); other legacy connector types are left for the connector
+ * check to refuse by name.
+ */
+function legacyOptions(options: Record<string, string>): Record<string, string> {
+  if (options['connector'] !== undefined || options['connector.type']?.trim().toLowerCase() !== 'filesystem') return options;
+  const renamed: Record<string, string> = { 'connector.type': 'connector', 'connector.path': 'path', 'format.type': 'format', 'format.field-delimiter': 'csv.field-delimiter' };
+  // Flink's legacy CSV reads fields by position, with no header line ('format.ignore-first-line' skips one).
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(options)) if (k !== 'format.ignore-first-line') out[renamed[k] ?? k] = v;
+  if (out['format']?.trim().toLowerCase() === 'csv' && options['format.ignore-first-line']?.trim().toLowerCase() !== 'true') out['csv.header'] = 'false';
+  return out;
+}
+
 /** Turns CREATE STREAM into a StreamDef: typed columns (unique names), a checked watermark (a TIMESTAMP column and a TIMESTAMP expression), lower-cased options. */
 export function bindStreamDef(stmt: CreateStreamStmt, ddl: string, lookup?: (name: Ident) => StreamDef): StreamDef {
   if (stmt.like) {
@@ -47,7 +63,7 @@ export function bindStreamDef(stmt: CreateStreamStmt, ddl: string, lookup?: (nam
     computed.push({ index: c.position, expr: c.expr, sql: exprToSql(bound, physical) });
   }
   const schema = { columns };
-  const options = bindOptions(stmt.options);
+  const options = legacyOptions(bindOptions(stmt.options));
   const primaryKey = stmt.primaryKey?.columns.map((k) => {
     if (!columns.some((c) => c.name === k.name)) {
       const guess = suggest(k.name, columns.map((c) => c.name));

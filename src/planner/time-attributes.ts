@@ -1,6 +1,7 @@
 import { assertNever } from '../common/errors.js';
 import type { BoundExpr, WindowSpec } from './bound.js';
 import { isUpdatingLogical } from './changelog.js';
+import type { StreamDef } from './catalog.js';
 import type { LogicalPlan } from './plan.js';
 
 /** The start and end columns of one window, in a windowed result. */
@@ -24,28 +25,57 @@ export interface TimeAttributes {
   readonly windows: readonly WindowColumns[];
   /** window_end columns (window_time is window_end - 1 ms of one of them). */
   readonly windowEnds: readonly number[];
+  /**
+   * Processing-time attributes (Flink's TIMESTAMP_LTZ(3) *PROCTIME*): a computed column `p AS
+   * PROCTIME()`, a `PROCTIME()` in a SELECT list, or one of them passed through unchanged. A window
+   * over one fires on the wall clock; a lookup join's FOR SYSTEM_TIME AS OF names one.
+   */
+  readonly proctimes?: readonly number[];
 }
 
 const NONE: TimeAttributes = { watermarked: false, rowtimes: [], windows: [], windowEnds: [] };
+
+/** Whether a bound expression is the call PROCTIME(). */
+export const isProctimeCall = (e: BoundExpr): boolean => e.kind === 'call' && e.fn === 'PROCTIME';
+
+/** The stream's processing-time attributes: its computed columns `AS PROCTIME()`. */
+export function streamProctimes(stream: StreamDef): number[] {
+  return (stream.computed ?? []).filter((c) => c.expr.kind === 'call' && c.expr.name.toUpperCase() === 'PROCTIME' && c.expr.args.length === 0).map((c) => c.index);
+}
+
+/** The processing-time attributes of a plan's output (see TimeAttributes.proctimes). */
+export function proctimesOf(plan: LogicalPlan): readonly number[] {
+  return timeAttributes(plan).proctimes ?? [];
+}
 
 /** The time attributes of a logical plan's output (see TimeAttributes). */
 export function timeAttributes(plan: LogicalPlan): TimeAttributes {
   switch (plan.kind) {
     case 'scan': {
       const wm = plan.watermark;
-      return wm ? { watermarked: true, rowtimes: [wm.timeIndex], windows: [], windowEnds: [] } : NONE;
+      const proctimes = streamProctimes(plan.stream);
+      const base = wm ? { watermarked: true, rowtimes: [wm.timeIndex], windows: [], windowEnds: [] } : NONE;
+      return proctimes.length > 0 ? { ...base, proctimes } : base;
     }
     case 'filter':
     case 'limit':
       return timeAttributes(plan.input);
+    case 'lookupJoin': {
+      // As Flink: the probe side's time attributes pass through (its columns come first).
+      const l = timeAttributes(plan.input);
+      return { watermarked: l.watermarked, rowtimes: l.rowtimes, windows: [], windowEnds: [], ...(l.proctimes ? { proctimes: l.proctimes } : {}) };
+    }
     case 'project':
       return projected(plan.exprs, timeAttributes(plan.input));
     case 'windowAssign': {
       const input = timeAttributes(plan.input);
       const n = plan.input.schema.columns.length;
-      return { watermarked: input.watermarked, rowtimes: [...input.rowtimes, n + 1, n + 2], windows: [{ start: n, end: n + 1, spec: plan.window }], windowEnds: [n + 1] };
+      if (plan.proctime) return { watermarked: input.watermarked, rowtimes: input.rowtimes, windows: [], windowEnds: [], ...(input.proctimes ? { proctimes: input.proctimes } : {}) };
+      return { watermarked: input.watermarked, rowtimes: [...input.rowtimes, n + 1, n + 2], windows: [{ start: n, end: n + 1, spec: plan.window }], windowEnds: [n + 1], ...(input.proctimes ? { proctimes: input.proctimes } : {}) };
     }
     case 'windowAggregate': {
+      // A processing-time window's result has no time attribute here (no cascading over its window_time).
+      if (plan.proctime) return { ...NONE, watermarked: true };
       if (isUpdatingLogical(plan)) return { ...NONE, watermarked: true };
       const end = plan.keys.length + 1;
       return { watermarked: true, rowtimes: [end], windows: [{ start: end - 1, end, spec: plan.window }], windowEnds: [end] };
@@ -69,7 +99,7 @@ export function timeAttributes(plan: LogicalPlan): TimeAttributes {
       // An interval join keeps both sides' time attributes (its watermark is held back by its bounds);
       // as in Flink, a regular join's output has none.
       // A temporal join keeps the left side's time attributes (as Flink): its rows are emitted as the watermark passes them.
-      if (plan.temporal) return { watermarked, rowtimes: l.rowtimes, windows: [], windowEnds: [] };
+      if (plan.temporal) return { watermarked, rowtimes: l.rowtimes, windows: [], windowEnds: [], ...(l.proctimes ? { proctimes: l.proctimes } : {}) };
       if (!plan.interval && !plan.window) return { ...NONE, watermarked };
       const nl = plan.left.schema.columns.length;
       const rowtimes = [...l.rowtimes, ...r.rowtimes.map((i) => i + nl)];
@@ -103,5 +133,7 @@ function projected(exprs: readonly BoundExpr[], input: TimeAttributes): TimeAttr
   });
   const windowEnds = input.windowEnds.flatMap(at);
   const windows = input.windows.flatMap((w) => at(w.start).flatMap((start) => at(w.end).map((end) => ({ start, end, spec: w.spec }))));
-  return { watermarked: input.watermarked, rowtimes, windows, windowEnds };
+  const inputProc = input.proctimes ?? [];
+  const proctimes = exprs.flatMap((e, i) => ((e.kind === 'inputRef' && inputProc.includes(e.index)) || isProctimeCall(e) ? [i] : []));
+  return { watermarked: input.watermarked, rowtimes, windows, windowEnds, ...(proctimes.length > 0 ? { proctimes } : {}) };
 }

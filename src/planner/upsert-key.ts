@@ -44,6 +44,8 @@ export function upsertKeyOf(plan: PhysicalPlan): readonly number[] | null {
     case 'JoinExec':
     case 'OverAggregateExec':
     case 'SinkExec':
+    case 'ProcessingTimeExec':
+    case 'LookupJoinExec':
       return null;
     default:
       return assertNever(plan, 'physical plan');

@@ -13,8 +13,13 @@ export function windowAssignment(src: BoundSource): BoundSource {
   }
   const t = { type: 'TIMESTAMP' as const };
   const schema = { columns: [...src.scan.schema.columns, { name: 'window_start', ...t }, { name: 'window_end', ...t }, { name: 'window_time', ...t }] };
-  const scan: LogicalPlan = { kind: 'windowAssign', input: src.scan, window: tvf.window.spec, timeIndex: tvf.window.timeIndex, schema };
+  const proctime = tvf.window.proctime;
+  const scan: LogicalPlan = { kind: 'windowAssign', input: src.scan, window: tvf.window.spec, timeIndex: tvf.window.timeIndex, ...(proctime ? { proctime } : {}), schema };
   const n = src.scan.schema.columns.length;
+  if (proctime) {
+    // Windows of the wall clock: no event-time attributes are added, and none to join or cascade on.
+    return { name: src.name, scope: { schema, qualifiers: src.scope.qualifiers }, scan, updating: false, time: { ...src.time, windows: [] } };
+  }
   return {
     name: src.name,
     scope: { schema, qualifiers: src.scope.qualifiers },

@@ -144,6 +144,7 @@ function evaluate(plan: LogicalPlan, contents: ColumnTable, span: Span): ColumnT
     case 'windowAggregate':
     case 'union':
     case 'join':
+    case 'lookupJoin':
     case 'rank':
     case 'overAggregate':
       throw new EddyError('UNSUPPORTED', `a point-in-time query over a materialized view cannot use ${describe(plan.kind)} yet`, span, 'filter, project, GROUP BY, ORDER BY and LIMIT over one materialized view are supported; for the rest, maintain it in the view itself');
@@ -152,8 +153,8 @@ function evaluate(plan: LogicalPlan, contents: ColumnTable, span: Span): ColumnT
   }
 }
 
-function describe(kind: 'windowAssign' | 'windowAggregate' | 'union' | 'join' | 'rank' | 'overAggregate'): string {
-  return kind === 'join' ? 'a join' : kind === 'union' ? 'UNION ALL' : kind === 'rank' ? 'Top-N' : kind === 'overAggregate' ? 'an OVER aggregate' : 'a window';
+function describe(kind: 'windowAssign' | 'windowAggregate' | 'union' | 'join' | 'lookupJoin' | 'rank' | 'overAggregate'): string {
+  return kind === 'join' || kind === 'lookupJoin' ? 'a join' : kind === 'union' ? 'UNION ALL' : kind === 'rank' ? 'Top-N' : kind === 'overAggregate' ? 'an OVER aggregate' : 'a window';
 }
 
 /** SELECT-list expressions as columns c0..: plain column references are copied, the rest derived through escape(). */

@@ -1,7 +1,7 @@
 import { internalError } from '../common/errors.js';
 import type { StateChunk } from '../common/state-chunk.js';
 import type { Row } from '../common/types.js';
-import type { SinkWriter, SourceReader } from '../connectors/connector.js';
+import type { LookupReader, SinkWriter, SourceReader } from '../connectors/connector.js';
 import type { CheckpointTarget, RunSnapshot } from '../checkpoint/coordinator.js';
 import { createOperator } from '../exec/graph/create-operator.js';
 import { Graph } from '../exec/graph/graph.js';
@@ -58,6 +58,8 @@ export interface RunDeps {
   /** 'source.idle-timeout' of the node's stream in ms (0: never idle). */
   idleTimeoutMs(node: ExecOf<'SourceExec'>): number;
   openSink?(node: ExecOf<'SinkExec'>): SinkWriter;
+  /** The lookup reader of a lookup join's table. */
+  openLookup?(node: ExecOf<'LookupJoinExec'>): LookupReader;
   /** Where a transient query's rows go. */
   readonly result?: ResultTarget;
   /** The late-row sink of window operator `uid` into the `<stream>$late` stream, if it exists (one per operator, kept across runs). */
@@ -84,6 +86,8 @@ export class QueryRun implements CheckpointTarget {
   readonly graph: Graph;
   private cancelled = false;
   private finished = false;
+  /** The lookup joins' readers, closed with the run. */
+  private readonly lookups: LookupReader[] = [];
   /** A checkpoint requested for the next round, and the pause its barrier has cost so far. */
   private requested: { readonly id: number; readonly pause: { ms: number } } | null = null;
 
@@ -110,6 +114,12 @@ export class QueryRun implements CheckpointTarget {
             now,
             openSource: (n) => track(deps.openSource(n)),
             idleTimeoutMs: (n) => deps.idleTimeoutMs(n),
+            openLookup: (n) => {
+              if (!deps.openLookup) throw internalError(`no lookup reader for ${n.uid}`);
+              const reader = track(deps.openLookup(n));
+              this.lookups.push(reader);
+              return reader;
+            },
             openSink: (n) => {
               if (!deps.openSink) throw internalError(`no sink writer for ${n.uid}`);
               return track(deps.openSink(n));
@@ -214,6 +224,8 @@ export class QueryRun implements CheckpointTarget {
         // Rows already read are processed even if cancel() came during the read: the source's offset
         // is past them, so dropping them would lose them from a final checkpoint.
         const n = await s.poll(batchSize);
+        // Asynchronous operators (lookup joins) finish what the batch started before anything else moves.
+        await this.graph.settle();
         if (n !== null) {
           live++;
           produced += n;
@@ -223,6 +235,7 @@ export class QueryRun implements CheckpointTarget {
       if (barrier !== null) this.completeBarrier(barrier);
       if (live === 0 || this.graph.done) {
         this.endAll();
+        await this.graph.settle();
         return 'finished';
       }
       if (this.hook) await this.hook.afterRound(this);
@@ -300,6 +313,7 @@ export class QueryRun implements CheckpointTarget {
   /** Closes the connectors (sources, then the sink). */
   async close(): Promise<void> {
     for (const s of this.sources) await s.close().catch(() => {});
+    for (const l of this.lookups) await l.close().catch(() => {});
     const sink = this.graph.sinks[0]?.operator;
     if (sink instanceof StreamSinkOperator) await sink.close().catch(() => {});
   }

@@ -1,3 +1,4 @@
+import { streamProctimes } from '../planner/time-attributes.js';
 import { EddyError, assertNever } from '../common/errors.js';
 import { typeName, type Row, type Schema, type Value } from '../common/types.js';
 import type { ParsedStatement } from '../parser/index.js';
@@ -16,7 +17,7 @@ import {
 } from '../planner/index.js';
 import { compileExpr } from '../exec/expr-compiler.js';
 import { MemoryStreams } from '../connectors/memory-source.js';
-import { connectorOf, createSink, createSource, validateStreamOptions } from '../connectors/registry.js';
+import { connectorOf, createLookup, createSink, createSource, validateStreamOptions } from '../connectors/registry.js';
 import type { SinkWriter } from '../connectors/connector.js';
 import type { CheckpointStore } from '../checkpoint/store.js';
 import { CheckpointCoordinator } from '../checkpoint/coordinator.js';
@@ -514,6 +515,7 @@ export class Session {
           ),
           this.opts.baseDir,
         ),
+      openLookup: (node) => createLookup(node.table, node.lookupKeys, { ...(this.opts.baseDir !== undefined ? { baseDir: this.opts.baseDir } : {}) }),
       idleTimeoutMs: (node) => {
         const option = node.stream.options[IDLE_TIMEOUT_OPTION];
         return option === undefined ? 0 : parseDuration(option, `option '${IDLE_TIMEOUT_OPTION}' of stream '${node.stream.name}'`);
@@ -644,7 +646,11 @@ export class Session {
       return { kind: 'table', columns: ['name', 'type', 'extra'], rows };
     }
     const s = this.catalog.get(name, span);
-    const rows: Value[][] = s.schema.columns.map((c) => [c.name, typeName(c.type), s.watermark?.column === c.name ? `WATERMARK AS ${s.watermark.sql}` : '']);
+    const proctimes = streamProctimes(s);
+    // A processing-time attribute is shown as Flink's DESCRIBE shows it.
+    const rows: Value[][] = s.schema.columns.map((c, i) =>
+      proctimes.includes(i) ? [c.name, 'TIMESTAMP_LTZ(3) *PROCTIME*', 'AS PROCTIME()'] : [c.name, typeName(c.type), s.watermark?.column === c.name ? `WATERMARK AS ${s.watermark.sql}` : ''],
+    );
     for (const [k, v] of Object.entries(s.options)) rows.push([`'${k}'`, `'${v}'`, 'option']);
     return { kind: 'table', columns: ['name', 'type', 'extra'], rows };
   }

@@ -1,5 +1,6 @@
 import { assertNever, internalError } from '../../common/errors.js';
-import type { SinkWriter, SourceReader } from '../../common/connector.js';
+import type { LookupReader, SinkWriter, SourceReader } from '../../common/connector.js';
+import { LookupJoinOperator } from '../operators/lookup-join.js';
 import type { ExecOf, PhysicalPlan } from '../../planner/plan.js';
 import type { LateRowOutput, Operator, OperatorContext } from '../operator.js';
 import { ChangelogFilterOperator } from '../operators/changelog-filter.js';
@@ -16,6 +17,7 @@ import { WindowRankOperator } from '../operators/window-rank.js';
 import { OverUnboundedAggregateOperator } from '../operators/over-unbounded-aggregate.js';
 import { RankOperator } from '../operators/rank.js';
 import { ProjectOperator } from '../operators/project.js';
+import { ProcessingTimeOperator } from '../operators/processing-time.js';
 import { ResultSinkOperator, StreamSinkOperator, type ResultTarget } from '../operators/sink.js';
 import { SourceOperator } from '../operators/source.js';
 import { ViewSinkOperator } from '../operators/view-sink.js';
@@ -33,6 +35,8 @@ export interface OperatorDeps {
   openSource(node: ExecOf<'SourceExec'>): SourceReader;
   /** 'source.idle-timeout' of a source node's stream in ms (0: never idle). */
   idleTimeoutMs(node: ExecOf<'SourceExec'>): number;
+  /** The lookup reader of a lookup join's table (the connector's, src/connectors/registry.ts createLookup). */
+  openLookup(node: ExecOf<'LookupJoinExec'>): LookupReader;
   /** The writer of a stream sink. */
   openSink(node: ExecOf<'SinkExec'>): SinkWriter;
   /** Where a transient query's rows go (a 'result' sink). */
@@ -56,6 +60,12 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       return node.inputs[0]!.node.changelog === 'updating' ? new ChangelogFilterOperator(node.uid, node.predicate) : new FilterOperator(node.uid, node.predicate);
     case 'ProjectExec':
       return new ProjectOperator(node.uid, node.exprs);
+    case 'ProcessingTimeExec':
+      return new ProcessingTimeOperator(node.uid, node.timeIndex, deps.now);
+    case 'LookupJoinExec': {
+      const tableWidth = node.table.schema.columns.length;
+      return new LookupJoinOperator({ ...node, tableWidth }, deps.openLookup(node), deps.now);
+    }
     case 'WindowAssignExec':
       return new WindowAssignOperator(node.uid, node.window, node.timeIndex);
     case 'WindowAggregateExec': {

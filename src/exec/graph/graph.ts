@@ -210,6 +210,22 @@ export class Graph {
     }
   }
 
+  /**
+   * Waits until no operator has asynchronous work in flight (Operator.asyncWork), inputs first: a
+   * finished read pushes rows downstream, where another read may start.
+   */
+  async settle(): Promise<void> {
+    for (;;) {
+      let wait: Promise<void> | null = null;
+      for (const n of this.nodes) {
+        wait = n.operator.asyncWork();
+        if (wait !== null) break;
+      }
+      if (wait === null) return;
+      await wait;
+    }
+  }
+
   /** Whether no more rows can reach a sink: each sink's input chain is done (a satisfied LIMIT) on every path. */
   get done(): boolean {
     const memo = new Map<GraphNode, boolean>();

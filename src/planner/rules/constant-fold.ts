@@ -22,6 +22,7 @@ function foldNode(node: LogicalPlan): LogicalPlan {
     case 'groupAggregate':
       return { ...node, keys: node.keys.map((k: BoundExpr) => foldExpr(k)), aggs: node.aggs.map(foldAgg) };
     case 'join':
+    case 'lookupJoin':
       return node.residual ? { ...node, residual: foldExpr(node.residual) } : node;
     case 'rank':
       return { ...node, partitionKeys: node.partitionKeys.map((k) => foldExpr(k)), orderKeys: node.orderKeys.map((k) => ({ ...k, expr: foldExpr(k.expr) })) };
