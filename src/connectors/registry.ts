@@ -3,7 +3,7 @@ import type { Schema } from '../common/types.js';
 import { EddyError, assertNever, closest, editDistance, internalError } from '../common/errors.js';
 import type { StreamDef } from '../planner/catalog.js';
 import type { FreshStart, SinkWriter, SourceReader } from './connector.js';
-import { FileSource, fileSourceOptions, type DeadLetter } from './file-source.js';
+import { fileReaderFor, fileSourceOptions, type DeadLetter } from './file-source.js';
 import { FileSink, fileSinkOptions } from './file-sink.js';
 import { DatagenSource, datagenOptions } from './datagen-source.js';
 import type { MemoryStreams } from './memory-source.js';
@@ -111,7 +111,7 @@ export function createSource(stream: StreamDef, ctx: SourceContext): SourceReade
   const connector = connectorOf(stream);
   switch (connector) {
     case 'file':
-      return new FileSource(stream.schema, fileSourceOptions(stream.options), ctx.baseDir, undefined, ctx.deadLetter);
+      return fileReaderFor(stream.schema, fileSourceOptions(stream.options), ctx.baseDir, ctx.deadLetter);
     case 'filesystem':
       return new FilesystemSource(stream.schema, filesystemOptions(stream.options), ctx.baseDir);
     case 'datagen':
