@@ -13,7 +13,7 @@
  */
 import { EddyError, type Span } from '../common/errors.js';
 import type { Column, Row } from '../common/types.js';
-import type { Ident, Query } from '../parser/ast.js';
+import type { Ident } from '../parser/ast.js';
 import { OP_COLUMN } from '../planner/changelog.js';
 import type { PhysicalPlan } from '../planner/plan.js';
 import { ViewSinkOperator } from '../exec/operators/view-sink.js';
@@ -97,10 +97,4 @@ export function materializedColumns(view: string, names: readonly Ident[] | unde
     );
   }
   return visible.map((c, i) => ({ ...c, name: names[i]!.name }));
-}
-
-/** The materialized view a query reads, when it is a point-in-time query: a SELECT whose FROM is one materialized view. */
-export function pointInTimeView(query: Query, views: ReadonlyMap<string, MaterializedView>): MaterializedView | null {
-  if (query.kind !== 'select' || query.from.kind !== 'stream') return null;
-  return views.get(query.from.name.name) ?? null;
 }

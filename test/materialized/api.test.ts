@@ -80,14 +80,14 @@ describe('materialized views in the API', () => {
     expect(await e.execute('DROP MATERIALIZED VIEW mv')).toEqual([{ kind: 'message', text: "Materialized view 'mv' dropped." }]);
     expect(await e.execute('DROP MATERIALIZED VIEW IF EXISTS mv')).toEqual([{ kind: 'message', text: "Materialized view 'mv' does not exist." }]);
     await expect(e.execute('DROP MATERIALIZED VIEW mv')).rejects.toThrow(/unknown materialized view 'mv'/);
-    expect(() => e.snapshot('SELECT * FROM mv')).toThrow(/snapshot\(\) takes a SELECT over one materialized view/);
+    expect(() => e.snapshot('SELECT * FROM mv')).toThrow(/snapshot\(\) takes a SELECT over materialized views and registered tables/);
   });
 
   it('a SELECT over a stream stays continuous; query() refuses a point-in-time SELECT', async () => {
     const e = await open();
     await e.execute(`CREATE MATERIALIZED VIEW mv AS SELECT user, COUNT(*) AS n FROM clicks GROUP BY user`);
     expect(() => e.query('SELECT * FROM mv')).toThrow(/is a materialized view: a SELECT over it is a point-in-time query/);
-    expect(() => e.snapshot('SELECT * FROM clicks')).toThrow(/snapshot\(\) takes a SELECT over one materialized view/);
+    expect(() => e.snapshot('SELECT * FROM clicks')).toThrow(/snapshot\(\) takes a SELECT over materialized views and registered tables/);
     const q = e.query('SELECT user, ms FROM clicks WHERE ms > 1');
     await e.insert('clicks', [{ user: 'a', page: 'x', ms: 2 }]);
     e.end('clicks');
