@@ -237,11 +237,11 @@ export class Session {
   }
 
   /** Binds, optimizes and plans a query (a SELECT or a UNION ALL) into its physical plan. */
-  plan(query: Query): PhysicalPlan {
+  plan(query: Query, catalog: Catalog = this.catalog): PhysicalPlan {
     refuseOrderBy(query);
-    const logical = optimize(bindQuery(query, this.catalog, this.windowEmitFor(queryStreams(query, this.catalog))));
+    const logical = optimize(bindQuery(query, catalog, this.windowEmitFor(queryStreams(query, catalog))));
     return toPhysical(logical, {
-      lateStreamOf: (stream) => (this.catalog.hasStream(lateStreamName(stream)) ? lateStreamName(stream) : undefined),
+      lateStreamOf: (stream) => (catalog.hasStream(lateStreamName(stream)) ? lateStreamName(stream) : undefined),
       stateTtlMs: this.settings.durationMs('state.ttl'),
     });
   }
@@ -395,13 +395,42 @@ export class Session {
 
   /** Plans a SELECT (synchronously, so the API can throw at the call) into an unstarted query. */
   transientQuery(query: Query, sql: string): TransientQuery {
-    const views = this.pointInTimeViews(query);
-    if (views) {
-      throw new EddyError('UNSUPPORTED', `'${views[0]!.name}' is a materialized view: a SELECT over it is a point-in-time query`, query.span, 'read it with eddy.snapshot(sql) (an arquero table), or execute it in the shell or a script');
-    }
-    const plan = this.plan(query);
     const id = `select_${++this.transientSeq}`;
-    const q: TransientQuery = new TransientQuery(id, sql, withSink(plan, { kind: 'result' }), plan.schema, this.runDeps(), this.runOptions(), () => this.transient.delete(id));
+    const views = [...new Set(relationsRead(query, this.catalog))].flatMap((n) => this.materialized.get(n) ?? []);
+    if (views.length === 0) {
+      const plan = this.plan(query);
+      const q: TransientQuery = new TransientQuery(id, sql, withSink(plan, { kind: 'result' }), plan.schema, this.runDeps(), this.runOptions(), () => this.transient.delete(id));
+      this.transient.set(id, q);
+      return q;
+    }
+    // A continuous SELECT over materialized views reads their changelogs: each view as an
+    // append-only stream of its changes (op first when updating), its current contents first.
+    const catalog = new Catalog();
+    for (const s of this.catalog.list()) catalog.add(s);
+    for (const v of this.catalog.listViews()) catalog.addView(v);
+    for (const mv of views) catalog.add({ name: mv.name, schema: { columns: mv.changelogColumns }, options: { connector: 'memory' }, ddl: '' });
+    const plan = this.plan(query, catalog);
+    const deps = this.runDeps();
+    const opened: { log: string; unsubscribe: () => void }[] = [];
+    const io: RunDeps = {
+      ...deps,
+      openSource: (node) => {
+        const mv = this.materialized.get(node.stream.name);
+        if (!mv || this.catalog.has(node.stream.name)) return deps.openSource(node);
+        const log = `${mv.name}$changes$${id}$${opened.length}`;
+        const reader = this.memory.reader(log, { endWhenDrained: false });
+        const unsubscribe = mv.subscribe({ push: (rows) => this.memory.append(log, rows as Row[]), end: () => this.memory.end(log) });
+        opened.push({ log, unsubscribe });
+        return reader;
+      },
+    };
+    const q: TransientQuery = new TransientQuery(id, sql, withSink(plan, { kind: 'result' }), plan.schema, io, this.runOptions(), () => {
+      this.transient.delete(id);
+      for (const o of opened.splice(0)) {
+        o.unsubscribe();
+        this.memory.drop(o.log);
+      }
+    });
     this.transient.set(id, q);
     return q;
   }
