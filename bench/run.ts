@@ -5,7 +5,7 @@
  *  2. From a JSON Lines file: `eddy -f` vs a hand-written streaming program, both child processes.
  * Every contender's result is checked against a brute-force reference (row count and checksum).
  * Env: BENCH_ROWS (default 1000000), BENCH_REPEAT (default 5 in memory, 3 from a file),
- * BENCH_ONLY=memory|file|engine|checkpoint|nexmark|kafka|join (join: bench/join.ts, a regular join beside a hand-written hash join; engine: only Eddy in memory; kafka: bench/kafka.ts,
+ * BENCH_ONLY=memory|file|engine|checkpoint|nexmark|kafka|join|arrow (arrow: bench/arrow.ts, the Arrow file source beside the JSON one and a materialized view's bytes per row; join: bench/join.ts, a regular join beside a hand-written hash join; engine: only Eddy in memory; kafka: bench/kafka.ts,
  * Eddy between two topics of a real broker beside the Kafka client alone, merged under "kafka"; checkpoint: only the
  * checkpoint benchmark of bench/checkpoint.ts, whose figures are merged into latest.json under
  * "checkpoint"), BENCH_PROFILE=out.cpuprofile (CPU profile of the timed Eddy in-memory runs only;
@@ -39,6 +39,7 @@ import type { QueryId } from './nexmark/queries.js';
 import { tuneGcForStreaming } from '../src/runtime/gc-tuning.js';
 import { formatKafkaTable, runKafkaBench } from './kafka.js';
 import { formatJoinTable, runJoinBench, type JoinBenchResult } from './join.js';
+import { formatArrowTable, runArrowBench, type ArrowBenchResult } from './arrow.js';
 
 // The configuration the README recommends for embedding; every in-process contender shares it.
 tuneGcForStreaming();
@@ -403,8 +404,16 @@ async function joinOnly(): Promise<void> {
   writeResults({ join: { date: new Date().toISOString(), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), ...r } });
 }
 
+/** BENCH_ONLY=arrow: the Arrow file source beside the JSON Lines one, and a view's bytes per row (bench/arrow.ts), merged under "arrow". */
+async function arrowOnly(): Promise<void> {
+  const r = await runArrowBench((s) => process.stderr.write(s + '\n'));
+  console.log(formatArrowTable(r));
+  writeResults({ arrow: { date: new Date().toISOString(), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), ...r } });
+}
+
 async function main(): Promise<void> {
   if (ONLY === 'checkpoint') return checkpointOnly();
+  if (ONLY === 'arrow') return arrowOnly();
   if (ONLY === 'join') return joinOnly();
   if (ONLY === 'kafka') return kafkaOnly();
   if (ONLY === 'nexmark') return nexmarkOnly();
@@ -415,7 +424,10 @@ async function main(): Promise<void> {
   let cp: CheckpointBenchResult | null = null;
   let nx: NexmarkResult | null = null;
   let jn: JoinBenchResult | null = null;
+  let ar: ArrowBenchResult | null = null;
   if (ONLY === 'all') {
+    process.stderr.write('arrow ...\n');
+    ar = await runArrowBench((s) => process.stderr.write(s + '\n'));
     process.stderr.write('join ...\n');
     jn = await runJoinBench((s) => process.stderr.write(s + '\n'));
     process.stderr.write('checkpoints ...\n');
@@ -428,6 +440,7 @@ async function main(): Promise<void> {
   if (cp) console.log(formatCheckpointTables(cp));
   if (nx) console.log(formatNexmarkTables(nx));
   if (jn) console.log(formatJoinTable(jn));
+  if (ar) console.log(formatArrowTable(ar));
   if (ONLY !== 'all') return;
   const out = {
     date: new Date().toISOString(),
@@ -445,7 +458,7 @@ async function main(): Promise<void> {
       fileEddyVsHandwritten: ratioOf('file.eddy', 'file.handwritten'),
     },
   };
-  writeResults({ ...out, ...(cp ? { checkpoint: { date: out.date, loadAverage: out.machine.loadAverage, ...cp } } : {}), ...(nx ? { nexmark: nexmarkEntry(nx) } : {}), ...(jn ? { join: { date: out.date, ...jn } } : {}) });
+  writeResults({ ...out, ...(cp ? { checkpoint: { date: out.date, loadAverage: out.machine.loadAverage, ...cp } } : {}), ...(nx ? { nexmark: nexmarkEntry(nx) } : {}), ...(jn ? { join: { date: out.date, ...jn } } : {}), ...(ar ? { arrow: { date: out.date, ...ar } } : {}) });
 }
 
 main().catch((e: unknown) => {

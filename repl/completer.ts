@@ -8,11 +8,22 @@ const COMMANDS = ['\\d', '\\demo', '\\e', '\\format', '\\i', '\\q', '\\timing', 
 /** Settings a SET statement may name, quoted as they are typed. */
 export const SHELL_SETTINGS = ['sql-client.execution.result-mode'];
 
+/** A name the catalog does not hold but the shell can read: a materialized view and its columns. */
+export interface ExtraRelation {
+  readonly name: string;
+  readonly columns: readonly { readonly name: string }[];
+}
+
+/** What may follow a word: `CREATE MAT` completes to MATERIALIZED, `MATERIALIZED V` to VIEW / VIEWS. */
+const NEXT_WORDS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['MATERIALIZED', ['VIEW', 'VIEWS']],
+]);
+
 /**
- * Tab completion for the shell: keywords, functions, stream and view names and their columns
- * (names complete as typed, keywords and functions in the case the word was started in).
+ * Tab completion for the shell: keywords, functions, stream, view and materialized view names and
+ * their columns (names complete as typed, keywords and functions in the case the word was started in).
  */
-export function shellCompleter(catalog: Catalog, settings: () => readonly string[]): (line: string) => [string[], string] {
+export function shellCompleter(catalog: Catalog, settings: () => readonly string[], extra: () => Iterable<ExtraRelation> = () => []): (line: string) => [string[], string] {
   return (line) => {
     const m = /(\\?'?[\w.$-]*)$/.exec(line);
     const word = m ? m[1]! : '';
@@ -30,7 +41,17 @@ export function shellCompleter(catalog: Catalog, settings: () => readonly string
       for (const c of s.schema.columns) names.add(c.name);
     }
     for (const v of catalog.listViews()) names.add(v.name);
+    for (const r of extra()) {
+      names.add(r.name);
+      for (const c of r.columns) names.add(c.name);
+    }
     const upper = word === word.toUpperCase() && /[A-Z]/.test(word);
+    const previous = /(\w+)\s+\S*$/.exec(line)?.[1]?.toUpperCase();
+    const next = previous === undefined ? undefined : NEXT_WORDS.get(previous);
+    if (next) {
+      const hits = next.filter((k) => k.toLowerCase().startsWith(lower)).map((k) => (upper ? k : k.toLowerCase()));
+      if (hits.length > 0) return [hits, word];
+    }
     const words = [...new Set([...KEYWORDS, ...Object.keys(SCALAR_FUNCTIONS), ...AGGREGATES, ...WINDOWS])].map((k) => (upper ? k : k.toLowerCase()));
     const hits = [...[...names].filter((n) => n.toLowerCase().startsWith(lower)), ...words.filter((k) => k.toLowerCase().startsWith(lower))];
     return [[...new Set(hits)].sort(), word];

@@ -90,7 +90,7 @@ export async function runShell(session: Session, opts: ShellOptions): Promise<nu
     historySize: HISTORY_LIMIT,
     removeHistoryDuplicates: true,
     terminal: true,
-    completer: shellCompleter(session.catalog, () => session.settings.entries().map(([k]) => k)),
+    completer: shellCompleter(session.catalog, () => session.settings.entries().map(([k]) => k), () => session.materialized.values()),
   });
   const state: ShellState = { format: opts.format, expanded: 'auto', timing: false, resultMode: 'tableau', last: '' };
 

@@ -14,6 +14,7 @@ import type { PersistentQuery } from './runtime/persistent-query.js';
 import { startMetricsServer, type MetricsServer } from './runtime/metrics.js';
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
+import type { RegisterTableOptions } from './runtime/registered-tables.js';
 
 export interface EddyOptions {
   /** Checkpoint database (SQLite file). Default ':memory:', meaning no checkpoints are kept. */
@@ -298,14 +299,32 @@ export class Eddy {
    * whose values are already of their columns' types are kept as they are, not copied, until the
    * queries have read them: do not modify an object after inserting it (insert a copy instead).
    */
-  async insert(stream: string, rows: readonly object[] | object): Promise<number> {
+  async insert(stream: string, rows: readonly object[] | ColumnTable): Promise<number> {
     this.assertOpen('insert');
     const def = this.memoryStream(stream, 'insert');
+    if (this.session.registered.has(def.name)) {
+      throw new EddyError('UNSUPPORTED', `'${def.name}' is a registered table: its rows are the table's`, undefined, `call registerTable('${def.name}', table) again to replace them`);
+    }
     const n = this.session.memory.insert(def.name, def.schema, rows as never);
     // Backpressure: the queries reading the stream process the backlog before the caller inserts
     // more, instead of every row piling up (and aging into the old generation) first.
     await this.session.memory.catchUp(def.name);
     return n;
+  }
+
+  /**
+   * Registers a bounded arquero table under `name`, readable wherever a stream is: as a join side
+   * (a lookup table) of continuous queries, which read its rows and then see it end, and beside
+   * materialized views in point-in-time queries (snapshot(), and SELECTs in execute()). Column
+   * types come from the values (safe integers BIGINT, other numbers DOUBLE, strings VARCHAR,
+   * booleans BOOLEAN, Dates TIMESTAMP) unless `opts.types` gives them. Registering a name again
+   * replaces its rows (refused while a persistent query reads it). The table lives in this process:
+   * it is not saved in the state database, and with one, persistent queries over it are refused.
+   * Returns the registered (lower-case) name.
+   */
+  registerTable(name: string, table: ColumnTable, opts: RegisterTableOptions = {}): string {
+    this.assertOpen('registerTable');
+    return this.session.registerTable(name, table, opts);
   }
 
   /** Marks a memory stream as ended: queries over it fire their last windows and finish. */
@@ -331,8 +350,8 @@ export class Eddy {
   snapshot(sql: string): ColumnTable {
     this.assertOpen('snapshot');
     const stmt = parseStatement(sql);
-    const r = stmt.kind === 'query' ? this.session.pointInTime(stmt.query) : null;
-    if (!r) throw new EddyError('UNSUPPORTED', 'snapshot() takes a SELECT over one materialized view', stmt.span, 'CREATE MATERIALIZED VIEW mv AS SELECT ... first; eddy.query(sql) runs a continuous SELECT');
+    const r = stmt.kind === 'query' ? this.session.pointInTime(stmt.query, { tablesOnly: true }) : null;
+    if (!r) throw new EddyError('UNSUPPORTED', 'snapshot() takes a SELECT over materialized views and registered tables', stmt.span, 'CREATE MATERIALIZED VIEW mv AS SELECT ... (or eddy.registerTable) first; eddy.query(sql) runs a continuous SELECT');
     // TIMESTAMP columns as Dates, as query() gives them.
     const times = r.columns.filter((c) => c.type === 'TIMESTAMP').map((c) => c.name);
     if (times.length === 0) return r.table;

@@ -8,6 +8,8 @@ import type { StreamDef } from '../planner/catalog.js';
 import type { FileFormat } from './options.js';
 import { fileSourceOptions } from './file-source.js';
 import { csvHeader, csvLineFormatter, jsonLineFormatter } from './printers.js';
+import { ARROW_BATCH_ROWS, ArrowBatchEncoder } from './arrow-encoder.js';
+import { ARROW_FILE_MAGIC } from './arrow-ipc.js';
 
 export interface FileSinkOptions {
   readonly path: string;
@@ -26,16 +28,18 @@ export interface FileSinkPosition {
 }
 
 /**
- * Exactly-once JSON Lines / CSV file output. Rows are buffered; flush() appends and fsyncs them and
- * advances position(). Recovery truncates the file to the checkpointed position, so output written
- * after that checkpoint is discarded and then produced again, once.
+ * Exactly-once JSON Lines / CSV / Arrow IPC stream file output. Rows are buffered; flush() appends
+ * and fsyncs them and advances position(). Recovery truncates the file to the checkpointed
+ * position, so output written after that checkpoint is discarded and then produced again, once.
+ * Arrow rows are held until the sink cuts (each checkpoint ends a record batch, see
+ * arrow-encoder.ts), so a truncation always lands on a record batch boundary.
  */
 /** Buffered output beyond this is written out in the background. */
 const WRITE_BEHIND_BYTES = 1 << 20;
 
 export class FileSink implements SinkWriter {
   private fh: FileHandle | undefined;
-  private pending: string[] = [];
+  private pending: (string | Uint8Array)[] = [];
   private pendingBytes = 0;
   /** Bytes durable in the file. */
   private flushed = 0;
@@ -47,6 +51,7 @@ export class FileSink implements SinkWriter {
   private flushing: Promise<void> = Promise.resolve();
   private readonly fullPath: string;
   private readonly formatRow: (row: Row) => string;
+  private readonly arrow: ArrowBatchEncoder | null;
 
   constructor(
     private readonly schema: Schema,
@@ -57,15 +62,32 @@ export class FileSink implements SinkWriter {
   ) {
     this.fullPath = isAbsolute(opts.path) ? opts.path : resolve(baseDir ?? process.cwd(), opts.path);
     this.formatRow = opts.format === 'csv' ? csvLineFormatter(schema.columns, opts.delimiter) : jsonLineFormatter(schema.columns);
+    this.arrow = opts.format === 'arrow' ? new ArrowBatchEncoder(schema.columns) : null;
   }
 
   write(rows: readonly Row[]): void {
     if (rows.length === 0) return;
+    if (this.arrow) {
+      this.arrow.add(rows);
+      if (this.arrow.heldRows >= ARROW_BATCH_ROWS) this.takeArrowBatch();
+      return;
+    }
     let text = '';
     if (this.opts.format === 'csv' && this.accepted === 0) text = csvHeader(this.schema.columns, this.opts.delimiter) + '\n';
     for (const r of rows) text += this.formatRow(r) + '\n';
-    const bytes = Buffer.byteLength(text);
-    this.pending.push(text);
+    this.push(text, Buffer.byteLength(text));
+  }
+
+  /** Encodes the Arrow rows held as a record batch (after the schema, at the start of the file). */
+  private takeArrowBatch(): void {
+    const batch = this.arrow?.take();
+    if (!batch) return;
+    if (this.accepted === 0) this.push(this.arrow!.schemaMessage, this.arrow!.schemaMessage.byteLength);
+    this.push(batch, batch.byteLength);
+  }
+
+  private push(chunk: string | Uint8Array, bytes: number): void {
+    this.pending.push(chunk);
     this.pendingBytes += bytes;
     this.accepted += bytes;
     // Between checkpoints (or with none) output goes to the file in the background rather than
@@ -76,11 +98,12 @@ export class FileSink implements SinkWriter {
 
   /** Writes and fsyncs everything written so far; the rows are taken at the call, so later writes wait for the next flush. */
   flush(): Promise<void> {
+    this.takeArrowBatch();
     return this.writeBehind(true);
   }
 
   private writeBehind(sync: boolean): Promise<void> {
-    const data = this.pending.length > 0 ? Buffer.from(this.pending.join('')) : null;
+    const data = this.pending.length === 0 ? null : this.arrow ? Buffer.concat(this.pending as Uint8Array[]) : Buffer.from(this.pending.join(''));
     this.pending = [];
     this.pendingBytes = 0;
     this.flushing = this.flushing.then(() => this.writeOut(data, sync));
@@ -109,6 +132,7 @@ export class FileSink implements SinkWriter {
   }
 
   cut(): { position: FileSinkPosition; durable: Promise<void> } {
+    this.takeArrowBatch();
     // The flush runs in the background and takes every byte counted here; rows written meanwhile go
     // to the next flush, and a recovery to this position truncates them.
     return { position: { bytes: this.accepted }, durable: this.flush() };
@@ -152,12 +176,34 @@ export class FileSink implements SinkWriter {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new EddyError('IO', `cannot open '${this.opts.path}' for writing: ${(e as Error).message}`);
     }
     const at = freshStartAt(this.fresh, size);
+    if (this.arrow && at > 0) await this.checkArrowAppend(at);
     await this.fresh.started(at);
     return this.openAt(at);
   }
 
+  /** Appending record batches to an Arrow stream needs the file's schema to be this sink's, and no end-of-stream marker. */
+  private async checkArrowAppend(at: number): Promise<void> {
+    const schema = this.arrow!.schemaMessage;
+    const fh = await open(this.fullPath, 'r');
+    try {
+      const head = Buffer.alloc(Math.min(at, ARROW_FILE_MAGIC.length + schema.byteLength));
+      await fh.read(head, 0, head.length, 0);
+      const tail = Buffer.alloc(8);
+      if (at >= 8) await fh.read(tail, 0, 8, at - 8);
+      const hint = 'INSERT OVERWRITE replaces the file; or write to another path';
+      if (!head.subarray(0, schema.byteLength).equals(schema)) {
+        throw new EddyError('UNSUPPORTED', `cannot append to '${this.opts.path}': it is not an Arrow stream of this query's columns (${this.schema.columns.map((c) => c.name).join(', ')})`, undefined, hint);
+      }
+      if (tail.readInt32LE(0) === -1 && tail.readInt32LE(4) === 0) {
+        throw new EddyError('UNSUPPORTED', `cannot append to '${this.opts.path}': its Arrow stream is closed by an end-of-stream marker`, undefined, hint);
+      }
+    } finally {
+      await fh.close();
+    }
+  }
+
   async close(): Promise<void> {
-    if (this.pending.length > 0) await this.flush();
+    if (this.pending.length > 0 || (this.arrow?.heldRows ?? 0) > 0) await this.flush();
     const fh = this.fh;
     this.fh = undefined;
     await fh?.close();

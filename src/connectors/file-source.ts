@@ -6,6 +6,7 @@ import type { StreamDef } from '../planner/catalog.js';
 import { LineReader, DEFAULT_CHUNK_SIZE } from './line-reader.js';
 import { JsonRowDecoder, RowError, csvFieldsToRow, splitCsvRecord } from './row-decoders.js';
 import { checkOptions, enumOption, fileFormatOption, type FileFormat, type OptionSpec } from './options.js';
+import { ArrowFileSource } from './arrow-source.js';
 
 export const FILE_SOURCE_SPEC: OptionSpec = {
   connector: 'file',
@@ -244,6 +245,11 @@ function countQuotes(s: string): number {
   let n = 0;
   for (let i = s.indexOf('"'); i >= 0; i = s.indexOf('"', i + 1)) n++;
   return n;
+}
+
+/** The reader of one file in its format: JSON Lines and CSV by line, Arrow by record batch. */
+export function fileReaderFor(schema: Schema, opts: FileSourceOptions, baseDir?: string, deadLetter?: DeadLetter): SourceReader {
+  return opts.format === 'arrow' ? new ArrowFileSource(schema, opts, baseDir, deadLetter) : new FileSource(schema, opts, baseDir, undefined, deadLetter);
 }
 
 /** A file source for a declared stream; relative paths resolve against `baseDir` (default: cwd). */

@@ -5,13 +5,13 @@ import { fileURLToPath } from 'node:url';
 import type { Row, Schema } from '../common/types.js';
 import { EddyError } from '../common/errors.js';
 import type { SourceReader } from './connector.js';
-import { FileSource, type FileOffset, type FileSourceOptions } from './file-source.js';
+import { fileReaderFor, type FileSourceOptions } from './file-source.js';
 import type { FileSinkOptions } from './file-sink.js';
 import { checkOptions, enumOption, type FileFormat, type OptionSpec } from './options.js';
 
 /*
  * Flink's 'filesystem' connector under its own option keys, over Eddy's file reader and writer:
- * 'path' (a file, a directory, or a file:// URI), 'format' = json | csv (required, as in Flink),
+ * 'path' (a file, a directory, or a file:// URI), 'format' = json | csv | arrow (required, as in Flink),
  * 'json.ignore-parse-errors' / 'csv.ignore-parse-errors' (skip malformed rows instead of failing),
  * 'csv.field-delimiter'. A directory source reads its files in name order, skipping hidden files
  * ('.' or '_' first, as Flink does); a directory sink writes one part file in it.
@@ -29,7 +29,7 @@ function boolOption(options: Readonly<Record<string, string>>, key: string): boo
 /** Validates a 'filesystem' stream's options and maps them to the file reader's. */
 export function filesystemOptions(options: Readonly<Record<string, string>>): FileSourceOptions {
   checkOptions(options, FILESYSTEM_SPEC);
-  const format = enumOption<FileFormat>(options, 'format', ['json', 'csv'], 'json');
+  const format = enumOption<FileFormat>(options, 'format', ['json', 'csv', 'arrow'], 'json');
   const delimiter = options['csv.field-delimiter'] ?? ',';
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
     throw new EddyError('INVALID_OPTION', `option 'csv.field-delimiter' must be a single character other than a quote or newline, got '${delimiter}'`);
@@ -37,7 +37,7 @@ export function filesystemOptions(options: Readonly<Record<string, string>>): Fi
   if (boolOption(options, 'json.fail-on-missing-field')) {
     throw new EddyError('UNSUPPORTED', "'json.fail-on-missing-field' = 'true' is not supported", undefined, 'a missing field reads as NULL (Flink\'s default)');
   }
-  const skip = boolOption(options, format === 'json' ? 'json.ignore-parse-errors' : 'csv.ignore-parse-errors');
+  const skip = format !== 'arrow' && boolOption(options, format === 'json' ? 'json.ignore-parse-errors' : 'csv.ignore-parse-errors');
   // 'csv.header' = 'false': fields by position, no header line, as Flink's CSV format reads them.
   const header = boolOption({ 'csv.header': options['csv.header'] ?? 'true' }, 'csv.header');
   return { path: localPath(options['path']!), format, onError: skip ? 'skip' : 'fail', delimiter, ...(header ? {} : { header: false }) };
@@ -67,7 +67,7 @@ export function filesystemSinkOptions(o: FileSourceOptions, baseDir?: string): F
 interface DirOffset {
   /** Name of the file being read, and the position in it; null before the first file. */
   readonly file: string | null;
-  readonly inner: FileOffset | null;
+  readonly inner: unknown;
   /** The file was read to its end: resume after it. */
   readonly after?: boolean;
 }
@@ -81,8 +81,8 @@ export class FilesystemSource implements SourceReader {
   readonly bounded = true;
   private files: string[] | null = null;
   private at = 0;
-  private current: FileSource | null = null;
-  private resumeInner: FileOffset | null = null;
+  private current: SourceReader | null = null;
+  private resumeInner: unknown = null;
   private done = 0;
   private readonly fullPath: string;
 
@@ -127,7 +127,7 @@ export class FilesystemSource implements SourceReader {
       if (this.current === null) {
         const file = files[this.at]!;
         const single = file === '';
-        this.current = new FileSource(this.schema, { ...this.opts, path: single ? this.opts.path : join(this.opts.path, file) }, this.baseDir);
+        this.current = fileReaderFor(this.schema, { ...this.opts, path: single ? this.opts.path : join(this.opts.path, file) }, this.baseDir);
         if (this.resumeInner) await this.current.seek(this.resumeInner);
         this.resumeInner = null;
       }

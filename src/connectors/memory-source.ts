@@ -18,6 +18,8 @@ interface Log {
   /** Random per log, i.e. per process: an offset saved by another incarnation names rows that are gone. */
   incarnation: string;
   ended: boolean;
+  /** A registered table (eddy.registerTable): rows are never released, so every query reads them all. */
+  retained: boolean;
   readonly readers: Set<MemoryReader>;
 }
 
@@ -35,7 +37,7 @@ export class MemoryStreams {
   private log(stream: string): Log {
     let log = this.logs.get(stream);
     if (!log) {
-      log = { rows: new MemoryLog(), incarnation: randomBytes(4).toString('hex'), ended: false, readers: new Set() };
+      log = { rows: new MemoryLog(), incarnation: randomBytes(4).toString('hex'), ended: false, retained: false, readers: new Set() };
       this.logs.set(stream, log);
     }
     return log;
@@ -98,6 +100,15 @@ export class MemoryStreams {
    */
   adoptIncarnation(stream: string, incarnation: string): void {
     this.log(stream).incarnation = incarnation;
+  }
+
+  /** A bounded table: `rows` appended, the log ended and never released (eddy.registerTable). */
+  table(stream: string, rows: readonly Row[]): void {
+    this.logs.delete(stream);
+    const log = this.log(stream);
+    log.retained = true;
+    log.rows.append(rows);
+    log.ended = true;
   }
 
   /** Marks the stream finished: readers return null once they have read everything. */
@@ -172,7 +183,7 @@ class MemoryReader implements SourceReader {
     if (this.index < log.rows.length) {
       const out = log.rows.read(this.index, max);
       this.index += out.length;
-      log.rows.release(slowestReader(log)!);
+      if (!log.retained) log.rows.release(slowestReader(log)!);
       return out;
     }
     return log.ended || this.endWhenDrained ? null : [];
@@ -184,7 +195,7 @@ class MemoryReader implements SourceReader {
     if (this.index < log.rows.length) {
       const out = log.rows.readStored(this.index, max);
       this.index += Array.isArray(out) ? out.length : out.objects.length;
-      log.rows.release(slowestReader(log)!);
+      if (!log.retained) log.rows.release(slowestReader(log)!);
       return out;
     }
     return log.ended || this.endWhenDrained ? null : [];

@@ -92,13 +92,14 @@ export function timestampOption(options: Readonly<Record<string, string>>, key: 
   return v;
 }
 
-export type FileFormat = 'json' | 'csv';
+export type FileFormat = 'json' | 'csv' | 'arrow';
 
 /** The 'format' option of a file connector, inferred from the path's extension when absent. */
 export function fileFormatOption(options: Readonly<Record<string, string>>): FileFormat {
-  if (options['format'] !== undefined) return enumOption<FileFormat>(options, 'format', ['json', 'csv'], 'json');
+  if (options['format'] !== undefined) return enumOption<FileFormat>(options, 'format', ['json', 'csv', 'arrow'], 'json');
   const path = (options['path'] ?? '').toLowerCase();
   if (path.endsWith('.csv')) return 'csv';
+  if (path.endsWith('.arrows') || path.endsWith('.arrow')) return 'arrow';
   if (path.endsWith('.jsonl') || path.endsWith('.json') || path.endsWith('.ndjson')) return 'json';
-  throw new EddyError('INVALID_OPTION', `connector 'file' needs option 'format' for path '${options['path'] ?? ''}'`, undefined, "add 'format' = 'json' (JSON Lines) or 'format' = 'csv'");
+  throw new EddyError('INVALID_OPTION', `connector 'file' needs option 'format' for path '${options['path'] ?? ''}'`, undefined, "add 'format' = 'json' (JSON Lines), 'format' = 'csv' or 'format' = 'arrow' (Arrow IPC stream)");
 }

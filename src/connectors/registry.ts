@@ -5,7 +5,7 @@ import type { StreamDef } from '../planner/catalog.js';
 import type { FreshStart, LookupReader, SinkWriter, SourceReader } from './connector.js';
 import { FileLookup } from './file-lookup.js';
 import { SqliteLookup } from './sqlite-lookup.js';
-import { FileSource, fileSourceOptions, type DeadLetter } from './file-source.js';
+import { fileReaderFor, fileSourceOptions, type DeadLetter } from './file-source.js';
 import { FileSink, fileSinkOptions } from './file-sink.js';
 import { DatagenSource, datagenOptions } from './datagen-source.js';
 import type { MemoryStreams } from './memory-source.js';
@@ -115,7 +115,7 @@ export function createSource(stream: StreamDef, ctx: SourceContext): SourceReade
   const connector = connectorOf(stream);
   switch (connector) {
     case 'file':
-      return new FileSource(stream.schema, fileSourceOptions(stream.options), ctx.baseDir, undefined, ctx.deadLetter);
+      return fileReaderFor(stream.schema, fileSourceOptions(stream.options), ctx.baseDir, ctx.deadLetter);
     case 'filesystem':
       return new FilesystemSource(stream.schema, filesystemOptions(stream.options), ctx.baseDir);
     case 'datagen':
@@ -180,7 +180,7 @@ export function createLookup(stream: StreamDef, keyColumns: readonly number[], c
     case 'filesystem':
       return new FileLookup(() => new FilesystemSource(stream.schema, filesystemOptions(stream.options), ctx.baseDir), keyColumns);
     case 'file':
-      return new FileLookup(() => new FileSource(stream.schema, fileSourceOptions(stream.options), ctx.baseDir), keyColumns);
+      return new FileLookup(() => fileReaderFor(stream.schema, fileSourceOptions(stream.options), ctx.baseDir), keyColumns);
     case 'datagen':
     case 'nexmark':
     case 'memory':

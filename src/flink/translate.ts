@@ -110,6 +110,11 @@ function translateStatement(stmt: Statement, src: SourceText, tokens: readonly I
 function checkConnector(options: readonly OptionDef[], stream: string, span: Span): void {
   const connector = options.find((o) => o.key.toLowerCase() === 'connector');
   const name = connector?.value.trim().toLowerCase() ?? 'memory';
+  const format = options.find((o) => o.key.toLowerCase() === 'format');
+  const path = options.find((o) => o.key.toLowerCase() === 'path')?.value.toLowerCase() ?? '';
+  if ((name === 'file' || name === 'filesystem') && (format ? format.value.trim().toLowerCase() === 'arrow' : name === 'file' && /\.arrows?$/.test(path))) {
+    throw new EddyError('UNSUPPORTED', `stream '${stream}' reads or writes an Arrow file, and Flink's filesystem connector has no 'arrow' format`, format?.span ?? connector?.span ?? span, "use 'format' = 'json' or 'csv' for a script that runs on Flink");
+  }
   if (CONNECTORS[name] !== undefined) return;
   if (name === 'memory') {
     throw new EddyError('UNSUPPORTED', `stream '${stream}' uses the 'memory' connector, which Flink does not have`, connector?.span ?? span, "declare it over a file ('connector' = 'file', 'path' = ..., 'format' = 'json') or Kafka to run the script on Flink");

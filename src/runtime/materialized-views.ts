@@ -13,16 +13,23 @@
  */
 import { EddyError, type Span } from '../common/errors.js';
 import type { Column, Row } from '../common/types.js';
-import type { Ident, Query } from '../parser/ast.js';
+import type { Ident } from '../parser/ast.js';
 import { OP_COLUMN } from '../planner/changelog.js';
 import type { PhysicalPlan } from '../planner/plan.js';
 import { ViewSinkOperator } from '../exec/operators/view-sink.js';
 import type { PersistentQuery } from './persistent-query.js';
 
 /** A materialized view of this session: its definition and the query maintaining it. */
+/** A reader of a view's changelog (a continuous SELECT over it): told each batch of changes, and when no more will come. */
+export interface ChangeSubscriber {
+  push(rows: readonly Row[]): void;
+  end(): void;
+}
+
 export class MaterializedView {
   /** The sink of the last run, kept when the query finishes (its bounded input ended): the final contents. */
   private lastSink: ViewSinkOperator | null = null;
+  private readonly subscribers = new Set<ChangeSubscriber>();
 
   constructor(
     readonly name: string,
@@ -37,12 +44,45 @@ export class MaterializedView {
   /** Takes note of the current run's sink (called on every status change of the query, while its run is still there). */
   track(): void {
     this.sink();
+    if (this.ended()) for (const s of this.subscribers) s.end();
+  }
+
+  private ended(): boolean {
+    const st = this.query.status;
+    return st === 'FINISHED' || st === 'STOPPED' || st === 'FAILED';
   }
 
   private sink(): ViewSinkOperator | null {
     const op = this.query.run?.graph.sinks[0]?.operator;
-    if (op instanceof ViewSinkOperator) this.lastSink = op;
+    if (op instanceof ViewSinkOperator) {
+      this.lastSink = op;
+      op.changes ??= (rows) => {
+        for (const s of this.subscribers) s.push(rows);
+      };
+    }
     return this.lastSink;
+  }
+
+  /** The columns of the view's changelog: op first when the view is updating. */
+  get changelogColumns(): readonly Column[] {
+    return this.updating ? [OP_COLUMN, ...this.columns] : this.columns;
+  }
+
+  /**
+   * Subscribes to the view's changelog: the current contents first (as '+I' rows when updating),
+   * then every change the view's query folds in, until unsubscribed (or, when the query is no
+   * longer running, just the contents). Returns the unsubscribe function.
+   */
+  subscribe(s: ChangeSubscriber): () => void {
+    const now = this.contents();
+    s.push(this.updating ? now.map((r) => ['+I', ...r]) : now);
+    if (this.ended()) {
+      s.end();
+      return () => {};
+    }
+    this.subscribers.add(s);
+    this.sink();
+    return () => void this.subscribers.delete(s);
   }
 
   /** The view's current contents (one row per occurrence). */
@@ -97,10 +137,4 @@ export function materializedColumns(view: string, names: readonly Ident[] | unde
     );
   }
   return visible.map((c, i) => ({ ...c, name: names[i]!.name }));
-}
-
-/** The materialized view a query reads, when it is a point-in-time query: a SELECT whose FROM is one materialized view. */
-export function pointInTimeView(query: Query, views: ReadonlyMap<string, MaterializedView>): MaterializedView | null {
-  if (query.kind !== 'select' || query.from.kind !== 'stream') return null;
-  return views.get(query.from.name.name) ?? null;
 }

@@ -6,6 +6,9 @@
  * evaluated node by node: filter with the compiled predicate through arquero's escape(), derive
  * for projections, groupby/rollup with arquero's aggregate ops, orderby, slice for LIMIT.
  * Expressions are Eddy's compiled ones, so a point-in-time WHERE means what a continuous one does.
+ * A query may read several relations (materialized views and tables registered with
+ * eddy.registerTable) and join them: an equi-join is arquero's join / semijoin / antijoin on a key
+ * column derived from the join keys (a key with a NULL never matches, as in SQL).
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
@@ -16,7 +19,8 @@ import { Catalog } from '../planner/catalog.js';
 import { bindQuery } from '../planner/index.js';
 import type { AggCall, BoundExpr } from '../planner/bound.js';
 import type { LogicalPlan } from '../planner/plan.js';
-import { OP_COLUMN } from '../planner/changelog.js';
+import { OP_COLUMN, isUpdatingLogical } from '../planner/changelog.js';
+import { encodeKey } from '../exec/key.js';
 import { compileExpr } from '../exec/expr-compiler.js';
 
 /** ORDER BY of a point-in-time query: output column indices (of the final result), ascending or not. */
@@ -45,14 +49,22 @@ export function contentsTable(width: number, rows: readonly Row[]): ColumnTable 
   return aq.table(data);
 }
 
-/** Runs `query` (which reads the view `view` with `columns`) over the view's `rows`, once. */
-export function runPointInTime(query: Query, view: string, columns: readonly Column[], rows: readonly Row[]): PointInTimeResult {
+/** One relation a point-in-time query reads: a materialized view's contents, or a registered table's rows. */
+export interface BatchSource {
+  readonly name: string;
+  readonly columns: readonly Column[];
+  readonly rows: readonly Row[];
+}
+
+/** Runs `query` (which reads the relations `sources`) over their rows, once. */
+export function runPointInTime(query: Query, sources: readonly BatchSource[]): PointInTimeResult {
   const catalog = new Catalog();
-  catalog.add({ name: view, schema: { columns }, options: { connector: 'memory' }, ddl: '' });
+  for (const s of sources) catalog.add({ name: s.name, schema: { columns: s.columns }, options: { connector: 'memory' }, ddl: '' });
   const plan = bindQuery(query.kind === 'select' ? withoutOrder(query) : query, catalog);
+  const tables = new Map(sources.map((s) => [s.name, () => contentsTable(s.columns.length, s.rows)]));
   const visible = plan.schema.columns.filter((c, i) => !(i === 0 && c.name === OP_COLUMN.name && isUpdating(plan)));
   const order = query.kind === 'select' ? orderOf(query.orderBy ?? [], visible) : [];
-  let table = evaluate(plan, contentsTable(columns.length, rows), query.span);
+  let table = evaluate(plan, tables, query.span);
   let out = plan.schema.columns;
   // An aggregate's result carries op first (the changelog convention); a batch result has no changes to tell.
   if (out[0]?.name === OP_COLUMN.name && plan.kind !== 'scan' && isUpdating(plan)) {
@@ -95,16 +107,7 @@ function outerLimit(plan: LogicalPlan): number | null {
 }
 
 function isUpdating(plan: LogicalPlan): boolean {
-  switch (plan.kind) {
-    case 'groupAggregate':
-      return true;
-    case 'filter':
-    case 'project':
-    case 'limit':
-      return isUpdating(plan.input);
-    default:
-      return false;
-  }
+  return isUpdatingLogical(plan);
 }
 
 /** Renames c{from}.. to c0.. (after dropping leading columns). */
@@ -121,10 +124,17 @@ function overObjects(e: BoundExpr, width: number): (d: Record<string, Value>) =>
   return (d) => f(toRow(d));
 }
 
-function evaluate(plan: LogicalPlan, contents: ColumnTable, span: Span): ColumnTable {
+type Tables = ReadonlyMap<string, () => ColumnTable>;
+
+function evaluate(plan: LogicalPlan, contents: Tables, span: Span): ColumnTable {
   switch (plan.kind) {
-    case 'scan':
-      return contents;
+    case 'scan': {
+      const t = contents.get(plan.stream.name);
+      if (!t) throw new EddyError('UNKNOWN_STREAM', `'${plan.stream.name}' is not a materialized view or a registered table`, span);
+      return t();
+    }
+    case 'join':
+      return join(plan, evaluate(plan.left, contents, span), evaluate(plan.right, contents, span), span);
     case 'filter': {
       const input = evaluate(plan.input, contents, span);
       const pred = overObjects(plan.predicate, plan.input.schema.columns.length);
@@ -143,7 +153,6 @@ function evaluate(plan: LogicalPlan, contents: ColumnTable, span: Span): ColumnT
     case 'windowAssign':
     case 'windowAggregate':
     case 'union':
-    case 'join':
     case 'lookupJoin':
     case 'rank':
     case 'overAggregate':
@@ -153,8 +162,73 @@ function evaluate(plan: LogicalPlan, contents: ColumnTable, span: Span): ColumnT
   }
 }
 
-function describe(kind: 'windowAssign' | 'windowAggregate' | 'union' | 'join' | 'lookupJoin' | 'rank' | 'overAggregate'): string {
-  return kind === 'join' || kind === 'lookupJoin' ? 'a join' : kind === 'union' ? 'UNION ALL' : kind === 'rank' ? 'Top-N' : kind === 'overAggregate' ? 'an OVER aggregate' : 'a window';
+function describe(kind: 'windowAssign' | 'windowAggregate' | 'union' | 'lookupJoin' | 'rank' | 'overAggregate'): string {
+  return kind === 'lookupJoin' ? 'a lookup join' : kind === 'union' ? 'UNION ALL' : kind === 'rank' ? 'Top-N' : kind === 'overAggregate' ? 'an OVER aggregate' : 'a window';
+}
+
+/** An input's data columns (an updating input's op dropped), as c0... */
+function dataOf(plan: LogicalPlan, t: ColumnTable): ColumnTable {
+  if (!isUpdating(plan)) return t;
+  return renumber(t.select(plan.schema.columns.slice(1).map((_, i) => col(i + 1))), 1);
+}
+
+/**
+ * A regular equi-join as arquero's join (inner, left, right, full outer), semijoin or antijoin, on
+ * one key column per side: the join keys' values encoded together, a unique value when one is NULL.
+ * Output as the binder laid it out: [op?, ...left columns, ...right columns] (semi / anti: left only).
+ */
+function join(plan: Extract<LogicalPlan, { kind: 'join' }>, leftIn: ColumnTable, rightIn: ColumnTable, span: Span): ColumnTable {
+  if (plan.interval || plan.window || plan.temporal) {
+    throw new EddyError('UNSUPPORTED', 'a point-in-time query cannot use an interval, window or temporal join', span, 'an equi-join (ON a.k = b.k) of views and registered tables is supported');
+  }
+  if (plan.leftKeys.length === 0) throw new EddyError('UNSUPPORTED', 'a point-in-time join needs an equality between the two sides (ON a.k = b.k)', span);
+  const semi = plan.joinType === 'semi' || plan.joinType === 'anti';
+  if (plan.nullAware || (plan.residual && plan.joinType !== 'inner')) {
+    throw new EddyError('UNSUPPORTED', `a point-in-time ${plan.nullAware ? 'NOT IN' : `${plan.joinType} join`} with conditions beyond key equalities is not supported yet`, span, 'join on key equalities, and filter in WHERE');
+  }
+  const left = dataOf(plan.left, leftIn);
+  const right = dataOf(plan.right, rightIn);
+  const lw = left.numCols();
+  const rw = right.numCols();
+  let unique = 0;
+  const keyOf = (keys: readonly BoundExpr[], width: number): ((d: Record<string, Value>) => string | number) => {
+    const fs = keys.map((k) => overObjects(k, width));
+    return (d) => {
+      const values = fs.map((f) => f(d));
+      return values.includes(null) ? `\u0000null${unique++}` : encodeKey(values);
+    };
+  };
+  const l = left.derive({ jk$: aq.escape(keyOf(plan.leftKeys, lw)) } as never);
+  const rNames: Record<string, string> = {};
+  for (let i = 0; i < rw; i++) rNames[col(i)] = `r${i}`;
+  // Keys first: the compiled key expressions read the right side's own columns c0...
+  const r = right.derive({ jk$: aq.escape(keyOf(plan.rightKeys, rw)) } as never).rename(rNames);
+  const leftCols = Array.from({ length: lw }, (_, i) => col(i));
+  const rightCols = Array.from({ length: rw }, (_, i) => `r${i}`);
+  if (semi) {
+    const kept = plan.joinType === 'semi' ? l.semijoin(r, ['jk$', 'jk$']) : l.antijoin(r, ['jk$', 'jk$']);
+    return withOp(kept.select(leftCols), lw, isUpdating(plan));
+  }
+  const joined = l.join(r, ['jk$', 'jk$'], [leftCols, rightCols], { left: plan.joinType === 'left' || plan.joinType === 'full', right: plan.joinType === 'right' || plan.joinType === 'full' });
+  const names: Record<string, string> = {};
+  for (let i = 0; i < rw; i++) names[`r${i}`] = col(lw + i);
+  let out = withOp(joined.select([...leftCols, ...rightCols]).rename(names), lw + rw, isUpdating(plan));
+  if (plan.residual) {
+    const pred = overObjects(plan.residual, plan.schema.columns.length);
+    out = out.filter(aq.escape((d: Record<string, Value>) => pred(d) === true));
+  }
+  return out;
+}
+
+/** Columns c0.. shifted to c1.. under an op column of '+I' when the plan's layout has op first. */
+function withOp(t: ColumnTable, width: number, updating: boolean): ColumnTable {
+  if (!updating) return t;
+  const names: Record<string, string> = {};
+  for (let i = width - 1; i >= 0; i--) names[col(i)] = `s${i + 1}`;
+  const shifted = t.rename(names);
+  const back: Record<string, string> = {};
+  for (let i = 1; i <= width; i++) back[`s${i}`] = col(i);
+  return shifted.derive({ op$: () => '+I' } as never).select(['op$', ...Array.from({ length: width }, (_, i) => `s${i + 1}`)]).rename({ op$: col(0), ...back });
 }
 
 /** SELECT-list expressions as columns c0..: plain column references are copied, the rest derived through escape(). */

@@ -29,7 +29,11 @@ import { planSources } from '../planner/plan-walk.js';
 import { withSink } from '../planner/physical.js';
 import { PersistentQuery } from './persistent-query.js';
 import { createView, describeView, dropView, showViews, type ViewDeps } from './view-statements.js';
-import { MaterializedView, materializedColumns, pointInTimeView } from './materialized-views.js';
+import { MaterializedView, materializedColumns } from './materialized-views.js';
+import { queryStreams, relationsRead } from './query-streams.js';
+import type { ColumnTable } from 'arquero';
+import { registeredColumns, type RegisterTableOptions } from './registered-tables.js';
+import { toRows } from '../connectors/memory-source.js';
 import { runPointInTime, type PointInTimeResult } from './point-in-time.js';
 import type { CreateViewStmt, DropViewStmt } from '../parser/ast.js';
 import { isResumable, persistentQueryId, queryName, sinkKeyOf, type SinkWriteMode } from './sink-ownership.js';
@@ -79,6 +83,8 @@ export class Session {
   readonly transient = new Map<string, TransientQuery>();
   /** CREATE MATERIALIZED VIEW: each maintained by one of `persistent` (src/runtime/materialized-views.ts). */
   readonly materialized = new Map<string, MaterializedView>();
+  /** Tables registered by eddy.registerTable: bounded memory streams of this process (registered-tables.ts). */
+  readonly registered = new Set<string>();
   private transientSeq = 0;
   /** Dead-lettered rows already delivered, per stream (see deadLetterOf). */
   private readonly deadLettered = new Map<string, Set<string>>();
@@ -118,7 +124,8 @@ export class Session {
     this.resumeAs = opts.queryId;
     switch (stmt.kind) {
       case 'createStream': {
-        if (stmt.ifNotExists && this.catalog.has(stmt.name.name)) return msg(`Stream '${stmt.name.name}' already exists.`);
+        if (stmt.ifNotExists && (this.catalog.has(stmt.name.name) || this.materialized.has(stmt.name.name))) return msg(`'${stmt.name.name}' already exists.`);
+        if (this.materialized.has(stmt.name.name)) throw nameTakenByView(stmt.name.name, stmt.name.span);
         const def = bindStreamDef(stmt, ps.text, (id) => this.catalog.get(id.name, id.span));
         // One catalog per state database: a script run again (or the shell, the API) declaring a
         // saved stream the same way finds it there; a different definition is refused below.
@@ -162,14 +169,15 @@ export class Session {
           }
         }
         this.deadLettered.delete(stmt.name.name);
+        if (this.registered.delete(stmt.name.name)) this.memory.drop(stmt.name.name);
         await this.opts.store?.dropStream(stmt.name.name);
         return msg(`Stream '${stmt.name.name}' dropped.`);
       }
       case 'query': {
-        const mv = pointInTimeView(stmt.query, this.materialized);
-        if (mv) {
-          // A script reads the view once its query has read the input there is (deterministic output); the shell, as it is now.
-          if (this.opts.endMemoryWhenDrained) await mv.caughtUp();
+        const views = this.pointInTimeViews(stmt.query);
+        if (views) {
+          // A script reads the views once their queries have read the input there is (deterministic output); the shell, as they are now.
+          if (this.opts.endMemoryWhenDrained) for (const mv of views) await mv.caughtUp();
           const r = this.pointInTime(stmt.query)!;
           return { kind: 'table', columns: r.columns.map((c) => c.name), rows: r.table.objects().map((o) => r.columns.map((c) => (o as Record<string, Value>)[c.name] ?? null)) };
         }
@@ -230,11 +238,11 @@ export class Session {
   }
 
   /** Binds, optimizes and plans a query (a SELECT or a UNION ALL) into its physical plan. */
-  plan(query: Query): PhysicalPlan {
+  plan(query: Query, catalog: Catalog = this.catalog): PhysicalPlan {
     refuseOrderBy(query);
-    const logical = optimize(bindQuery(query, this.catalog, this.windowEmitFor(queryStreams(query, this.catalog))));
+    const logical = optimize(bindQuery(query, catalog, this.windowEmitFor(queryStreams(query, catalog))));
     return toPhysical(logical, {
-      lateStreamOf: (stream) => (this.catalog.hasStream(lateStreamName(stream)) ? lateStreamName(stream) : undefined),
+      lateStreamOf: (stream) => (catalog.hasStream(lateStreamName(stream)) ? lateStreamName(stream) : undefined),
       stateTtlMs: this.settings.durationMs('state.ttl'),
     });
   }
@@ -257,10 +265,72 @@ export class Session {
    * A point-in-time query (a SELECT over one materialized view) run now over the view's current
    * contents, as an arquero batch query; null when the query reads no materialized view.
    */
-  pointInTime(query: Query): PointInTimeResult | null {
-    const mv = pointInTimeView(query, this.materialized);
-    if (!mv) return null;
-    return runPointInTime(query, mv.name, mv.columns, mv.contents());
+  pointInTime(query: Query, opts: { readonly tablesOnly?: boolean } = {}): PointInTimeResult | null {
+    const names = this.batchSources(query);
+    if (names === null || (!opts.tablesOnly && !names.some((n) => this.materialized.has(n)))) return null;
+    return runPointInTime(
+      query,
+      names.map((n) => {
+        const mv = this.materialized.get(n);
+        if (mv) return { name: n, columns: mv.columns, rows: mv.contents() };
+        return { name: n, columns: this.catalog.get(n).schema.columns, rows: this.memory.rows(n) };
+      }),
+    );
+  }
+
+  /**
+   * The materialized views a point-in-time query reads: null unless every relation the query reads
+   * is a materialized view or a registered table, and one at least is a view.
+   */
+  pointInTimeViews(query: Query): MaterializedView[] | null {
+    const names = this.batchSources(query);
+    const views = (names ?? []).flatMap((n) => this.materialized.get(n) ?? []);
+    return views.length > 0 ? views : null;
+  }
+
+  /** The relations a query reads when all are materialized views or registered tables (batch inputs), else null. */
+  private batchSources(query: Query): string[] | null {
+    const names = [...new Set(relationsRead(query, this.catalog))];
+    return names.length > 0 && names.every((n) => this.materialized.has(n) || this.registered.has(n)) ? names : null;
+  }
+
+  /**
+   * Registers a bounded arquero table under `name` (eddy.registerTable): a memory stream of its
+   * rows that every query reads whole and that then ends. Registering a name again replaces the rows.
+   */
+  registerTable(name: string, table: ColumnTable, opts: RegisterTableOptions = {}): string {
+    const key = name.toLowerCase();
+    if (this.materialized.has(key)) throw nameTakenByView(key);
+    if (this.catalog.has(key) && !this.registered.has(key)) {
+      throw new EddyError('STREAM_EXISTS', `${this.catalog.hasView(key) ? 'view' : 'stream'} '${key}' already exists`, undefined, 'registered tables share one namespace with streams and views: choose another name');
+    }
+    const columns = registeredColumns(key, table, opts);
+    const schema: Schema = { columns };
+    const rows = toRows(schema, table, key);
+    if (this.registered.has(key)) {
+      for (const q of this.persistent.values()) {
+        if (isActive(q) && planReads(q.plan, key)) throw new EddyError('UNSUPPORTED', `table '${key}' is read by running query '${q.id}'`, undefined, `TERMINATE ${q.id} first, or register the new rows under another name`);
+      }
+      this.catalog.drop(key);
+    }
+    this.catalog.add({ name: key, schema, options: { connector: 'memory' }, ddl: '' });
+    this.memory.table(key, rows);
+    this.registered.add(key);
+    return key;
+  }
+
+  /** A persistent query over a registered table could not resume in another process: refused when there is a state database. */
+  private refuseRegistered(plan: PhysicalPlan, span: import('../common/errors.js').Span): void {
+    if (!this.opts.store) return;
+    const table = planSources(plan).find((s) => this.registered.has(s.stream.name));
+    if (table) {
+      throw new EddyError(
+        'UNSUPPORTED',
+        `'${table.stream.name}' is a registered table, which lives in this process only: a persistent query over it could not resume from the state database`,
+        span,
+        "run it as a continuous query (eddy.query), or insert the rows into a 'memory' stream; with Eddy.open() without state no query resumes, and this is allowed",
+      );
+    }
   }
 
   /** CREATE MATERIALIZED VIEW: a persistent query into a view sink (materialized-views.ts). */
@@ -275,6 +345,7 @@ export class Session {
     }
     if (stmt.temporary) throw new EddyError('UNSUPPORTED', 'a materialized view cannot be TEMPORARY', stmt.name.span, 'CREATE TEMPORARY VIEW is a named query; CREATE MATERIALIZED VIEW a maintained, checkpointed result');
     const plan = this.plan(stmt.query);
+    this.refuseRegistered(plan, stmt.name.span);
     const columns = materializedColumns(name, stmt.columns, plan, stmt.name.span);
     const id = this.takeQueryId(`mv_${name}`, ddl);
     const holder = await this.opts.store?.lockHolder(id);
@@ -325,12 +396,42 @@ export class Session {
 
   /** Plans a SELECT (synchronously, so the API can throw at the call) into an unstarted query. */
   transientQuery(query: Query, sql: string): TransientQuery {
-    if (pointInTimeView(query, this.materialized)) {
-      throw new EddyError('UNSUPPORTED', `'${query.kind === 'select' && query.from.kind === 'stream' ? query.from.name.name : ''}' is a materialized view: a SELECT over it is a point-in-time query`, query.span, 'read it with eddy.snapshot(sql) (an arquero table), or execute it in the shell or a script');
-    }
-    const plan = this.plan(query);
     const id = `select_${++this.transientSeq}`;
-    const q: TransientQuery = new TransientQuery(id, sql, withSink(plan, { kind: 'result' }), plan.schema, this.runDeps(), this.runOptions(), () => this.transient.delete(id));
+    const views = [...new Set(relationsRead(query, this.catalog))].flatMap((n) => this.materialized.get(n) ?? []);
+    if (views.length === 0) {
+      const plan = this.plan(query);
+      const q: TransientQuery = new TransientQuery(id, sql, withSink(plan, { kind: 'result' }), plan.schema, this.runDeps(), this.runOptions(), () => this.transient.delete(id));
+      this.transient.set(id, q);
+      return q;
+    }
+    // A continuous SELECT over materialized views reads their changelogs: each view as an
+    // append-only stream of its changes (op first when updating), its current contents first.
+    const catalog = new Catalog();
+    for (const s of this.catalog.list()) catalog.add(s);
+    for (const v of this.catalog.listViews()) catalog.addView(v);
+    for (const mv of views) catalog.add({ name: mv.name, schema: { columns: mv.changelogColumns }, options: { connector: 'memory' }, ddl: '' });
+    const plan = this.plan(query, catalog);
+    const deps = this.runDeps();
+    const opened: { log: string; unsubscribe: () => void }[] = [];
+    const io: RunDeps = {
+      ...deps,
+      openSource: (node) => {
+        const mv = this.materialized.get(node.stream.name);
+        if (!mv || this.catalog.has(node.stream.name)) return deps.openSource(node);
+        const log = `${mv.name}$changes$${id}$${opened.length}`;
+        const reader = this.memory.reader(log, { endWhenDrained: false });
+        const unsubscribe = mv.subscribe({ push: (rows) => this.memory.append(log, rows as Row[]), end: () => this.memory.end(log) });
+        opened.push({ log, unsubscribe });
+        return reader;
+      },
+    };
+    const q: TransientQuery = new TransientQuery(id, sql, withSink(plan, { kind: 'result' }), plan.schema, io, this.runOptions(), () => {
+      this.transient.delete(id);
+      for (const o of opened.splice(0)) {
+        o.unsubscribe();
+        this.memory.drop(o.log);
+      }
+    });
     this.transient.set(id, q);
     return q;
   }
@@ -347,6 +448,10 @@ export class Session {
 
   private async createStreamAs(stmt: CreateStreamAsStmt, ps: ParsedStatement, id: string): Promise<StatementResult> {
     const name = stmt.name.name;
+    if (this.materialized.has(name)) {
+      if (stmt.ifNotExists) return msg(`'${name}' already exists.`);
+      throw nameTakenByView(name, stmt.name.span);
+    }
     const plan = this.plan(stmt.query);
     const schema = deriveStreamSchema(plan as never) as Schema;
     const optionsSql = stmt.options.map((o) => `'${o.key}' = '${o.value.replace(/'/g, "''")}'`).join(', ');
@@ -448,6 +553,7 @@ export class Session {
     if (holder !== undefined && holder !== null) {
       throw new EddyError('CHECKPOINT', `query '${id}' is already running in process ${holder}`, span, 'stop that process first, or use another --state database');
     }
+    this.refuseRegistered(plan, span);
     await this.checkSinkFree(id, target, span);
     const key = sinkKeyOf(target, this.opts.baseDir);
     const store = this.opts.store;
@@ -684,6 +790,9 @@ const isHidden = (s: StreamDef): boolean => s.ddl === '' && s.name.includes('$')
 const isLateStream = (s: StreamDef): boolean => (s.name.endsWith(LATE_SUFFIX) || s.name.endsWith(ERRORS_SUFFIX)) && s.ddl === '';
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const msg = (text: string): StatementResult => ({ kind: 'message', text });
+const nameTakenByView = (name: string, span?: import('../common/errors.js').Span): EddyError =>
+  new EddyError('STREAM_EXISTS', `'${name}' is a materialized view`, span, `streams, views and materialized views share one namespace: choose another name, or DROP MATERIALIZED VIEW ${name} first`);
+
 const materializedExists = (name: string, span: import('../common/errors.js').Span): EddyError =>
   new EddyError('STREAM_EXISTS', `materialized view '${name}' already exists`, span, `DROP MATERIALIZED VIEW ${name} first, or CREATE MATERIALIZED VIEW IF NOT EXISTS`);
 const oneLine = (sql: string) => sql.replace(/\s+/g, ' ').trim();
@@ -692,34 +801,6 @@ const isActive = (q: PersistentQuery) => q.status === 'RUNNING' || q.status === 
 
 function planReads(plan: PhysicalPlan, stream: string): boolean {
   return planSources(plan).some((s) => s.stream.name === stream);
-}
-
-/** The streams a query reads (FROM items, windowing table functions, union branches, derived tables and views, through to their streams). */
-function queryStreams(q: Query, catalog: Catalog, seen = new Set<string>()): string[] {
-  if (q.kind === 'union') return q.branches.flatMap((b) => queryStreams(b, catalog, seen));
-  const from = q.from;
-  const named = (name: string): string[] => {
-    if (!catalog.hasView(name)) return [name];
-    // A view that reads itself is refused when bound; here it just ends the walk.
-    if (seen.has(name)) return [];
-    seen.add(name);
-    return queryStreams(catalog.view(name).query, catalog, seen);
-  };
-  const ofItem = (from: FromItem): string[] => {
-    switch (from.kind) {
-      case 'stream':
-        return named(from.name.name);
-      case 'windowTvf':
-        return named(from.table.name);
-      case 'subquery':
-        return queryStreams(from.query, catalog, seen);
-      case 'join':
-        return [...ofItem(from.left), ...ofItem(from.right)];
-      default:
-        return assertNever(from, 'FROM item');
-    }
-  };
-  return ofItem(from);
 }
 
 /** ORDER BY anywhere in a continuous query: refused (only a point-in-time query over a materialized view has a final order). */

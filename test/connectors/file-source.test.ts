@@ -237,7 +237,7 @@ describe('fileSourceOptions', () => {
     expect(() => fileSourceOptions({ connector: 'file' })).toThrow("connector 'file' needs option 'path'");
     expect(() => fileSourceOptions({ path: 'x.txt' })).toThrow("needs option 'format'");
     expect(fileSourceOptions({ path: 'x.CSV' }).format).toBe('csv');
-    expect(() => fileSourceOptions({ path: 'x', format: 'jsn' })).toThrow("option 'format' must be one of 'json', 'csv', got 'jsn'");
+    expect(() => fileSourceOptions({ path: 'x', format: 'jsn' })).toThrow("option 'format' must be one of 'json', 'csv', 'arrow', got 'jsn'");
     expect(() => fileSourceOptions({ path: 'x.csv', 'on-error': 'ignore' })).toThrow("option 'on-error' must be one of 'fail', 'skip'");
   });
 });

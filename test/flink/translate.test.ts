@@ -52,4 +52,10 @@ describe('toFlinkSql', () => {
       }
     }
   });
+
+  it("refuses an Arrow file stream: Flink's filesystem connector has no 'arrow' format", () => {
+    expect(() => toFlinkSql("CREATE STREAM s (a BIGINT) WITH ('connector' = 'file', 'path' = 'x.arrows');")).toThrow(/Flink's filesystem connector has no 'arrow' format/);
+    expect(() => toFlinkSql("CREATE TABLE s (a BIGINT) WITH ('connector' = 'filesystem', 'path' = 'd/', 'format' = 'arrow');")).toThrow(/no 'arrow' format/);
+    expect(toFlinkSql("CREATE STREAM s (a BIGINT) WITH ('connector' = 'file', 'path' = 'x.jsonl');").sql).toContain("'format' = 'json'");
+  });
 });

@@ -71,6 +71,16 @@ describe('tab completion and prompts', () => {
     expect(complete("SET 'checkpoint.i")[0]).toEqual(["'checkpoint.interval'"]);
   });
 
+  it('knows the MATERIALIZED VIEW keywords and the names and columns of materialized views', () => {
+    const withViews = shellCompleter(catalog, () => [], () => [{ name: 'per_user', columns: [{ name: 'user_id' }, { name: 'clicks_n' }] }]);
+    expect(withViews('CREATE MATER')[0]).toEqual(['MATERIALIZED']);
+    expect(withViews('drop mat')[0]).toEqual(['materialized']);
+    expect(withViews('CREATE MATERIALIZED V')[0]).toEqual(['VIEW', 'VIEWS']);
+    expect(withViews('show materialized vi')[0]).toEqual(['view', 'views']);
+    expect(withViews('SELECT * FROM per')[0]).toEqual(['per_user']);
+    expect(withViews('SELECT clicks_')[0]).toEqual(['clicks_n']);
+  });
+
   it('shows an open quote, parenthesis or comment in the continuation prompt', () => {
     expect(continuationPrompt('SELECT a')).toBe('   -> ');
     expect(continuationPrompt("SELECT 'abc")).toBe("   '> ");

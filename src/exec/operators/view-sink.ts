@@ -23,6 +23,8 @@ export class ViewSinkOperator extends Operator {
   private readonly table: KeyedStateTable<Value[]>;
   /** Rows in the view, counting repeats. */
   private count = 0;
+  /** Told every batch of changes folded in (as received: op first when updating), e.g. a continuous SELECT over the view. */
+  changes: ((rows: readonly Row[]) => void) | null = null;
 
   constructor(
     uid: string,
@@ -37,6 +39,7 @@ export class ViewSinkOperator extends Operator {
 
   processBatch(batch: Batch): void {
     const { rows } = asRowBatch(batch);
+    if (rows.length > 0) this.changes?.(rows);
     const first = this.updating ? 1 : 0;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
