@@ -319,7 +319,9 @@ function findField(fields: readonly Field[], name: string): Field | undefined {
 
 /** A column's values by field path: a top-level column, or a struct's child read from its row objects. */
 function columnValues(t: aq.ColumnTable, path: readonly string[]): ArrayLike<unknown> {
-  const top = t.array(path[0]!) as ArrayLike<unknown>;
+  // The backing Arrow column's toArray() (typed arrays where it can): table.array() would visit every row through at().
+  const column = t.column(path[0]!) as unknown as { toArray?: () => ArrayLike<unknown> } | undefined;
+  const top = column?.toArray ? column.toArray() : (t.array(path[0]!) as ArrayLike<unknown>);
   if (path.length === 1) return top;
   const out = new Array<unknown>(top.length);
   for (let i = 0; i < top.length; i++) {

@@ -1,6 +1,6 @@
 /**
  * Materialized views in a script (`eddy -f`): the point-in-time SELECTs print the view's contents
- * once its query has read the input there is (golden output), SHOW / DESCRIBE list it, and
+ * once its query has read the input there is (golden output; a join of two views too), SHOW / DESCRIBE list it, and
  * `eddy flink` leaves it out of a Flink script with a warning (Flink has no materialized views).
  */
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,8 @@ CREATE MATERIALIZED VIEW mv AS SELECT k, SUM(v) AS total, COUNT(*) AS n FROM s G
 SELECT * FROM mv ORDER BY k;
 SELECT k, total FROM mv WHERE total > 3 ORDER BY total DESC;
 SELECT COUNT(*) AS keys, SUM(total) AS total, SUM(n) AS n FROM mv;
+CREATE MATERIALIZED VIEW maxes AS SELECT k, MAX(v) AS top FROM s GROUP BY k;
+SELECT mv.k, mv.total, maxes.top FROM mv JOIN maxes ON mv.k = maxes.k WHERE maxes.top > 2 ORDER BY k;
 DESCRIBE mv;
 `;
 
@@ -35,6 +37,8 @@ describe('materialized views in a script', () => {
       '{"k":"b","total":12}',
       '{"k":"a","total":4}',
       '{"keys":3,"total":16,"n":5}',
+      '{"k":"a","total":4,"top":3}',
+      '{"k":"b","total":12,"top":10}',
       '{"name":"k","type":"VARCHAR","extra":""}',
       '{"name":"total","type":"BIGINT","extra":""}',
       '{"name":"n","type":"BIGINT","extra":""}',
