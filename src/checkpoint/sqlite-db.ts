@@ -1,5 +1,6 @@
 import sqlite3 from 'sqlite3';
 import { EddyError, internalError } from '../common/errors.js';
+import { explainSqliteError, fileIdentity, type FileIdentity } from './state-db-errors.js';
 
 /** Positional or named bind parameters, as the sqlite3 binding takes them. */
 export type SqlParams = readonly unknown[] | Readonly<Record<string, unknown>>;
@@ -47,6 +48,8 @@ export class SqliteDb implements SqlExecutor {
   private readonly attached = new Map<string, string>();
   private closed = false;
   private readonly direct: SqlExecutor;
+  /** The file opened, so that errors can tell a deleted or replaced file (state-db-errors.ts). */
+  private identity: FileIdentity | null = null;
 
   private constructor(
     private readonly db: sqlite3.Database,
@@ -76,8 +79,10 @@ export class SqliteDb implements SqlExecutor {
       if ((err as { code?: unknown }).code === 'SQLITE_NOTADB') {
         throw new EddyError('IO', `cannot open state database '${path}': the file is not a SQLite database`, undefined, 'give --state the path of an Eddy state database, or of a new file');
       }
-      throw ioError(`cannot open state database '${path}'`, err);
+      const explained = explainSqliteError(err, path, fileIdentity(path));
+      throw explained instanceof EddyError ? explained : ioError(`cannot open state database '${path}'`, err);
     }
+    s.identity = fileIdentity(path);
     return s;
   }
 
@@ -165,7 +170,9 @@ export class SqliteDb implements SqlExecutor {
 
   private turn<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(internalError(`state database '${this.path}' used after close`));
-    const next = this.queue.then(fn, fn);
+    const next = this.queue.then(fn, fn).catch((err: unknown) => {
+      throw explainSqliteError(err, this.path, this.identity, [...this.attached.values()]);
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }

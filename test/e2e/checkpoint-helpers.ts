@@ -42,8 +42,8 @@ export class CliProcess {
   readonly exited: Promise<CliResult>;
   private waiters: { re: RegExp; res: (m: RegExpExecArray) => void }[] = [];
 
-  constructor(cwd: string, args: readonly string[]) {
-    this.child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(cwd: string, args: readonly string[], env?: NodeJS.ProcessEnv) {
+    this.child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
     this.child.stdout!.on('data', (d) => (this.stdout += d));
     this.child.stderr!.on('data', (d) => {
       this.stderr += d;
