@@ -74,8 +74,8 @@ export class CliProcess {
   }
 
   /** Waits until `n` checkpoints have been reported by --verbose; returns the highest id. */
-  async waitForCheckpoints(n: number): Promise<number> {
-    await this.waitForStderr(new RegExp(`(?:checkpoint \\d+ of query '[^']+' complete[^\\n]*\\n[^]*){${n}}`));
+  async waitForCheckpoints(n: number, timeoutMs?: number): Promise<number> {
+    await this.waitForStderr(new RegExp(`(?:checkpoint \\d+ of query '[^']+' complete[^\\n]*\\n[^]*){${n}}`), timeoutMs);
     return lastCheckpointId(this.stderr);
   }
 

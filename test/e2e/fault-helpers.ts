@@ -78,10 +78,14 @@ export function runEddy(cwd: string, args: readonly string[], env: NodeJS.Proces
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** The newest complete checkpoint recorded in a state database (0 when none), read as another program would. */
+/**
+ * The newest complete checkpoint recorded in a state database (0 when none), read as another
+ * program would. Read-write: a run that died mid-transaction leaves a hot journal, which only a
+ * writable connection may roll back (a read-only one gets SQLITE_READONLY).
+ */
 export function latestCheckpoint(state: string): Promise<{ id: number; meta: Record<string, { state: unknown }> }> {
   return new Promise((res, rej) => {
-    const db = new sqlite3.Database(state, sqlite3.OPEN_READONLY);
+    const db = new sqlite3.Database(state);
     db.get('SELECT checkpoint_id AS id, meta FROM eddy_checkpoints WHERE complete = 1 ORDER BY checkpoint_id DESC LIMIT 1', (err, row: { id: number; meta: string } | undefined) => {
       db.close(() => (err ? rej(err) : res(row ? { id: row.id, meta: JSON.parse(row.meta).operators } : { id: 0, meta: {} })));
     });
