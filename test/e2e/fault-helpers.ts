@@ -4,7 +4,7 @@
  * /proc, and `eddy` runs with EDDY_FAULT (src/common/fault.ts) set.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { CLI, type CliResult } from './checkpoint-helpers.js';
@@ -70,6 +70,17 @@ export function procState(pid: number): string | null {
   } catch {
     return null;
   }
+}
+
+/** Whether process `pid` holds a POSIX lock on `file` (/proc/locks; SQLite locks the database file while a statement or transaction runs). */
+export function holdsLock(pid: number, file: string): boolean {
+  const ino = statSync(file).ino;
+  return readFileSync('/proc/locks', 'utf8')
+    .split('\n')
+    .some((line) => {
+      const m = /^\d+:\s+POSIX\s+\S+\s+\S+\s+(\d+)\s+[0-9a-f]+:[0-9a-f]+:(\d+)\s/.exec(line);
+      return m !== null && Number(m[1]) === pid && Number(m[2]) === ino;
+    });
 }
 
 /** Runs `eddy` to completion with extra environment (EDDY_FAULT). */
