@@ -47,6 +47,8 @@ export class FileSink implements SinkWriter {
   private unsynced = false;
   /** Where the output of the last complete checkpoint ends (a recovery truncates to it), for messages. */
   private committed = 0;
+  /** Where the last cut whose flush completed ends (a checkpoint in flight may record up to here). */
+  private cutDurable = 0;
   /** Flushes run one after another, each writing at the offset the previous one ended. */
   private flushing: Promise<void> = Promise.resolve();
   private readonly fullPath: string;
@@ -107,7 +109,13 @@ export class FileSink implements SinkWriter {
         await fh.sync();
         this.unsynced = false;
       }
+      // A synced flush ends where the cut that asked for it ended: a checkpoint may record this far.
+      if (sync) this.cutDurable = this.flushed;
     } catch (e) {
+      // Never a torn sink: the bytes after the last durable cut belong to no checkpoint that can
+      // still commit (the failed flush fails the ones after it), so they go now, leaving whole rows
+      // as a recovery would; best effort (a recovery truncates anyway).
+      await fh.truncate(Math.max(this.committed, this.cutDurable)).catch(() => {});
       throw this.writeError(e as NodeJS.ErrnoException);
     }
   }
@@ -151,7 +159,7 @@ export class FileSink implements SinkWriter {
       await this.flushing.catch(() => {});
       await this.openFresh();
       this.accepted = this.flushed;
-      this.committed = this.flushed;
+      this.committed = this.cutDurable = this.flushed;
       return;
     }
     const bytes = (position as Partial<FileSinkPosition> | undefined)?.bytes;
@@ -163,7 +171,7 @@ export class FileSink implements SinkWriter {
     await this.flushing.catch(() => {});
     await this.openAt(bytes);
     this.accepted = bytes;
-    this.committed = bytes;
+    this.committed = this.cutDurable = bytes;
   }
 
   outputEnd(): number {
