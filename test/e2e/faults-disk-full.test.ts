@@ -10,17 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliProcess, lastCheckpointId, resumedFrom, tempDir } from './checkpoint-helpers.js';
-import { fillDisk, latestCheckpoint, mountTmpfs, runEddy, tmpfsSkip, unmount } from './fault-helpers.js';
+import { fillDisk, latestCheckpoint, mountTmpfs, runEddy, sqliteRows, tmpfsSkip, unmount } from './fault-helpers.js';
 
 const skip = tmpfsSkip();
 if (skip !== null) console.warn(`faults-disk-full: skipped (${skip})`);
 
 /** A paced datagen query (10 s of event time at 20k rows/s): still running when the disk fills. */
-const script = (out: string) => `
+const script = (out: string, sink = `'connector' = 'file', 'path' = '${out}', 'format' = 'json'`) => `
 CREATE STREAM bids (auction BIGINT, price DOUBLE, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '50' MILLISECOND)
 WITH ('connector' = 'datagen', 'rows-per-second' = '20000', 'number-of-rows' = '200000', 'fields.auction.min' = '1', 'fields.auction.max' = '20',
       'fields.ts.start' = '2024-01-01 00:00:00');
-CREATE STREAM out (auction BIGINT, w TIMESTAMP(3), n BIGINT, total DOUBLE) WITH ('connector' = 'file', 'path' = '${out}', 'format' = 'json');
+CREATE STREAM out (auction BIGINT, w TIMESTAMP(3), n BIGINT, total DOUBLE) WITH (${sink});
 SET 'pipeline.name' = 'per_window';
 INSERT INTO out SELECT auction, TUMBLE_START(ts, INTERVAL '100' MILLISECOND) AS w, COUNT(*) AS n, SUM(price) AS total
 FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '100' MILLISECOND);
@@ -29,9 +29,10 @@ const args = (file: string, state: string) => ['-f', file, '--state', state, '--
 
 let dir: string;
 let reference: Buffer;
+let referenceRows: unknown[];
 const mounts: string[] = [];
 
-beforeAll(() => {
+beforeAll(async () => {
   if (skip !== null) return;
   dir = tempDir('disk-full');
   writeFileSync(join(dir, 'ref.sql'), script('ref.jsonl'));
@@ -39,7 +40,12 @@ beforeAll(() => {
   expect(r.status, r.stderr).toBe(0);
   reference = readFileSync(join(dir, 'ref.jsonl'));
   expect(reference.length).toBeGreaterThan(10_000);
-}, 120_000);
+  writeFileSync(join(dir, 'ref-sqlite.sql'), script('', `'connector' = 'sqlite', 'path' = 'ref-sink.db', 'table' = 'results'`));
+  const s = runEddy(dir, args('ref-sqlite.sql', 'ref-sqlite-state.db'));
+  expect(s.status, s.stderr).toBe(0);
+  referenceRows = await sqliteRows(join(dir, 'ref-sink.db'), 'results', 'rowid');
+  expect(referenceRows.length).toBeGreaterThan(1000);
+}, 180_000);
 
 afterAll(() => {
   for (const m of mounts) unmount(m);
@@ -108,5 +114,26 @@ describe.skipIf(skip !== null)('a full disk', () => {
     expect(rerun.status, rerun.stderr).toBe(0);
     expect(resumedFrom(rerun.stderr)).toBe(reported);
     expect(readFileSync(join(dir, 'state-out.jsonl')).equals(reference)).toBe(true);
+  }, 180_000);
+
+  it('under the SQLite sink: the run fails naming the sink file, its table keeps only committed rows, and the re-run ends row for row as an uninterrupted run', async () => {
+    const disk = join(dir, 'sqlite-disk');
+    mountTmpfs(disk, '4m');
+    mounts.push(disk);
+    writeFileSync(join(dir, 'sqlite.sql'), script('', `'connector' = 'sqlite', 'path' = 'sqlite-disk/sink.db', 'table' = 'results'`));
+
+    const failed = await fillDuringRun('sqlite.sql', 'sqlite-state.db', disk);
+    expect(failed.status, failed.stderr).toBe(1);
+    expect(failed.stderr).toMatch(/query 'per_window' failed: .*the disk of SQLite sink '[^']*sqlite-disk\/sink\.db' \(attached to state database 'sqlite-state\.db'\) is full/);
+    // The rows commit with the checkpoints: what the table holds is an exact prefix of the uninterrupted run's rows.
+    const kept = await sqliteRows(join(disk, 'sink.db'), 'results', 'rowid');
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept).toEqual(referenceRows.slice(0, kept.length));
+
+    rmSync(join(disk, 'filler'));
+    const rerun = runEddy(dir, args('sqlite.sql', 'sqlite-state.db'));
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(resumedFrom(rerun.stderr)).toBeGreaterThan(0);
+    expect(await sqliteRows(join(disk, 'sink.db'), 'results', 'rowid')).toEqual(referenceRows);
   }, 180_000);
 });
