@@ -35,7 +35,7 @@ const EXPLAINED = new Set(['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_IOERR', 'SQ
  * back unchanged. A deleted or replaced file is code CHECKPOINT (no restart can cure it: the
  * connection writes a file nobody will read again); the rest are IO.
  */
-export function explainSqliteError(err: unknown, path: string, identity: FileIdentity | null, attached: readonly string[] = []): unknown {
+export function explainSqliteError(err: unknown, path: string, identity: FileIdentity | null, attached: readonly string[] = [], what = 'state database'): unknown {
   const code = (err as { code?: unknown } | null)?.code;
   if (!(err instanceof Error) || typeof code !== 'string' || !EXPLAINED.has(code) || identity === null) return err;
   const detail = `${code}: ${err.message.replace(/^SQLITE_[A-Z]+: /, '')}`;
@@ -44,7 +44,7 @@ export function explainSqliteError(err: unknown, path: string, identity: FileIde
     const holders = lockHolders(identity.ino);
     const who = holders.length === 0 ? 'another process' : holders.map((h) => `process ${h.pid}${h.stopped ? ' (stopped: it was sent SIGSTOP or is being debugged)' : ''}`).join(', ');
     return withCause(
-      new EddyError('IO', `state database '${path}' is locked by ${who}: its write lock was not released within 5 s (${detail})`, undefined,
+      new EddyError('IO', `${what} '${path}' is locked by ${who}: its write lock was not released within 5 s (${detail})`, undefined,
         holders.some((h) => h.stopped) ? `continue that process (kill -CONT ${holders.find((h) => h.stopped)!.pid}) or end it, then run again` : 'wait for that process to finish its transaction, or end it, then run again'),
     );
   }
@@ -57,22 +57,22 @@ export function explainSqliteError(err: unknown, path: string, identity: FileIde
   }
   const rerun = 'restore the file to resume from its checkpoints; a run on a new state database starts every query over (appending to its sinks: INSERT OVERWRITE or removing the output replaces it)';
   if (now === null) {
-    return withCause(new EddyError('CHECKPOINT', `state database '${path}' was deleted while Eddy had it open, so nothing more can be checkpointed (SQLite refuses to write it: ${detail})`, undefined, rerun));
+    return withCause(new EddyError('CHECKPOINT', `${what} '${path}' was deleted while Eddy had it open, so nothing more can be checkpointed (SQLite refuses to write it: ${detail})`, undefined, rerun));
   }
   if (now.dev !== identity.dev || now.ino !== identity.ino) {
-    return withCause(new EddyError('CHECKPOINT', `state database '${path}' was replaced by another file while Eddy had it open, so nothing more can be checkpointed (SQLite refuses to write it: ${detail})`, undefined, rerun));
+    return withCause(new EddyError('CHECKPOINT', `${what} '${path}' was replaced by another file while Eddy had it open, so nothing more can be checkpointed (SQLite refuses to write it: ${detail})`, undefined, rerun));
   }
   const again = 'the failed checkpoint was rolled back; fix it and run again: each query resumes from its last complete checkpoint';
   const full = [path, ...attached].find((p) => freeBytes(p) === 0);
   if (code === 'SQLITE_FULL' || full !== undefined) {
-    const which = full !== undefined && full !== path ? `the disk of SQLite sink '${full}' (attached to state database '${path}')` : `the disk of state database '${path}'`;
+    const which = full !== undefined && full !== path ? `the disk of SQLite sink '${full}' (attached to ${what} '${path}')` : `the disk of ${what} '${path}'`;
     return withCause(new EddyError('IO', `${which} is full (${detail})`, undefined, `free space there; ${again}`));
   }
-  if (!writable(path)) return withCause(new EddyError('IO', `state database '${path}' is read-only (${detail})`, undefined, `make it writable again (chmod u+w, chattr -i); ${again}`));
+  if (!writable(path)) return withCause(new EddyError('IO', `${what} '${path}' is read-only (${detail})`, undefined, `make it writable again (chmod u+w, chattr -i); ${again}`));
   if (!writable(dirname(path))) {
-    return withCause(new EddyError('IO', `the directory of state database '${path}' is read-only: SQLite creates its rollback journal there (${detail})`, undefined, `make the directory writable again; ${again}`));
+    return withCause(new EddyError('IO', `the directory of ${what} '${path}' is read-only: SQLite creates its rollback journal there (${detail})`, undefined, `make the directory writable again; ${again}`));
   }
-  return withCause(new EddyError('IO', `cannot write state database '${path}' (${detail})`, undefined, again));
+  return withCause(new EddyError('IO', `cannot write ${what} '${path}' (${detail})`, undefined, again));
 }
 
 function writable(path: string): boolean {

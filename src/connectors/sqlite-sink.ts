@@ -142,7 +142,7 @@ export class SqliteSink implements SinkWriter {
   /** Attaches the file and creates the table if missing: outside any transaction (ATTACH cannot run inside one). */
   private async ready(): Promise<void> {
     if (this.target !== null) return;
-    if (!this.db) this.db = await SqliteDb.open(this.path);
+    if (!this.db) this.db = await SqliteDb.open(this.path, 'SQLite sink database');
     const db = this.db;
     let schemaName = 'main';
     const statePath = db.path === ':memory:' || db.path === '' ? null : nodePath.resolve(db.path);
