@@ -5,7 +5,8 @@
  *  2. From a JSON Lines file: `eddy -f` vs a hand-written streaming program, both child processes.
  * Every contender's result is checked against a brute-force reference (row count and checksum).
  * Env: BENCH_ROWS (default 1000000), BENCH_REPEAT (default 5 in memory, 3 from a file),
- * BENCH_ONLY=memory|file|engine|checkpoint|nexmark|kafka|join|arrow (arrow: bench/arrow.ts, the Arrow file source beside the JSON one and a materialized view's bytes per row; join: bench/join.ts, a regular join beside a hand-written hash join; engine: only Eddy in memory; kafka: bench/kafka.ts,
+ * BENCH_ONLY=memory|file|engine|checkpoint|nexmark|kafka|join|arrow|reliability (reliability: bench/reliability.ts, opt-in and never part
+ * of a full run: random SIGKILLs of `eddy -f` with exactly-once output checked, and RSS drift over a long run, merged under "reliability"; arrow: bench/arrow.ts, the Arrow file source beside the JSON one and a materialized view's bytes per row; join: bench/join.ts, a regular join beside a hand-written hash join; engine: only Eddy in memory; kafka: bench/kafka.ts,
  * Eddy between two topics of a real broker beside the Kafka client alone, merged under "kafka"; checkpoint: only the
  * checkpoint benchmark of bench/checkpoint.ts, whose figures are merged into latest.json under
  * "checkpoint"), BENCH_PROFILE=out.cpuprofile (CPU profile of the timed Eddy in-memory runs only;
@@ -40,6 +41,7 @@ import { tuneGcForStreaming } from '../src/runtime/gc-tuning.js';
 import { formatKafkaTable, runKafkaBench } from './kafka.js';
 import { formatJoinTable, runJoinBench, type JoinBenchResult } from './join.js';
 import { formatArrowTable, runArrowBench, type ArrowBenchResult } from './arrow.js';
+import { formatReliability, runReliabilityBench } from './reliability.js';
 
 // The configuration the README recommends for embedding; every in-process contender shares it.
 tuneGcForStreaming();
@@ -411,7 +413,17 @@ async function arrowOnly(): Promise<void> {
   writeResults({ arrow: { date: new Date().toISOString(), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), ...r } });
 }
 
+/** BENCH_ONLY=reliability: SIGKILLs and RSS drift (bench/reliability.ts), merged under "reliability". */
+async function reliabilityOnly(): Promise<void> {
+  const cpus = os.cpus();
+  console.log(`Eddy reliability benchmark; load ${os.loadavg()[0]!.toFixed(1)}; ${cpus[0]?.model ?? '?'} x${cpus.length}, node ${process.version}`);
+  const r = await runReliabilityBench(ROOT, (s) => process.stderr.write(s + '\n'));
+  console.log(formatReliability(r));
+  writeResults({ reliability: { date: new Date().toISOString(), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), ...r } });
+}
+
 async function main(): Promise<void> {
+  if (ONLY === 'reliability') return reliabilityOnly();
   if (ONLY === 'checkpoint') return checkpointOnly();
   if (ONLY === 'arrow') return arrowOnly();
   if (ONLY === 'join') return joinOnly();

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { assertNever } from '../src/common/errors.js';
-import { StreamingTable, renderTable, type StreamingTableOptions } from '../src/connectors/printers.js';
+import { StreamingTable, csvField, renderTable, type StreamingTableOptions } from '../src/connectors/printers.js';
 import type { PrintFormat } from '../src/connectors/stdout-sink.js';
 import type { StatementResult } from '../src/runtime/session.js';
 import type { Row } from '../src/common/types.js';
@@ -24,10 +24,9 @@ export function printResult(r: Exclude<StatementResult, { kind: 'select' }>, for
       } else if (format === 'json') {
         for (const row of r.rows) out.write(JSON.stringify(Object.fromEntries(r.columns.map((c, i) => [c, row[i] ?? null]))) + '\n');
       } else {
-        const field = (v: unknown) => {
-          const s = v === null || v === undefined ? '' : String(v);
-          return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-        };
+        // RFC 4180, with the quoting of every other CSV Eddy writes (printers.ts): a SHOW QUERIES sql
+        // column holds commas and quotes, a DDL line breaks. NULL is an empty field.
+        const field = (v: unknown) => csvField(v === null || v === undefined ? '' : String(v));
         out.write(r.columns.map(field).join(',') + '\n');
         for (const row of r.rows) out.write(row.map(field).join(',') + '\n');
       }

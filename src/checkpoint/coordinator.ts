@@ -1,4 +1,5 @@
 import { EddyError } from '../common/errors.js';
+import { faultPoint } from '../common/fault.js';
 import type { StateChunk } from '../common/state-chunk.js';
 import { describePlanDifference } from '../planner/explain.js';
 import type { TxExecutor } from './sqlite-db.js';
@@ -77,6 +78,8 @@ interface QueryCheckpointState {
    * reads and its restart strategy takes it back to the latest complete checkpoint.
    */
   failure: unknown;
+  /** The id of the query's latest complete checkpoint (restored or written here), 0 for none. */
+  lastComplete: number;
 }
 
 /**
@@ -97,7 +100,7 @@ export class CheckpointCoordinator {
   /** Takes the query's lock and loads its latest checkpoint into a freshly built run (or starts it fresh). */
   async restore(q: CheckpointedQuery, run: CheckpointTarget, fresh: boolean): Promise<void> {
     await this.store.acquireLock(q.id);
-    const state: QueryCheckpointState = { nextId: 1, lastAt: Date.now(), inFlight: null, needFull: false, failure: null };
+    const state: QueryCheckpointState = { nextId: 1, lastAt: Date.now(), inFlight: null, needFull: false, failure: null, lastComplete: 0 };
     this.queries.set(q.id, state);
     const previous = await this.store.getQuery(q.id);
     const resumable = previous && !fresh && previous.status !== 'FINISHED';
@@ -121,6 +124,7 @@ export class CheckpointCoordinator {
     }
     await run.restore({ states: cp.meta.operators, chunks: cp.chunks });
     state.nextId = cp.checkpointId + 1;
+    state.lastComplete = cp.checkpointId;
     this.opts.onInfo?.(`query '${q.id}' resumed from checkpoint ${cp.checkpointId} (${run.describePositions()})`);
   }
 
@@ -175,6 +179,7 @@ export class CheckpointCoordinator {
         // The frozen key groups are encoded a few per event-loop turn while sinks make their output durable.
         const [c] = await Promise.all([snap.chunks, ...snap.sinks.map((s) => s.durable)]);
         chunks = c;
+        faultPoint('checkpoint-sink-durable');
         const inTx = snap.sinks.filter((s) => s.inTransaction !== undefined);
         const info = await this.store.writeCheckpoint({
           queryId,
@@ -183,14 +188,21 @@ export class CheckpointCoordinator {
           chunks,
           retained: this.opts.retained,
           startedAt,
-          ...(inTx.length > 0 ? { inTransaction: async (tx: TxExecutor) => { for (const s of inTx) await s.inTransaction!(tx); } } : {}),
+          inTransaction: async (tx: TxExecutor) => {
+            for (const s of inTx) await s.inTransaction!(tx);
+            faultPoint('checkpoint-before-commit');
+          },
         });
+        // Committed: a recovery starts from this checkpoint even if a sink's second phase fails now.
+        st.lastComplete = checkpointId;
+        faultPoint('checkpoint-after-commit');
         for (const s of snap.sinks) await s.afterCommit?.();
+        faultPoint('checkpoint-complete');
         this.opts.onCheckpoint?.(info, snap.pauseMs);
       })
       .catch((err: unknown) => {
         st.needFull = true;
-        st.failure = err;
+        st.failure = checkpointFailed(queryId, checkpointId, st.lastComplete, err);
         this.opts.onCheckpointFailed?.(queryId);
         this.opts.onWarning(`checkpoint ${checkpointId} of query '${queryId}' failed: ${err instanceof Error ? err.message : String(err)}`);
       })
@@ -200,4 +212,15 @@ export class CheckpointCoordinator {
         st.inFlight = null;
       });
   }
+}
+
+/**
+ * A failed checkpoint as the query's error: the cause (a sink that cannot write, a state database
+ * that is full, read-only or gone), with the checkpoint a recovery goes back to. Its code is the
+ * cause's, so the restart strategy treats it as it would the cause.
+ */
+function checkpointFailed(queryId: string, id: number, lastComplete: number, err: unknown): unknown {
+  if (!(err instanceof EddyError) || err.code === 'INTERNAL') return err;
+  const last = lastComplete === 0 ? 'the query has no complete checkpoint yet' : `its last complete checkpoint is ${lastComplete}`;
+  return Object.assign(new EddyError(err.code, `checkpoint ${id} of query '${queryId}' failed (${last}): ${err.message}`, err.span, err.hint), { cause: err });
 }

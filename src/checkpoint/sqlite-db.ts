@@ -1,5 +1,6 @@
 import sqlite3 from 'sqlite3';
 import { EddyError, internalError } from '../common/errors.js';
+import { explainSqliteError, fileIdentity, type FileIdentity } from './state-db-errors.js';
 
 /** Positional or named bind parameters, as the sqlite3 binding takes them. */
 export type SqlParams = readonly unknown[] | Readonly<Record<string, unknown>>;
@@ -47,10 +48,14 @@ export class SqliteDb implements SqlExecutor {
   private readonly attached = new Map<string, string>();
   private closed = false;
   private readonly direct: SqlExecutor;
+  /** The file opened, so that errors can tell a deleted or replaced file (state-db-errors.ts). */
+  private identity: FileIdentity | null = null;
 
   private constructor(
     private readonly db: sqlite3.Database,
     readonly path: string,
+    /** What the file is, in messages. */
+    private readonly what: string,
   ) {
     this.direct = {
       run: (sql, params) => this.rawRun(sql, params),
@@ -62,12 +67,12 @@ export class SqliteDb implements SqlExecutor {
   }
 
   /** Opens (creating if needed) a database file, or ':memory:', with rollback journal and full sync. */
-  static async open(path: string): Promise<SqliteDb> {
+  static async open(path: string, what = 'state database'): Promise<SqliteDb> {
     const db = await new Promise<sqlite3.Database>((resolve, reject) => {
       const d = new sqlite3.Database(path, (err) => (err ? reject(ioError(`cannot open state database '${path}'`, err)) : resolve(d)));
     });
     db.configure('busyTimeout', BUSY_TIMEOUT_MS);
-    const s = new SqliteDb(db, path);
+    const s = new SqliteDb(db, path, what);
     try {
       // Only takes effect on a new file: 64 KiB pages mean far fewer overflow pages per state-chunk blob.
       await s.rawExec(`PRAGMA page_size=65536; ${durabilityPragmas('main')}`);
@@ -76,8 +81,10 @@ export class SqliteDb implements SqlExecutor {
       if ((err as { code?: unknown }).code === 'SQLITE_NOTADB') {
         throw new EddyError('IO', `cannot open state database '${path}': the file is not a SQLite database`, undefined, 'give --state the path of an Eddy state database, or of a new file');
       }
-      throw ioError(`cannot open state database '${path}'`, err);
+      const explained = explainSqliteError(err, path, fileIdentity(path), [], what);
+      throw explained instanceof EddyError ? explained : ioError(`cannot open state database '${path}'`, err);
     }
+    s.identity = fileIdentity(path);
     return s;
   }
 
@@ -165,7 +172,9 @@ export class SqliteDb implements SqlExecutor {
 
   private turn<T>(fn: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(internalError(`state database '${this.path}' used after close`));
-    const next = this.queue.then(fn, fn);
+    const next = this.queue.then(fn, fn).catch((err: unknown) => {
+      throw explainSqliteError(err, this.path, this.identity, [...this.attached.values()], this.what);
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }

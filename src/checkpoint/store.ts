@@ -342,8 +342,11 @@ export class CheckpointStore {
     for (let i = 0; i < candidates.length; i++) {
       const cand = candidates[i]!;
       const result = await this.tryLoad(queryId, cand, candidates, written).catch((err: unknown) => {
-        // SQLite itself reporting a damaged file (SQLITE_CORRUPT, SQLITE_IOERR ...) is damage too.
-        if (isSqliteError(err)) return `unreadable: ${err.message}`;
+        // SQLite itself reporting a damaged file (SQLITE_CORRUPT, SQLITE_IOERR ...) is damage too, also
+        // when the connection explained it as an I/O error of the file (state-db-errors.ts); a lock
+        // another process holds is not (falling back would resume from older state for no reason).
+        const cause = err instanceof EddyError && err.code === 'IO' ? (err as { cause?: unknown }).cause : err;
+        if (isSqliteError(cause) && !NOT_DAMAGE.has((cause as { code?: string }).code ?? '')) return `unreadable: ${cause.message}`;
         throw err;
       });
       if (typeof result !== 'string') return result;
@@ -471,6 +474,9 @@ async function prune(tx: SqlExecutor, queryId: string, retained: number): Promis
   await tx.run('DELETE FROM eddy_checkpoints WHERE query_id = ? AND (checkpoint_id < ? OR complete = 0)', [queryId, oldest]);
   await tx.run(PRUNE_SQL, [queryId, oldest]);
 }
+
+/** SQLite errors of a read that say nothing about the file's contents. */
+const NOT_DAMAGE = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_INTERRUPT', 'SQLITE_NOMEM']);
 
 function isSqliteError(err: unknown): err is Error {
   const code = (err as { code?: unknown } | null)?.code;

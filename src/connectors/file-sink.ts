@@ -15,6 +15,8 @@ export interface FileSinkOptions {
   readonly path: string;
   readonly format: FileFormat;
   readonly delimiter: string;
+  /** The stream written, for messages. */
+  readonly stream?: string;
 }
 
 /** Validates a file sink's WITH options: the file source's, since one file stream may be read and written. */
@@ -47,6 +49,10 @@ export class FileSink implements SinkWriter {
   private accepted = 0;
   /** Bytes written by write-behind and not yet fsync'd. */
   private unsynced = false;
+  /** Where the output of the last complete checkpoint ends (a recovery truncates to it), for messages. */
+  private committed = 0;
+  /** Where the last cut whose flush completed ends (a checkpoint in flight may record up to here). */
+  private cutDurable = 0;
   /** Flushes run one after another, each writing at the offset the previous one ended. */
   private flushing: Promise<void> = Promise.resolve();
   private readonly fullPath: string;
@@ -126,9 +132,37 @@ export class FileSink implements SinkWriter {
         await fh.sync();
         this.unsynced = false;
       }
+      // A synced flush ends where the cut that asked for it ended: a checkpoint may record this far.
+      if (sync) this.cutDurable = this.flushed;
     } catch (e) {
-      throw new EddyError('IO', `cannot write '${this.opts.path}': ${(e as Error).message}`);
+      // Never a torn sink: the bytes after the last durable cut belong to no checkpoint that can
+      // still commit (the failed flush fails the ones after it), so they go now, leaving whole rows
+      // as a recovery would; best effort (a recovery truncates anyway).
+      await fh.truncate(Math.max(this.committed, this.cutDurable)).catch(() => {});
+      throw this.writeError(e as NodeJS.ErrnoException);
     }
+  }
+
+  /** A failed write or fsync, naming the sink, the cause and what a recovery keeps (DESIGN.md §4, failure handling). */
+  private writeError(e: NodeJS.ErrnoException): EddyError {
+    const what = this.opts.stream === undefined ? `file sink '${this.opts.path}'` : `sink '${this.opts.stream}' (file '${this.opts.path}')`;
+    const cause = e.code === 'ENOSPC' ? 'the disk is full' : e.code === 'EFBIG' ? 'the file is larger than the file size limit' : e.code === 'EDQUOT' ? 'the disk quota is exceeded' : e.code === 'EROFS' ? 'the file system is read-only' : 'the write failed';
+    const fix = e.code === 'ENOSPC' ? `free space on its disk` : e.code === 'EFBIG' ? 'raise the limit (ulimit -f)' : e.code === 'EDQUOT' ? 'raise the quota or free space' : 'fix the cause';
+    return Object.assign(
+      new EddyError(
+        'IO',
+        `${what} cannot be written: ${cause} (${e.message}); its committed output ends at byte ${this.committed}`,
+        undefined,
+        `${fix} and run again: the query resumes from that checkpoint, truncating the file to byte ${this.committed} and writing the rest once`,
+      ),
+      { cause: e },
+    );
+  }
+
+  /** The checkpoint that recorded `position` is complete: a recovery now starts from it. */
+  checkpointCommitted(position: unknown): Promise<void> {
+    this.committed = (position as FileSinkPosition).bytes;
+    return Promise.resolve();
   }
 
   cut(): { position: FileSinkPosition; durable: Promise<void> } {
@@ -149,6 +183,7 @@ export class FileSink implements SinkWriter {
       await this.flushing.catch(() => {});
       await this.openFresh();
       this.accepted = this.flushed;
+      this.committed = this.cutDurable = this.flushed;
       return;
     }
     const bytes = (position as Partial<FileSinkPosition> | undefined)?.bytes;
@@ -160,6 +195,7 @@ export class FileSink implements SinkWriter {
     await this.flushing.catch(() => {});
     await this.openAt(bytes);
     this.accepted = bytes;
+    this.committed = this.cutDurable = bytes;
   }
 
   outputEnd(): number {

@@ -227,9 +227,9 @@ export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext =
   const withOp: Schema = changes ? { columns: [OP_COLUMN, ...schema.columns] } : schema;
   switch (connector) {
     case 'file':
-      return new FileSink(schema, fileSinkOptions(stream.options), ctx.baseDir, ctx.fresh);
+      return new FileSink(schema, { ...fileSinkOptions(stream.options), stream: stream.name }, ctx.baseDir, ctx.fresh);
     case 'filesystem':
-      return new FileSink(schema, filesystemSinkOptions(filesystemOptions(stream.options), ctx.baseDir), ctx.baseDir, ctx.fresh);
+      return new FileSink(schema, { ...filesystemSinkOptions(filesystemOptions(stream.options), ctx.baseDir), stream: stream.name }, ctx.baseDir, ctx.fresh);
     case 'blackhole':
       checkOptions(stream.options, BLACKHOLE_SPEC);
       return new BlackholeSink();

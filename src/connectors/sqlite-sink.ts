@@ -171,7 +171,7 @@ export class SqliteSink implements SinkWriter {
   /** Attaches the file and creates the table if missing: outside any transaction (ATTACH cannot run inside one). */
   private async ready(): Promise<void> {
     if (this.target !== null) return;
-    if (!this.db) this.db = await SqliteDb.open(this.path);
+    if (!this.db) this.db = await SqliteDb.open(this.path, 'SQLite sink database');
     this.target = await openSinkTable(this.db, this.path, this.table, this.schema);
     this.columnsSql = this.schema.columns.map((c) => quoteIdent(c.name)).join(', ');
   }

@@ -42,8 +42,8 @@ export class CliProcess {
   readonly exited: Promise<CliResult>;
   private waiters: { re: RegExp; res: (m: RegExpExecArray) => void }[] = [];
 
-  constructor(cwd: string, args: readonly string[]) {
-    this.child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(cwd: string, args: readonly string[], env?: NodeJS.ProcessEnv) {
+    this.child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
     this.child.stdout!.on('data', (d) => (this.stdout += d));
     this.child.stderr!.on('data', (d) => {
       this.stderr += d;
@@ -74,8 +74,8 @@ export class CliProcess {
   }
 
   /** Waits until `n` checkpoints have been reported by --verbose; returns the highest id. */
-  async waitForCheckpoints(n: number): Promise<number> {
-    await this.waitForStderr(new RegExp(`(?:checkpoint \\d+ of query '[^']+' complete[^\\n]*\\n[^]*){${n}}`));
+  async waitForCheckpoints(n: number, timeoutMs?: number): Promise<number> {
+    await this.waitForStderr(new RegExp(`(?:checkpoint \\d+ of query '[^']+' complete[^\\n]*\\n[^]*){${n}}`), timeoutMs);
     return lastCheckpointId(this.stderr);
   }
 
