@@ -13,8 +13,6 @@ interface Entry {
  */
 export class LookupRowCache {
   private readonly map = new Map<string, Entry>();
-  hits = 0;
-  misses = 0;
 
   constructor(
     private readonly spec: LookupCache,
@@ -24,19 +22,14 @@ export class LookupRowCache {
   /** The cached rows of `key`, or undefined when absent or expired. */
   get(key: string): readonly Row[] | undefined {
     const e = this.map.get(key);
-    if (e === undefined) {
-      this.misses++;
-      return undefined;
-    }
+    if (e === undefined) return undefined;
     if (this.now() - e.writtenAt >= this.spec.ttlMs) {
       this.map.delete(key);
-      this.misses++;
       return undefined;
     }
     // Most recently used last.
     this.map.delete(key);
     this.map.set(key, e);
-    this.hits++;
     return e.rows;
   }
 

@@ -43,11 +43,6 @@ export function streamProctimes(stream: StreamDef): number[] {
   return (stream.computed ?? []).filter((c) => c.expr.kind === 'call' && c.expr.name.toUpperCase() === 'PROCTIME' && c.expr.args.length === 0).map((c) => c.index);
 }
 
-/** The processing-time attributes of a plan's output (see TimeAttributes.proctimes). */
-export function proctimesOf(plan: LogicalPlan): readonly number[] {
-  return timeAttributes(plan).proctimes ?? [];
-}
-
 /** The time attributes of a logical plan's output (see TimeAttributes). */
 export function timeAttributes(plan: LogicalPlan): TimeAttributes {
   switch (plan.kind) {

@@ -225,7 +225,7 @@ export class QueryRun implements CheckpointTarget {
         // is past them, so dropping them would lose them from a final checkpoint.
         const n = await s.poll(batchSize);
         // Asynchronous operators (lookup joins) finish what the batch started before anything else moves.
-        await this.graph.settle();
+        if (this.graph.hasAsyncWork) await this.graph.settle();
         if (n !== null) {
           live++;
           produced += n;
@@ -235,7 +235,7 @@ export class QueryRun implements CheckpointTarget {
       if (barrier !== null) this.completeBarrier(barrier);
       if (live === 0 || this.graph.done) {
         this.endAll();
-        await this.graph.settle();
+        if (this.graph.hasAsyncWork) await this.graph.settle();
         return 'finished';
       }
       if (this.hook) await this.hook.afterRound(this);

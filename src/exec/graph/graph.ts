@@ -3,7 +3,7 @@ import { EddyError, internalError } from '../../common/errors.js';
 import type { PhysicalPlan } from '../../planner/plan.js';
 import { walkPlan } from '../../planner/plan-walk.js';
 import type { Batch, Output } from '../batch.js';
-import type { CommitHooks, Operator } from '../operator.js';
+import { Operator, type CommitHooks } from '../operator.js';
 import { SourceOperator } from '../operators/source.js';
 import type { KeyedStateBackend } from '../state/keyed-state-backend.js';
 import { InputGate, type GateState } from './input-gate.js';
@@ -71,6 +71,8 @@ export class Graph {
   /** Nodes nobody reads: the sink(s). */
   readonly sinks: readonly GraphNode[];
   private readonly byOperator = new Map<Operator, GraphNode>();
+  /** The operators that may work asynchronously (override asyncWork), inputs first. */
+  private readonly asyncOperators: readonly Operator[];
   private readonly checkpoints = new Map<number, Collecting>();
 
   constructor(
@@ -93,6 +95,7 @@ export class Graph {
     this.nodes = nodes;
     this.sources = nodes.map((n) => n.operator).filter((o): o is SourceOperator => o instanceof SourceOperator);
     this.sinks = nodes.filter((n) => n.consumers.length === 0);
+    this.asyncOperators = nodes.map((n) => n.operator).filter((o) => o.asyncWork !== Operator.prototype.asyncWork);
     // A source reads inserted objects as they are only when every node it feeds reads them.
     for (const n of nodes) if (n.operator instanceof SourceOperator) n.operator.readObjects = n.consumers.every((c) => c.operator.readsObjects);
   }
@@ -210,6 +213,11 @@ export class Graph {
     }
   }
 
+  /** Whether any operator may work asynchronously (a lookup join): only then must the driver settle. */
+  get hasAsyncWork(): boolean {
+    return this.asyncOperators.length > 0;
+  }
+
   /**
    * Waits until no operator has asynchronous work in flight (Operator.asyncWork), inputs first: a
    * finished read pushes rows downstream, where another read may start.
@@ -217,8 +225,8 @@ export class Graph {
   async settle(): Promise<void> {
     for (;;) {
       let wait: Promise<void> | null = null;
-      for (const n of this.nodes) {
-        wait = n.operator.asyncWork();
+      for (const op of this.asyncOperators) {
+        wait = op.asyncWork();
         if (wait !== null) break;
       }
       if (wait === null) return;

@@ -42,8 +42,6 @@ export class LookupJoinOperator extends Operator {
   private inFlight: Promise<void> | null = null;
   private readonly queue: Signal[] = [];
   private failure: unknown = null;
-  /** Reads issued (one per batch with keys to read), for tests and metrics. */
-  reads = 0;
 
   constructor(
     private readonly spec: LookupJoinSpec,
@@ -55,10 +53,6 @@ export class LookupJoinOperator extends Operator {
     this.residual = spec.residual ? compilePredicate(spec.residual) : null;
     this.cache = spec.cache ? new LookupRowCache(spec.cache, now) : null;
     this.nulls = new Array<Value>(spec.tableWidth).fill(null);
-  }
-
-  get cacheStats(): { readonly hits: number; readonly misses: number; readonly size: number } | null {
-    return this.cache ? { hits: this.cache.hits, misses: this.cache.misses, size: this.cache.size } : null;
   }
 
   override asyncWork(): Promise<void> | null {
@@ -125,7 +119,6 @@ export class LookupJoinOperator extends Operator {
       this.emit(rows, wm, keys, found);
       return;
     }
-    this.reads++;
     this.inFlight = this.reader.lookup(missing).then(
       (result) => {
         missingIds.forEach((id, i) => {
