@@ -31,6 +31,7 @@ import { PersistentQuery } from './persistent-query.js';
 import { createView, describeView, dropView, showViews, type ViewDeps } from './view-statements.js';
 import { MaterializedView, materializedColumns, pointInTimeView } from './materialized-views.js';
 import { runPointInTime, type PointInTimeResult } from './point-in-time.js';
+import { loadArquero } from './arquero-lib.js';
 import type { CreateViewStmt, DropViewStmt } from '../parser/ast.js';
 import { isResumable, persistentQueryId, queryName, sinkKeyOf, type SinkWriteMode } from './sink-ownership.js';
 import type { FreshStart } from '../connectors/connector.js';
@@ -273,6 +274,8 @@ export class Session {
       throw new EddyError('STREAM_EXISTS', `${this.catalog.hasView(name) ? 'view' : 'stream'} '${name}' already exists`, stmt.name.span, 'streams, views and materialized views share one namespace: choose another name');
     }
     if (stmt.temporary) throw new EddyError('UNSUPPORTED', 'a materialized view cannot be TEMPORARY', stmt.name.span, 'CREATE TEMPORARY VIEW is a named query; CREATE MATERIALIZED VIEW a maintained, checkpointed result');
+    // Point-in-time queries over the view run on arquero, synchronously: load it now.
+    await loadArquero();
     const plan = this.plan(stmt.query);
     const columns = materializedColumns(name, stmt.columns, plan, stmt.name.span);
     const id = this.takeQueryId(`mv_${name}`, ddl);
