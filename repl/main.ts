@@ -12,7 +12,8 @@ import { Session } from '../src/runtime/session.js';
 import { runScript } from './script-runner.js';
 import { runShell } from './shell.js';
 import { runFlinkCommand } from './flink-command.js';
-import { startMetricsServer, type MetricsServer } from '../src/runtime/metrics.js';
+// prom-client is loaded only with --metrics-port (a dynamic import below).
+import type { MetricsServer } from '../src/runtime/metrics.js';
 import { tuneGcForStreaming } from '../src/runtime/gc-tuning.js';
 
 const USAGE = `Usage: eddy [options]            interactive SQL shell
@@ -126,6 +127,7 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`eddy: --metrics-port must be a port number (got '${args['metrics-port']}')\n`);
         return 2;
       }
+      const { startMetricsServer } = await import('../src/runtime/metrics.js');
       metrics = await startMetricsServer(session, port);
       process.stderr.write(`eddy: metrics at http://127.0.0.1:${metrics.port}/metrics\n`);
     }

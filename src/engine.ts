@@ -11,8 +11,9 @@ import { parseDuration } from './runtime/settings.js';
 import { Session, type StatementResult } from './runtime/session.js';
 import type { TransientQuery } from './runtime/transient-query.js';
 import type { PersistentQuery } from './runtime/persistent-query.js';
-import { startMetricsServer, type MetricsServer } from './runtime/metrics.js';
-import * as aq from 'arquero';
+// prom-client is loaded only when metrics are served (a dynamic import below): it costs every start otherwise.
+import type { MetricsServer } from './runtime/metrics.js';
+import { arquero, loadArquero } from './runtime/arquero-lib.js';
 import type { ColumnTable } from 'arquero';
 import type { RegisterTableOptions } from './runtime/registered-tables.js';
 
@@ -81,6 +82,7 @@ export class QueryResult<T extends object = ResultRow> implements AsyncIterable<
    */
   async toTable(): Promise<ColumnTable> {
     const rows = (await this.toArray()) as Record<string, unknown>[];
+    const aq = await loadArquero();
     const data: Record<string, unknown[]> = {};
     for (const c of this.columns) data[c] = rows.map((r) => r[c] ?? null);
     return aq.table(data);
@@ -240,6 +242,7 @@ export class Eddy {
     let metrics: MetricsServer | null = null;
     if (options.metricsPort !== undefined) {
       try {
+        const { startMetricsServer } = await import('./runtime/metrics.js');
         metrics = await startMetricsServer(session, options.metricsPort);
       } catch (e) {
         await store?.close();
@@ -356,7 +359,8 @@ export class Eddy {
     const times = r.columns.filter((c) => c.type === 'TIMESTAMP').map((c) => c.name);
     if (times.length === 0) return r.table;
     const derived: Record<string, unknown> = {};
-    for (const name of times) derived[name] = aq.escape((d: Record<string, unknown>) => (typeof d[name] === 'number' ? new Date(d[name] as number) : null));
+    // arquero is loaded: the view's creation loaded it.
+    for (const name of times) derived[name] = arquero().escape((d: Record<string, unknown>) => (typeof d[name] === 'number' ? new Date(d[name] as number) : null));
     return r.table.derive(derived as never);
   }
 

@@ -300,6 +300,46 @@ export function compileRowBuilder(exprs: readonly BoundExpr[], layout: ObjectLay
 }
 
 /**
+ * A WHERE over a whole batch as one generated loop with the predicate inlined (each operator its
+ * own loop, so nothing in it is shared, and polymorphic, across queries): the rows (row arrays, or
+ * objects of `layout`) whose predicate is TRUE, given each row's watermark (`wms[i]`, -Infinity
+ * without), with their watermarks; null when every row passes.
+ */
+export function compileFilterLoop(e: BoundExpr, layout: ObjectLayout | null = null): <R>(rows: readonly R[], wms: Float64Array | null) => { rows: R[]; wm: Float64Array | null } | null {
+  const g = new CodeGen(layout);
+  g.push('const n = rows.length;');
+  g.push('const out = [];');
+  g.push('const outWm = wms === null ? null : new Float64Array(n);');
+  g.push('for (let i = 0; i < n; i++) {');
+  g.push('const r = rows[i];');
+  g.push('w = wms === null ? -Infinity : wms[i];');
+  const v = g.expr(e);
+  g.push(`if (${v} === true) {`);
+  g.push('if (outWm !== null) outWm[out.length] = w;');
+  g.push('out.push(r);');
+  g.push('}');
+  g.push('}');
+  return g.build(['rows', 'wms', 'w'], 'return out.length === n ? null : { rows: out, wm: outWm === null ? null : outWm.subarray(0, out.length) };');
+}
+
+/**
+ * A SELECT list over a whole batch as one generated loop building every output row (the
+ * expressions inlined; see compileFilterLoop): rows are row arrays, or objects of `layout`.
+ */
+export function compileProjectLoop(exprs: readonly BoundExpr[], layout: ObjectLayout | null = null): (rows: readonly unknown[], wms: Float64Array | null) => Row[] {
+  const g = new CodeGen(layout);
+  g.push('const n = rows.length;');
+  g.push('const out = new Array(n);');
+  g.push('for (let i = 0; i < n; i++) {');
+  g.push('const r = rows[i];');
+  g.push('w = wms === null ? -Infinity : wms[i];');
+  const vs = exprs.map((x) => g.expr(x));
+  g.push(`out[i] = [${vs.join(', ')}];`);
+  g.push('}');
+  return g.build(['rows', 'wms', 'w'], 'return out;');
+}
+
+/**
  * Compiles DESIGN.md §3 rule 1 over a batch into one loop (computeWatermarks with the watermark
  * expression inlined): writes the watermark before row i to `wm[i]` and returns the watermark after
  * the batch; NULL (or non-numeric) values do not advance it. Rows are row arrays, or objects of `layout`.

@@ -82,3 +82,21 @@ export function compileKeyExtractor(keys: readonly BoundExpr[], layout: ObjectLa
   const vs = keys.map((k) => g.expr(k));
   return g.build(['r'], `return "[" + ${vs.map((v) => `${part}(${v})`).join(' + "," + ')} + "]";`);
 }
+
+/**
+ * As compileKeyExtractor, but null when any key value is NULL (an equi-join key that matches
+ * nothing, as SQL's `=`): the join's key in one call, with no array of key values per row.
+ */
+export function compileNullableKey(keys: readonly BoundExpr[]): (row: Row) => StateKey | null {
+  const g = new CodeGen(null);
+  if (keys.length === 0) return g.build(['r'], 'return 0;');
+  const vs = keys.map((k) => g.expr(k));
+  const anyNull = vs.map((v) => `${v} === null`).join(' || ');
+  if (keys.length === 1) {
+    const t = keys[0]!.type;
+    const numeric = t === 'INT' || t === 'BIGINT' || t === 'FLOAT' || t === 'DOUBLE' || t === 'TIMESTAMP';
+    return g.build(['r'], numeric ? `return ${anyNull} ? null : ${vs[0]} + 0;` : `return ${anyNull} ? null : ${g.constant(encodeSingle)}(${vs[0]});`);
+  }
+  const part = g.constant(encodePart);
+  return g.build(['r'], `if (${anyNull}) return null; return "[" + ${vs.map((v) => `${part}(${v})`).join(' + "," + ')} + "]";`);
+}

@@ -105,47 +105,54 @@ export class SqlGrammar extends CstParser {
   });
 
   tableElement = this.RULE('tableElement', () => {
-    this.OR([
-      {
-        // PRIMARY and KEY stay names (a column may be called `key`): the pair starts a constraint.
-        GATE: () => this.LA(1).image.toUpperCase() === 'PRIMARY' && this.LA(2).image.toUpperCase() === 'KEY',
-        ALT: () => {
-          this.CONSUME3(T.Name, { LABEL: 'primary' });
-          this.CONSUME4(T.Name, { LABEL: 'keyWord' });
-          this.CONSUME(T.LParen);
-          this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME5(T.Name, { LABEL: 'keyColumn' }) });
-          this.CONSUME(T.RParen);
-          this.OPTION(() => {
-            this.CONSUME(T.Not);
-            this.CONSUME6(T.Name, { LABEL: 'enforced' });
-          });
+    // Two tokens tell WATERMARK FOR from a column; the gate tells the constraint from a column
+    // (both start with two names). Deeper lookahead would follow the computed column's expression
+    // and cost ~60 ms of every start to precompute.
+    this.OR({
+      MAX_LOOKAHEAD: 2,
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          // PRIMARY and KEY stay names (a column may be called `key`): the pair starts a constraint.
+          GATE: () => this.LA(1).image.toUpperCase() === 'PRIMARY' && this.LA(2).image.toUpperCase() === 'KEY',
+          ALT: () => {
+            this.CONSUME3(T.Name, { LABEL: 'primary' });
+            this.CONSUME4(T.Name, { LABEL: 'keyWord' });
+            this.CONSUME(T.LParen);
+            this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME5(T.Name, { LABEL: 'keyColumn' }) });
+            this.CONSUME(T.RParen);
+            this.OPTION(() => {
+              this.CONSUME(T.Not);
+              this.CONSUME6(T.Name, { LABEL: 'enforced' });
+            });
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME(T.Watermark);
-          this.CONSUME(T.For);
-          this.CONSUME(T.Name, { LABEL: 'column' });
-          this.CONSUME(T.As);
-          this.SUBRULE(this.expr);
+        {
+          ALT: () => {
+            this.CONSUME(T.Watermark);
+            this.CONSUME(T.For);
+            this.CONSUME(T.Name, { LABEL: 'column' });
+            this.CONSUME(T.As);
+            this.SUBRULE(this.expr);
+          },
         },
-      },
-      {
-        ALT: () => {
-          this.CONSUME2(T.Name, { LABEL: 'column' });
-          this.OR2([
-            { ALT: () => this.SUBRULE(this.dataType) },
-            {
-              // A computed column, as Flink's `ts AS TO_TIMESTAMP(...)`.
-              ALT: () => {
-                this.CONSUME2(T.As);
-                this.SUBRULE2(this.expr, { LABEL: 'computed' });
+        {
+          ALT: () => {
+            this.CONSUME2(T.Name, { LABEL: 'column' });
+            this.OR2([
+              { ALT: () => this.SUBRULE(this.dataType) },
+              {
+                // A computed column, as Flink's `ts AS TO_TIMESTAMP(...)`.
+                ALT: () => {
+                  this.CONSUME2(T.As);
+                  this.SUBRULE2(this.expr, { LABEL: 'computed' });
+                },
               },
-            },
-          ]);
+            ]);
+          },
         },
-      },
-    ]);
+      ],
+    });
   });
 
   /** One field of `ROW<name type, ...>` / `ROW(name type, ...)`. */
@@ -897,11 +904,15 @@ export class SqlGrammar extends CstParser {
    */
   callArgs = this.RULE('callArgs', () => {
     this.OPTION(() => this.CONSUME(T.Distinct));
+    // One token of lookahead for both options (the gate decides the first; the arguments that do
+    // not start with an expression start with a keyword or a comma): deeper lookahead would follow
+    // expression paths and cost every start ~25 ms to precompute.
     this.OPTION2({
+      MAX_LOOKAHEAD: 1,
       GATE: () => TRIM_SPECS.has(this.LA(1).image.toUpperCase()) && AFTER_TRIM_SPEC.has(this.LA(2).tokenType),
       DEF: () => this.CONSUME(T.Name, { LABEL: 'trimSpec' }),
     });
-    this.OPTION3(() => this.SUBRULE(this.expr, { LABEL: 'arg' }));
+    this.OPTION3({ MAX_LOOKAHEAD: 1, DEF: () => this.SUBRULE(this.expr, { LABEL: 'arg' }) });
     this.MANY({
       // A name continues the arguments only as FLOOR(ts TO unit)'s TO; otherwise `f(a b)` reports the missing comma.
       GATE: () => this.LA(1).tokenType !== T.Identifier || this.LA(1).image.toUpperCase() === 'TO',

@@ -10,7 +10,7 @@
  * eddy.registerTable) and join them: an equi-join is arquero's join / semijoin / antijoin on a key
  * column derived from the join keys (a key with a NULL never matches, as in SQL).
  */
-import * as aq from 'arquero';
+import { arquero } from './arquero-lib.js';
 import type { ColumnTable } from 'arquero';
 import { EddyError, assertNever, type Span } from '../common/errors.js';
 import type { Column, Row, Value } from '../common/types.js';
@@ -46,7 +46,7 @@ export function contentsTable(width: number, rows: readonly Row[]): ColumnTable 
     for (let r = 0; r < rows.length; r++) values[r] = rows[r]![c] ?? null;
     data[col(c)] = values;
   }
-  return aq.table(data);
+  return arquero().table(data);
 }
 
 /** One relation a point-in-time query reads: a materialized view's contents, or a registered table's rows. */
@@ -71,7 +71,7 @@ export function runPointInTime(query: Query, sources: readonly BatchSource[]): P
     out = out.slice(1);
     table = renumber(table.select(out.map((_, i) => col(i + 1))), 1);
   }
-  if (order.length > 0) table = table.orderby(...order.map((o) => (o.descending ? aq.desc(col(o.column)) : col(o.column))));
+  if (order.length > 0) table = table.orderby(...order.map((o) => (o.descending ? arquero().desc(col(o.column)) : col(o.column))));
   const limit = outerLimit(plan);
   if (limit !== null) table = table.slice(0, limit);
   // Named as the query's columns (arquero keeps them in order; a repeated name was already made unique by the binder).
@@ -139,7 +139,7 @@ function evaluate(plan: LogicalPlan, contents: Tables, span: Span): ColumnTable 
       const input = evaluate(plan.input, contents, span);
       const pred = overObjects(plan.predicate, plan.input.schema.columns.length);
       // SQL keeps a row whose predicate is TRUE (NULL drops it, as FALSE does).
-      return input.filter(aq.escape((d: Record<string, Value>) => pred(d) === true));
+      return input.filter(arquero().escape((d: Record<string, Value>) => pred(d) === true));
     }
     case 'project': {
       const input = evaluate(plan.input, contents, span);
@@ -235,7 +235,7 @@ function withOp(t: ColumnTable, width: number, updating: boolean): ColumnTable {
 function projectTo(input: ColumnTable, exprs: readonly BoundExpr[], width: number): ColumnTable {
   const derived: Record<string, unknown> = {};
   exprs.forEach((e, i) => {
-    derived[`p${i}`] = aq.escape(e.kind === 'inputRef' ? (d: Record<string, Value>) => d[col(e.index)] ?? null : overObjects(e, width));
+    derived[`p${i}`] = arquero().escape(e.kind === 'inputRef' ? (d: Record<string, Value>) => d[col(e.index)] ?? null : overObjects(e, width));
   });
   const out = input.derive(derived as never).select(exprs.map((_, i) => `p${i}`));
   const names: Record<string, string> = {};
@@ -247,13 +247,13 @@ function projectTo(input: ColumnTable, exprs: readonly BoundExpr[], width: numbe
 function aggregate(plan: Extract<LogicalPlan, { kind: 'groupAggregate' }>, input: ColumnTable, span: Span): ColumnTable {
   const width = plan.input.schema.columns.length;
   const derived: Record<string, unknown> = {};
-  plan.keys.forEach((k, i) => (derived[`k${i}`] = aq.escape(overObjects(k, width))));
+  plan.keys.forEach((k, i) => (derived[`k${i}`] = arquero().escape(overObjects(k, width))));
   plan.aggs.forEach((a, i) => {
-    if (a.arg) derived[`a${i}`] = aq.escape(overObjects(a.arg, width));
+    if (a.arg) derived[`a${i}`] = arquero().escape(overObjects(a.arg, width));
   });
   let t = Object.keys(derived).length > 0 ? input.derive(derived as never) : input;
   if (plan.keys.length > 0) t = t.groupby(plan.keys.map((_, i) => `k${i}`));
-  const rollups: Record<string, unknown> = { n$: aq.op.count() };
+  const rollups: Record<string, unknown> = { n$: arquero().op.count() };
   plan.aggs.forEach((a, i) => Object.assign(rollups, rollupOf(a, i, span)));
   const rolled = t.rollup(rollups as never);
   const n = rolled.numRows();
@@ -261,7 +261,7 @@ function aggregate(plan: Extract<LogicalPlan, { kind: 'groupAggregate' }>, input
   const data: Record<string, Value[]> = { [col(0)]: new Array<Value>(n).fill('+I') };
   plan.keys.forEach((_, i) => (data[col(1 + i)] = columnValues(rolled, `k${i}`)));
   plan.aggs.forEach((a, i) => (data[col(1 + plan.keys.length + i)] = finish(a, rolled, i)));
-  return aq.table(data);
+  return arquero().table(data);
 }
 
 function columnValues(t: ColumnTable, name: string): Value[] {
@@ -277,28 +277,28 @@ function rollupOf(a: AggCall, i: number, span: Span): Record<string, unknown> {
     throw new EddyError('UNSUPPORTED', `${a.display}: DISTINCT and FILTER aggregates are not supported in a point-in-time query yet`, span, 'aggregate in the materialized view itself, then read it');
   }
   const arg = `a${i}`;
-  const valid = { [`v${i}`]: aq.op.valid(arg) };
+  const valid = { [`v${i}`]: arquero().op.valid(arg) };
   switch (a.fn) {
     case 'COUNT_STAR':
-      return { [`r${i}`]: aq.op.count() };
+      return { [`r${i}`]: arquero().op.count() };
     case 'COUNT':
       return valid;
     case 'SUM':
-      return { [`r${i}`]: aq.op.sum(arg), ...valid };
+      return { [`r${i}`]: arquero().op.sum(arg), ...valid };
     case 'AVG':
-      return { [`r${i}`]: aq.op.mean(arg), ...valid };
+      return { [`r${i}`]: arquero().op.mean(arg), ...valid };
     case 'MIN':
-      return { [`r${i}`]: aq.op.min(arg), ...valid };
+      return { [`r${i}`]: arquero().op.min(arg), ...valid };
     case 'MAX':
-      return { [`r${i}`]: aq.op.max(arg), ...valid };
+      return { [`r${i}`]: arquero().op.max(arg), ...valid };
     case 'VAR_POP':
-      return { [`r${i}`]: aq.op.variancep(arg), ...valid };
+      return { [`r${i}`]: arquero().op.variancep(arg), ...valid };
     case 'VAR_SAMP':
-      return { [`r${i}`]: aq.op.variance(arg), ...valid };
+      return { [`r${i}`]: arquero().op.variance(arg), ...valid };
     case 'STDDEV_POP':
-      return { [`r${i}`]: aq.op.stdevp(arg), ...valid };
+      return { [`r${i}`]: arquero().op.stdevp(arg), ...valid };
     case 'STDDEV_SAMP':
-      return { [`r${i}`]: aq.op.stdev(arg), ...valid };
+      return { [`r${i}`]: arquero().op.stdev(arg), ...valid };
     case 'APPROX_COUNT_DISTINCT':
     case 'FIRST_VALUE':
     case 'LAST_VALUE':

@@ -35,6 +35,7 @@ import type { ColumnTable } from 'arquero';
 import { registeredColumns, type RegisterTableOptions } from './registered-tables.js';
 import { toRows } from '../connectors/memory-source.js';
 import { runPointInTime, type PointInTimeResult } from './point-in-time.js';
+import { loadArquero } from './arquero-lib.js';
 import type { CreateViewStmt, DropViewStmt } from '../parser/ast.js';
 import { isResumable, persistentQueryId, queryName, sinkKeyOf, type SinkWriteMode } from './sink-ownership.js';
 import type { FreshStart } from '../connectors/connector.js';
@@ -344,6 +345,8 @@ export class Session {
       throw new EddyError('STREAM_EXISTS', `${this.catalog.hasView(name) ? 'view' : 'stream'} '${name}' already exists`, stmt.name.span, 'streams, views and materialized views share one namespace: choose another name');
     }
     if (stmt.temporary) throw new EddyError('UNSUPPORTED', 'a materialized view cannot be TEMPORARY', stmt.name.span, 'CREATE TEMPORARY VIEW is a named query; CREATE MATERIALIZED VIEW a maintained, checkpointed result');
+    // Point-in-time queries over the view run on arquero, synchronously: load it now.
+    await loadArquero();
     const plan = this.plan(stmt.query);
     this.refuseRegistered(plan, stmt.name.span);
     const columns = materializedColumns(name, stmt.columns, plan, stmt.name.span);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Value } from '../../src/common/types.js';
-import { compileKeyExtractor, decodeKey, encodeKey } from '../../src/exec/key.js';
+import { compileKeyExtractor, compileNullableKey, decodeKey, encodeKey } from '../../src/exec/key.js';
 import { col, lit, bin } from './helpers.js';
 
 const value = fc.oneof(
@@ -52,5 +52,19 @@ describe('key encoding', () => {
       }
     }
     expect(compileKeyExtractor([bin('+', col(0, 'INT'), lit(1))])([41])).toBe(42);
+  });
+  it('the nullable (join) key is encodeKey, or null when any key value is NULL', () => {
+    const rows: Value[][] = [[1, 'a', true], [null, '\u0001x', null], [-0, '', false], [2.5, '"q"', true], [NaN, 'z', null], [3, null, true]];
+    const exprs = [col(0, 'DOUBLE'), col(1, 'VARCHAR'), col(2, 'BOOLEAN')];
+    for (const sel of [[0], [1], [2], [0, 1], [0, 1, 2], []]) {
+      const f = compileNullableKey(sel.map((i) => exprs[i]!));
+      for (const r of rows) {
+        const values = sel.map((i) => r[i]!);
+        const got = f(r);
+        if (values.some((v) => v === null)) expect(got).toBeNull();
+        else if (Number.isNaN(encodeKey(values))) expect(got).toBeNaN();
+        else expect(got).toBe(encodeKey(values));
+      }
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Admin, ConnectionPool, Consumer, endTxnV4, findCoordinatorV6, initProducerIdV5, offsetCommitV9, offsetFetchV9, type ClusterMetadata, type Connection } from '@platformatic/kafka';
+import type { ClusterMetadata, Connection, ConnectionPool, Consumer, offsetCommitV9 } from '@platformatic/kafka';
 import { EddyError } from '../../common/errors.js';
+import { kafkaLib, loadKafka } from './kafka-lib.js';
 import type { KafkaOptions } from './kafka-options.js';
 
 /*
@@ -12,7 +13,8 @@ import type { KafkaOptions } from './kafka-options.js';
  */
 
 /** A consumer used for metadata, offsets and fetches; it never joins its group (partitions are assigned by Eddy). */
-export function newConsumer(opts: KafkaOptions): Consumer {
+export async function newConsumer(opts: KafkaOptions): Promise<Consumer> {
+  const { Consumer } = await loadKafka();
   return new Consumer({
     clientId: opts.clientId,
     bootstrapBrokers: [...opts.bootstrap],
@@ -26,6 +28,7 @@ export function newConsumer(opts: KafkaOptions): Consumer {
 /** The topics a source reads: its 'topic' list, or every topic matching 'topic-pattern' (sorted). */
 export async function resolveTopics(opts: KafkaOptions): Promise<string[]> {
   if (opts.topics) return [...opts.topics];
+  const { Admin } = await loadKafka();
   const admin = new Admin({ clientId: opts.clientId, bootstrapBrokers: [...opts.bootstrap], retries: 3, retryDelay: 200 });
   try {
     const all = await admin.listTopics({ includeInternals: false });
@@ -90,10 +93,17 @@ const TRANSACTION = 1;
 
 /** Protocol-level calls to the group and transaction coordinators. */
 export class CoordinatorCalls {
-  private readonly pool: ConnectionPool;
+  private pool: ConnectionPool | null = null;
 
-  constructor(private readonly opts: KafkaOptions) {
-    this.pool = new ConnectionPool(opts.clientId);
+  constructor(private readonly opts: KafkaOptions) {}
+
+  /** The connection pool, made at the first call (the library loaded by then). */
+  private async connections(): Promise<ConnectionPool> {
+    if (this.pool === null) {
+      const { ConnectionPool } = await loadKafka();
+      this.pool ??= new ConnectionPool(this.opts.clientId);
+    }
+    return this.pool;
   }
 
   /**
@@ -104,7 +114,8 @@ export class CoordinatorCalls {
   async endTransaction(transactionalId: string, producerId: bigint, epoch: number, commit: boolean): Promise<'done' | 'fenced'> {
     return this.retrying(`${commit ? 'commit' : 'abort'} transaction '${transactionalId}'`, async () => {
       try {
-        await endTxnV4.api.async(await this.coordinator(TRANSACTION, transactionalId), transactionalId, producerId, epoch, commit);
+        const conn = await this.coordinator(TRANSACTION, transactionalId);
+        await kafkaLib().endTxnV4.api.async(conn, transactionalId, producerId, epoch, commit);
         return 'done';
       } catch (e) {
         if (hasKafkaError(e, 'PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING')) return 'fenced';
@@ -116,7 +127,8 @@ export class CoordinatorCalls {
   /** Bumps the epoch of `transactionalId`: the broker aborts whatever transaction it had open, and fences its producer. */
   async fence(transactionalId: string, transactionTimeoutMs: number): Promise<void> {
     await this.retrying(`fence transactional id '${transactionalId}'`, async () => {
-      await initProducerIdV5.api.async(await this.coordinator(TRANSACTION, transactionalId), transactionalId, transactionTimeoutMs, -1n, -1);
+      const conn = await this.coordinator(TRANSACTION, transactionalId);
+      await kafkaLib().initProducerIdV5.api.async(conn, transactionalId, transactionTimeoutMs, -1n, -1);
     });
   }
 
@@ -129,31 +141,34 @@ export class CoordinatorCalls {
       topics.set(o.topic, t);
     }
     await this.retrying(`commit the offsets of group '${groupId}'`, async () => {
-      await offsetCommitV9.api.async(await this.coordinator(GROUP, groupId), groupId, -1, '', null, [...topics.values()]);
+      const conn = await this.coordinator(GROUP, groupId);
+      await kafkaLib().offsetCommitV9.api.async(conn, groupId, -1, '', null, [...topics.values()]);
     });
   }
 
   /** The group's committed offsets of `partitions` ("topic:partition" → offset, -1 where none). */
   async committedOffsets(groupId: string, partitions: ReadonlyMap<string, readonly number[]>): Promise<Map<string, bigint>> {
-    const res = await this.retrying(`read the committed offsets of group '${groupId}'`, async () =>
-      offsetFetchV9.api.async(await this.coordinator(GROUP, groupId), [{ groupId, memberId: null, memberEpoch: -1, topics: [...partitions].map(([name, partitionIndexes]) => ({ name, partitionIndexes: [...partitionIndexes] })) }], false),
-    );
+    const res = await this.retrying(`read the committed offsets of group '${groupId}'`, async () => {
+      const conn = await this.coordinator(GROUP, groupId);
+      return kafkaLib().offsetFetchV9.api.async(conn, [{ groupId, memberId: null, memberEpoch: -1, topics: [...partitions].map(([name, partitionIndexes]) => ({ name, partitionIndexes: [...partitionIndexes] })) }], false);
+    });
     const out = new Map<string, bigint>();
     for (const t of res.groups[0]?.topics ?? []) for (const p of t.partitions) out.set(`${t.name}:${p.partitionIndex}`, p.committedOffset);
     return out;
   }
 
   async close(): Promise<void> {
-    await this.pool.close().catch(() => {});
+    await this.pool?.close().catch(() => {});
   }
 
   private async coordinator(keyType: number, key: string): Promise<Connection> {
     const [host, port] = this.opts.bootstrap[0]!.split(':') as [string, string];
-    const boot = await this.pool.get({ host, port: Number(port) });
-    const res = await findCoordinatorV6.api.async(boot, keyType, [key]);
+    const pool = await this.connections();
+    const boot = await pool.get({ host, port: Number(port) });
+    const res = await kafkaLib().findCoordinatorV6.api.async(boot, keyType, [key]);
     const c = res.coordinators[0];
     if (!c || c.errorCode !== 0) throw new CoordinatorUnavailable(`no ${keyType === GROUP ? 'group' : 'transaction'} coordinator for '${key}' (Kafka error ${c?.errorCode})`);
-    return this.pool.get({ host: c.host, port: c.port });
+    return pool.get({ host: c.host, port: c.port });
   }
 
   /** Retries what the coordinator answers while it is busy finishing a transaction or loading its state. */

@@ -1,8 +1,9 @@
-import { Producer, ProduceAcks, murmur2, type MessageToProduce } from '@platformatic/kafka';
+import type { MessageToProduce, Producer } from '@platformatic/kafka';
 import { EddyError } from '../../common/errors.js';
 import type { Row, Schema } from '../../common/types.js';
 import type { SinkWriter } from '../connector.js';
 import { kafkaError, newConsumer, topicMetadata } from './kafka-client.js';
+import { kafkaLib, loadKafka } from './kafka-lib.js';
 import { checkSinkOptions, type KafkaOptions } from './kafka-options.js';
 import { closeProducer, TransactionalWriter } from './kafka-transactions.js';
 import { MessageSender } from './message-sender.js';
@@ -62,6 +63,7 @@ export class KafkaSink implements SinkWriter {
     const n = this.partitions;
     const rr = this.opts.partitioner === 'round-robin';
     let next = this.roundRobin;
+    const { murmur2 } = kafkaLib();
     for (const row of rows) {
       const m = this.encode(row);
       if (m === null) continue;
@@ -91,7 +93,8 @@ export class KafkaSink implements SinkWriter {
   }
 
   async restore(position: unknown | null): Promise<void> {
-    const consumer = newConsumer(this.opts);
+    const { Producer, ProduceAcks } = await loadKafka();
+    const consumer = await newConsumer(this.opts);
     try {
       const meta = await topicMetadata(this.opts, consumer, [this.topic]);
       this.partitions = meta.topics.get(this.topic)!.partitionsCount;

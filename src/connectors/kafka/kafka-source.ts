@@ -1,9 +1,10 @@
-import { FetchIsolationLevels, type ClusterMetadata, type Consumer } from '@platformatic/kafka';
-import { EddyError } from '../../common/errors.js';
+import type { ClusterMetadata, Consumer } from '@platformatic/kafka';
+import { EddyError, internalError } from '../../common/errors.js';
 import type { Row, Schema } from '../../common/types.js';
 import type { SourceReader } from '../connector.js';
 import { RowError } from '../row-decoders.js';
 import { CoordinatorCalls, kafkaError, newConsumer, resolveTopics, topicMetadata } from './kafka-client.js';
+import { kafkaLib } from './kafka-lib.js';
 import type { KafkaOptions } from './kafka-options.js';
 import { committedRecords, offsetAfter, type FetchedRecord } from './read-committed.js';
 import { messageDecoder, type MessageDecoder } from './record-codec.js';
@@ -52,7 +53,8 @@ export class KafkaSource implements SourceReader {
   skippedRows = 0;
   lastSplit: string | undefined = undefined;
   readonly splitIdleTimeoutMs: number;
-  private readonly consumer: Consumer;
+  /** Made by the first read (assign), when the Kafka library is loaded. */
+  private consumer_: Consumer | null = null;
   private readonly decode: MessageDecoder;
   private readonly parts = new Map<string, PartitionState>();
   private order: PartitionState[] = [];
@@ -76,7 +78,6 @@ export class KafkaSource implements SourceReader {
   ) {
     this.bounded = opts.bounded.mode !== 'unbounded';
     this.splitIdleTimeoutMs = opts.splitIdleTimeoutMs;
-    this.consumer = newConsumer(opts);
     this.decode = messageDecoder(schema, opts);
   }
 
@@ -157,7 +158,13 @@ export class KafkaSource implements SourceReader {
     this.closed = true;
     if (this.opts.groupId && this.init) await this.commitToGroup();
     await this.groupCalls?.close();
-    await new Promise<void>((r) => this.consumer.close(true, () => r()));
+    const consumer = this.consumer_;
+    if (consumer) await new Promise<void>((r) => consumer.close(true, () => r()));
+  }
+
+  private get consumer(): Consumer {
+    if (this.consumer_ === null) throw internalError('Kafka source used before its first read');
+    return this.consumer_;
   }
 
   /** The next partition (round-robin) with buffered records. */
@@ -175,6 +182,7 @@ export class KafkaSource implements SourceReader {
 
   /** Lists the partitions to read and where each starts (the checkpoint's offset, else the startup mode) and, bounded, ends. */
   private async assign(): Promise<void> {
+    this.consumer_ = await newConsumer(this.opts);
     const topics = await resolveTopics(this.opts);
     if (topics.length === 0) throw new EddyError('IO', `stream '${this.stream}': no Kafka topic matches 'topic-pattern' = '${this.opts.pattern?.source.slice(4, -2)}'`, undefined, 'create a matching topic first');
     const meta = await topicMetadata(this.opts, this.consumer, topics);
@@ -258,7 +266,7 @@ export class KafkaSource implements SourceReader {
         maxWaitTime: this.bounded ? 50 : 200,
         minBytes: 1,
         maxBytes: FETCH_MAX_BYTES,
-        isolationLevel: this.opts.readCommitted ? FetchIsolationLevels.READ_COMMITTED : FetchIsolationLevels.READ_UNCOMMITTED,
+        isolationLevel: this.opts.readCommitted ? kafkaLib().FetchIsolationLevels.READ_COMMITTED : kafkaLib().FetchIsolationLevels.READ_UNCOMMITTED,
         topics: [...byTopic].map(([topicId, ps]) => ({
           topicId,
           partitions: ps.map((p) => ({ partition: p.partition, currentLeaderEpoch: -1, fetchOffset: p.fetchOffset, lastFetchedEpoch: -1, partitionMaxBytes: PARTITION_MAX_BYTES })),

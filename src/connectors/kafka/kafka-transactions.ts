@@ -1,6 +1,7 @@
-import { Producer, type MessageToProduce } from '@platformatic/kafka';
+import type { MessageToProduce, Producer } from '@platformatic/kafka';
 import { EddyError } from '../../common/errors.js';
 import { CoordinatorCalls, kafkaError } from './kafka-client.js';
+import { kafkaLib } from './kafka-lib.js';
 import type { KafkaOptions } from './kafka-options.js';
 import { MessageSender } from './message-sender.js';
 
@@ -145,7 +146,8 @@ export class TransactionalWriter {
     const after = this.slots[slot]!;
     let release!: () => void;
     this.slots[slot] = new Promise<void>((r) => (release = r));
-    const producer = new Producer({
+    // The library is loaded: restore() (the sink's) ran first.
+    const producer = new (kafkaLib().Producer)({
       clientId: this.opts.clientId,
       bootstrapBrokers: [...this.opts.bootstrap],
       idempotent: true,

@@ -1,24 +1,8 @@
 import { perLayout } from '../../common/object-layout.js';
-import type { Row } from '../../common/types.js';
 import type { BoundExpr } from '../../planner/bound.js';
 import { objectBatch, rowBatch, type Batch } from '../batch.js';
-import { compilePredicate } from '../expr-compiler.js';
+import { compileFilterLoop } from '../expr-compiler.js';
 import { Operator } from '../operator.js';
-
-/** The rows whose predicate is TRUE (given each row's watermark), with their watermarks; null when all pass. */
-function kept<R>(rows: readonly R[], wm: Float64Array | null, pred: (row: R, wm: number) => boolean): { rows: R[]; wm: Float64Array | null } | null {
-  const out: R[] = [];
-  const outWm = wm === null ? null : new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i]!;
-    if (pred(row, wm === null ? -Infinity : wm[i]!)) {
-      if (outWm !== null) outWm[out.length] = wm![i]!;
-      out.push(row);
-    }
-  }
-  if (out.length === rows.length) return null;
-  return { rows: out, wm: outWm === null ? null : outWm.subarray(0, out.length) };
-}
 
 /**
  * WHERE over append-only rows: passes rows whose predicate is TRUE, keeping `wm` aligned with the
@@ -26,16 +10,16 @@ function kept<R>(rows: readonly R[], wm: Float64Array | null, pred: (row: R, wm:
  * filtered as they are and passed on uncopied.
  */
 export class FilterOperator extends Operator {
-  private readonly pred: (row: Row, wm: number) => boolean;
-  /** The predicate compiled for each layout of inserted objects. */
-  private readonly objectPred = perLayout((layout) => compilePredicate(this.predicate, layout) as (row: object, wm: number) => boolean);
+  /** The batch loop with the predicate inlined (expr-compiler's compileFilterLoop), for row arrays and for each layout of inserted objects. */
+  private readonly loop: ReturnType<typeof compileFilterLoop>;
+  private readonly objectLoop = perLayout((layout) => compileFilterLoop(this.predicate, layout));
 
   constructor(
     uid: string,
     private readonly predicate: BoundExpr,
   ) {
     super(uid);
-    this.pred = compilePredicate(predicate);
+    this.loop = compileFilterLoop(predicate);
   }
 
   override get readsObjects(): boolean {
@@ -44,13 +28,13 @@ export class FilterOperator extends Operator {
 
   processBatch(batch: Batch): void {
     if (batch.kind === 'rows') {
-      const k = kept(batch.rows, batch.wm, this.pred);
+      const k = this.loop(batch.rows, batch.wm);
       if (k === null) {
         if (batch.rows.length > 0) this.out.data(batch);
       } else if (k.rows.length > 0) this.out.data(rowBatch(k.rows, k.wm));
       return;
     }
-    const k = kept(batch.objects, batch.wm, this.objectPred(batch.layout));
+    const k = this.objectLoop(batch.layout)(batch.objects, batch.wm);
     if (k === null) {
       if (batch.objects.length > 0) this.out.data(batch);
     } else if (k.rows.length > 0) this.out.data(objectBatch(k.rows, batch.layout, k.wm));

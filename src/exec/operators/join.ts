@@ -32,8 +32,8 @@ import type { JoinType } from '../../parser/ast.js';
 import type { BoundExpr } from '../../planner/bound.js';
 import type { ChangeOp } from '../../planner/changelog.js';
 import { rowBatch, type Batch } from '../batch.js';
-import { compilePredicate, compileRowBuilder } from '../expr-compiler.js';
-import { encodeKey, type StateKey } from '../key.js';
+import { compilePredicate } from '../expr-compiler.js';
+import { compileNullableKey, type StateKey } from '../key.js';
 import { Operator, type OperatorContext } from '../operator.js';
 import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js';
 import { valuesCodec } from '../state/tagged-value.js';
@@ -69,8 +69,13 @@ const STAMP = 2;
 /** One side of the join. */
 interface Side {
   readonly table: KeyedStateTable<Value[]>;
-  readonly keys: (row: Row) => Row;
+  /** The row's join key; null when a key column is NULL (it matches nothing). */
+  readonly keyOf: (row: Row) => StateKey | null;
   readonly width: number;
+  /** A new entry's value holding one record of the row (columns from `at`): [1, assoc, stamp, ...columns]. */
+  readonly firstRecord: (row: Row, at: number, assoc: number, stamp: number) => Value[];
+  /** Appends one record of the row to an entry's value. */
+  readonly pushRecord: (v: Value[], row: Row, at: number, assoc: number, stamp: number) => void;
   /** Column 0 of its rows is op. */
   readonly updating: boolean;
   readonly outer: boolean;
@@ -82,7 +87,6 @@ interface Side {
 export class JoinOperator extends Operator {
   private readonly sides: readonly [Side, Side];
   private readonly residual: ((row: Row) => boolean) | null;
-  private readonly updating: boolean;
   private readonly ttl: number;
   private readonly eventTime: boolean;
   private readonly now: () => number;
@@ -90,6 +94,14 @@ export class JoinOperator extends Operator {
   private stamp = -Infinity;
   private out_: Row[] = [];
   private expiredRows = 0;
+  /** The output row of a left and a right row (each from its offset), and the null-padded ones (compiled once). */
+  private readonly both: (l: readonly Value[], la: number, r: readonly Value[], ra: number, op: ChangeOp) => Row;
+  private readonly leftOnly: (l: readonly Value[], la: number, op: ChangeOp) => Row;
+  private readonly rightOnly: (r: readonly Value[], ra: number, op: ChangeOp) => Row;
+  /** INNER over two append-only inputs without a residual: only +I happens (processAppend). */
+  private readonly appendOnly: boolean;
+  /** The other side's matching records of the row being processed (offsets into its entry); reused. */
+  private readonly matches: number[] = [];
 
   constructor(spec: JoinSpec, ctx: OperatorContext, opts: JoinOptions = { ttlMs: 0, eventTime: true }) {
     super(spec.uid);
@@ -97,8 +109,10 @@ export class JoinOperator extends Operator {
     const outerRight = spec.joinType === 'right' || spec.joinType === 'full';
     const side = (name: string, keys: readonly BoundExpr[], width: number, updating: boolean, outer: boolean, isLeft: boolean): Side => ({
       table: ctx.table(name, valuesCodec()),
-      keys: compileRowBuilder(keys),
+      keyOf: compileNullableKey(keys),
       width,
+      firstRecord: recordBuilder(width, true) as Side['firstRecord'],
+      pushRecord: recordBuilder(width, false) as Side['pushRecord'],
       updating,
       outer,
       isLeft,
@@ -109,7 +123,10 @@ export class JoinOperator extends Operator {
       side('right', spec.rightKeys, spec.rightWidth, spec.rightUpdating, outerRight, false),
     ];
     this.residual = spec.residual ? compilePredicate(spec.residual) : null;
-    this.updating = spec.updating;
+    this.both = outputBuilder(spec.leftWidth, spec.rightWidth, spec.updating, 'both') as JoinOperator['both'];
+    this.leftOnly = outputBuilder(spec.leftWidth, spec.rightWidth, spec.updating, 'left') as JoinOperator['leftOnly'];
+    this.rightOnly = outputBuilder(spec.leftWidth, spec.rightWidth, spec.updating, 'right') as JoinOperator['rightOnly'];
+    this.appendOnly = spec.joinType === 'inner' && !spec.leftUpdating && !spec.rightUpdating && this.residual === null;
     this.ttl = opts.ttlMs;
     this.eventTime = opts.eventTime;
     this.now = ctx.now;
@@ -141,7 +158,8 @@ export class JoinOperator extends Operator {
     }
     const me = this.sides[input]!;
     const other = this.sides[1 - input]!;
-    for (let i = 0; i < rows.length; i++) this.processRow(rows[i]!, me, other);
+    if (this.appendOnly) this.processAppend(rows, me, other);
+    else for (let i = 0; i < rows.length; i++) this.processRow(rows[i]!, me, other);
     if (this.out_.length > 0) {
       const out = this.out_;
       this.out_ = [];
@@ -149,21 +167,48 @@ export class JoinOperator extends Operator {
     }
   }
 
+  /**
+   * An INNER join of append-only inputs without a residual: each row is joined with every stored
+   * row of the other side under its key (+I each), then stored. What processRow does for it, with
+   * no op, no outer side and no match list.
+   */
+  private processAppend(rows: readonly Row[], me: Side, other: Side): void {
+    const out = this.out_;
+    const table = other.table;
+    const step = HEAD + other.width;
+    const both = this.both;
+    const left = me.isLeft;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const key = me.keyOf(row);
+      if (key === null) continue;
+      const entry = table.get(NS, key);
+      let matched = 0;
+      if (entry !== undefined) {
+        const v = entry.value;
+        for (let p = 0; p < v.length; p += step) {
+          const c = v[p] as number;
+          matched += c;
+          for (let k = 0; k < c; k++) out.push(left ? both(row, 0, v, p + HEAD, '+I') : both(v, p + HEAD, row, 0, '+I'));
+        }
+      }
+      this.add(me, key, row, 0, matched);
+    }
+  }
+
   private processRow(row: Row, me: Side, other: Side): void {
     const op: ChangeOp = me.updating ? (row[0] as ChangeOp) : '+I';
     const from = me.updating ? 1 : 0;
-    const keyValues = me.keys(row);
+    const key = me.keyOf(row);
     const accumulate = op === '+I' || op === '+U';
-    let nullKey = false;
-    for (let k = 0; k < keyValues.length; k++) if (keyValues[k] === null) nullKey = true;
-    if (nullKey) {
+    if (key === null) {
       if (me.outer) this.emit(accumulate ? '+I' : '-D', me, row, from, null, 0);
       return;
     }
-    const key = encodeKey(keyValues);
     const otherEntry = other.table.get(NS, key);
     // The other side's matching rows, as offsets into its entry (each stands for `count` rows).
-    const matches: number[] = [];
+    const matches = this.matches;
+    matches.length = 0;
     let matched = 0;
     if (otherEntry !== undefined) {
       const v = otherEntry.value;
@@ -209,19 +254,8 @@ export class JoinOperator extends Operator {
 
   /** The output row of `mine` (columns from `at`) joined with `theirs` (columns from `theirsAt`), or null-padded when `theirs` is null. */
   private joined(me: Side, mine: readonly Value[], at: number, theirs: readonly Value[] | null, theirsAt: number, op: ChangeOp = '+I'): Row {
-    const [l, r] = this.sides;
-    const row: Row = this.updating ? [op] : [];
-    const put = (s: Side, src: readonly Value[] | null, from: number): void => {
-      for (let c = 0; c < s.width; c++) row.push(src === null ? null : src[from + c]!);
-    };
-    if (me.isLeft) {
-      put(l, mine, at);
-      put(r, theirs, theirsAt);
-    } else {
-      put(l, theirs, theirsAt);
-      put(r, mine, at);
-    }
-    return row;
+    if (theirs === null) return me.isLeft ? this.leftOnly(mine, at, op) : this.rightOnly(mine, at, op);
+    return me.isLeft ? this.both(mine, at, theirs, theirsAt, op) : this.both(theirs, theirsAt, mine, at, op);
   }
 
   private emit(op: ChangeOp, me: Side, mine: readonly Value[], at: number, theirs: readonly Value[] | null, theirsAt: number): void {
@@ -232,9 +266,7 @@ export class JoinOperator extends Operator {
   private add(me: Side, key: StateKey, row: Row, from: number, assoc: number): void {
     const entry = me.table.get(NS, key);
     if (entry === undefined) {
-      const v: Value[] = [1, assoc, this.stamp];
-      for (let c = 0; c < me.width; c++) v.push(row[from + c]!);
-      me.table.insert(NS, key, v);
+      me.table.insert(NS, key, me.firstRecord(row, from, assoc, this.stamp));
     } else {
       me.table.touch(entry);
       const v = entry.value;
@@ -244,10 +276,7 @@ export class JoinOperator extends Operator {
         v[p] = (v[p] as number) + 1;
         v[p + 1] = assoc;
         v[p + STAMP] = this.stamp;
-      } else {
-        v.push(1, assoc, this.stamp);
-        for (let c = 0; c < me.width; c++) v.push(row[from + c]!);
-      }
+      } else me.pushRecord(v, row, from, assoc, this.stamp);
     }
     this.written(me, key, this.stamp);
   }
@@ -357,4 +386,36 @@ export class JoinOperator extends Operator {
       for (const x of all) this.written(s, x.key, x.stamp);
     }
   }
+}
+
+/**
+ * Compiled once per side: a new entry value with one record of a row, or (`first` false) a
+ * function appending one record to an entry, in one array literal or one push (no per-column loop).
+ */
+function recordBuilder(width: number, first: boolean): (...args: never[]) => unknown {
+  const cols = Array.from({ length: width }, (_, c) => `row[at + ${c}]`).join(', ');
+  return first
+    ? (new Function('row', 'at', 'assoc', 'stamp', `return [1, assoc, stamp${width ? ', ' : ''}${cols}];`) as (...args: never[]) => unknown)
+    : (new Function('v', 'row', 'at', 'assoc', 'stamp', `v.push(1, assoc, stamp${width ? ', ' : ''}${cols});`) as (...args: never[]) => unknown);
+}
+
+/**
+ * Compiled once per operator: the output row (op first when updating) of a left and a right row
+ * ('both'), or of one side null-padded ('left', 'right'), as one array literal.
+ */
+function outputBuilder(lw: number, rw: number, updating: boolean, kind: 'both' | 'left' | 'right'): (...args: never[]) => unknown {
+  const cols = (src: string | null, at: string, n: number): string[] => Array.from({ length: n }, (_, c) => (src === null ? 'null' : `${src}[${at} + ${c}]`));
+  const items = [...(updating ? ['op'] : [])];
+  let params: string[];
+  if (kind === 'both') {
+    params = ['l', 'la', 'r', 'ra', 'op'];
+    items.push(...cols('l', 'la', lw), ...cols('r', 'ra', rw));
+  } else if (kind === 'left') {
+    params = ['l', 'la', 'op'];
+    items.push(...cols('l', 'la', lw), ...cols(null, '', rw));
+  } else {
+    params = ['r', 'ra', 'op'];
+    items.push(...cols(null, '', lw), ...cols('r', 'ra', rw));
+  }
+  return new Function(...params, `return [${items.join(', ')}];`) as (...args: never[]) => unknown;
 }
