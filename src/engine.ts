@@ -13,7 +13,7 @@ import type { TransientQuery } from './runtime/transient-query.js';
 import type { PersistentQuery } from './runtime/persistent-query.js';
 // prom-client is loaded only when metrics are served (a dynamic import below): it costs every start otherwise.
 import type { MetricsServer } from './runtime/metrics.js';
-import { arquero, loadArquero } from './runtime/arquero-lib.js';
+import { arquero, loadArquero } from './common/arquero-lib.js';
 import type { ColumnTable } from 'arquero';
 import type { RegisterTableOptions } from './runtime/registered-tables.js';
 
@@ -223,6 +223,9 @@ export class Eddy {
   }
 
   static async open(options: EddyOptions = {}): Promise<Eddy> {
+    // registerTable() and snapshot() are synchronous and run on arquero: the API loads it here
+    // (the CLI loads it only when a script creates a materialized view).
+    await loadArquero();
     const statePath = options.state ?? ':memory:';
     let store: CheckpointStore | null = null;
     if (statePath !== ':memory:') {

@@ -1,4 +1,4 @@
-import * as aq from 'arquero';
+import { arquero } from '../common/arquero-lib.js';
 import { tableToIPC, type DataType } from '@uwdata/flechette';
 import { EddyError } from '../common/errors.js';
 import type { Column, Row, Value } from '../common/types.js';
@@ -15,6 +15,15 @@ export const ARROW_BATCH_ROWS = 64 * 1024;
  * message is written once, at the start of the file. No end-of-stream marker is written: a stream
  * ends where the file ends, which Arrow readers accept, and the file can be appended to.
  */
+/** An Arrow schema names its fields, so the sink's columns must have distinct names. */
+export function checkArrowColumns(columns: readonly Column[]): void {
+  const names = columns.map((c) => c.name);
+  if (new Set(names).size !== names.length) {
+    throw new EddyError('UNSUPPORTED', `an Arrow file needs distinct column names, got ${names.join(', ')}`, undefined, 'alias the repeated columns (AS ...)');
+  }
+}
+
+/** Needs arquero loaded (loadArquero()) before it is constructed. */
 export class ArrowBatchEncoder {
   private held: Row[] = [];
   private readonly types: Record<string, DataType>;
@@ -24,9 +33,7 @@ export class ArrowBatchEncoder {
 
   constructor(private readonly columns: readonly Column[]) {
     this.names = columns.map((c) => c.name);
-    if (new Set(this.names).size !== this.names.length) {
-      throw new EddyError('UNSUPPORTED', `an Arrow file needs distinct column names, got ${this.names.join(', ')}`, undefined, 'alias the repeated columns (AS ...)');
-    }
+    checkArrowColumns(columns);
     this.types = Object.fromEntries(columns.map((c) => [c.name, arrowTypeOf(c.type)]));
     this.schemaMessage = this.encode([]).schema;
   }
@@ -54,7 +61,7 @@ export class ArrowBatchEncoder {
       for (let r = 0; r < rows.length; r++) values[r] = rows[r]![c] ?? null;
       data[this.names[c]!] = values;
     });
-    const ipc = tableToIPC(aq.toArrow(aq.table(data), { types: this.types }), { format: 'stream' });
+    const ipc = tableToIPC(arquero().toArrow(arquero().table(data), { types: this.types }), { format: 'stream' });
     if (!ipc) throw new EddyError('INTERNAL', 'internal error: no Arrow IPC bytes');
     const messages = splitMessages(ipc);
     const schema = messages.find((m) => m.kind === 'schema')!.bytes;

@@ -1,6 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import * as aq from 'arquero';
+import type * as Arquero from 'arquero';
+import { loadArquero } from '../common/arquero-lib.js';
 import { tableFromIPC, Type, type DataType, type Field } from '@uwdata/flechette';
 import type { Row, Schema, Value } from '../common/types.js';
 import { typeName } from '../common/types.js';
@@ -225,7 +226,7 @@ export class ArrowFileSource implements SourceReader {
       try {
         // flechette's Table is what arquero's ArrowInput describes, up to a metadata field's null.
         const arrow = tableFromIPC([this.schemaMsg, ...this.dicts.map((d) => d.bytes), body], { useDate: false });
-        const t = aq.fromArrow(arrow as unknown as Parameters<typeof aq.fromArrow>[0]);
+        const t = (await loadArquero()).fromArrow(arrow as unknown as Parameters<typeof Arquero.fromArrow>[0]);
         rows = t.numRows();
         columns = this.columns.map((c) => convertValues(columnValues(t, c.path), c.conv));
       } catch (e) {
@@ -318,7 +319,7 @@ function findField(fields: readonly Field[], name: string): Field | undefined {
 }
 
 /** A column's values by field path: a top-level column, or a struct's child read from its row objects. */
-function columnValues(t: aq.ColumnTable, path: readonly string[]): ArrayLike<unknown> {
+function columnValues(t: Arquero.ColumnTable, path: readonly string[]): ArrayLike<unknown> {
   // The backing Arrow column's toArray() (typed arrays where it can): table.array() would visit every row through at().
   const column = t.column(path[0]!) as unknown as { toArray?: () => ArrayLike<unknown> } | undefined;
   const top = column?.toArray ? column.toArray() : (t.array(path[0]!) as ArrayLike<unknown>);

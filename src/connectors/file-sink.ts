@@ -8,7 +8,8 @@ import type { StreamDef } from '../planner/catalog.js';
 import type { FileFormat } from './options.js';
 import { fileSourceOptions } from './file-source.js';
 import { csvHeader, csvLineFormatter, jsonLineFormatter } from './printers.js';
-import { ARROW_BATCH_ROWS, ArrowBatchEncoder } from './arrow-encoder.js';
+import { ARROW_BATCH_ROWS, ArrowBatchEncoder, checkArrowColumns } from './arrow-encoder.js';
+import { loadArquero } from '../common/arquero-lib.js';
 import { ARROW_FILE_MAGIC } from './arrow-ipc.js';
 
 export interface FileSinkOptions {
@@ -57,7 +58,8 @@ export class FileSink implements SinkWriter {
   private flushing: Promise<void> = Promise.resolve();
   private readonly fullPath: string;
   private readonly formatRow: (row: Row) => string;
-  private readonly arrow: ArrowBatchEncoder | null;
+  /** Built on restore(): arquero, which encodes the batches, is loaded on first use (src/common/arquero-lib.ts). */
+  private arrow: ArrowBatchEncoder | null = null;
 
   constructor(
     private readonly schema: Schema,
@@ -68,7 +70,7 @@ export class FileSink implements SinkWriter {
   ) {
     this.fullPath = isAbsolute(opts.path) ? opts.path : resolve(baseDir ?? process.cwd(), opts.path);
     this.formatRow = opts.format === 'csv' ? csvLineFormatter(schema.columns, opts.delimiter) : jsonLineFormatter(schema.columns);
-    this.arrow = opts.format === 'arrow' ? new ArrowBatchEncoder(schema.columns) : null;
+    if (opts.format === 'arrow') checkArrowColumns(schema.columns);
   }
 
   write(rows: readonly Row[]): void {
@@ -177,6 +179,10 @@ export class FileSink implements SinkWriter {
   }
 
   async restore(position: unknown | null): Promise<void> {
+    if (this.opts.format === 'arrow' && this.arrow === null) {
+      await loadArquero();
+      this.arrow = new ArrowBatchEncoder(this.schema.columns);
+    }
     if (position === null) {
       this.pending = [];
       this.pendingBytes = 0;

@@ -10,7 +10,7 @@
  * eddy.registerTable) and join them: an equi-join is arquero's join / semijoin / antijoin on a key
  * column derived from the join keys (a key with a NULL never matches, as in SQL).
  */
-import { arquero } from './arquero-lib.js';
+import { arquero } from '../common/arquero-lib.js';
 import type { ColumnTable } from 'arquero';
 import { EddyError, assertNever, type Span } from '../common/errors.js';
 import type { Column, Row, Value } from '../common/types.js';
@@ -198,11 +198,11 @@ function join(plan: Extract<LogicalPlan, { kind: 'join' }>, leftIn: ColumnTable,
       return values.includes(null) ? `\u0000null${unique++}` : encodeKey(values);
     };
   };
-  const l = left.derive({ jk$: aq.escape(keyOf(plan.leftKeys, lw)) } as never);
+  const l = left.derive({ jk$: arquero().escape(keyOf(plan.leftKeys, lw)) } as never);
   const rNames: Record<string, string> = {};
   for (let i = 0; i < rw; i++) rNames[col(i)] = `r${i}`;
   // Keys first: the compiled key expressions read the right side's own columns c0...
-  const r = right.derive({ jk$: aq.escape(keyOf(plan.rightKeys, rw)) } as never).rename(rNames);
+  const r = right.derive({ jk$: arquero().escape(keyOf(plan.rightKeys, rw)) } as never).rename(rNames);
   const leftCols = Array.from({ length: lw }, (_, i) => col(i));
   const rightCols = Array.from({ length: rw }, (_, i) => `r${i}`);
   if (semi) {
@@ -215,7 +215,7 @@ function join(plan: Extract<LogicalPlan, { kind: 'join' }>, leftIn: ColumnTable,
   let out = withOp(joined.select([...leftCols, ...rightCols]).rename(names), lw + rw, isUpdating(plan));
   if (plan.residual) {
     const pred = overObjects(plan.residual, plan.schema.columns.length);
-    out = out.filter(aq.escape((d: Record<string, Value>) => pred(d) === true));
+    out = out.filter(arquero().escape((d: Record<string, Value>) => pred(d) === true));
   }
   return out;
 }

@@ -35,7 +35,7 @@ import type { ColumnTable } from 'arquero';
 import { registeredColumns, type RegisterTableOptions } from './registered-tables.js';
 import { toRows } from '../connectors/memory-source.js';
 import { runPointInTime, type PointInTimeResult } from './point-in-time.js';
-import { loadArquero } from './arquero-lib.js';
+import { loadArquero } from '../common/arquero-lib.js';
 import type { CreateViewStmt, DropViewStmt } from '../parser/ast.js';
 import { isResumable, persistentQueryId, queryName, sinkKeyOf, type SinkWriteMode } from './sink-ownership.js';
 import type { FreshStart } from '../connectors/connector.js';
