@@ -75,6 +75,7 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       const sides = { leftWidth: width(l), rightWidth: width(r), leftUpdating: l.changelog === 'updating', rightUpdating: r.changelog === 'updating', updating: node.changelog === 'updating' };
       const opts = { ttlMs: node.stateTtlMs, eventTime: l.watermarked && r.watermarked };
       const { joinType } = node;
+      if (node.window) return new WindowJoinOperator({ ...node, joinType, window: node.window, leftWidth: width(l), rightWidth: width(r) }, contextOf(node, deps), late);
       if (joinType === 'semi' || joinType === 'anti') {
         return new SemiAntiJoinOperator({ ...node, ...sides, anti: joinType === 'anti', nullAware: node.nullAware === true }, contextOf(node, deps), opts);
       }
@@ -84,7 +85,6 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
           contextOf(node, deps),
         );
       }
-      if (node.window) return new WindowJoinOperator({ ...node, joinType, window: node.window, leftWidth: width(l), rightWidth: width(r) }, contextOf(node, deps), late);
       if (node.interval) {
         return new IntervalJoinOperator({ ...node, joinType, interval: node.interval, leftWidth: width(l), rightWidth: width(r) }, contextOf(node, deps), late);
       }

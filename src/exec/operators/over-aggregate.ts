@@ -11,12 +11,16 @@
  *    those after it do not);
  *  - RANGE i: every row of the partition with time in [t - i, t], its peers of equal time
  *    included (all of them, before and after it).
- * A row whose time is at or below the watermark when it arrives is late (its frame may already
- * have been emitted): counted, dropped, and routed to `<stream>$late` when the plan says so. A row
- * without a time is dropped as well.
+ * Lateness is Flink's, per partition: a row whose time is at or below the latest time its
+ * partition has emitted is late (a frame that should hold it was already emitted): counted,
+ * dropped, and routed to `<stream>$late` when the plan says so. A row behind the watermark but
+ * after its partition's last emitted time is not late: it waits for the next watermark (as a
+ * Flink timer registered in the past fires on the next one), and is emitted then with its frame.
+ * A row without a time is dropped as well.
  *
- * State per partition: the rows still waiting (sorted by time, stable) and the emitted rows a
- * later frame can still reach (the last n for ROWS, those within i of the watermark for RANGE).
+ * State per partition: the rows still waiting (sorted by time, stable), the emitted rows a later
+ * frame can still reach (the last n for ROWS, those within i of the last emitted time for RANGE),
+ * and the last emitted time (kept while the partition lives, as Flink's lastTriggeringTs).
  * Each frame's aggregates are computed afresh from its rows (O(frame) per row).
  */
 import type { Row, Value } from '../../common/types.js';
@@ -43,8 +47,11 @@ export interface OverAggregateSpec {
   readonly aggs: readonly AggCall[];
 }
 
-/** A partition's state: [emitted rows still in reach of a frame, rows waiting for the watermark]. */
-type Partition = [Row[], Row[]];
+/**
+ * A partition's state: [emitted rows still in reach of a frame, rows waiting for the watermark,
+ * the latest time emitted (absent before the first emission)].
+ */
+type Partition = [Row[], Row[], number?];
 
 const NS = 0;
 
@@ -78,13 +85,14 @@ export class OverAggregateOperator extends Operator {
     for (const row of batch.rows) {
       const t = row[ti];
       if (typeof t !== 'number') continue;
-      if (t <= this.watermark) {
+      const key = this.keyOf(row);
+      const entry = this.table.get(NS, key);
+      const lastEmitted = entry?.value[2];
+      if (lastEmitted !== undefined && t <= lastEmitted) {
         this.late++;
         this.lateOut?.(row, this.late);
         continue;
       }
-      const key = this.keyOf(row);
-      const entry = this.table.get(NS, key);
       if (!entry) {
         this.table.insert(NS, key, [[], [row]]);
         continue;
@@ -112,14 +120,13 @@ export class OverAggregateOperator extends Operator {
       const [emitted, waiting] = entry.value;
       let n = 0;
       while (n < waiting.length && (waiting[n]![ti] as number) <= value) n++;
-      if (n === 0 && this.trim(emitted, value).length === emitted.length) continue;
+      if (n === 0) continue;
       this.table.touch(entry);
       const ready = waiting.slice(0, n);
       const all = emitted.concat(ready);
       for (let i = 0; i < ready.length; i++) released.push(this.withAggregates(all, emitted.length + i));
-      const next: Partition = [this.trim(all, value), waiting.slice(n)];
-      if (next[0].length === 0 && next[1].length === 0) this.table.delete(NS, entry.key);
-      else entry.value = next;
+      const lastEmitted = ready[n - 1]![ti] as number;
+      entry.value = [this.trim(all, lastEmitted), waiting.slice(n), lastEmitted];
     }
     // Across partitions, in time order (a stable sort keeps each partition's own order).
     released.sort((a, b) => (a[ti] as number) - (b[ti] as number));
@@ -132,7 +139,7 @@ export class OverAggregateOperator extends Operator {
     this.out.end();
   }
 
-  /** The rows of `rows` (time order) a frame of a row later than `w` can still reach. */
+  /** The rows of `rows` (time order) a frame of a row later than `w` (the last emitted time) can still reach. */
   private trim(rows: Row[], w: number): Row[] {
     const { unit, preceding } = this.spec.frame;
     if (unit === 'ROWS') return rows.length > preceding ? rows.slice(rows.length - preceding) : rows;

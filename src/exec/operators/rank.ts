@@ -200,7 +200,8 @@ export class RankOperator extends Operator {
         const b = before[p];
         const a = after[p];
         if (b && a) {
-          if (!sameRow(a, b)) out.push(['-U', ...b, p + 1], ['+U', ...a, p + 1]);
+          // By identity, as Flink's buffer: a row shifted onto a position held by an equal row still emits its pair.
+          if (a !== b) out.push(['-U', ...b, p + 1], ['+U', ...a, p + 1]);
         } else if (a) out.push(['+I', ...a, p + 1]);
         else if (b) out.push(['-D', ...b, p + 1]);
         else break;
@@ -212,6 +213,11 @@ export class RankOperator extends Operator {
     const left = was.filter((r) => !now.includes(r));
     const entered = now.filter((r) => !was.includes(r));
     const none: Value = null;
+    if (this.spec.newPeersFirst && start === 1 && end === 1 && left.length === 1 && entered.length === 1) {
+      // Keep-last deduplication (Flink's Deduplicate, not its Rank): the kept row is updated.
+      out.push(['-U', ...left[0]!, none], ['+U', ...entered[0]!, none]);
+      return;
+    }
     for (const r of left) out.push(['-D', ...r, none]);
     for (const r of entered) out.push(['+I', ...r, none]);
   }
