@@ -61,6 +61,11 @@ export class OverAggregateOperator extends Operator {
   private readonly agg: CompiledAggregator;
   private readonly lateOut: LateRowOutput | null;
   private watermark = -Infinity;
+  /**
+   * No waiting row has a time below this (a lower bound: a release before it has nothing to do).
+   * Not checkpointed: -Infinity until the first release scans the partitions (also after a restore).
+   */
+  private earliest = -Infinity;
   private late = 0;
 
   constructor(
@@ -82,9 +87,15 @@ export class OverAggregateOperator extends Operator {
   processBatch(batch: Batch): void {
     if (batch.kind !== 'rows') return this.processBatch(rowBatch(batch.layout.toRows(batch.objects, 0, batch.objects.length), batch.wm));
     const ti = this.spec.timeIndex;
-    for (const row of batch.rows) {
+    const { rows, wm } = batch;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      // The watermark before this row: what it released is emitted first, so that lateness
+      // (against each partition's last emitted time) is the same whatever the batch size.
+      if (wm !== null && wm[i]! > this.watermark) this.release(wm[i]!);
       const t = row[ti];
       if (typeof t !== 'number') continue;
+      if (t < this.earliest) this.earliest = t;
       const key = this.keyOf(row);
       const entry = this.table.get(NS, key);
       const lastEmitted = entry?.value[2];
@@ -112,14 +123,22 @@ export class OverAggregateOperator extends Operator {
   }
 
   override onWatermark(value: number): void {
-    if (value <= this.watermark) return this.out.watermark(value);
+    if (value > this.watermark) this.release(value);
+    this.out.watermark(value);
+  }
+
+  /** Emits the rows the watermark `value` releases (every waiting row of time <= value). */
+  private release(value: number): void {
     this.watermark = value;
+    if (value < this.earliest) return;
+    let earliest = Infinity;
     const ti = this.spec.timeIndex;
     const released: Row[] = [];
     for (const entry of [...this.table.entries(NS)]) {
       const [emitted, waiting] = entry.value;
       let n = 0;
       while (n < waiting.length && (waiting[n]![ti] as number) <= value) n++;
+      if (n < waiting.length) earliest = Math.min(earliest, waiting[n]![ti] as number);
       if (n === 0) continue;
       this.table.touch(entry);
       const ready = waiting.slice(0, n);
@@ -128,10 +147,10 @@ export class OverAggregateOperator extends Operator {
       const lastEmitted = ready[n - 1]![ti] as number;
       entry.value = [this.trim(all, lastEmitted), waiting.slice(n), lastEmitted];
     }
+    this.earliest = earliest;
     // Across partitions, in time order (a stable sort keeps each partition's own order).
     released.sort((a, b) => (a[ti] as number) - (b[ti] as number));
     if (released.length > 0) this.out.data(rowBatch(released));
-    this.out.watermark(value);
   }
 
   override onEnd(): void {
