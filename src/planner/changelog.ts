@@ -18,8 +18,9 @@ export function isUpdatingLogical(plan: LogicalPlan): boolean {
     case 'scan':
       return false;
     case 'groupAggregate':
-    case 'rank':
       return true;
+    case 'rank':
+      return plan.firstByTime !== true;
     case 'windowAggregate':
       return isUpdatingEmit(plan.emit);
     case 'overAggregate':

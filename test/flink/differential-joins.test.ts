@@ -130,7 +130,7 @@ const ONE_INPUT_CASES: readonly Case[] = [
   { name: 'ROW_NUMBER Top-3 with a filter', sql: topn('ROW_NUMBER', 'x DESC', 'rn < 4 AND x > 1', 'k, x, rn'), mode: 'changelog', paired: true },
   { name: 'global Top-3', sql: 'SELECT k, x, rn FROM (SELECT k, x, ROW_NUMBER() OVER (ORDER BY x DESC) AS rn FROM ev) WHERE rn <= 3', mode: 'changelog' },
   { name: 'Top-2 over a GROUP BY', sql: 'SELECT k, n, rn FROM (SELECT k, n, ROW_NUMBER() OVER (ORDER BY n DESC) AS rn FROM (SELECT k, COUNT(*) AS n FROM ev GROUP BY k)) WHERE rn <= 2', mode: 'folded', batch: 1 },
-  { name: 'deduplication keeping the first row', sql: topn('ROW_NUMBER', 'ts', 'rn = 1', 'k, x, ts'), mode: 'changelog' },
+  { name: 'deduplication keeping the first row', sql: topn('ROW_NUMBER', 'ts', 'rn = 1', 'k, x, ts'), mode: 'append' },
   { name: 'deduplication keeping the last row', sql: topn('ROW_NUMBER', 'ts DESC', 'rn = 1', 'k, x, ts'), mode: 'changelog' },
   { name: 'OVER ROWS 2 PRECEDING', sql: `SELECT k, x, ts, SUM(x) ${OVER_ROWS} AS s, COUNT(x) ${OVER_ROWS} AS c, COUNT(*) ${OVER_ROWS} AS n, MIN(x) ${OVER_ROWS} AS mn, MAX(x) ${OVER_ROWS} AS mx FROM ev`, mode: 'append' },
   { name: 'OVER RANGE 1 SECOND PRECEDING', sql: `SELECT k, x, ts, SUM(x) ${OVER_RANGE} AS s, COUNT(*) ${OVER_RANGE} AS n, MIN(x) ${OVER_RANGE} AS mn, MAX(x) ${OVER_RANGE} AS mx, AVG(CAST(x AS DOUBLE)) ${OVER_RANGE} AS av FROM ev`, mode: 'append' },

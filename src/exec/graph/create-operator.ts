@@ -7,6 +7,7 @@ import { FilterOperator } from '../operators/filter.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate.js';
 import { IntervalJoinOperator } from '../operators/interval-join.js';
 import { JoinOperator } from '../operators/join.js';
+import { DeduplicateFirstOperator } from '../operators/deduplicate-first.js';
 import { SemiAntiJoinOperator } from '../operators/semi-anti-join.js';
 import { TemporalJoinOperator } from '../operators/temporal-join.js';
 import { WindowJoinOperator } from '../operators/window-join.js';
@@ -91,8 +92,11 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       const spec = { ...node, joinType, leftWidth: width(l), rightWidth: width(r), leftUpdating: l.changelog === 'updating', rightUpdating: r.changelog === 'updating', updating: node.changelog === 'updating' };
       return new JoinOperator(spec, contextOf(node, deps), { ttlMs: node.stateTtlMs, eventTime: l.watermarked && r.watermarked });
     }
-    case 'RankExec':
+    case 'RankExec': {
+      const time = node.orderKeys[0]!.expr;
+      if (node.firstByTime && time.kind === 'inputRef') return new DeduplicateFirstOperator({ uid: node.uid, partitionKeys: node.partitionKeys, timeIndex: time.index }, contextOf(node, deps));
       return new RankOperator(node, contextOf(node, deps));
+    }
     case 'OverAggregateExec':
       return new OverAggregateOperator(node, contextOf(node, deps, node.lateRowsTo !== undefined ? deps.lateRows(node.lateRowsTo, node.uid) : null));
     case 'SinkExec':
