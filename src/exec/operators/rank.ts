@@ -10,9 +10,13 @@
  *    emits '-U' (old row, rank) then '+U' (new row, rank); a position filled for the first time
  *    '+I'; a position emptied (a retraction) '-D'. This is the output of Flink's
  *    emitRecordsWithRowNumber: inserting at rank r shifts every row below r down one position.
+ *    Rows are told apart by identity, as in Flink's buffer: a row shifted onto a position held by
+ *    an equal (duplicate) row still emits its pair.
  *  - without it (the outer query does not read the rank: Flink's "no ranking number"
  *    optimisation), as a set: a row that entered the range '+I', a row that left it '-D'; rows
  *    that only moved inside the range emit nothing. The rank column is then NULL (never read).
+ *    Keep-last deduplication (rn = 1 by time DESC) is Flink's Deduplicate: the kept row is
+ *    replaced with '-U' / '+U'. (Keep-first on time is deduplicate-first.ts, insert-only.)
  *
  * RANK and DENSE_RANK (peers of equal sort key share a rank, so one rank may hold several rows):
  * the difference as a set of (row, rank) pairs, '-D' for a pair gone and '+I' for a new one; the
