@@ -140,5 +140,5 @@ describe.skipIf(flinkSkip !== null)('nexmark-flink queries: Eddy vs Flink over t
       compared += want.rows.length;
     }
     expect(compared).toBeGreaterThan(1000);
-  }, 300_000);
+  }, 400_000);
 });
