@@ -2,10 +2,14 @@
  * Kafka options the other Kafka tests leave out, against the real broker: 'topic-pattern' (every
  * topic whose whole name matches, none other) and 'sink.delivery-guarantee' = 'none' /
  * 'at-least-once' (no transactions: the rows are visible to a read_uncommitted and a
- * read_committed consumer alike, each once after a run without failures).
+ * read_committed consumer alike, each once after a run without failures); and exactly-once
+ * recovery driven step by step through the sink's TransactionalWriter (no SIGKILL timing): the
+ * transaction of a complete checkpoint is committed by the next run, a later pre-committed one aborted.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { kafkaOptions } from '../../../src/connectors/kafka/kafka-options.js';
+import { TransactionalWriter } from '../../../src/connectors/kafka/kafka-transactions.js';
 import { Eddy } from '../../../src/index.js';
 import { createTopic } from '../../oracles/kafka/broker.js';
 import { kafkaBootstrap, kafkaSkip, newTopic, produce, readTopic, useKafka } from './kafka-env.js';
@@ -54,4 +58,39 @@ describe.skipIf(kafkaSkip !== null)('Kafka options', () => {
       expect(got.sort((a, b) => a.n - b.n), `read_${committed ? 'committed' : 'uncommitted'}`).toEqual(want);
     }
   });
+});
+
+describe.skipIf(kafkaSkip !== null)('exactly-once recovery, step by step (no timing involved)', () => {
+  it("restore commits the transaction a crashed run pre-committed for a complete checkpoint, and aborts the one it pre-committed for a checkpoint that never completed", async () => {
+    const topic = await newTopic('eo-recover');
+    const def = { name: 'dst', schema: { columns: [] }, options: { connector: 'kafka', topic, 'properties.bootstrap.servers': kafkaBootstrap(), format: 'json', 'sink.delivery-guarantee': 'exactly-once', 'sink.transactional-id-prefix': `eo-${randomBytes(3).toString('hex')}` }, ddl: '' };
+    const opts = kafkaOptions(def as never, 'kafka');
+    const rows = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ topic, partition: 0, value: Buffer.from(JSON.stringify({ n: from + i })) }));
+    // The crashed run: transaction 1 pre-committed and recorded by checkpoint 1 (which completed,
+    // but the run died before committing it); transaction 2 pre-committed for checkpoint 2, which never completed.
+    const crashed = new TransactionalWriter(opts, 'q1');
+    crashed.send(rows(0, 20));
+    const cut1 = crashed.cut();
+    await cut1.durable;
+    const checkpoint1 = JSON.parse(JSON.stringify(cut1.position)) as unknown;
+    crashed.send(rows(100, 5));
+    await crashed.cut().durable;
+    await crashed.close(); // leaves both pre-committed transactions open, as a SIGKILL would
+    expect(await readTopic(topic, true), 'nothing is committed yet').toEqual([]);
+    expect((await readTopic(topic, false)).length, 'both transactions are in the log').toBe(25);
+    // The next run restores checkpoint 1.
+    const next = new TransactionalWriter(opts, 'q1');
+    await next.restore(checkpoint1);
+    // A row after both: a read_committed consumer reaches it only once transaction 2 is over
+    // (the last stable offset stops at an open transaction), and transaction 2's rows are not among what it sees: aborted.
+    await produce(topic, [{ value: JSON.stringify({ n: 999 }) }]);
+    const committed = (await readTopic(topic, true)).map((m) => (JSON.parse(m.value!) as { n: number }).n);
+    expect(committed).toEqual([...Array.from({ length: 20 }, (_, i) => i), 999]);
+    // Restoring the same checkpoint again (a second crash right after recovery) commits nothing twice.
+    const again = new TransactionalWriter(opts, 'q1');
+    await again.restore(checkpoint1);
+    expect((await readTopic(topic, true)).length).toBe(21);
+    await next.close();
+    await again.close();
+  }, 60_000);
 });
