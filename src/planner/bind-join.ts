@@ -94,7 +94,7 @@ export function bindJoin(from: JoinItem, leftItem: BoundSource, rightItem: Bound
  * A window join's windows (Flink's rule): the keys pair the start and the end of one window of
  * each side (window_start = window_start AND window_end = window_end).
  */
-function windowOf(j: JoinScope, left: BoundSource, right: BoundSource): WindowJoin | undefined {
+export function windowOf(j: Pick<JoinScope, 'leftKeys' | 'rightKeys'>, left: BoundSource, right: BoundSource): WindowJoin | undefined {
   const refIndex = (e: BoundExpr): number => (e.kind === 'inputRef' ? e.index : -1);
   const paired = (l: number, r: number): boolean => j.leftKeys.some((k, i) => refIndex(k) === l && refIndex(j.rightKeys[i]!) === r);
   for (const lw of left.time.windows) {

@@ -170,31 +170,52 @@ function bindRankSelect(q: SelectQuery, catalog: Catalog, emit: WindowEmit | und
   const o = orderKeys[0]!;
   const newPeersFirst =
     call.name === 'ROW_NUMBER' && range.start === 1 && range.end === 1 && orderKeys.length === 1 && o.desc && o.expr.kind === 'inputRef' && src.time.rowtimes.includes(o.expr.index);
+  // Flink 2.x plans rn = 1 by a time attribute ASC over an append-only input, without the rank
+  // number, as an insert-only Deduplicate (keep the first row, emitted once the watermark passes it).
+  const firstByTime =
+    !src.updating && !range.rankNumber && call.name === 'ROW_NUMBER' && range.start === 1 && range.end === 1 && orderKeys.length === 1 && !o.desc && o.expr.kind === 'inputRef' && src.time.rowtimes.includes(o.expr.index);
   const data = src.updating ? plan.schema.columns.slice(1) : plan.schema.columns;
   const rankCol: Column = { name: item.alias?.name ?? 'rn', type: 'BIGINT' };
   const window = src.updating ? undefined : windowOfPartition(partitionKeys, src);
   if (window !== undefined) return bindWindowRank(q, item, src, { kind: 'rank', input: plan, fn: call.name as 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK', newPeersFirst: false, partitionKeys, orderKeys, start: range.start, end: range.end, rankNumber: range.rankNumber, window: { end: window }, schema: { columns: [...data, rankCol] } });
   if (bound.tvf) refuse('a ranking over a windowing table function must partition by window_start and window_end (window Top-N)', bound.tvf.span, 'write ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY ...)');
-  const rank: LogicalPlan = { kind: 'rank', input: plan, fn: call.name as 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK', newPeersFirst, partitionKeys, orderKeys, start: range.start, end: range.end, rankNumber: range.rankNumber, schema: { columns: [OP_COLUMN, ...data, rankCol] } };
-  // The rank's rows, seen like an updating input's: op hidden in slot 0, the data columns where they were.
-  const qualifiers = src.scope.columnQualifiers;
-  const ranked: BoundSource = {
-    ...src,
-    scan: rank,
-    updating: true,
-    scope: {
-      ...src.scope,
-      schema: { columns: [OP_COLUMN, ...data] },
-      changeColumn: true,
-      ...(qualifiers ? { columnQualifiers: src.updating ? qualifiers : [[], ...qualifiers] } : {}),
-    },
+  const opCols = firstByTime ? [] : [OP_COLUMN];
+  const rank: LogicalPlan = {
+    kind: 'rank',
+    input: plan,
+    fn: call.name as 'ROW_NUMBER' | 'RANK' | 'DENSE_RANK',
+    newPeersFirst,
+    ...(firstByTime ? { firstByTime: true as const } : {}),
+    partitionKeys,
+    orderKeys,
+    start: range.start,
+    end: range.end,
+    rankNumber: range.rankNumber,
+    schema: { columns: [...opCols, ...data, rankCol] },
   };
-  const rankRef: BoundExpr = { kind: 'inputRef', index: data.length + 1, name: rankCol.name, type: 'BIGINT' };
+  // The rank's rows, seen like an updating input's: op hidden in slot 0, the data columns where they were
+  // (an insert-only deduplication: the input's columns as they were).
+  const qualifiers = src.scope.columnQualifiers;
+  const ranked: BoundSource = firstByTime
+    ? { ...src, scan: rank, scope: { ...src.scope, schema: { columns: data } } }
+    : {
+        ...src,
+        scan: rank,
+        updating: true,
+        scope: {
+          ...src.scope,
+          schema: { columns: [OP_COLUMN, ...data] },
+          changeColumn: true,
+          ...(qualifiers ? { columnQualifiers: src.updating ? qualifiers : [[], ...qualifiers] } : {}),
+        },
+      };
+  const rankRef: BoundExpr = { kind: 'inputRef', index: data.length + opCols.length, name: rankCol.name, type: 'BIGINT' };
   const items = outputItems({ ...q, items: q.items.map((i) => (i === item ? { ...i, expr: { kind: 'column', name: { name: '$rank', quoted: true, span: i.span }, span: i.span } } : i)) }, ranked);
   const base = inputContext(ranked, 'SELECT');
   const exprCtx = { ...base, intercept: (e: Expr) => (e.kind === 'column' && e.name.name === '$rank' && e.name.quoted ? rankRef : undefined) };
   const exprs = items.map((i) => bindExpr(i.expr, exprCtx));
   const columns: Column[] = exprs.map((e, i) => ({ name: items[i]!.name, type: e.type }));
+  if (firstByTime) return { kind: 'project', input: rank, exprs, schema: { columns } };
   const op: BoundExpr = { kind: 'inputRef', index: 0, name: OP_COLUMN.name, type: OP_COLUMN.type };
   return { kind: 'project', input: rank, exprs: [op, ...exprs], schema: { columns: [OP_COLUMN, ...columns] } };
 }

@@ -14,8 +14,9 @@ import type { Column } from '../common/types.js';
 import type { Expr, Query } from '../parser/ast.js';
 import { bindCondition, bindExpr, containsCall, type ExprContext } from './bind-expr.js';
 import { bindFrom, derivedSource, type BoundSource, type QueryBinder } from './bind-from.js';
-import { conjuncts, refsOf } from './bind-join.js';
+import { conjuncts, refsOf, windowOf } from './bind-join.js';
 import { shiftRefs } from './bind-window.js';
+import { windowAssignment } from './window-assignment.js';
 import type { BoundExpr } from './bound.js';
 import type { Catalog } from './catalog.js';
 import { OP_COLUMN } from './changelog.js';
@@ -110,8 +111,9 @@ function existsJoin(s: Extract<SubqueryConjunct, { kind: 'exists' }>, src: Bound
       'correlate a plain SELECT: EXISTS (SELECT 1 FROM b WHERE b.k = a.k AND ...)',
     );
   }
-  const innerFrom = bindFrom(q.from, ctx.catalog, ctx.emit, ctx.bind);
-  if (innerFrom.tvf) throw new EddyError('UNSUPPORTED', 'EXISTS over a windowing table function is not supported', q.from.span, 'use a window join instead');
+  // A windowing table function is its window assignment (a window semi/anti join's inner side).
+  const boundFrom = bindFrom(q.from, ctx.catalog, ctx.emit, ctx.bind);
+  const innerFrom = boundFrom.tvf ? windowAssignment(boundFrom) : boundFrom;
   // Conjuncts that bind over the subquery alone filter it; the others name outer columns: the correlation.
   const local: BoundExpr[] = [];
   const correlated: Expr[] = [];
@@ -181,7 +183,10 @@ function existsJoin(s: Extract<SubqueryConjunct, { kind: 'exists' }>, src: Bound
 
 /** The semi/anti join node and the source the rest of the query sees: the outer columns, op first when updating. */
 function semiAnti(src: BoundSource, inner: BoundSource, joinType: 'semi' | 'anti', leftKeys: readonly BoundExpr[], rightKeys: readonly BoundExpr[], residual: BoundExpr | undefined, nullAware: boolean): BoundSource {
-  const updating = joinType === 'anti' || src.updating || inner.updating;
+  // Flink's window semi/anti join: both sides windowed, the correlation pairing their window_start
+  // and window_end; the outer rows of a window are emitted (or not) once it completes, append-only.
+  const window = !src.updating && !inner.updating && !nullAware ? windowOf({ leftKeys, rightKeys }, src, inner) : undefined;
+  const updating = window ? false : joinType === 'anti' || src.updating || inner.updating;
   const lOff = src.updating ? 1 : 0;
   const data = src.scan.schema.columns.slice(lOff);
   const columns: Column[] = [...(updating ? [OP_COLUMN] : []), ...data];
@@ -194,6 +199,7 @@ function semiAnti(src: BoundSource, inner: BoundSource, joinType: 'semi' | 'anti
     leftKeys,
     rightKeys,
     ...(residual ? { residual } : {}),
+    ...(window ? { window } : {}),
     schema: { columns },
   };
   const qualifiers = src.scope.columnQualifiers?.slice(lOff);
@@ -208,7 +214,9 @@ function semiAnti(src: BoundSource, inner: BoundSource, joinType: 'semi' | 'anti
     scope,
     scan: plan,
     updating,
-    time: {
+    time: window
+      ? src.time
+      : {
       rowtimes: [],
       windows: [],
       whyNot: () => `a row filtered by an IN / EXISTS subquery (a regular semi/anti join) has no time attribute, as in Flink; window the input before it`,

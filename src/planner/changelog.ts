@@ -20,7 +20,8 @@ export function isUpdatingLogical(plan: LogicalPlan): boolean {
     case 'groupAggregate':
       return true;
     case 'rank':
-      return plan.window === undefined;
+      // A window Top-N and an insert-only (keep-first) deduplication are append-only.
+      return plan.window === undefined && plan.firstByTime !== true;
     case 'windowAggregate':
       return isUpdatingEmit(plan.emit);
     case 'overAggregate':

@@ -99,6 +99,10 @@ function describe(p: PhysicalPlan): string {
     }
     case 'RankExec': {
       const input = p.inputs[0]!.node.schema;
+      if (p.firstByTime) {
+        const t = exprToSql(p.orderKeys[0]!.expr, input);
+        return `DeduplicateExec keep-first-row partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${t} ASC] emit=when the watermark passes the row changelog=append state=bounded (per partition one waiting row, then a mark that it was emitted)`;
+      }
       const order = p.orderKeys.map((k) => `${exprToSql(k.expr, input)}${k.desc ? ' DESC' : ' ASC'}`).join(', ');
       if (p.window) {
         return `WindowRankExec ${p.fn} partition=[${p.partitionKeys.map((k) => exprToSql(k, input)).join(', ')}] order=[${order}] rank=[${p.start}, ${p.end}]${p.rankNumber ? '' : ' no-rank-number'} emit=when the window completes (${input.columns[p.window.end]!.name}) changelog=append state=bounded by watermarks (a window's rows are freed when it is ranked)`;

@@ -58,7 +58,7 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
         ...base,
         partition: p.partitionKeys.map((k) => `${exprToSql(k, input)}: ${k.type}`),
         order: p.orderKeys.map((k) => `${exprToSql(k.expr, input)}${k.desc ? ' DESC' : ''}`),
-        rank: [p.fn, `${p.start}`, `${p.end}`, ...(p.newPeersFirst ? ['keep-last-row'] : [])],
+        rank: [p.fn, `${p.start}`, `${p.end}`, ...(p.newPeersFirst ? ['keep-last-row'] : []), ...(p.firstByTime ? ['keep-first-row'] : [])],
         rows: input.columns.map((c) => `${c.name}: ${c.type}`),
         ...(p.retracting ? { input: 'retracting' } : {}),
         ...(p.window ? { window: `end=${p.window.end}` } : {}),

@@ -149,6 +149,7 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
           ...base,
           fn: node.fn,
           newPeersFirst: node.newPeersFirst,
+          ...(node.firstByTime ? { firstByTime: true as const } : {}),
           partitionKeys: node.partitionKeys,
           orderKeys: node.orderKeys,
           start: node.start,

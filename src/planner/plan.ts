@@ -141,6 +141,12 @@ export interface RankNode {
   readonly orderKeys: readonly { readonly expr: BoundExpr; readonly desc: boolean }[];
   /** Keep-last-row deduplication (rn = 1 by a time attribute DESC): a later row of equal time wins, as Flink's Deduplicate. */
   readonly newPeersFirst: boolean;
+  /**
+   * Keep-first-row deduplication (rn = 1 by a time attribute ASC over an append-only input, rank
+   * not read): insert-only, as Flink 2.x's rowtime Deduplicate; output [...input columns, rank]
+   * without op (src/exec/operators/deduplicate-first.ts).
+   */
+  readonly firstByTime?: true;
   /** Ranks kept, 1-based, inclusive. */
   readonly start: number;
   readonly end: number;

@@ -96,6 +96,8 @@ export function timeAttributes(plan: LogicalPlan): TimeAttributes {
       // A temporal join keeps the left side's time attributes (as Flink): its rows are emitted as the watermark passes them.
       if (plan.temporal) return { watermarked, rowtimes: l.rowtimes, windows: [], windowEnds: [], ...(l.proctimes ? { proctimes: l.proctimes } : {}) };
       if (!plan.interval && !plan.window) return { ...NONE, watermarked };
+      // A window semi/anti join's rows are the left side's, with its time attributes and windows.
+      if (plan.joinType === 'semi' || plan.joinType === 'anti') return { ...l, watermarked };
       const nl = plan.left.schema.columns.length;
       const rowtimes = [...l.rowtimes, ...r.rowtimes.map((i) => i + nl)];
       if (plan.interval) return { watermarked, rowtimes, windows: [], windowEnds: [] };

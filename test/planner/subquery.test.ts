@@ -47,4 +47,21 @@ describe('subqueries in WHERE', () => {
     expect(text).toContain('changelog=append');
     expect(text).toContain('state grows without limit');
   });
+
+  it('EXISTS / NOT EXISTS between two windowed sides paired on window_start and window_end is a window semi/anti join, append-only', async () => {
+    await eddy.execute("CREATE STREAM l (k INT, x INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'memory')");
+    await eddy.execute("CREATE STREAM r (k INT, y INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'memory')");
+    const tumble = (t: string): string => `TABLE(TUMBLE(TABLE ${t}, DESCRIPTOR(ts), INTERVAL '5' SECOND))`;
+    const on = 'L.window_start = R.window_start AND L.window_end = R.window_end AND L.k = R.k';
+    for (const [not, kind] of [['', 'SEMI'], ['NOT ', 'ANTI']] as const) {
+      const [r] = await eddy.execute(`EXPLAIN SELECT L.k, L.window_start FROM ${tumble('l')} L WHERE ${not}EXISTS (SELECT 1 FROM ${tumble('r')} R WHERE ${on} AND R.y > L.x)`);
+      const text = JSON.stringify(r);
+      expect(text).toContain(`WindowJoinExec ${kind} keys=[`);
+      expect(text).toContain('residual=(y > x)');
+      expect(text).not.toContain('changelog=updating');
+    }
+    // Without the window pairing it stays a regular anti join, updating.
+    const [r] = await eddy.execute(`EXPLAIN SELECT L.k FROM ${tumble('l')} L WHERE NOT EXISTS (SELECT 1 FROM ${tumble('r')} R WHERE L.k = R.k)`);
+    expect(JSON.stringify(r)).toContain('JoinExec ANTI');
+  });
 });

@@ -1,7 +1,9 @@
 -- OVER aggregates over event time (Flink's over-agg): each row once, when the watermark passes
 -- its time, with the aggregates of its frame appended. Append-only. Reading r4 (10:00:06) moves
--- the watermark to 10:00:05, so r1..r3 are emitted; r5 (10:00:02) is then late: counted, dropped
--- and routed to readings$late.
+-- the watermark to 10:00:05, so r1..r3 are emitted. Lateness is Flink's, per partition: r5 (b,
+-- 10:00:02) is after b's last emitted row (10:00:01), so it waits for the next watermark and is
+-- emitted; without PARTITION BY, 10:00:03 was emitted already, so there it is late: counted,
+-- dropped and routed to readings$late.
 CREATE STREAM readings (k VARCHAR, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'memory');
 INSERT INTO readings VALUES
   ('a', 1, TIMESTAMP '2024-05-01 10:00:00'),

@@ -19,6 +19,7 @@ SELECT auction, bidder, price FROM (
 ) t WHERE t.rn <= 2;
 
 -- Deduplication: the first bid of each bidder (rn = 1 ordered by the time attribute ascending).
+-- Insert-only, as Flink 2.2: each bidder's earliest bid once the watermark passes it; a late bid is dropped.
 SELECT bidder, auction, ts FROM (
   SELECT bidder, auction, ts, ROW_NUMBER() OVER (PARTITION BY bidder ORDER BY ts ASC) AS rn FROM bids
 ) WHERE rn = 1;

@@ -8,6 +8,7 @@ import { FilterOperator } from '../operators/filter.js';
 import { GroupAggregateOperator } from '../operators/group-aggregate.js';
 import { IntervalJoinOperator } from '../operators/interval-join.js';
 import { JoinOperator } from '../operators/join.js';
+import { DeduplicateFirstOperator } from '../operators/deduplicate-first.js';
 import { SemiAntiJoinOperator } from '../operators/semi-anti-join.js';
 import { TemporalJoinOperator } from '../operators/temporal-join.js';
 import { WindowJoinOperator } from '../operators/window-join.js';
@@ -86,6 +87,7 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       const sides = { leftWidth: width(l), rightWidth: width(r), leftUpdating: l.changelog === 'updating', rightUpdating: r.changelog === 'updating', updating: node.changelog === 'updating' };
       const opts = { ttlMs: node.stateTtlMs, eventTime: l.watermarked && r.watermarked };
       const { joinType } = node;
+      if (node.window) return new WindowJoinOperator({ ...node, joinType, window: node.window, leftWidth: width(l), rightWidth: width(r) }, contextOf(node, deps), late);
       if (joinType === 'semi' || joinType === 'anti') {
         return new SemiAntiJoinOperator({ ...node, ...sides, anti: joinType === 'anti', nullAware: node.nullAware === true }, contextOf(node, deps), opts);
       }
@@ -95,16 +97,18 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
           contextOf(node, deps),
         );
       }
-      if (node.window) return new WindowJoinOperator({ ...node, joinType, window: node.window, leftWidth: width(l), rightWidth: width(r) }, contextOf(node, deps), late);
       if (node.interval) {
         return new IntervalJoinOperator({ ...node, joinType, interval: node.interval, leftWidth: width(l), rightWidth: width(r) }, contextOf(node, deps), late);
       }
       const spec = { ...node, joinType, leftWidth: width(l), rightWidth: width(r), leftUpdating: l.changelog === 'updating', rightUpdating: r.changelog === 'updating', updating: node.changelog === 'updating' };
       return new JoinOperator(spec, contextOf(node, deps), { ttlMs: node.stateTtlMs, eventTime: l.watermarked && r.watermarked });
     }
-    case 'RankExec':
+    case 'RankExec': {
       if (node.window) return new WindowRankOperator({ ...node, windowEnd: node.window.end }, contextOf(node, deps));
+      const time = node.orderKeys[0]!.expr;
+      if (node.firstByTime && time.kind === 'inputRef') return new DeduplicateFirstOperator({ uid: node.uid, partitionKeys: node.partitionKeys, timeIndex: time.index }, contextOf(node, deps));
       return new RankOperator(node, contextOf(node, deps));
+    }
     case 'OverAggregateExec': {
       const ctx = contextOf(node, deps, node.lateRowsTo !== undefined ? deps.lateRows(node.lateRowsTo, node.uid) : null);
       const { unit, preceding } = node.frame;

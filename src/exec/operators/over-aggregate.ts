@@ -11,12 +11,16 @@
  *    those after it do not);
  *  - RANGE i: every row of the partition with time in [t - i, t], its peers of equal time
  *    included (all of them, before and after it).
- * A row whose time is at or below the watermark when it arrives is late (its frame may already
- * have been emitted): counted, dropped, and routed to `<stream>$late` when the plan says so. A row
- * without a time is dropped as well.
+ * Lateness is Flink's, per partition: a row whose time is at or below the latest time its
+ * partition has emitted is late (a frame that should hold it was already emitted): counted,
+ * dropped, and routed to `<stream>$late` when the plan says so. A row behind the watermark but
+ * after its partition's last emitted time is not late: it waits for the next watermark (as a
+ * Flink timer registered in the past fires on the next one), and is emitted then with its frame.
+ * A row without a time is dropped as well.
  *
- * State per partition: the rows still waiting (sorted by time, stable) and the emitted rows a
- * later frame can still reach (the last n for ROWS, those within i of the watermark for RANGE).
+ * State per partition: the rows still waiting (sorted by time, stable), the emitted rows a later
+ * frame can still reach (the last n for ROWS, those within i of the last emitted time for RANGE),
+ * and the last emitted time (kept while the partition lives, as Flink's lastTriggeringTs).
  * Each frame's aggregates are computed afresh from its rows (O(frame) per row).
  */
 import type { Row, Value } from '../../common/types.js';
@@ -49,8 +53,11 @@ export interface OverAggregateSpec<F extends AnyOverFrameSpec = OverFrameSpec> {
   readonly aggs: readonly AggCall[];
 }
 
-/** A partition's state: [emitted rows still in reach of a frame, rows waiting for the watermark]. */
-type Partition = [Row[], Row[]];
+/**
+ * A partition's state: [emitted rows still in reach of a frame, rows waiting for the watermark,
+ * the latest time emitted (absent before the first emission)].
+ */
+type Partition = [Row[], Row[], number?];
 
 const NS = 0;
 
@@ -60,6 +67,11 @@ export class OverAggregateOperator extends Operator {
   private readonly agg: CompiledAggregator;
   private readonly lateOut: LateRowOutput | null;
   private watermark = -Infinity;
+  /**
+   * No waiting row has a time below this (a lower bound: a release before it has nothing to do).
+   * Not checkpointed: -Infinity until the first release scans the partitions (also after a restore).
+   */
+  private earliest = -Infinity;
   private late = 0;
 
   constructor(
@@ -81,16 +93,23 @@ export class OverAggregateOperator extends Operator {
   processBatch(batch: Batch): void {
     if (batch.kind !== 'rows') return this.processBatch(rowBatch(batch.layout.toRows(batch.objects, 0, batch.objects.length), batch.wm));
     const ti = this.spec.timeIndex;
-    for (const row of batch.rows) {
+    const { rows, wm } = batch;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      // The watermark before this row: what it released is emitted first, so that lateness
+      // (against each partition's last emitted time) is the same whatever the batch size.
+      if (wm !== null && wm[i]! > this.watermark) this.release(wm[i]!);
       const t = row[ti];
       if (typeof t !== 'number') continue;
-      if (t <= this.watermark) {
+      if (t < this.earliest) this.earliest = t;
+      const key = this.keyOf(row);
+      const entry = this.table.get(NS, key);
+      const lastEmitted = entry?.value[2];
+      if (lastEmitted !== undefined && t <= lastEmitted) {
         this.late++;
         this.lateOut?.(row, this.late);
         continue;
       }
-      const key = this.keyOf(row);
-      const entry = this.table.get(NS, key);
       if (!entry) {
         this.table.insert(NS, key, [[], [row]]);
         continue;
@@ -110,27 +129,34 @@ export class OverAggregateOperator extends Operator {
   }
 
   override onWatermark(value: number): void {
-    if (value <= this.watermark) return this.out.watermark(value);
+    if (value > this.watermark) this.release(value);
+    this.out.watermark(value);
+  }
+
+  /** Emits the rows the watermark `value` releases (every waiting row of time <= value). */
+  private release(value: number): void {
     this.watermark = value;
+    if (value < this.earliest) return;
+    let earliest = Infinity;
     const ti = this.spec.timeIndex;
     const released: Row[] = [];
     for (const entry of [...this.table.entries(NS)]) {
       const [emitted, waiting] = entry.value;
       let n = 0;
       while (n < waiting.length && (waiting[n]![ti] as number) <= value) n++;
-      if (n === 0 && this.trim(emitted, value).length === emitted.length) continue;
+      if (n < waiting.length) earliest = Math.min(earliest, waiting[n]![ti] as number);
+      if (n === 0) continue;
       this.table.touch(entry);
       const ready = waiting.slice(0, n);
       const all = emitted.concat(ready);
       for (let i = 0; i < ready.length; i++) released.push(this.withAggregates(all, emitted.length + i));
-      const next: Partition = [this.trim(all, value), waiting.slice(n)];
-      if (next[0].length === 0 && next[1].length === 0) this.table.delete(NS, entry.key);
-      else entry.value = next;
+      const lastEmitted = ready[n - 1]![ti] as number;
+      entry.value = [this.trim(all, lastEmitted), waiting.slice(n), lastEmitted];
     }
+    this.earliest = earliest;
     // Across partitions, in time order (a stable sort keeps each partition's own order).
     released.sort((a, b) => (a[ti] as number) - (b[ti] as number));
     if (released.length > 0) this.out.data(rowBatch(released));
-    this.out.watermark(value);
   }
 
   override onEnd(): void {
@@ -138,7 +164,7 @@ export class OverAggregateOperator extends Operator {
     this.out.end();
   }
 
-  /** The rows of `rows` (time order) a frame of a row later than `w` can still reach. */
+  /** The rows of `rows` (time order) a frame of a row later than `w` (the last emitted time) can still reach. */
   private trim(rows: Row[], w: number): Row[] {
     const { unit, preceding } = this.spec.frame;
     if (unit === 'ROWS') return rows.length > preceding ? rows.slice(rows.length - preceding) : rows;

@@ -10,9 +10,13 @@
  *    emits '-U' (old row, rank) then '+U' (new row, rank); a position filled for the first time
  *    '+I'; a position emptied (a retraction) '-D'. This is the output of Flink's
  *    emitRecordsWithRowNumber: inserting at rank r shifts every row below r down one position.
+ *    Rows are told apart by identity, as in Flink's buffer: a row shifted onto a position held by
+ *    an equal (duplicate) row still emits its pair.
  *  - without it (the outer query does not read the rank: Flink's "no ranking number"
  *    optimisation), as a set: a row that entered the range '+I', a row that left it '-D'; rows
  *    that only moved inside the range emit nothing. The rank column is then NULL (never read).
+ *    Keep-last deduplication (rn = 1 by time DESC) is Flink's Deduplicate: the kept row is
+ *    replaced with '-U' / '+U'. (Keep-first on time is deduplicate-first.ts, insert-only.)
  *
  * RANK and DENSE_RANK (peers of equal sort key share a rank, so one rank may hold several rows):
  * the difference as a set of (row, rank) pairs, '-D' for a pair gone and '+I' for a new one; the
@@ -200,7 +204,8 @@ export class RankOperator extends Operator {
         const b = before[p];
         const a = after[p];
         if (b && a) {
-          if (!sameRow(a, b)) out.push(['-U', ...b, p + 1], ['+U', ...a, p + 1]);
+          // By identity, as Flink's buffer: a row shifted onto a position held by an equal row still emits its pair.
+          if (a !== b) out.push(['-U', ...b, p + 1], ['+U', ...a, p + 1]);
         } else if (a) out.push(['+I', ...a, p + 1]);
         else if (b) out.push(['-D', ...b, p + 1]);
         else break;
@@ -212,6 +217,11 @@ export class RankOperator extends Operator {
     const left = was.filter((r) => !now.includes(r));
     const entered = now.filter((r) => !was.includes(r));
     const none: Value = null;
+    if (this.spec.newPeersFirst && start === 1 && end === 1 && left.length === 1 && entered.length === 1) {
+      // Keep-last deduplication (Flink's Deduplicate, not its Rank): the kept row is updated.
+      out.push(['-U', ...left[0]!, none], ['+U', ...entered[0]!, none]);
+      return;
+    }
     for (const r of left) out.push(['-D', ...r, none]);
     for (const r of entered) out.push(['+I', ...r, none]);
   }

@@ -1,7 +1,9 @@
 /**
  * A window join (Flink's WindowJoinOperator): the rows of the same window of both sides, joined
  * on the keys (which include window_start and window_end) when the window completes. INNER, LEFT,
- * RIGHT or FULL; append-only.
+ * RIGHT or FULL; or SEMI / ANTI (Flink's SemiAntiJoinOperator of window joins: each left row of
+ * the window once, if some right row matches it / if none does; a NULL key matches nothing, so an
+ * anti join emits it). Append-only.
  *
  * Each side's rows wait in keyed state under (namespace = window_end, key = join key), in arrival
  * order. When the combined watermark W reaches window_end - 1 (DESIGN.md §3 rule 3) the window's
@@ -12,9 +14,8 @@
  * the row is emitted padded with its window, on an inner side dropped.
  */
 import type { Row, Value } from '../../common/types.js';
-import type { JoinType } from '../../parser/ast.js';
 import type { BoundExpr } from '../../planner/bound.js';
-import type { WindowJoin } from '../../planner/plan.js';
+import type { PlanJoinType, WindowJoin } from '../../planner/plan.js';
 import { rowBatch, type Batch } from '../batch.js';
 import { compilePredicate, compileRowBuilder } from '../expr-compiler.js';
 import { encodeKey, type StateKey } from '../key.js';
@@ -24,7 +25,7 @@ import { valuesCodec } from '../state/tagged-value.js';
 
 export interface WindowJoinSpec {
   readonly uid: string;
-  readonly joinType: JoinType;
+  readonly joinType: PlanJoinType;
   readonly leftKeys: readonly BoundExpr[];
   readonly rightKeys: readonly BoundExpr[];
   readonly residual?: BoundExpr;
@@ -48,6 +49,8 @@ interface Side {
 export class WindowJoinOperator extends Operator {
   private readonly sides: readonly [Side, Side];
   private readonly residual: ((row: Row) => boolean) | null;
+  /** Semi / anti: the left rows are emitted alone, with a match / without one. */
+  private readonly filterOnly: 'semi' | 'anti' | null;
   private clock = -Infinity;
   private late = 0;
 
@@ -62,10 +65,11 @@ export class WindowJoinOperator extends Operator {
       late: lateOut,
     });
     this.sides = [
-      side('left', spec.leftKeys, spec.leftWidth, spec.window.leftEnd, spec.joinType === 'left' || spec.joinType === 'full', late[0]),
+      side('left', spec.leftKeys, spec.leftWidth, spec.window.leftEnd, spec.joinType === 'left' || spec.joinType === 'full' || spec.joinType === 'anti', late[0]),
       side('right', spec.rightKeys, spec.rightWidth, spec.window.rightEnd, spec.joinType === 'right' || spec.joinType === 'full', late[1]),
     ];
     this.residual = spec.residual ? compilePredicate(spec.residual) : null;
+    this.filterOnly = spec.joinType === 'semi' || spec.joinType === 'anti' ? spec.joinType : null;
     this.declareGlobal({ clock: 'time', late: 'count' });
   }
 
@@ -143,11 +147,14 @@ export class WindowJoinOperator extends Operator {
           for (let q = 0; q < rn; q++) {
             const row = [...lv.slice(p, p + l.width), ...rv!.slice(q * r.width, (q + 1) * r.width)];
             if (this.residual !== null && !this.residual(row)) continue;
-            out.push(row);
             matched = true;
+            if (this.filterOnly !== null) break;
+            out.push(row);
             if (flags) flags[q] = 1;
           }
-          if (!matched && l.outer) out.push([...lv.slice(p, p + l.width), ...pad(r)]);
+          if (this.filterOnly !== null) {
+            if (matched === (this.filterOnly === 'semi')) out.push(lv.slice(p, p + l.width));
+          } else if (!matched && l.outer) out.push([...lv.slice(p, p + l.width), ...pad(r)]);
         }
       }
       if (r.outer) {

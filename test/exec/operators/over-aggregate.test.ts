@@ -27,7 +27,7 @@ function make(s: OverAggregateSpec, backend = new KeyedStateBackend()) {
 const rows = (sink: CollectSink): Row[] => sink.rows.map((r) => [...r]);
 
 describe('OverAggregateOperator', () => {
-  it('emits rows when the watermark passes them, in time order; a row at or below the watermark is late', () => {
+  it("emits rows when the watermark passes them, in time order; a row at or below its partition's last emitted time is late (Flink's lastTriggeringTs)", () => {
     const { op, sink, late } = make(spec('RANGE', 10));
     op.processBatch(rowBatch([['a', 1, 20], ['a', 2, 5], ['b', 4, 6]]), 0);
     op.onWatermark(10);
@@ -35,15 +35,27 @@ describe('OverAggregateOperator', () => {
       ['a', 2, 5, 2],
       ['b', 4, 6, 4],
     ]);
-    op.processBatch(rowBatch([['a', 8, 10], ['a', 16, 15]]), 0);
+    // a@5 and b@6 were emitted: a@5 is late; b@8 is behind the watermark but after b's last emitted time, so it waits.
+    op.processBatch(rowBatch([['a', 8, 5], ['a', 16, 15], ['b', 3, 8]]), 0);
     expect(op.lateRows).toBe(1);
-    expect(late).toEqual([['a', 8, 10]]);
+    expect(late).toEqual([['a', 8, 5]]);
     op.onWatermark(30);
-    // a@15: [5, 15] → 2 + 16; a@20: [10, 20] → 16 + 1 (a@5 left the range).
+    // b@8: [-2, 8] → 4 + 3; a@15: [5, 15] → 2 + 16; a@20: [10, 20] → 16 + 1 (a@5 left the range).
     expect(rows(sink).slice(2)).toEqual([
+      ['b', 3, 8, 7],
       ['a', 16, 15, 18],
       ['a', 1, 20, 17],
     ]);
+  });
+
+  it("a batch's per-row watermarks release rows before the next row arrives, so lateness does not depend on the batch size", () => {
+    const { op, sink, late } = make(spec('ROWS', 1));
+    // Row a@5 is released by the watermark 6 carried by the next row; a@4 after it is then late.
+    op.processBatch(rowBatch([['a', 1, 5], ['a', 2, 7], ['a', 3, 4]], Float64Array.from([-Infinity, 6, 6])), 0);
+    expect(rows(sink)).toEqual([['a', 1, 5, 1]]);
+    expect(late).toEqual([['a', 3, 4]]);
+    op.onWatermark(10);
+    expect(rows(sink).slice(1)).toEqual([['a', 2, 7, 3]]);
   });
 });
 
