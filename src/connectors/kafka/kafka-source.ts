@@ -48,6 +48,17 @@ const GROUP_COMMIT_INTERVAL_MS = 5000;
  * partitions with buffered records, so the runtime can keep a watermark per partition. Fetches run
  * ahead of the reads (one per leader broker at a time) until 64k records are buffered.
  */
+/**
+ * read_committed as Eddy filters it itself (read-committed.ts). @platformatic/kafka 1.35, the last
+ * release for Node 20, also filters a READ_COMMITTED fetch, and that filter throws (uncaught, in a
+ * socket callback, so the query hangs) when a fetch holds the abort marker of a transaction the
+ * broker does not list, such as an aborted transaction that wrote no records, beside one it does.
+ * A Number object encodes as 1 on the wire, but is not `=== READ_COMMITTED`, so the library hands
+ * the response over unfiltered.
+ */
+// eslint-disable-next-line no-new-wrappers
+const READ_COMMITTED_SELF_FILTERED = new Number(1) as unknown as number;
+
 export class KafkaSource implements SourceReader {
   readonly bounded: boolean;
   skippedRows = 0;
@@ -266,7 +277,7 @@ export class KafkaSource implements SourceReader {
         maxWaitTime: this.bounded ? 50 : 200,
         minBytes: 1,
         maxBytes: FETCH_MAX_BYTES,
-        isolationLevel: this.opts.readCommitted ? kafkaLib().FetchIsolationLevels.READ_COMMITTED : kafkaLib().FetchIsolationLevels.READ_UNCOMMITTED,
+        isolationLevel: this.opts.readCommitted ? READ_COMMITTED_SELF_FILTERED : kafkaLib().FetchIsolationLevels.READ_UNCOMMITTED,
         topics: [...byTopic].map(([topicId, ps]) => ({
           topicId,
           partitions: ps.map((p) => ({ partition: p.partition, currentLeaderEpoch: -1, fetchOffset: p.fetchOffset, lastFetchedEpoch: -1, partitionMaxBytes: PARTITION_MAX_BYTES })),
