@@ -6,12 +6,13 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OPENS } from '../flink/flink.js';
+import { ownJvm } from '../jvm-process.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const POM = join(HERE, 'pom.xml');
@@ -61,20 +62,10 @@ export async function startFlinkGateway(): Promise<FlinkGatewayServer> {
     ['-Xms256m', '-Xmx1g', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', ...OPENS, `-Dlog4j2.configurationFile=${join(dir, 'log4j2.properties')}`, '-cp', classpath, 'org.apache.flink.table.gateway.SqlGateway'],
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FLINK_CONF_DIR: dir } },
   );
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  const { stop } = ownJvm(child, dir);
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const url = `http://127.0.0.1:${port}`;
-  const stop = async (): Promise<void> => {
-    process.off('exit', killOnExit);
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) {

@@ -6,10 +6,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ownJvm } from '../jvm-process.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const POM = join(HERE, 'pom.xml');
@@ -75,8 +76,7 @@ export async function startFlinkOracle(): Promise<FlinkOracleServer> {
   const log4j = join(dir, 'log4j2.properties');
   writeFileSync(log4j, LOG4J.replace('FILE', join(dir, 'flink.log')));
   const child: ChildProcess = spawn('java', [...JVM, `-Dlog4j2.configurationFile=${log4j}`, '-cp', classpath, 'dev.eddy.oracles.FlinkOracle', 'serve'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  const { stop } = ownJvm(child, dir);
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const port = await new Promise<number>((resolve, reject) => {
@@ -94,20 +94,10 @@ export async function startFlinkOracle(): Promise<FlinkOracleServer> {
       clearTimeout(timer);
       reject(new Error(`the Flink oracle exited with ${code}:\n${stderr}`));
     });
-  }).catch((e) => {
-    child.kill('SIGKILL');
-    process.off('exit', killOnExit);
+  }).catch(async (e) => {
+    await stop();
     throw e;
   });
-  const stop = async (): Promise<void> => {
-    process.off('exit', killOnExit);
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
   return { url: `http://127.0.0.1:${port}`, stop };
 }
 

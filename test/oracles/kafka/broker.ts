@@ -6,12 +6,13 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Admin } from '@platformatic/kafka';
+import { ownJvm } from '../jvm-process.js';
 
 /** This folder in the source tree (the benchmark runs a compiled copy of this file from dist/). */
 const HERE = sourceDir(dirname(fileURLToPath(import.meta.url)));
@@ -114,25 +115,14 @@ export async function startBroker(opts: BrokerOptions = {}): Promise<KafkaBroker
   const child = spawn('java', [...jvm, 'kafka.Kafka', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
+  const { stop } = ownJvm(child, dir);
   const bootstrap = `127.0.0.1:${port}`;
   try {
     await waitUntilServing(bootstrap, child, () => `${stderr}\n${tail(join(dir, 'broker.log'))}`);
   } catch (e) {
-    child.kill('SIGKILL');
-    process.off('exit', killOnExit);
+    await stop();
     throw e;
   }
-  const stop = async (): Promise<void> => {
-    process.off('exit', killOnExit);
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
   return { bootstrap, dir, stop, createTopic: (name, partitions = 1, cfg = {}) => createTopic(bootstrap, name, partitions, cfg) };
 }
 
