@@ -39,16 +39,6 @@ const PARTITION_MAX_BYTES = 8 << 20;
 const GROUP_COMMIT_INTERVAL_MS = 5000;
 
 /**
- * Reads the partitions of one or more topics (DESIGN.md §4: the offset of every partition is the
- * checkpointed position). Partitions are assigned by Eddy, never by the group: seek() resumes at the
- * exact offsets of a checkpoint, whatever the group committed. With 'properties.group.id' the read
- * position is committed to the group every few seconds, for monitoring and 'group-offsets' starts.
- *
- * Each read() returns records of one partition (lastSplit names it), round-robin over the
- * partitions with buffered records, so the runtime can keep a watermark per partition. Fetches run
- * ahead of the reads (one per leader broker at a time) until 64k records are buffered.
- */
-/**
  * read_committed as Eddy filters it itself (read-committed.ts). @platformatic/kafka 1.35, the last
  * release for Node 20, also filters a READ_COMMITTED fetch, and that filter throws (uncaught, in a
  * socket callback, so the query hangs) when a fetch holds the abort marker of a transaction the
@@ -59,6 +49,16 @@ const GROUP_COMMIT_INTERVAL_MS = 5000;
 // eslint-disable-next-line no-new-wrappers
 const READ_COMMITTED_SELF_FILTERED = new Number(1) as unknown as number;
 
+/**
+ * Reads the partitions of one or more topics (DESIGN.md §4: the offset of every partition is the
+ * checkpointed position). Partitions are assigned by Eddy, never by the group: seek() resumes at the
+ * exact offsets of a checkpoint, whatever the group committed. With 'properties.group.id' the read
+ * position is committed to the group every few seconds, for monitoring and 'group-offsets' starts.
+ *
+ * Each read() returns records of one partition (lastSplit names it), round-robin over the
+ * partitions with buffered records, so the runtime can keep a watermark per partition. Fetches run
+ * ahead of the reads (one per leader broker at a time) until 64k records are buffered.
+ */
 export class KafkaSource implements SourceReader {
   readonly bounded: boolean;
   skippedRows = 0;
