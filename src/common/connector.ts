@@ -132,5 +132,7 @@ export interface LookupReader {
    * in the table's schema. The result has one entry per key, in order.
    */
   lookup(keys: readonly (readonly Value[])[]): Promise<Row[][]>;
+  /** Every row of the table as it is now, typed in its schema (a full cache's read, Flink's 'lookup.cache' = 'FULL'). */
+  scanAll(): Promise<Row[]>;
   close(): Promise<void>;
 }

@@ -101,6 +101,14 @@ export class SqliteLookup implements LookupReader {
     return out;
   }
 
+  async scanAll(): Promise<Row[]> {
+    const db = await this.open();
+    const cols = this.schema.columns.map((c) => quoteIdent(c.name)).join(', ');
+    const types = this.schema.columns.map((c) => c.type);
+    const rows = await allRows(db, `SELECT ${cols} FROM ${quoteIdent(this.table)}`, []);
+    return rows.map((raw) => raw.map((v, c) => fromSqlite(v, types[c]!)));
+  }
+
   async close(): Promise<void> {
     const db = this.db ?? (this.opening ? await this.opening.catch(() => null) : null);
     this.db = null;

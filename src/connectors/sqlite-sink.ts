@@ -28,6 +28,11 @@ const SQLITE_SPEC: OptionSpec = {
     'lookup.partial-cache.max-rows',
     'lookup.partial-cache.expire-after-write',
     'lookup.partial-cache.cache-missing-key',
+    'lookup.full-cache.reload-strategy',
+    'lookup.full-cache.periodic-reload.interval',
+    'lookup.full-cache.periodic-reload.schedule-mode',
+    'lookup.full-cache.timed-reload.iso-time',
+    'lookup.full-cache.timed-reload.interval-in-days',
     'lookup.max-retries',
   ],
 };

@@ -1,5 +1,5 @@
 import type { Row } from '../common/types.js';
-import type { LookupCache } from '../planner/plan.js';
+import type { PartialLookupCache } from '../planner/plan.js';
 
 interface Entry {
   readonly rows: readonly Row[];
@@ -15,7 +15,7 @@ export class LookupRowCache {
   private readonly map = new Map<string, Entry>();
 
   constructor(
-    private readonly spec: LookupCache,
+    private readonly spec: PartialLookupCache,
     private readonly now: () => number,
   ) {}
 

@@ -3,7 +3,8 @@
  * join (Flink's rule): AS OF names a processing-time attribute of the left side, and the right side
  * is a table whose connector reads rows by key (a 'sqlite' table, a bounded 'filesystem' / 'file'
  * table). Each left row, when it is processed, joins the table's rows whose key columns equal its
- * key (src/exec/operators/lookup-join.ts).
+ * key (src/exec/operators/lookup-join.ts). Over an updating left side, the result is updating: each
+ * change joins with its op kept.
  */
 import { EddyError } from '../common/errors.js';
 import type { Expr, FromItem } from '../parser/ast.js';
@@ -41,7 +42,6 @@ export function bindLookupJoin(from: JoinItem, procTime: number, left: BoundSour
   if (from.joinType !== 'inner' && from.joinType !== 'left') {
     throw new EddyError('UNSUPPORTED', `a lookup join is INNER or LEFT, not ${from.joinType.toUpperCase()} (as in Flink)`, from.span, 'write JOIN or LEFT JOIN');
   }
-  if (left.updating) throw new EddyError('UNSUPPORTED', 'the left side of a lookup join must be append-only', from.span, hint);
   const scan = right.scan;
   if (scan.kind !== 'scan') throw new EddyError('UNSUPPORTED', `'${right.name}' is not a table: a lookup join reads a declared table, not a view or subquery`, from.right.span, hint);
   const table = scan.stream;
@@ -50,7 +50,8 @@ export function bindLookupJoin(from: JoinItem, procTime: number, left: BoundSour
     throw new EddyError('UNSUPPORTED', `table '${table.name}' (connector '${connector}') cannot be looked up: processing-time temporal joins are lookup joins (as in Flink)`, from.right.span, hint);
   }
   if (table.computed) throw new EddyError('UNSUPPORTED', `the lookup table '${table.name}' has computed columns`, from.right.span, 'declare the lookup table with physical columns only');
-  const j = splitCondition(from, left, right, undefined, false);
+  // An updating left side keeps its op first: each change is joined with its op (Flink's LookupJoinRunner).
+  const j = splitCondition(from, left, right, undefined, left.updating);
   const lookupKeys: number[] = [];
   const leftKeys: BoundExpr[] = [];
   const cols = table.schema.columns;
@@ -80,5 +81,5 @@ export function bindLookupJoin(from: JoinItem, procTime: number, left: BoundSour
     schema: { columns: j.columns },
   };
   // The left side's time attributes keep their positions (its columns come first), as in Flink.
-  return { name: `${left.name} JOIN ${right.name}`, scope: j.scope, scan: plan, updating: false, time: { ...left.time, windows: [] } };
+  return { name: `${left.name} JOIN ${right.name}`, scope: j.scope, scan: plan, updating: left.updating, time: { ...left.time, windows: [] } };
 }

@@ -25,8 +25,9 @@ export function isUpdatingLogical(plan: LogicalPlan): boolean {
     case 'windowAggregate':
       return isUpdatingEmit(plan.emit);
     case 'overAggregate':
-    case 'lookupJoin':
       return false;
+    case 'lookupJoin':
+      return isUpdatingLogical(plan.input);
     case 'filter':
     case 'project':
     case 'limit':

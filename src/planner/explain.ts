@@ -32,7 +32,7 @@ function describe(p: PhysicalPlan): string {
       const keys = p.leftKeys.map((k, i) => `${exprToSql(k, l)} = ${p.table.name}.${t.columns[p.lookupKeys[i]!]!.name}`).join(', ');
       const residual = p.residual ? ` residual=(${exprToSql(p.residual, p.schema)})` : '';
       const connector = p.table.options['connector'] ?? p.table.options['connector.type'] ?? 'none';
-      return `LookupJoinExec ${p.joinType.toUpperCase()} table=${p.table.name} connector=${connector} keys=[${keys}] as-of=${l.columns[p.procTime]?.name ?? `$${p.procTime}`} (proctime)${residual} cache=${cacheText(p.cache)} changelog=append state=none`;
+      return `LookupJoinExec ${p.joinType.toUpperCase()} table=${p.table.name} connector=${connector} keys=[${keys}] as-of=${l.columns[p.procTime]?.name ?? `$${p.procTime}`} (proctime)${residual} cache=${cacheText(p.cache)} changelog=${p.changelog === 'updating' ? 'updating (ops kept)' : 'append'} state=none`;
     }
     case 'WindowAssignExec': {
       const time = input(p).schema.columns[p.timeIndex]?.name ?? `$${p.timeIndex}`;
@@ -133,6 +133,13 @@ export const describeNode = (p: PhysicalPlan): string => describe(p);
 /** A lookup join's cache as EXPLAIN shows it. */
 function cacheText(c: LookupCache | null): string {
   if (c === null) return 'none';
+  if (c.kind === 'full') {
+    const r = c.reload;
+    if (r.kind === 'periodic') return `full(reload every ${r.intervalMs} ms, ${r.fixedRate ? 'fixed rate' : 'fixed delay'})`;
+    const hhmm = new Date(r.timeOfDayMs).toISOString().slice(11, 23);
+    const zone = r.utcOffsetMs === null ? 'local time' : `UTC${r.utcOffsetMs < 0 ? '-' : '+'}${new Date(Math.abs(r.utcOffsetMs)).toISOString().slice(11, 16)}`;
+    return `full(reload at ${hhmm} ${zone} every ${r.intervalDays} day${r.intervalDays === 1 ? '' : 's'})`;
+  }
   return `partial(max-rows=${c.maxRows}${c.ttlMs === Infinity ? '' : `, expire-after-write=${c.ttlMs} ms`}${c.missingKeys ? '' : ', missing keys not cached'})`;
 }
 

@@ -95,8 +95,12 @@ export type LogicalPlan =
   | OverAggregateNode
   | LookupJoinNode;
 
-/** How a lookup join caches what it read (Flink's partial cache); null: every row reads the table. */
-export interface LookupCache {
+/** How a lookup join caches what it read (Flink's lookup caches); null: every row reads the table. */
+export type LookupCache = PartialLookupCache | FullLookupCache;
+
+/** Flink's partial cache: keys read on a miss, kept within bounds. */
+export interface PartialLookupCache {
+  readonly kind: 'partial';
   /** Keys kept at most (least recently used evicted). */
   readonly maxRows: number;
   /** Processing-time ms a cached key's rows are used after they were read; Infinity: until evicted. */
@@ -105,11 +109,28 @@ export interface LookupCache {
   readonly missingKeys: boolean;
 }
 
+/** Flink's full cache: the whole table read into memory, read again on a schedule; no point reads. */
+export interface FullLookupCache {
+  readonly kind: 'full';
+  readonly reload: FullCacheReload;
+}
+
+/**
+ * When a full cache is read again (Flink's CacheReloadTrigger): PERIODIC every `intervalMs` (from
+ * the end of the previous read, FIXED_DELAY, or from its start, FIXED_RATE); TIMED at a time of day
+ * every `intervalDays` days, the time in UTC plus `utcOffsetMs`, or in the process's zone when null.
+ */
+export type FullCacheReload =
+  | { readonly kind: 'periodic'; readonly intervalMs: number; readonly fixedRate: boolean }
+  | { readonly kind: 'timed'; readonly timeOfDayMs: number; readonly utcOffsetMs: number | null; readonly intervalDays: number };
+
 /**
  * A lookup join (src/planner/bind-lookup.ts): `JOIN dim FOR SYSTEM_TIME AS OF o.proc_time AS d ON
  * o.k = d.id` against a table whose connector reads rows by key (sqlite, filesystem). Each input row
  * reads the table's rows for its key when it is processed (Flink's LookupJoin); output [...input
- * columns, ...table columns], append-only; LEFT pads a row without matches with NULLs.
+ * columns, ...table columns], LEFT pads a row without matches with NULLs. Append-only over an
+ * append-only input; over an updating one (op first) each change joins with its op kept, as Flink's
+ * LookupJoinRunner does.
  */
 export interface LookupJoinNode {
   readonly kind: 'lookupJoin';

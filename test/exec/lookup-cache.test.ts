@@ -4,7 +4,7 @@ import { LookupRowCache } from '../../src/exec/lookup-cache.js';
 
 describe('LookupRowCache', () => {
   it('evicts the least recently used key beyond max-rows', () => {
-    const c = new LookupRowCache({ maxRows: 2, ttlMs: Infinity, missingKeys: true }, () => 0);
+    const c = new LookupRowCache({ kind: 'partial', maxRows: 2, ttlMs: Infinity, missingKeys: true }, () => 0);
     c.put('a', [[1]]);
     c.put('b', [[2]]);
     expect(c.get('a')).toEqual([[1]]); // a is now the most recent
@@ -17,7 +17,7 @@ describe('LookupRowCache', () => {
 
   it('expires a key ttl after it was written, not after it was read', () => {
     let now = 0;
-    const c = new LookupRowCache({ maxRows: 10, ttlMs: 100, missingKeys: true }, () => now);
+    const c = new LookupRowCache({ kind: 'partial', maxRows: 10, ttlMs: 100, missingKeys: true }, () => now);
     c.put('a', [[1]]);
     now = 99;
     expect(c.get('a')).toEqual([[1]]);
@@ -27,10 +27,10 @@ describe('LookupRowCache', () => {
   });
 
   it('caches a key without rows unless missing keys are excluded', () => {
-    const on = new LookupRowCache({ maxRows: 10, ttlMs: Infinity, missingKeys: true }, () => 0);
+    const on = new LookupRowCache({ kind: 'partial', maxRows: 10, ttlMs: Infinity, missingKeys: true }, () => 0);
     on.put('x', []);
     expect(on.get('x')).toEqual([]);
-    const off = new LookupRowCache({ maxRows: 10, ttlMs: Infinity, missingKeys: false }, () => 0);
+    const off = new LookupRowCache({ kind: 'partial', maxRows: 10, ttlMs: Infinity, missingKeys: false }, () => 0);
     off.put('x', []);
     expect(off.get('x')).toBeUndefined();
   });

@@ -6,6 +6,7 @@ import type { LookupCache } from '../../planner/plan.js';
 import { asRowBatch, rowBatch, type Batch, type Signal } from '../batch.js';
 import { compilePredicate, compileRowBuilder } from '../expr-compiler.js';
 import { LookupRowCache } from '../lookup-cache.js';
+import { FullLookupCache } from '../lookup-full-cache.js';
 import { Operator } from '../operator.js';
 
 /** The fields of a LookupJoinExec this operator needs. */
@@ -16,6 +17,8 @@ export interface LookupJoinSpec {
   /** Over the output row [...left, ...table]. */
   readonly residual?: BoundExpr;
   readonly cache: LookupCache | null;
+  /** Column indices of the table's rows paired with leftKeys. */
+  readonly lookupKeys: readonly number[];
   /** Columns of the table's rows. */
   readonly tableWidth: number;
 }
@@ -24,9 +27,14 @@ export interface LookupJoinSpec {
  * A lookup join (Flink's LookupJoin, ordered like its AsyncWaitOperator): each input row joins the
  * table's rows for its key, read through the connector's LookupReader when the row is processed
  * (so a change to the table shows in the rows processed after it, unless a cached read of the key
- * is still fresh). One read per batch, for the batch's distinct keys not in the cache. INNER drops
+ * is still fresh). One read per batch, for the batch's distinct keys not in the cache; with a full
+ * cache, no point reads: the whole table is read at the first batch and when a reload is due
+ * (src/exec/lookup-full-cache.ts), before the batch is joined. INNER drops
  * a row without matches; LEFT emits it padded with NULLs. The residual (the rest of ON) is checked
- * per pair. Output rows keep their input order and watermarks: signals arriving while a read is in
+ * per pair. Over an updating input each change joins with its op (column 0) kept, so a -U or -D
+ * retracts what the table holds for its key now (Flink's LookupJoinRunner does the same: if the
+ * table changed in between, the retraction differs from the row emitted, Flink's non-deterministic
+ * update). Output rows keep their input order and watermarks: signals arriving while a read is in
  * flight (rows, watermarks, the end) wait behind it, in order.
  *
  * Asynchronous: asyncWork() is what the driver awaits after each batch it pushes, so nothing is in
@@ -37,6 +45,7 @@ export class LookupJoinOperator extends Operator {
   private readonly keyOf: (row: Row) => Row;
   private readonly residual: ((row: Row) => boolean) | null;
   private readonly cache: LookupRowCache | null;
+  private readonly full: FullLookupCache | null;
   private readonly nulls: Row;
   /** The read in flight, resolved once its rows have gone downstream and the queue is drained as far as possible. */
   private inFlight: Promise<void> | null = null;
@@ -46,12 +55,13 @@ export class LookupJoinOperator extends Operator {
   constructor(
     private readonly spec: LookupJoinSpec,
     private readonly reader: LookupReader,
-    now: () => number,
+    private readonly now: () => number,
   ) {
     super(spec.uid);
     this.keyOf = compileRowBuilder(spec.leftKeys);
     this.residual = spec.residual ? compilePredicate(spec.residual) : null;
-    this.cache = spec.cache ? new LookupRowCache(spec.cache, now) : null;
+    this.cache = spec.cache?.kind === 'partial' ? new LookupRowCache(spec.cache, now) : null;
+    this.full = spec.cache?.kind === 'full' ? new FullLookupCache(spec.cache.reload, spec.lookupKeys) : null;
     this.nulls = new Array<Value>(spec.tableWidth).fill(null);
   }
 
@@ -93,6 +103,10 @@ export class LookupJoinOperator extends Operator {
 
   /** Joins a batch: at once when every key is cached, else after one read of the missing keys. */
   private handle(batch: Batch): void {
+    if (this.full !== null) {
+      this.handleFull(batch);
+      return;
+    }
     const { rows, wm } = asRowBatch(batch);
     const keys: (string | null)[] = new Array<string | null>(rows.length);
     const found = new Map<string, readonly Row[]>();
@@ -128,6 +142,44 @@ export class LookupJoinOperator extends Operator {
         });
         this.inFlight = null;
         this.emit(rows, wm, keys, found);
+        this.drain();
+      },
+      (err: unknown) => {
+        this.failure = err;
+        this.inFlight = null;
+      },
+    );
+  }
+
+  /** Joins a batch from the full cache, after reading the table when that is due. */
+  private handleFull(batch: Batch): void {
+    const full = this.full!;
+    const { rows, wm } = asRowBatch(batch);
+    const join = (): void => {
+      const keys: (string | null)[] = new Array<string | null>(rows.length);
+      const found = new Map<string, readonly Row[]>();
+      for (let i = 0; i < rows.length; i++) {
+        const k = this.keyOf(rows[i]!);
+        if (k.some((v) => v === null)) {
+          keys[i] = null;
+          continue;
+        }
+        const id = JSON.stringify(k);
+        keys[i] = id;
+        if (!found.has(id)) found.set(id, full.get(id));
+      }
+      this.emit(rows, wm, keys, found);
+    };
+    const startedAt = this.now();
+    if (!full.needsRead(startedAt)) {
+      join();
+      return;
+    }
+    this.inFlight = this.reader.scanAll().then(
+      (all) => {
+        full.replace(all, startedAt, this.now());
+        this.inFlight = null;
+        join();
         this.drain();
       },
       (err: unknown) => {
