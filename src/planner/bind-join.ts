@@ -8,7 +8,7 @@ import type { BoundExpr } from './bound.js';
 import { OP_COLUMN } from './changelog.js';
 import type { IntervalBounds, LogicalPlan, TemporalJoin, WindowJoin } from './plan.js';
 import { bindTemporalJoin } from './bind-temporal.js';
-import { bindLookupJoin, lookupTimeOf } from './bind-lookup.js';
+import { bindLookupJoin, lookupTimeOf, refuseInlineAsOf } from './bind-lookup.js';
 import { windowAssignment } from './window-assignment.js';
 import { resolveColumn, type Scope } from './scope.js';
 
@@ -69,6 +69,7 @@ const andAll = (xs: readonly BoundExpr[]): BoundExpr | undefined =>
 export function bindJoin(from: JoinItem, leftItem: BoundSource, rightItem: BoundSource, where: Expr | undefined): BoundSource {
   if (from.right.kind === 'stream' && from.right.asOf) {
     // AS OF a processing-time attribute: a lookup join; of an event-time one: a temporal join.
+    refuseInlineAsOf(from.right.asOf);
     const procTime = lookupTimeOf(from.right.asOf, leftItem);
     if (procTime !== undefined) return bindLookupJoin(from, procTime, leftItem, rightItem);
     return bindTemporalJoin(from, from.right.asOf, leftItem, rightItem);

@@ -35,6 +35,21 @@ export function lookupTimeOf(asOf: Expr, left: BoundSource): number | undefined 
   return at.kind === 'inputRef' && left.time.proctimes?.includes(at.index) ? at.index : undefined;
 }
 
+/**
+ * Refuses `FOR SYSTEM_TIME AS OF PROCTIME()` (Flink refuses it too: AS OF names a time attribute of
+ * the left table, so that each row's own time picks the version it joins).
+ */
+export function refuseInlineAsOf(asOf: Expr): void {
+  if (asOf.kind === 'call' && asOf.name.toUpperCase() === 'PROCTIME') {
+    throw new EddyError(
+      'UNSUPPORTED',
+      "FOR SYSTEM_TIME AS OF must name a time attribute of the left table, not PROCTIME() (as in Flink)",
+      asOf.span,
+      'give the left side a processing-time attribute and name it: FROM (SELECT *, PROCTIME() AS pt FROM orders) o JOIN dim FOR SYSTEM_TIME AS OF o.pt AS d ON o.k = d.id',
+    );
+  }
+}
+
 const and = (xs: readonly BoundExpr[]): BoundExpr | undefined => (xs.length === 0 ? undefined : xs.reduce((a, b) => ({ kind: 'binary', op: 'AND', left: a, right: b, type: 'BOOLEAN' })));
 
 export function bindLookupJoin(from: JoinItem, procTime: number, left: BoundSource, right: BoundSource): BoundSource {

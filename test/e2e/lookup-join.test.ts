@@ -201,6 +201,7 @@ describe('lookup join against a SQLite table', () => {
     await refused('SELECT * FROM (SELECT *, PROCTIME() AS pt FROM orders) o JOIN mem FOR SYSTEM_TIME AS OF o.pt AS d ON o.k = d.id', /cannot be looked up: processing-time temporal joins are lookup joins/);
     await refused('SELECT * FROM (SELECT *, PROCTIME() AS pt FROM orders) o JOIN dim FOR SYSTEM_TIME AS OF o.pt AS d ON o.k = d.name', /cannot compare BIGINT with VARCHAR/);
     await refused('SELECT * FROM (SELECT *, PROCTIME() AS pt FROM orders) o JOIN dim FOR SYSTEM_TIME AS OF o.pt AS d ON o.v > d.id', /needs an equality/);
+    await refused('SELECT * FROM orders o JOIN dim FOR SYSTEM_TIME AS OF PROCTIME() AS d ON o.k = d.id', /must name a time attribute of the left table, not PROCTIME\(\)/);
     await s.close();
   });
 });
