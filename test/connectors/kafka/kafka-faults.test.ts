@@ -1,0 +1,100 @@
+/**
+ * The exactly-once Kafka sink under the fault points of a checkpoint's commit (issue 13 item 6, as
+ * test/e2e/faults-commit-kill.test.ts does for the file and SQLite sinks): EDDY_FAULT kills `eddy -f`
+ * at each named point of its third checkpoint — the sink's pre-commit done (the transaction's rows
+ * flushed to the broker), inside the state transaction, right after it committed but before the
+ * Kafka transaction is committed (the two-phase commit's gap), and once complete — and stops it
+ * with SIGSTOP inside a commit. The state database must hold exactly the checkpoints committed
+ * before the fault, the re-run must resume from the newest one (committing the transaction a kill
+ * after the state commit left open, aborting the others), and a read_committed consumer must then
+ * see exactly an uninterrupted run's rows, each once.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CLI, bidsJsonl, resumedFrom, tempDir } from '../../e2e/checkpoint-helpers.js';
+import { latestCheckpoint, procState, runEddy } from '../../e2e/fault-helpers.js';
+import { javaReadCommitted } from '../../oracles/kafka/broker.js';
+import type { FaultPoint } from '../../../src/common/fault.js';
+import { kafkaBootstrap, kafkaSkip, newTopic, uniqueTopic, useKafka } from './kafka-env.js';
+
+useKafka();
+
+let dir: string;
+let expected: string[];
+
+const script = (topic: string, prefix: string) => `
+CREATE STREAM bids (auction BIGINT, bidder BIGINT, price DOUBLE, channel VARCHAR, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)
+  WITH ('connector' = 'file', 'path' = 'bids.jsonl', 'format' = 'json');
+CREATE STREAM results (auction BIGINT, window_start TIMESTAMP(3), n BIGINT, top DOUBLE)
+  WITH ('connector' = 'kafka', 'topic' = '${topic}', 'properties.bootstrap.servers' = '${kafkaBootstrap()}', 'format' = 'json',
+        'sink.delivery-guarantee' = 'exactly-once', 'sink.transactional-id-prefix' = '${prefix}');
+SET 'execution.batch-size' = '256';
+INSERT INTO results SELECT auction, TUMBLE_START(ts, INTERVAL '10' SECOND), COUNT(*), MAX(price)
+FROM bids WHERE price > 1 GROUP BY auction, TUMBLE(ts, INTERVAL '10' SECOND);
+`;
+
+const args = (file: string, state: string) => ['-f', file, '--state', state, '--checkpoint-interval', '40ms', '--verbose'];
+
+/** Writes a script into a fresh topic; returns its file, state database and topic. */
+async function prepare(name: string): Promise<{ file: string; state: string; topic: string }> {
+  const topic = await newTopic(`faults-${name}`, 2);
+  const file = `${name}.sql`;
+  writeFileSync(join(dir, file), script(topic, uniqueTopic(name)));
+  return { file, state: `${name}.db`, topic };
+}
+
+const committed = (topic: string) => javaReadCommitted(kafkaBootstrap(), topic).sort();
+
+const POINTS: readonly { point: FaultPoint; resumesFrom: number }[] = [
+  { point: 'checkpoint-sink-durable', resumesFrom: 2 },
+  { point: 'checkpoint-before-commit', resumesFrom: 2 },
+  { point: 'checkpoint-after-commit', resumesFrom: 3 },
+  { point: 'checkpoint-complete', resumesFrom: 3 },
+];
+
+beforeAll(async () => {
+  dir = tempDir('kafka-faults');
+  writeFileSync(join(dir, 'bids.jsonl'), bidsJsonl(150_000));
+  if (kafkaSkip !== null) return;
+  const ref = await prepare('ref');
+  const r = runEddy(dir, args(ref.file, ref.state));
+  expect(r.status, r.stderr).toBe(0);
+  expected = committed(ref.topic);
+  expect(expected.length).toBeGreaterThan(1000);
+}, 180_000);
+
+describe.skipIf(kafkaSkip !== null)('exactly-once Kafka sink under checkpoint faults', () => {
+  it.each(POINTS)('SIGKILL at $point of the third checkpoint: every row once after the re-run', async ({ point, resumesFrom }) => {
+    const { file, state, topic } = await prepare(point);
+    const killed = runEddy(dir, args(file, state), { EDDY_FAULT: `${point}@3` });
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    expect(killed.stderr).toMatch(/checkpoint 2 of query '[^']+' complete/);
+    expect(killed.stderr).not.toMatch(/checkpoint 3 of query '[^']+' complete/);
+    expect((await latestCheckpoint(join(dir, state))).id).toBe(resumesFrom);
+
+    const rerun = runEddy(dir, args(file, state));
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(resumedFrom(rerun.stderr)).toBe(resumesFrom);
+    expect(committed(topic)).toEqual(expected);
+  }, 180_000);
+
+  it('SIGSTOP inside the state transaction, then SIGCONT: the run finishes with every row once', async () => {
+    const { file, state, topic } = await prepare('stop');
+    const child = spawn(process.execPath, [CLI, ...args(file, state)], { cwd: dir, env: { ...process.env, EDDY_FAULT: 'checkpoint-before-commit@3:SIGSTOP' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    const deadline = Date.now() + 60_000;
+    while (procState(child.pid!) !== 'T') {
+      if (Date.now() > deadline) throw new Error(`the run never stopped: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 2000)); // stopped, with its Kafka transaction open
+    process.kill(child.pid!, 'SIGCONT');
+    expect(await exited, stderr).toBe(0);
+    expect(stderr).toMatch(/checkpoint 3 of query '[^']+' complete/);
+    expect(committed(topic)).toEqual(expected);
+  }, 180_000);
+});
