@@ -132,6 +132,11 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`eddy: metrics at http://127.0.0.1:${metrics.port}/metrics\n`);
     }
     if (!scripted) return await runShell(session, { format, statePath: args.state ?? '.eddy/state.db' });
+    // A script has no prompt to show a restart above: say on stderr why the query restarts.
+    session.onQueryStatus = (q) => {
+      if (q.status !== 'RESTARTING') return;
+      process.stderr.write(`${lineStart}warning: query '${q.id}' ${q.describeStatus()} after: ${q.error instanceof Error ? q.error.message : String(q.error)}\n`);
+    };
     // One catalog per state database: scripts see the streams the shell and other scripts saved.
     try {
       await session.loadCatalog(parseStatement);

@@ -1,4 +1,4 @@
-import { EddyError } from '../common/errors.js';
+import { EddyError, SinkTransactionLost } from '../common/errors.js';
 import { faultPoint } from '../common/fault.js';
 import type { StateChunk } from '../common/state-chunk.js';
 import { describePlanDifference } from '../planner/explain.js';
@@ -122,7 +122,12 @@ export class CheckpointCoordinator {
       await run.restore(null);
       return;
     }
-    await run.restore({ states: cp.meta.operators, chunks: cp.chunks });
+    try {
+      await run.restore({ states: cp.meta.operators, chunks: cp.chunks });
+    } catch (err) {
+      if (err instanceof SinkTransactionLost) throw await this.abandon(q.id, cp.checkpointId, err);
+      throw err;
+    }
     state.nextId = cp.checkpointId + 1;
     state.lastComplete = cp.checkpointId;
     this.opts.onInfo?.(`query '${q.id}' resumed from checkpoint ${cp.checkpointId} (${run.describePositions()})`);
@@ -141,6 +146,8 @@ export class CheckpointCoordinator {
     const st = this.queries.get(queryId);
     if (!st) return;
     if (st.inFlight) await st.inFlight;
+    // A failed checkpoint fails the run: a later one would record positions past output the failed one lost.
+    if (st.failure) throw st.failure;
     this.trigger(queryId, st, run, true);
     if (st.inFlight) await st.inFlight;
     if (st.failure) throw st.failure;
@@ -163,6 +170,33 @@ export class CheckpointCoordinator {
   async release(queryId: string): Promise<void> {
     this.queries.delete(queryId);
     await this.store.releaseLock(queryId);
+  }
+
+  /**
+   * Drops a checkpoint whose sink transaction was lost (and any later one), so the restart resumes
+   * from the one before; returns the error the run fails with. Fatal (CHECKPOINT) when the ones
+   * before were pruned: a fresh start would write their committed output again.
+   */
+  private async abandon(queryId: string, checkpointId: number, lost: SinkTransactionLost): Promise<EddyError> {
+    const left = await this.store.abandonCheckpoint(queryId, checkpointId);
+    const st = this.queries.get(queryId);
+    if (st) {
+      st.lastComplete = left;
+      st.nextId = left + 1;
+    }
+    if (left === 0 && checkpointId > 1) {
+      return Object.assign(
+        new EddyError(
+          'CHECKPOINT',
+          `checkpoint ${checkpointId} of query '${queryId}' cannot be used (${lost.message}) and no earlier checkpoint is retained, so its rows cannot be written again exactly once`,
+          undefined,
+          "raise 'checkpoint.retained' (at least 2) and the sink's transaction timeout; --fresh starts over, writing the earlier checkpoints' output again",
+        ),
+        { cause: lost },
+      );
+    }
+    const back = left === 0 ? 'the start' : `checkpoint ${left}`;
+    return Object.assign(new SinkTransactionLost(`checkpoint ${checkpointId} of query '${queryId}' dropped: ${lost.message}; the query goes back to ${back} and writes those rows again`, lost.hint), { cause: lost });
   }
 
   private trigger(queryId: string, st: QueryCheckpointState, run: CheckpointTarget, now: boolean): void {
@@ -200,8 +234,16 @@ export class CheckpointCoordinator {
         faultPoint('checkpoint-complete');
         this.opts.onCheckpoint?.(info, snap.pauseMs);
       })
-      .catch((err: unknown) => {
+      .catch(async (err: unknown) => {
         st.needFull = true;
+        if (err instanceof SinkTransactionLost && st.lastComplete === checkpointId) {
+          // Committed in SQLite, but the sink's transaction is gone: the restart must not resume from it.
+          const lost = await this.abandon(queryId, checkpointId, err).catch((e: unknown) => e);
+          st.failure = lost;
+          this.opts.onCheckpointFailed?.(queryId);
+          this.opts.onWarning(`checkpoint ${checkpointId} of query '${queryId}' failed: ${lost instanceof Error ? lost.message : String(lost)}`);
+          return;
+        }
         st.failure = checkpointFailed(queryId, checkpointId, st.lastComplete, err);
         this.opts.onCheckpointFailed?.(queryId);
         this.opts.onWarning(`checkpoint ${checkpointId} of query '${queryId}' failed: ${err instanceof Error ? err.message : String(err)}`);

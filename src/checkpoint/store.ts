@@ -213,6 +213,21 @@ export class CheckpointStore {
     });
   }
 
+  /**
+   * Drops checkpoint `checkpointId` of a query and any later one, with the chunks they wrote (a sink's
+   * transaction for it was lost: SinkTransactionLost); returns the newest complete checkpoint left (0: none).
+   */
+  async abandonCheckpoint(queryId: string, checkpointId: number): Promise<number> {
+    let left = 0;
+    await this.db.transaction(async (tx) => {
+      await tx.run('DELETE FROM eddy_chunks WHERE query_id = ? AND checkpoint_id >= ?', [queryId, checkpointId]);
+      await tx.run('DELETE FROM eddy_checkpoints WHERE query_id = ? AND checkpoint_id >= ?', [queryId, checkpointId]);
+      const rows = await tx.all<{ id: number }>('SELECT checkpoint_id AS id FROM eddy_checkpoints WHERE query_id = ? AND complete = 1 ORDER BY checkpoint_id DESC LIMIT 1', [queryId]);
+      left = rows[0]?.id ?? 0;
+    });
+    return left;
+  }
+
   /** Forgets a query entirely: catalog entry, state and lock. */
   async deleteQuery(queryId: string): Promise<void> {
     await this.db.transaction(async (tx) => {

@@ -39,6 +39,19 @@ export class EddyError extends Error {
   }
 }
 
+/**
+ * A two-phase sink found that the external system discarded the transaction of the checkpoint it
+ * was committing or restoring (Kafka aborts a transaction open longer than its timeout): that
+ * checkpoint's output is gone, so the checkpoint must not be used. The coordinator drops it and
+ * the restart goes back to the checkpoint before, whose output was committed, and writes the rows
+ * again (code IO: the restart strategy retries it).
+ */
+export class SinkTransactionLost extends EddyError {
+  constructor(message: string, hint?: string) {
+    super('IO', message, undefined, hint);
+  }
+}
+
 /** A broken invariant inside Eddy (a bug), never the user's fault. */
 export function internalError(message: string): EddyError {
   return new EddyError('INTERNAL', `internal error: ${message}`, undefined, 'this is a bug in Eddy; please report it');

@@ -12,6 +12,17 @@ import type { KafkaOptions } from './kafka-options.js';
  * the group when it is not a member, and Eddy assigns partitions itself).
  */
 
+/**
+ * read_committed as Eddy filters it itself (read-committed.ts). @platformatic/kafka 1.35, the last
+ * release for Node 20, also filters a READ_COMMITTED fetch, and that filter throws (uncaught, in a
+ * socket callback, so the query hangs) when a fetch holds the abort marker of a transaction the
+ * broker does not list, such as an aborted transaction that wrote no records, beside one it does.
+ * A Number object encodes as 1 on the wire, but is not `=== READ_COMMITTED`, so the library hands
+ * the response over unfiltered.
+ */
+// eslint-disable-next-line no-new-wrappers
+export const READ_COMMITTED_SELF_FILTERED = new Number(1) as unknown as number;
+
 /** A consumer used for metadata, offsets and fetches; it never joins its group (partitions are assigned by Eddy). */
 export async function newConsumer(opts: KafkaOptions): Promise<Consumer> {
   const { Consumer } = await loadKafka();

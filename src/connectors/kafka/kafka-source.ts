@@ -3,7 +3,7 @@ import { EddyError, internalError } from '../../common/errors.js';
 import type { Row, Schema } from '../../common/types.js';
 import type { SourceReader } from '../connector.js';
 import { RowError } from '../row-decoders.js';
-import { CoordinatorCalls, kafkaError, newConsumer, resolveTopics, topicMetadata } from './kafka-client.js';
+import { CoordinatorCalls, READ_COMMITTED_SELF_FILTERED, kafkaError, newConsumer, resolveTopics, topicMetadata } from './kafka-client.js';
 import { kafkaLib } from './kafka-lib.js';
 import type { KafkaOptions } from './kafka-options.js';
 import { committedRecords, offsetAfter, type FetchedRecord } from './read-committed.js';
@@ -38,16 +38,6 @@ const FETCH_MAX_BYTES = 32 << 20;
 const PARTITION_MAX_BYTES = 8 << 20;
 const GROUP_COMMIT_INTERVAL_MS = 5000;
 
-/**
- * read_committed as Eddy filters it itself (read-committed.ts). @platformatic/kafka 1.35, the last
- * release for Node 20, also filters a READ_COMMITTED fetch, and that filter throws (uncaught, in a
- * socket callback, so the query hangs) when a fetch holds the abort marker of a transaction the
- * broker does not list, such as an aborted transaction that wrote no records, beside one it does.
- * A Number object encodes as 1 on the wire, but is not `=== READ_COMMITTED`, so the library hands
- * the response over unfiltered.
- */
-// eslint-disable-next-line no-new-wrappers
-const READ_COMMITTED_SELF_FILTERED = new Number(1) as unknown as number;
 
 /**
  * Reads the partitions of one or more topics (DESIGN.md §4: the offset of every partition is the

@@ -1,20 +1,23 @@
 import type { MessageToProduce, Producer } from '@platformatic/kafka';
-import { EddyError } from '../../common/errors.js';
-import { CoordinatorCalls, kafkaError } from './kafka-client.js';
+import { EddyError, SinkTransactionLost } from '../../common/errors.js';
+import { CoordinatorCalls, hasKafkaError, kafkaError } from './kafka-client.js';
 import { kafkaLib } from './kafka-lib.js';
 import type { KafkaOptions } from './kafka-options.js';
 import { MessageSender } from './message-sender.js';
+import { transactionCommitted, type TransactionProbe } from './transaction-probe.js';
 
 type Transaction = Awaited<ReturnType<Producer['beginTransaction']>>;
 
 /**
  * What an exactly-once Kafka sink records in a checkpoint: the number of its transaction, and the
- * producer that ran it (null when the transaction wrote nothing). The object cut() returns is
- * completed once the transaction has begun, before its `durable` promise resolves.
+ * producer that ran it (null when the transaction wrote nothing), with the first record it wrote
+ * (`probe`: recovery reads it to learn whether the transaction committed). The object cut()
+ * returns is completed once the transaction has begun and its first write is acknowledged, before
+ * its `durable` promise resolves.
  */
 export interface TransactionPosition {
   readonly seq: number;
-  txn: { readonly id: string; readonly producerId: string; readonly epoch: number } | null;
+  txn: { readonly id: string; readonly producerId: string; readonly epoch: number; readonly probe?: TransactionProbe } | null;
 }
 
 /** One Kafka transaction: rows between two checkpoints, written by a producer of its own. */
@@ -42,9 +45,16 @@ interface OpenTransaction {
  * epoch (a fence reply means it was committed already, as the killed run got that far), then bump
  * the epoch of both ids, which makes the broker abort whatever a killed run left open (transaction
  * n+1 pre-committed for a checkpoint that never completed, or n+2 half written) and fences that run.
- * Rows after checkpoint n are read and written again. A transaction the broker aborted on its own,
- * because recovery came later than 'properties.transaction.timeout.ms', cannot be committed: size
- * the timeout to cover the longest downtime (15 min, the broker's default maximum).
+ * Rows after checkpoint n are read and written again.
+ *
+ * A transaction the broker aborted on its own, because it stayed open longer than
+ * 'properties.transaction.timeout.ms' (the process stopped, or down, between the checkpoint and the
+ * commit), cannot be committed, and its rows are gone. Flink's KafkaCommitter logs that and goes on
+ * (the rows are lost); Eddy fails the checkpoint with SinkTransactionLost instead, so the run goes
+ * back to checkpoint n-1, whose transaction committed, and writes the rows again: when the commit
+ * itself is refused as fenced (no other process runs the query: its lock), and at recovery when the
+ * recorded commit is answered "fenced" and the transaction's first record (`probe`) is not visible
+ * to read_committed.
  */
 export class TransactionalWriter {
   private current: OpenTransaction | null = null;
@@ -93,6 +103,7 @@ export class TransactionalWriter {
     try {
       await (await t.begun).commit();
     } catch (e) {
+      if (hasKafkaError(e, 'PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'INVALID_TXN_STATE')) throw this.lost(seq!, t.position.txn?.id, 'before it could be committed');
       throw kafkaError(this.opts, `cannot commit transaction ${seq} ('${t.position.txn?.id}')`, e);
     } finally {
       await this.finish(t);
@@ -110,15 +121,25 @@ export class TransactionalWriter {
   async restore(position: unknown | null): Promise<void> {
     const p = position as Partial<TransactionPosition> | null;
     const calls = new CoordinatorCalls(this.opts);
+    let fenced = false;
     try {
       if (p && typeof p.seq === 'number' && p.txn) {
-        await calls.endTransaction(p.txn.id, BigInt(p.txn.producerId), p.txn.epoch, true);
+        fenced = (await calls.endTransaction(p.txn.id, BigInt(p.txn.producerId), p.txn.epoch, true)) === 'fenced';
       }
       await Promise.all([0, 1].map((slot) => calls.fence(this.transactionalId(slot), this.opts.transactionTimeoutMs)));
     } finally {
       await calls.close();
     }
+    // "Fenced": committed by the killed run before a later producer bumped the epoch, or aborted by the broker on its timeout.
+    if (fenced && p!.txn!.probe && !(await transactionCommitted(this.opts, p!.txn!.probe))) throw this.lost(p!.seq!, p!.txn!.id, 'while the query was down');
     this.seq = p && typeof p.seq === 'number' ? p.seq : 0;
+  }
+
+  private lost(seq: number, id: string | undefined, when: string): SinkTransactionLost {
+    return new SinkTransactionLost(
+      `Kafka aborted transaction ${seq} ('${id}') ${when}: it was open longer than 'properties.transaction.timeout.ms' (${this.opts.transactionTimeoutMs} ms)`,
+      "raise 'properties.transaction.timeout.ms' above the longest time the process may be stopped or down (the broker's transaction.max.timeout.ms caps it)",
+    );
   }
 
   /** Aborts the transaction rows were written to since the last cut (they are written again after a restart); pre-committed ones stay for recovery. */
@@ -170,7 +191,9 @@ export class TransactionalWriter {
     begun.catch(() => {});
     const sender = new MessageSender(async (messages) => {
       try {
-        await (await begun).send({ messages });
+        const res = await (await begun).send({ messages });
+        const first = res.offsets?.[0];
+        if (position.txn && !position.txn.probe && first) position.txn = { ...position.txn, probe: { topic: first.topic, partition: first.partition, offset: String(first.offset) } };
       } catch (e) {
         throw kafkaError(this.opts, `cannot write to transaction ${seq} ('${id}')`, e);
       }

@@ -24,12 +24,12 @@ useKafka();
 let dir: string;
 let expected: string[];
 
-const script = (topic: string, prefix: string) => `
+const script = (topic: string, prefix: string, extra = '') => `
 CREATE STREAM bids (auction BIGINT, bidder BIGINT, price DOUBLE, channel VARCHAR, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '5' SECOND)
   WITH ('connector' = 'file', 'path' = 'bids.jsonl', 'format' = 'json');
 CREATE STREAM results (auction BIGINT, window_start TIMESTAMP(3), n BIGINT, top DOUBLE)
   WITH ('connector' = 'kafka', 'topic' = '${topic}', 'properties.bootstrap.servers' = '${kafkaBootstrap()}', 'format' = 'json',
-        'sink.delivery-guarantee' = 'exactly-once', 'sink.transactional-id-prefix' = '${prefix}');
+        'sink.delivery-guarantee' = 'exactly-once', 'sink.transactional-id-prefix' = '${prefix}'${extra});
 SET 'execution.batch-size' = '256';
 INSERT INTO results SELECT auction, TUMBLE_START(ts, INTERVAL '10' SECOND), COUNT(*), MAX(price)
 FROM bids WHERE price > 1 GROUP BY auction, TUMBLE(ts, INTERVAL '10' SECOND);
@@ -38,10 +38,10 @@ FROM bids WHERE price > 1 GROUP BY auction, TUMBLE(ts, INTERVAL '10' SECOND);
 const args = (file: string, state: string) => ['-f', file, '--state', state, '--checkpoint-interval', '40ms', '--verbose'];
 
 /** Writes a script into a fresh topic; returns its file, state database and topic. */
-async function prepare(name: string): Promise<{ file: string; state: string; topic: string }> {
+async function prepare(name: string, extra = ''): Promise<{ file: string; state: string; topic: string }> {
   const topic = await newTopic(`faults-${name}`, 2);
   const file = `${name}.sql`;
-  writeFileSync(join(dir, file), script(topic, uniqueTopic(name)));
+  writeFileSync(join(dir, file), script(topic, uniqueTopic(name), extra));
   return { file, state: `${name}.db`, topic };
 }
 
@@ -95,6 +95,43 @@ describe.skipIf(kafkaSkip !== null)('exactly-once Kafka sink under checkpoint fa
     process.kill(child.pid!, 'SIGCONT');
     expect(await exited, stderr).toBe(0);
     expect(stderr).toMatch(/checkpoint 3 of query '[^']+' complete/);
+    expect(committed(topic)).toEqual(expected);
+  }, 180_000);
+
+  // The broker aborts a transaction open longer than its timeout (checked every
+  // transaction.abort.timed.out.transaction.cleanup.interval.ms, 10 s by default).
+  const SHORT_TIMEOUT = ", 'properties.transaction.timeout.ms' = '2000'";
+  const BROKER_ABORTS_MS = 14_000;
+
+  it('stopped after the state commit until the broker aborts the transaction: the run goes back a checkpoint and writes those rows again', async () => {
+    const { file, state, topic } = await prepare('stop-timeout', SHORT_TIMEOUT);
+    const child = spawn(process.execPath, [CLI, ...args(file, state)], { cwd: dir, env: { ...process.env, EDDY_FAULT: 'checkpoint-after-commit@3:SIGSTOP' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    const deadline = Date.now() + 60_000;
+    while (procState(child.pid!) !== 'T') {
+      if (Date.now() > deadline) throw new Error(`the run never stopped: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, BROKER_ABORTS_MS));
+    process.kill(child.pid!, 'SIGCONT');
+    expect(await exited, stderr).toBe(0);
+    expect(stderr).toMatch(/checkpoint 3 of query '[^']+' dropped: Kafka aborted transaction 3 \('[^']+'\) before it could be committed/);
+    expect(stderr).toMatch(/resumed from checkpoint 2/);
+    expect(committed(topic)).toEqual(expected);
+  }, 180_000);
+
+  it('killed after the state commit and re-run after the broker aborted the transaction: recovery finds it aborted and goes back a checkpoint', async () => {
+    const { file, state, topic } = await prepare('kill-timeout', SHORT_TIMEOUT);
+    const killed = runEddy(dir, args(file, state), { EDDY_FAULT: 'checkpoint-after-commit@3' });
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    expect((await latestCheckpoint(join(dir, state))).id).toBe(3);
+    await new Promise((r) => setTimeout(r, BROKER_ABORTS_MS));
+    const rerun = runEddy(dir, args(file, state));
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toMatch(/checkpoint 3 of query '[^']+' dropped: Kafka aborted transaction 3 \('[^']+'\) while the query was down/);
+    expect(rerun.stderr).toMatch(/resumed from checkpoint 2/);
     expect(committed(topic)).toEqual(expected);
   }, 180_000);
 });
