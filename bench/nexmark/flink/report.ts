@@ -6,6 +6,7 @@ const rate = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M/s` : `${(x / 
 const ratio = (x: number) => `${x.toFixed(2)}x`;
 const pass = (ok: boolean) => (ok ? 'ok' : 'MISSED');
 const style = { head: [], border: [] };
+const na = (x: number) => (Number.isNaN(x) ? 'n/a' : String(x));
 
 export function formatFlinkNexmarkTables(r: FlinkNexmarkResult): string {
   const out: string[] = [];
@@ -29,12 +30,12 @@ export function formatFlinkNexmarkTables(r: FlinkNexmarkResult): string {
 
   const joins = r.queries.filter((q) => q.state);
   if (joins.length) {
-    const st = new Table({ head: ['join state', 'events', 'live join rows', 'Eddy B/row', 'marginal', `target ≤ ${t.bytesPerJoinRow}`, 'hand-written B/row', 'marginal', 'Eddy MiB / hand MiB'], style });
+    const st = new Table({ head: ['join state', 'events', 'join rows Eddy / hand', 'Eddy B/row', 'marginal', `target ≤ ${t.bytesPerJoinRow}`, 'hand-written B/row', 'marginal', 'Eddy MiB / hand MiB'], style });
     for (const q of joins) {
       const s = q.state!;
-      st.push([q.id, s.events.toLocaleString('en-US'), s.liveJoinRows.toLocaleString('en-US'), String(s.eddyBytesPerRow), String(s.eddyMarginalBytesPerRow), pass(s.eddyMarginalBytesPerRow <= t.bytesPerJoinRow), String(s.baselineBytesPerRow), String(s.baselineMarginalBytesPerRow), `${(s.eddyBytes / 2 ** 20).toFixed(1)} / ${(s.baselineBytes / 2 ** 20).toFixed(1)}`]);
+      st.push([q.id, s.events.toLocaleString('en-US'), `${s.eddyJoinRows.toLocaleString('en-US')} / ${s.liveJoinRows.toLocaleString('en-US')}`, `${s.eddyBytesPerRow}${s.divisor === 'baseline' ? ' *' : ''}`, na(s.eddyMarginalBytesPerRow), pass((Number.isNaN(s.eddyMarginalBytesPerRow) ? s.eddyBytesPerRow : s.eddyMarginalBytesPerRow) <= t.bytesPerJoinRow), String(s.baselineBytesPerRow), na(s.baselineMarginalBytesPerRow), `${(s.eddyBytes / 2 ** 20).toFixed(1)} / ${(s.baselineBytes / 2 ** 20).toFixed(1)}`]);
     }
-    out.push('Join state: heap per live join-state row (rows counted by the baseline, same retention)', st.toString());
+    out.push("Join state: heap per live join-state row, each side's heap by its own join rows (* Eddy's join holds none at rest: by the baseline's window rows)", st.toString());
   }
   for (const n of r.notes) out.push(`note: ${n}`);
   return out.join('\n');

@@ -132,6 +132,7 @@ export async function runFlinkNexmarkBench(opts: FlinkNexmarkOptions): Promise<F
   let inputBytes: number | null = null;
   try {
     const gen: number[] = [];
+    generateOnly(Math.min(events, 50_000), tps);
     for (let r = 0; r < opts.repeat; r++) {
       const t0 = performance.now();
       generateOnly(events, tps);
@@ -195,7 +196,7 @@ export async function runFlinkNexmarkBench(opts: FlinkNexmarkOptions): Promise<F
       if (JOIN_QUERIES.includes(q) && opts.stateEvents > 0) {
         await collectGarbage();
         state = await stateBytes(root, q, opts.stateEvents, tps, home);
-        log(`  join state: ${state.liveJoinRows} live rows, Eddy ${state.eddyBytesPerRow} B/row (marginal ${state.eddyMarginalBytesPerRow}), hand-written ${state.baselineBytesPerRow} (${state.baselineMarginalBytesPerRow})`);
+        log(`  join state: ${state.eddyJoinRows} / ${state.liveJoinRows} live rows (Eddy / hand), Eddy ${state.eddyBytesPerRow} B/row (marginal ${state.eddyMarginalBytesPerRow}), hand-written ${state.baselineBytesPerRow} (${state.baselineMarginalBytesPerRow})`);
       }
       results.push({ id: q, verified: { events: opts.verifyEvents, rows: v.eddyRows }, memory: { eddy, baseline, ratio: r3(eddy.eventsPerSec / baseline.eventsPerSec), eddyChanges, baselineChanges }, file, state });
     }
@@ -204,7 +205,7 @@ export async function runFlinkNexmarkBench(opts: FlinkNexmarkOptions): Promise<F
       "in memory: Eddy runs the query file as written (ddl_gen.sql's 'nexmark' table with events.num, ddl_views.sql, INSERT INTO the 'blackhole' sink) through the script runner in this process, DDL and planning included; the baseline loops over the same generator's events and counts its output changes",
       'both in-memory sides generate the events (the same generator): "generator alone" is the floor under both',
       'from a file: `eddy -f` (--state :memory:) and the hand-written program are child processes reading the same JSON Lines file of the events (ddl_gen.sql nested shape), node start-up included',
-      'join state: heap (used + external) after full collections, with the input read and its last windows still open, divided by the live join-state rows the baseline holds (same retention); "marginal" is the growth from half the events to all of them, per added row',
+      'join state: heap (used + external) after full collections, with the input read and its last windows still open, divided by the rows the join holds (Eddy: its join operators\' liveRows; the baseline: its own, after the filters a hand-written program applies before storing); "marginal" is the growth from half the events to all of them, per added row; the target is checked on Eddy\'s marginal figure',
       "every baseline is checked equal to Eddy's result (the folded changelog of the query's SELECT) before its query is timed; q12 (processing time) by per-bidder totals",
     ];
     return { events, tps, repeat: { memory: opts.repeat, file: opts.fileRepeat }, generatorOnly, inputBytes, targets: TARGETS, queries: results, notes };
