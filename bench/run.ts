@@ -18,11 +18,11 @@
  *     events, each beside a hand-written JS baseline checked equal to Eddy on a small run first; for
  *     the join queries the heap per live join-state row. Merged into latest.json under "nexmark".
  *     BENCH_ONLY=nexmark runs only it. Env: BENCH_NEXMARK_EVENTS (events per query, default
- *     200000), BENCH_NEXMARK_TPS (events/s of event time, 10000), NEXMARK_QUERIES or
+ *     100000), BENCH_NEXMARK_TPS (events/s of event time, 10000), NEXMARK_QUERIES or
  *     BENCH_NEXMARK_QUERIES (e.g. q3,q8; default all), BENCH_NEXMARK_FILE_QUERIES (default
  *     q0,q1,q2,q5,q7,q11,q12; 'all'; BENCH_NEXMARK_FILE=0 for none), BENCH_NEXMARK_STATE_EVENTS
  *     (400000; 0 skips the join-state measurement), BENCH_NEXMARK_VERIFY_EVENTS (10000); repeats
- *     BENCH_REPEAT (3 in memory) and BENCH_FILE_REPEAT (3).
+ *     BENCH_REPEAT (3 in memory) and BENCH_FILE_REPEAT (2).
  *     BENCH_ONLY=nexmark-bids (opt-in, not in a full run): the older bid-only suite of
  *     bench/nexmark/suite.ts (Nexmark-style q0 q1 q2 q5 q7 q11 q12 against hand-written, SQLite and
  *     arquero, window state bytes, latency, checkpoint overhead), under "nexmarkBids", with the
@@ -363,10 +363,10 @@ async function nexmark(): Promise<FlinkNexmarkResult> {
   const fileQueries = env['BENCH_NEXMARK_FILE'] === '0' ? [] : queryList(env['BENCH_NEXMARK_FILE_QUERIES'] ?? DEFAULT_FILE_QUERIES.join(','));
   return runFlinkNexmarkBench({
     root: ROOT,
-    events: Number(env['BENCH_NEXMARK_EVENTS'] ?? 200_000),
+    events: Number(env['BENCH_NEXMARK_EVENTS'] ?? 100_000),
     tps: Number(env['BENCH_NEXMARK_TPS'] ?? 10_000),
     repeat: Math.max(1, Number(env['BENCH_REPEAT'] ?? 3)),
-    fileRepeat: Math.max(1, Number(env['BENCH_FILE_REPEAT'] ?? 3)),
+    fileRepeat: Math.max(1, Number(env['BENCH_FILE_REPEAT'] ?? 2)),
     queries,
     fileQueries: fileQueries.filter((q) => queries.includes(q)),
     stateEvents: Number(env['BENCH_NEXMARK_STATE_EVENTS'] ?? 400_000),
