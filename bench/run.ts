@@ -21,7 +21,7 @@
  *     100000), BENCH_NEXMARK_TPS (events/s of event time, 10000), NEXMARK_QUERIES or
  *     BENCH_NEXMARK_QUERIES (e.g. q3,q8; default all), BENCH_NEXMARK_FILE_QUERIES (default
  *     q0,q1,q2,q5,q7,q11,q12; 'all'; BENCH_NEXMARK_FILE=0 for none), BENCH_NEXMARK_STATE_EVENTS
- *     (400000; 0 skips the join-state measurement), BENCH_NEXMARK_VERIFY_EVENTS (10000); repeats
+ *     (200000; 0 skips the join-state measurement), BENCH_NEXMARK_VERIFY_EVENTS (10000); repeats
  *     BENCH_REPEAT (3 in memory) and BENCH_FILE_REPEAT (2).
  *     BENCH_ONLY=nexmark-bids (opt-in, not in a full run): the older bid-only suite of
  *     bench/nexmark/suite.ts (Nexmark-style q0 q1 q2 q5 q7 q11 q12 against hand-written, SQLite and
@@ -369,7 +369,7 @@ async function nexmark(): Promise<FlinkNexmarkResult> {
     fileRepeat: Math.max(1, Number(env['BENCH_FILE_REPEAT'] ?? 2)),
     queries,
     fileQueries: fileQueries.filter((q) => queries.includes(q)),
-    stateEvents: Number(env['BENCH_NEXMARK_STATE_EVENTS'] ?? 400_000),
+    stateEvents: Number(env['BENCH_NEXMARK_STATE_EVENTS'] ?? 200_000),
     verifyEvents: Number(env['BENCH_NEXMARK_VERIFY_EVENTS'] ?? 10_000),
     log: (s) => process.stderr.write(s + '\n'),
   });
