@@ -5,7 +5,7 @@
  *  2. From a JSON Lines file: `eddy -f` vs a hand-written streaming program, both child processes.
  * Every contender's result is checked against a brute-force reference (row count and checksum).
  * Env: BENCH_ROWS (default 1000000), BENCH_REPEAT (default 5 in memory, 3 from a file),
- * BENCH_ONLY=memory|file|engine|checkpoint|nexmark|kafka|join|arrow|reliability (reliability: bench/reliability.ts, opt-in and never part
+ * BENCH_ONLY=memory|file|engine|checkpoint|nexmark|nexmark-bids|kafka|join|arrow|reliability (reliability: bench/reliability.ts, opt-in and never part
  * of a full run: random SIGKILLs of `eddy -f` with exactly-once output checked, and RSS drift over a long run, merged under "reliability"; arrow: bench/arrow.ts, the Arrow file source beside the JSON one and a materialized view's bytes per row; join: bench/join.ts, a regular join beside a hand-written hash join; engine: only Eddy in memory; kafka: bench/kafka.ts,
  * Eddy between two topics of a real broker beside the Kafka client alone, merged under "kafka"; checkpoint: only the
  * checkpoint benchmark of bench/checkpoint.ts, whose figures are merged into latest.json under
@@ -13,12 +13,21 @@
  * summarize with dist/bench/profile-top.js).
  *  3. Checkpoints: pause and total time per checkpoint at 10k/100k/1M keys, restore of 1M keys,
  *     throughput with 1 s checkpoints against none (bench/checkpoint.ts).
- *  4. Nexmark (bench/nexmark/): q0 q1 q2 q5 q7 q11 q12 over generated bids, in memory and from a
- *     file, against hand-written, SQLite and arquero; merged into latest.json under "nexmark".
- *     BENCH_ONLY=nexmark runs only it. Env: BENCH_NEXMARK_EVENTS (events, default BENCH_ROWS),
- *     BENCH_NEXMARK_QUERIES (e.g. q5,q12), BENCH_NEXMARK_FILE=0 (skip the file path),
- *     BENCH_NEXMARK_PROFILE=0 (skip profiling the worst ratio), BENCH_NEXMARK_STATE_KEYS (200000),
- *     BENCH_NEXMARK_LATENCY_BIDS (all); repeats BENCH_REPEAT (3 in memory) and BENCH_FILE_REPEAT (3).
+ *  4. Nexmark (bench/nexmark/flink/): nexmark-flink's queries as written (q0-q5, q7-q9, q11-q13,
+ *     q15-q22) over the `nexmark` connector in memory, and some from a JSON Lines file of the same
+ *     events, each beside a hand-written JS baseline checked equal to Eddy on a small run first; for
+ *     the join queries the heap per live join-state row. Merged into latest.json under "nexmark".
+ *     BENCH_ONLY=nexmark runs only it. Env: BENCH_NEXMARK_EVENTS (events per query, default
+ *     100000), BENCH_NEXMARK_TPS (events/s of event time, 10000), NEXMARK_QUERIES or
+ *     BENCH_NEXMARK_QUERIES (e.g. q3,q8; default all), BENCH_NEXMARK_FILE_QUERIES (default
+ *     q0,q1,q2,q5,q7,q11,q12; 'all'; BENCH_NEXMARK_FILE=0 for none), BENCH_NEXMARK_STATE_EVENTS
+ *     (200000; 0 skips the join-state measurement), BENCH_NEXMARK_VERIFY_EVENTS (10000); repeats
+ *     BENCH_REPEAT (3 in memory) and BENCH_FILE_REPEAT (2).
+ *     BENCH_ONLY=nexmark-bids (opt-in, not in a full run): the older bid-only suite of
+ *     bench/nexmark/suite.ts (Nexmark-style q0 q1 q2 q5 q7 q11 q12 against hand-written, SQLite and
+ *     arquero, window state bytes, latency, checkpoint overhead), under "nexmarkBids", with the
+ *     same BENCH_NEXMARK_EVENTS / BENCH_NEXMARK_QUERIES and its BENCH_NEXMARK_STATE_KEYS,
+ *     BENCH_NEXMARK_LATENCY_BIDS, BENCH_NEXMARK_PROFILE=0.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -37,6 +46,9 @@ import { formatCheckpointTables, runCheckpointBench, type CheckpointBenchResult 
 import { runNexmarkBench, type NexmarkResult } from './nexmark/suite.js';
 import { formatNexmarkTables } from './nexmark/report.js';
 import type { QueryId } from './nexmark/queries.js';
+import { runFlinkNexmarkBench, type FlinkNexmarkResult } from './nexmark/flink/suite.js';
+import { formatFlinkNexmarkTables } from './nexmark/flink/report.js';
+import { BENCH_QUERIES, DEFAULT_FILE_QUERIES, isBenchQuery, type BenchQuery } from './nexmark/flink/sql.js';
 import { tuneGcForStreaming } from '../src/runtime/gc-tuning.js';
 import { formatKafkaTable, runKafkaBench } from './kafka.js';
 import { formatJoinTable, runJoinBench, type JoinBenchResult } from './join.js';
@@ -336,7 +348,35 @@ async function checkpointOnly(): Promise<void> {
   writeResults({ checkpoint: { date: new Date().toISOString(), loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), ...cp } });
 }
 
-async function nexmark(): Promise<NexmarkResult> {
+/** A comma-separated list of bench queries; 'all' for every one. */
+function queryList(text: string): BenchQuery[] {
+  if (text.trim() === 'all') return [...BENCH_QUERIES];
+  const ids = text.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const bad = ids.filter((q) => !isBenchQuery(q));
+  if (bad.length) throw new Error(`bench: unknown Nexmark queries ${bad.join(', ')}; the bench runs ${BENCH_QUERIES.join(' ')}`);
+  return ids as BenchQuery[];
+}
+
+async function nexmark(): Promise<FlinkNexmarkResult> {
+  const env = process.env;
+  const queries = queryList(env['NEXMARK_QUERIES'] ?? env['BENCH_NEXMARK_QUERIES'] ?? 'all');
+  const fileQueries = env['BENCH_NEXMARK_FILE'] === '0' ? [] : queryList(env['BENCH_NEXMARK_FILE_QUERIES'] ?? DEFAULT_FILE_QUERIES.join(','));
+  return runFlinkNexmarkBench({
+    root: ROOT,
+    events: Number(env['BENCH_NEXMARK_EVENTS'] ?? 100_000),
+    tps: Number(env['BENCH_NEXMARK_TPS'] ?? 10_000),
+    repeat: Math.max(1, Number(env['BENCH_REPEAT'] ?? 3)),
+    fileRepeat: Math.max(1, Number(env['BENCH_FILE_REPEAT'] ?? 2)),
+    queries,
+    fileQueries: fileQueries.filter((q) => queries.includes(q)),
+    stateEvents: Number(env['BENCH_NEXMARK_STATE_EVENTS'] ?? 200_000),
+    verifyEvents: Number(env['BENCH_NEXMARK_VERIFY_EVENTS'] ?? 10_000),
+    log: (s) => process.stderr.write(s + '\n'),
+  });
+}
+
+/** BENCH_ONLY=nexmark-bids: the older bid-only suite (bench/nexmark/suite.ts). */
+async function nexmarkBids(): Promise<NexmarkResult> {
   const env = process.env;
   return runNexmarkBench({
     root: ROOT,
@@ -352,7 +392,7 @@ async function nexmark(): Promise<NexmarkResult> {
   });
 }
 
-function nexmarkEntry(r: NexmarkResult): Record<string, unknown> {
+function nexmarkEntry(r: NexmarkResult | FlinkNexmarkResult): Record<string, unknown> {
   const cpus = os.cpus();
   return { date: new Date().toISOString(), machine: { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100), node: process.version }, ...r };
 }
@@ -361,8 +401,16 @@ async function nexmarkOnly(): Promise<void> {
   const cpus = os.cpus();
   console.log(`Eddy Nexmark benchmark; load ${os.loadavg()[0]!.toFixed(1)}; ${cpus[0]?.model ?? '?'} x${cpus.length}, node ${process.version}`);
   const r = await nexmark();
-  console.log(formatNexmarkTables(r));
+  console.log(formatFlinkNexmarkTables(r));
   writeResults({ nexmark: nexmarkEntry(r) });
+}
+
+async function nexmarkBidsOnly(): Promise<void> {
+  const cpus = os.cpus();
+  console.log(`Eddy Nexmark-style bid-only benchmark; load ${os.loadavg()[0]!.toFixed(1)}; ${cpus[0]?.model ?? '?'} x${cpus.length}, node ${process.version}`);
+  const r = await nexmarkBids();
+  console.log(formatNexmarkTables(r));
+  writeResults({ nexmarkBids: nexmarkEntry(r) });
 }
 
 /**
@@ -429,12 +477,13 @@ async function main(): Promise<void> {
   if (ONLY === 'join') return joinOnly();
   if (ONLY === 'kafka') return kafkaOnly();
   if (ONLY === 'nexmark') return nexmarkOnly();
+  if (ONLY === 'nexmark-bids') return nexmarkBidsOnly();
   const cpus = os.cpus();
   console.log(`Eddy benchmark: ${N.toLocaleString('en-US')} bids, ${REPEAT} runs in memory / ${FILE_REPEAT} from a file, median reported; load ${os.loadavg()[0]!.toFixed(1)}; ${cpus[0]?.model ?? '?'} x${cpus.length}, node ${process.version}`);
   console.log(`query: ${QUERY}`);
   const want = await tumbleSections();
   let cp: CheckpointBenchResult | null = null;
-  let nx: NexmarkResult | null = null;
+  let nx: FlinkNexmarkResult | null = null;
   let jn: JoinBenchResult | null = null;
   let ar: ArrowBenchResult | null = null;
   if (ONLY === 'all') {
@@ -450,7 +499,7 @@ async function main(): Promise<void> {
   printTable();
   console.log(`all results verified: ${want.rows.toLocaleString('en-US')} rows, checksum ${want.checksum}`);
   if (cp) console.log(formatCheckpointTables(cp));
-  if (nx) console.log(formatNexmarkTables(nx));
+  if (nx) console.log(formatFlinkNexmarkTables(nx));
   if (jn) console.log(formatJoinTable(jn));
   if (ar) console.log(formatArrowTable(ar));
   if (ONLY !== 'all') return;
