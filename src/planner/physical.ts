@@ -28,6 +28,10 @@ export interface PhysicalOptions {
 }
 
 const FORWARD: Partitioning = { kind: 'forward' };
+
+/** What makes two scans the same source: the stream, its schema as scanned and its watermark. */
+const scanKey = (node: Extract<LogicalPlan, { kind: 'scan' }>): string =>
+  JSON.stringify([node.stream.name, node.schema.columns.map((c) => [c.name, c.type]), node.watermark ?? null]);
 const keyed = (keys: readonly BoundExpr[]): Partitioning => (keys.length === 0 ? { kind: 'single' } : { kind: 'hash', keys });
 
 /**
@@ -40,13 +44,16 @@ const keyed = (keys: readonly BoundExpr[]): Partitioning => (keys.length === 0 ?
 export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): PhysicalPlan {
   const seen = new Map<string, number>();
   const done = new Map<LogicalPlan, PhysicalPlan>();
+  // Scans of one stream with one watermark are one source (a self-join, two views over one table,
+  // as Nexmark's person / auction / bid over `nexmark`): its rows are read, and generated, once.
+  const sources = new Map<string, PhysicalPlan>();
   const uid = (kind: LogicalPlan['kind'] | 'processingTime'): string => {
     const n = seen.get(kind) ?? 0;
     seen.set(kind, n + 1);
     return `${kind === 'processingTime' ? 'processing-time' : UID_PREFIX[kind]}-${n}`;
   };
   const go = (node: LogicalPlan): PhysicalPlan => {
-    const known = done.get(node);
+    const known = done.get(node) ?? (node.kind === 'scan' ? sources.get(scanKey(node)) : undefined);
     if (known) return known;
     const inputs = logicalInputs(node).map(go);
     const edge = (p: Partitioning = FORWARD): PlanEdge[] => inputs.map((i) => ({ node: i, partitioning: p }));
@@ -55,6 +62,7 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
     switch (node.kind) {
       case 'scan':
         p = { kind: 'SourceExec', uid: uid('scan'), inputs: [], ...base, stream: node.stream, ...(node.watermark ? { watermark: node.watermark } : {}) };
+        sources.set(scanKey(node), p);
         break;
       case 'filter':
         p = { kind: 'FilterExec', uid: uid('filter'), inputs: edge(), ...base, predicate: node.predicate };
