@@ -34,11 +34,12 @@ export function asWindowFn(name: string): WindowFn | undefined {
   return name === 'TUMBLE' || name === 'HOP' || name === 'CUMULATE' || name === 'SESSION' ? name : undefined;
 }
 
-function intervalMs(e: Expr, fn: WindowFn, allowZero: boolean): number {
+/** An interval argument in ms; `offset`: the optional last one, which may be zero or negative (Flink's window offset). */
+function intervalMs(e: Expr, fn: WindowFn, offset: boolean): number {
   if (e.kind !== 'interval') {
     throw new EddyError('TYPE_MISMATCH', `${fn} arguments must be INTERVAL literals`, e.span, "write an interval such as INTERVAL '10' SECOND");
   }
-  if (e.ms < 0 || (!allowZero && e.ms === 0)) {
+  if (!offset && e.ms <= 0) {
     throw new EddyError('TYPE_MISMATCH', `${fn} needs a positive interval, got ${e.ms} ms`, e.span, "write an interval such as INTERVAL '10' SECOND");
   }
   return e.ms;
@@ -55,6 +56,10 @@ export function windowSpecOf(fn: WindowFn, args: readonly Expr[], span: Span, ti
   const offset = ms[fixed] ?? 0;
   switch (fn) {
     case 'TUMBLE':
+      if (Math.abs(offset) >= ms[0]!) {
+        // Flink's TumblingSliceAssigner: "Tumbling Window parameters must satisfy abs(offset) < size".
+        throw new EddyError('TYPE_MISMATCH', `TUMBLE's offset (${intervalSql(offset)}) must be shorter than its size (${intervalSql(ms[0]!)}): abs(offset) < size, as in Flink`, args[1]!.span, `an offset of ${intervalSql(offset % ms[0]!)} places the windows alike`);
+      }
       return { spec: { kind: 'tumble', size: ms[0]!, offset }, argsMs: ms };
     case 'HOP':
       return { spec: { kind: 'hop', slide: ms[0]!, size: ms[1]!, offset }, argsMs: ms };
