@@ -100,6 +100,14 @@ function translateStatement(stmt: Statement, src: SourceText, tokens: readonly I
       if (stmt.what === 'views') return stmt.materialized ? eddyOnly('SHOW MATERIALIZED VIEWS') : 'SHOW VIEWS';
       if (stmt.what === 'queries') return 'SHOW JOBS';
       return eddyOnly('SHOW CHECKPOINTS');
+    case 'reset': {
+      if (stmt.key === undefined) return 'RESET';
+      const target = SETTINGS[stmt.key];
+      return target === undefined ? eddyOnly(`RESET '${stmt.key}'`) : `RESET ${quote(target)}`;
+    }
+    case 'showCreate':
+      if (stmt.what === 'materialized view') return eddyOnly('SHOW CREATE MATERIALIZED VIEW');
+      return `SHOW CREATE ${stmt.what === 'view' ? 'VIEW' : 'TABLE'} \`${stmt.name.name.replace(/`/g, '``')}\``;
     case 'terminate':
       return eddyOnly('TERMINATE');
     default:

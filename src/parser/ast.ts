@@ -19,6 +19,8 @@ export type Statement =
   | InsertSelectStmt
   | InsertValuesStmt
   | SetStmt
+  | ResetStmt
+  | ShowCreateStmt
   | ExplainStmt
   | ShowStmt
   | DescribeStmt
@@ -151,6 +153,21 @@ export interface InsertValuesStmt {
   /** Optional explicit column list: INSERT INTO s (a, b) VALUES ... */
   readonly columns?: readonly Ident[];
   readonly rows: readonly (readonly Expr[])[];
+  readonly span: Span;
+}
+
+/** `RESET` (every setting back to its default) or `RESET 'key'`. */
+export interface ResetStmt {
+  readonly kind: 'reset';
+  readonly key?: string;
+  readonly span: Span;
+}
+
+/** `SHOW CREATE TABLE | STREAM | VIEW | MATERIALIZED VIEW name`. */
+export interface ShowCreateStmt {
+  readonly kind: 'showCreate';
+  readonly what: 'table' | 'view' | 'materialized view';
+  readonly name: Ident;
   readonly span: Span;
 }
 

@@ -62,6 +62,16 @@ export function buildStatement(src: SourceText, node: CstNode): Statement {
       'EXPLAIN works on SELECT, INSERT INTO ... SELECT and CREATE STREAM ... AS SELECT',
     );
   }
+  const reset = optNode(node, 'resetStmt');
+  if (reset) {
+    const key = optNode(reset, 'settingKey');
+    return { kind: 'reset', ...(key ? { key: settingKey(key) } : {}), span };
+  }
+  const showCreate = optNode(node, 'showCreateStmt');
+  if (showCreate) {
+    const kind = token(showCreate, 'kind').image.toUpperCase();
+    return { kind: 'showCreate', what: kind === 'VIEW' ? 'view' : kind === 'MATERIALIZED' ? 'materialized view' : 'table', name: identOf(src, token(showCreate, 'name')), span };
+  }
   const show = optNode(node, 'showStmt');
   if (show) {
     const second = optToken(show, 'what2');

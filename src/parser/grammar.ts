@@ -37,7 +37,9 @@ export class SqlGrammar extends CstParser {
       { ALT: () => this.SUBRULE(this.insertStmt) },
       { ALT: () => this.SUBRULE(this.dropStmt) },
       { ALT: () => this.SUBRULE(this.setStmt) },
+      { ALT: () => this.SUBRULE(this.resetStmt) },
       { ALT: () => this.SUBRULE(this.explainStmt) },
+      { ALT: () => this.SUBRULE(this.showCreateStmt) },
       { ALT: () => this.SUBRULE(this.showStmt) },
       { ALT: () => this.SUBRULE(this.describeStmt) },
       { ALT: () => this.SUBRULE(this.terminateStmt) },
@@ -359,6 +361,30 @@ export class SqlGrammar extends CstParser {
       this.CONSUME(T.For);
     });
     this.SUBRULE(this.statement);
+  });
+
+  /** Flink's `RESET` (every setting) and `RESET 'key'`. */
+  resetStmt = this.RULE('resetStmt', () => {
+    this.CONSUME(T.Reset);
+    this.OPTION(() => this.SUBRULE(this.settingKey));
+  });
+
+  /** `SHOW CREATE TABLE | STREAM | VIEW | MATERIALIZED VIEW name`: the statement that created it. */
+  showCreateStmt = this.RULE('showCreateStmt', () => {
+    this.CONSUME(T.Show);
+    this.CONSUME(T.Create);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Table, { LABEL: 'kind' }) },
+      { ALT: () => this.CONSUME(T.Stream, { LABEL: 'kind' }) },
+      { ALT: () => this.CONSUME(T.View, { LABEL: 'kind' }) },
+      {
+        ALT: () => {
+          this.CONSUME(T.Materialized, { LABEL: 'kind' });
+          this.CONSUME2(T.View);
+        },
+      },
+    ]);
+    this.CONSUME(T.Name, { LABEL: 'name' });
   });
 
   showStmt = this.RULE('showStmt', () => {

@@ -102,6 +102,7 @@ export const Desc = keyword('DESC', false);
 export const Explain = keyword('EXPLAIN', false);
 export const Plan = keyword('PLAN', false);
 export const Terminate = keyword('TERMINATE', false);
+export const Reset = keyword('RESET', false);
 export const View = keyword('VIEW', false);
 export const Temporary = keyword('TEMPORARY', false);
 export const Materialized = keyword('MATERIALIZED', false);

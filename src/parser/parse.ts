@@ -6,6 +6,7 @@ import { buildStatement } from './build-statement.js';
 import { grammar } from './grammar.js';
 import { Semicolon, tokenize } from './lexer.js';
 import { SourceText } from './source-text.js';
+import { checkInStatementSet, closesStatementSet, statementSetOpening, unclosedStatementSet } from './statement-set.js';
 import { syntaxError, type TokenRun } from './syntax-errors.js';
 
 /** One statement of a script with its own source text. */
@@ -19,14 +20,30 @@ export interface ParsedStatement {
 export function parseScript(sql: string): ParsedStatement[] {
   const src = new SourceText(sql);
   const out: ParsedStatement[] = [];
-  for (const run of splitStatements(tokenize(src))) {
+  // The opening token of the statement set being read (its INSERTs are the set: see statement-set.ts).
+  let inSet: IToken | null = null;
+  for (const whole of splitStatements(tokenize(src))) {
+    let run = whole;
+    if (inSet === null) {
+      const opening = statementSetOpening(run);
+      if (opening > 0) {
+        inSet = run.tokens[0]!;
+        if (run.tokens.length === opening) continue;
+        run = { ...run, tokens: run.tokens.slice(opening) };
+      }
+    } else if (closesStatementSet(run)) {
+      inSet = null;
+      continue;
+    }
     grammar.input = [...run.tokens];
     const cst = grammar.statement();
     const err = grammar.errors[0];
     if (err) throw syntaxError(err, run, src);
     const stmt = buildStatement(src, cst);
+    if (inSet !== null) checkInStatementSet(stmt, stmt.span);
     out.push({ stmt, text: src.slice(stmt.span), span: stmt.span });
   }
+  if (inSet !== null) throw unclosedStatementSet(src, inSet);
   return out;
 }
 

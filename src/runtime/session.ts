@@ -206,6 +206,11 @@ export class Session {
         this.settings.set(stmt.key, stmt.value ?? '');
         return msg(`Set '${stmt.key}' = '${stmt.value}'.`);
       }
+      case 'reset':
+        this.settings.reset(stmt.key);
+        return msg(stmt.key === undefined ? 'All settings reset to their defaults.' : `Reset '${stmt.key}' to its default.`);
+      case 'showCreate':
+        return { kind: 'table', columns: ['result'], rows: [[this.createStatementOf(stmt)]] };
       case 'explain': {
         const inner = stmt.statement;
         return { kind: 'explain', text: explain(this.plan(inner.query)) };
@@ -232,6 +237,25 @@ export class Session {
       default:
         return assertNever(stmt, 'statement');
     }
+  }
+
+  /** The statement that created a stream, view or materialized view, as it was written (SHOW CREATE). */
+  private createStatementOf(stmt: Extract<Statement, { kind: 'showCreate' }>): string {
+    const name = stmt.name.name;
+    const text = (ddl: string) => ddl.trim().replace(/;\s*$/, '') + ';';
+    if (stmt.what === 'materialized view') {
+      const mv = this.materialized.get(name);
+      if (!mv) throw new EddyError('UNKNOWN_STREAM', `unknown materialized view '${name}'`, stmt.name.span, 'SHOW MATERIALIZED VIEWS lists them');
+      return text(mv.ddl);
+    }
+    if (stmt.what === 'view') {
+      if (!this.catalog.hasView(name)) throw new EddyError('UNKNOWN_STREAM', `unknown view '${name}'`, stmt.name.span, this.catalog.has(name) ? `'${name}' is a table: SHOW CREATE TABLE ${name}` : 'SHOW VIEWS lists them');
+      return text(this.catalog.view(name).ddl);
+    }
+    if (this.catalog.hasView(name)) throw new EddyError('UNKNOWN_STREAM', `'${name}' is a view, not a table`, stmt.name.span, `SHOW CREATE VIEW ${name}`);
+    const def = this.catalog.get(name, stmt.name.span);
+    if (def.ddl === '') throw new EddyError('UNSUPPORTED', `'${name}' was not created by a statement (a side stream or a registered table)`, stmt.name.span, 'DESCRIBE shows its columns');
+    return text(def.ddl);
   }
 
   private viewDeps(): ViewDeps {

@@ -32,6 +32,13 @@ const ALIASES: Readonly<Record<string, string>> = {
   'emit.early-fire.delay': 'table.exec.emit.early-fire.delay',
   'emit.early-fire.enabled': 'table.exec.emit.early-fire.enabled',
   'emit.allow-lateness': 'table.exec.emit.allow-lateness',
+  // Flink's names of Eddy's own settings, so a Flink script's SET lines work unchanged.
+  'table.exec.state.ttl': 'state.ttl',
+  'execution.checkpointing.interval': 'checkpoint.interval',
+  'execution.checkpointing.num-retained': 'checkpoint.retained',
+  'state.checkpoints.num-retained': 'checkpoint.retained',
+  'restart-strategy.fixed-delay.attempts': 'restart.attempts',
+  'restart-strategy.fixed-delay.delay': 'restart.delay',
 };
 
 const PIPELINE_NAME = 'pipeline.name';

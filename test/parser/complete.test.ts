@@ -38,4 +38,12 @@ describe('isCompleteStatement', () => {
   it('treats a lone - or / as an operator, not a comment', () => {
     expect(isCompleteStatement('SELECT a - 1 / 2 FROM s;')).toBe(true);
   });
+
+  it('a statement set is complete at its END;, not at the first ; inside it', () => {
+    const set = "EXECUTE STATEMENT SET\nBEGIN\n  INSERT INTO a SELECT * FROM t;\n  INSERT INTO b SELECT * FROM t;\n";
+    expect(isCompleteStatement(set)).toBe(false);
+    expect(isCompleteStatement(`${set}END;`)).toBe(true);
+    expect(isCompleteStatement("BEGIN STATEMENT SET;\nINSERT INTO a SELECT 'END;' FROM t;")).toBe(false);
+    expect(isCompleteStatement("BEGIN STATEMENT SET;\nINSERT INTO a SELECT 'x' FROM t;\n-- END;\nend;")).toBe(true);
+  });
 });
