@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { explain } from '../../../src/planner/explain.js';
-import { optimize } from '../../../src/planner/optimize.js';
+import { describePlanDifference, explain, planFingerprint } from '../../../src/planner/explain.js';
+import { DEFAULT_RULES, optimize } from '../../../src/planner/optimize.js';
 import { toPhysical } from '../../../src/planner/physical.js';
 import { pruneColumns } from '../../../src/planner/rules/prune-columns.js';
 import { BIDS_DDL, bind, catalog, explainSql } from '../helpers.js';
@@ -104,5 +104,14 @@ describe('prune-columns', () => {
     const c = catalog(`CREATE STREAM clicks (user_id BIGINT, url VARCHAR, pt AS PROCTIME()) WITH ('connector' = 'memory')`);
     const p = explainSql('SELECT user_id, COUNT(*) FROM (SELECT user_id, url, pt, PROCTIME() AS p_time FROM clicks) GROUP BY user_id, TUMBLE(p_time, INTERVAL \'1\' MINUTE)', c);
     expect(p).toContain('ProjectExec [user_id, PROCTIME() AS p_time]');
+  });
+
+  it('changes the fingerprint of a join whose sides it narrows: state saved before pruning is refused, naming the stored columns', () => {
+    const sql = 'SELECT b.auction, b.price, a.seller FROM bids b JOIN auctions a ON b.auction = a.id';
+    const unpruned = planFingerprint(toPhysical(optimize(bind(sql, cat), DEFAULT_RULES.filter((r) => r !== pruneColumns))));
+    const pruned = planFingerprint(toPhysical(optimize(bind(sql, cat))));
+    expect(describePlanDifference(unpruned, pruned)).toBe(
+      'the stored left columns of join-0 changed from [auction: BIGINT, bidder: BIGINT, price: DOUBLE, channel: VARCHAR, ts: TIMESTAMP] to [auction: BIGINT, price: DOUBLE]',
+    );
   });
 });
