@@ -62,7 +62,7 @@ describe('prune-columns', () => {
     const whole = plan("SELECT b.auction, b.price FROM bids b JOIN auctions a ON b.auction = a.id AND b.ts BETWEEN a.ts AND a.ts + INTERVAL '1' HOUR");
     expect(whole).not.toContain('    ProjectExec');
     const derived = plan(
-      "SELECT b.auction, b.price FROM (SELECT auction, price, ts FROM bids WHERE price > 1) b JOIN (SELECT id, ts FROM auctions) a ON b.auction = a.id AND b.ts BETWEEN a.ts AND a.ts + INTERVAL '1' HOUR",
+      "SELECT b.auction, b.price FROM (SELECT auction, bidder, price, ts FROM bids WHERE price > 1) b JOIN (SELECT id, seller, ts FROM auctions) a ON b.auction = a.id AND b.ts BETWEEN a.ts AND a.ts + INTERVAL '1' HOUR",
     );
     expect(derived).toContain('    ProjectExec [auction, price, ts]\n      FilterExec (price > 1)');
     expect(derived).toContain('    ProjectExec [id, ts]');
