@@ -26,8 +26,9 @@ export const pruneColumns: PlanRule = {
     for (const node of order) {
       const n = need.get(node)!;
       if (isUpdatingLogical(node)) n.add(0);
+      const read = inputNeeds(node, n);
       logicalInputs(node).forEach((input, i) => {
-        const cols = inputNeeds(node, n)[i]!;
+        const cols = read[i]!;
         let s = need.get(input);
         if (!s) need.set(input, (s = new Set()));
         for (const c of cols) s.add(c);
