@@ -1,4 +1,4 @@
-import { EddyError, assertNever } from '../common/errors.js';
+import { EddyError } from '../common/errors.js';
 import type { Column } from '../common/types.js';
 import type { Expr, FromItem } from '../parser/ast.js';
 import { bindCondition, type ExprContext } from './bind-expr.js';
@@ -6,6 +6,7 @@ import type { BoundSource } from './bind-from.js';
 import { shiftRefs } from './bind-window.js';
 import type { BoundExpr } from './bound.js';
 import { OP_COLUMN } from './changelog.js';
+import { refsOf } from './expr-refs.js';
 import type { IntervalBounds, LogicalPlan, TemporalJoin, WindowJoin } from './plan.js';
 import { bindTemporalJoin } from './bind-temporal.js';
 import { bindLookupJoin, lookupTimeOf, refuseInlineAsOf } from './bind-lookup.js';
@@ -14,40 +15,8 @@ import { resolveColumn, type Scope } from './scope.js';
 
 type JoinItem = Extract<FromItem, { kind: 'join' }>;
 
-/** The input references of an expression. */
-export function refsOf(e: BoundExpr, out: number[] = []): number[] {
-  switch (e.kind) {
-    case 'literal':
-      return out;
-    case 'inputRef':
-      out.push(e.index);
-      return out;
-    case 'binary':
-      refsOf(e.left, out);
-      return refsOf(e.right, out);
-    case 'unary':
-    case 'isNull':
-    case 'cast':
-      return refsOf(e.operand, out);
-    case 'between':
-      [e.operand, e.low, e.high].forEach((x) => refsOf(x, out));
-      return out;
-    case 'in':
-      [e.operand, ...e.list].forEach((x) => refsOf(x, out));
-      return out;
-    case 'like':
-      refsOf(e.operand, out);
-      return refsOf(e.pattern, out);
-    case 'case':
-      e.whens.forEach((w) => (refsOf(w.when, out), refsOf(w.then, out)));
-      return refsOf(e.else, out);
-    case 'call':
-      e.args.forEach((x) => refsOf(x, out));
-      return out;
-    default:
-      return assertNever(e, 'bound expression');
-  }
-}
+/** The input references of an expression (re-exported: the binders import it from here). */
+export { refsOf };
 
 /** The conjuncts of an AND tree, in order. */
 export function conjuncts<E extends { readonly kind: string }>(e: E, isAnd: (e: E) => readonly [E, E] | undefined): E[] {

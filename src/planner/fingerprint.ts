@@ -118,6 +118,10 @@ const FIELD_NAMES: Readonly<Record<string, string>> = {
   aggregates: 'aggregates',
   inputs: 'input streams',
   emit: 'emit mode',
+  join: 'join kind',
+  left: 'stored left columns',
+  right: 'stored right columns',
+  rows: 'stored rows',
 };
 
 function parse(fp: string): FingerprintLine[] | undefined {
@@ -135,6 +139,15 @@ export function describePlanDifference(oldFp: string, newFp: string): string {
   const a = parse(oldFp);
   const b = parse(newFp);
   if (!a || !b) return oldFp === newFp ? 'the plans are identical' : 'the plan fingerprint changed';
+  // An operator whose state changed shape names the change best, wherever stateless ones moved
+  // around it (column pruning puts projections under joins, shifting the positions of the rest).
+  const before = new Map(a.map((l) => [l['uid'], l] as const));
+  for (const n of b) {
+    const o = before.get(n['uid']);
+    if (!o || o['operator'] !== n['operator']) continue;
+    const changed = fieldChange(o, n);
+    if (changed) return changed;
+  }
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const o = a[i];
     const n = b[i];
@@ -143,11 +156,18 @@ export function describePlanDifference(oldFp: string, newFp: string): string {
     if (o['uid'] !== n['uid'] || o['operator'] !== n['operator']) {
       return `operator ${show(o['operator'])} (${show(o['uid'])}) was replaced by ${show(n['operator'])} (${show(n['uid'])})`;
     }
-    for (const field of new Set([...Object.keys(o), ...Object.keys(n)])) {
-      if (JSON.stringify(o[field]) !== JSON.stringify(n[field])) {
-        return `the ${FIELD_NAMES[field] ?? field} of ${show(o['uid'])} changed from ${show(o[field])} to ${show(n[field])}`;
-      }
-    }
+    const changed = fieldChange(o, n);
+    if (changed) return changed;
   }
   return 'the plans are identical';
+}
+
+/** The first field in which two lines of one operator differ, in words; undefined when none does. */
+function fieldChange(o: FingerprintLine, n: FingerprintLine): string | undefined {
+  for (const field of new Set([...Object.keys(o), ...Object.keys(n)])) {
+    if (JSON.stringify(o[field]) !== JSON.stringify(n[field])) {
+      return `the ${FIELD_NAMES[field] ?? field} of ${show(o['uid'])} changed from ${show(o[field])} to ${show(n[field])}`;
+    }
+  }
+  return undefined;
 }

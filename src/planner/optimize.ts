@@ -2,11 +2,13 @@ import { assertNever, internalError } from '../common/errors.js';
 import { logicalInputs, type LogicalPlan } from './plan.js';
 import { constantFold } from './rules/constant-fold.js';
 import { mergeFilters } from './rules/merge-filters.js';
+import { pruneColumns } from './rules/prune-columns.js';
 import { removeIdentityProject } from './rules/remove-identity-project.js';
 import { removeTrueFilter } from './rules/remove-true-filter.js';
-import type { Rule } from './rules/rule.js';
+import { isPlanRule, type PlanRule, type Rule } from './rules/rule.js';
 
-export const DEFAULT_RULES: readonly Rule[] = [constantFold, removeTrueFilter, mergeFilters, removeIdentityProject];
+/** Node rules run to a fixpoint, then each plan rule once, then the node rules again (a pruned projection may become an identity). */
+export const DEFAULT_RULES: readonly (Rule | PlanRule)[] = [constantFold, removeTrueFilter, mergeFilters, removeIdentityProject, pruneColumns];
 const MAX_PASSES = 100;
 
 /** `node` reading `inputs` instead of its own (itself when they are the same). */
@@ -49,8 +51,20 @@ function rewrite(node: LogicalPlan, rules: readonly Rule[], changed: { value: bo
   return n;
 }
 
-/** Applies the rules bottom-up until none fires; the result computes the same rows with the same output schema. */
-export function optimize(plan: LogicalPlan, rules: readonly Rule[] = DEFAULT_RULES): LogicalPlan {
+/**
+ * Applies the node rules bottom-up until none fires, then each plan rule, then the node rules
+ * again; the result computes the same rows with the same output schema.
+ */
+export function optimize(plan: LogicalPlan, rules: readonly (Rule | PlanRule)[] = DEFAULT_RULES): LogicalPlan {
+  const nodeRules = rules.filter((r): r is Rule => !isPlanRule(r));
+  const planRules = rules.filter(isPlanRule);
+  let p = toFixpoint(plan, nodeRules);
+  if (planRules.length === 0) return p;
+  for (const r of planRules) p = r.applyToPlan(p);
+  return toFixpoint(p, nodeRules);
+}
+
+function toFixpoint(plan: LogicalPlan, rules: readonly Rule[]): LogicalPlan {
   let p = plan;
   for (let i = 0; i < MAX_PASSES; i++) {
     const changed = { value: false };

@@ -200,9 +200,18 @@ function lateStream(input: LogicalPlan, opts: PhysicalOptions): string | undefin
 
 /** The late-row side stream of a join input: its stream's, when only filters and a window assignment lie between. */
 function joinLateStream(input: LogicalPlan, opts: PhysicalOptions): string | undefined {
+  const stream = joinSideStream(input);
+  return stream === undefined ? undefined : opts.lateStreamOf?.(stream);
+}
+
+/**
+ * The stream whose own rows a join input is (only filters and a window assignment between), whose
+ * late rows an interval or window join routes to `<stream>$late`; column pruning keeps such a side whole.
+ */
+export function joinSideStream(input: LogicalPlan): string | undefined {
   let p = input;
   while (p.kind === 'filter' || p.kind === 'windowAssign') p = p.input;
-  return p.kind === 'scan' ? opts.lateStreamOf?.(p.stream.name) : undefined;
+  return p.kind === 'scan' ? p.stream.name : undefined;
 }
 
 /** The plan with a sink on top: where a running query's rows go. A query has one sink, `sink-0`. */

@@ -4,7 +4,7 @@
  * a row, -U/-D remove one, which must be there), must equal the multiset SQLite computes with the
  * same join in batch. INNER joins of two append-only inputs must be append-only (no op column).
  * Covers INNER, LEFT, RIGHT, FULL, residual conditions, comma joins, a join of an updating
- * derived table (a GROUP BY) and a three-way join.
+ * derived table (a GROUP BY), a three-way join, and joins whose sides column pruning narrows.
  */
 import { describe, expect, it } from 'vitest';
 import { compareWithSqlite, folded, useTwoInputs, type TwoInputCase } from './two-inputs.js';
@@ -29,6 +29,15 @@ const CASES: readonly TwoInputCase[] = ([
     name: 'three-way',
     sql: 'SELECT a.k, a.x, b.x AS y, c.x AS z FROM l a JOIN r b ON a.k = b.k LEFT JOIN l c ON c.k = b.x',
     cols: ['k', 'x', 'y', 'z'],
+  },
+  // Column pruning narrows each side to what is read above the join or in ON (src/planner/rules/prune-columns.ts).
+  { name: 'pruned: a column read only in ON', sql: 'SELECT l.k, r.k AS rk FROM l LEFT JOIN r ON l.k = r.k AND r.x > 3', cols: ['k', 'rk'] },
+  { name: 'pruned: a column read only in a later WHERE', sql: 'SELECT l.k AS lk, r.k AS rk FROM l FULL JOIN r ON l.k = r.k WHERE l.x IS NULL OR l.x < 5', cols: ['lk', 'rk'] },
+  { name: 'pruned: a column read only by the result', sql: 'SELECT r.x AS y FROM l JOIN r ON l.k = r.k', cols: ['y'], append: true },
+  {
+    name: 'pruned: updating rows equal but for a dropped column',
+    sql: 'SELECT g.k, r.x AS y FROM (SELECT k, x, COUNT(*) AS n FROM l GROUP BY k, x) g LEFT JOIN r ON g.k = r.k',
+    cols: ['k', 'y'],
   },
 ] as const satisfies readonly TwoInputCase[]).map((c): TwoInputCase => ({ ...c, minRows: 100, retracts: !('append' in c && c.append) && c.name !== 'three-way' }));
 

@@ -21,6 +21,12 @@
  * A NULL key matches nothing (SQL `=`); such a row is never stored and, on an outer side, is
  * emitted null-padded (+I, or -D when retracted).
  *
+ * Without a TTL, an INNER join of two append-only inputs without a residual stores bare records:
+ * only the row's columns (every count is 1, there is no assoc, nothing reads a stamp), so an
+ * entry is the rows' values back to back. Checkpoints hold the full records either way
+ * (bareRecordsCodec), so a restore with another 'state.ttl' reads them; bare rows restored under
+ * a TTL count as written at the first watermark after the restore.
+ *
  * TTL ('state.ttl' > 0): as Flink's state TTL on its join MapState, each stored row expires on its
  * own when not written for longer than the TTL, silently (no retraction is emitted; a later match
  * finds nothing). The clock is the watermark when both inputs carry one, else the wall clock; rows
@@ -37,6 +43,7 @@ import { compileNullableKey, type StateKey } from '../key.js';
 import { Operator, type OperatorContext } from '../operator.js';
 import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js';
 import { valuesCodec } from '../state/tagged-value.js';
+import { bareRecordsCodec, JOIN_RECORD_HEAD as HEAD } from './join-records.js';
 import { findStoredRow } from './stored-rows.js';
 
 /** The fields of a JoinExec this operator needs, with its inputs' shapes. */
@@ -62,8 +69,7 @@ export interface JoinOptions {
 }
 
 const NS = 0;
-/** Per stored row: count, assoc, stamp, then its columns. */
-const HEAD = 3;
+/** Per stored row: count, assoc, stamp (the record's HEAD), then its columns. */
 const STAMP = 2;
 
 /** One side of the join. */
@@ -76,6 +82,10 @@ interface Side {
   readonly firstRecord: (row: Row, at: number, assoc: number, stamp: number) => Value[];
   /** Appends one record of the row to an entry's value. */
   readonly pushRecord: (v: Value[], row: Row, at: number, assoc: number, stamp: number) => void;
+  /** A new entry's value holding the bare record of an append-only row (its columns only). */
+  readonly firstBare: (row: Row) => Value[];
+  /** Appends the bare record of an append-only row to an entry's value. */
+  readonly pushBare: (v: Value[], row: Row) => void;
   /** Column 0 of its rows is op. */
   readonly updating: boolean;
   readonly outer: boolean;
@@ -100,6 +110,8 @@ export class JoinOperator extends Operator {
   private readonly rightOnly: (r: readonly Value[], ra: number, op: ChangeOp) => Row;
   /** INNER over two append-only inputs without a residual: only +I happens (processAppend). */
   private readonly appendOnly: boolean;
+  /** appendOnly without a TTL: both sides store bare records, the rows' columns only (processBare). */
+  private readonly bare: boolean;
   /** The other side's matching records of the row being processed (offsets into its entry); reused. */
   private readonly matches: number[] = [];
 
@@ -107,12 +119,16 @@ export class JoinOperator extends Operator {
     super(spec.uid);
     const outerLeft = spec.joinType === 'left' || spec.joinType === 'full';
     const outerRight = spec.joinType === 'right' || spec.joinType === 'full';
+    this.appendOnly = spec.joinType === 'inner' && !spec.leftUpdating && !spec.rightUpdating && spec.residual === undefined;
+    this.bare = this.appendOnly && opts.ttlMs <= 0 && spec.leftWidth > 0 && spec.rightWidth > 0;
     const side = (name: string, keys: readonly BoundExpr[], width: number, updating: boolean, outer: boolean, isLeft: boolean): Side => ({
-      table: ctx.table(name, valuesCodec()),
+      table: ctx.table(name, this.bare ? bareRecordsCodec(width) : valuesCodec()),
       keyOf: compileNullableKey(keys),
       width,
       firstRecord: recordBuilder(width, true) as Side['firstRecord'],
       pushRecord: recordBuilder(width, false) as Side['pushRecord'],
+      firstBare: bareBuilder(width, true) as Side['firstBare'],
+      pushBare: bareBuilder(width, false) as Side['pushBare'],
       updating,
       outer,
       isLeft,
@@ -126,7 +142,6 @@ export class JoinOperator extends Operator {
     this.both = outputBuilder(spec.leftWidth, spec.rightWidth, spec.updating, 'both') as JoinOperator['both'];
     this.leftOnly = outputBuilder(spec.leftWidth, spec.rightWidth, spec.updating, 'left') as JoinOperator['leftOnly'];
     this.rightOnly = outputBuilder(spec.leftWidth, spec.rightWidth, spec.updating, 'right') as JoinOperator['rightOnly'];
-    this.appendOnly = spec.joinType === 'inner' && !spec.leftUpdating && !spec.rightUpdating && this.residual === null;
     this.ttl = opts.ttlMs;
     this.eventTime = opts.eventTime;
     this.now = ctx.now;
@@ -142,7 +157,8 @@ export class JoinOperator extends Operator {
   get liveRows(): number {
     let n = 0;
     for (const s of this.sides) {
-      for (const e of s.table.entries(NS)) for (let p = 0; p < e.value.length; p += HEAD + s.width) n += e.value[p] as number;
+      if (this.bare) for (const e of s.table.entries(NS)) n += e.value.length / s.width;
+      else for (const e of s.table.entries(NS)) for (let p = 0; p < e.value.length; p += HEAD + s.width) n += e.value[p] as number;
     }
     return n;
   }
@@ -158,7 +174,8 @@ export class JoinOperator extends Operator {
     }
     const me = this.sides[input]!;
     const other = this.sides[1 - input]!;
-    if (this.appendOnly) this.processAppend(rows, me, other);
+    if (this.bare) this.processBare(rows, me, other);
+    else if (this.appendOnly) this.processAppend(rows, me, other);
     else for (let i = 0; i < rows.length; i++) this.processRow(rows[i]!, me, other);
     if (this.out_.length > 0) {
       const out = this.out_;
@@ -193,6 +210,32 @@ export class JoinOperator extends Operator {
         }
       }
       this.add(me, key, row, 0, matched);
+    }
+  }
+
+  /** processAppend over bare records (the rows' columns back to back, each row once). */
+  private processBare(rows: readonly Row[], me: Side, other: Side): void {
+    const out = this.out_;
+    const table = other.table;
+    const step = other.width;
+    const both = this.both;
+    const left = me.isLeft;
+    const mine = me.table;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const key = me.keyOf(row);
+      if (key === null) continue;
+      const entry = table.get(NS, key);
+      if (entry !== undefined) {
+        const v = entry.value;
+        for (let p = 0; p < v.length; p += step) out.push(left ? both(row, 0, v, p, '+I') : both(v, p, row, 0, '+I'));
+      }
+      const own = mine.get(NS, key);
+      if (own === undefined) mine.insert(NS, key, me.firstBare(row));
+      else {
+        mine.touch(own);
+        me.pushBare(own.value, row);
+      }
     }
   }
 
@@ -397,6 +440,12 @@ function recordBuilder(width: number, first: boolean): (...args: never[]) => unk
   return first
     ? (new Function('row', 'at', 'assoc', 'stamp', `return [1, assoc, stamp${width ? ', ' : ''}${cols}];`) as (...args: never[]) => unknown)
     : (new Function('v', 'row', 'at', 'assoc', 'stamp', `v.push(1, assoc, stamp${width ? ', ' : ''}${cols});`) as (...args: never[]) => unknown);
+}
+
+/** Compiled once per side: a new entry value with a row's bare record, or (`first` false) a function appending one. */
+function bareBuilder(width: number, first: boolean): (...args: never[]) => unknown {
+  const cols = Array.from({ length: width }, (_, c) => `row[${c}]`).join(', ');
+  return first ? (new Function('row', `return [${cols}];`) as (...args: never[]) => unknown) : (new Function('v', 'row', `v.push(${cols});`) as (...args: never[]) => unknown);
 }
 
 /**

@@ -118,6 +118,45 @@ describe('JoinOperator: checkpoints', () => {
   });
 });
 
+describe('JoinOperator: bare records (INNER, append-only, no residual, no TTL)', () => {
+  const feed = (op: JoinOperator): void => {
+    op.processBatch(rowBatch([[1, 'a'], [1, 'a'], [2, 'b'], [null, 'n']]), 0);
+    op.processBatch(rowBatch([[1, 'r'], [3, 'q']]), 1);
+  };
+
+  it('checkpoint as full records: restored under a TTL, the rows count as written at the first watermark', () => {
+    const bare = make(spec('inner'));
+    feed(bare.op);
+    expect(rows(bare.sink)).toEqual([[1, 'a', 1, 'r'], [1, 'a', 1, 'r']]);
+    expect(bare.op.liveRows).toBe(5);
+    const ttl = make(spec('inner'), { ttlMs: 100, eventTime: true });
+    ttl.backend.restore(bare.backend.snapshotAll());
+    ttl.op.restoreState(bare.op.snapshotState());
+    expect(ttl.op.liveRows).toBe(5);
+    ttl.op.onWatermark(50);
+    ttl.op.processBatch(rowBatch([[1, 's']]), 1);
+    ttl.op.processBatch(rowBatch([[3, 'c']]), 0);
+    expect(rows(ttl.sink)).toEqual([[1, 'a', 1, 's'], [1, 'a', 1, 's'], [3, 'c', 3, 'q']]);
+    ttl.op.onWatermark(150);
+    expect(ttl.op.liveRows).toBe(7);
+    ttl.op.onWatermark(151);
+    expect(ttl.op.liveRows).toBe(0);
+  });
+
+  it('state checkpointed under a TTL restores into bare records', () => {
+    const ttl = make(spec('inner'), { ttlMs: 1000, eventTime: true });
+    ttl.op.onWatermark(10);
+    feed(ttl.op);
+    const bare = make(spec('inner'));
+    bare.backend.restore(ttl.backend.snapshotAll());
+    bare.op.restoreState(ttl.op.snapshotState());
+    expect(bare.op.liveRows).toBe(ttl.op.liveRows);
+    bare.op.processBatch(rowBatch([[1, 'x'], [2, 'y'], [3, 'z']]), 1);
+    bare.op.processBatch(rowBatch([[3, 'w']]), 0);
+    expect(rows(bare.sink)).toEqual([[1, 'a', 1, 'x'], [1, 'a', 1, 'x'], [2, 'b', 2, 'y'], [3, 'w', 3, 'q'], [3, 'w', 3, 'z']]);
+  });
+});
+
 describe("JoinOperator: 'state.ttl'", () => {
   it('each stored row expires on its own, by the watermark; a hot key does not keep old rows alive', () => {
     const { op, sink } = make(spec('inner'), { ttlMs: 100, eventTime: true });
