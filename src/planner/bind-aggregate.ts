@@ -78,13 +78,13 @@ function bindGroupBy(q: SelectQuery, src: BoundSource): GroupBy {
 /**
  * A GROUP BY over a windowed result (a window aggregate, or a window TVF's rows) that includes its
  * window's start and end columns aggregates per that window, as Flink plans it: an append-only
- * window aggregate whose rows carry their window, fired when the watermark passes its end. SESSION
- * windows are not on a grid, so they stay a plain (updating) GROUP BY.
+ * window aggregate whose rows carry their window, fired when the watermark passes its end. A
+ * SESSION window is not on a grid: the row's window is [its start column, its end column).
  */
 function attachedWindow(q: SelectQuery, src: BoundSource, keys: readonly BoundExpr[]): GroupBy | undefined {
   if (src.updating) return undefined;
   const refs = new Set(keys.flatMap((k) => (k.kind === 'inputRef' ? [k.index] : [])));
-  const w = src.time.windows.find((x) => x.spec.kind !== 'session' && refs.has(x.start) && refs.has(x.end));
+  const w = src.time.windows.find((x) => refs.has(x.start) && refs.has(x.end));
   if (!w) return undefined;
   const rest = keys.filter((k) => !(k.kind === 'inputRef' && (k.index === w.start || k.index === w.end)));
   const fn = w.spec.kind.toUpperCase() as BoundWindow['fn'];
@@ -213,7 +213,7 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
     keys,
     aggs: aggs.map((a) => a.call),
     emit: APPEND_ONLY_EMIT,
-    ...(attached ? { attached: true as const } : {}),
+    ...(attached ? { attached: { startIndex: attached.start } } : {}),
     ...(window.proctime ? { proctime: true as const } : {}),
     schema: aggSchema,
   };
