@@ -11,6 +11,7 @@ import type { SliceAssigner } from './assigner.js';
 export class AttachedSessionAssigner implements SliceAssigner {
   readonly every = 1;
   readonly foldsPrefix = false;
+  readonly sliceWidth = 0;
 
   sliceEnd(windowEnd: number): number {
     return windowEnd;

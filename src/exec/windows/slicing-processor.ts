@@ -65,6 +65,14 @@ export class SlicingWindowProcessor implements WindowProcessor {
   private lastEntry: StateEntry<Value[]> | undefined;
   /** The end of the last window containing the current row (set by stateFor for added). */
   private lastWindow = NaN;
+  /**
+   * The last slice looked up, [sliceLo, sliceHi) with its end and last window end: rows mostly fall
+   * in the slice of the row before, and sliceEnd's floating-point modulo is a C call per row.
+   */
+  private sliceLo = NaN;
+  private sliceHi = NaN;
+  private sliceE = NaN;
+  private sliceLast = NaN;
 
   constructor(
     spec: WindowAggregateSpec,
@@ -93,8 +101,21 @@ export class SlicingWindowProcessor implements WindowProcessor {
 
   stateFor<R>(ts: number, key: StateKey, row: R, reader: RowReader<R>): Value[] | null {
     const { assigner, allowed } = this;
-    let e = assigner.sliceEnd(ts);
-    const last = assigner.lastWindowEnd(e);
+    let e: number;
+    let last: number;
+    if (ts < this.sliceHi && ts >= this.sliceLo) {
+      e = this.sliceE;
+      last = this.sliceLast;
+    } else {
+      e = assigner.sliceEnd(ts);
+      last = assigner.lastWindowEnd(e);
+      if (assigner.sliceWidth > 0) {
+        this.sliceLo = e - assigner.sliceWidth;
+        this.sliceHi = e;
+        this.sliceE = e;
+        this.sliceLast = last;
+      }
+    }
     if (last < e) return null; // in no window (HOP with slide > size)
     const firedW = this.ctx.firedW;
     if (last - 1 + allowed <= firedW) {
