@@ -36,8 +36,8 @@ SELECT bidder, window_start, window_end, COUNT(*) AS n, SUM(price) AS total
 FROM TABLE(SESSION(TABLE bids PARTITION BY bidder, DESCRIPTOR(ts), INTERVAL '1500' MILLISECOND))
 GROUP BY bidder, window_start, window_end;
 CREATE STREAM out WITH ('connector' = 'file', 'path' = 'out.jsonl', 'format' = 'json') AS
-SELECT window_start, window_end, COUNT(*) AS users, SUM(n) AS bids, MAX(total) AS top
-FROM sessions GROUP BY window_start, window_end;
+SELECT bidder, window_start, window_end, COUNT(*) AS sessions, SUM(n) AS bids, MAX(total) AS top
+FROM sessions GROUP BY bidder, window_start, window_end;
 `;
 
 const NESTED_GROUP_BY = `${BIDS_DDL}
@@ -65,7 +65,7 @@ beforeAll(() => {
 
 describe.each([
   ['cascaded windows over a view', 'cascaded', CASCADED, '"busiest"'],
-  ['a window over SESSION windows attached to its rows', 'sessions', SESSIONS_ATTACHED, '"users"'],
+  ['a window over SESSION windows attached to its rows', 'sessions', SESSIONS_ATTACHED, '"sessions"'],
   ['GROUP BY over a GROUP BY', 'nested', NESTED_GROUP_BY, '"-U"'],
   ['a join whose other input ended before the first checkpoint', 'join-ended', JOIN_ENDED_INPUT, '"seller"'],
 ])('%s', (_title, name, script, mustContain) => {
