@@ -78,17 +78,28 @@ function bindGroupBy(q: SelectQuery, src: BoundSource): GroupBy {
 /**
  * A GROUP BY over a windowed result (a window aggregate, or a window TVF's rows) that includes its
  * window's start and end columns aggregates per that window, as Flink plans it: an append-only
- * window aggregate whose rows carry their window, fired when the watermark passes its end. SESSION
- * windows are not on a grid, so they stay a plain (updating) GROUP BY.
+ * window aggregate whose rows carry their window, fired when the watermark passes its end. A
+ * SESSION window is not on a grid: the row's window is [its start column, its end column); as in
+ * Flink, only a GROUP BY whose other keys are exactly the sessions' keys is one (any other stays a
+ * plain updating GROUP BY).
  */
 function attachedWindow(q: SelectQuery, src: BoundSource, keys: readonly BoundExpr[]): GroupBy | undefined {
   if (src.updating) return undefined;
   const refs = new Set(keys.flatMap((k) => (k.kind === 'inputRef' ? [k.index] : [])));
-  const w = src.time.windows.find((x) => x.spec.kind !== 'session' && refs.has(x.start) && refs.has(x.end));
+  const w = src.time.windows.find((x) => refs.has(x.start) && refs.has(x.end) && (x.sessionKeys === undefined || sameSessionKeys(keys, x)));
   if (!w) return undefined;
   const rest = keys.filter((k) => !(k.kind === 'inputRef' && (k.index === w.start || k.index === w.end)));
   const fn = w.spec.kind.toUpperCase() as BoundWindow['fn'];
   return { window: { fn, spec: w.spec, timeIndex: w.end, argsMs: [], span: spanOfList(q.groupBy, q.span) }, keys: rest, attached: w };
+}
+
+/** Whether the GROUP BY keys other than the window's start and end are exactly the session window's keys (Flink's WindowUtil.validGroupKeyPartitionKey). */
+function sameSessionKeys(keys: readonly BoundExpr[], w: WindowColumns): boolean {
+  const rest = keys.filter((k) => !(k.kind === 'inputRef' && (k.index === w.start || k.index === w.end)));
+  if (!rest.every((k) => k.kind === 'inputRef')) return false;
+  const restSet = new Set(rest.map((k) => (k as Extract<BoundExpr, { kind: 'inputRef' }>).index));
+  const sessionSet = new Set(w.sessionKeys);
+  return restSet.size === sessionSet.size && [...restSet].every((i) => sessionSet.has(i));
 }
 
 /**
@@ -213,7 +224,7 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
     keys,
     aggs: aggs.map((a) => a.call),
     emit: APPEND_ONLY_EMIT,
-    ...(attached ? { attached: true as const } : {}),
+    ...(attached ? { attached: { startIndex: attached.start } } : {}),
     ...(window.proctime ? { proctime: true as const } : {}),
     schema: aggSchema,
   };

@@ -3,6 +3,7 @@ import type { Column } from '../common/types.js';
 import type { Expr, FromItem } from '../parser/ast.js';
 import { bindCondition, type ExprContext } from './bind-expr.js';
 import type { BoundSource } from './bind-from.js';
+import { shiftWindow } from './time-attributes.js';
 import { shiftRefs } from './bind-window.js';
 import type { BoundExpr } from './bound.js';
 import { OP_COLUMN } from './changelog.js';
@@ -178,7 +179,7 @@ export function joinSource(
       updating: false,
       time: {
         rowtimes: [...left.time.rowtimes, ...right.time.rowtimes.map((i) => i + nl)],
-        windows: [...left.time.windows, ...right.time.windows.map((w) => ({ ...w, start: w.start + nl, end: w.end + nl }))],
+        windows: [...left.time.windows, ...right.time.windows.map((w) => shiftWindow(w, nl))],
         whyNot: left.time.whyNot,
       },
     };

@@ -1,6 +1,8 @@
 import { assertNever } from '../common/errors.js';
 import { exprToSql, windowText } from './expr-sql.js';
-import { isUpdatingEmit, type LookupCache, type PhysicalPlan } from './plan.js';
+import { isUpdatingEmit, type AttachedWindow, type LookupCache, type PhysicalPlan } from './plan.js';
+import type { Schema } from '../common/types.js';
+import type { WindowSpec } from './bound.js';
 import { inputsOf } from './plan-walk.js';
 
 export { planFingerprint, describePlanDifference } from './fingerprint.js';
@@ -46,7 +48,7 @@ function describe(p: PhysicalPlan): string {
       const aggs = p.aggs.map((a, i) => `${a.display} AS ${p.schema.columns[firstAgg + i]!.name}`).join(', ');
       const time = inSchema.columns[p.timeIndex]?.name ?? `$${p.timeIndex}`;
       const emit = updating ? ` emit=changelog(allowed-lateness=${p.emit.allowedLatenessMs} ms, early-fire=${p.emit.earlyFireDelayMs} ms)` : '';
-      const window = p.attached ? `attached(${windowText(p.window, time)}, each row's window ends at ${time})` : windowText(p.window, time);
+      const window = p.attached ? `attached(${windowText(p.window, time)}, ${attachedText(p.window, p.attached, inSchema, time)})` : windowText(p.window, time);
       return `WindowAggregateExec keys=[${keys}] window=${window}${p.proctime ? ' time=processing (fires on the wall clock)' : ''} aggs=[${aggs}]${emit}`;
     }
     case 'GroupAggregateExec': {
@@ -165,4 +167,10 @@ export function explain(plan: PhysicalPlan): string {
   };
   visit(plan, 0);
   return lines.join('\n');
+}
+
+/** Which window of the rows an attached window aggregate reads: a grid window by its end, a session by its start and end. */
+function attachedText(window: WindowSpec, attached: AttachedWindow, input: Schema, time: string): string {
+  if (window.kind !== 'session') return `each row's window ends at ${time}`;
+  return `each row's window is [${input.columns[attached.startIndex]?.name ?? `$${attached.startIndex}`}, ${time})`;
 }

@@ -35,6 +35,16 @@ const scanKey = (node: Extract<LogicalPlan, { kind: 'scan' }>): string =>
 const keyed = (keys: readonly BoundExpr[]): Partitioning => (keys.length === 0 ? { kind: 'single' } : { kind: 'hash', keys });
 
 /**
+ * What a window aggregate's state is keyed by: its GROUP BY keys, and for a SESSION window attached
+ * to the rows also the row's window_start (two sessions of one key may end at the same time).
+ */
+function windowStateKeys(node: Extract<LogicalPlan, { kind: 'windowAggregate' }>, below: PhysicalPlan): readonly BoundExpr[] {
+  if (node.attached === undefined || node.window.kind !== 'session') return node.keys;
+  const i = node.attached.startIndex;
+  return [...node.keys, { kind: 'inputRef', index: i, name: below.schema.columns[i]!.name, type: 'TIMESTAMP' }];
+}
+
+/**
  * Maps a logical plan to its physical DAG: one Exec node per logical node (a logical node reached
  * twice becomes one shared node), edges with the partitioning their consumer needs. uids are
  * `<kind>-<n>`, n counting nodes of that kind in walk order (inputs first, left to right), so the
@@ -83,7 +93,7 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
         p = {
           kind: 'WindowAggregateExec',
           uid: uid('windowAggregate'),
-          inputs: clock ? [{ node: clock, partitioning: keyed(node.keys) }] : edge(keyed(node.keys)),
+          inputs: clock ? [{ node: clock, partitioning: keyed(node.keys) }] : edge(keyed(windowStateKeys(node, below))),
           ...base,
           window: node.window,
           timeIndex: node.timeIndex,
@@ -91,7 +101,7 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
           aggs: node.aggs,
           emit: node.emit,
           ...(late !== undefined ? { lateRowsTo: late } : {}),
-          ...(node.attached ? { attached: true as const } : {}),
+          ...(node.attached ? { attached: node.attached } : {}),
           ...(node.proctime ? { proctime: true as const, watermarked: true } : {}),
         };
         break;

@@ -20,6 +20,12 @@ export interface WindowEmit {
   readonly earlyFireDelayMs: number;
 }
 
+/** Where a window aggregate's input rows carry their window (see the logical windowAggregate's `attached`). */
+export interface AttachedWindow {
+  /** The input's window_start column (timeIndex is its window_end). */
+  readonly startIndex: number;
+}
+
 export const APPEND_ONLY_EMIT: WindowEmit = { allowedLatenessMs: 0, earlyFireDelayMs: 0 };
 
 /** Whether a window aggregate with these settings emits an updating changelog. */
@@ -51,9 +57,11 @@ export type LogicalPlan =
       /**
        * The rows already carry their window (GROUP BY window_start, window_end over a windowed
        * result, as Flink's window aggregate over a windowed input): `timeIndex` is the input's
-       * window_end, and each row belongs to the one window of `window` that ends there.
+       * window_end, and each row belongs to the one window of `window` that ends there; a SESSION
+       * window (not on a grid) is [the row's window_start, its window_end), as Flink's
+       * UnsliceAssigners.windowed.
        */
-      readonly attached?: true;
+      readonly attached?: AttachedWindow;
       /** `timeIndex` is a processing-time attribute: the window fires on the wall clock (src/exec/operators/processing-time.ts). */
       readonly proctime?: true;
       readonly schema: Schema;
@@ -304,7 +312,7 @@ export type PhysicalPlan =
       /** The `<stream>$late` side stream receiving the rows dropped as late, when the input is one stream's rows (only filters between). */
       readonly lateRowsTo?: string;
       /** See the logical windowAggregate's `attached`. */
-      readonly attached?: true;
+      readonly attached?: AttachedWindow;
       /** Over a processing-time attribute (its input is a ProcessingTimeExec). */
       readonly proctime?: true;
     })

@@ -10,6 +10,13 @@ export interface WindowColumns {
   readonly end: number;
   /** The window that produced them: a GROUP BY over both columns aggregates per that window. */
   readonly spec: WindowSpec;
+  /**
+   * A SESSION window's key columns (Flink's SessionWindowSpec partition keys): its sessions are
+   * per these, so a GROUP BY over the window is a window aggregate only when its other keys are
+   * exactly these (Flink's WindowUtil.validGroupKeyPartitionKey). A projection dropping one loses
+   * the window, as in Flink.
+   */
+  readonly sessionKeys?: readonly number[];
 }
 
 /**
@@ -73,7 +80,8 @@ export function timeAttributes(plan: LogicalPlan): TimeAttributes {
       if (plan.proctime) return { ...NONE, watermarked: true };
       if (isUpdatingLogical(plan)) return { ...NONE, watermarked: true };
       const end = plan.keys.length + 1;
-      return { watermarked: true, rowtimes: [end], windows: [{ start: end - 1, end, spec: plan.window }], windowEnds: [end] };
+      const sessionKeys = plan.window.kind === 'session' ? { sessionKeys: plan.keys.map((_, i) => i) } : {};
+      return { watermarked: true, rowtimes: [end], windows: [{ start: end - 1, end, spec: plan.window, ...sessionKeys }], windowEnds: [end] };
     }
     case 'groupAggregate':
       return { ...NONE, watermarked: timeAttributes(plan.input).watermarked };
@@ -83,7 +91,7 @@ export function timeAttributes(plan: LogicalPlan): TimeAttributes {
       return {
         watermarked: each.every((t) => t.watermarked),
         rowtimes: common((t) => t.rowtimes),
-        windows: each[0]!.windows.filter((w) => each.every((t) => t.windows.some((x) => x.start === w.start && x.end === w.end && JSON.stringify(x.spec) === JSON.stringify(w.spec)))),
+        windows: each[0]!.windows.filter((w) => each.every((t) => t.windows.some((x) => x.start === w.start && x.end === w.end && JSON.stringify(x.spec) === JSON.stringify(w.spec) && JSON.stringify(x.sessionKeys) === JSON.stringify(w.sessionKeys)))),
         windowEnds: common((t) => t.windowEnds),
       };
     }
@@ -102,7 +110,7 @@ export function timeAttributes(plan: LogicalPlan): TimeAttributes {
       const rowtimes = [...l.rowtimes, ...r.rowtimes.map((i) => i + nl)];
       if (plan.interval) return { watermarked, rowtimes, windows: [], windowEnds: [] };
       // A window join: both sides' windows pass through (cascaded window aggregates over it, as in Flink).
-      return { watermarked, rowtimes, windows: [...l.windows, ...r.windows.map((w) => ({ ...w, start: w.start + nl, end: w.end + nl }))], windowEnds: [...l.windowEnds, ...r.windowEnds.map((i) => i + nl)] };
+      return { watermarked, rowtimes, windows: [...l.windows, ...r.windows.map((w) => shiftWindow(w, nl))], windowEnds: [...l.windowEnds, ...r.windowEnds.map((i) => i + nl)] };
     }
     case 'overAggregate':
       // The input's time attributes stay where they were (the aggregates are appended), as in Flink.
@@ -129,8 +137,19 @@ function projected(exprs: readonly BoundExpr[], input: TimeAttributes): TimeAttr
     if ((e.kind === 'inputRef' && input.rowtimes.includes(e.index)) || isWindowTime(e, input.windowEnds)) rowtimes.push(i);
   });
   const windowEnds = input.windowEnds.flatMap(at);
-  const windows = input.windows.flatMap((w) => at(w.start).flatMap((start) => at(w.end).map((end) => ({ start, end, spec: w.spec }))));
+  const windows = input.windows.flatMap((w) => {
+    const sessionKeys = w.sessionKeys?.map((k) => at(k)[0]);
+    // A session window whose key is projected away is lost (Flink's validWindowProperties).
+    if (sessionKeys?.some((k) => k === undefined)) return [];
+    const keys = sessionKeys ? { sessionKeys: sessionKeys as number[] } : {};
+    return at(w.start).flatMap((start) => at(w.end).map((end) => ({ start, end, spec: w.spec, ...keys })));
+  });
   const inputProc = input.proctimes ?? [];
   const proctimes = exprs.flatMap((e, i) => ((e.kind === 'inputRef' && inputProc.includes(e.index)) || isProctimeCall(e) ? [i] : []));
   return { watermarked: input.watermarked, rowtimes, windows, windowEnds, ...(proctimes.length > 0 ? { proctimes } : {}) };
+}
+
+/** A window's columns `by` further right (the right side of a join). */
+export function shiftWindow(w: WindowColumns, by: number): WindowColumns {
+  return { ...w, start: w.start + by, end: w.end + by, ...(w.sessionKeys ? { sessionKeys: w.sessionKeys.map((k) => k + by) } : {}) };
 }

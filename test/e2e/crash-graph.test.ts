@@ -1,6 +1,7 @@
 /**
  * Crash recovery of query shapes only the dataflow graph runs: a window over a view's windowed
- * result (two window operators in a chain, the second driven by the first one's window_time), and
+ * result (two window operators in a chain, the second driven by the first one's window_time; a
+ * window over SESSION windows attached to its rows), and
  * a GROUP BY over a GROUP BY (a retracting aggregate over a changelog). `eddy -f` SIGKILLed after
  * observed checkpoints and re-run with the same --state must leave the file sink byte for byte
  * equal to an uninterrupted run: both operators' state, and the barrier between them, must be
@@ -25,6 +26,18 @@ CREATE STREAM out WITH ('connector' = 'file', 'path' = 'out.jsonl', 'format' = '
 SELECT window_start, window_end, COUNT(*) AS auctions, MAX(n) AS busiest, SUM(total) AS total
 FROM TABLE(TUMBLE(TABLE per_auction, DESCRIPTOR(rowtime), INTERVAL '10' SECOND))
 GROUP BY window_start, window_end;
+`;
+
+/** A window aggregate over SESSION windows attached to its rows: its state is keyed by (window_start, key) per window end. */
+const SESSIONS_ATTACHED = `${BIDS_DDL}
+SET 'execution.batch-size' = '128';
+CREATE VIEW sessions AS
+SELECT bidder, window_start, window_end, COUNT(*) AS n, SUM(price) AS total
+FROM TABLE(SESSION(TABLE bids PARTITION BY bidder, DESCRIPTOR(ts), INTERVAL '1500' MILLISECOND))
+GROUP BY bidder, window_start, window_end;
+CREATE STREAM out WITH ('connector' = 'file', 'path' = 'out.jsonl', 'format' = 'json') AS
+SELECT bidder, window_start, window_end, COUNT(*) AS sessions, SUM(n) AS bids, MAX(total) AS top
+FROM sessions GROUP BY bidder, window_start, window_end;
 `;
 
 const NESTED_GROUP_BY = `${BIDS_DDL}
@@ -52,6 +65,7 @@ beforeAll(() => {
 
 describe.each([
   ['cascaded windows over a view', 'cascaded', CASCADED, '"busiest"'],
+  ['a window over SESSION windows attached to its rows', 'sessions', SESSIONS_ATTACHED, '"sessions"'],
   ['GROUP BY over a GROUP BY', 'nested', NESTED_GROUP_BY, '"-U"'],
   ['a join whose other input ended before the first checkpoint', 'join-ended', JOIN_ENDED_INPUT, '"seller"'],
 ])('%s', (_title, name, script, mustContain) => {

@@ -76,6 +76,10 @@ const CASES: readonly Case[] = [
   { name: 'SESSION TVF with PARTITION BY', sql: `SELECT window_start, window_end, k, ${AGG} FROM TABLE(SESSION(TABLE ev PARTITION BY k, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end, k` },
   { name: 'SESSION group window per key', sql: `SELECT SESSION_START(ts, INTERVAL '1' SECOND) AS ws, SESSION_END(ts, INTERVAL '1' SECOND) AS we, k, ${AGG} FROM ev GROUP BY k, SESSION(ts, INTERVAL '1' SECOND)` },
   { name: 'SESSION group window, no key, 500 ms gap', sql: `SELECT SESSION_START(ts, INTERVAL '500' MILLISECOND) AS ws, SESSION_END(ts, INTERVAL '500' MILLISECOND) AS we, ${AGG} FROM ev WHERE v IS NOT NULL GROUP BY SESSION(ts, INTERVAL '500' MILLISECOND)` },
+  {
+    name: 'GROUP BY k, window_start, window_end over SESSION windows per k (attached session windows, append-only)',
+    sql: `SELECT k, window_start, window_end, COUNT(*) AS sessions, SUM(n) AS n, MAX(mx) AS mx FROM (SELECT window_start, window_end, k, COUNT(*) AS n, MAX(price) AS mx FROM TABLE(SESSION(TABLE ev PARTITION BY k, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end, k) AS s GROUP BY k, window_start, window_end`,
+  },
   { name: 'GROUP BY changelog', sql: 'SELECT k, COUNT(*) AS n, SUM(v) AS sv, MAX(price) AS mx, MIN(price) AS mn FROM ev GROUP BY k', changelog: true },
   { name: 'GROUP BY with WHERE and HAVING', sql: 'SELECT v, COUNT(*) AS n, SUM(price) AS s FROM ev WHERE k IS NOT NULL GROUP BY v HAVING COUNT(*) >= 2', changelog: true },
   { name: 'filter and projection with NULLs', sql: "SELECT k, v * 2 AS v2, price + 1 AS p1, CASE WHEN v IS NULL THEN -1 ELSE v END AS vc, COALESCE(k, 'none') AS kc, ts FROM ev WHERE price > 0 OR v IS NULL OR k = 'b'" },

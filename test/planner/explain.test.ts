@@ -49,6 +49,34 @@ describe('explain', () => {
     expect(explainSql('SELECT url FROM clicks')).toBe(['ProjectExec [url]', '  SourceExec clicks connector=memory'].join('\n'));
   });
 
+  it('a window over SESSION windows attached to its rows (GROUP BY the sessions\' key): keyed by its start per end; the plan fingerprint says attached', () => {
+    const inner = `SELECT bidder, window_start AS ws, window_end AS we, COUNT(*) AS n
+      FROM TABLE(SESSION(TABLE bids PARTITION BY bidder, DESCRIPTOR(ts), INTERVAL '30' SECOND)) GROUP BY bidder, window_start, window_end`;
+    const sql = `SELECT ws, we, bidder, COUNT(*) AS sessions, MAX(n) AS top FROM (${inner}) s GROUP BY bidder, ws, we`;
+    expect(explainSql(sql)).toBe(
+      [
+        'ProjectExec [window_start AS ws, window_end AS we, bidder, sessions, top]',
+        "  WindowAggregateExec keys=[bidder] window=attached(SESSION(we, 30 s), each row's window is [ws, we)) aggs=[COUNT(*) AS sessions, MAX(n) AS top]",
+        '    ProjectExec [bidder, window_start AS ws, window_end AS we, n]',
+        '      WindowAggregateExec keys=[bidder] window=SESSION(ts, 30 s) aggs=[COUNT(*) AS n]',
+        "        SourceExec bids connector=file watermark=(ts - INTERVAL '5' SECOND)",
+      ].join('\n'),
+    );
+    const agg = physical(sql).inputs[0]!.node;
+    expect(agg.kind === 'WindowAggregateExec' && agg.attached).toEqual({ startIndex: 1 });
+    // The state is keyed by the session's start: the input is hashed on it (not one partition).
+    expect(agg.inputs[0]!.partitioning).toEqual({
+      kind: 'hash',
+      keys: [
+        { kind: 'inputRef', index: 0, name: 'bidder', type: 'BIGINT' },
+        { kind: 'inputRef', index: 1, name: 'ws', type: 'TIMESTAMP' },
+      ],
+    });
+    expect(fp(sql)).toContain('attached SESSION');
+    // As Flink: over keys other than the sessions' own (here none), a plain updating GROUP BY.
+    expect(explainSql(`SELECT ws, we, COUNT(*) AS bidders FROM (${inner}) s GROUP BY ws, we`)).toMatch(/^GroupAggregateExec keys=\[ws, we\] .*changelog=updating\n/);
+  });
+
   it('renders CASE, CAST, IN, BETWEEN, functions and timestamps as SQL', () => {
     const sql = "SELECT CASE WHEN price > 10 THEN 'hi' ELSE UPPER(channel) END AS c, CAST(bidder AS VARCHAR) AS b FROM bids WHERE auction IN (1, 2) AND ts BETWEEN '2024-01-01 00:00:00' AND '2024-01-02 00:00:00'";
     expect(explainSql(sql)).toBe(

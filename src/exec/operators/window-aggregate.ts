@@ -1,11 +1,11 @@
 import type { Row } from '../../common/types.js';
 import type { AggCall, BoundExpr, WindowSpec } from '../../planner/bound.js';
-import type { Changelog, WindowEmit } from '../../planner/plan.js';
+import type { AttachedWindow, Changelog, WindowEmit } from '../../planner/plan.js';
 import { compileAggregator } from '../accumulators/compile-aggregator.js';
 import type { ObjectLayout } from '../../common/object-layout.js';
 import { rowBatch, type Batch } from '../batch.js';
 import { Operator, type OperatorContext } from '../operator.js';
-import { arrayRowReader, objectRowReaders, type RowReader } from '../row-reader.js';
+import { arrayRowReader, objectRowReaders, type ReaderSpec, type RowReader } from '../row-reader.js';
 import { resolveEmit, type WindowEmitOptions } from '../windows/emit-options.js';
 import { MergingWindowProcessor } from '../windows/merging-processor.js';
 import { SlicingWindowProcessor } from '../windows/slicing-processor.js';
@@ -22,8 +22,8 @@ export interface WindowAggregateSpec {
   readonly emit?: WindowEmit;
   /** 'updating': rows are changes, op first (the plan makes a window aggregate updating when it has allowed lateness or early fire). */
   readonly changelog?: Changelog;
-  /** The rows carry their window: timeIndex is their window_end (see AttachedAssigner). */
-  readonly attached?: true;
+  /** The rows carry their window: timeIndex is their window_end (see AttachedAssigner, AttachedSessionAssigner). */
+  readonly attached?: AttachedWindow;
 }
 
 /**
@@ -58,11 +58,12 @@ export class WindowAggregateOperator extends Operator implements WindowContext {
 
   constructor(spec: WindowAggregateSpec, ctx: OperatorContext) {
     super(spec.uid);
-    const session = spec.window.kind === 'session';
+    const session = spec.window.kind === 'session' && spec.attached === undefined;
+    const reader = readerSpec(spec);
     // The session processor keeps its key values apart: its aggregator reads state from index 0.
-    const agg = compileAggregator(spec.aggs, session ? 0 : spec.keys.length);
-    this.rowReader = arrayRowReader(spec, agg);
-    this.objectReader = objectRowReaders(spec, agg);
+    const agg = compileAggregator(spec.aggs, session ? 0 : reader.keys.length);
+    this.rowReader = arrayRowReader(reader, agg);
+    this.objectReader = objectRowReaders(reader, agg);
     // The first early firing is due one delay after the operator is built.
     ({ emit: this.emit, nextEarly: this.nextEarly } = resolveEmit(spec.emit, ctx));
     this.processor = session ? new MergingWindowProcessor(spec, agg, ctx, this) : new SlicingWindowProcessor(spec, agg, ctx, this);
@@ -161,6 +162,13 @@ export class WindowAggregateOperator extends Operator implements WindowContext {
     const kinds = this.processor.globals;
     this.processor.restore((name) => this.checkField(name, kinds[name]!, saved[name]));
   }
+}
+
+/** The time and state key columns: an attached SESSION window's start joins the GROUP BY keys (see SlicingWindowProcessor's startInKey). */
+function readerSpec(spec: WindowAggregateSpec): ReaderSpec {
+  if (spec.attached === undefined || spec.window.kind !== 'session') return spec;
+  const start: BoundExpr = { kind: 'inputRef', index: spec.attached.startIndex, name: 'window_start', type: 'TIMESTAMP' };
+  return { timeIndex: spec.timeIndex, keys: [...spec.keys, start] };
 }
 
 /**

@@ -14,6 +14,8 @@ export interface SliceAssigner {
    * window's end, so each window merges only that prefix and its own new slices.
    */
   readonly foldsPrefix: boolean;
+  /** Every slice is [end - sliceWidth, end) (so sliceEnd is constant there); 0 where it is not a range (attached windows: a row's time is its window's end). */
+  readonly sliceWidth: number;
   /** The end of the slice containing `ts`. */
   sliceEnd(ts: number): number;
   /** The end of the last window containing the slice ending at `sliceEnd`; below `sliceEnd` when no window contains it (HOP with slide > size). */

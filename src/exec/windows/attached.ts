@@ -9,6 +9,7 @@ import type { SliceAssigner } from './assigner.js';
 export class AttachedAssigner implements SliceAssigner {
   readonly every: number;
   readonly foldsPrefix = false;
+  readonly sliceWidth = 0;
 
   constructor(private readonly windows: SliceAssigner) {
     this.every = windows.every;

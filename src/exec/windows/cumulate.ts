@@ -8,6 +8,7 @@ import { gridCeil, gridFloor, type SliceAssigner } from './assigner.js';
  */
 export class CumulateAssigner implements SliceAssigner {
   readonly every: number;
+  readonly sliceWidth: number;
   readonly foldsPrefix = true;
 
   constructor(
@@ -19,6 +20,7 @@ export class CumulateAssigner implements SliceAssigner {
       throw new EddyError('UNSUPPORTED', `CUMULATE needs a positive step and a size that is a multiple of it, got step ${step} ms, size ${size} ms`);
     }
     this.every = step;
+    this.sliceWidth = step;
   }
 
   sliceEnd(ts: number): number {

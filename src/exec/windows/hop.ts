@@ -8,6 +8,7 @@ import { gcd, gridCeil, gridFloor, type SliceAssigner } from './assigner.js';
  */
 export class HopAssigner implements SliceAssigner {
   readonly every: number;
+  readonly sliceWidth: number;
   readonly foldsPrefix = false;
   readonly slice: number;
   /** Window ends are ≡ offset + size (mod slide). */
@@ -25,6 +26,7 @@ export class HopAssigner implements SliceAssigner {
     }
     this.every = slide;
     this.slice = gcd(slide, size);
+    this.sliceWidth = this.slice;
     this.endPhase = offset + size;
   }
 

@@ -9,6 +9,7 @@ import type { WindowAggregateSpec } from '../operators/window-aggregate.js';
 import type { SliceAssigner } from './assigner.js';
 import { assignerFor } from './assigner-for.js';
 import { AttachedAssigner } from './attached.js';
+import { AttachedSessionAssigner } from './attached-session.js';
 import { EmittedResults } from './changelog.js';
 import type { WindowContext, WindowProcessor } from './window-processor.js';
 
@@ -39,6 +40,12 @@ export class SlicingWindowProcessor implements WindowProcessor {
   private readonly table: KeyedStateTable<Value[]>;
   private readonly assigner: SliceAssigner;
   private readonly nKeys: number;
+  /**
+   * Attached SESSION windows: the state key and value hold the row's window_start after the GROUP
+   * BY keys (value = [...keyValues, window_start, ...accumulatorSlots]), as the window's start is
+   * not a function of its end; output rows take it from there.
+   */
+  private readonly startInKey: boolean;
   /** Changelog mode: what each (window end, key) emitted so far. */
   private readonly emitted: EmittedResults | null;
   private readonly fold: boolean;
@@ -58,6 +65,14 @@ export class SlicingWindowProcessor implements WindowProcessor {
   private lastEntry: StateEntry<Value[]> | undefined;
   /** The end of the last window containing the current row (set by stateFor for added). */
   private lastWindow = NaN;
+  /**
+   * The last slice looked up, [sliceLo, sliceHi) with its end and last window end: rows mostly fall
+   * in the slice of the row before, and sliceEnd's floating-point modulo is a C call per row.
+   */
+  private sliceLo = NaN;
+  private sliceHi = NaN;
+  private sliceE = NaN;
+  private sliceLast = NaN;
 
   constructor(
     spec: WindowAggregateSpec,
@@ -65,7 +80,8 @@ export class SlicingWindowProcessor implements WindowProcessor {
     octx: OperatorContext,
     private readonly ctx: WindowContext,
   ) {
-    this.assigner = spec.attached ? new AttachedAssigner(assignerFor(spec.window)) : assignerFor(spec.window);
+    this.startInKey = spec.attached !== undefined && spec.window.kind === 'session';
+    this.assigner = this.startInKey ? new AttachedSessionAssigner() : spec.attached ? new AttachedAssigner(assignerFor(spec.window)) : assignerFor(spec.window);
     this.nKeys = spec.keys.length;
     this.table = octx.table('windows', valuesCodec());
     const changelog = spec.changelog === 'updating';
@@ -85,8 +101,21 @@ export class SlicingWindowProcessor implements WindowProcessor {
 
   stateFor<R>(ts: number, key: StateKey, row: R, reader: RowReader<R>): Value[] | null {
     const { assigner, allowed } = this;
-    let e = assigner.sliceEnd(ts);
-    const last = assigner.lastWindowEnd(e);
+    let e: number;
+    let last: number;
+    if (ts < this.sliceHi && ts >= this.sliceLo) {
+      e = this.sliceE;
+      last = this.sliceLast;
+    } else {
+      e = assigner.sliceEnd(ts);
+      last = assigner.lastWindowEnd(e);
+      if (assigner.sliceWidth > 0) {
+        this.sliceLo = e - assigner.sliceWidth;
+        this.sliceHi = e;
+        this.sliceE = e;
+        this.sliceLast = last;
+      }
+    }
     if (last < e) return null; // in no window (HOP with slide > size)
     const firedW = this.ctx.firedW;
     if (last - 1 + allowed <= firedW) {
@@ -227,7 +256,7 @@ export class SlicingWindowProcessor implements WindowProcessor {
     while (hi < slices.length && slices[hi]! <= end) hi++;
     const emitted = this.emitted;
     if (hi - lo === 1) {
-      for (const entry of table.entries(slices[lo]!)) {
+      for (const entry of this.startInKey ? this.byStart(table.entries(slices[lo]!)) : table.entries(slices[lo]!)) {
         const row = this.resultRow(entry.value, start, end);
         if (emitted === null) out.push(row);
         else emitted.update(end, entry.key, row, out);
@@ -269,12 +298,18 @@ export class SlicingWindowProcessor implements WindowProcessor {
     }
   }
 
+  /** Attached sessions ending together, in order of window start, then first seen (the sort is stable). */
+  private byStart(entries: Iterable<StateEntry<Value[]>>): StateEntry<Value[]>[] {
+    const n = this.nKeys;
+    return [...entries].sort((a, b) => (a.value[n] as number) - (b.value[n] as number));
+  }
+
   /** [...keys, start, end, ...results], allocated once at its exact length (no growth on push). */
   private resultRow(s: readonly Value[], start: number, end: number): Row {
     const n = this.nKeys;
     const row: Row = new Array<Value>(n + 2 + this.agg.count);
     for (let i = 0; i < n; i++) row[i] = s[i]!;
-    row[n] = start;
+    row[n] = this.startInKey ? s[n]! : start;
     row[n + 1] = end;
     this.agg.writeResults(s, row, n + 2);
     return row;

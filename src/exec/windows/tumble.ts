@@ -4,6 +4,7 @@ import { gridCeil, gridFloor, type SliceAssigner } from './assigner.js';
 /** TUMBLE(size[, offset]): windows [start, start + size), start ≡ offset (mod size); one slice per window. */
 export class TumbleAssigner implements SliceAssigner {
   readonly every: number;
+  readonly sliceWidth: number;
   readonly foldsPrefix = false;
 
   constructor(
@@ -14,6 +15,7 @@ export class TumbleAssigner implements SliceAssigner {
       throw new EddyError('UNSUPPORTED', `TUMBLE window size must be a positive interval, got ${size} ms`);
     }
     this.every = size;
+    this.sliceWidth = size;
   }
 
   sliceEnd(ts: number): number {
