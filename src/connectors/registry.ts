@@ -9,7 +9,7 @@ import { fileReaderFor, fileSourceOptions, type DeadLetter } from './file-source
 import { FileSink, fileSinkOptions } from './file-sink.js';
 import { DatagenSource, datagenOptions } from './datagen-source.js';
 import type { MemoryStreams } from './memory-source.js';
-import { StdoutSink, type PrintFormat } from './stdout-sink.js';
+import { StdoutSink, type PrintSinkFormat } from './stdout-sink.js';
 import { checkOptions, enumOption, type OptionSpec } from './options.js';
 import { SqliteSink, sqliteSinkOptions } from './sqlite-sink.js';
 import { SqliteUpsertSink } from './sqlite-upsert-sink.js';
@@ -27,7 +27,7 @@ export const CONNECTORS = ['file', 'filesystem', 'datagen', 'nexmark', 'memory',
 export type ConnectorName = (typeof CONNECTORS)[number];
 
 const MEMORY_SPEC: OptionSpec = { connector: 'memory', required: [], optional: [] };
-/** 'print-identifier' and 'standard-error' are Flink's print options; 'format' is Eddy's. */
+/** 'print-identifier' and 'standard-error' are Flink's print options; 'format' is Eddy's (absent: Flink's row text). */
 const PRINT_SPEC: OptionSpec = { connector: 'print', required: [], optional: ['format', 'print-identifier', 'standard-error', 'sink.parallelism'] };
 const BLACKHOLE_SPEC: OptionSpec = { connector: 'blackhole', required: [], optional: [] };
 
@@ -244,7 +244,7 @@ export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext =
         throw new EddyError('INVALID_OPTION', "option 'print-identifier' needs 'format' = 'json' or 'csv'", undefined, "a table has no line to prefix; add 'format' = 'json'");
       }
       const toStderr = enumOption(stream.options, 'standard-error', ['true', 'false'], 'false') === 'true';
-      return new StdoutSink(withOp, format, toStderr ? process.stderr : ctx.out, {}, id === undefined ? '' : `${id}> `);
+      return new StdoutSink(withOp, format, toStderr ? process.stderr : ctx.out, {}, id === undefined ? '' : `${id}> `, changes);
     }
     case 'sqlite':
       if (stream.primaryKey) return new SqliteUpsertSink(schema, stream.primaryKey, changes, stream.options, ctx.stateDb ?? null, ctx.baseDir, ctx.fresh);
@@ -263,7 +263,8 @@ export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext =
   }
 }
 
-function printFormat(stream: StreamDef): PrintFormat {
+/** Flink's row text (`+I[...]`) unless Eddy's 'format' option asks for JSON Lines, CSV or a table. */
+function printFormat(stream: StreamDef): PrintSinkFormat {
   checkOptions(stream.options, PRINT_SPEC);
-  return enumOption<PrintFormat>(stream.options, 'format', ['table', 'json', 'csv'], 'json');
+  return enumOption<PrintSinkFormat>(stream.options, 'format', ['table', 'json', 'csv'], 'flink');
 }

@@ -1,0 +1,94 @@
+/**
+ * Flink's 'print' text, Row#toString of the external row: values as their Java objects print
+ * (Long, Double, Boolean, String, LocalDateTime, Duration), NULL as `null`, nested ROWs as their
+ * own `+I[...]`, the RowKind first. The expected strings are what Java prints for these values
+ * (java.lang.Double#toString, java.time.LocalDateTime#toString, java.time.Duration#toString).
+ */
+import { describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { durationString, flinkRowFormatter, javaDoubleString, javaFloatString, localDateTimeString } from '../../src/connectors/flink-row-text.js';
+import { createSink } from '../../src/connectors/registry.js';
+import type { Column, Schema } from '../../src/common/types.js';
+
+const ms = (iso: string): number => Date.parse(iso + 'Z');
+
+describe('Java toString of values', () => {
+  it('LocalDateTime: seconds only when not zero, milliseconds as .SSS', () => {
+    expect(localDateTimeString(ms('2020-01-01T00:00:00'))).toBe('2020-01-01T00:00');
+    expect(localDateTimeString(ms('2020-01-01T00:00:05'))).toBe('2020-01-01T00:00:05');
+    expect(localDateTimeString(ms('2020-01-01T00:00:05.123'))).toBe('2020-01-01T00:00:05.123');
+    expect(localDateTimeString(ms('2020-01-01T00:00:00.100'))).toBe('2020-01-01T00:00:00.100');
+    expect(localDateTimeString(ms('1969-12-31T23:59:59.999'))).toBe('1969-12-31T23:59:59.999');
+  });
+
+  it('Double: plain from 10^-3 to 10^7, computerized scientific notation outside', () => {
+    const cases: [number, string][] = [
+      [1, '1.0'], [1.5, '1.5'], [-2.25, '-2.25'], [0, '0.0'], [-0, '-0.0'], [0.001, '0.001'], [0.0001, '1.0E-4'],
+      [1234567.5, '1234567.5'], [1e7, '1.0E7'], [12345678.9, '1.23456789E7'], [1e21, '1.0E21'], [0.1 + 0.2, '0.30000000000000004'],
+      [NaN, 'NaN'], [Infinity, 'Infinity'], [-Infinity, '-Infinity'], [100, '100.0'], [1.234e-5, '1.234E-5'],
+    ];
+    for (const [x, want] of cases) expect(javaDoubleString(x), String(x)).toBe(want);
+  });
+
+  it('Float: the fewest digits that read back as the same float', () => {
+    expect(javaFloatString(0.1)).toBe('0.1');
+    expect(javaFloatString(1.1)).toBe('1.1');
+    expect(javaFloatString(3.4028234663852886e38)).toBe('3.4028235E38');
+    expect(javaFloatString(16777216)).toBe('1.6777216E7');
+  });
+
+  it('Duration of an INTERVAL', () => {
+    expect(durationString(0)).toBe('PT0S');
+    expect(durationString(90 * 60_000)).toBe('PT1H30M');
+    expect(durationString(500)).toBe('PT0.5S');
+    expect(durationString(61_250)).toBe('PT1M1.25S');
+    expect(durationString(-1500)).toBe('PT-1.5S');
+    expect(durationString(86_400_000)).toBe('PT24H');
+  });
+});
+
+describe('rows', () => {
+  const cols: Column[] = [
+    { name: 'id', type: 'BIGINT' },
+    { name: 'name', type: 'VARCHAR' },
+    { name: 'p.x', type: 'INT' },
+    { name: 'p.q.y', type: 'DOUBLE' },
+    { name: 'ok', type: 'BOOLEAN' },
+    { name: 'ts', type: 'TIMESTAMP' },
+  ];
+  it('an insert-only row is +I[...]; nested ROWs print as +I[...], an all-NULL one as null', () => {
+    const f = flinkRowFormatter(cols, false);
+    expect(f([1, 'foo', 2, 3, true, ms('2020-01-01T00:00:00')])).toBe('+I[1, foo, +I[2, +I[3.0]], true, 2020-01-01T00:00]');
+    expect(f([null, null, null, null, null, null])).toBe('+I[null, null, null, null, null]');
+    expect(f([1, 'a, b', 2, null, false, ms('2020-01-01T00:00:05.123')])).toBe('+I[1, a, b, +I[2, null], false, 2020-01-01T00:00:05.123]');
+  });
+
+  it("a changelog row prints its op as the RowKind", () => {
+    const f = flinkRowFormatter([{ name: 'op', type: 'VARCHAR' }, { name: 'k', type: 'VARCHAR' }, { name: 'n', type: 'BIGINT' }], true);
+    expect(f(['-U', 'a', 3])).toBe('-U[a, 3]');
+    expect(f(['+U', 'a', 4])).toBe('+U[a, 4]');
+    expect(f(['-D', 'b', 1])).toBe('-D[b, 1]');
+  });
+});
+
+describe("the 'print' connector", () => {
+  const schema: Schema = { columns: [{ name: 'a', type: 'INT' }, { name: 's', type: 'VARCHAR' }] };
+  async function printed(options: Record<string, string>, changes = false): Promise<string> {
+    let text = '';
+    const out = new Writable({ write: (c: Buffer, _e, cb) => ((text += c.toString()), cb()) });
+    const sink = createSink({ name: 'p', schema, options: { connector: 'print', ...options }, ddl: '' }, schema, { out, changes });
+    await sink.restore(null);
+    sink.write(changes ? [['+I', 1, 'x'], ['-U', 1, 'x'], ['+U', 2, null]] : [[1, 'x'], [2, null]]);
+    await sink.close();
+    return text;
+  }
+  it("writes Flink's row text, with 'print-identifier' as `id> `", async () => {
+    expect(await printed({})).toBe('+I[1, x]\n+I[2, null]\n');
+    expect(await printed({ 'print-identifier': 'q1' })).toBe('q1> +I[1, x]\nq1> +I[2, null]\n');
+    expect(await printed({}, true)).toBe('+I[1, x]\n-U[1, x]\n+U[2, null]\n');
+  });
+  it("Eddy's 'format' option keeps Eddy's JSON Lines and CSV", async () => {
+    expect(await printed({ format: 'json' })).toBe('{"a":1,"s":"x"}\n{"a":2,"s":null}\n');
+    expect(await printed({ format: 'json' }, true)).toBe('{"op":"+I","a":1,"s":"x"}\n{"op":"-U","a":1,"s":"x"}\n{"op":"+U","a":2,"s":null}\n');
+  });
+});
