@@ -7,6 +7,7 @@ import { EddyError } from '../common/errors.js';
 import type { SourceReader } from './connector.js';
 import { fileReaderFor, type FileSourceOptions } from './file-source.js';
 import type { FileSinkOptions } from './file-sink.js';
+import { PARTITION_OPTION_KEYS } from './partitions.js';
 import { checkOptions, enumOption, type FileFormat, type OptionSpec } from './options.js';
 
 /*
@@ -19,7 +20,7 @@ import { checkOptions, enumOption, type FileFormat, type OptionSpec } from './op
 export const FILESYSTEM_SPEC: OptionSpec = {
   connector: 'filesystem',
   required: ['path', 'format'],
-  optional: ['json.ignore-parse-errors', 'csv.ignore-parse-errors', 'csv.field-delimiter', 'json.fail-on-missing-field', 'csv.header'],
+  optional: ['json.ignore-parse-errors', 'csv.ignore-parse-errors', 'csv.field-delimiter', 'json.fail-on-missing-field', 'csv.header', ...PARTITION_OPTION_KEYS],
 };
 
 function boolOption(options: Readonly<Record<string, string>>, key: string): boolean {

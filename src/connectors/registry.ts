@@ -15,6 +15,8 @@ import { SqliteSink, sqliteSinkOptions } from './sqlite-sink.js';
 import { SqliteUpsertSink } from './sqlite-upsert-sink.js';
 import { OP_COLUMN } from '../planner/changelog.js';
 import { physicalStream } from '../planner/stream-def.js';
+import { PartitionedFileSink } from './partitioned-file-sink.js';
+import { partTag, partitionOptions } from './partitions.js';
 import { FilesystemSource, filesystemOptions, filesystemSinkOptions } from './filesystem.js';
 import { NexmarkSource, nexmarkOptions } from './nexmark/nexmark-source.js';
 import { BlackholeSink } from './blackhole-sink.js';
@@ -59,14 +61,19 @@ export function validateStreamOptions(stream: StreamDef): void {
     throw new EddyError('UNSUPPORTED', `computed columns need a source connector; '${stream.name}' is a memory stream`, undefined, "declare it WITH ('connector' = 'filesystem' | 'datagen' | 'nexmark' | 'kafka', ...)");
   }
   stream = physicalStream(stream);
+  if (stream.partitionKeys && connector !== 'filesystem') {
+    throw new EddyError('UNSUPPORTED', `stream '${stream.name}' is PARTITIONED BY (${stream.partitionKeys.join(', ')}), which only the 'filesystem' connector supports`, undefined, "declare it WITH ('connector' = 'filesystem', 'path' = 'dir', ...), or leave PARTITIONED BY out");
+  }
   switch (connector) {
     case 'file':
       // The source accepts a superset of the sink's options; a file stream may be either.
       fileSourceOptions(stream.options);
       return;
-    case 'filesystem':
-      filesystemOptions(stream.options);
+    case 'filesystem': {
+      const o = filesystemOptions(stream.options);
+      if (stream.partitionKeys) partitionOptions(stream.options, o, stream.partitionKeys);
       return;
+    }
     case 'datagen':
       datagenOptions(stream.options, stream.schema);
       return;
@@ -228,8 +235,14 @@ export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext =
   switch (connector) {
     case 'file':
       return new FileSink(schema, { ...fileSinkOptions(stream.options), stream: stream.name }, ctx.baseDir, ctx.fresh);
-    case 'filesystem':
-      return new FileSink(schema, { ...filesystemSinkOptions(filesystemOptions(stream.options), ctx.baseDir), stream: stream.name }, ctx.baseDir, ctx.fresh);
+    case 'filesystem': {
+      const o = filesystemOptions(stream.options);
+      if (stream.partitionKeys) {
+        const p = { ...partitionOptions(stream.options, o, stream.partitionKeys), stream: stream.name };
+        return new PartitionedFileSink(schema, p, ctx.baseDir, partTag(ctx.queryId), ctx.fresh);
+      }
+      return new FileSink(schema, { ...filesystemSinkOptions(o, ctx.baseDir), stream: stream.name }, ctx.baseDir, ctx.fresh);
+    }
     case 'blackhole':
       checkOptions(stream.options, BLACKHOLE_SPEC);
       return new BlackholeSink();

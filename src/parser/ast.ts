@@ -85,6 +85,8 @@ export interface CreateStreamStmt {
   readonly computed?: readonly ComputedColumnDef[];
   readonly watermark?: WatermarkDef;
   readonly primaryKey?: PrimaryKeyDef;
+  /** PARTITIONED BY (a, b): the filesystem sink's partition columns (Flink's), in path order. */
+  readonly partitionedBy?: readonly Ident[];
   readonly options: readonly OptionDef[];
   readonly like?: LikeClause;
   readonly span: Span;

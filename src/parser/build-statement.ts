@@ -150,7 +150,17 @@ function buildCreate(src: SourceText, node: CstNode): CreateStreamStmt | CreateS
   }
   const likeNode = optNode(node, 'likeClause');
   const like = likeNode ? buildLike(src, likeNode) : undefined;
-  const extra = { ...(computed.length > 0 ? { computed } : {}), ...(watermark ? { watermark } : {}), ...(primaryKey ? { primaryKey } : {}), ...(like ? { like } : {}) };
+  const partitionedBy = tokensOf(node, 'partitionColumn').map((t) => identOf(src, t));
+  for (const [i, c] of partitionedBy.entries()) {
+    if (partitionedBy.findIndex((o) => o.name === c.name) !== i) throw new EddyError('SYNTAX', `column '${c.name}' is named twice in PARTITIONED BY`, c.span, 'name each partition column once');
+  }
+  const extra = {
+    ...(computed.length > 0 ? { computed } : {}),
+    ...(watermark ? { watermark } : {}),
+    ...(primaryKey ? { primaryKey } : {}),
+    ...(partitionedBy.length > 0 ? { partitionedBy } : {}),
+    ...(like ? { like } : {}),
+  };
   return { kind: 'createStream', name, ifNotExists, columns, ...extra, options, span };
 }
 

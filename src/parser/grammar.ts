@@ -63,6 +63,17 @@ export class SqlGrammar extends CstParser {
             this.SUBRULE2(this.tableElement);
           });
           this.CONSUME(T.RParen);
+          // Flink's PARTITIONED BY (col, ...): 'partitioned' stays a name, so a gate tells the clause.
+          this.OPTION5({
+            GATE: () => this.LA(1).image.toUpperCase() === 'PARTITIONED',
+            DEF: () => {
+              this.CONSUME7(T.Name, { LABEL: 'partitioned' });
+              this.CONSUME(T.By);
+              this.CONSUME2(T.LParen);
+              this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME8(T.Name, { LABEL: 'partitionColumn' }) });
+              this.CONSUME2(T.RParen);
+            },
+          });
           this.OPTION2(() => {
             this.CONSUME(T.With);
             this.SUBRULE(this.optionList);

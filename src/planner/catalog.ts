@@ -15,6 +15,8 @@ export interface StreamDef {
   readonly computed?: readonly { readonly index: number; readonly expr: Expr; readonly sql: string }[];
   /** PRIMARY KEY (...) NOT ENFORCED: the key columns, in key order (the message key of 'upsert-kafka'). */
   readonly primaryKey?: readonly string[];
+  /** PARTITIONED BY (...): the columns a 'filesystem' sink writes as `col=value/` directories, in order. */
+  readonly partitionKeys?: readonly string[];
   /** WITH options, keys lower-cased. */
   readonly options: Readonly<Record<string, string>>;
   /** The CREATE STREAM text, so the catalog can be persisted and replayed. */
