@@ -1,7 +1,6 @@
 import type { SqlType, Value } from '../common/types.js';
 import { EddyError } from '../common/errors.js';
 import { parseDuration } from '../common/duration.js';
-import { parseTimestamp } from '../common/time.js';
 import { fmix32 } from '../common/hash.js';
 import { enumOption, type FileFormat } from './options.js';
 import { javaString } from './flink-row-text.js';
@@ -118,7 +117,7 @@ export function partitionPath(opts: PartitionOptions, values: readonly Value[], 
 
 /**
  * The partition's time (Flink's DefaultPartTimeExtractor): the pattern with each `$key` replaced
- * by its value, or the first value without a pattern, read as `yyyy-MM-dd[ HH:mm:ss]`.
+ * by its value, or the first value without a pattern, read as Flink's default formatter reads it (`y-M-d[ H:m:s]`).
  */
 export function partitionTime(opts: PartitionOptions, values: readonly Value[], types: readonly SqlType[], dir: string): number {
   const text = values.map((v, i) => partitionValue(v, types[i]!) ?? '');
@@ -129,7 +128,7 @@ export function partitionTime(opts: PartitionOptions, values: readonly Value[], 
     s = opts.commit.pattern;
     for (const [k, i] of order) s = s.split('$' + k).join(text[i]!);
   }
-  const ms = parseTimestamp(s.trim());
+  const ms = partitionTimestamp(s.trim());
   if (ms === null) {
     throw new EddyError('INVALID_OPTION', `partition '${dir}' has no time: '${s}' is not a timestamp 'yyyy-MM-dd HH:mm:ss'`, undefined, "check 'partition.time-extractor.timestamp-pattern' (e.g. '$dt $hm:00'), or use 'sink.partition-commit.trigger' = 'process-time'");
   }
@@ -141,4 +140,16 @@ export function partTag(queryId: string | undefined): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < (queryId ?? '').length; i++) h = Math.imul(h ^ queryId!.charCodeAt(i), 0x01000193);
   return (fmix32(h) >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Flink's partition time format: `y-M-d[ H:m:s[.f]]`, one or two digits each (DefaultPartTimeExtractor's formatter); epoch ms, UTC. */
+function partitionTimestamp(s: string): number | null {
+  const m = /^(\d{1,10})-(\d{1,2})-(\d{1,2})(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?)?$/.exec(s);
+  if (!m) return null;
+  const [y, mo, d, h, mi, se] = m.slice(1, 7).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59) return null;
+  const at = new Date(0);
+  at.setUTCFullYear(y, mo - 1, d);
+  at.setUTCHours(h, mi, se, Math.floor(Number(`0.${m[7] ?? '0'}`) * 1000));
+  return at.getUTCDate() === d ? at.getTime() : null;
 }

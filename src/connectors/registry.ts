@@ -124,7 +124,7 @@ export function createSource(stream: StreamDef, ctx: SourceContext): SourceReade
     case 'file':
       return fileReaderFor(stream.schema, fileSourceOptions(stream.options), ctx.baseDir, ctx.deadLetter);
     case 'filesystem':
-      return new FilesystemSource(stream.schema, filesystemOptions(stream.options), ctx.baseDir);
+      return new FilesystemSource(stream.schema, filesystemOptions(stream.options), ctx.baseDir, partitionsOf(stream));
     case 'datagen':
       return new DatagenSource(datagenOptions(stream.options, stream.schema));
     case 'nexmark':
@@ -185,7 +185,7 @@ export function createLookup(stream: StreamDef, keyColumns: readonly number[], c
       return new SqliteLookup(stream.schema, path, table, keyColumns, ctx.baseDir);
     }
     case 'filesystem':
-      return new FileLookup(() => new FilesystemSource(stream.schema, filesystemOptions(stream.options), ctx.baseDir), keyColumns);
+      return new FileLookup(() => new FilesystemSource(stream.schema, filesystemOptions(stream.options), ctx.baseDir, partitionsOf(stream)), keyColumns);
     case 'file':
       return new FileLookup(() => fileReaderFor(stream.schema, fileSourceOptions(stream.options), ctx.baseDir), keyColumns);
     case 'datagen':
@@ -280,4 +280,9 @@ export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext =
 function printFormat(stream: StreamDef): PrintSinkFormat {
   checkOptions(stream.options, PRINT_SPEC);
   return enumOption<PrintSinkFormat>(stream.options, 'format', ['table', 'json', 'csv'], 'flink');
+}
+
+/** A PARTITIONED BY filesystem table's partition columns, read from its files' `key=value/` paths. */
+function partitionsOf(stream: StreamDef): { keys: readonly string[]; defaultName: string } | undefined {
+  return stream.partitionKeys ? { keys: stream.partitionKeys, defaultName: stream.options['partition.default-name'] ?? '__DEFAULT_PARTITION__' } : undefined;
 }
