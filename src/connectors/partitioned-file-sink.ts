@@ -1,6 +1,6 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { Row, Schema } from '../common/types.js';
+import type { Row, Schema, SqlType, Value } from '../common/types.js';
 import { EddyError } from '../common/errors.js';
 import type { FreshStart, SinkWriter } from './connector.js';
 import { FileSink, type FileSinkPosition } from './file-sink.js';
@@ -9,7 +9,8 @@ import { partitionPath, partitionTime, type PartitionOptions } from './partition
 /**
  * Flink's partitioned filesystem sink (`PARTITIONED BY (dt, hm)`): each row goes to
  * `<path>/dt=<v>/hm=<v>/part-<tag>-0-<n>.<format>` without its partition columns. `tag` comes from
- * the query id, so a re-run writes the same names and a recovery finds its own files. Every part
+ * the query id, so a re-run writes the same names and a recovery finds its own files; `n` counts
+ * the part files the sink opened, across partitions (Flink's per-subtask part counter). Every part
  * file has one FileSink (exactly-once as the single-file sink: the checkpoint records each file's
  * length, a recovery truncates to it and deletes the query's files the checkpoint does not know).
  * A file rolls to n + 1 once it is larger than 'sink.rolling-policy.file-size', checked before each
@@ -20,17 +21,26 @@ import { partitionPath, partitionTime, type PartitionOptions } from './partition
  * end of the input every partition is committed.
  */
 export interface PartitionedPosition {
-  /** Per partition directory (relative, `dt=.../hm=...`), the committed length of each part file, by its number. */
-  readonly partitions: Readonly<Record<string, readonly number[]>>;
+  /** Per partition directory (relative, `dt=.../hm=...`), its part files as [number, committed length], in order. */
+  readonly partitions: Readonly<Record<string, readonly (readonly [number, number])[]>>;
+  /** The number the next part file takes. */
+  readonly next: number;
   /** The sink's input watermark at the cut, which decides the partitions the checkpoint commits. */
   readonly watermark: number | null;
 }
 
+interface PartFile {
+  readonly n: number;
+  readonly sink: FileSink;
+}
+
 interface Part {
   readonly dir: string;
-  readonly files: FileSink[];
-  /** Epoch ms of the partition (partition-time trigger). */
-  readonly time: number | null;
+  readonly values: readonly Value[];
+  readonly types: readonly SqlType[];
+  readonly files: PartFile[];
+  /** Epoch ms of the partition (partition-time trigger), extracted when a commit first asks, as Flink's trigger does. */
+  time: number | undefined;
   /** When this run first wrote it (process-time trigger). */
   readonly created: number;
   committed: boolean;
@@ -44,6 +54,8 @@ export class PartitionedFileSink implements SinkWriter {
   private readonly childSchema: Schema;
   private readonly prefix: string;
   private wm = -Infinity;
+  /** The number of the next part file (Flink's part counter). */
+  private next = 0;
   /** INSERT OVERWRITE: partitions whose other files were removed (Flink overwrites the partitions a run writes). */
   private readonly overwritten = new Set<string>();
   private overwrite = false;
@@ -69,9 +81,9 @@ export class PartitionedFileSink implements SinkWriter {
     return `${this.prefix}${n}.${this.opts.format}`;
   }
 
-  private newFile(dir: string, n: number): FileSink {
+  private newFile(dir: string, n = this.next++): PartFile {
     const path = join(this.opts.path, dir, this.fileName(n));
-    return new FileSink(this.childSchema, { path, format: this.opts.format, delimiter: this.opts.delimiter, ...(this.opts.stream ? { stream: this.opts.stream } : {}) }, this.baseDir);
+    return { n, sink: new FileSink(this.childSchema, { path, format: this.opts.format, delimiter: this.opts.delimiter, ...(this.opts.stream ? { stream: this.opts.stream } : {}) }, this.baseDir) };
   }
 
   private part(row: Row): Part {
@@ -80,8 +92,7 @@ export class PartitionedFileSink implements SinkWriter {
     const dir = partitionPath(this.opts, values, types);
     let p = this.parts.get(dir);
     if (!p) {
-      const time = this.opts.commit.trigger === 'partition-time' ? partitionTime(this.opts, values, types, dir) : null;
-      p = { dir, files: [this.newFile(dir, 0)], time, created: this.now(), committed: false };
+      p = { dir, values, types, files: [this.newFile(dir)], time: undefined, created: this.now(), committed: false };
       this.parts.set(dir, p);
       if (this.overwrite && !this.overwritten.has(dir)) {
         this.overwritten.add(dir);
@@ -96,11 +107,11 @@ export class PartitionedFileSink implements SinkWriter {
     for (const row of rows) {
       const p = this.part(row);
       let file = p.files[p.files.length - 1]!;
-      if (file.outputEnd() > size) {
-        file = this.newFile(p.dir, p.files.length);
+      if (file.sink.outputEnd() > size) {
+        file = this.newFile(p.dir);
         p.files.push(file);
       }
-      file.write([this.dataColumns.map((i) => row[i] ?? null)]);
+      file.sink.write([this.dataColumns.map((i) => row[i] ?? null)]);
     }
   }
 
@@ -110,7 +121,7 @@ export class PartitionedFileSink implements SinkWriter {
 
   async flush(): Promise<void> {
     await this.cleared();
-    await Promise.all([...this.parts.values()].flatMap((p) => p.files.map((f) => f.flush())));
+    await Promise.all([...this.parts.values()].flatMap((p) => p.files.map((f) => f.sink.flush())));
   }
 
   private async cleared(): Promise<void> {
@@ -120,16 +131,16 @@ export class PartitionedFileSink implements SinkWriter {
   }
 
   cut(): { position: PartitionedPosition; durable: Promise<void> } {
-    const partitions: Record<string, number[]> = {};
+    const partitions: Record<string, [number, number][]> = {};
     const durable: Promise<void>[] = [this.cleared()];
     for (const p of this.parts.values()) {
       partitions[p.dir] = p.files.map((f) => {
-        const c = f.cut();
+        const c = f.sink.cut();
         durable.push(c.durable);
-        return c.position.bytes;
+        return [f.n, c.position.bytes];
       });
     }
-    return { position: { partitions, watermark: jsonWatermark(this.wm) }, durable: Promise.all(durable).then(() => undefined) };
+    return { position: { partitions, next: this.next, watermark: jsonWatermark(this.wm) }, durable: Promise.all(durable).then(() => undefined) };
   }
 
   /** The checkpoint is complete: its rows are durable, so the partitions its trigger allows are committed. */
@@ -137,10 +148,16 @@ export class PartitionedFileSink implements SinkWriter {
     const pos = position as PartitionedPosition;
     for (const [dir, files] of Object.entries(pos.partitions)) {
       const p = this.parts.get(dir);
-      files.forEach((bytes, n) => void p?.files[n]?.checkpointCommitted({ bytes }));
+      for (const [n, bytes] of files) void p?.files.find((f) => f.n === n)?.sink.checkpointCommitted({ bytes });
     }
     const wm = pos.watermark ?? -Infinity;
-    await this.commit(Object.keys(pos.partitions), (p) => (p.time === null ? p.created + this.opts.commit.delayMs <= this.now() : wm > p.time + this.opts.commit.delayMs));
+    const delay = this.opts.commit.delayMs;
+    await this.commit(Object.keys(pos.partitions), (p) => (this.opts.commit.trigger === 'process-time' ? p.created + delay <= this.now() : wm > this.timeOf(p) + delay));
+  }
+
+  private timeOf(p: Part): number {
+    p.time ??= partitionTime(this.opts, p.values, p.types, p.dir);
+    return p.time;
   }
 
   /** Writes the success file of each partition in `dirs` that `due` allows and is not committed yet. */
@@ -162,15 +179,16 @@ export class PartitionedFileSink implements SinkWriter {
   }
 
   position(): PartitionedPosition {
-    const partitions: Record<string, number[]> = {};
-    for (const p of this.parts.values()) partitions[p.dir] = p.files.map((f) => f.position().bytes);
-    return { partitions, watermark: jsonWatermark(this.wm) };
+    const partitions: Record<string, [number, number][]> = {};
+    for (const p of this.parts.values()) partitions[p.dir] = p.files.map((f) => [f.n, f.sink.position().bytes]);
+    return { partitions, next: this.next, watermark: jsonWatermark(this.wm) };
   }
 
   async restore(position: unknown | null): Promise<void> {
     await this.closeFiles();
     this.parts.clear();
     this.overwritten.clear();
+    this.next = 0;
     const own = await this.ownFiles();
     if (position === null) {
       // A fresh run: the query's own earlier output is replaced (its names are this run's); other files stay, unless INSERT OVERWRITE.
@@ -180,28 +198,30 @@ export class PartitionedFileSink implements SinkWriter {
       return;
     }
     const pos = position as Partial<PartitionedPosition> | undefined;
-    if (!pos || typeof pos.partitions !== 'object' || pos.partitions === null) throw new EddyError('CHECKPOINT', `invalid partitioned file sink position ${JSON.stringify(position)}`);
+    if (!pos || typeof pos.partitions !== 'object' || pos.partitions === null || typeof pos.next !== 'number') throw new EddyError('CHECKPOINT', `invalid partitioned file sink position ${JSON.stringify(position)}`);
     const known = new Set<string>();
     for (const [dir, files] of Object.entries(pos.partitions)) {
-      const p: Part = { dir, files: [], time: null, created: this.now(), committed: false };
-      for (const [n, bytes] of files.entries()) {
+      const { values, types } = this.valuesOfDir(dir);
+      const p: Part = { dir, values, types, files: [], time: undefined, created: this.now(), committed: false };
+      for (const [n, bytes] of files) {
         known.add(join(dir, this.fileName(n)));
         const f = this.newFile(dir, n);
-        await f.restore({ bytes } satisfies FileSinkPosition);
+        await f.sink.restore({ bytes } satisfies FileSinkPosition);
         p.files.push(f);
       }
-      this.parts.set(dir, { ...p, time: this.opts.commit.trigger === 'partition-time' ? this.timeOfDir(dir) : null });
+      this.parts.set(dir, p);
       this.overwritten.add(dir);
     }
+    this.next = pos.next;
     // Files this query created after the checkpoint: a recovery writes them again.
     for (const f of own) if (!known.has(f)) await rm(join(this.fullDir, f), { force: true });
     this.overwrite = this.fresh?.mode === 'overwrite';
   }
 
-  /** The time of a restored partition, from its directory's `key=value` segments. */
-  private timeOfDir(dir: string): number {
+  /** A restored partition's values (as text), from its directory's `key=value` segments, for its time. */
+  private valuesOfDir(dir: string): { values: Value[]; types: SqlType[] } {
     const values = dir.split('/').map((seg) => decodeURIComponent(seg.slice(seg.indexOf('=') + 1)));
-    return partitionTime(this.opts, values.map((v) => (v === this.opts.defaultName ? null : v)), values.map(() => 'VARCHAR'), dir);
+    return { values: values.map((v) => (v === this.opts.defaultName ? null : v)), types: values.map(() => 'VARCHAR') };
   }
 
   /** Part files this query writes (by their name), relative to the sink's directory. */
@@ -230,13 +250,13 @@ export class PartitionedFileSink implements SinkWriter {
 
   outputEnd(): number {
     let n = 0;
-    for (const p of this.parts.values()) for (const f of p.files) n += f.outputEnd();
+    for (const p of this.parts.values()) for (const f of p.files) n += f.sink.outputEnd();
     return n;
   }
 
   private async closeFiles(): Promise<void> {
     await this.cleared();
-    for (const p of this.parts.values()) for (const f of p.files) await f.close();
+    for (const p of this.parts.values()) for (const f of p.files) await f.sink.close();
   }
 
   async close(): Promise<void> {

@@ -47,8 +47,9 @@ describe('layout', () => {
     await s.close();
     expect(files()).toEqual({
       'dt=2024-05-01/hr=9/part-abcd0123-0-0.json': '{"a":1,"s":"x"}\n{"a":4,"s":"w"}\n',
-      'dt=a%3Ab%2Fc/hr=10/part-abcd0123-0-0.json': '{"a":2,"s":"y"}\n',
-      'dt=__DEFAULT_PARTITION__/hr=__DEFAULT_PARTITION__/part-abcd0123-0-0.json': '{"a":3,"s":"z"}\n',
+      // The part counter is the sink's, across partitions, as Flink's (part-<uuid>-<subtask>-<counter>).
+      'dt=a%3Ab%2Fc/hr=10/part-abcd0123-0-1.json': '{"a":2,"s":"y"}\n',
+      'dt=__DEFAULT_PARTITION__/hr=__DEFAULT_PARTITION__/part-abcd0123-0-2.json': '{"a":3,"s":"z"}\n',
     });
   });
 
@@ -85,8 +86,12 @@ describe('exactly once', () => {
     expect(files()).toEqual({
       'dt=d/hr=1/part-abcd0123-0-0.json': '{"a":1,"s":"x"}\n{"a":2,"s":"x"}\n',
       'dt=d/hr=1/other.json': '{"a":0}\n',
-      'dt=e/hr=2/part-abcd0123-0-0.json': '{"a":3,"s":"x"}\n',
+      'dt=e/hr=2/part-abcd0123-0-1.json': '{"a":3,"s":"x"}\n',
     });
+    // The counter goes on from the checkpoint's.
+    again.write([[7, 'g', 'x', 4]]);
+    await again.close();
+    expect(Object.keys(files())).toContain('dt=g/hr=4/part-abcd0123-0-2.json');
   });
 
   it("a fresh run replaces the query's own files; INSERT OVERWRITE empties only the partitions it writes", async () => {
@@ -146,10 +151,16 @@ describe('partition commit', () => {
     expect(Object.keys(files())).toEqual(['dt=2024-05-01/hr=9/part-abcd0123-0-0.json']);
   });
 
-  it('a partition without a time under the pattern fails, naming it', async () => {
+  it('a partition without a time under the pattern fails the commit that asks for it, naming it; the end of the input commits it', async () => {
     const s = sink(COMMIT);
     await s.restore(null);
-    expect(() => s.write([[1, 'soon', 'x', 9]])).toThrow("partition 'dt=soon/hr=9' has no time: 'soon 9:00:00' is not a timestamp 'yyyy-MM-dd HH:mm:ss'");
+    s.write([[1, 'soon', 'x', 9]]);
+    const c = s.cut();
+    await c.durable;
+    await expect(s.checkpointCommitted(c.position)).rejects.toThrow("partition 'dt=soon/hr=9' has no time: 'soon 9:00:00' is not a timestamp 'yyyy-MM-dd HH:mm:ss'");
+    s.watermark(Infinity);
+    await s.close();
+    expect(files()['dt=soon/hr=9/_SUCCESS']).toBe('');
   });
 });
 
