@@ -125,3 +125,24 @@ describe("real Flink's print output", () => {
     expect(text.split('\n').filter(Boolean)).toEqual(eddy);
   });
 });
+
+describe("'print' through eddy -f", () => {
+  it("writes Flink's text to stdout, or to stderr with 'standard-error', while SELECT results keep Eddy's format", async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { resolve } = await import('node:path');
+    const cli = resolve(__dirname, '../../dist/repl/main.js');
+    const sql = `CREATE TABLE t (k BIGINT, s VARCHAR, ts TIMESTAMP(3)) WITH ('connector' = 'memory');
+      INSERT INTO t VALUES (1, 'a', TIMESTAMP '2024-05-01 10:00:00'), (2, NULL, TIMESTAMP '2024-05-01 10:00:01.5');
+      CREATE TABLE p (k BIGINT, s VARCHAR, ts TIMESTAMP(3)) WITH ('connector' = 'print', 'print-identifier' = 'out');
+      CREATE TABLE e (k BIGINT, n BIGINT) WITH ('connector' = 'print', 'standard-error' = 'true');
+      INSERT INTO p SELECT * FROM t;
+      INSERT INTO e SELECT k, COUNT(*) FROM t GROUP BY k;
+      SELECT k, ts FROM t;`;
+    const r = spawnSync(process.execPath, [cli, '--state', ':memory:', '--format', 'json', '-q', '-e', sql], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const out = r.stdout.split('\n').filter(Boolean);
+    expect(out.filter((l) => l.startsWith('out> '))).toEqual(['out> +I[1, a, 2024-05-01T10:00]', 'out> +I[2, null, 2024-05-01T10:00:01.500]']);
+    expect(out.filter((l) => l.startsWith('{'))).toEqual(['{"k":1,"ts":"2024-05-01 10:00:00.000"}', '{"k":2,"ts":"2024-05-01 10:00:01.500"}']);
+    expect(r.stderr.split('\n').filter((l) => /^[+-][IUD]\[/.test(l)).sort()).toEqual(['+I[1, 1]', '+I[2, 1]']);
+  }, 30_000);
+});
