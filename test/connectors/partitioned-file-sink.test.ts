@@ -135,6 +135,25 @@ describe('partition commit', () => {
     await s.close();
   });
 
+  it("with the 'process-time' trigger, once the delay passed on the clock since the partition was first written", async () => {
+    let clock = 1_000_000;
+    const opts = partitionOptions({ 'sink.partition-commit.policy.kind': 'success-file', 'sink.partition-commit.delay': '10 s' }, { path: 'out', format: 'json', delimiter: ',' }, ['dt', 'hr']);
+    const s = new PartitionedFileSink(schema, opts, dir, 'abcd0123', undefined, () => clock);
+    await s.restore(null);
+    s.write([[1, 'anything', 'x', 1]]);
+    let c = s.cut();
+    await c.durable;
+    clock += 9_999;
+    await s.checkpointCommitted(c.position);
+    expect(files()['dt=anything/hr=1/_SUCCESS']).toBeUndefined();
+    clock += 1;
+    c = s.cut();
+    await c.durable;
+    await s.checkpointCommitted(c.position);
+    expect(files()['dt=anything/hr=1/_SUCCESS']).toBe('');
+    await s.close();
+  });
+
   it('commits every partition at the end of the input (no checkpoints), and nothing without the success-file policy', async () => {
     const s = sink(COMMIT);
     await s.restore(null);
