@@ -39,6 +39,7 @@ import { loadArquero } from '../common/arquero-lib.js';
 import type { CreateViewStmt, DropViewStmt } from '../parser/ast.js';
 import { isResumable, persistentQueryId, queryName, sinkKeyOf, type SinkWriteMode } from './sink-ownership.js';
 import type { FreshStart } from '../connectors/connector.js';
+import { withUserFunctions } from '../planner/bind-expr.js';
 import { createFunction, dropFunction, loadSavedFunction, registerFunction, showFunctions, type FunctionDeps, type FunctionSpec } from './function-statements.js';
 import { withFileProgress } from './file-progress.js';
 import { sinkInput } from './sink-changes.js';
@@ -118,7 +119,7 @@ export class Session {
         continue;
       }
       if (stmt.kind !== 'createStream') continue;
-      const def = bindStreamDef(stmt, ddl, (id) => this.catalog.get(id.name, id.span));
+      const def = this.withFunctions(() => bindStreamDef(stmt, ddl, (id) => this.catalog.get(id.name, id.span)));
       if (!this.catalog.has(def.name)) this.catalog.add(def);
       this.addLateStream(def);
       this.addErrorStream(def);
@@ -133,7 +134,7 @@ export class Session {
       case 'createStream': {
         if (stmt.ifNotExists && (this.catalog.has(stmt.name.name) || this.materialized.has(stmt.name.name))) return msg(`'${stmt.name.name}' already exists.`);
         if (this.materialized.has(stmt.name.name)) throw nameTakenByView(stmt.name.name, stmt.name.span);
-        const def = bindStreamDef(stmt, ps.text, (id) => this.catalog.get(id.name, id.span));
+        const def = this.withFunctions(() => bindStreamDef(stmt, ps.text, (id) => this.catalog.get(id.name, id.span)));
         // One catalog per state database: a script run again (or the shell, the API) declaring a
         // saved stream the same way finds it there; a different definition is refused below.
         const saved = this.catalog.has(def.name) ? this.catalog.get(def.name) : undefined;
@@ -243,6 +244,11 @@ export class Session {
       default:
         return assertNever(stmt, 'statement');
     }
+  }
+
+  /** Binds with the catalog's user-defined functions in reach (a computed column may call one). */
+  private withFunctions<T>(bind: () => T): T {
+    return withUserFunctions((name) => this.catalog.userFunction(name), bind);
   }
 
   private functionDeps(moduleDir: string | undefined): FunctionDeps {
@@ -639,8 +645,10 @@ export class Session {
       openSource: (node) =>
         withFileProgress(
           node.stream,
-          withComputedColumns(node.stream, (physical) =>
-            createSource(physical, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir, deadLetter: this.deadLetterOf(node.stream.name) }),
+          this.withFunctions(() =>
+            withComputedColumns(node.stream, (physical) =>
+              createSource(physical, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir, deadLetter: this.deadLetterOf(node.stream.name) }),
+            ),
           ),
           this.opts.baseDir,
         ),

@@ -136,6 +136,18 @@ describe('CREATE FUNCTION ... LANGUAGE JAVASCRIPT', () => {
     });
   });
 
+  it('may compute a computed column (and so a watermark over it)', async () => {
+    writeFileSync(join(dir, 'in.jsonl'), '{"s":"abcc","t":"2024-05-01 10:00:00"}\n{"s":"x","t":"2024-05-01 10:00:01"}\n');
+    const eddy = await Eddy.open({ baseDir: dir });
+    try {
+      await eddy.execute(`CREATE FUNCTION count_char AS 'lib/fns.mjs#countChar' LANGUAGE JAVASCRIPT;
+        CREATE TABLE f (s VARCHAR, t TIMESTAMP(3), n AS count_char(s, 'c'), WATERMARK FOR t AS t) WITH ('connector' = 'filesystem', 'path' = 'in.jsonl', 'format' = 'json')`);
+      expect(await eddy.query('SELECT s, n FROM f').toArray()).toEqual([{ s: 'abcc', n: 2 }, { s: 'x', n: 0 }]);
+    } finally {
+      await eddy.close();
+    }
+  });
+
   it('a Java class name stands for the implementation registered under that name', async () => {
     await withEvents(async (eddy) => {
       await expect(eddy.execute("CREATE FUNCTION cc AS 'com.example.CountChar'")).rejects.toThrow(/Java class 'com.example.CountChar', which Eddy cannot load/);
