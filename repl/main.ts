@@ -172,7 +172,7 @@ async function main(argv: string[]): Promise<number> {
     };
     process.on('SIGINT', onSignal(130));
     process.on('SIGTERM', onSignal(143));
-    const status = await runScript(session, text, { out: process.stdout, err: process.stderr, format, file, quiet: args.quiet ?? false, progress: !args.quiet && process.stderr.isTTY === true, sharedTerminal: process.stdout.isTTY === true }, signal);
+    const status = await runScript(session, text, { out: process.stdout, err: process.stderr, format, file, ...(args.file !== undefined ? { dir: dirname(resolve(args.file)) } : {}), quiet: args.quiet ?? false, progress: !args.quiet && process.stderr.isTTY === true, sharedTerminal: process.stdout.isTTY === true }, signal);
     await session.close();
     return exitOnSignal || status;
   } catch (e) {

@@ -14,6 +14,8 @@ export interface ScriptIo {
   readonly format: PrintFormat;
   /** Name shown in error positions: the script path, or <command line>. */
   readonly file: string;
+  /** The script's directory: CREATE FUNCTION ... LANGUAGE JAVASCRIPT resolves relative module paths against it (default: the session's base directory). */
+  readonly dir?: string;
   /** --quiet: no per-query summary lines. */
   readonly quiet?: boolean;
   /** Show a progress line on stderr (a terminal): bytes of the file sources read, rows/s, ETA. */
@@ -58,7 +60,7 @@ export async function runScript(session: Session, text: string, io: ScriptIo, si
   for (const ps of statements!) {
     if (signal.stopped) break;
     try {
-      const r = await session.execute(ps);
+      const r = await session.execute(ps, io.dir === undefined ? {} : { moduleDir: io.dir });
       if (r.kind === 'select') {
         const sink = new StdoutSink(r.query.schema, io.format, out);
         signal.onStop = () => r.query.cancel();

@@ -16,6 +16,10 @@ import type { MetricsServer } from './runtime/metrics.js';
 import { arquero, loadArquero } from './common/arquero-lib.js';
 import type { ColumnTable } from 'arquero';
 import type { RegisterTableOptions } from './runtime/registered-tables.js';
+import type { FunctionSpec } from './runtime/function-statements.js';
+
+/** registerFunction's options: the SQL result type, and optionally the argument types and determinism. */
+export type FunctionOptions = FunctionSpec;
 
 export interface EddyOptions {
   /** Checkpoint database (SQLite file). Default ':memory:', meaning no checkpoints are kept. */
@@ -272,7 +276,7 @@ export class Eddy {
     const results: ExecuteResult[] = [];
     for (const ps of statements) {
       this.assertOpen('execute');
-      const r: StatementResult = await this.session.execute(ps);
+      const r: StatementResult = await this.session.execute(ps, { moduleDir: this.session.opts.baseDir });
       switch (r.kind) {
         case 'select':
           r.query.discard();
@@ -331,6 +335,21 @@ export class Eddy {
   registerTable(name: string, table: ColumnTable, opts: RegisterTableOptions = {}): string {
     this.assertOpen('registerTable');
     return this.session.registerTable(name, table, opts);
+  }
+
+  /**
+   * Registers a scalar JavaScript function callable from SQL wherever a built-in scalar is:
+   * `eddy.registerFunction('count_char', (s, c) => ..., { returns: 'BIGINT', args: ['STRING', 'STRING'] })`.
+   * Arguments arrive as JS values (TIMESTAMP as a Date, NULL as null); the result is converted to
+   * `returns` (null/undefined is NULL). Without `args`, any arguments are passed as they are. A
+   * dotted name ('com.example.CountChar') is the implementation of that Java class, which `CREATE
+   * FUNCTION f AS 'com.example.CountChar'` then names. Registering a name again replaces it. The
+   * function lives in this process: it is not saved in the state database (a module function,
+   * CREATE FUNCTION ... LANGUAGE JAVASCRIPT, is).
+   */
+  registerFunction(name: string, fn: (...args: never[]) => unknown, options: FunctionOptions): void {
+    this.assertOpen('registerFunction');
+    this.session.registerFunction(name, fn as (...args: unknown[]) => unknown, options);
   }
 
   /** Marks a memory stream as ended: queries over it fire their last windows and finish. */

@@ -102,6 +102,8 @@ export interface SinkWriter {
    * position again.
    */
   checkpointCommitted?(position: unknown): Promise<void>;
+  /** Optional: the sink's input watermark rose to `value` (a partitioned file sink commits partitions by it). */
+  watermark?(value: number): void;
   /** JSON-serializable position covering everything flushed. */
   position(): unknown;
   /** Truncate/rewind to a recorded position; null means a fresh run (see FreshStart; without one, start empty). */

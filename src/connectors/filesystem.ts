@@ -1,12 +1,14 @@
 import { readdir, stat } from 'node:fs/promises';
 import { statSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Row, Schema } from '../common/types.js';
+import type { Row, Schema, Value } from '../common/types.js';
+import { BAD, coerceValue } from './values.js';
 import { EddyError } from '../common/errors.js';
 import type { SourceReader } from './connector.js';
 import { fileReaderFor, type FileSourceOptions } from './file-source.js';
 import type { FileSinkOptions } from './file-sink.js';
+import { PARTITION_OPTION_KEYS } from './partitions.js';
 import { checkOptions, enumOption, type FileFormat, type OptionSpec } from './options.js';
 
 /*
@@ -19,7 +21,7 @@ import { checkOptions, enumOption, type FileFormat, type OptionSpec } from './op
 export const FILESYSTEM_SPEC: OptionSpec = {
   connector: 'filesystem',
   required: ['path', 'format'],
-  optional: ['json.ignore-parse-errors', 'csv.ignore-parse-errors', 'csv.field-delimiter', 'json.fail-on-missing-field', 'csv.header'],
+  optional: ['json.ignore-parse-errors', 'csv.ignore-parse-errors', 'csv.field-delimiter', 'json.fail-on-missing-field', 'csv.header', ...PARTITION_OPTION_KEYS],
 };
 
 function boolOption(options: Readonly<Record<string, string>>, key: string): boolean {
@@ -80,6 +82,10 @@ interface DirOffset {
 export class FilesystemSource implements SourceReader {
   readonly bounded = true;
   private files: string[] | null = null;
+  /** PARTITIONED BY: the files hold the other columns; each row gets its partition values from its file's `key=value/` path. */
+  private readonly partitioned: { readonly keys: readonly number[]; readonly fileSchema: Schema; readonly defaultName: string } | null;
+  /** The current file's row with its partition values put in. */
+  private expand: ((row: Row) => Row) | null = null;
   private at = 0;
   private current: SourceReader | null = null;
   private resumeInner: unknown = null;
@@ -90,8 +96,39 @@ export class FilesystemSource implements SourceReader {
     private readonly schema: Schema,
     private readonly opts: FileSourceOptions,
     private readonly baseDir?: string,
+    partition?: { readonly keys: readonly string[]; readonly defaultName: string },
   ) {
     this.fullPath = isAbsolute(opts.path) ? opts.path : resolve(baseDir ?? process.cwd(), opts.path);
+    if (partition) {
+      const keys = partition.keys.map((k) => schema.columns.findIndex((c) => c.name === k));
+      this.partitioned = { keys, fileSchema: { columns: schema.columns.filter((_, i) => !keys.includes(i)) }, defaultName: partition.defaultName };
+    } else this.partitioned = null;
+  }
+
+  /** How rows of `file` (a path relative to the directory) get their partition values, from its `key=value` segments. */
+  private expander(file: string): (row: Row) => Row {
+    const p = this.partitioned!;
+    const found = new Map<string, string>();
+    for (const seg of file.split('/').slice(0, -1)) {
+      const at = seg.indexOf('=');
+      if (at > 0) found.set(unescapePath(seg.slice(0, at)), unescapePath(seg.slice(at + 1)));
+    }
+    const values = p.keys.map((i) => {
+      const col = this.schema.columns[i]!;
+      const text = found.get(col.name);
+      if (text === undefined || text === p.defaultName) return null;
+      const v = coerceValue(text, col.type, true);
+      if (v === BAD) throw new EddyError('BAD_ROW', `partition value '${text}' of '${col.name}' in '${join(this.opts.path, file)}' is not a ${col.type}`);
+      return v;
+    });
+    const width = this.schema.columns.length;
+    return (row) => {
+      const out: Row = new Array<Value>(width);
+      let d = 0;
+      let k = 0;
+      for (let i = 0; i < width; i++) out[i] = p.keys[k] === i ? values[k++]! : (row[d++] ?? null);
+      return out;
+    };
   }
 
   get skippedRows(): number {
@@ -127,12 +164,13 @@ export class FilesystemSource implements SourceReader {
       if (this.current === null) {
         const file = files[this.at]!;
         const single = file === '';
-        this.current = fileReaderFor(this.schema, { ...this.opts, path: single ? this.opts.path : join(this.opts.path, file) }, this.baseDir);
+        this.current = fileReaderFor(this.partitioned?.fileSchema ?? this.schema, { ...this.opts, path: single ? this.opts.path : join(this.opts.path, file) }, this.baseDir);
+        this.expand = this.partitioned ? this.expander(file) : null;
         if (this.resumeInner) await this.current.seek(this.resumeInner);
         this.resumeInner = null;
       }
       const rows = await this.current.read(max);
-      if (rows !== null) return rows;
+      if (rows !== null) return this.expand ? rows.map(this.expand) : rows;
       this.done += this.current.skippedRows;
       await this.current.close();
       this.current = null;
@@ -154,8 +192,14 @@ export class FilesystemSource implements SourceReader {
       this.files = this.resumeAfter ? [] : [''];
       return;
     }
-    const entries = await readdir(this.fullPath, { withFileTypes: true });
-    const names = entries.filter((e) => e.isFile() && !e.name.startsWith('.') && !e.name.startsWith('_')).map((e) => e.name).sort();
+    const hidden = (name: string) => name.startsWith('.') || name.startsWith('_');
+    const entries = await readdir(this.fullPath, { withFileTypes: true, recursive: this.partitioned !== null });
+    const names = entries
+      .filter((e) => e.isFile() && !hidden(e.name))
+      .map((e) => relative(this.fullPath, join(e.parentPath, e.name)))
+      // A partitioned table's files are in its `key=value` directories, none of them hidden.
+      .filter((rel) => !rel.split('/').some(hidden))
+      .sort();
     const r = this.resumeFile;
     // Files sorting before the resumed one (and it, once finished) were read before the checkpoint.
     this.files = r === null ? names : names.filter((n) => (this.resumeAfter ? n > r : n >= r));
@@ -167,4 +211,9 @@ export class FilesystemSource implements SourceReader {
     this.current = null;
     await c?.close();
   }
+}
+
+/** A partition directory's name or value as Flink escapes it (`%3A` for ':'). */
+function unescapePath(s: string): string {
+  return s.replace(/%([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }

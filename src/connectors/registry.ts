@@ -9,12 +9,14 @@ import { fileReaderFor, fileSourceOptions, type DeadLetter } from './file-source
 import { FileSink, fileSinkOptions } from './file-sink.js';
 import { DatagenSource, datagenOptions } from './datagen-source.js';
 import type { MemoryStreams } from './memory-source.js';
-import { StdoutSink, type PrintFormat } from './stdout-sink.js';
+import { StdoutSink, type PrintSinkFormat } from './stdout-sink.js';
 import { checkOptions, enumOption, type OptionSpec } from './options.js';
 import { SqliteSink, sqliteSinkOptions } from './sqlite-sink.js';
 import { SqliteUpsertSink } from './sqlite-upsert-sink.js';
 import { OP_COLUMN } from '../planner/changelog.js';
 import { physicalStream } from '../planner/stream-def.js';
+import { PartitionedFileSink } from './partitioned-file-sink.js';
+import { partTag, partitionOptions } from './partitions.js';
 import { FilesystemSource, filesystemOptions, filesystemSinkOptions } from './filesystem.js';
 import { NexmarkSource, nexmarkOptions } from './nexmark/nexmark-source.js';
 import { BlackholeSink } from './blackhole-sink.js';
@@ -27,7 +29,7 @@ export const CONNECTORS = ['file', 'filesystem', 'datagen', 'nexmark', 'memory',
 export type ConnectorName = (typeof CONNECTORS)[number];
 
 const MEMORY_SPEC: OptionSpec = { connector: 'memory', required: [], optional: [] };
-/** 'print-identifier' and 'standard-error' are Flink's print options; 'format' is Eddy's. */
+/** 'print-identifier' and 'standard-error' are Flink's print options; 'format' is Eddy's (absent: Flink's row text). */
 const PRINT_SPEC: OptionSpec = { connector: 'print', required: [], optional: ['format', 'print-identifier', 'standard-error', 'sink.parallelism'] };
 const BLACKHOLE_SPEC: OptionSpec = { connector: 'blackhole', required: [], optional: [] };
 
@@ -59,14 +61,19 @@ export function validateStreamOptions(stream: StreamDef): void {
     throw new EddyError('UNSUPPORTED', `computed columns need a source connector; '${stream.name}' is a memory stream`, undefined, "declare it WITH ('connector' = 'filesystem' | 'datagen' | 'nexmark' | 'kafka', ...)");
   }
   stream = physicalStream(stream);
+  if (stream.partitionKeys && connector !== 'filesystem') {
+    throw new EddyError('UNSUPPORTED', `stream '${stream.name}' is PARTITIONED BY (${stream.partitionKeys.join(', ')}), which only the 'filesystem' connector supports`, undefined, "declare it WITH ('connector' = 'filesystem', 'path' = 'dir', ...), or leave PARTITIONED BY out");
+  }
   switch (connector) {
     case 'file':
       // The source accepts a superset of the sink's options; a file stream may be either.
       fileSourceOptions(stream.options);
       return;
-    case 'filesystem':
-      filesystemOptions(stream.options);
+    case 'filesystem': {
+      const o = filesystemOptions(stream.options);
+      if (stream.partitionKeys) partitionOptions(stream.options, o, stream.partitionKeys);
       return;
+    }
     case 'datagen':
       datagenOptions(stream.options, stream.schema);
       return;
@@ -117,7 +124,7 @@ export function createSource(stream: StreamDef, ctx: SourceContext): SourceReade
     case 'file':
       return fileReaderFor(stream.schema, fileSourceOptions(stream.options), ctx.baseDir, ctx.deadLetter);
     case 'filesystem':
-      return new FilesystemSource(stream.schema, filesystemOptions(stream.options), ctx.baseDir);
+      return new FilesystemSource(stream.schema, filesystemOptions(stream.options), ctx.baseDir, partitionsOf(stream));
     case 'datagen':
       return new DatagenSource(datagenOptions(stream.options, stream.schema));
     case 'nexmark':
@@ -178,7 +185,7 @@ export function createLookup(stream: StreamDef, keyColumns: readonly number[], c
       return new SqliteLookup(stream.schema, path, table, keyColumns, ctx.baseDir);
     }
     case 'filesystem':
-      return new FileLookup(() => new FilesystemSource(stream.schema, filesystemOptions(stream.options), ctx.baseDir), keyColumns);
+      return new FileLookup(() => new FilesystemSource(stream.schema, filesystemOptions(stream.options), ctx.baseDir, partitionsOf(stream)), keyColumns);
     case 'file':
       return new FileLookup(() => fileReaderFor(stream.schema, fileSourceOptions(stream.options), ctx.baseDir), keyColumns);
     case 'datagen':
@@ -228,8 +235,14 @@ export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext =
   switch (connector) {
     case 'file':
       return new FileSink(schema, { ...fileSinkOptions(stream.options), stream: stream.name }, ctx.baseDir, ctx.fresh);
-    case 'filesystem':
-      return new FileSink(schema, { ...filesystemSinkOptions(filesystemOptions(stream.options), ctx.baseDir), stream: stream.name }, ctx.baseDir, ctx.fresh);
+    case 'filesystem': {
+      const o = filesystemOptions(stream.options);
+      if (stream.partitionKeys) {
+        const p = { ...partitionOptions(stream.options, o, stream.partitionKeys), stream: stream.name };
+        return new PartitionedFileSink(schema, p, ctx.baseDir, partTag(ctx.queryId), ctx.fresh);
+      }
+      return new FileSink(schema, { ...filesystemSinkOptions(o, ctx.baseDir), stream: stream.name }, ctx.baseDir, ctx.fresh);
+    }
     case 'blackhole':
       checkOptions(stream.options, BLACKHOLE_SPEC);
       return new BlackholeSink();
@@ -244,7 +257,7 @@ export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext =
         throw new EddyError('INVALID_OPTION', "option 'print-identifier' needs 'format' = 'json' or 'csv'", undefined, "a table has no line to prefix; add 'format' = 'json'");
       }
       const toStderr = enumOption(stream.options, 'standard-error', ['true', 'false'], 'false') === 'true';
-      return new StdoutSink(withOp, format, toStderr ? process.stderr : ctx.out, {}, id === undefined ? '' : `${id}> `);
+      return new StdoutSink(withOp, format, toStderr ? process.stderr : ctx.out, {}, id === undefined ? '' : `${id}> `, changes);
     }
     case 'sqlite':
       if (stream.primaryKey) return new SqliteUpsertSink(schema, stream.primaryKey, changes, stream.options, ctx.stateDb ?? null, ctx.baseDir, ctx.fresh);
@@ -263,7 +276,13 @@ export function createSink(stream: StreamDef, schema: Schema, ctx: SinkContext =
   }
 }
 
-function printFormat(stream: StreamDef): PrintFormat {
+/** Flink's row text (`+I[...]`) unless Eddy's 'format' option asks for JSON Lines, CSV or a table. */
+function printFormat(stream: StreamDef): PrintSinkFormat {
   checkOptions(stream.options, PRINT_SPEC);
-  return enumOption<PrintFormat>(stream.options, 'format', ['table', 'json', 'csv'], 'json');
+  return enumOption<PrintSinkFormat>(stream.options, 'format', ['table', 'json', 'csv'], 'flink');
+}
+
+/** A PARTITIONED BY filesystem table's partition columns, read from its files' `key=value/` paths. */
+function partitionsOf(stream: StreamDef): { keys: readonly string[]; defaultName: string } | undefined {
+  return stream.partitionKeys ? { keys: stream.partitionKeys, defaultName: stream.options['partition.default-name'] ?? '__DEFAULT_PARTITION__' } : undefined;
 }

@@ -2,9 +2,12 @@ import type { Writable } from 'node:stream';
 import type { Row, Schema } from '../common/types.js';
 import { assertNever } from '../common/errors.js';
 import type { SinkWriter } from './connector.js';
+import { flinkRowFormatter } from './flink-row-text.js';
 import { StreamingTable, csvHeader, csvLineFormatter, jsonLineFormatter, type StreamingTableOptions } from './printers.js';
 
 export type PrintFormat = 'table' | 'json' | 'csv';
+/** What the 'print' connector writes: Flink's row text (`+I[...]`, its default), or one of Eddy's formats. */
+export type PrintSinkFormat = PrintFormat | 'flink';
 
 /**
  * Prints result rows to a terminal or pipe as they arrive. At-least-once: it cannot take back
@@ -19,11 +22,13 @@ export class StdoutSink implements SinkWriter {
 
   constructor(
     private readonly schema: Schema,
-    private readonly format: PrintFormat = 'table',
+    private readonly format: PrintSinkFormat = 'table',
     private readonly out: Writable = process.stdout,
     tableOptions: StreamingTableOptions = {},
     /** Flink's 'print-identifier': each printed line starts with `<identifier>> `. */
     private readonly prefix = '',
+    /** The rows are a changelog, their op first (the RowKind of Flink's row text). */
+    changes = false,
   ) {
     switch (format) {
       case 'table':
@@ -34,6 +39,9 @@ export class StdoutSink implements SinkWriter {
         break;
       case 'csv':
         this.formatRow = csvLineFormatter(schema.columns);
+        break;
+      case 'flink':
+        this.formatRow = flinkRowFormatter(schema.columns, changes);
         break;
       default:
         assertNever(format, 'print format');

@@ -3,6 +3,7 @@ import { isInteger, type Row, type Value } from '../common/types.js';
 import type { ObjectLayout } from '../common/object-layout.js';
 import type { BoundExpr } from '../planner/bound.js';
 import { castFunction } from './cast.js';
+import { udfInvoker } from './udf-call.js';
 import { SCALAR_FUNCTIONS, SPECIALIZE, divisionByZero } from './functions.js';
 import { compareStrings } from './time-format.js';
 
@@ -250,6 +251,12 @@ export class CodeGen {
       // The watermark before this row (parameter `w`); -Infinity or absent means none yet: NULL.
       this.usesWatermark = true;
       this.push(`${v} = typeof w === 'number' && w !== -Infinity ? w : null;`);
+      return v;
+    }
+    if (e.udf) {
+      // The row goes in too, so a failure can name it.
+      const args = e.args.map((a) => this.expr(a));
+      this.push(`${v} = ${this.constant(udfInvoker(e.udf, e.args.map((a) => a.type)))}(r, ${args.join(', ')});`);
       return v;
     }
     const generic = SCALAR_FUNCTIONS[e.fn];

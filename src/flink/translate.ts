@@ -83,6 +83,11 @@ function translateStatement(stmt: Statement, src: SourceText, tokens: readonly I
       // Flink has no materialized views (its nearest, a materialized table, needs a catalog and a freshness).
       if (stmt.materialized) return eddyOnly(`${stmt.kind === 'createView' ? 'CREATE' : 'DROP'} MATERIALIZED VIEW`);
       return rewrite(src, tokens, [], warnings);
+    case 'createFunction':
+      // A JavaScript function has no Flink counterpart; a Java class name is Flink's own statement.
+      if (stmt.language && !['JAVA', 'SCALA', 'PYTHON'].includes(stmt.language.name)) return eddyOnly(`CREATE FUNCTION ... LANGUAGE ${stmt.language.name}`);
+      return rewrite(src, tokens, [], warnings);
+    case 'dropFunction':
     case 'dropStream':
     case 'query':
     case 'insertSelect':
@@ -99,6 +104,7 @@ function translateStatement(stmt: Statement, src: SourceText, tokens: readonly I
       if (stmt.what === 'streams') return 'SHOW TABLES';
       if (stmt.what === 'views') return stmt.materialized ? eddyOnly('SHOW MATERIALIZED VIEWS') : 'SHOW VIEWS';
       if (stmt.what === 'queries') return 'SHOW JOBS';
+      if (stmt.what === 'functions') return stmt.user ? 'SHOW USER FUNCTIONS' : 'SHOW FUNCTIONS';
       return eddyOnly('SHOW CHECKPOINTS');
     case 'reset': {
       if (stmt.key === undefined) return 'RESET';

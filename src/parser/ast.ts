@@ -15,6 +15,8 @@ export type Statement =
   | DropStreamStmt
   | CreateViewStmt
   | DropViewStmt
+  | CreateFunctionStmt
+  | DropFunctionStmt
   | QueryStmt
   | InsertSelectStmt
   | InsertValuesStmt
@@ -87,6 +89,8 @@ export interface CreateStreamStmt {
   readonly computed?: readonly ComputedColumnDef[];
   readonly watermark?: WatermarkDef;
   readonly primaryKey?: PrimaryKeyDef;
+  /** PARTITIONED BY (a, b): the filesystem sink's partition columns (Flink's), in path order. */
+  readonly partitionedBy?: readonly Ident[];
   readonly options: readonly OptionDef[];
   readonly like?: LikeClause;
   readonly span: Span;
@@ -128,6 +132,28 @@ export interface DropViewStmt {
   readonly ifExists: boolean;
   /** DROP MATERIALIZED VIEW. */
   readonly materialized?: true;
+  readonly span: Span;
+}
+
+/** `CREATE [TEMPORARY [SYSTEM]] FUNCTION name AS 'identifier' [LANGUAGE lang]` (Flink's syntax). */
+export interface CreateFunctionStmt {
+  readonly kind: 'createFunction';
+  readonly name: Ident;
+  readonly ifNotExists: boolean;
+  /** TEMPORARY (or TEMPORARY SYSTEM): not saved in the state database's catalog. */
+  readonly temporary: boolean;
+  /** The string after AS: a Java class name, or for JAVASCRIPT 'module-path#export'. */
+  readonly target: string;
+  readonly targetSpan: Span;
+  /** Upper-cased; absent: Flink's default, JAVA. */
+  readonly language?: { readonly name: string; readonly span: Span };
+  readonly span: Span;
+}
+
+export interface DropFunctionStmt {
+  readonly kind: 'dropFunction';
+  readonly name: Ident;
+  readonly ifExists: boolean;
   readonly span: Span;
 }
 
@@ -187,9 +213,11 @@ export interface ExplainStmt {
 
 export interface ShowStmt {
   readonly kind: 'show';
-  readonly what: 'streams' | 'views' | 'queries' | 'checkpoints';
+  readonly what: 'streams' | 'views' | 'queries' | 'checkpoints' | 'functions';
   /** SHOW MATERIALIZED VIEWS (what is 'views'). */
   readonly materialized?: true;
+  /** SHOW USER FUNCTIONS (what is 'functions'): without the built-in ones. */
+  readonly user?: true;
   readonly span: Span;
 }
 

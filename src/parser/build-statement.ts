@@ -38,6 +38,23 @@ export function buildStatement(src: SourceText, node: CstNode): Statement {
   if (insert) return buildInsert(src, insert);
   const createView = optNode(node, 'createViewStmt');
   if (createView) return buildCreateView(src, createView);
+  const createFunction = optNode(node, 'createFunctionStmt');
+  if (createFunction) {
+    const target = token(createFunction, 'target');
+    const lang = optToken(createFunction, 'language');
+    return {
+      kind: 'createFunction',
+      name: identOf(src, token(createFunction, 'name')),
+      ifNotExists: optToken(createFunction, 'IF') !== undefined,
+      temporary: optToken(createFunction, 'TEMPORARY') !== undefined,
+      target: stringValue(target),
+      targetSpan: src.tokenSpan(target),
+      ...(lang ? { language: { name: lang.image.toUpperCase(), span: src.tokenSpan(lang) } } : {}),
+      span,
+    };
+  }
+  const dropFunction = optNode(node, 'dropFunctionStmt');
+  if (dropFunction) return { kind: 'dropFunction', name: identOf(src, token(dropFunction, 'name')), ifExists: optToken(dropFunction, 'IF') !== undefined, span };
   const dropView = optNode(node, 'dropViewStmt');
   if (dropView) {
     const materialized = optToken(dropView, 'MATERIALIZED') !== undefined ? { materialized: true as const } : {};
@@ -77,6 +94,7 @@ export function buildStatement(src: SourceText, node: CstNode): Statement {
     const second = optToken(show, 'what2');
     if (second === undefined) return { kind: 'show', what: showTarget(src, token(show, 'what')), span };
     const first = token(show, 'what');
+    if (first.image.toUpperCase() === 'USER' && second.image.toUpperCase() === 'FUNCTIONS') return { kind: 'show', what: 'functions', user: true, span };
     if (first.image.toUpperCase() !== 'MATERIALIZED' || second.image.toUpperCase() !== 'VIEWS') {
       throw new EddyError('SYNTAX', `cannot SHOW '${first.image} ${second.image}'`, src.tokenSpan(second), 'use SHOW MATERIALIZED VIEWS, SHOW STREAMS, SHOW VIEWS, SHOW QUERIES or SHOW CHECKPOINTS');
     }
@@ -105,12 +123,13 @@ const SHOW_TARGETS: ReadonlyMap<string, ShowStmt['what']> = new Map<string, Show
   ['QUERIES', 'queries'],
   ['JOBS', 'queries'],
   ['CHECKPOINTS', 'checkpoints'],
+  ['FUNCTIONS', 'functions'],
 ]);
 
 function showTarget(src: SourceText, tok: IToken): ShowStmt['what'] {
   const what = SHOW_TARGETS.get(tok.image.toUpperCase());
   if (what) return what;
-  const guess = suggest(tok.image, ['STREAMS', 'TABLES', 'VIEWS', 'QUERIES', 'CHECKPOINTS']);
+  const guess = suggest(tok.image, ['STREAMS', 'TABLES', 'VIEWS', 'QUERIES', 'CHECKPOINTS', 'FUNCTIONS']);
   throw new EddyError(
     'SYNTAX',
     `cannot SHOW '${tok.image}'`,
@@ -160,7 +179,17 @@ function buildCreate(src: SourceText, node: CstNode): CreateStreamStmt | CreateS
   }
   const likeNode = optNode(node, 'likeClause');
   const like = likeNode ? buildLike(src, likeNode) : undefined;
-  const extra = { ...(computed.length > 0 ? { computed } : {}), ...(watermark ? { watermark } : {}), ...(primaryKey ? { primaryKey } : {}), ...(like ? { like } : {}) };
+  const partitionedBy = tokensOf(node, 'partitionColumn').map((t) => identOf(src, t));
+  for (const [i, c] of partitionedBy.entries()) {
+    if (partitionedBy.findIndex((o) => o.name === c.name) !== i) throw new EddyError('SYNTAX', `column '${c.name}' is named twice in PARTITIONED BY`, c.span, 'name each partition column once');
+  }
+  const extra = {
+    ...(computed.length > 0 ? { computed } : {}),
+    ...(watermark ? { watermark } : {}),
+    ...(primaryKey ? { primaryKey } : {}),
+    ...(partitionedBy.length > 0 ? { partitionedBy } : {}),
+    ...(like ? { like } : {}),
+  };
   return { kind: 'createStream', name, ifNotExists, columns, ...extra, options, span };
 }
 

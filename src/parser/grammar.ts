@@ -33,7 +33,9 @@ export class SqlGrammar extends CstParser {
       { ALT: () => this.SUBRULE(this.queryExpr) },
       { ALT: () => this.SUBRULE(this.createStmt) },
       { ALT: () => this.SUBRULE(this.createViewStmt) },
+      { ALT: () => this.SUBRULE(this.createFunctionStmt) },
       { ALT: () => this.SUBRULE(this.dropViewStmt) },
+      { ALT: () => this.SUBRULE(this.dropFunctionStmt) },
       { ALT: () => this.SUBRULE(this.insertStmt) },
       { ALT: () => this.SUBRULE(this.dropStmt) },
       { ALT: () => this.SUBRULE(this.setStmt) },
@@ -65,6 +67,17 @@ export class SqlGrammar extends CstParser {
             this.SUBRULE2(this.tableElement);
           });
           this.CONSUME(T.RParen);
+          // Flink's PARTITIONED BY (col, ...): 'partitioned' stays a name, so a gate tells the clause.
+          this.OPTION5({
+            GATE: () => this.LA(1).image.toUpperCase() === 'PARTITIONED',
+            DEF: () => {
+              this.CONSUME7(T.Name, { LABEL: 'partitioned' });
+              this.CONSUME(T.By);
+              this.CONSUME2(T.LParen);
+              this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME8(T.Name, { LABEL: 'partitionColumn' }) });
+              this.CONSUME2(T.RParen);
+            },
+          });
           this.OPTION2(() => {
             this.CONSUME(T.With);
             this.SUBRULE(this.optionList);
@@ -267,6 +280,46 @@ export class SqlGrammar extends CstParser {
     });
     this.CONSUME(T.As);
     this.SUBRULE(this.queryExpr);
+  });
+
+  /** Flink's `CREATE [TEMPORARY [SYSTEM]] FUNCTION [IF NOT EXISTS] name AS 'identifier' [LANGUAGE JAVA | SCALA | PYTHON | JAVASCRIPT]`. */
+  createFunctionStmt = this.RULE('createFunctionStmt', () => {
+    this.CONSUME(T.Create);
+    this.OPTION(() => {
+      this.CONSUME(T.Temporary);
+      this.OPTION2({ GATE: () => this.LA(1).image.toUpperCase() === 'SYSTEM', DEF: () => this.CONSUME(T.Name, { LABEL: 'system' }) });
+    });
+    this.CONSUME(T.FunctionKw);
+    this.OPTION3(() => {
+      this.CONSUME(T.If);
+      this.CONSUME(T.Not);
+      this.CONSUME(T.Exists);
+    });
+    this.CONSUME2(T.Name, { LABEL: 'name' });
+    this.CONSUME(T.As);
+    this.CONSUME(T.StringLiteral, { LABEL: 'target' });
+    this.OPTION4({
+      GATE: () => this.LA(1).image.toUpperCase() === 'LANGUAGE',
+      DEF: () => {
+        this.CONSUME3(T.Name, { LABEL: 'languageKw' });
+        this.CONSUME4(T.Name, { LABEL: 'language' });
+      },
+    });
+  });
+
+  /** `DROP [TEMPORARY [SYSTEM]] FUNCTION [IF EXISTS] name`. */
+  dropFunctionStmt = this.RULE('dropFunctionStmt', () => {
+    this.CONSUME(T.Drop);
+    this.OPTION(() => {
+      this.CONSUME(T.Temporary);
+      this.OPTION2({ GATE: () => this.LA(1).image.toUpperCase() === 'SYSTEM', DEF: () => this.CONSUME(T.Name, { LABEL: 'system' }) });
+    });
+    this.CONSUME(T.FunctionKw);
+    this.OPTION3(() => {
+      this.CONSUME(T.If);
+      this.CONSUME(T.Exists);
+    });
+    this.CONSUME2(T.Name, { LABEL: 'name' });
   });
 
   /** `DROP [TEMPORARY] VIEW [IF EXISTS] name`. */

@@ -106,6 +106,7 @@ export const Reset = keyword('RESET', false);
 export const View = keyword('VIEW', false);
 export const Temporary = keyword('TEMPORARY', false);
 export const Materialized = keyword('MATERIALIZED', false);
+export const FunctionKw = keyword('FUNCTION', false);
 export const Asc = keyword('ASC', false);
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });

@@ -5,7 +5,8 @@ import { NUMERIC_TYPES } from '../common/types.js';
 import type { BinaryOp, Expr } from '../parser/ast.js';
 import type { BoundExpr } from './bound.js';
 import { exprToSql } from './expr-sql.js';
-import { AGGREGATE_FUNCTIONS, WINDOW_FUNCTIONS, scalarCallType, windowAux } from './functions.js';
+import { AGGREGATE_FUNCTIONS, SCALAR_FUNCTIONS, WINDOW_FUNCTIONS, scalarCallType, windowAux } from './functions.js';
+import { userCallType, type UserFunction } from './user-functions.js';
 import type { ColumnExpr, Scope } from './scope.js';
 import { resolveColumn } from './scope.js';
 import { parseTimestampLiteral } from './timestamp-literal.js';
@@ -182,8 +183,27 @@ function bindCall(e: Extract<Expr, { kind: 'call' }>, ctx: ExprContext): BoundEx
     return { kind: 'literal', value: ms, type: 'TIMESTAMP' };
   }
   const args = e.args.map((a) => bindExpr(a, ctx));
+  const udf = SCALAR_FUNCTIONS[e.name] === undefined ? userFunctions?.(e.name) : undefined;
+  if (udf) return { kind: 'call', fn: udf.name, args, type: userCallType(udf, args.map((b, i) => ({ type: b.type, span: e.args[i]!.span })), e.span), udf };
   const type = scalarCallType(e.name, args.map((b, i) => ({ type: b.type, span: e.args[i]!.span, expr: b })), e.nameSpan, e.span);
   return { kind: 'call', fn: e.name, args, type };
+}
+
+/** The user-defined functions calls resolve to while a query binds (see withUserFunctions). */
+let userFunctions: ((name: string) => UserFunction | undefined) | null = null;
+
+/**
+ * Runs a (synchronous) bind with the catalog's user-defined functions in reach of every call, so the
+ * many ExprContexts of a query need not carry the catalog. Built-in functions take precedence.
+ */
+export function withUserFunctions<T>(lookup: (name: string) => UserFunction | undefined, bind: () => T): T {
+  const outer = userFunctions;
+  userFunctions = lookup;
+  try {
+    return bind();
+  } finally {
+    userFunctions = outer;
+  }
 }
 
 /** Binds an AST expression to a typed BoundExpr over ctx.scope; every type error carries the offending span and a hint. */

@@ -3,7 +3,7 @@ import { EddyError, spanCover } from '../common/errors.js';
 import type { Column } from '../common/types.js';
 import type { Expr, Query, SelectQuery } from '../parser/ast.js';
 import { bindAggregateQuery } from './bind-aggregate.js';
-import { bindCondition, bindExpr, containsCall, type ExprContext } from './bind-expr.js';
+import { bindCondition, bindExpr, containsCall, withUserFunctions, type ExprContext } from './bind-expr.js';
 import { bindFrom, WINDOW_COLUMNS, type BoundSource, type QueryBinder } from './bind-from.js';
 import { asWindowChangelog } from './bind-window.js';
 import { bindUnion } from './bind-union.js';
@@ -131,7 +131,7 @@ const isAggregate = (name: string): boolean => AGGREGATE_FUNCTIONS.has(name);
 
 /** Binds a query: a SELECT (bindSelect) or a UNION ALL (bind-union.ts). `emit` applies to every window in it. */
 export function bindQuery(q: Query, catalog: Catalog, emit?: WindowEmit): LogicalPlan {
-  return bindWithHints(q, catalog, emit).plan;
+  return withUserFunctions((name) => catalog.userFunction(name), () => bindWithHints(q, catalog, emit).plan);
 }
 
 /** bindQuery, with the union's reasons why a column cannot drive a window (for derived tables over it). */

@@ -1,3 +1,4 @@
+import type { UserFunction } from './user-functions.js';
 import type { SqlType, Value } from '../common/types.js';
 import type { BinaryOp } from '../parser/ast.js';
 
@@ -21,8 +22,8 @@ export type BoundExpr =
       readonly type: SqlType;
     }
   | { readonly kind: 'cast'; readonly operand: BoundExpr; readonly type: SqlType }
-  /** A scalar function from src/exec/functions.ts, by upper-case name. */
-  | { readonly kind: 'call'; readonly fn: string; readonly args: readonly BoundExpr[]; readonly type: SqlType };
+  /** A scalar function from src/exec/functions.ts, by upper-case name; or, with `udf`, a user-defined function (`fn` its name as declared). */
+  | { readonly kind: 'call'; readonly fn: string; readonly args: readonly BoundExpr[]; readonly type: SqlType; readonly udf?: UserFunction };
 
 export type AggFn =
   | 'COUNT_STAR' | 'COUNT' | 'SUM' | 'AVG' | 'MIN' | 'MAX'

@@ -1,6 +1,8 @@
 import type { Column, Schema } from '../common/types.js';
 import type { Expr, Ident, Query } from '../parser/ast.js';
 import { EddyError, closest, type Span } from '../common/errors.js';
+import { isBuiltinFunction } from './functions.js';
+import type { UserFunction } from './user-functions.js';
 
 /** A declared stream: its columns, its event-time watermark and its connector options. */
 export interface StreamDef {
@@ -15,6 +17,8 @@ export interface StreamDef {
   readonly computed?: readonly { readonly index: number; readonly expr: Expr; readonly sql: string }[];
   /** PRIMARY KEY (...) NOT ENFORCED: the key columns, in key order (the message key of 'upsert-kafka'). */
   readonly primaryKey?: readonly string[];
+  /** PARTITIONED BY (...): the columns a 'filesystem' sink writes as `col=value/` directories, in order. */
+  readonly partitionKeys?: readonly string[];
   /** WITH options, keys lower-cased. */
   readonly options: Readonly<Record<string, string>>;
   /** The CREATE STREAM text, so the catalog can be persisted and replayed. */
@@ -40,6 +44,8 @@ export type Relation = { readonly kind: 'stream'; readonly def: StreamDef } | { 
 export class Catalog {
   private readonly streams = new Map<string, StreamDef>();
   private readonly views = new Map<string, ViewDef>();
+  /** User-defined functions by upper-case name (their own namespace, as in Flink). */
+  private readonly functions = new Map<string, UserFunction>();
 
   /** Whether a stream or view has this name. */
   has(name: string): boolean {
@@ -122,6 +128,33 @@ export class Catalog {
 
   list(): readonly StreamDef[] {
     return [...this.streams.values()];
+  }
+
+  /** The user-defined function a call names (case-insensitive, as Flink's), if any. */
+  userFunction(name: string): UserFunction | undefined {
+    return this.functions.get(name.toUpperCase());
+  }
+
+  /** Adds (or, for an API registration, replaces) a user-defined function; a built-in name is refused. */
+  addFunction(fn: UserFunction, span?: Span, replace = false): void {
+    const key = fn.name.toUpperCase();
+    if (isBuiltinFunction(key)) throw new EddyError('STREAM_EXISTS', `'${fn.name}' is a built-in function`, span, 'give the function another name');
+    if (!replace && this.functions.has(key)) throw new EddyError('STREAM_EXISTS', `function '${fn.name}' already exists`, span, 'use DROP FUNCTION first, or CREATE FUNCTION IF NOT EXISTS');
+    this.functions.set(key, fn);
+  }
+
+  dropFunction(name: string, span?: Span): UserFunction {
+    const fn = this.functions.get(name.toUpperCase());
+    if (!fn) {
+      const guess = closest(name, [...this.functions.values()].map((f) => f.name));
+      throw new EddyError('UNKNOWN_FUNCTION', `unknown function '${name}'`, span, guess ? `did you mean '${guess}'?` : 'SHOW FUNCTIONS lists the user-defined functions');
+    }
+    this.functions.delete(name.toUpperCase());
+    return fn;
+  }
+
+  listFunctions(): readonly UserFunction[] {
+    return [...this.functions.values()];
   }
 
   listViews(): readonly ViewDef[] {

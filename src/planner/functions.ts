@@ -32,6 +32,11 @@ function allFunctionNames(): string[] {
   return [...Object.keys(SCALAR_FUNCTIONS), ...AGGREGATE_FUNCTIONS, ...WINDOW_FUNCTIONS, ...aux];
 }
 
+/** Whether `name` (upper-case) is a built-in function or a ranking function, which a user-defined function may not shadow. */
+export function isBuiltinFunction(name: string): boolean {
+  return allFunctionNames().includes(name) || ['ROW_NUMBER', 'RANK', 'DENSE_RANK', 'CAST', 'TRY_CAST'].includes(name);
+}
+
 /** Throws UNKNOWN_FUNCTION for `name`, suggesting the closest known function. */
 export function unknownFunction(name: string, span: Span): never {
   const guess = suggest(name, allFunctionNames());

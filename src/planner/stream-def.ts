@@ -71,7 +71,24 @@ export function bindStreamDef(stmt: CreateStreamStmt, ddl: string, lookup?: (nam
     }
     return k.name;
   });
-  const base = { name: stmt.name.name, schema, options, ddl, ...(primaryKey ? { primaryKey } : {}), ...(computed.length > 0 ? { computed } : {}) };
+  const partitionKeys = stmt.partitionedBy?.map((k) => {
+    const at = columns.findIndex((c) => c.name === k.name);
+    if (at < 0) {
+      const guess = suggest(k.name, columns.map((c) => c.name));
+      throw new EddyError('UNKNOWN_COLUMN', `unknown column '${k.name}' in PARTITIONED BY`, k.span, guess ? `did you mean '${guess}'?` : 'the partition columns must be declared columns');
+    }
+    if (computed.some((c) => c.index === at)) throw new EddyError('UNSUPPORTED', `partition column '${k.name}' is a computed column`, k.span, 'partition by physical columns');
+    return k.name;
+  });
+  const base = {
+    name: stmt.name.name,
+    schema,
+    options,
+    ddl,
+    ...(primaryKey ? { primaryKey } : {}),
+    ...(partitionKeys ? { partitionKeys } : {}),
+    ...(computed.length > 0 ? { computed } : {}),
+  };
   const wm = stmt.watermark;
   if (!wm) return base;
 

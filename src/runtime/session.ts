@@ -39,6 +39,8 @@ import { loadArquero } from '../common/arquero-lib.js';
 import type { CreateViewStmt, DropViewStmt } from '../parser/ast.js';
 import { isResumable, persistentQueryId, queryName, sinkKeyOf, type SinkWriteMode } from './sink-ownership.js';
 import type { FreshStart } from '../connectors/connector.js';
+import { withUserFunctions } from '../planner/bind-expr.js';
+import { createFunction, dropFunction, loadSavedFunction, registerFunction, showFunctions, type FunctionDeps, type FunctionSpec } from './function-statements.js';
 import { withFileProgress } from './file-progress.js';
 import { sinkInput } from './sink-changes.js';
 import { withComputedColumns } from './computed-columns.js';
@@ -111,8 +113,13 @@ export class Session {
         if (!this.catalog.has(stmt.name.name)) this.catalog.addView({ name: stmt.name.name, query: stmt.query, ...(stmt.columns ? { columns: stmt.columns } : {}), temporary: false, ddl });
         continue;
       }
+      if (stmt.kind === 'createFunction') {
+        // A module moved or broken since: the function is left out (a query calling it fails to plan, naming it).
+        await loadSavedFunction(stmt, ddl, this.catalog).catch((e: unknown) => this.opts.onWarning(`function '${stmt.name.name}' of the catalog was not loaded: ${(e as Error).message}`));
+        continue;
+      }
       if (stmt.kind !== 'createStream') continue;
-      const def = bindStreamDef(stmt, ddl, (id) => this.catalog.get(id.name, id.span));
+      const def = this.withFunctions(() => bindStreamDef(stmt, ddl, (id) => this.catalog.get(id.name, id.span)));
       if (!this.catalog.has(def.name)) this.catalog.add(def);
       this.addLateStream(def);
       this.addErrorStream(def);
@@ -120,14 +127,14 @@ export class Session {
   }
 
   /** Executes one statement. Continuous queries are returned unstarted (SELECT) or already running (persistent). */
-  async execute(ps: ParsedStatement, opts: { readonly queryId?: string } = {}): Promise<StatementResult> {
+  async execute(ps: ParsedStatement, opts: { readonly queryId?: string; readonly moduleDir?: string } = {}): Promise<StatementResult> {
     const stmt = ps.stmt;
     this.resumeAs = opts.queryId;
     switch (stmt.kind) {
       case 'createStream': {
         if (stmt.ifNotExists && (this.catalog.has(stmt.name.name) || this.materialized.has(stmt.name.name))) return msg(`'${stmt.name.name}' already exists.`);
         if (this.materialized.has(stmt.name.name)) throw nameTakenByView(stmt.name.name, stmt.name.span);
-        const def = bindStreamDef(stmt, ps.text, (id) => this.catalog.get(id.name, id.span));
+        const def = this.withFunctions(() => bindStreamDef(stmt, ps.text, (id) => this.catalog.get(id.name, id.span)));
         // One catalog per state database: a script run again (or the shell, the API) declaring a
         // saved stream the same way finds it there; a different definition is refused below.
         const saved = this.catalog.has(def.name) ? this.catalog.get(def.name) : undefined;
@@ -153,6 +160,10 @@ export class Session {
       case 'dropView':
         if (stmt.materialized) return msg(await this.dropMaterializedView(stmt));
         return msg(await dropView(stmt, this.viewDeps()));
+      case 'createFunction':
+        return msg(await createFunction(stmt, this.functionDeps(opts.moduleDir)));
+      case 'dropFunction':
+        return msg(await dropFunction(stmt, this.functionDeps(opts.moduleDir)));
       case 'dropStream': {
         if (stmt.ifExists && !this.catalog.has(stmt.name.name)) return msg(`Stream '${stmt.name.name}' does not exist.`);
         this.catalog.get(stmt.name.name, stmt.name.span);
@@ -216,6 +227,7 @@ export class Session {
         return { kind: 'explain', text: explain(this.plan(inner.query)) };
       }
       case 'show':
+        if (stmt.what === 'functions') return showFunctions(this.catalog, stmt.user === true);
         return this.show(stmt.what, stmt.materialized === true);
       case 'describe':
         if (stmt.query) return describeQuery(this, stmt.name.name, stmt.name.span);
@@ -256,6 +268,20 @@ export class Session {
     const def = this.catalog.get(name, stmt.name.span);
     if (def.ddl === '') throw new EddyError('UNSUPPORTED', `'${name}' was not created by a statement (a side stream or a registered table)`, stmt.name.span, 'DESCRIBE shows its columns');
     return text(def.ddl);
+  }
+
+  /** Binds with the catalog's user-defined functions in reach (a computed column may call one). */
+  private withFunctions<T>(bind: () => T): T {
+    return withUserFunctions((name) => this.catalog.userFunction(name), bind);
+  }
+
+  private functionDeps(moduleDir: string | undefined): FunctionDeps {
+    return { catalog: this.catalog, store: this.opts.store, moduleDir: moduleDir ?? this.opts.baseDir };
+  }
+
+  /** The API's registerFunction (src/runtime/function-statements.ts). */
+  registerFunction(name: string, fn: (...args: unknown[]) => unknown, spec: FunctionSpec): void {
+    registerFunction(this.catalog, name, fn, spec);
   }
 
   private viewDeps(): ViewDeps {
@@ -643,8 +669,10 @@ export class Session {
       openSource: (node) =>
         withFileProgress(
           node.stream,
-          withComputedColumns(node.stream, (physical) =>
-            createSource(physical, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir, deadLetter: this.deadLetterOf(node.stream.name) }),
+          this.withFunctions(() =>
+            withComputedColumns(node.stream, (physical) =>
+              createSource(physical, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir, deadLetter: this.deadLetterOf(node.stream.name) }),
+            ),
           ),
           this.opts.baseDir,
         ),

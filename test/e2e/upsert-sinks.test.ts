@@ -100,12 +100,16 @@ describe('a sqlite sink with a PRIMARY KEY takes an updating result as upserts',
 });
 
 describe('sinks that show or drop changes', () => {
-  it("'print' shows each change with its op, and the folded changes are the result", async () => {
+  it("'print' shows each change with its RowKind as Flink does, and the folded changes are the result", async () => {
     const r = run(`${DDL}
       CREATE TABLE p (k VARCHAR, n BIGINT) WITH ('connector' = 'print');
       INSERT INTO p SELECT k, COUNT(*) FROM ev WHERE v < 3 GROUP BY k HAVING COUNT(*) < 4;`);
     expect(r.status).toBe(0);
-    const rows = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { op: string; k: string; n: number });
+    // Flink's print text, `+U[k, 3]`: the change's RowKind, then the row.
+    const rows = r.stdout.split('\n').filter((l) => /^[+-][IUD]\[/.test(l)).map((l) => {
+      const m = /^([+-][IUD])\[(.*), (\d+)\]$/.exec(l)!;
+      return { op: m[1]!, k: m[2]!, n: Number(m[3]) };
+    });
     expect(new Set(rows.map((x) => x.op))).toEqual(new Set(['+I', '-U', '+U', '-D']));
     const live = new Map<string, number>();
     for (const x of rows) {

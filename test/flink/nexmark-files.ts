@@ -1,7 +1,7 @@
 /**
  * nexmark-flink's own SQL files (vendored unchanged in test/flink/nexmark/ from nexmark/nexmark
  * commit 6b3646c, Apache License 2.0), made runnable the way its QueryRunner does: ${...}
- * placeholders filled, and the connectors chosen (the queries' 'blackhole' sinks become 'print', so
+ * placeholders filled, and the connectors chosen (the queries' 'blackhole' sinks become another sink, so
  * a test sees their rows).
  */
 import { readFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ export function ddlViews(): string {
   return nexmarkFile('ddl_views').replaceAll('${NEXMARK_TABLE}', 'datagen');
 }
 
-/** A query file with its 'blackhole' sink made 'print' (one JSON object per row). */
+/** A query file with its 'blackhole' sink made 'print' (Flink's row text, `+I[...]`), or the sink given. */
 export function queryFile(q: string, sink = "'connector' = 'print'"): string {
   return nexmarkFile(q).replaceAll("'connector' = 'blackhole'", sink);
 }

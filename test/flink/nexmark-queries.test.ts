@@ -10,13 +10,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sqlite3 from 'sqlite3';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Session } from '../../src/runtime/session.js';
 import { runScript } from '../../repl/script-runner.js';
-import { ddlGen, ddlViews, queryFile } from './nexmark-files.js';
+import { ddlGen, ddlViews, nexmarkFile, queryFile } from './nexmark-files.js';
 
 const EVENTS = 6000;
 const TPS = 1000;
@@ -42,8 +43,9 @@ interface BidRow {
 }
 let bids: BidRow[];
 
-async function runFiles(script: string): Promise<{ status: number; err: string }> {
+async function runFiles(script: string, setup?: (session: Session) => void): Promise<{ status: number; err: string }> {
   const session = new Session({ store: null, endMemoryWhenDrained: true, baseDir: dir, fresh: false, onWarning: () => undefined });
+  setup?.(session);
   const out = new Collect();
   const err = new Collect();
   const status = await runScript(session, script, { out, err, format: 'json', file: 'nexmark.sql' }, { stopped: false });
@@ -52,10 +54,10 @@ async function runFiles(script: string): Promise<{ status: number; err: string }
 }
 
 /** Runs query file `q` with its sink written to `<dir>/<q>.json`; its rows. */
-async function runQuery(q: string, events = EVENTS): Promise<Record<string, unknown>[]> {
+async function runQuery(q: string, events = EVENTS, setup?: (session: Session) => void): Promise<Record<string, unknown>[]> {
   const path = join(dir, `${q}.json`);
   const script = `${ddlGen({ tps: TPS, events })}\n${ddlViews()}\n${queryFile(q, `'connector' = 'filesystem', 'path' = '${path}', 'format' = 'json'`)}`;
-  const { status, err } = await runFiles(script);
+  const { status, err } = await runFiles(script, setup);
   expect(err).not.toMatch(/error/i);
   expect(status).toBe(0);
   return existsSync(path) ? readFileSync(path, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) : [];
@@ -339,20 +341,76 @@ describe('nexmark-flink lookup join, as written, against SQLite', () => {
   });
 });
 
-describe('nexmark-flink queries Eddy refuses, with the feature named', () => {
-  const refused: readonly [string, RegExp][] = [
-    ['q10', /PARTITIONED/],
-    ['q14', /FUNCTION/],
-  ];
-  for (const [q, why] of refused) {
-    it(`${q} fails at planning, naming ${String(why)}`, async () => {
-      const script = `${ddlGen({ tps: TPS, events: 100 })}\n${ddlViews()}\n${queryFile(q, "'connector' = 'blackhole'")}`;
-      const { status, err } = await runFiles(script);
-      expect(status).not.toBe(0);
-      expect(err).toMatch(why);
-    });
-  }
+describe('nexmark-flink q10 (log to a partitioned file system), as written', () => {
+  it('writes every bid once, into its dt=/hm= partition without the partition columns, and commits each partition with _SUCCESS', async () => {
+    // 50 events a second: the 6000 events span two minutes of event time, so several partitions.
+    const script = `${ddlGen({ tps: 50, events: EVENTS })}\n${ddlViews()}\n${nexmarkFile('q10').replaceAll('${NEXMARK_DIR}', dir).replaceAll('${SUBMIT_TIME}', 'q10')}`;
+    const { status, err } = await runFiles(script);
+    expect(err).not.toMatch(/error/i);
+    expect(status).toBe(0);
+    const root = join(dir, 'data', 'output', 'q10', 'bid');
+    const got: Record<string, unknown>[] = [];
+    const partitions = readdirSync(root).flatMap((dt) => readdirSync(join(root, dt)).map((hm) => join(dt, hm)));
+    expect(partitions.length).toBeGreaterThan(0);
+    for (const part of partitions) {
+      const files = readdirSync(join(root, part)).sort();
+      // Flink's success-file policy: the partition's time ('$dt $hm:00') passed by the watermark, or the end of the input.
+      expect(files).toContain('_SUCCESS');
+      const [dt, hm] = part.split('/').map((seg) => decodeURIComponent(seg.slice(seg.indexOf('=') + 1)));
+      expect(part).toMatch(/^dt=\d{4}-\d\d-\d\d\/hm=\d\d%3A\d\d$/);
+      for (const f of files.filter((n) => n !== '_SUCCESS')) {
+        expect(f).toMatch(/^part-[0-9a-f]{8}-0-\d+\.csv$/);
+        const rows = parseCsv(readFileSync(join(root, part, f), 'utf8'), { columns: true }) as Record<string, string>[];
+        for (const r of rows) {
+          expect(Object.keys(r)).toEqual(['auction', 'bidder', 'price', 'dateTime', 'extra']);
+          got.push({ auction: Number(r['auction']), bidder: Number(r['bidder']), price: Number(r['price']), dateTime: r['dateTime'], extra: r['extra'], dt, hm });
+        }
+      }
+    }
+    expect(partitions.length).toBeGreaterThanOrEqual(2);
+    // Each row in the partition of its own time, and the bids those of the 1000/s run but for their times.
+    for (const r of got) expect(`${String(r['dt'])} ${String(r['hm'])}`).toBe(String(r['dateTime']).slice(0, 16));
+    const strip = (r: Record<string, unknown>) => ({ auction: r['auction'], bidder: r['bidder'], price: r['price'], extra: r['extra'] });
+    expect(got.length).toBe(bids.length);
+    expect(sortRows(got.map(strip))).toEqual(sortRows(bids.map((b) => strip(b as unknown as Record<string, unknown>))));
+  });
+});
 
+/** nexmark-flink's CountChar (a Java ScalarFunction) in JavaScript: how often the first character of `c` occurs in `s`; 0 for a NULL `s`. */
+function countChar(s: string | null, c: string): number {
+  let n = 0;
+  if (s !== null) for (const ch of s) if (ch === c[0]) n++;
+  return n;
+}
+
+describe('nexmark-flink q14 (calculation with the count_char UDF), as written', () => {
+  it("runs with a JavaScript implementation registered for the Java class CREATE FUNCTION names, and equals the same rules in JS", async () => {
+    const got = await runQuery('q14', EVENTS, (s) => s.registerFunction('com.github.nexmark.flink.udf.CountChar', countChar as (...a: unknown[]) => unknown, { returns: 'BIGINT', args: ['STRING', 'STRING'] }));
+    const hour = (t: string) => Number(t.slice(11, 13));
+    const want = bids
+      .filter((b) => 0.908 * b.price > 1_000_000 && 0.908 * b.price < 50_000_000)
+      .map((b) => ({
+        auction: b.auction,
+        bidder: b.bidder,
+        price: 0.908 * b.price,
+        // An unquoted name is case-insensitive and lower-cased (the JSON key), as `dateTime` keeps its case in backticks.
+        bidtimetype: hour(b.dateTime) >= 8 && hour(b.dateTime) <= 18 ? 'dayTime' : hour(b.dateTime) <= 6 || hour(b.dateTime) >= 20 ? 'nightTime' : 'otherTime',
+        dateTime: b.dateTime,
+        extra: b.extra,
+        c_counts: countChar(b.extra, 'c'),
+      }));
+    expect(want.length).toBeGreaterThan(100);
+    expect(want.some((r) => r.c_counts > 0)).toBe(true);
+    expect(sortRows(got)).toEqual(sortRows(want));
+  });
+
+  it('without an implementation of the Java class, fails naming the class and how to register one', async () => {
+    const script = `${ddlGen({ tps: TPS, events: 100 })}\n${ddlViews()}\n${queryFile('q14', "'connector' = 'blackhole'")}`;
+    const { status, err } = await runFiles(script);
+    expect(status).not.toBe(0);
+    expect(err).toMatch(/Java class 'com\.github\.nexmark\.flink\.udf\.CountChar', which Eddy cannot load/);
+    expect(err).toMatch(/registerFunction\('com\.github\.nexmark\.flink\.udf\.CountChar'/);
+  });
 });
 
 /**

@@ -40,6 +40,18 @@ describe('toFlinkSql', () => {
     ]);
   });
 
+  it('PARTITIONED BY (its word folded as a name, which Calcite reads as the keyword) and a Java-class CREATE FUNCTION carry over; a JAVASCRIPT function is left out with a warning', () => {
+    const { sql, warnings } = toFlinkSql(`CREATE TABLE p (a BIGINT, dt VARCHAR) PARTITIONED BY (dt) WITH ('connector' = 'filesystem', 'path' = 'out/', 'format' = 'csv', 'sink.partition-commit.policy.kind' = 'success-file');
+      CREATE FUNCTION cc AS 'com.example.CountChar';
+      CREATE TEMPORARY FUNCTION js AS 'f.mjs#f' LANGUAGE JAVASCRIPT;
+      SHOW USER FUNCTIONS; DROP FUNCTION cc`);
+    expect(sql).toBe(
+      `CREATE TABLE p (a BIGINT, dt STRING) partitioned BY (dt) WITH ('connector' = 'filesystem', 'path' = 'out/', 'format' = 'csv', 'sink.partition-commit.policy.kind' = 'success-file');\n\n` +
+        `CREATE FUNCTION cc AS 'com.example.CountChar';\n\n-- Eddy only: CREATE TEMPORARY FUNCTION js AS 'f.mjs#f' LANGUAGE JAVASCRIPT\n\nSHOW USER FUNCTIONS;\n\nDROP FUNCTION cc;\n`,
+    );
+    expect(warnings.map((w) => w.message)).toEqual(['CREATE FUNCTION ... LANGUAGE JAVASCRIPT is Eddy-only; left out of the Flink script']);
+  });
+
   it("refuses a 'memory' stream (also one declared without a connector), with a hint", () => {
     for (const ddl of [`CREATE STREAM m (a INT) WITH ('connector' = 'memory')`, 'CREATE STREAM m (a INT)']) {
       try {

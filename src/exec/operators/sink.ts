@@ -32,10 +32,15 @@ export class StreamSinkOperator extends Operator {
     this.writer.write(rows);
   }
 
-  override onWatermark(): void {}
+  override onWatermark(value: number): void {
+    this.writer.watermark?.(value);
+  }
   override onIdle(): void {}
   override onBarrier(): void {}
-  override onEnd(): void {}
+  /** The end of the input is the watermark at +infinity for the sink too (a partitioned file sink commits every partition). */
+  override onEnd(): void {
+    this.writer.watermark?.(Infinity);
+  }
 
   override snapshotState(): unknown {
     const { position, durable } = this.writer.cut();
