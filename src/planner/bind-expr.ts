@@ -2,6 +2,7 @@ import type { Span } from '../common/errors.js';
 import { EddyError, assertNever, internalError } from '../common/errors.js';
 import type { SqlType } from '../common/types.js';
 import { NUMERIC_TYPES } from '../common/types.js';
+import { isCollection } from '../common/collection-types.js';
 import type { BinaryOp, Expr } from '../parser/ast.js';
 import type { BoundExpr } from './bound.js';
 import { exprToSql } from './expr-sql.js';
@@ -10,6 +11,7 @@ import type { ColumnExpr, Scope } from './scope.js';
 import { resolveColumn } from './scope.js';
 import { parseTimestampLiteral } from './timestamp-literal.js';
 import { castAllowed, comparable, promoteNumeric, unifyTypes } from './type-rules.js';
+import { withFieldIndex } from './collection-signatures.js';
 
 /** How names resolve in one clause. Grouped clauses (SELECT/HAVING of an aggregate) override `intercept` and `column`. */
 export interface ExprContext {
@@ -92,6 +94,9 @@ function bindBinary(e: Extract<Expr, { kind: 'binary' }>, ctx: ExprContext): Bou
   const op = e.op;
   if (ARITH.has(op)) return { kind: 'binary', op, left, right, type: arithmeticType(op, left, right, e) };
   if (COMPARE.has(op)) {
+    if (op !== '=' && op !== '<>' && (isCollection(left.type) || isCollection(right.type))) {
+      throw new EddyError('TYPE_MISMATCH', `operator ${op} cannot order ${isCollection(left.type) ? left.type : right.type} values`, e.span, 'collections compare only with = and <>; compare their elements, e.g. arr[1] < 5');
+    }
     const [l, r] = compareOperands(left, right, e.left, e.right, e.span);
     return { kind: 'binary', op, left: l, right: r, type: 'BOOLEAN' };
   }
@@ -183,7 +188,7 @@ function bindCall(e: Extract<Expr, { kind: 'call' }>, ctx: ExprContext): BoundEx
   }
   const args = e.args.map((a) => bindExpr(a, ctx));
   const type = scalarCallType(e.name, args.map((b, i) => ({ type: b.type, span: e.args[i]!.span, expr: b })), e.nameSpan, e.span);
-  return { kind: 'call', fn: e.name, args, type };
+  return { kind: 'call', fn: e.name, args: e.name === 'FIELD' ? withFieldIndex(args) : args, type };
 }
 
 /** Binds an AST expression to a typed BoundExpr over ctx.scope; every type error carries the offending span and a hint. */

@@ -113,6 +113,13 @@ export function exprToSql(e: BoundExpr, input?: Schema): string {
 function callToSql(fn: string, args: readonly string[]): string {
   const unit = (u: string | undefined) => (u ?? '').replace(/^'|'$/g, '');
   switch (fn) {
+    case 'ITEM':
+      return `${args[0]}[${args[1]}]`;
+    case 'FIELD':
+      return `${args[0]}.${unit(args[1])}`;
+    case 'ARRAY':
+    case 'MAP':
+      return `${fn}[${args.join(', ')}]`;
     case 'EXTRACT':
       return `EXTRACT(${unit(args[0])} FROM ${args[1]})`;
     case 'FLOOR':
