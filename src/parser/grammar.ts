@@ -498,10 +498,11 @@ export class SqlGrammar extends CstParser {
 
   /** `[AS] name`, optional. */
   alias = this.RULE('alias', () => {
-    this.OPTION(() => {
+    // `a CROSS JOIN b`: CROSS is not a's alias.
+    this.OPTION({ GATE: () => !(this.LA(1).image.toUpperCase() === 'CROSS' && this.LA(2).tokenType === T.Join), DEF: () => {
       this.OPTION2(() => this.CONSUME(T.As));
       this.CONSUME(T.Name);
-    });
+    } });
   });
 
   /** FROM items joined left to right: `a [INNER|LEFT|RIGHT|FULL [OUTER]] JOIN b ON ...` or `a, b` (the condition in WHERE). */
