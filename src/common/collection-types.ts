@@ -139,3 +139,22 @@ export function collectionText(v: Value, t: SqlType, scalar: (x: Value, t: SqlTy
       return `(${shape.fields.map((f, i) => collectionText((v as Value[])[i] ?? null, f.type, scalar)).join(', ')})`;
   }
 }
+
+/** A collection as the embedding API returns it: arrays, Maps, a ROW element as an object by field name, TIMESTAMP as a Date. */
+export function toApiValue(v: Value, t: SqlType): unknown {
+  if (v === null) return null;
+  if (t === 'TIMESTAMP') return typeof v === 'number' ? new Date(v) : v;
+  const shape = collectionShape(t);
+  if (shape === undefined) return v;
+  switch (shape.kind) {
+    case 'array':
+      return (v as Value[]).map((x) => toApiValue(x, shape.element));
+    case 'map':
+      return new Map([...(v as Map<Value, Value>)].map(([k, x]) => [toApiValue(k, shape.key), toApiValue(x, shape.value)]));
+    case 'row': {
+      const o: Record<string, unknown> = {};
+      shape.fields.forEach((f, i) => (o[f.name] = toApiValue((v as Value[])[i] ?? null, f.type)));
+      return o;
+    }
+  }
+}

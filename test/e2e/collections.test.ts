@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, sql, tempDir } from './checkpoint-helpers.js';
+import { Eddy } from '../../src/index.js';
 
 const INPUT = [
   { id: 1, ts: '2024-01-01 00:00:01', tags: ['a', 'b'], attrs: { color: 'red' }, items: [{ sku: 'p1', qty: 2, at: '2024-01-01 00:00:00' }] },
@@ -58,5 +59,25 @@ describe('collections through file and SQLite sinks', () => {
     const r = runCli(dir, ['-f', 'q.sql', '--state', ':memory:']);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("the csv format cannot hold column 'tags' of type ARRAY<INT>");
+  });
+});
+
+describe('collections through the embedding API', () => {
+  it('inserts arrays, Maps and objects, and returns arrays, Maps, row objects and Dates', async () => {
+    const eddy = await Eddy.open();
+    await eddy.execute("CREATE STREAM s (id INT, tags ARRAY<STRING>, attrs MAP<STRING, INT>, items ARRAY<ROW<sku STRING, at TIMESTAMP(3)>>) WITH ('connector' = 'memory')");
+    const q = eddy.query('SELECT id, tags, attrs, items, tag FROM s CROSS JOIN UNNEST(tags) AS t (tag)');
+    await eddy.insert('s', [
+      { id: 1, tags: ['a', 'b'], attrs: new Map([['x', 1]]), items: [{ sku: 'p', at: 0 }] },
+      { id: 2, tags: [], attrs: { y: 2 }, items: [] },
+    ]);
+    eddy.end('s');
+    const rows = await q.toArray();
+    await eddy.close();
+    const items = [{ sku: 'p', at: new Date(0) }];
+    expect(rows).toEqual([
+      { id: 1, tags: ['a', 'b'], attrs: new Map([['x', 1]]), items, tag: 'a' },
+      { id: 1, tags: ['a', 'b'], attrs: new Map([['x', 1]]), items, tag: 'b' },
+    ]);
   });
 });
