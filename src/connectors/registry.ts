@@ -101,10 +101,10 @@ export function validateStreamOptions(stream: StreamDef): void {
 
 /** CSV (and Arrow, raw) have no form for ARRAY/MAP values: refused when the stream is declared, as Flink's csv format refuses them. */
 function refuseCollectionsInTextFormats(stream: StreamDef, connector: ConnectorName): void {
-  const format = connector === 'file' ? fileFormatOption(stream.options) : (stream.options['format'] ?? stream.options['value.format'] ?? '').trim().toLowerCase();
-  if (format !== 'csv' && format !== 'arrow' && format !== 'raw') return;
   const col = stream.schema.columns.find((c) => isCollection(c.type));
   if (col === undefined) return;
+  const format = connector === 'file' ? fileFormatOption(stream.options) : (stream.options['format'] ?? stream.options['value.format'] ?? '').trim().toLowerCase();
+  if (format !== 'csv' && format !== 'arrow' && format !== 'raw') return;
   throw new EddyError(
     'UNSUPPORTED',
     `the ${format} format cannot hold column '${col.name}' of type ${typeName(col.type)}`,
