@@ -191,6 +191,12 @@ function bindCall(e: Extract<Expr, { kind: 'call' }>, ctx: ExprContext): BoundEx
   return { kind: 'call', fn: e.name, args: e.name === 'FIELD' ? withFieldIndex(args) : args, type };
 }
 
+/** BETWEEN and IN compare scalars (Flink has no order on collections, and IN would compare them by reference). */
+function noCollection(b: BoundExpr, span: Span, what: string): BoundExpr {
+  if (!isCollection(b.type)) return b;
+  throw new EddyError('TYPE_MISMATCH', `${what} cannot compare ${b.type} values`, span, `compare collections with = (x = ARRAY[...] OR x = ARRAY[...]), or their elements`);
+}
+
 /** Binds an AST expression to a typed BoundExpr over ctx.scope; every type error carries the offending span and a hint. */
 export function bindExpr(e: Expr, ctx: ExprContext): BoundExpr {
   const hit = ctx.intercept?.(e);
@@ -220,13 +226,13 @@ export function bindExpr(e: Expr, ctx: ExprContext): BoundExpr {
     case 'isNull':
       return { kind: 'isNull', operand: bindExpr(e.operand, ctx), negated: e.negated, type: 'BOOLEAN' };
     case 'between': {
-      const operand = bindExpr(e.operand, ctx);
+      const operand = noCollection(bindExpr(e.operand, ctx), e.operand.span, 'BETWEEN');
       const [, low] = compareOperands(operand, bindExpr(e.low, ctx), e.operand, e.low, e.low.span);
       const [, high] = compareOperands(operand, bindExpr(e.high, ctx), e.operand, e.high, e.high.span);
       return { kind: 'between', operand, low, high, negated: e.negated, type: 'BOOLEAN' };
     }
     case 'in': {
-      const operand = bindExpr(e.operand, ctx);
+      const operand = noCollection(bindExpr(e.operand, ctx), e.operand.span, 'IN');
       const list = e.list.map((x) => compareOperands(operand, bindExpr(x, ctx), e.operand, x, x.span)[1]);
       return { kind: 'in', operand, list, negated: e.negated, type: 'BOOLEAN' };
     }
