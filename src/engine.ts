@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { isCollection, toApiValue } from './common/collection-types.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EddyError } from './common/errors.js';
@@ -196,9 +197,11 @@ function resultRowBuilder(schema: Schema): (row: Row) => ResultRow {
   const fields = schema.columns.map((c, i) => {
     const v = `(r[${i}] ?? null)`;
     const key = c.name === '__proto__' ? '["__proto__"]' : JSON.stringify(c.name);
+    if (isCollection(c.type)) return `${key}: api(${v}, ${JSON.stringify(c.type)})`;
     return `${key}: ${c.type === 'TIMESTAMP' ? `(typeof r[${i}] === 'number' ? new Date(r[${i}]) : ${v})` : v}`;
   });
-  return new Function('r', `return { ${fields.join(', ')} };`) as (row: Row) => ResultRow;
+  const build = new Function('api', `return (r) => ({ ${fields.join(', ')} });`) as (api: typeof toApiValue) => (row: Row) => ResultRow;
+  return build(toApiValue);
 }
 
 /**

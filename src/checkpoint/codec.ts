@@ -28,15 +28,19 @@ function makeTable(): Uint32Array {
 
 // JSON has no Infinity/NaN (stringify turns them into null); tag them so they survive a round trip.
 const NUM_TAG = '$eddy.num';
+// A SQL MAP value (a JS Map) as its entries.
+const MAP_TAG = '$eddy.map';
 
 function replacer(_key: string, value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) return { [NUM_TAG]: String(value) };
+  if (value instanceof Map) return { [MAP_TAG]: [...(value as Map<unknown, unknown>)] };
   return value;
 }
 
 function reviver(_key: string, value: unknown): unknown {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const keys = Object.keys(value);
+    if (keys.length === 1 && keys[0] === MAP_TAG) return new Map((value as Record<string, [unknown, unknown][]>)[MAP_TAG]);
     if (keys.length === 1 && keys[0] === NUM_TAG) {
       const s = (value as Record<string, unknown>)[NUM_TAG];
       if (s === 'Infinity') return Infinity;

@@ -1,4 +1,5 @@
 import type { Row, Schema, SqlType } from './types.js';
+import { isCollection } from './collection-types.js';
 
 /**
  * Rows kept in the plain objects an embedding host inserted, instead of being copied into row
@@ -27,6 +28,7 @@ export interface StoredObjects {
 
 /** The JS test under which a value is already of `type`; null when no value is (type NULL). */
 export function inlineCheck(type: SqlType, v: string): string | null {
+  if (isCollection(type)) return null;
   switch (type) {
     case 'DOUBLE':
     case 'FLOAT':

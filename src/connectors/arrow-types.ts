@@ -16,11 +16,15 @@
  * other nested fields are refused when named. Fields the stream does not declare are not read.
  */
 import { TimeUnit, Type, bool, duration, float64, int32, int64, nullType, timestamp, utf8, type DataType, type Field } from '@uwdata/flechette';
-import { assertNever } from '../common/errors.js';
+import { EddyError, assertNever } from '../common/errors.js';
+import { isCollection } from '../common/collection-types.js';
 import type { SqlType, Value } from '../common/types.js';
 
 /** The Arrow type the sink writes for a column of `type`. */
 export function arrowTypeOf(type: SqlType): DataType {
+  if (isCollection(type)) {
+    throw new EddyError('UNSUPPORTED', `the arrow format does not support ${type} columns`, undefined, "use 'format' = 'json' for ARRAY and MAP columns");
+  }
   switch (type) {
     case 'BOOLEAN':
       return bool();
@@ -52,6 +56,7 @@ export function converterFor(arrow: DataType, sql: SqlType): ValueConverter {
   const id = arrow.typeId;
   if (id === Type.Null) return 'same';
   if (id === Type.Dictionary) return converterFor(arrow.dictionary, sql);
+  if (isCollection(sql)) return null;
   switch (sql) {
     case 'BOOLEAN':
       return id === Type.Bool ? 'same' : null;

@@ -1,4 +1,5 @@
 import { fmix32 } from '../common/hash.js';
+import { isCollection } from '../common/collection-types.js';
 import type { Column, Row, Schema, Value } from '../common/types.js';
 import { EddyError, assertNever, closest } from '../common/errors.js';
 import type { SourceReader } from './connector.js';
@@ -138,6 +139,9 @@ function planColumn(c: Column, raw: Record<string, string>): ColumnPlan {
     const start = numberOption(f, key('start'), 0, { integer: true });
     if (numberOption(f, key('end'), 0, { integer: true }) < start) throw new EddyError('INVALID_OPTION', `option '${key('end')}' must not be less than '${key('start')}'`);
     return { gen: { kind: 'sequence', start, asString: c.type === 'VARCHAR' }, nullRate };
+  }
+  if (isCollection(c.type)) {
+    throw new EddyError('UNSUPPORTED', `datagen cannot generate ${c.type} column '${c.name}'`, undefined, 'declare the column with a scalar type, or build the collection in the query, e.g. ARRAY[x, y]');
   }
   switch (c.type) {
     case 'INT':

@@ -1,5 +1,6 @@
 import type { Column, Row, SqlType, Value } from '../common/types.js';
 import { formatTimestamp, formatValueForOutput } from './values.js';
+import { toJsonData } from '../common/collection-types.js';
 
 /*
  * Text forms of result rows, shared by the stdout sink and the file sink: JSON Lines, CSV
@@ -68,6 +69,7 @@ function nestedFormatter(tree: readonly JsonNode[], types: readonly SqlType[]): 
 
 function jsonValue(v: Value, type: SqlType): string {
   if (v === null) return 'null';
+  if (typeof v === 'object') return JSON.stringify(toJsonData(v, type));
   if (typeof v === 'number') {
     if (type === 'TIMESTAMP') return '"' + formatTimestamp(v) + '"';
     return Number.isFinite(v) ? String(v) : 'null';

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
-import type { Schema } from '../common/types.js';
+import { typeName, type Schema } from '../common/types.js';
+import { isCollection } from '../common/collection-types.js';
 import { EddyError, assertNever, closest, editDistance, internalError } from '../common/errors.js';
 import type { StreamDef } from '../planner/catalog.js';
 import type { FreshStart, LookupReader, SinkWriter, SourceReader } from './connector.js';
@@ -10,7 +11,7 @@ import { FileSink, fileSinkOptions } from './file-sink.js';
 import { DatagenSource, datagenOptions } from './datagen-source.js';
 import type { MemoryStreams } from './memory-source.js';
 import { StdoutSink, type PrintSinkFormat } from './stdout-sink.js';
-import { checkOptions, enumOption, type OptionSpec } from './options.js';
+import { checkOptions, enumOption, fileFormatOption, type OptionSpec } from './options.js';
 import { SqliteSink, sqliteSinkOptions } from './sqlite-sink.js';
 import { SqliteUpsertSink } from './sqlite-upsert-sink.js';
 import { OP_COLUMN } from '../planner/changelog.js';
@@ -64,6 +65,7 @@ export function validateStreamOptions(stream: StreamDef): void {
   if (stream.partitionKeys && connector !== 'filesystem') {
     throw new EddyError('UNSUPPORTED', `stream '${stream.name}' is PARTITIONED BY (${stream.partitionKeys.join(', ')}), which only the 'filesystem' connector supports`, undefined, "declare it WITH ('connector' = 'filesystem', 'path' = 'dir', ...), or leave PARTITIONED BY out");
   }
+  if (connector !== 'print' && connector !== 'memory') refuseCollectionsInTextFormats(stream, connector);
   switch (connector) {
     case 'file':
       // The source accepts a superset of the sink's options; a file stream may be either.
@@ -102,6 +104,20 @@ export function validateStreamOptions(stream: StreamDef): void {
     default:
       assertNever(connector, 'connector');
   }
+}
+
+/** CSV (and Arrow, raw) have no form for ARRAY/MAP values: refused when the stream is declared, as Flink's csv format refuses them. */
+function refuseCollectionsInTextFormats(stream: StreamDef, connector: ConnectorName): void {
+  const col = stream.schema.columns.find((c) => isCollection(c.type));
+  if (col === undefined) return;
+  const format = connector === 'file' ? fileFormatOption(stream.options) : (stream.options['format'] ?? stream.options['value.format'] ?? '').trim().toLowerCase();
+  if (format !== 'csv' && format !== 'arrow' && format !== 'raw') return;
+  throw new EddyError(
+    'UNSUPPORTED',
+    `the ${format} format cannot hold column '${col.name}' of type ${typeName(col.type)}`,
+    undefined,
+    "use 'format' = 'json' for ARRAY and MAP columns",
+  );
 }
 
 export interface SourceContext {

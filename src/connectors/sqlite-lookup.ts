@@ -4,6 +4,8 @@ import { EddyError, assertNever } from '../common/errors.js';
 import { formatTimestamp, parseTimestamp } from '../common/time.js';
 import type { Row, Schema, SqlType, Value } from '../common/types.js';
 import type { LookupReader } from './connector.js';
+import { isCollection } from '../common/collection-types.js';
+import { BAD, coerceValue } from './values.js';
 
 /** Key values per statement at most (SQLite's historical bound on bind parameters is 999). */
 const MAX_PARAMS = 900;
@@ -146,6 +148,10 @@ function normalize(v: Value, t: SqlType): Value {
 /** A stored value as the column's type. */
 function fromSqlite(v: Value, t: SqlType): Value {
   if (v === null || v === undefined) return null;
+  if (isCollection(t)) {
+    const c = typeof v === 'string' ? coerceValue(JSON.parse(v), t) : BAD;
+    return c === BAD ? null : c;
+  }
   switch (t) {
     case 'BOOLEAN':
       return typeof v === 'string' ? v.toLowerCase() === 'true' || v === '1' : Boolean(v);

@@ -1,4 +1,5 @@
 import { formatTimestamp } from '../common/time.js';
+import { isCollection, toJsonData } from '../common/collection-types.js';
 import * as nodePath from 'node:path';
 import { EddyError, assertNever, internalError } from '../common/errors.js';
 import type { Row, Schema, SqlType, Value } from '../common/types.js';
@@ -247,6 +248,7 @@ export function pushRow(out: unknown[], row: Row, types: readonly SqlType[]): vo
 
 export function toSqlite(v: Value, t: SqlType): Value {
   if (v === null) return null;
+  if (isCollection(t)) return JSON.stringify(toJsonData(v, t));
   switch (t) {
     case 'BOOLEAN':
       return v ? 1 : 0;
@@ -266,6 +268,7 @@ export function toSqlite(v: Value, t: SqlType): Value {
 }
 
 function sqliteType(t: SqlType): string {
+  if (isCollection(t)) return 'TEXT';
   switch (t) {
     case 'BOOLEAN':
     case 'INT':

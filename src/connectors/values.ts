@@ -1,5 +1,7 @@
 import type { SqlType, Value } from '../common/types.js';
 import { assertNever } from '../common/errors.js';
+import { isCollection } from '../common/collection-types.js';
+import { coerceCollection, collectionOutputText } from './collection-values.js';
 
 /** Marker returned by coerceValue when a raw value does not fit the column type. */
 export const BAD: unique symbol = Symbol('BAD');
@@ -39,6 +41,7 @@ function toDouble(raw: unknown): number | Bad {
 export function coerceValue(raw: unknown, type: SqlType, csv = false): Value | Bad {
   if (raw === null || raw === undefined) return null;
   if (csv && raw === '') return null;
+  if (isCollection(type)) return coerceCollection(raw, type, (x, t) => { const v = coerceValue(x, t); return v === BAD ? undefined : v; }) ?? BAD;
   switch (type) {
     case 'VARCHAR':
       if (typeof raw === 'string') return raw;
@@ -107,6 +110,7 @@ export type OutputFormat = 'json' | 'csv' | 'table';
  */
 export function formatValueForOutput(v: Value, type: SqlType, format: OutputFormat): Value {
   if (v === null) return format === 'json' ? null : format === 'csv' ? '' : 'NULL';
+  if (isCollection(type) && format !== 'json') return collectionOutputText(v, type, (x, t) => String(formatValueForOutput(x, t, 'table')));
   if (type === 'TIMESTAMP' && typeof v === 'number') return formatTimestamp(v);
   if (format === 'json') return typeof v === 'number' && !Number.isFinite(v) ? null : v;
   return String(v);

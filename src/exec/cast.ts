@@ -1,6 +1,7 @@
 import { EddyError } from '../common/errors.js';
 import { typeName, type SqlType, type Value } from '../common/types.js';
 import { formatDouble, formatTimestamp, parseTimestamp } from './time-format.js';
+import { collectionShape, collectionText, isCollection } from '../common/collection-types.js';
 
 /**
  * CAST conversions, chosen once at compile time per (from, to) pair. A value that cannot be
@@ -89,6 +90,7 @@ const FALSE_WORDS = new Set(['false', 'f', 'no', 'n', '0']);
 /** The conversion for CAST(<from> AS <to>); `null` means the value passes through unchanged. */
 export function castFunction(from: SqlType, to: SqlType): CastFn | null {
   if (from === to || from === 'NULL') return null;
+  if (isCollection(from) || isCollection(to)) return collectionCast(from, to);
   const unsupported = (): never => {
     throw new EddyError('TYPE_MISMATCH', `cannot cast ${typeName(from)} to ${typeName(to)}`);
   };
@@ -131,4 +133,26 @@ export function castFunction(from: SqlType, to: SqlType): CastFn | null {
     default:
       return unsupported();
   }
+}
+
+/** CAST of collections: to VARCHAR as Flink prints them (`[1, 2]`, `{a=1}`); element-wise to a collection of other element types. */
+function collectionCast(from: SqlType, to: SqlType): CastFn | null {
+  if (to === 'VARCHAR') {
+    const scalar = (x: Value, t: SqlType): string => String(castFunction(t, 'VARCHAR')?.(x) ?? x);
+    return (v) => collectionText(v, from, scalar);
+  }
+  const f = collectionShape(from);
+  const t = collectionShape(to);
+  const each = (a: SqlType, b: SqlType): CastFn | null => castFunction(a, b);
+  if (f?.kind === 'array' && t?.kind === 'array') {
+    const e = each(f.element, t.element);
+    return e === null ? null : (v) => (v as Value[]).map((x) => (x === null ? null : e(x)));
+  }
+  if (f?.kind === 'map' && t?.kind === 'map') {
+    const k = each(f.key, t.key);
+    const x = each(f.value, t.value);
+    if (k === null && x === null) return null;
+    return (v) => new Map([...(v as Map<Value, Value>)].map(([a, b]) => [a === null || k === null ? a : k(a), b === null || x === null ? b : x(b)]));
+  }
+  throw new EddyError('TYPE_MISMATCH', `cannot cast ${typeName(from)} to ${typeName(to)}`);
 }

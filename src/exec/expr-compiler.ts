@@ -4,6 +4,7 @@ import type { ObjectLayout } from '../common/object-layout.js';
 import type { BoundExpr } from '../planner/bound.js';
 import { castFunction } from './cast.js';
 import { udfInvoker } from './udf-call.js';
+import { isCollection, valuesEqual } from '../common/collection-types.js';
 import { SCALAR_FUNCTIONS, SPECIALIZE, divisionByZero } from './functions.js';
 import { compareStrings } from './time-format.js';
 
@@ -131,11 +132,13 @@ export class CodeGen {
         break;
       }
       case '=':
-        this.push(`${v} = ${nullCheck} ? null : ${a} === ${b};`);
+      case '<>': {
+        // Collections compare deeply (src/common/collection-types.ts valuesEqual).
+        const deep = isCollection(e.left.type) || isCollection(e.right.type);
+        const eq = deep ? `${this.constant(valuesEqual)}(${a}, ${b})` : `${a} === ${b}`;
+        this.push(`${v} = ${nullCheck} ? null : ${e.op === '=' ? eq : `!(${eq})`};`);
         break;
-      case '<>':
-        this.push(`${v} = ${nullCheck} ? null : ${a} !== ${b};`);
-        break;
+      }
       case '<':
       case '<=':
       case '>':

@@ -1,6 +1,7 @@
 import { EddyError } from '../common/errors.js';
 import type { Value } from '../common/types.js';
 import { javaRegex } from '../planner/java-regex.js';
+import { COLLECTION_FUNCTIONS } from './collection-functions.js';
 import { likeEscapeRegex } from '../planner/like-pattern.js';
 import { cachedRegex, codePointLength, initcap, padString, position, regexpExtract, regexpReplace, substring, trimChars } from './string-functions.js';
 import { addUnits, ceilTimestamp, dateFormatter, dateParser, diffUnits, extractField, floorTimestamp, parseDefaultTimestamp } from './time-functions.js';
@@ -93,6 +94,7 @@ const likeRegex = (pattern: string, escape: string): RegExp =>
   });
 
 export const SCALAR_FUNCTIONS: Readonly<Record<string, Fn>> = {
+  ...COLLECTION_FUNCTIONS,
   UPPER: strict((s: string) => s.toUpperCase()),
   LOWER: strict((s: string) => s.toLowerCase()),
   INITCAP: strict(initcap),

@@ -12,7 +12,8 @@ import { CodeGen } from './expr-compiler.js';
  *    starting with U+0001 get one more U+0001 in front, which frees `\u0001N`, `\u0001T`, `\u0001F`
  *    for NULL, TRUE and FALSE;
  *  - 2+ keys: a JSON array text, with non-finite numbers written as {"f":"NaN"} etc. (plain JSON
- *    would turn them into null).
+ *    would turn them into null), an ARRAY (or ROW) as an array, a MAP as {"m":[[k,v],...]};
+ *  - 1 ARRAY or MAP key: `\u0001C` then its 2+-key form.
  */
 export type StateKey = number | string;
 
@@ -20,12 +21,15 @@ const ESC = '\u0001';
 export const NULL_KEY = '\u0001N';
 const TRUE_KEY = '\u0001T';
 const FALSE_KEY = '\u0001F';
+/** An ARRAY or MAP key (GROUP BY tags): this prefix, then its composite-form text. */
+const COLLECTION_KEY = '\u0001C';
 
 /** Encodes one key value on its own (the 1-key form). */
 export function encodeSingle(v: Value): StateKey {
   if (typeof v === 'number') return v + 0;
   if (typeof v === 'string') return v.charCodeAt(0) === 1 ? ESC + v : v;
   if (v === null) return NULL_KEY;
+  if (typeof v === 'object') return COLLECTION_KEY + encodePart(v);
   return v ? TRUE_KEY : FALSE_KEY;
 }
 
@@ -33,6 +37,8 @@ export function encodeSingle(v: Value): StateKey {
 export function encodePart(v: Value): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : `{"f":"${v}"}`;
   if (typeof v === 'string') return JSON.stringify(v);
+  if (Array.isArray(v)) return '[' + v.map(encodePart).join(',') + ']';
+  if (v instanceof Map) return '{"m":[' + [...v].map(([k, x]) => `[${encodePart(k)},${encodePart(x)}]`).sort().join(',') + ']}';
   return v === null ? 'null' : v ? 'true' : 'false';
 }
 
@@ -54,11 +60,23 @@ export function decodeKey(key: StateKey, arity: number): Value[] {
     if (key === NULL_KEY) return [null];
     if (key === TRUE_KEY) return [true];
     if (key === FALSE_KEY) return [false];
+    if (key.startsWith(COLLECTION_KEY)) return [decodePart(JSON.parse(key.slice(2)))];
     return [key.slice(1)];
   }
   if (typeof key !== 'string') throw internalError(`composite key is not a string: ${key}`);
   const parsed = JSON.parse(key) as unknown[];
-  return parsed.map((x) => (x !== null && typeof x === 'object' ? Number((x as { f: string }).f) : (x as Value)));
+  return parsed.map(decodePart);
+}
+
+/** One parsed element of encodePart's text back as a value. */
+function decodePart(x: unknown): Value {
+  if (Array.isArray(x)) return x.map(decodePart);
+  if (x !== null && typeof x === 'object') {
+    const o = x as { f?: string; m?: [unknown, unknown][] };
+    if (o.m !== undefined) return new Map(o.m.map(([k, v]) => [decodePart(k), decodePart(v)]));
+    return Number(o.f);
+  }
+  return x as Value;
 }
 
 /**

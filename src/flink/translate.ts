@@ -209,7 +209,7 @@ function rewrite(src: SourceText, tokens: readonly IToken[], edits: readonly Edi
 }
 
 /** Type names and time units: lexed as identifiers by Eddy, kept as written. */
-const KEPT_WORDS = new Set(['BOOLEAN', 'TINYINT', 'SMALLINT', 'INT', 'INTEGER', 'BIGINT', 'FLOAT', 'DOUBLE', 'DECIMAL', 'STRING', 'CHAR', 'DATE', 'TIME', 'YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'MILLISECOND', 'EPOCH', 'PRECISION']);
+const KEPT_WORDS = new Set(['ARRAY', 'MAP', 'ROW', 'MULTISET', 'BOOLEAN', 'TINYINT', 'SMALLINT', 'INT', 'INTEGER', 'BIGINT', 'FLOAT', 'DOUBLE', 'DECIMAL', 'STRING', 'CHAR', 'DATE', 'TIME', 'YEAR', 'QUARTER', 'MONTH', 'WEEK', 'DAY', 'HOUR', 'MINUTE', 'SECOND', 'MILLISECOND', 'EPOCH', 'PRECISION']);
 
 /** Words after which `name (` is a declaration or a column list, not a function call. */
 const BEFORE_NAME_LIST = new Set(['STREAM', 'TABLE', 'EXISTS', 'INTO', 'AS']);

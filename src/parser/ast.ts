@@ -1,4 +1,5 @@
 import type { Span } from '../common/errors.js';
+import type { CollectionType } from '../common/types.js';
 
 /** A name as written. `name` is lower-cased unless the identifier was double-quoted. */
 export interface Ident {
@@ -7,7 +8,7 @@ export interface Ident {
   readonly span: Span;
 }
 
-export type TypeName = 'BOOLEAN' | 'INT' | 'BIGINT' | 'FLOAT' | 'DOUBLE' | 'VARCHAR' | 'TIMESTAMP';
+export type TypeName = 'BOOLEAN' | 'INT' | 'BIGINT' | 'FLOAT' | 'DOUBLE' | 'VARCHAR' | 'TIMESTAMP' | CollectionType;
 
 export type Statement =
   | CreateStreamStmt
@@ -275,6 +276,12 @@ export type FromItem =
   | { readonly kind: 'stream'; readonly name: Ident; readonly alias?: Ident; readonly asOf?: Expr; readonly span: Span }
   /** `left [INNER|LEFT|RIGHT|FULL] JOIN right ON on`; a comma join (`FROM a, b`) is an inner join without `on`. */
   | { readonly kind: 'join'; readonly joinType: JoinType; readonly left: FromItem; readonly right: FromItem; readonly on?: Expr; readonly span: Span }
+  /**
+   * `UNNEST(collection) [WITH ORDINALITY] [AS] alias [(col, ...)]`: one row per element of an
+   * ARRAY (its fields, for an ARRAY of ROW), per entry of a MAP (key, value), joined to the row
+   * of the left side that holds the collection (a lateral join, src/planner/bind-unnest.ts).
+   */
+  | { readonly kind: 'unnest'; readonly expr: Expr; readonly ordinality: boolean; readonly alias?: Ident; readonly columns?: readonly Ident[]; readonly span: Span }
   /** A derived table: FROM (SELECT ... UNION ALL SELECT ...) [AS] alias. */
   | { readonly kind: 'subquery'; readonly query: Query; readonly alias?: Ident; readonly span: Span }
   | {

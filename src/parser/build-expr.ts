@@ -109,6 +109,7 @@ function buildMultiplicative(src: SourceText, node: CstNode): Expr {
 function buildUnary(src: SourceText, node: CstNode): Expr {
   const signs = tokensOf(node, 'sign');
   let e = buildPrimary(src, child(node, 'primary'));
+  for (const s of nodesOf(node, 'subscript')) e = buildSubscript(src, e, s);
   for (let i = signs.length - 1; i >= 0; i--) {
     const op = signs[i]!.image === '-' ? '-' : '+';
     e = { kind: 'unary', op, operand: e, span: spanCover(src.tokenSpan(signs[i]!), e.span) };
@@ -138,12 +139,45 @@ function buildPrimary(src: SourceText, node: CstNode): Expr {
   if (exists) return { kind: 'exists', query: buildQuery(src, exists), span };
   const scalar = optNode(node, 'scalarQuery');
   if (scalar) return { kind: 'scalarQuery', query: buildQuery(src, scalar), span };
+  const ctor = optNode(node, 'constructorExpr');
+  if (ctor) return buildConstructor(src, ctor);
   const caseNode = optNode(node, 'caseExpr');
   if (caseNode) return buildCase(src, caseNode);
   const inner = optNode(node, 'expr');
   // The parentheses belong to the node's span, so a caret under it covers what the user wrote.
   if (inner) return { ...buildExpr(src, inner), span };
   return buildNameExpr(src, child(node, 'nameExpr'));
+}
+
+/**
+ * `base[index]` is Calcite's ITEM(base, index) and `.field` after it FIELD(value, 'field'): calls, so
+ * every walk over expressions treats them as functions (the planner types them, functions.ts runs them).
+ */
+function buildSubscript(src: SourceText, base: Expr, node: CstNode): Expr {
+  const index = buildExpr(src, child(node, 'index'));
+  const bracket = token(node, 'LBracket');
+  const call = (name: string, args: Expr[], at: Span, nameSpan: Span): Expr => ({ kind: 'call', name, nameSpan, args, star: false, distinct: false, span: at });
+  const end = src.tokenSpan(token(node, 'RBracket'));
+  let e = call('ITEM', [base, index], spanCover(base.span, end), src.tokenSpan(bracket));
+  for (const f of tokensOf(node, 'field')) {
+    const name = identOf(src, f);
+    e = call('FIELD', [e, { kind: 'literal', value: name.name, isInteger: false, span: name.span }], spanCover(e.span, name.span), name.span);
+  }
+  return e;
+}
+
+/** ARRAY[...] / MAP[...] as the calls ARRAY(...) / MAP(...), typed and checked by the planner. */
+function buildConstructor(src: SourceText, node: CstNode): Expr {
+  const word = token(node, 'ctor');
+  return {
+    kind: 'call',
+    name: word.image.toUpperCase(),
+    nameSpan: src.tokenSpan(word),
+    args: nodesOf(node, 'item').map((i) => buildExpr(src, i)),
+    star: false,
+    distinct: false,
+    span: nodeSpan(src, node),
+  };
 }
 
 function buildCase(src: SourceText, node: CstNode): Expr {

@@ -397,7 +397,11 @@ function buildFromClause(src: SourceText, node: CstNode): FromItem {
   for (const { step } of steps) {
     const right = step ? buildFrom(src, child(step, 'fromItem')) : items[nextComma++]!;
     const type = step ? optToken(step, 'joinType')?.image.toLowerCase() : undefined;
-    const on = step ? buildExpr(src, child(step, 'on')) : undefined;
+    const onNode = step ? optNode(step, 'on') : undefined;
+    const on = onNode ? buildExpr(src, onNode) : undefined;
+    if (step && !onNode && !optToken(step, 'cross')) {
+      throw new EddyError('SYNTAX', 'JOIN needs an ON condition', nodeSpan(src, step), 'write ... JOIN b ON a.k = b.k, or CROSS JOIN b');
+    }
     from = {
       kind: 'join',
       joinType: (type ?? 'inner') as JoinType,
@@ -413,6 +417,22 @@ function buildFromClause(src: SourceText, node: CstNode): FromItem {
 function buildFrom(src: SourceText, node: CstNode): FromItem {
   const span = nodeSpan(src, node);
   const alias = aliasOf(src, child(node, 'alias'));
+  const columnAliases = tokensOf(node, 'columnAlias').map((t) => identOf(src, t));
+  const unnest = optNode(node, 'unnestOf');
+  if (unnest) {
+    const ord = optToken(node, 'ordinality');
+    return {
+      kind: 'unnest',
+      expr: buildExpr(src, unnest),
+      ordinality: ord !== undefined,
+      ...(alias ? { alias } : {}),
+      ...(columnAliases.length > 0 ? { columns: columnAliases } : {}),
+      span,
+    };
+  }
+  if (columnAliases.length > 0) {
+    throw new EddyError('UNSUPPORTED', 'column aliases after a table name are supported only for UNNEST', columnAliases[0]!.span, 'rename columns in the SELECT list: SELECT a AS x ...');
+  }
   const stream = optToken(node, 'stream');
   if (stream) {
     const systemTime = optToken(node, 'systemTime');

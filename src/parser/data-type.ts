@@ -3,6 +3,8 @@ import { EddyError } from '../common/errors.js';
 import type { Ident, TypeName } from './ast.js';
 import { identOf, nodeSpan, nodesOf, optToken, token, tokensOf } from './cst-access.js';
 import type { SourceText } from './source-text.js';
+import type { SqlType } from '../common/types.js';
+import { arrayOf, isCollection, mapOf, rowOf, type RowFieldType } from '../common/collection-types.js';
 import { closest as suggest } from '../common/errors.js';
 
 /** Type words as Flink users write them. DECIMAL/NUMERIC map to DOUBLE (Eddy has no exact decimals). */
@@ -47,7 +49,7 @@ export type ColumnType =
 export function buildColumnType(src: SourceText, node: CstNode): ColumnType {
   const word = token(node, 'typeName');
   const fields = nodesOf(node, 'rowField');
-  if (word.image.toUpperCase() !== 'ROW') return { kind: 'scalar', ...buildDataType(src, node) };
+  if (word.image.toUpperCase() !== 'ROW' || tokensOf(node, 'arraySuffix').length > 0) return { kind: 'scalar', ...buildDataType(src, node) };
   if (fields.length === 0) {
     throw new EddyError('SYNTAX', 'ROW needs its fields', src.tokenSpan(word), 'write ROW<name type, ...>, as ROW<id BIGINT, name STRING>');
   }
@@ -66,6 +68,7 @@ export function buildColumnType(src: SourceText, node: CstNode): ColumnType {
 export function buildDataType(src: SourceText, node: CstNode): { type: TypeName; typeText: string } {
   const word = token(node, 'typeName');
   const upper = word.image.toUpperCase();
+  if (isCollectionSyntax(node)) return { type: buildValueType(src, node) as TypeName, typeText: src.slice(nodeSpan(src, node)) };
   if (upper === 'ROW' || nodesOf(node, 'rowField').length > 0) {
     const at = upper === 'ROW' ? src.tokenSpan(word) : nodeSpan(src, node);
     throw new EddyError(
@@ -101,4 +104,56 @@ export function buildDataType(src: SourceText, node: CstNode): { type: TypeName;
     );
   }
   return { type, typeText: src.slice(nodeSpan(src, node)) };
+}
+
+const isCollectionSyntax = (node: CstNode): boolean =>
+  tokensOf(node, 'arraySuffix').length > 0 || /^(ARRAY|MAP|MULTISET)$/.test(token(node, 'typeName').image.toUpperCase());
+
+/**
+ * The type of a value that may be nested in a collection: ARRAY<T>, MAP<K, V>, `T ARRAY` (Flink's
+ * postfix form), a ROW (as a value type: an element of a collection) or a scalar, as its
+ * canonical spelling (see CollectionType).
+ */
+function buildValueType(src: SourceText, node: CstNode): SqlType {
+  const word = token(node, 'typeName');
+  const upper = word.image.toUpperCase();
+  const suffixes = tokensOf(node, 'arraySuffix');
+  for (const s of suffixes) {
+    if (s.image.toUpperCase() !== 'ARRAY') throw new EddyError('SYNTAX', `unexpected '${s.image}'`, src.tokenSpan(s), 'write T ARRAY or ARRAY<T>');
+  }
+  const elements = nodesOf(node, 'elementType');
+  let type: SqlType;
+  if (upper === 'MULTISET') {
+    throw new EddyError('UNSUPPORTED', 'MULTISET types are not supported', src.tokenSpan(word), 'use ARRAY<T> or MAP<T, INT> (element counts)');
+  } else if (upper === 'ARRAY' || upper === 'MAP') {
+    const want = upper === 'ARRAY' ? 1 : 2;
+    if (elements.length !== want) {
+      throw new EddyError(
+        'SYNTAX',
+        `${upper} takes ${want === 1 ? 'one element type' : 'a key and a value type'}`,
+        nodeSpan(src, node),
+        upper === 'ARRAY' ? 'write ARRAY<INT> or INT ARRAY' : 'write MAP<STRING, INT>',
+      );
+    }
+    const [a, b] = elements.map((e) => buildValueType(src, e));
+    if (upper === 'MAP' && isCollection(a!)) {
+      throw new EddyError('UNSUPPORTED', `MAP keys must be scalars, got ${a}`, nodeSpan(src, elements[0]!), 'key the map by a scalar type, e.g. MAP<STRING, ...>');
+    }
+    type = upper === 'ARRAY' ? arrayOf(a!) : mapOf(a!, b!);
+  } else if (upper === 'ROW') {
+    const fields = nodesOf(node, 'rowField');
+    if (fields.length === 0) throw new EddyError('SYNTAX', 'ROW needs its fields', src.tokenSpan(word), 'write ROW<name type, ...>, as ROW<id BIGINT, name STRING>');
+    const out: RowFieldType[] = [];
+    for (const f of fields) {
+      const name = identOf(src, token(f, 'field'));
+      if (out.some((o) => o.name === name.name)) throw new EddyError('SYNTAX', `field '${name.name}' is declared twice in ROW`, name.span, 'give each field a distinct name');
+      out.push({ name: name.name, type: buildValueType(src, nodesOf(f, 'dataType')[0]!) });
+    }
+    type = rowOf(out);
+  } else {
+    if (elements.length > 0) throw new EddyError('SYNTAX', `type ${upper} takes no element types`, nodeSpan(src, elements[0]!), `write ${upper} without '<...>'`);
+    type = buildDataType(src, { ...node, children: { ...node.children, arraySuffix: [] } }).type;
+  }
+  for (let i = 0; i < suffixes.length; i++) type = arrayOf(type);
+  return type;
 }

@@ -177,13 +177,27 @@ export class SqlGrammar extends CstParser {
   });
 
   dataType = this.RULE('dataType', () => {
-    this.CONSUME(T.Name, { LABEL: 'typeName' });
+    const word = this.CONSUME(T.Name, { LABEL: 'typeName' });
     this.OPTION({
       GATE: () => this.LA(1).image.toUpperCase() === 'PRECISION',
       DEF: () => this.CONSUME2(T.Name, { LABEL: 'precision' }),
     });
+    // ARRAY<T>, MAP<K, V>: the word decides, since `ROW<a INT>` and `ARRAY<INT>` both start `< name`.
+    const collection = (): boolean => /^(ARRAY|MAP|MULTISET)$/i.test(word.image ?? '');
+    this.OPTION6({
+      GATE: collection,
+      DEF: () => {
+        this.CONSUME2(T.Lt);
+        this.SUBRULE(this.dataType, { LABEL: 'elementType' });
+        this.OPTION7(() => {
+          this.CONSUME4(T.Comma);
+          this.SUBRULE2(this.dataType, { LABEL: 'elementType' });
+        });
+        this.CONSUME2(T.Gt);
+      },
+    });
     // ROW<a INT, b STRING> (Flink's nested rows); data-type.ts refuses the angle brackets after other words.
-    this.OPTION4(() => {
+    this.OPTION4({ GATE: () => !collection(), DEF: () => {
       this.CONSUME(T.Lt);
       this.SUBRULE(this.rowField);
       this.MANY(() => {
@@ -191,7 +205,7 @@ export class SqlGrammar extends CstParser {
         this.SUBRULE2(this.rowField);
       });
       this.CONSUME(T.Gt);
-    });
+    } });
     // ROW(a INT, b STRING): a name after '(' tells it from VARCHAR(10).
     this.OPTION5({
       GATE: () => this.LA(1).tokenType === T.LParen && this.LA(2).tokenType !== T.NumberLiteral,
@@ -213,6 +227,11 @@ export class SqlGrammar extends CstParser {
         this.CONSUME2(T.NumberLiteral);
       });
       this.CONSUME(T.RParen);
+    });
+    // Flink's postfix form: `INT ARRAY` is ARRAY<INT>.
+    this.MANY3({
+      GATE: () => this.LA(1).image.toUpperCase() === 'ARRAY' && this.LA(2).tokenType !== T.LBracket,
+      DEF: () => this.CONSUME3(T.Name, { LABEL: 'arraySuffix' }),
     });
   });
 
@@ -558,10 +577,11 @@ export class SqlGrammar extends CstParser {
 
   /** `[AS] name`, optional. */
   alias = this.RULE('alias', () => {
-    this.OPTION(() => {
+    // `a CROSS JOIN b`: CROSS is not a's alias.
+    this.OPTION({ GATE: () => !(this.LA(1).image.toUpperCase() === 'CROSS' && this.LA(2).tokenType === T.Join), DEF: () => {
       this.OPTION2(() => this.CONSUME(T.As));
       this.CONSUME(T.Name);
-    });
+    } });
   });
 
   /** FROM items joined left to right: `a [INNER|LEFT|RIGHT|FULL [OUTER]] JOIN b ON ...` or `a, b` (the condition in WHERE). */
@@ -581,8 +601,11 @@ export class SqlGrammar extends CstParser {
   });
 
   joinStep = this.RULE('joinStep', () => {
-    this.OPTION(() => {
-      this.OR([
+    // CROSS JOIN (no ON): CROSS stays a name, so a column called cross still parses.
+    const cross = this.OPTION3({ GATE: () => this.LA(1).image.toUpperCase() === 'CROSS' && this.LA(2).tokenType === T.Join, DEF: () => this.CONSUME(T.Name, { LABEL: 'cross' }) });
+    this.OPTION({
+      GATE: () => cross === undefined,
+      DEF: () => this.OR([
         { ALT: () => this.CONSUME(T.Inner, { LABEL: 'joinType' }) },
         {
           ALT: () => {
@@ -594,16 +617,38 @@ export class SqlGrammar extends CstParser {
             this.OPTION2(() => this.CONSUME(T.Outer));
           },
         },
-      ]);
+      ]),
     });
     this.CONSUME(T.Join);
     this.SUBRULE(this.fromItem);
-    this.CONSUME(T.On);
-    this.SUBRULE(this.expr, { LABEL: 'on' });
+    this.OPTION4({
+      GATE: () => cross === undefined,
+      DEF: () => {
+        this.CONSUME(T.On);
+        this.SUBRULE(this.expr, { LABEL: 'on' });
+      },
+    });
   });
 
   fromItem = this.RULE('fromItem', () => {
     this.OR([
+      {
+        // UNNEST(collection) [WITH ORDINALITY]: one row per element (src/planner/bind-unnest.ts).
+        GATE: () => this.LA(1).image.toUpperCase() === 'UNNEST' && this.LA(2).tokenType === T.LParen,
+        ALT: () => {
+          this.CONSUME4(T.Name, { LABEL: 'unnest' });
+          this.CONSUME3(T.LParen);
+          this.SUBRULE(this.expr, { LABEL: 'unnestOf' });
+          this.CONSUME3(T.RParen);
+          this.OPTION2({
+            GATE: () => this.LA(2).image.toUpperCase() === 'ORDINALITY',
+            DEF: () => {
+              this.CONSUME(T.With);
+              this.CONSUME5(T.Name, { LABEL: 'ordinality' });
+            },
+          });
+        },
+      },
       {
         ALT: () => {
           this.CONSUME(T.Table);
@@ -635,6 +680,16 @@ export class SqlGrammar extends CstParser {
       },
     ]);
     this.SUBRULE(this.alias);
+    // `AS t (a, b)`: names for the columns (UNNEST only; the builder refuses it elsewhere).
+    this.OPTION3(() => {
+      this.CONSUME4(T.LParen);
+      this.CONSUME6(T.Name, { LABEL: 'columnAlias' });
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.CONSUME7(T.Name, { LABEL: 'columnAlias' });
+      });
+      this.CONSUME4(T.RParen);
+    });
   });
 
   windowTvf = this.RULE('windowTvf', () => {
@@ -798,6 +853,32 @@ export class SqlGrammar extends CstParser {
   unary = this.RULE('unary', () => {
     this.MANY(() => this.OR([{ ALT: () => this.CONSUME(T.Minus, { LABEL: 'sign' }) }, { ALT: () => this.CONSUME(T.Plus, { LABEL: 'sign' }) }]));
     this.SUBRULE(this.primary);
+    this.MANY2(() => this.SUBRULE(this.subscript));
+  });
+
+  /** `[index]` after a value (an ARRAY element, 1-based, or a MAP value), then `.field` of a ROW element. */
+  subscript = this.RULE('subscript', () => {
+    this.CONSUME(T.LBracket);
+    this.SUBRULE(this.expr, { LABEL: 'index' });
+    this.CONSUME(T.RBracket);
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.CONSUME(T.Name, { LABEL: 'field' });
+    });
+  });
+
+  /** `ARRAY[a, b, ...]` and `MAP[k1, v1, k2, v2, ...]` (ARRAY and MAP stay names: only the '[' makes a constructor). */
+  constructorExpr = this.RULE('constructorExpr', () => {
+    this.CONSUME(T.Name, { LABEL: 'ctor' });
+    this.CONSUME(T.LBracket);
+    this.OPTION(() => {
+      this.SUBRULE(this.expr, { LABEL: 'item' });
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.expr, { LABEL: 'item' });
+      });
+    });
+    this.CONSUME(T.RBracket);
   });
 
   primary = this.RULE('primary', () => {
@@ -816,6 +897,10 @@ export class SqlGrammar extends CstParser {
       },
       { ALT: () => this.SUBRULE(this.castExpr) },
       { ALT: () => this.SUBRULE(this.caseExpr) },
+      {
+        GATE: () => /^(ARRAY|MAP)$/i.test(this.LA(1).image) && this.LA(2).tokenType === T.LBracket,
+        ALT: () => this.SUBRULE(this.constructorExpr),
+      },
       {
         // `EXISTS (SELECT ...)`: bound as a semi join (NOT EXISTS: an anti join).
         ALT: () => {

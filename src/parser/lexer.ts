@@ -137,6 +137,8 @@ export const Star = createToken({ name: 'Star', pattern: /\*/, categories: [MulO
 export const Slash = createToken({ name: 'Slash', pattern: /\//, categories: [MulOp], label: "'/'" });
 export const Percent = createToken({ name: 'Percent', pattern: /%/, categories: [MulOp], label: "'%'" });
 export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: "'('" });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, label: "'['" });
+export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, label: "']'" });
 export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: "')'" });
 export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','" });
 export const Dot = createToken({ name: 'Dot', pattern: /\./, label: "'.'" });
@@ -170,6 +172,8 @@ export const allTokens: TokenType[] = [
   Percent,
   LParen,
   RParen,
+  LBracket,
+  RBracket,
   Comma,
   Dot,
   Semicolon,

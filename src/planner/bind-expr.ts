@@ -2,6 +2,7 @@ import type { Span } from '../common/errors.js';
 import { EddyError, assertNever, internalError } from '../common/errors.js';
 import type { SqlType } from '../common/types.js';
 import { NUMERIC_TYPES } from '../common/types.js';
+import { isCollection } from '../common/collection-types.js';
 import type { BinaryOp, Expr } from '../parser/ast.js';
 import type { BoundExpr } from './bound.js';
 import { exprToSql } from './expr-sql.js';
@@ -11,6 +12,7 @@ import type { ColumnExpr, Scope } from './scope.js';
 import { resolveColumn } from './scope.js';
 import { parseTimestampLiteral } from './timestamp-literal.js';
 import { castAllowed, comparable, promoteNumeric, unifyTypes } from './type-rules.js';
+import { withFieldIndex } from './collection-signatures.js';
 
 /** How names resolve in one clause. Grouped clauses (SELECT/HAVING of an aggregate) override `intercept` and `column`. */
 export interface ExprContext {
@@ -93,6 +95,9 @@ function bindBinary(e: Extract<Expr, { kind: 'binary' }>, ctx: ExprContext): Bou
   const op = e.op;
   if (ARITH.has(op)) return { kind: 'binary', op, left, right, type: arithmeticType(op, left, right, e) };
   if (COMPARE.has(op)) {
+    if (op !== '=' && op !== '<>' && (isCollection(left.type) || isCollection(right.type))) {
+      throw new EddyError('TYPE_MISMATCH', `operator ${op} cannot order ${isCollection(left.type) ? left.type : right.type} values`, e.span, 'collections compare only with = and <>; compare their elements, e.g. arr[1] < 5');
+    }
     const [l, r] = compareOperands(left, right, e.left, e.right, e.span);
     return { kind: 'binary', op, left: l, right: r, type: 'BOOLEAN' };
   }
@@ -186,7 +191,13 @@ function bindCall(e: Extract<Expr, { kind: 'call' }>, ctx: ExprContext): BoundEx
   const udf = SCALAR_FUNCTIONS[e.name] === undefined ? userFunctions?.(e.name) : undefined;
   if (udf) return { kind: 'call', fn: udf.name, args, type: userCallType(udf, args.map((b, i) => ({ type: b.type, span: e.args[i]!.span })), e.span), udf };
   const type = scalarCallType(e.name, args.map((b, i) => ({ type: b.type, span: e.args[i]!.span, expr: b })), e.nameSpan, e.span);
-  return { kind: 'call', fn: e.name, args, type };
+  return { kind: 'call', fn: e.name, args: e.name === 'FIELD' ? withFieldIndex(args) : args, type };
+}
+
+/** BETWEEN and IN compare scalars (Flink has no order on collections, and IN would compare them by reference). */
+function noCollection(b: BoundExpr, span: Span, what: string): BoundExpr {
+  if (!isCollection(b.type)) return b;
+  throw new EddyError('TYPE_MISMATCH', `${what} cannot compare ${b.type} values`, span, `compare collections with = (x = ARRAY[...] OR x = ARRAY[...]), or their elements`);
 }
 
 /** The user-defined functions calls resolve to while a query binds (see withUserFunctions). */
@@ -235,13 +246,13 @@ export function bindExpr(e: Expr, ctx: ExprContext): BoundExpr {
     case 'isNull':
       return { kind: 'isNull', operand: bindExpr(e.operand, ctx), negated: e.negated, type: 'BOOLEAN' };
     case 'between': {
-      const operand = bindExpr(e.operand, ctx);
+      const operand = noCollection(bindExpr(e.operand, ctx), e.operand.span, 'BETWEEN');
       const [, low] = compareOperands(operand, bindExpr(e.low, ctx), e.operand, e.low, e.low.span);
       const [, high] = compareOperands(operand, bindExpr(e.high, ctx), e.operand, e.high, e.high.span);
       return { kind: 'between', operand, low, high, negated: e.negated, type: 'BOOLEAN' };
     }
     case 'in': {
-      const operand = bindExpr(e.operand, ctx);
+      const operand = noCollection(bindExpr(e.operand, ctx), e.operand.span, 'IN');
       const list = e.list.map((x) => compareOperands(operand, bindExpr(x, ctx), e.operand, x, x.span)[1]);
       return { kind: 'in', operand, list, negated: e.negated, type: 'BOOLEAN' };
     }

@@ -3,6 +3,7 @@ import { EddyError, assertNever } from '../common/errors.js';
 import type { Expr, FromItem, Ident, Query } from '../parser/ast.js';
 import { bindExpr, type ExprContext } from './bind-expr.js';
 import { bindJoin } from './bind-join.js';
+import { bindUnnest } from './bind-unnest.js';
 import { bindTvfWindow, type BoundWindow, type WindowEmit } from './bind-window.js';
 import type { BoundExpr } from './bound.js';
 import type { Catalog, StreamDef, ViewDef } from './catalog.js';
@@ -113,6 +114,7 @@ function namedSource(name: Ident, alias: Ident | undefined, catalog: Catalog, em
 export function bindFrom(from: FromItem, catalog: Catalog, emit: WindowEmit | undefined, bind: QueryBinder, where?: Expr): BoundSource {
   switch (from.kind) {
     case 'join':
+      if (from.right.kind === 'unnest') return bindUnnest(from, from.right, bindFrom(from.left, catalog, emit, bind, where));
       return bindJoin(from, bindFrom(from.left, catalog, emit, bind, where), bindFrom(from.right, catalog, emit, bind, where), where);
     case 'stream':
       return namedSource(from.name, from.alias, catalog, emit, bind);
@@ -141,6 +143,8 @@ export function bindFrom(from: FromItem, catalog: Catalog, emit: WindowEmit | un
       const partitionKeys = from.partitionBy.map((e: Expr) => bindExpr(e, ctx));
       return { ...inner, scope, tvf: { window, partitionKeys, span: from.span } };
     }
+    case 'unnest':
+      throw new EddyError('UNSUPPORTED', 'UNNEST is supported only joined to the table holding the collection', from.span, 'write FROM t CROSS JOIN UNNEST(t.tags) AS x (tag)');
     default:
       return assertNever(from, 'FROM item');
   }

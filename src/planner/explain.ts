@@ -61,6 +61,11 @@ function describe(p: PhysicalPlan): string {
     }
     case 'LimitExec':
       return `LimitExec ${p.count}`;
+    case 'UnnestExec': {
+      const columns = p.schema.columns.slice(input(p).schema.columns.length).map((c) => c.name);
+      const ord = p.ordinality ? ' WITH ORDINALITY' : '';
+      return `UnnestExec ${p.outer ? 'LEFT ' : ''}UNNEST(${exprToSql(p.collection, input(p).schema)})${ord} expand=${p.expand} columns=[${columns.join(', ')}] changelog=${p.changelog} state=none`;
+    }
     case 'UnionExec': {
       const wm = p.watermarked ? ' watermark=min(inputs)' : '';
       const time = p.rowtime !== undefined ? ` rowtime=${p.schema.columns[p.rowtime]!.name}` : '';

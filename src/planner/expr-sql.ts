@@ -1,5 +1,6 @@
 import type { Schema, SqlType, Value } from '../common/types.js';
 import { assertNever } from '../common/errors.js';
+import { collectionShape, elementTypeOf } from '../common/collection-types.js';
 import type { AggCall, BoundExpr, WindowSpec } from './bound.js';
 import { formatTimestampLiteral } from './timestamp-literal.js';
 
@@ -47,6 +48,12 @@ function literalSql(value: Value, type: SqlType): string {
   if (value === null) return 'NULL';
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
+  if (Array.isArray(value)) return `ARRAY[${value.map((x) => literalSql(x, elementTypeOf(type) ?? 'NULL')).join(', ')}]`;
+  if (value instanceof Map) {
+    const s = collectionShape(type);
+    const [kt, vt] = s?.kind === 'map' ? [s.key, s.value] : ['NULL' as const, 'NULL' as const];
+    return `MAP[${[...value].map(([k, x]) => `${literalSql(k, kt)}, ${literalSql(x, vt)}`).join(', ')}]`;
+  }
   if (type === 'TIMESTAMP') return `TIMESTAMP '${formatTimestampLiteral(value)}'`;
   if (type === 'INTERVAL') return intervalSql(value);
   if ((type === 'DOUBLE' || type === 'FLOAT') && Number.isInteger(value)) return `${value}.0`;
@@ -106,6 +113,13 @@ export function exprToSql(e: BoundExpr, input?: Schema): string {
 function callToSql(fn: string, args: readonly string[]): string {
   const unit = (u: string | undefined) => (u ?? '').replace(/^'|'$/g, '');
   switch (fn) {
+    case 'ITEM':
+      return `${args[0]}[${args[1]}]`;
+    case 'FIELD':
+      return `${args[0]}.${unit(args[1])}`;
+    case 'ARRAY':
+    case 'MAP':
+      return `${fn}[${args.join(', ')}]`;
     case 'EXTRACT':
       return `EXTRACT(${unit(args[0])} FROM ${args[1]})`;
     case 'FLOOR':

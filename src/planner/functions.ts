@@ -1,4 +1,5 @@
 import type { Span } from '../common/errors.js';
+import { isCollection } from '../common/collection-types.js';
 import { EddyError } from '../common/errors.js';
 import { closest as suggest } from '../common/errors.js';
 import type { SqlType } from '../common/types.js';
@@ -152,6 +153,9 @@ export function aggregateCallType(name: string, star: boolean, args: readonly Ar
     case 'LAST_VALUE':
       if (arg.type === 'INTERVAL') {
         throw new EddyError('TYPE_MISMATCH', `${name} does not accept INTERVAL`, arg.span, `${name} needs a comparable argument`);
+      }
+      if ((name === 'MIN' || name === 'MAX') && isCollection(arg.type)) {
+        throw new EddyError('TYPE_MISMATCH', `${name} does not accept ${arg.type}`, arg.span, `collections have no order; aggregate an element or the size, e.g. ${name}(CARDINALITY(x))`);
       }
       return { fn: name, type: arg.type };
     case 'LISTAGG': {

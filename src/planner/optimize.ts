@@ -26,6 +26,7 @@ function withInputs(node: LogicalPlan, inputs: readonly LogicalPlan[]): LogicalP
     case 'windowAggregate':
     case 'groupAggregate':
     case 'limit':
+    case 'unnest':
     case 'rank':
     case 'overAggregate':
     case 'lookupJoin':

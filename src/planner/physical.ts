@@ -12,6 +12,7 @@ const UID_PREFIX: Readonly<Record<LogicalPlan['kind'], string>> = {
   windowAggregate: 'window-aggregate',
   groupAggregate: 'group-aggregate',
   limit: 'limit',
+  unnest: 'unnest',
   union: 'union',
   join: 'join',
   rank: 'rank',
@@ -123,6 +124,9 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
         break;
       case 'groupAggregate':
         p = { kind: 'GroupAggregateExec', uid: uid('groupAggregate'), inputs: edge(keyed(node.keys)), ...base, keys: node.keys, aggs: node.aggs, stateTtlMs: opts.stateTtlMs ?? 0, retracting: inputs[0]!.changelog === 'updating' };
+        break;
+      case 'unnest':
+        p = { kind: 'UnnestExec', uid: uid('unnest'), inputs: edge(), ...base, collection: node.collection, expand: node.expand, width: node.width, ordinality: node.ordinality, outer: node.outer };
         break;
       case 'limit':
         p = { kind: 'LimitExec', uid: uid('limit'), inputs: edge({ kind: 'single' }), ...base, count: node.count };

@@ -72,6 +72,8 @@ export type LogicalPlan =
    */
   | { readonly kind: 'groupAggregate'; readonly input: LogicalPlan; readonly keys: readonly BoundExpr[]; readonly aggs: readonly AggCall[]; readonly schema: Schema }
   | { readonly kind: 'limit'; readonly input: LogicalPlan; readonly count: number; readonly schema: Schema }
+  /** `input CROSS JOIN UNNEST(collection)`: each input row once per element (see UnnestSpec), the element's columns appended. */
+  | ({ readonly kind: 'unnest'; readonly input: LogicalPlan; readonly schema: Schema } & UnnestSpec)
   /** UNION ALL: every row of every input. Its watermark is the minimum of its inputs' (DESIGN.md §3 rule 6). */
   | { readonly kind: 'union'; readonly inputs: readonly LogicalPlan[]; readonly schema: Schema }
   /**
@@ -248,6 +250,21 @@ export function logicalInputs(p: LogicalPlan): readonly LogicalPlan[] {
 }
 
 /**
+ * What UNNEST expands: `collection` (over the input row) is an ARRAY (one column per element, or
+ * one per field for an ARRAY of ROW) or a MAP (key and value columns); `ordinality` appends the
+ * 1-based position (INT); `outer` (LEFT JOIN UNNEST ... ON TRUE) keeps a row whose collection is
+ * NULL or empty, with NULL element columns. An updating input's op column is copied to each output row.
+ */
+export interface UnnestSpec {
+  readonly collection: BoundExpr;
+  readonly expand: 'element' | 'rowFields' | 'mapEntries';
+  /** The number of columns one element gives (1, the ROW's field count, or 2). */
+  readonly width: number;
+  readonly ordinality: boolean;
+  readonly outer: boolean;
+}
+
+/**
  * How rows travel along an edge when the graph runs in parallel: `forward` keeps them on the
  * producer's worker, `hash(keys)` sends rows with equal keys to the worker owning their key group
  * (a keyed operator's input), `single` sends every row to one worker (a global aggregate, LIMIT).
@@ -326,6 +343,7 @@ export type PhysicalPlan =
       readonly retracting: boolean;
     })
   | (ExecNode & { readonly kind: 'LimitExec'; readonly count: number })
+  | (ExecNode & UnnestSpec & { readonly kind: 'UnnestExec' })
   /** `rowtime`: the output column that is every input's time attribute, if one is. */
   | (ExecNode & { readonly kind: 'UnionExec'; readonly rowtime?: number })
   | (ExecNode & { readonly kind: 'SinkExec'; readonly target: SinkTarget })

@@ -8,6 +8,7 @@ import { parseDatePattern } from './date-pattern.js';
 import { groupCount, javaRegex } from './java-regex.js';
 import { likeEscapeRegex } from './like-pattern.js';
 import { comparable, promoteNumeric, unifyTypes } from './type-rules.js';
+import { COLLECTION_FUNCTIONS } from './collection-signatures.js';
 
 /** A bound argument's type and where it was written, so type errors can point at it; `expr` is the bound argument when known. */
 export interface ArgInfo {
@@ -325,4 +326,5 @@ export const SCALAR_SIGNATURES: Readonly<Record<string, Signature>> = {
   ...NUMERIC_FUNCTIONS,
   ...TIME_FUNCTIONS,
   ...CONDITIONAL_FUNCTIONS,
+  ...COLLECTION_FUNCTIONS,
 };

@@ -1,5 +1,6 @@
 import type { SqlType } from '../common/types.js';
 import { NUMERIC_TYPES } from '../common/types.js';
+import { arrayOf, collectionShape, isCollection, mapOf } from '../common/collection-types.js';
 
 const isNum = (t: SqlType): boolean => NUMERIC_TYPES.has(t);
 
@@ -18,6 +19,22 @@ export function unifyTypes(a: SqlType, b: SqlType): SqlType | undefined {
   if (a === 'NULL') return b;
   if (b === 'NULL') return a;
   if (isNum(a) && isNum(b)) return promoteNumeric(a, b);
+  return unifyCollections(a, b);
+}
+
+/** ARRAY<INT> and ARRAY<BIGINT> unify to ARRAY<BIGINT> (elements, keys and values unified alike); ROWs only when equal. */
+function unifyCollections(a: SqlType, b: SqlType): SqlType | undefined {
+  const sa = collectionShape(a);
+  const sb = collectionShape(b);
+  if (sa?.kind === 'array' && sb?.kind === 'array') {
+    const e = unifyTypes(sa.element, sb.element);
+    return e === undefined ? undefined : arrayOf(e);
+  }
+  if (sa?.kind === 'map' && sb?.kind === 'map') {
+    const k = unifyTypes(sa.key, sb.key);
+    const v = unifyTypes(sa.value, sb.value);
+    return k === undefined || v === undefined ? undefined : mapOf(k, v);
+  }
   return undefined;
 }
 
@@ -28,7 +45,9 @@ export function comparable(a: SqlType, b: SqlType): boolean {
 
 /** Whether CAST(from AS to) is allowed. TIMESTAMP ↔ integer casts use epoch milliseconds. */
 export function castAllowed(from: SqlType, to: SqlType): boolean {
-  if (from === to || from === 'NULL' || from === 'VARCHAR' || to === 'VARCHAR') return true;
+  if (from === to || from === 'NULL') return true;
+  if (isCollection(from) || isCollection(to)) return collectionCastAllowed(from, to);
+  if (from === 'VARCHAR' || to === 'VARCHAR') return true;
   if (isNum(from) && isNum(to)) return true;
   if (from === 'BOOLEAN') return isNum(to);
   if (to === 'BOOLEAN') return isNum(from);
@@ -44,4 +63,14 @@ export function assignable(from: SqlType, to: SqlType): boolean {
   const f = rank[from];
   const t = rank[to];
   return f !== undefined && t !== undefined && f <= t;
+}
+
+/** A collection casts to VARCHAR (its text form) and to a collection of the same kind whose elements cast. */
+function collectionCastAllowed(from: SqlType, to: SqlType): boolean {
+  if (to === 'VARCHAR') return true;
+  const f = collectionShape(from);
+  const t = collectionShape(to);
+  if (f?.kind === 'array' && t?.kind === 'array') return castAllowed(f.element, t.element);
+  if (f?.kind === 'map' && t?.kind === 'map') return castAllowed(f.key, t.key) && castAllowed(f.value, t.value);
+  return false;
 }

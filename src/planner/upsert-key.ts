@@ -14,6 +14,9 @@ export function upsertKeyOf(plan: PhysicalPlan): readonly number[] | null {
     case 'FilterExec':
     case 'LimitExec':
       return upsertKeyOf(plan.inputs[0]!.node);
+    case 'UnnestExec':
+      // One input row becomes many: its key no longer identifies an output row.
+      return null;
     case 'ProjectExec': {
       const inner = upsertKeyOf(plan.inputs[0]!.node);
       if (inner === null) return null;

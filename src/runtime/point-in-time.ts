@@ -156,14 +156,15 @@ function evaluate(plan: LogicalPlan, contents: Tables, span: Span): ColumnTable 
     case 'lookupJoin':
     case 'rank':
     case 'overAggregate':
+    case 'unnest':
       throw new EddyError('UNSUPPORTED', `a point-in-time query over a materialized view cannot use ${describe(plan.kind)} yet`, span, 'filter, project, GROUP BY, ORDER BY and LIMIT over one materialized view are supported; for the rest, maintain it in the view itself');
     default:
       return assertNever(plan, 'logical plan');
   }
 }
 
-function describe(kind: 'windowAssign' | 'windowAggregate' | 'union' | 'lookupJoin' | 'rank' | 'overAggregate'): string {
-  return kind === 'lookupJoin' ? 'a lookup join' : kind === 'union' ? 'UNION ALL' : kind === 'rank' ? 'Top-N' : kind === 'overAggregate' ? 'an OVER aggregate' : 'a window';
+function describe(kind: 'windowAssign' | 'windowAggregate' | 'union' | 'lookupJoin' | 'rank' | 'overAggregate' | 'unnest'): string {
+  return kind === 'unnest' ? 'UNNEST' : kind === 'lookupJoin' ? 'a lookup join' : kind === 'union' ? 'UNION ALL' : kind === 'rank' ? 'Top-N' : kind === 'overAggregate' ? 'an OVER aggregate' : 'a window';
 }
 
 /** An input's data columns (an updating input's op dropped), as c0... */

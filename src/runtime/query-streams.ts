@@ -23,6 +23,8 @@ export function queryStreams(q: Query, catalog: Catalog, seen = new Set<string>(
         return queryStreams(from.query, catalog, seen);
       case 'join':
         return [...ofItem(from.left), ...ofItem(from.right)];
+      case 'unnest':
+        return [];
       default:
         return assertNever(from, 'FROM item');
     }

@@ -9,7 +9,8 @@ import type { StateCodec } from './keyed-state-table.js';
  *   NULL, FALSE, TRUE: nothing;  INT: int32;  F64: float64;  STRING: varint length + UTF-8;
  *   KEY: nothing (the string equals the key of the entry being written: `refString`);
  *   ARRAY: varint count + items;  OBJECT: varint count + (name, item) pairs, where a name is a
- *   varint index into the chunk's name table (`names`), and index == table size means a new name follows.
+ *   varint index into the chunk's name table (`names`), and index == table size means a new name follows;
+ *   MAP: varint count + (key, value) items (a SQL MAP value, a JS Map).
  * As with JSON, undefined is null inside an array and omitted as an object property.
  */
 const NULL = 0;
@@ -21,6 +22,7 @@ const STRING = 5;
 const KEY = 6;
 const ARRAY = 7;
 const OBJECT = 8;
+const MAP = 9;
 
 /** Appends a JSON-able value (see the module comment). */
 export function writeTagged(x: unknown, w: ByteWriter): void {
@@ -53,6 +55,13 @@ export function writeTagged(x: unknown, w: ByteWriter): void {
         w.u8(ARRAY);
         w.uvar(x.length);
         for (let i = 0; i < x.length; i++) writeTagged(x[i], w);
+      } else if (x instanceof Map) {
+        w.u8(MAP);
+        w.uvar(x.size);
+        for (const [k, v] of x as Map<unknown, unknown>) {
+          writeTagged(k, w);
+          writeTagged(v, w);
+        }
       } else writeObject(x as Record<string, unknown>, w);
       return;
     default:
@@ -105,6 +114,15 @@ export function readTagged(r: ByteReader): unknown {
       const a = new Array<unknown>(n);
       for (let i = 0; i < n; i++) a[i] = readTagged(r);
       return a;
+    }
+    case MAP: {
+      const n = count(r);
+      const m = new Map<unknown, unknown>();
+      for (let i = 0; i < n; i++) {
+        const k = readTagged(r);
+        m.set(k, readTagged(r));
+      }
+      return m;
     }
     case OBJECT: {
       const n = count(r);

@@ -28,6 +28,8 @@ function foldNode(node: LogicalPlan): LogicalPlan {
       return { ...node, partitionKeys: node.partitionKeys.map((k) => foldExpr(k)), orderKeys: node.orderKeys.map((k) => ({ ...k, expr: foldExpr(k.expr) })) };
     case 'overAggregate':
       return { ...node, partitionKeys: node.partitionKeys.map((k) => foldExpr(k)), aggs: node.aggs.map(foldAgg) };
+    case 'unnest':
+      return { ...node, collection: foldExpr(node.collection) };
     case 'limit':
     case 'union':
     case 'windowAssign':

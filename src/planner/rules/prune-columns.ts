@@ -97,7 +97,8 @@ function inputNeeds(node: LogicalPlan, need: ReadonlySet<number>): Iterable<numb
     case 'union':
     case 'rank':
     case 'overAggregate':
-      // Their output holds (union, OVER) or their state compares (Top-N) whole input rows.
+    case 'unnest':
+      // Their output holds (union, OVER, UNNEST) or their state compares (Top-N) whole input rows.
       return logicalInputs(node).map(allColumns);
     default:
       return assertNever(node, 'logical plan');
@@ -177,6 +178,7 @@ function rebuild(node: LogicalPlan, need: ReadonlySet<number>, inputs: readonly 
       return unchanged ? whole(node) : whole({ ...node, inputs: inputs.map((p) => p.plan) });
     case 'rank':
     case 'overAggregate':
+    case 'unnest':
       // Every input column was read, so the input's columns are where they were.
       return unchanged ? whole(node) : whole({ ...node, input: inputs[0]!.plan });
     default:
