@@ -28,9 +28,12 @@ function makeTable(): Uint32Array {
 
 // JSON has no Infinity/NaN (stringify turns them into null); tag them so they survive a round trip.
 const NUM_TAG = '$eddy.num';
+// Nor BigInt (BIGINT and DECIMAL values beyond 2^53): their digits, tagged.
+const BIG_TAG = '$eddy.big';
 
 function replacer(_key: string, value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) return { [NUM_TAG]: String(value) };
+  if (typeof value === 'bigint') return { [BIG_TAG]: String(value) };
   return value;
 }
 
@@ -42,6 +45,10 @@ function reviver(_key: string, value: unknown): unknown {
       if (s === 'Infinity') return Infinity;
       if (s === '-Infinity') return -Infinity;
       if (s === 'NaN') return NaN;
+    }
+    if (keys.length === 1 && keys[0] === BIG_TAG) {
+      const s = (value as Record<string, unknown>)[BIG_TAG];
+      if (typeof s === 'string' && /^-?\d+$/.test(s)) return BigInt(s);
     }
   }
   return value;

@@ -1,5 +1,6 @@
 import type { Column, Row, SqlType, Value } from '../common/types.js';
-import { formatTimestamp, formatValueForOutput } from './values.js';
+import { isDecimal } from '../common/types.js';
+import { decimalText, formatTimestamp, formatValueForOutput } from './values.js';
 
 /*
  * Text forms of result rows, shared by the stdout sink and the file sink: JSON Lines, CSV
@@ -68,6 +69,8 @@ function nestedFormatter(tree: readonly JsonNode[], types: readonly SqlType[]): 
 
 function jsonValue(v: Value, type: SqlType): string {
   if (v === null) return 'null';
+  // A DECIMAL as a plain JSON number with exactly s fractional digits; a BIGINT beyond 2^53 as its bare digits.
+  if (isDecimal(type)) return decimalText(v, type);
   if (typeof v === 'number') {
     if (type === 'TIMESTAMP') return '"' + formatTimestamp(v) + '"';
     return Number.isFinite(v) ? String(v) : 'null';
@@ -109,7 +112,7 @@ function cellText(v: Value, type: SqlType | undefined): string {
 }
 
 function rightAligned(v: Value, type: SqlType | undefined): boolean {
-  return type === undefined ? typeof v === 'number' : type === 'INT' || type === 'BIGINT' || type === 'FLOAT' || type === 'DOUBLE' || type === 'INTERVAL';
+  return type === undefined ? typeof v === 'number' || typeof v === 'bigint' : type === 'INT' || type === 'BIGINT' || type === 'FLOAT' || type === 'DOUBLE' || type === 'INTERVAL' || isDecimal(type);
 }
 
 function border(widths: readonly number[]): string {

@@ -1,11 +1,20 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import type { Column, Row, Schema, Value } from '../common/types.js';
+import { isDecimal, type Column, type Row, type Schema, type Value } from '../common/types.js';
 import { jsonPlan, jsonRowConverter, type JsonRowConverter } from './object-converter.js';
 import { BAD, badValueReason, coerceValue } from './values.js';
 
 /** A malformed record: the source reports `reason` with its own location (`path:line: `, `topic[partition]@offset: `). */
 export class RowError {
   constructor(readonly reason: string) {}
+}
+
+/** 16 or more digits (or points) in a row: a number a double may not hold exactly. */
+const LONG_NUMBER = /[\d.]{16,}/;
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*/g;
+
+/** The JSON text with every number of 16 or more characters written as a string of its text (coerceValue reads numbers from text exactly). */
+export function quoteLongNumbers(text: string): string {
+  return text.replace(JSON_TOKEN, (m) => (m.charCodeAt(0) === 34 || m.length < 16 ? m : '"' + m + '"'));
 }
 
 /** How many records may fail to name every column before a decoder stops planning a compiled conversion. */
@@ -22,7 +31,11 @@ export class JsonRowDecoder {
   private readonly columns: readonly Column[];
   private readonly lowerNames: readonly string[];
 
+  /** Whether a column needs integers beyond 2^53 or decimal digits beyond a double's exactly (BIGINT, DECIMAL). */
+  private readonly exactNumbers: boolean;
+
   constructor(private readonly schema: Schema) {
+    this.exactNumbers = schema.columns.some((c) => c.type === 'BIGINT' || isDecimal(c.type));
     this.columns = schema.columns;
     this.lowerNames = schema.columns.map((c) => c.name.toLowerCase());
   }
@@ -31,7 +44,9 @@ export class JsonRowDecoder {
   decodeText(text: string): Row {
     let obj: unknown;
     try {
-      obj = JSON.parse(text);
+      // JSON.parse rounds numbers to doubles: where a column is exact and the text holds a long
+      // run of digits (rare; one regex test otherwise), such numbers are read as their text.
+      obj = JSON.parse(this.exactNumbers && LONG_NUMBER.test(text) ? quoteLongNumbers(text) : text);
     } catch (e) {
       throw new RowError(`invalid JSON: ${(e as Error).message}`);
     }

@@ -47,6 +47,7 @@ function literalSql(value: Value, type: SqlType): string {
   if (value === null) return 'NULL';
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
+  if (typeof value === 'bigint') return String(value);
   if (type === 'TIMESTAMP') return `TIMESTAMP '${formatTimestampLiteral(value)}'`;
   if (type === 'INTERVAL') return intervalSql(value);
   if ((type === 'DOUBLE' || type === 'FLOAT') && Number.isInteger(value)) return `${value}.0`;
