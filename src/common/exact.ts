@@ -127,3 +127,8 @@ export function decimalToDouble(x: ExactInt, scale: number): number {
 export function decimalTrunc(x: ExactInt, scale: number): bigint {
   return toBig(x) / pow10(scale);
 }
+
+/** JSON text of a plan or expression that may hold BigInt literals (written as `<digits>n`), for structural comparisons and fingerprints. */
+export function planJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+}

@@ -1,4 +1,5 @@
 import { assertNever } from '../common/errors.js';
+import { planJson } from '../common/exact.js';
 import { exprToSql, windowText } from './expr-sql.js';
 import type { PhysicalPlan } from './plan.js';
 import { inputsOf } from './plan-walk.js';
@@ -94,7 +95,7 @@ export function planFingerprint(plan: PhysicalPlan): string {
   const visit = (node: PhysicalPlan): void => {
     if (seen.has(node)) return;
     seen.add(node);
-    lines.push(JSON.stringify(lineOf(node)));
+    lines.push(planJson(lineOf(node)));
     inputsOf(node).forEach(visit);
   };
   visit(plan);
@@ -144,10 +145,11 @@ export function describePlanDifference(oldFp: string, newFp: string): string {
       return `operator ${show(o['operator'])} (${show(o['uid'])}) was replaced by ${show(n['operator'])} (${show(n['uid'])})`;
     }
     for (const field of new Set([...Object.keys(o), ...Object.keys(n)])) {
-      if (JSON.stringify(o[field]) !== JSON.stringify(n[field])) {
+      if (planJson(o[field]) !== planJson(n[field])) {
         return `the ${FIELD_NAMES[field] ?? field} of ${show(o['uid'])} changed from ${show(o[field])} to ${show(n[field])}`;
       }
     }
   }
   return 'the plans are identical';
 }
+
