@@ -107,6 +107,7 @@ export function compileNullableKey(keys: readonly BoundExpr[]): (row: Row) => St
   if (keys.length === 1) {
     const t = keys[0]!.type;
     const numeric = t === 'INT' || t === 'FLOAT' || t === 'DOUBLE' || t === 'TIMESTAMP';
+    if (t === 'BIGINT' || isDecimal(t)) return g.build(['r'], `const v = ${vs[0]}; return typeof v === 'number' ? v + 0 : v === null ? null : ${g.constant(encodeSingle)}(v);`);
     return g.build(['r'], numeric ? `return ${anyNull} ? null : ${vs[0]} + 0;` : `return ${anyNull} ? null : ${g.constant(encodeSingle)}(${vs[0]});`);
   }
   const part = g.constant(encodePart);
