@@ -8,8 +8,17 @@ export class RowError {
   constructor(readonly reason: string) {}
 }
 
-/** 16 or more digits (or points) in a row: a number a double may not hold exactly. */
-const LONG_NUMBER = /[\d.]{16,}/;
+/** Whether the text has 16 or more digits (or points) in a row: a number a double may not hold exactly (a loop: a regex costs more per line). */
+function hasLongNumber(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 46) {
+      if (++run >= 16) return true;
+    } else run = 0;
+  }
+  return false;
+}
 const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*/g;
 
 /** The JSON text with every number of 16 or more characters written as a string of its text (coerceValue reads numbers from text exactly). */
@@ -31,11 +40,14 @@ export class JsonRowDecoder {
   private readonly columns: readonly Column[];
   private readonly lowerNames: readonly string[];
 
-  /** Whether a column needs integers beyond 2^53 or decimal digits beyond a double's exactly (BIGINT, DECIMAL). */
-  private readonly exactNumbers: boolean;
+  /** Whether a DECIMAL column may need more digits than a double holds: then long digit runs are read from the text. */
+  private readonly decimals: boolean;
+  /** The BIGINT columns: a value beyond 2^53 comes out of JSON.parse as an unsafe double, which tells that the record must be read again exactly. */
+  private readonly bigints: readonly number[];
 
   constructor(private readonly schema: Schema) {
-    this.exactNumbers = schema.columns.some((c) => c.type === 'BIGINT' || isDecimal(c.type));
+    this.decimals = schema.columns.some((c) => isDecimal(c.type));
+    this.bigints = schema.columns.flatMap((c, i) => (c.type === 'BIGINT' ? [i] : []));
     this.columns = schema.columns;
     this.lowerNames = schema.columns.map((c) => c.name.toLowerCase());
   }
@@ -44,13 +56,16 @@ export class JsonRowDecoder {
   decodeText(text: string): Row {
     let obj: unknown;
     try {
-      // JSON.parse rounds numbers to doubles: where a column is exact and the text holds a long
-      // run of digits (rare; one regex test otherwise), such numbers are read as their text.
-      obj = JSON.parse(this.exactNumbers && LONG_NUMBER.test(text) ? quoteLongNumbers(text) : text);
+      // JSON.parse rounds numbers to doubles: with a DECIMAL column, a text with a long run of
+      // digits has its long numbers read as their text (a scan per record only then).
+      obj = JSON.parse(this.decimals && hasLongNumber(text) ? quoteLongNumbers(text) : text);
     } catch (e) {
       throw new RowError(`invalid JSON: ${(e as Error).message}`);
     }
-    return this.decode(obj);
+    const row = this.decode(obj);
+    // A BIGINT beyond 2^53 (a BigInt now, converted from a rounded double): read the record again from its digits.
+    for (let i = 0; i < this.bigints.length; i++) if (typeof row[this.bigints[i]!] === 'bigint') return this.decode(JSON.parse(quoteLongNumbers(text)));
+    return row;
   }
 
   decode(obj: unknown): Row {
