@@ -62,7 +62,14 @@ export class JsonRowDecoder {
     } catch (e) {
       throw new RowError(`invalid JSON: ${(e as Error).message}`);
     }
-    const row = this.decode(obj);
+    let row: Row;
+    try {
+      row = this.decode(obj);
+    } catch (e) {
+      // 2^63 - 1 reads as the double 2^63, beyond BIGINT: the digits decide.
+      if (e instanceof RowError && this.bigints.length > 0 && hasLongNumber(text)) return this.decode(JSON.parse(quoteLongNumbers(text)));
+      throw e;
+    }
     // A BIGINT beyond 2^53 (a BigInt now, converted from a rounded double): read the record again from its digits.
     for (let i = 0; i < this.bigints.length; i++) if (typeof row[this.bigints[i]!] === 'bigint') return this.decode(JSON.parse(quoteLongNumbers(text)));
     return row;
