@@ -92,6 +92,23 @@ INSERT INTO out_db SELECT * FROM src;`,
   });
 });
 
+describe('DECIMAL join keys', () => {
+  it('join DECIMAL(10, 2) with DECIMAL(12, 4) and BIGINT keys beyond 2^53 exactly', async () => {
+    const dir = tempDir('exact-join');
+    writeFileSync(join(dir, 'l.jsonl'), '{"k": 1.5, "b": 9007199254740993}\n{"k": 2, "b": 9007199254740992}\n');
+    writeFileSync(join(dir, 'r.jsonl'), '{"k": 1.5, "b": 9007199254740993, "n": "x"}\n{"k": 2.0001, "b": 9007199254740992, "n": "y"}\n{"k": 2, "b": 9007199254740993, "n": "z"}\n');
+    const out = await script(
+      dir,
+      `CREATE TABLE l (k DECIMAL(10, 2), b BIGINT) WITH ('connector' = 'filesystem', 'path' = 'l.jsonl', 'format' = 'json');
+CREATE TABLE r (k DECIMAL(12, 4), b BIGINT, n STRING) WITH ('connector' = 'filesystem', 'path' = 'r.jsonl', 'format' = 'json');
+SELECT l.k, r.k AS rk, r.n FROM l JOIN r ON l.k = r.k;
+SELECT l.b, r.n FROM l JOIN r ON l.b = r.b;`,
+    );
+    const lines = out.trim().split('\n').sort();
+    expect(lines).toEqual(['{"b":9007199254740992,"n":"y"}', '{"b":9007199254740993,"n":"x"}', '{"b":9007199254740993,"n":"z"}', '{"k":1.50,"rk":1.5000,"n":"x"}', '{"k":2.00,"rk":2.0000,"n":"z"}']);
+  });
+});
+
 describe('BIGINT arithmetic at the edges', () => {
   it('+ - * / % and unary - match Java long arithmetic (64-bit wrap, truncating division), GROUP BY keys stay exact', async () => {
     const pairs = fc.sample(fc.tuple(int64, int64), { numRuns: 400, seed: 63 });
