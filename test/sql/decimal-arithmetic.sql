@@ -22,3 +22,8 @@ SELECT big, COUNT(*) AS n FROM m GROUP BY big;
 SELECT CAST(12345.678 AS DECIMAL(38, 2)) AS r2, CAST('-0.005' AS DECIMAL(5, 2)) AS neg_half, CAST('123.456' AS DECIMAL(3, 1)) AS over,
   CAST(1 AS DECIMAL(38, 37)) / CAST(3 AS DECIMAL(38, 37)) AS third, CAST(9223372036854775807 AS DECIMAL(19, 0)) + 1 AS beyond_long,
   9223372036854775807 + id AS wraps, 99999999999999999999 AS dec_lit FROM m WHERE id = 1;
+
+-- Mixed types in one representation: CASE/COALESCE branches, IN and BETWEEN against integers and doubles, UNION ALL of two scales.
+SELECT id, CASE WHEN a > 1000 THEN a ELSE 7 END AS c, COALESCE(b, 1) AS co, a IN (100, -0.01) AS in_list, b BETWEEN 0 AND 1 AS btw FROM m;
+
+SELECT a AS v FROM m WHERE id < 3 UNION ALL SELECT b AS v FROM m WHERE id < 3;
