@@ -1,4 +1,6 @@
 import type { Schema, SqlType, Value } from '../common/types.js';
+import { decimalParams, isDecimal } from '../common/types.js';
+import { formatDecimal } from '../common/exact.js';
 import { assertNever } from '../common/errors.js';
 import type { AggCall, BoundExpr, WindowSpec } from './bound.js';
 import { formatTimestampLiteral } from './timestamp-literal.js';
@@ -47,6 +49,7 @@ function literalSql(value: Value, type: SqlType): string {
   if (value === null) return 'NULL';
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
+  if (isDecimal(type)) return `CAST('${formatDecimal(value as number | bigint, decimalParams(type)!.scale)}' AS ${type})`;
   if (typeof value === 'bigint') return String(value);
   if (type === 'TIMESTAMP') return `TIMESTAMP '${formatTimestampLiteral(value)}'`;
   if (type === 'INTERVAL') return intervalSql(value);

@@ -15,6 +15,8 @@ import { decodeJson, encodeJson } from '../../src/checkpoint/codec.js';
 import { quoteLongNumbers } from '../../src/connectors/row-decoders.js';
 import { JsonRowDecoder } from '../../src/connectors/row-decoders.js';
 import type { SqlType } from '../../src/common/types.js';
+import { parseScript } from '../../src/parser/index.js';
+import { EddyError } from '../../src/common/errors.js';
 
 const MIN = -(2n ** 63n);
 const MAX = 2n ** 63n - 1n;
@@ -54,6 +56,22 @@ describe('exact integers', () => {
     for (const a of xs) for (const b of xs) {
       expect(a === b).toBe(BigInt(a) === BigInt(b));
       expect(a < b).toBe(BigInt(a) < BigInt(b));
+    }
+  });
+});
+
+describe('DECIMAL types', () => {
+  const typeOf = (t: string) => {
+    const [stmt] = parseScript(`CREATE TABLE t (x ${t}) WITH ('connector' = 'memory')`);
+    return JSON.stringify(stmt).match(/"type":"(DECIMAL\([^"]*\))"/)?.[1];
+  };
+  it("parse as Flink's: DECIMAL is DECIMAL(10, 0), NUMERIC and DEC are synonyms, 1 <= p <= 38 and 0 <= s <= p", () => {
+    expect(typeOf('DECIMAL')).toBe('DECIMAL(10, 0)');
+    expect(typeOf('DECIMAL(7)')).toBe('DECIMAL(7, 0)');
+    expect(typeOf('NUMERIC(38, 38)')).toBe('DECIMAL(38, 38)');
+    expect(typeOf('DEC(5, 2)')).toBe('DECIMAL(5, 2)');
+    for (const bad of ['DECIMAL(39, 2)', 'DECIMAL(0)', 'DECIMAL(5, 6)']) {
+      expect(() => parseScript(`CREATE TABLE t (x ${bad}) WITH ('connector' = 'memory')`), bad).toThrow(EddyError);
     }
   });
 });
