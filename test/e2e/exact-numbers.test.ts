@@ -12,6 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Session } from '../../src/runtime/session.js';
+import { Eddy } from '../../src/engine.js';
 import { runScript } from '../../repl/script-runner.js';
 import { persistentQueryId } from '../../src/runtime/sink-ownership.js';
 import { openSession, parseStatement, tempDir, until, type SessionHarness } from './checkpoint-helpers.js';
@@ -89,6 +90,25 @@ INSERT INTO out_db SELECT * FROM src;`,
     writeFileSync(join(dir, 'in.jsonl'), readFileSync(join(dir, 'out.jsonl')));
     const again = await script(dir, `CREATE TABLE src (id BIGINT, d DECIMAL(38, 10)) WITH ('connector' = 'filesystem', 'path' = 'in.jsonl', 'format' = 'json');\nSELECT * FROM src;`);
     expect(again).toBe(readFileSync(join(dir, 'out.jsonl'), 'utf8'));
+  });
+});
+
+describe('the embedding API', () => {
+  it('takes BIGINT as a number, a bigint or digits and DECIMAL as a number or text; gives a bigint beyond 2^53 and DECIMAL text', async () => {
+    const eddy = await Eddy.open();
+    try {
+      await eddy.execute(`CREATE STREAM t (id BIGINT, d DECIMAL(5, 2)) WITH ('connector' = 'memory')`);
+      const q = eddy.query('SELECT id, d, d * 2 AS d2, id + 1 AS id1 FROM t');
+      await eddy.insert('t', [{ id: 9007199254740993n, d: 1.5 }, { id: '9223372036854775806', d: '2.345' }, { id: 1, d: null }]);
+      eddy.end('t');
+      expect(await q.toArray()).toEqual([
+        { id: 9007199254740993n, d: '1.50', d2: '3.00', id1: 9007199254740994n },
+        { id: 9223372036854775806n, d: '2.35', d2: '4.70', id1: 9223372036854775807n },
+        { id: 1, d: null, d2: null, id1: 2 },
+      ]);
+    } finally {
+      await eddy.close();
+    }
   });
 });
 
