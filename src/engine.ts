@@ -3,7 +3,8 @@ import { isCollection, toApiValue } from './common/collection-types.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { EddyError } from './common/errors.js';
-import type { Row, Schema, Value } from './common/types.js';
+import { decimalParams, isDecimal, type Row, type Schema, type Value } from './common/types.js';
+import { formatDecimal } from './common/exact.js';
 import { parseScript } from './parser/index.js';
 import { parseStatement } from './parser/index.js';
 import { CheckpointStore } from './checkpoint/store.js';
@@ -190,7 +191,8 @@ const EMPTY: Row[] = [];
 
 /**
  * A function from an engine row to a result object, compiled per schema as one object literal so
- * every result row shares one hidden class; TIMESTAMP numbers become Dates.
+ * every result row shares one hidden class; TIMESTAMP numbers become Dates, DECIMALs their exact
+ * text with s fractional digits ("1.50"); a BIGINT is a number, or a BigInt beyond 2^53.
  */
 function resultRowBuilder(schema: Schema): (row: Row) => ResultRow {
   // In a literal, a "__proto__" key would set the prototype: define that name as an own property.
@@ -198,10 +200,10 @@ function resultRowBuilder(schema: Schema): (row: Row) => ResultRow {
     const v = `(r[${i}] ?? null)`;
     const key = c.name === '__proto__' ? '["__proto__"]' : JSON.stringify(c.name);
     if (isCollection(c.type)) return `${key}: api(${v}, ${JSON.stringify(c.type)})`;
+    if (isDecimal(c.type)) return `${key}: (r[${i}] == null ? null : dec(r[${i}], ${decimalParams(c.type)!.scale}))`;
     return `${key}: ${c.type === 'TIMESTAMP' ? `(typeof r[${i}] === 'number' ? new Date(r[${i}]) : ${v})` : v}`;
   });
-  const build = new Function('api', `return (r) => ({ ${fields.join(', ')} });`) as (api: typeof toApiValue) => (row: Row) => ResultRow;
-  return build(toApiValue);
+  return new Function('api', 'dec', `return function resultRow(r) { return { ${fields.join(', ')} }; };`)(toApiValue, formatDecimal) as (row: Row) => ResultRow;
 }
 
 /**

@@ -30,9 +30,12 @@ function makeTable(): Uint32Array {
 const NUM_TAG = '$eddy.num';
 // A SQL MAP value (a JS Map) as its entries.
 const MAP_TAG = '$eddy.map';
+// Nor BigInt (BIGINT and DECIMAL values beyond 2^53): their digits, tagged.
+const BIG_TAG = '$eddy.big';
 
 function replacer(_key: string, value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) return { [NUM_TAG]: String(value) };
+  if (typeof value === 'bigint') return { [BIG_TAG]: String(value) };
   if (value instanceof Map) return { [MAP_TAG]: [...(value as Map<unknown, unknown>)] };
   return value;
 }
@@ -46,6 +49,10 @@ function reviver(_key: string, value: unknown): unknown {
       if (s === 'Infinity') return Infinity;
       if (s === '-Infinity') return -Infinity;
       if (s === 'NaN') return NaN;
+    }
+    if (keys.length === 1 && keys[0] === BIG_TAG) {
+      const s = (value as Record<string, unknown>)[BIG_TAG];
+      if (typeof s === 'string' && /^-?\d+$/.test(s)) return BigInt(s);
     }
   }
   return value;

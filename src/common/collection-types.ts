@@ -1,4 +1,5 @@
-import type { CollectionType, SqlType, Value } from './types.js';
+import { decimalParams, isDecimal, type CollectionType, type SqlType, type Value } from './types.js';
+import { formatDecimal } from './exact.js';
 import { formatTimestamp } from './time.js';
 
 /** A collection type read back from its canonical spelling (see CollectionType). */
@@ -103,25 +104,25 @@ export function valuesEqual(a: Value, b: Value): boolean {
   return typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b);
 }
 
-/** A value of type `t` as plain JSON data: arrays stay arrays, maps and rows become objects, timestamps text. */
-export function toJsonData(v: Value, t: SqlType): unknown {
-  if (v === null) return null;
-  if (t === 'TIMESTAMP') return typeof v === 'number' ? formatTimestamp(v) : v;
+/**
+ * A value of type `t` as JSON text, numbers exact: a DECIMAL element with its s digits and a BIGINT
+ * beyond 2^53 as its digits (JSON.stringify of toJsonData would throw on a bigint and print a
+ * DECIMAL's unscaled integer). What the JSON and SQLite sinks write for a collection.
+ */
+export function collectionJson(v: Value, t: SqlType): string {
+  if (v === null) return 'null';
+  if (t === 'TIMESTAMP') return JSON.stringify(typeof v === 'number' ? formatTimestamp(v) : v);
+  if (isDecimal(t)) return formatDecimal(v as number | bigint, decimalParams(t)!.scale);
+  if (typeof v === 'bigint') return String(v);
   const shape = collectionShape(t);
-  if (shape === undefined) return v;
+  if (shape === undefined) return typeof v === 'number' && !Number.isFinite(v) ? 'null' : JSON.stringify(v);
   switch (shape.kind) {
     case 'array':
-      return (v as Value[]).map((x) => toJsonData(x, shape.element));
-    case 'map': {
-      const o: Record<string, unknown> = {};
-      for (const [k, x] of v as Map<Value, Value>) o[String(k)] = toJsonData(x, shape.value);
-      return o;
-    }
-    case 'row': {
-      const o: Record<string, unknown> = {};
-      shape.fields.forEach((f, i) => (o[f.name] = toJsonData((v as Value[])[i] ?? null, f.type)));
-      return o;
-    }
+      return `[${(v as Value[]).map((x) => collectionJson(x, shape.element)).join(',')}]`;
+    case 'map':
+      return `{${[...(v as Map<Value, Value>)].map(([k, x]) => `${JSON.stringify(String(k))}:${collectionJson(x, shape.value)}`).join(',')}}`;
+    case 'row':
+      return `{${shape.fields.map((f, i) => `${JSON.stringify(f.name)}:${collectionJson((v as Value[])[i] ?? null, f.type)}`).join(',')}}`;
   }
 }
 
@@ -144,6 +145,8 @@ export function collectionText(v: Value, t: SqlType, scalar: (x: Value, t: SqlTy
 export function toApiValue(v: Value, t: SqlType): unknown {
   if (v === null) return null;
   if (t === 'TIMESTAMP') return typeof v === 'number' ? new Date(v) : v;
+  // A DECIMAL as its exact text, as the API returns DECIMAL columns.
+  if (isDecimal(t)) return formatDecimal(v as number | bigint, decimalParams(t)!.scale);
   const shape = collectionShape(t);
   if (shape === undefined) return v;
   switch (shape.kind) {

@@ -46,6 +46,8 @@ export function inlineCheck(type: SqlType, v: string): string | null {
       return `typeof ${v} === 'boolean'`;
     case 'NULL':
       return null;
+    default:
+      return null; // DECIMAL: input values are never unscaled already
   }
 }
 

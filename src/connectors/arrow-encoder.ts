@@ -1,7 +1,8 @@
 import { arquero } from '../common/arquero-lib.js';
 import { tableToIPC, type DataType } from '@uwdata/flechette';
 import { EddyError } from '../common/errors.js';
-import type { Column, Row, Value } from '../common/types.js';
+import { isDecimal, type Column, type Row, type Value } from '../common/types.js';
+import { decimalText } from './values.js';
 import { arrowTypeOf } from './arrow-types.js';
 import { splitMessages } from './arrow-ipc.js';
 
@@ -56,9 +57,11 @@ export class ArrowBatchEncoder {
 
   private encode(rows: readonly Row[]): { schema: Uint8Array; records: Uint8Array } {
     const data: Record<string, Value[]> = {};
-    this.columns.forEach((_, c) => {
+    this.columns.forEach((col, c) => {
       const values = new Array<Value>(rows.length);
       for (let r = 0; r < rows.length; r++) values[r] = rows[r]![c] ?? null;
+      // DECIMAL is written as its exact text (arrow-types.ts).
+      if (isDecimal(col.type)) for (let r = 0; r < rows.length; r++) if (values[r] !== null) values[r] = decimalText(values[r]!, col.type);
       data[this.names[c]!] = values;
     });
     const ipc = tableToIPC(arquero().toArrow(arquero().table(data), { types: this.types }), { format: 'stream' });

@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { canonical } from '../common/exact.js';
 import { isAbsolute, resolve } from 'node:path';
 import type * as Arquero from 'arquero';
 import { loadArquero } from '../common/arquero-lib.js';
@@ -25,6 +26,16 @@ export interface ArrowOffset {
 /** How much of the file is read at a time (a larger message is read whole). */
 const READ_AHEAD = 1 << 20;
 const SKIPPED_SAMPLES = 5;
+
+/** A column of a batch decoded with BigInts: exact integers in their canonical form (a number while safe). */
+function canonicalValues(values: ArrayLike<Value>): ArrayLike<Value> {
+  const out = new Array<Value>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    out[i] = typeof v === 'bigint' ? canonical(v) : v;
+  }
+  return out;
+}
 
 /** One stream column: where its values come from in a decoded batch. */
 interface ColumnSource {
@@ -225,10 +236,23 @@ export class ArrowFileSource implements SourceReader {
       let rows: number;
       try {
         // flechette's Table is what arquero's ArrowInput describes, up to a metadata field's null.
-        const arrow = tableFromIPC([this.schemaMsg, ...this.dicts.map((d) => d.bytes), body], { useDate: false });
-        const t = (await loadArquero()).fromArrow(arrow as unknown as Parameters<typeof Arquero.fromArrow>[0]);
-        rows = t.numRows();
-        columns = this.columns.map((c) => convertValues(columnValues(t, c.path), c.conv));
+        const ipc = [this.schemaMsg, ...this.dicts.map((d) => d.bytes), body];
+        const aq = await loadArquero();
+        const decode = (useBigInt: boolean) => {
+          const t = aq.fromArrow(tableFromIPC(ipc, { useDate: false, useBigInt }) as unknown as Parameters<typeof Arquero.fromArrow>[0]);
+          return { rows: t.numRows(), columns: this.columns!.map((c) => convertValues(columnValues(t, c.path), c.conv)) };
+        };
+        let got: { rows: number; columns: ArrayLike<Value>[] };
+        try {
+          got = decode(false);
+        } catch (e) {
+          // Int64 values beyond 2^53 (flechette refuses them as numbers): this batch again with BigInts, made canonical.
+          if (!/BigInt exceeds integer/.test((e as Error).message)) throw e;
+          const exact = decode(true);
+          got = { rows: exact.rows, columns: exact.columns.map(canonicalValues) };
+        }
+        rows = got.rows;
+        columns = got.columns;
       } catch (e) {
         if (e instanceof EddyError) throw e;
         this.bad(`record batch ${this.batchNo} at byte ${start}: ${(e as Error).message}`, "fix the input, or set 'on-error' = 'skip' to skip batches that cannot be read");

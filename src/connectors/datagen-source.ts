@@ -1,6 +1,6 @@
 import { fmix32 } from '../common/hash.js';
 import { isCollection } from '../common/collection-types.js';
-import type { Column, Row, Schema, Value } from '../common/types.js';
+import { isDecimal, type Column, type Row, type Schema, type Value } from '../common/types.js';
 import { EddyError, assertNever, closest } from '../common/errors.js';
 import type { SourceReader } from './connector.js';
 import type { StreamDef } from '../planner/catalog.js';
@@ -170,6 +170,7 @@ function planColumn(c: Column, raw: Record<string, string>): ColumnPlan {
     case 'NULL':
       return { gen: { kind: 'choice', values: [null] }, nullRate };
     default:
+      if (isDecimal(c.type)) throw new EddyError('UNSUPPORTED', `datagen cannot generate ${c.type} column '${c.name}' yet`, undefined, 'generate a DOUBLE or BIGINT column and CAST it in the query');
       return assertNever(c.type, 'SQL type');
   }
 }

@@ -1,4 +1,6 @@
-import type { Column, Row, SqlType, Value } from '../common/types.js';
+import { decimalParams, isDecimal, type Column, type Row, type SqlType, type Value } from '../common/types.js';
+import { formatDecimal } from '../common/exact.js';
+import { collectionText, isCollection } from '../common/collection-types.js';
 
 /*
  * The text Flink's 'print' connector writes for a row: Row#toString of the external row
@@ -67,6 +69,9 @@ function allNull(n: FieldNode, row: Row, offset: number): boolean {
 /** A value as the Java object Flink converts it to prints itself. */
 export function javaString(v: Value, type: SqlType): string {
   if (v === null) return 'null';
+  // BigDecimal#toString with the type's scale (12.500); ARRAY/MAP/ROW elements as Flink prints them.
+  if (isDecimal(type)) return formatDecimal(v as number | bigint, decimalParams(type)!.scale);
+  if (isCollection(type)) return collectionText(v, type, (x, t) => (x === null ? 'null' : javaString(x, t)));
   switch (type) {
     case 'TIMESTAMP':
       return localDateTimeString(v as number);

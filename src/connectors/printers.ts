@@ -1,6 +1,7 @@
 import type { Column, Row, SqlType, Value } from '../common/types.js';
-import { formatTimestamp, formatValueForOutput } from './values.js';
-import { toJsonData } from '../common/collection-types.js';
+import { isDecimal } from '../common/types.js';
+import { decimalText, formatTimestamp, formatValueForOutput } from './values.js';
+import { collectionJson } from '../common/collection-types.js';
 
 /*
  * Text forms of result rows, shared by the stdout sink and the file sink: JSON Lines, CSV
@@ -69,7 +70,9 @@ function nestedFormatter(tree: readonly JsonNode[], types: readonly SqlType[]): 
 
 function jsonValue(v: Value, type: SqlType): string {
   if (v === null) return 'null';
-  if (typeof v === 'object') return JSON.stringify(toJsonData(v, type));
+  // A DECIMAL as a plain JSON number with exactly s fractional digits; a BIGINT beyond 2^53 as its bare digits.
+  if (isDecimal(type)) return decimalText(v, type);
+  if (typeof v === 'object') return collectionJson(v, type);
   if (typeof v === 'number') {
     if (type === 'TIMESTAMP') return '"' + formatTimestamp(v) + '"';
     return Number.isFinite(v) ? String(v) : 'null';
@@ -111,7 +114,7 @@ function cellText(v: Value, type: SqlType | undefined): string {
 }
 
 function rightAligned(v: Value, type: SqlType | undefined): boolean {
-  return type === undefined ? typeof v === 'number' : type === 'INT' || type === 'BIGINT' || type === 'FLOAT' || type === 'DOUBLE' || type === 'INTERVAL';
+  return type === undefined ? typeof v === 'number' || typeof v === 'bigint' : type === 'INT' || type === 'BIGINT' || type === 'FLOAT' || type === 'DOUBLE' || type === 'INTERVAL' || isDecimal(type);
 }
 
 function border(widths: readonly number[]): string {

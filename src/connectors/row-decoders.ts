@@ -1,11 +1,29 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import type { Column, Row, Schema, Value } from '../common/types.js';
+import { isDecimal, type Column, type Row, type Schema, type Value } from '../common/types.js';
 import { jsonPlan, jsonRowConverter, type JsonRowConverter } from './object-converter.js';
 import { BAD, badValueReason, coerceValue } from './values.js';
 
 /** A malformed record: the source reports `reason` with its own location (`path:line: `, `topic[partition]@offset: `). */
 export class RowError {
   constructor(readonly reason: string) {}
+}
+
+/** Whether the text has 16 or more digits (or points) in a row: a number a double may not hold exactly (a loop: a regex costs more per line). */
+function hasLongNumber(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || c === 46) {
+      if (++run >= 16) return true;
+    } else run = 0;
+  }
+  return false;
+}
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*/g;
+
+/** The JSON text with every number of 16 or more characters written as a string of its text (coerceValue reads numbers from text exactly). */
+export function quoteLongNumbers(text: string): string {
+  return text.replace(JSON_TOKEN, (m) => (m.charCodeAt(0) === 34 || m.length < 16 ? m : '"' + m + '"'));
 }
 
 /** How many records may fail to name every column before a decoder stops planning a compiled conversion. */
@@ -22,7 +40,14 @@ export class JsonRowDecoder {
   private readonly columns: readonly Column[];
   private readonly lowerNames: readonly string[];
 
+  /** Whether a DECIMAL column may need more digits than a double holds: then long digit runs are read from the text. */
+  private readonly decimals: boolean;
+  /** The BIGINT columns: a value beyond 2^53 comes out of JSON.parse as an unsafe double, which tells that the record must be read again exactly. */
+  private readonly bigints: readonly number[];
+
   constructor(private readonly schema: Schema) {
+    this.decimals = schema.columns.some((c) => isDecimal(c.type));
+    this.bigints = schema.columns.flatMap((c, i) => (c.type === 'BIGINT' ? [i] : []));
     this.columns = schema.columns;
     this.lowerNames = schema.columns.map((c) => c.name.toLowerCase());
   }
@@ -31,11 +56,23 @@ export class JsonRowDecoder {
   decodeText(text: string): Row {
     let obj: unknown;
     try {
-      obj = JSON.parse(text);
+      // JSON.parse rounds numbers to doubles: with a DECIMAL column, a text with a long run of
+      // digits has its long numbers read as their text (a scan per record only then).
+      obj = JSON.parse(this.decimals && hasLongNumber(text) ? quoteLongNumbers(text) : text);
     } catch (e) {
       throw new RowError(`invalid JSON: ${(e as Error).message}`);
     }
-    return this.decode(obj);
+    let row: Row;
+    try {
+      row = this.decode(obj);
+    } catch (e) {
+      // 2^63 - 1 reads as the double 2^63, beyond BIGINT: the digits decide.
+      if (e instanceof RowError && this.bigints.length > 0 && hasLongNumber(text)) return this.decode(JSON.parse(quoteLongNumbers(text)));
+      throw e;
+    }
+    // A BIGINT beyond 2^53 (a BigInt now, converted from a rounded double): read the record again from its digits.
+    for (let i = 0; i < this.bigints.length; i++) if (typeof row[this.bigints[i]!] === 'bigint') return this.decode(JSON.parse(quoteLongNumbers(text)));
+    return row;
   }
 
   decode(obj: unknown): Row {

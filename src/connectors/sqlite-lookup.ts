@@ -2,10 +2,10 @@ import * as nodePath from 'node:path';
 import sqlite3 from 'sqlite3';
 import { EddyError, assertNever } from '../common/errors.js';
 import { formatTimestamp, parseTimestamp } from '../common/time.js';
-import type { Row, Schema, SqlType, Value } from '../common/types.js';
+import { isDecimal, type Row, type Schema, type SqlType, type Value } from '../common/types.js';
+import { BAD, coerceValue } from './values.js';
 import type { LookupReader } from './connector.js';
 import { isCollection } from '../common/collection-types.js';
-import { BAD, coerceValue } from './values.js';
 
 /** Key values per statement at most (SQLite's historical bound on bind parameters is 999). */
 const MAX_PARAMS = 900;
@@ -170,6 +170,10 @@ function fromSqlite(v: Value, t: SqlType): Value {
     case 'NULL':
       return null;
     default:
+      if (isDecimal(t)) {
+        const x = coerceValue(typeof v === 'number' || typeof v === 'string' ? v : String(v), t);
+        return x === BAD ? null : x;
+      }
       return assertNever(t, 'SQL type');
   }
 }

@@ -1,8 +1,9 @@
 import { formatTimestamp } from '../common/time.js';
-import { isCollection, toJsonData } from '../common/collection-types.js';
+import { collectionJson, isCollection } from '../common/collection-types.js';
 import * as nodePath from 'node:path';
 import { EddyError, assertNever, internalError } from '../common/errors.js';
-import type { Row, Schema, SqlType, Value } from '../common/types.js';
+import { isDecimal, type Row, type Schema, type SqlType, type Value } from '../common/types.js';
+import { decimalText } from './values.js';
 import { crc32 } from '../checkpoint/codec.js';
 import { SqliteDb, type SqlExecutor, type TxExecutor } from '../checkpoint/sqlite-db.js';
 import { freshStartAt, type FreshStart, type SinkWriter } from './connector.js';
@@ -248,7 +249,7 @@ export function pushRow(out: unknown[], row: Row, types: readonly SqlType[]): vo
 
 export function toSqlite(v: Value, t: SqlType): Value {
   if (v === null) return null;
-  if (isCollection(t)) return JSON.stringify(toJsonData(v, t));
+  if (isCollection(t)) return collectionJson(v, t);
   switch (t) {
     case 'BOOLEAN':
       return v ? 1 : 0;
@@ -261,8 +262,10 @@ export function toSqlite(v: Value, t: SqlType): Value {
     case 'VARCHAR':
     case 'INTERVAL':
     case 'NULL':
-      return v;
+      // A BigInt (BIGINT beyond 2^53) is bound as its digits: the INTEGER column's affinity stores them as the exact integer.
+      return typeof v === 'bigint' ? String(v) : v;
     default:
+      if (isDecimal(t)) return decimalText(v, t);
       return assertNever(t, 'SQL type');
   }
 }
@@ -284,6 +287,8 @@ function sqliteType(t: SqlType): string {
     case 'NULL':
       return '';
     default:
+      // DECIMAL as its exact text (s digits after the point): SQLite's REAL/NUMERIC would round beyond 15 digits.
+      if (isDecimal(t)) return 'TEXT';
       return assertNever(t, 'SQL type');
   }
 }

@@ -1,4 +1,5 @@
-import type { SqlType, Value } from '../common/types.js';
+import { decimalParams, isDecimal, type SqlType, type Value } from '../common/types.js';
+import { INT64_MAX, INT64_MIN, canonical, decimalFromDouble, formatDecimal, parseDecimal } from '../common/exact.js';
 import { assertNever } from '../common/errors.js';
 import { isCollection } from '../common/collection-types.js';
 import { coerceCollection, collectionOutputText } from './collection-values.js';
@@ -24,8 +25,37 @@ function toInteger(raw: unknown, min: number, max: number): number | Bad {
   return Number.isInteger(v) && v >= min && v <= max ? v : BAD;
 }
 
+/** A BIGINT: exact over 64 bits (numbers beyond 2^53 arrive as text or BigInt; see JsonRowDecoder). */
+function toBigint(raw: unknown): Value | Bad {
+  if (typeof raw === 'number') {
+    if (Number.isSafeInteger(raw)) return raw;
+    // A double beyond 2^53 is taken as the integer it denotes (JSON.parse already rounded it).
+    return Number.isInteger(raw) && raw >= -(2 ** 63) && raw < 2 ** 63 ? canonical(BigInt(raw)) : BAD;
+  }
+  let b: bigint;
+  if (typeof raw === 'bigint') b = raw;
+  else if (typeof raw === 'string') {
+    const t = raw.trim();
+    if (!INTEGER_TEXT.test(t)) return BAD;
+    if (t.length <= 15) return Number(t);
+    b = BigInt(t);
+  } else return BAD;
+  return b >= INT64_MIN && b <= INT64_MAX ? canonical(b) : BAD;
+}
+
+/** A DECIMAL(p, s) unscaled value, rounded HALF_UP; NULL when it needs more than p digits (Flink's json format does the same). */
+function toDecimal(raw: unknown, type: SqlType): Value | Bad {
+  const { precision, scale } = decimalParams(type)!;
+  let v: Value | undefined;
+  if (typeof raw === 'number') v = decimalFromDouble(raw, precision, scale);
+  else if (typeof raw === 'string') v = parseDecimal(raw, precision, scale);
+  else if (typeof raw === 'bigint') v = parseDecimal(String(raw), precision, scale);
+  return v === undefined ? BAD : v;
+}
+
 function toDouble(raw: unknown): number | Bad {
   if (typeof raw === 'number') return raw;
+  if (typeof raw === 'bigint') return Number(raw);
   if (typeof raw !== 'string') return BAD;
   const t = raw.trim();
   if (t === '') return BAD;
@@ -42,10 +72,11 @@ export function coerceValue(raw: unknown, type: SqlType, csv = false): Value | B
   if (raw === null || raw === undefined) return null;
   if (csv && raw === '') return null;
   if (isCollection(type)) return coerceCollection(raw, type, (x, t) => { const v = coerceValue(x, t); return v === BAD ? undefined : v; }) ?? BAD;
+  if (isDecimal(type)) return toDecimal(raw, type);
   switch (type) {
     case 'VARCHAR':
       if (typeof raw === 'string') return raw;
-      if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+      if (typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'bigint') return String(raw);
       if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? BAD : formatTimestamp(raw.getTime());
       return typeof raw === 'object' ? JSON.stringify(raw) : BAD;
     case 'DOUBLE':
@@ -54,6 +85,7 @@ export function coerceValue(raw: unknown, type: SqlType, csv = false): Value | B
     case 'INT':
       return toInteger(raw, INT_MIN, INT_MAX);
     case 'BIGINT':
+      return toBigint(raw);
     case 'INTERVAL':
       return toInteger(raw, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
     case 'BOOLEAN':
@@ -86,7 +118,7 @@ export function coerceValue(raw: unknown, type: SqlType, csv = false): Value | B
 export function badValueReason(raw: unknown, type: SqlType): string {
   let shown: string;
   try {
-    shown = raw instanceof Date ? 'an invalid date' : JSON.stringify(raw) ?? String(raw);
+    shown = raw instanceof Date ? 'an invalid date' : typeof raw === 'bigint' ? String(raw) : JSON.stringify(raw) ?? String(raw);
   } catch {
     shown = String(raw);
   }
@@ -94,12 +126,17 @@ export function badValueReason(raw: unknown, type: SqlType): string {
   const extra =
     type === 'INT' && typeof raw === 'number' && Number.isInteger(raw)
       ? ' (out of INT range; use BIGINT)'
-      : type === 'BIGINT' && typeof raw === 'number' && Number.isInteger(raw)
-        ? ' (beyond 2^53, not exact in JavaScript)'
+      : type === 'BIGINT' && (typeof raw === 'number' || typeof raw === 'bigint' || (typeof raw === 'string' && INTEGER_TEXT.test(raw.trim())))
+        ? ' (beyond the 64-bit range)'
         : type === 'TIMESTAMP'
           ? " (use epoch ms, 'yyyy-MM-dd HH:mm:ss[.SSS]' or ISO-8601)"
           : '';
   return `expected ${type === 'TIMESTAMP' ? 'TIMESTAMP(3)' : type}, got ${shown}${extra}`;
+}
+
+/** A DECIMAL value's text, exactly `scale` digits after the point. */
+export function decimalText(v: Value, type: SqlType): string {
+  return formatDecimal(v as number | bigint, decimalParams(type)!.scale);
 }
 
 export type OutputFormat = 'json' | 'csv' | 'table';
@@ -112,6 +149,8 @@ export function formatValueForOutput(v: Value, type: SqlType, format: OutputForm
   if (v === null) return format === 'json' ? null : format === 'csv' ? '' : 'NULL';
   if (isCollection(type) && format !== 'json') return collectionOutputText(v, type, (x, t) => String(formatValueForOutput(x, t, 'table')));
   if (type === 'TIMESTAMP' && typeof v === 'number') return formatTimestamp(v);
+  if (isDecimal(type)) return decimalText(v, type);
+  if (typeof v === 'bigint') return String(v);
   if (format === 'json') return typeof v === 'number' && !Number.isFinite(v) ? null : v;
   return String(v);
 }

@@ -1,5 +1,8 @@
 import { EddyError, assertNever, internalError } from '../common/errors.js';
-import { isInteger, type Row, type Value } from '../common/types.js';
+import { decimalParams, isDecimal, isInteger, type Row, type SqlType, type Value } from '../common/types.js';
+import { bigintAdd, bigintDiv, bigintMod, bigintMul, bigintNeg, bigintSub, canonical } from '../common/exact.js';
+import { promoteNumeric } from '../planner/type-rules.js';
+import { decimalBinary, toDoubleOf, upscaler } from './decimal-ops.js';
 import type { ObjectLayout } from '../common/object-layout.js';
 import type { BoundExpr } from '../planner/bound.js';
 import { castFunction } from './cast.js';
@@ -18,6 +21,12 @@ import { compareStrings } from './time-format.js';
  * SQL semantics: NULL in arithmetic/comparison gives NULL; AND/OR are three-valued; INT/BIGINT
  * division truncates toward zero and division (or MOD) by zero raises QUERY_FAILED, as in Flink;
  * DOUBLE division follows IEEE (1.0/0 = Infinity). Strings compare by code point.
+ *
+ * Exact numbers (exact.ts): BIGINT + - * / % handle two numbers with a safe result inline and
+ * call a BigInt helper (wrapping at 64 bits, as Flink's long) otherwise; DECIMAL arithmetic calls
+ * the helper chosen for its types (decimal-ops.ts). Operands of different numeric types are
+ * brought to a common representation first (`coerce`): a DECIMAL to the other side's scale, a
+ * DECIMAL or BIGINT to a double next to a DOUBLE.
  */
 export class CodeGen {
   /** Reads the row from `r` as a row array, or (given a layout) as an inserted object (see ObjectLayout). */
@@ -61,7 +70,10 @@ export class CodeGen {
       case 'unary': {
         const a = this.expr(e.operand);
         const v = this.fresh();
-        this.push(e.op === 'NOT' ? `${v} = ${a} === null ? null : !${a};` : `${v} = ${a} === null ? null : 0 - ${a};`);
+        if (e.op === 'NOT') this.push(`${v} = ${a} === null ? null : !${a};`);
+        else if (e.type === 'BIGINT') this.push(`${v} = ${a} === null ? null : typeof ${a} === 'number' ? 0 - ${a} : ${this.constant(bigintNeg)}(${a});`);
+        else if (isDecimal(e.type)) this.push(`${v} = ${a} === null ? null : typeof ${a} === 'number' ? 0 - ${a} : -${a};`);
+        else this.push(`${v} = ${a} === null ? null : 0 - ${a};`);
         return v;
       }
       case 'isNull': {
@@ -101,14 +113,61 @@ export class CodeGen {
     return v;
   }
 
+  /**
+   * `code` (a value of type `from`) in the representation of type `to` for arithmetic, comparison
+   * or a CASE/COALESCE branch: integers and DECIMALs upscaled to a DECIMAL's scale, DECIMAL and
+   * BIGINT converted to a double for FLOAT/DOUBLE; other pairs share a representation.
+   */
+  coerce(code: string, from: SqlType, to: SqlType): string {
+    if (from === to || from === 'NULL') return code;
+    if (to === 'DOUBLE' || to === 'FLOAT') {
+      const f = toDoubleOf(from);
+      if (f === null) return code;
+      if (from === 'BIGINT') return `(typeof ${code} === 'bigint' ? Number(${code}) : ${code})`;
+      return `(${code} === null ? null : ${this.constant(f)}(${code}))`;
+    }
+    if (isDecimal(to) && (isDecimal(from) || isInteger(from))) {
+      const f = upscaler(from, decimalParams(to)!.scale);
+      return f === null ? code : `(${code} === null ? null : ${this.constant(f)}(${code}))`;
+    }
+    return code;
+  }
+
+  /** The common representation two compared operands are brought to (see coerce); undefined when they share one already. */
+  private compareType(l: SqlType, r: SqlType): SqlType | undefined {
+    if (l === r) return undefined;
+    const exact = (t: SqlType): boolean => t === 'BIGINT' || isDecimal(t);
+    if (!exact(l) && !exact(r)) return undefined;
+    if (l === 'NULL' || r === 'NULL' || l === 'VARCHAR' || r === 'VARCHAR' || l === 'TIMESTAMP' || r === 'TIMESTAMP') return undefined;
+    return promoteNumeric(l, r);
+  }
+
   private binary(e: Extract<BoundExpr, { kind: 'binary' }>): string {
     if (e.op === 'AND' || e.op === 'OR') return this.andOr(e.op, e.left, e.right);
-    const a = this.expr(e.left);
-    const b = this.expr(e.right);
+    let a = this.expr(e.left);
+    let b = this.expr(e.right);
     const v = this.fresh();
     const nullCheck = `${a} === null || ${b} === null`;
-    const intOperands = isInteger(e.left.type) && isInteger(e.right.type);
-    const strings = e.left.type === 'VARCHAR' || e.right.type === 'VARCHAR';
+    const lt = e.left.type;
+    const rt = e.right.type;
+    const intOperands = isInteger(lt) && isInteger(rt);
+    const strings = lt === 'VARCHAR' || rt === 'VARCHAR';
+    const arithmetic = e.op === '+' || e.op === '-' || e.op === '*' || e.op === '/' || e.op === '%';
+    if (arithmetic && isDecimal(e.type)) {
+      const f = this.constant(decimalBinary(e.op as '+' | '-' | '*' | '/' | '%', lt, rt, e.type));
+      this.push(`${v} = ${nullCheck} ? null : ${f}(${a}, ${b});`);
+      return v;
+    }
+    if (arithmetic && e.type === 'BIGINT') return this.bigintArithmetic(e.op as '+' | '-' | '*' | '/' | '%', a, b, v);
+    if (arithmetic && (e.type === 'DOUBLE' || e.type === 'FLOAT')) {
+      a = this.coerce(a, lt, 'DOUBLE');
+      b = this.coerce(b, rt, 'DOUBLE');
+    }
+    const common = arithmetic ? undefined : this.compareType(lt, rt);
+    if (common !== undefined) {
+      a = this.coerce(a, lt, common);
+      b = this.coerce(b, rt, common);
+    }
     switch (e.op) {
       case '+':
       case '-':
@@ -151,6 +210,22 @@ export class CodeGen {
     return v;
   }
 
+  /** BIGINT a op b: two numbers with a safe result inline, else the BigInt helper (64-bit wrap). */
+  private bigintArithmetic(op: '+' | '-' | '*' | '/' | '%', a: string, b: string, v: string): string {
+    const nullCheck = `${a} === null || ${b} === null`;
+    const numbers = `typeof ${a} === 'number' && typeof ${b} === 'number'`;
+    if (op === '/' || op === '%') {
+      const dz = this.constant(divisionByZero);
+      const slow = this.constant(op === '/' ? bigintDiv : bigintMod);
+      const res = op === '/' ? `Math.trunc(${a} / ${b}) + 0` : `(${a} % ${b}) + 0`;
+      this.push(`if (${nullCheck}) ${v} = null; else { if (${b} === 0) throw ${dz}(); ${v} = ${numbers} ? ${res} : ${slow}(${a}, ${b}); }`);
+      return v;
+    }
+    const slow = this.constant(op === '+' ? bigintAdd : op === '-' ? bigintSub : bigintMul);
+    this.push(`if (${nullCheck}) ${v} = null; else if (!(${numbers} && Number.isSafeInteger(${v} = ${a} ${op} ${b}))) ${v} = ${slow}(${a}, ${b});`);
+    return v;
+  }
+
   private compare(strings: boolean, a: string, b: string, op: string): string {
     if (!strings) return `${a} ${op} ${b}`;
     return `${this.constant(compareStrings)}(${a}, ${b}) ${op} 0`;
@@ -174,23 +249,53 @@ export class CodeGen {
   }
 
   private between(e: Extract<BoundExpr, { kind: 'between' }>): string {
-    const x = this.expr(e.operand);
-    const lo = this.expr(e.low);
-    const hi = this.expr(e.high);
+    const x0 = this.expr(e.operand);
+    let lo = this.expr(e.low);
+    let hi = this.expr(e.high);
     const strings = e.operand.type === 'VARCHAR';
+    let x = x0;
+    let xHi = x0;
+    const cl = this.compareType(e.operand.type, e.low.type);
+    if (cl !== undefined) {
+      x = this.coerce(x0, e.operand.type, cl);
+      lo = this.coerce(lo, e.low.type, cl);
+    }
+    const ch = this.compareType(e.operand.type, e.high.type);
+    if (ch !== undefined) {
+      xHi = this.coerce(x0, e.operand.type, ch);
+      hi = this.coerce(hi, e.high.type, ch);
+    }
     const c1 = this.fresh();
     const c2 = this.fresh();
     const v = this.fresh();
-    this.push(`${c1} = ${x} === null || ${lo} === null ? null : ${this.compare(strings, x, lo, '>=')};`);
-    this.push(`${c2} = ${x} === null || ${hi} === null ? null : ${this.compare(strings, x, hi, '<=')};`);
+    this.push(`${c1} = ${x0} === null || ${lo} === null ? null : ${this.compare(strings, x, lo, '>=')};`);
+    this.push(`${c2} = ${x0} === null || ${hi} === null ? null : ${this.compare(strings, xHi, hi, '<=')};`);
     this.push(`${v} = ${c1} === false || ${c2} === false ? false : ${c1} === null || ${c2} === null ? null : true;`);
     if (e.negated) this.push(`${v} = ${v} === null ? null : !${v};`);
     return v;
   }
 
   private in(e: Extract<BoundExpr, { kind: 'in' }>): string {
-    const x = this.expr(e.operand);
+    const x0 = this.expr(e.operand);
     const v = this.fresh();
+    // Mixed exact types (a DECIMAL against integers, a BIGINT against doubles): every item compared in their common type.
+    const common = e.list.reduce<SqlType | undefined>((t, i) => (t === undefined ? undefined : this.compareType(t, i.type) ?? t), e.operand.type);
+    const mixed = common !== e.operand.type || e.list.some((i) => i.type !== e.operand.type && this.compareType(e.operand.type, i.type) !== undefined);
+    if (mixed && common !== undefined) {
+      const x = this.fresh();
+      this.push(`${x} = ${this.coerce(x0, e.operand.type, common)};`);
+      this.push(`if (${x} === null) ${v} = null; else { ${v} = false;`);
+      for (const item of e.list) {
+        const t = this.coerce(this.expr(item), item.type, common);
+        const tv = this.fresh();
+        this.push(`${tv} = ${t};`);
+        this.push(`if (${v} !== true) { if (${tv} === null) ${v} = null; else if (${tv} === ${x}) ${v} = true; }`);
+      }
+      this.push('}');
+      if (e.negated) this.push(`${v} = ${v} === null ? null : !${v};`);
+      return v;
+    }
+    const x = x0;
     if (e.list.every((i) => i.kind === 'literal')) {
       const values = e.list.map((i) => (i as { value: Value }).value);
       const set = this.constant(new Set(values.filter((x) => x !== null)));
@@ -232,10 +337,10 @@ export class CodeGen {
     for (const w of e.whens) {
       const c = this.expr(w.when);
       this.push(`if (${c} === true) {`);
-      this.push(`${v} = ${this.expr(w.then)};`);
+      this.push(`${v} = ${this.coerce(this.expr(w.then), w.then.type, e.type)};`);
       this.push('} else {');
     }
-    this.push(`${v} = ${this.expr(e.else)};`);
+    this.push(`${v} = ${this.coerce(this.expr(e.else), e.else.type, e.type)};`);
     this.push('}'.repeat(e.whens.length));
     return v;
   }
@@ -246,7 +351,7 @@ export class CodeGen {
       this.push(`${v} = null;`);
       for (const arg of e.args) {
         this.push(`if (${v} === null) {`);
-        this.push(`${v} = ${this.expr(arg)}; }`);
+        this.push(`${v} = ${this.coerce(this.expr(arg), arg.type, e.type)}; }`);
       }
       return v;
     }
@@ -265,8 +370,23 @@ export class CodeGen {
     const generic = SCALAR_FUNCTIONS[e.fn];
     if (generic === undefined) throw new EddyError('UNKNOWN_FUNCTION', `unknown function ${e.fn}`);
     const fn = SPECIALIZE[e.fn]?.(e.args.map((a) => (a.kind === 'literal' ? a.value : undefined))) ?? generic;
-    const args = e.args.map((a) => this.expr(a));
+    const exact = e.args.some((a) => a.type === 'BIGINT' || isDecimal(a.type));
+    if (!exact) {
+      const args = e.args.map((a) => this.expr(a));
+      this.push(`${v} = ${this.constant(fn)}(${args.join(', ')});`);
+      return v;
+    }
+    if (e.fn === 'ABS' && (e.type === 'BIGINT' || isDecimal(e.type))) {
+      const a = this.expr(e.args[0]!);
+      const neg = e.type === 'BIGINT' ? `${this.constant(bigintNeg)}(${a})` : `-${a}`;
+      this.push(`${v} = ${a} === null ? null : typeof ${a} === 'number' ? Math.abs(${a}) : ${a} < 0 ? ${neg} : ${a};`);
+      return v;
+    }
+    // Other functions compute in doubles: BIGINT beyond 2^53 and DECIMAL arguments become doubles
+    // (the planner admits DECIMAL only where the result is a DOUBLE), and a BIGINT result is made exact again.
+    const args = e.args.map((a) => this.coerce(this.expr(a), a.type, 'DOUBLE'));
     this.push(`${v} = ${this.constant(fn)}(${args.join(', ')});`);
+    if (e.type === 'BIGINT') this.push(`if (typeof ${v} === 'number' && !Number.isSafeInteger(${v}) && Number.isFinite(${v})) ${v} = ${this.constant(canonical)}(BigInt(${v}));`);
     return v;
   }
 

@@ -1,5 +1,5 @@
 import { internalError } from '../common/errors.js';
-import type { Row, Value } from '../common/types.js';
+import { isDecimal, type Row, type Value } from '../common/types.js';
 import type { ObjectLayout } from '../common/object-layout.js';
 import type { BoundExpr } from '../planner/bound.js';
 import { CodeGen } from './expr-compiler.js';
@@ -10,10 +10,11 @@ import { CodeGen } from './expr-compiler.js';
  *  - 0 keys: the constant 0;
  *  - 1 key: a number stays a number (-0 becomes 0); a string stays a string, except that strings
  *    starting with U+0001 get one more U+0001 in front, which frees `\u0001N`, `\u0001T`, `\u0001F`
- *    for NULL, TRUE and FALSE;
+ *    for NULL, TRUE and FALSE, and `\u0001B<digits>` for a BigInt (a BIGINT or DECIMAL beyond 2^53);
  *  - 2+ keys: a JSON array text, with non-finite numbers written as {"f":"NaN"} etc. (plain JSON
- *    would turn them into null), an ARRAY (or ROW) as an array, a MAP as {"m":[[k,v],...]};
+ *    would turn them into null), BigInts as {"b":"<digits>"}, an ARRAY (or ROW) as an array, a MAP as {"m":[[k,v],...]};
  *  - 1 ARRAY or MAP key: `\u0001C` then its 2+-key form.
+ * Exact numbers are canonical (exact.ts), so equal values always encode alike.
  */
 export type StateKey = number | string;
 
@@ -23,12 +24,14 @@ const TRUE_KEY = '\u0001T';
 const FALSE_KEY = '\u0001F';
 /** An ARRAY or MAP key (GROUP BY tags): this prefix, then its composite-form text. */
 const COLLECTION_KEY = '\u0001C';
+const BIG_PREFIX = '\u0001B';
 
 /** Encodes one key value on its own (the 1-key form). */
 export function encodeSingle(v: Value): StateKey {
   if (typeof v === 'number') return v + 0;
   if (typeof v === 'string') return v.charCodeAt(0) === 1 ? ESC + v : v;
   if (v === null) return NULL_KEY;
+  if (typeof v === 'bigint') return BIG_PREFIX + String(v);
   if (typeof v === 'object') return COLLECTION_KEY + encodePart(v);
   return v ? TRUE_KEY : FALSE_KEY;
 }
@@ -37,6 +40,7 @@ export function encodeSingle(v: Value): StateKey {
 export function encodePart(v: Value): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : `{"f":"${v}"}`;
   if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'bigint') return `{"b":"${v}"}`;
   if (Array.isArray(v)) return '[' + v.map(encodePart).join(',') + ']';
   if (v instanceof Map) return '{"m":[' + [...v].map(([k, x]) => `[${encodePart(k)},${encodePart(x)}]`).sort().join(',') + ']}';
   return v === null ? 'null' : v ? 'true' : 'false';
@@ -61,6 +65,7 @@ export function decodeKey(key: StateKey, arity: number): Value[] {
     if (key === TRUE_KEY) return [true];
     if (key === FALSE_KEY) return [false];
     if (key.startsWith(COLLECTION_KEY)) return [decodePart(JSON.parse(key.slice(2)))];
+    if (key.startsWith(BIG_PREFIX)) return [BigInt(key.slice(2))];
     return [key.slice(1)];
   }
   if (typeof key !== 'string') throw internalError(`composite key is not a string: ${key}`);
@@ -72,9 +77,9 @@ export function decodeKey(key: StateKey, arity: number): Value[] {
 function decodePart(x: unknown): Value {
   if (Array.isArray(x)) return x.map(decodePart);
   if (x !== null && typeof x === 'object') {
-    const o = x as { f?: string; m?: [unknown, unknown][] };
+    const o = x as { f?: string; b?: string; m?: [unknown, unknown][] };
     if (o.m !== undefined) return new Map(o.m.map(([k, v]) => [decodePart(k), decodePart(v)]));
-    return Number(o.f);
+    return o.b !== undefined ? BigInt(o.b) : Number(o.f);
   }
   return x as Value;
 }
@@ -91,8 +96,11 @@ export function compileKeyExtractor(keys: readonly BoundExpr[], layout: ObjectLa
     const k = keys[0]!;
     const v = g.expr(k);
     const t = k.type;
-    if (t === 'INT' || t === 'BIGINT' || t === 'FLOAT' || t === 'DOUBLE' || t === 'TIMESTAMP') {
+    if (t === 'INT' || t === 'FLOAT' || t === 'DOUBLE' || t === 'TIMESTAMP') {
       return g.build(['r'], `return ${v} === null ? ${g.constant(NULL_KEY)} : ${v} + 0;`);
+    }
+    if (t === 'BIGINT' || isDecimal(t)) {
+      return g.build(['r'], `return typeof ${v} === 'number' ? ${v} + 0 : ${g.constant(encodeSingle)}(${v});`);
     }
     return g.build(['r'], `return ${g.constant(encodeSingle)}(${v});`);
   }
@@ -112,7 +120,8 @@ export function compileNullableKey(keys: readonly BoundExpr[]): (row: Row) => St
   const anyNull = vs.map((v) => `${v} === null`).join(' || ');
   if (keys.length === 1) {
     const t = keys[0]!.type;
-    const numeric = t === 'INT' || t === 'BIGINT' || t === 'FLOAT' || t === 'DOUBLE' || t === 'TIMESTAMP';
+    const numeric = t === 'INT' || t === 'FLOAT' || t === 'DOUBLE' || t === 'TIMESTAMP';
+    if (t === 'BIGINT' || isDecimal(t)) return g.build(['r'], `const v = ${vs[0]}; return typeof v === 'number' ? v + 0 : v === null ? null : ${g.constant(encodeSingle)}(v);`);
     return g.build(['r'], numeric ? `return ${anyNull} ? null : ${vs[0]} + 0;` : `return ${anyNull} ? null : ${g.constant(encodeSingle)}(${vs[0]});`);
   }
   const part = g.constant(encodePart);

@@ -1,5 +1,7 @@
 import { EddyError } from '../common/errors.js';
-import type { SqlType, Value } from '../common/types.js';
+import { canonical, formatDecimal, parseDecimal, wrap64 } from '../common/exact.js';
+import { decimalParams, isDecimal, type SqlType, type Value } from '../common/types.js';
+import { isCollection, toApiValue } from '../common/collection-types.js';
 import type { UserFunction } from '../planner/user-functions.js';
 
 /**
@@ -9,12 +11,18 @@ import type { UserFunction } from '../planner/user-functions.js';
  * becomes an EddyError naming the function, its arguments and the row.
  */
 export function udfInvoker(fn: UserFunction, argTypes: readonly SqlType[]): (row: unknown, ...args: Value[]) => Value {
-  const dates = argTypes.map((t) => t === 'TIMESTAMP');
-  const anyDate = dates.some(Boolean);
+  // Arguments as the API gives values: TIMESTAMP a Date, DECIMAL its exact text, a collection arrays/Maps/objects.
+  const toJs = argTypes.map((t): ((v: Value) => unknown) | null => {
+    if (t === 'TIMESTAMP') return (a) => (typeof a === 'number' ? new Date(a) : a);
+    if (isDecimal(t)) return (a) => (a === null ? null : formatDecimal(a as number | bigint, decimalParams(t)!.scale));
+    if (isCollection(t)) return (a) => toApiValue(a, t);
+    return null;
+  });
+  const anyConverted = toJs.some((c) => c !== null);
   const invoke = fn.invoke;
   const convert = resultConverter(fn.returns);
   return (row, ...args) => {
-    const jsArgs: unknown[] = anyDate ? args.map((a, i) => (dates[i] && typeof a === 'number' ? new Date(a) : a)) : args;
+    const jsArgs: unknown[] = anyConverted ? args.map((a, i) => (toJs[i] ? toJs[i]!(a) : a)) : args;
     let out: unknown;
     try {
       out = invoke(...jsArgs);
@@ -34,9 +42,12 @@ function resultConverter(type: SqlType): (v: unknown) => Value | typeof BAD {
     if (v === null || v === undefined) return null;
     switch (type) {
       case 'INT':
-      case 'BIGINT':
         if (typeof v === 'bigint') return Number(v);
         return typeof v === 'number' && Number.isInteger(v) ? v : BAD;
+      case 'BIGINT':
+        // Exact over 64 bits (wrapping as Java's long), a number while safe.
+        if (typeof v === 'bigint') return wrap64(v);
+        return typeof v === 'number' && Number.isSafeInteger(v) ? v : typeof v === 'number' && Number.isInteger(v) ? canonical(BigInt(v)) : BAD;
       case 'FLOAT':
       case 'DOUBLE':
         if (typeof v === 'bigint') return Number(v);
@@ -49,6 +60,13 @@ function resultConverter(type: SqlType): (v: unknown) => Value | typeof BAD {
         if (v instanceof Date) return Number.isNaN(v.getTime()) ? BAD : v.getTime();
         return typeof v === 'number' && Number.isFinite(v) ? Math.floor(v) : BAD;
       default:
+        if (isDecimal(type)) {
+          // A number, bigint or digit string, rounded HALF_UP to the type's scale; NULL beyond its precision (as Flink).
+          const { precision, scale } = decimalParams(type)!;
+          if (typeof v !== 'number' && typeof v !== 'bigint' && typeof v !== 'string') return BAD;
+          const x = parseDecimal(String(v), precision, scale);
+          return x === undefined ? BAD : x;
+        }
         return BAD;
     }
   };

@@ -1,5 +1,5 @@
 import type { Span } from '../common/errors.js';
-import type { CollectionType } from '../common/types.js';
+import type { CollectionType, DecimalType } from '../common/types.js';
 
 /** A name as written. `name` is lower-cased unless the identifier was double-quoted. */
 export interface Ident {
@@ -8,7 +8,7 @@ export interface Ident {
   readonly span: Span;
 }
 
-export type TypeName = 'BOOLEAN' | 'INT' | 'BIGINT' | 'FLOAT' | 'DOUBLE' | 'VARCHAR' | 'TIMESTAMP' | CollectionType;
+export type TypeName = 'BOOLEAN' | 'INT' | 'BIGINT' | 'FLOAT' | 'DOUBLE' | 'VARCHAR' | 'TIMESTAMP' | DecimalType | CollectionType;
 
 export type Statement =
   | CreateStreamStmt
@@ -300,7 +300,7 @@ export type FromItem =
 export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '||' | '=' | '<>' | '<' | '<=' | '>' | '>=' | 'AND' | 'OR';
 
 export type Expr =
-  | { readonly kind: 'literal'; readonly value: number | string | boolean | null; readonly isInteger: boolean; readonly span: Span }
+  | { readonly kind: 'literal'; readonly value: number | string | boolean | bigint | null; readonly isInteger: boolean; readonly span: Span }
   /** INTERVAL '10' SECOND, INTERVAL '10 seconds': normalized to milliseconds. */
   | { readonly kind: 'interval'; readonly ms: number; readonly span: Span }
   | { readonly kind: 'column'; readonly qualifier?: Ident; readonly name: Ident; readonly span: Span }

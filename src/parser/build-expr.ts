@@ -5,6 +5,7 @@ import { child, identOf, nodeSpan, nodesOf, optNode, optToken, stringValue, toke
 import { buildDataType } from './data-type.js';
 import { INTERVAL_UNITS } from './grammar.js';
 import type { SourceText } from './source-text.js';
+import { canonical } from '../common/exact.js';
 import { buildQuery } from './build-statement.js';
 import { EXTRACT_UNITS, FLOOR_UNITS, UNIT_FIRST_FUNCTIONS } from './time-units.js';
 
@@ -120,7 +121,12 @@ function buildUnary(src: SourceText, node: CstNode): Expr {
 function buildPrimary(src: SourceText, node: CstNode): Expr {
   const span = nodeSpan(src, node);
   const num = optToken(node, 'NumberLiteral');
-  if (num) return { kind: 'literal', value: Number(num.image), isInteger: /^\d+$/.test(num.image), span };
+  if (num) {
+    const isInteger = /^\d+$/.test(num.image);
+    // Integers beyond 2^53 stay exact (BIGINT, or DECIMAL(n, 0) beyond 64 bits).
+    const value = isInteger && num.image.length > 15 ? canonical(BigInt(num.image)) : Number(num.image);
+    return { kind: 'literal', value, isInteger, span };
+  }
   const str = optToken(node, 'StringLiteral');
   if (str) return { kind: 'literal', value: stringValue(str), isInteger: false, span };
   if (optToken(node, 'TRUE')) return { kind: 'literal', value: true, isInteger: false, span };

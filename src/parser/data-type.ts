@@ -1,4 +1,4 @@
-import type { CstNode } from 'chevrotain';
+import type { CstNode, IToken } from 'chevrotain';
 import { EddyError } from '../common/errors.js';
 import type { Ident, TypeName } from './ast.js';
 import { identOf, nodeSpan, nodesOf, optToken, token, tokensOf } from './cst-access.js';
@@ -6,8 +6,10 @@ import type { SourceText } from './source-text.js';
 import type { SqlType } from '../common/types.js';
 import { arrayOf, isCollection, mapOf, rowOf, type RowFieldType } from '../common/collection-types.js';
 import { closest as suggest } from '../common/errors.js';
+import { decimalType, isDecimal } from '../common/types.js';
+import { MAX_DECIMAL_PRECISION } from '../common/exact.js';
 
-/** Type words as Flink users write them. DECIMAL/NUMERIC map to DOUBLE (Eddy has no exact decimals). */
+/** Type words as Flink users write them. DECIMAL/NUMERIC/DEC are exact: DECIMAL(p, s), see decimalOf. */
 const TYPE_WORDS: ReadonlyMap<string, TypeName> = new Map<string, TypeName>([
   ['BOOLEAN', 'BOOLEAN'],
   ['BOOL', 'BOOLEAN'],
@@ -19,8 +21,9 @@ const TYPE_WORDS: ReadonlyMap<string, TypeName> = new Map<string, TypeName>([
   ['FLOAT', 'FLOAT'],
   ['REAL', 'FLOAT'],
   ['DOUBLE', 'DOUBLE'],
-  ['DECIMAL', 'DOUBLE'],
-  ['NUMERIC', 'DOUBLE'],
+  ['DECIMAL', decimalType(10, 0)],
+  ['DEC', decimalType(10, 0)],
+  ['NUMERIC', decimalType(10, 0)],
   ['VARCHAR', 'VARCHAR'],
   ['STRING', 'VARCHAR'],
   ['CHAR', 'VARCHAR'],
@@ -36,9 +39,10 @@ const MAX_PARAMS: ReadonlyMap<string, number> = new Map([
   ['TIMESTAMP_LTZ', 1],
   ['DECIMAL', 2],
   ['NUMERIC', 2],
+  ['DEC', 2],
 ]);
 
-const SUPPORTED = 'BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, VARCHAR (or STRING) and TIMESTAMP(3)';
+const SUPPORTED = 'BOOLEAN, INT, BIGINT, FLOAT, DOUBLE, DECIMAL(p, s), VARCHAR (or STRING) and TIMESTAMP(3)';
 
 /** A column's declared type: a scalar, or Flink's `ROW<name type, ...>` (whose fields may be rows again). */
 export type ColumnType =
@@ -103,6 +107,7 @@ export function buildDataType(src: SourceText, node: CstNode): { type: TypeName;
       `write ${upper} without '(...)'`,
     );
   }
+  if (isDecimal(type)) return { type: decimalOf(src, upper, params), typeText: src.slice(nodeSpan(src, node)) };
   return { type, typeText: src.slice(nodeSpan(src, node)) };
 }
 
@@ -156,4 +161,17 @@ function buildValueType(src: SourceText, node: CstNode): SqlType {
   }
   for (let i = 0; i < suffixes.length; i++) type = arrayOf(type);
   return type;
+}
+
+/** DECIMAL(p, s) as Flink: DECIMAL is DECIMAL(10, 0), DECIMAL(p) is DECIMAL(p, 0); 1 ≤ p ≤ 38, 0 ≤ s ≤ p. */
+function decimalOf(src: SourceText, word: string, params: readonly IToken[]): TypeName {
+  const precision = params[0] ? Number(params[0].image) : 10;
+  const scale = params[1] ? Number(params[1].image) : 0;
+  if (!Number.isInteger(precision) || precision < 1 || precision > MAX_DECIMAL_PRECISION) {
+    throw new EddyError('SYNTAX', `${word} precision must be between 1 and ${MAX_DECIMAL_PRECISION}, got ${params[0]!.image}`, src.tokenSpan(params[0]!), `write e.g. ${word}(${MAX_DECIMAL_PRECISION}, 2)`);
+  }
+  if (!Number.isInteger(scale) || scale < 0 || scale > precision) {
+    throw new EddyError('SYNTAX', `${word} scale must be between 0 and the precision ${precision}, got ${params[1]!.image}`, src.tokenSpan(params[1]!), `write e.g. ${word}(${precision}, ${Math.min(2, precision)})`);
+  }
+  return decimalType(precision, scale);
 }

@@ -1,4 +1,5 @@
 import { EddyError } from '../common/errors.js';
+import { planJson } from '../common/exact.js';
 import type { Column, Schema } from '../common/types.js';
 import type { Expr, SelectQuery } from '../parser/ast.js';
 import { bindCondition, bindExpr, columnRefs, containsCall, type ExprContext } from './bind-expr.js';
@@ -24,7 +25,7 @@ function displayOf(name: string, fn: AggFn, arg: BoundExpr | undefined, constant
   return `${written.slice(0, at)}${constants.map((c) => `, ${exprToSql(c, input)}`).join('')}${written.slice(at)}`;
 }
 
-const sameExpr = (a: BoundExpr, b: BoundExpr): boolean => JSON.stringify(a) === JSON.stringify(b);
+const sameExpr = (a: BoundExpr, b: BoundExpr): boolean => planJson(a) === planJson(b);
 const isAggOrAux = (name: string): boolean => AGGREGATE_FUNCTIONS.has(name) || windowAux(name) !== undefined;
 
 interface GroupBy {
@@ -153,7 +154,7 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
       ...(extra ? { args: extra } : {}),
       ...(filter ? { filter } : {}),
     };
-    let i = aggs.findIndex((a) => a.call.display === call.display && JSON.stringify(a.call) === JSON.stringify(call));
+    let i = aggs.findIndex((a) => a.call.display === call.display && planJson(a.call) === planJson(call));
     if (i < 0) {
       i = aggs.length;
       aggs.push({ call, name: direct?.expr === e ? direct.name : `agg$${i}` });

@@ -1,7 +1,7 @@
 import type { Span } from '../common/errors.js';
 import { EddyError, assertNever, internalError } from '../common/errors.js';
 import type { SqlType } from '../common/types.js';
-import { NUMERIC_TYPES } from '../common/types.js';
+import { isNumeric, decimalType } from '../common/types.js';
 import { isCollection } from '../common/collection-types.js';
 import type { BinaryOp, Expr } from '../parser/ast.js';
 import type { BoundExpr } from './bound.js';
@@ -13,6 +13,7 @@ import { resolveColumn } from './scope.js';
 import { parseTimestampLiteral } from './timestamp-literal.js';
 import { castAllowed, comparable, promoteNumeric, unifyTypes } from './type-rules.js';
 import { withFieldIndex } from './collection-signatures.js';
+import { decimalArithmeticType, isDecimalArithmetic } from './decimal-type-rules.js';
 
 /** How names resolve in one clause. Grouped clauses (SELECT/HAVING of an aggregate) override `intercept` and `column`. */
 export interface ExprContext {
@@ -26,17 +27,24 @@ export interface ExprContext {
 }
 
 const INT_MAX = 2 ** 31 - 1;
-const isNum = (t: SqlType): boolean => NUMERIC_TYPES.has(t) || t === 'NULL';
+const isNum = isNumeric;
 const isStr = (t: SqlType): boolean => t === 'VARCHAR' || t === 'NULL';
 const isBool = (t: SqlType): boolean => t === 'BOOLEAN' || t === 'NULL';
 const ARITH: ReadonlySet<BinaryOp> = new Set(['+', '-', '*', '/', '%']);
 const COMPARE: ReadonlySet<BinaryOp> = new Set(['=', '<>', '<', '<=', '>', '>=']);
 
-/** Type of a numeric literal as written: integers fitting in 32 bits are INT, larger ones BIGINT, others DOUBLE. */
-export function literalType(value: number | string | boolean | null, isInteger: boolean): SqlType {
+/**
+ * Type of a numeric literal as written: integers fitting in 32 bits are INT, in 64 bits BIGINT,
+ * larger ones DECIMAL(digits, 0) (as Flink), others DOUBLE (Flink: DECIMAL; see README).
+ */
+export function literalType(value: number | string | boolean | bigint | null, isInteger: boolean): SqlType {
   if (value === null) return 'NULL';
   if (typeof value === 'string') return 'VARCHAR';
   if (typeof value === 'boolean') return 'BOOLEAN';
+  if (typeof value === 'bigint') {
+    if (value >= -(2n ** 63n) && value < 2n ** 63n) return 'BIGINT';
+    return decimalType(Math.max(19, String(value < 0n ? -value : value).length), 0);
+  }
   if (!isInteger) return 'DOUBLE';
   return Math.abs(value) <= INT_MAX ? 'INT' : 'BIGINT';
 }
@@ -75,6 +83,7 @@ function compareOperands(left: BoundExpr, right: BoundExpr, l: Expr, r: Expr, sp
 
 function arithmeticType(op: BinaryOp, l: BoundExpr, r: BoundExpr, e: Extract<Expr, { kind: 'binary' }>): SqlType {
   const [lt, rt] = [l.type, r.type];
+  if (op !== '||' && ARITH.has(op) && isDecimalArithmetic(lt, rt)) return decimalArithmeticType(op as '+' | '-' | '*' | '/' | '%', lt, rt);
   if (isNum(lt) && isNum(rt)) return promoteNumeric(lt, rt);
   if ((op === '+' || op === '-') && lt === 'TIMESTAMP' && (rt === 'INTERVAL' || rt === 'NULL')) return 'TIMESTAMP';
   if (op === '+' && lt === 'INTERVAL' && rt === 'TIMESTAMP') return 'TIMESTAMP';
@@ -240,7 +249,7 @@ export function bindExpr(e: Expr, ctx: ExprContext): BoundExpr {
         throw new EddyError('TYPE_MISMATCH', `unary ${e.op} needs a number, got ${operand.type}`, e.operand.span, `CAST it: CAST(${exprToSql(operand)} AS DOUBLE)`);
       }
       if (e.op === '+') return operand;
-      if (operand.kind === 'literal' && typeof operand.value === 'number') return { ...operand, value: -operand.value };
+      if (operand.kind === 'literal' && (typeof operand.value === 'number' || typeof operand.value === 'bigint')) return { ...operand, value: -operand.value };
       return { kind: 'unary', op: '-', operand, type: operand.type };
     }
     case 'isNull':

@@ -1,5 +1,6 @@
 import { EddyError } from '../common/errors.js';
-import type { Column } from '../common/types.js';
+import { isDecimal, type Column } from '../common/types.js';
+import { promoteNumeric } from './type-rules.js';
 import type { Expr, FromItem } from '../parser/ast.js';
 import { bindCondition, type ExprContext } from './bind-expr.js';
 import type { BoundSource } from './bind-from.js';
@@ -124,8 +125,9 @@ export function splitCondition(from: JoinItem, left: BoundSource, right: BoundSo
       const b = sideOf(p.right);
       const pair = a === 'left' && b === 'right' ? [p.left, p.right] : a === 'right' && b === 'left' ? [p.right, p.left] : undefined;
       if (pair) {
-        leftKeys.push(shiftRefs(pair[0]!, lOff - out));
-        rightKeys.push(shiftRefs(pair[1]!, rOff - out - nl));
+        const [l, r] = sameKeyForm(pair[0]!, pair[1]!);
+        leftKeys.push(shiftRefs(l, lOff - out));
+        rightKeys.push(shiftRefs(r, rOff - out - nl));
         continue;
       }
     }
@@ -261,4 +263,16 @@ function bindableHere(c: Expr, ctx: ExprContext): BoundExpr[] {
     if (e instanceof EddyError && e.code === 'UNKNOWN_COLUMN') return [];
     throw e;
   }
+}
+
+/**
+ * Join keys whose values must encode alike on both sides: a DECIMAL against a DECIMAL of another
+ * scale, an integer or a DOUBLE is cast to their common type (values are unscaled integers, see
+ * exact.ts); other pairs share one representation already.
+ */
+function sameKeyForm(l: BoundExpr, r: BoundExpr): [BoundExpr, BoundExpr] {
+  if (l.type === r.type || (!isDecimal(l.type) && !isDecimal(r.type)) || l.type === 'NULL' || r.type === 'NULL') return [l, r];
+  const t = promoteNumeric(l.type, r.type);
+  const cast = (e: BoundExpr): BoundExpr => (e.type === t ? e : { kind: 'cast', operand: e, type: t });
+  return [cast(l), cast(r)];
 }

@@ -1,7 +1,8 @@
 import type { Span } from '../common/errors.js';
 import { EddyError } from '../common/errors.js';
 import { closest as suggest } from '../common/errors.js';
-import type { Schema } from '../common/types.js';
+import { decimalParams, isDecimal, type Schema } from '../common/types.js';
+import { parseDecimal } from '../common/exact.js';
 import type { InsertValuesStmt } from '../parser/ast.js';
 import { bindExpr, type ExprContext } from './bind-expr.js';
 import { spanOfList } from './binder.js';
@@ -46,6 +47,13 @@ function toColumnType(b: BoundExpr, column: { name: string; type: BoundExpr['typ
     const ms = parseTimestampLiteral(b.value);
     if (ms !== undefined) return { kind: 'literal', value: ms, type: 'TIMESTAMP' };
     throw new EddyError('TYPE_MISMATCH', `'${b.value}' is not a valid TIMESTAMP for ${target}.${column.name}`, span, "write timestamps as 'yyyy-MM-dd HH:mm:ss[.SSS]'");
+  }
+  if (isDecimal(column.type) && b.kind === 'literal' && (typeof b.value === 'number' || typeof b.value === 'bigint')) {
+    // A numeric constant for a DECIMAL column (Flink types 1.50 as DECIMAL(3, 2); Eddy reads it as a number): its value at the column's scale, HALF_UP.
+    const { precision, scale } = decimalParams(column.type)!;
+    const v = parseDecimal(String(b.value), precision, scale);
+    if (v === null || v === undefined) throw new EddyError('TYPE_MISMATCH', `${String(b.value)} does not fit ${target}.${column.name} (${column.type})`, span, `write a value with at most ${precision - scale} digits before the point`);
+    return { kind: 'literal', value: v, type: column.type };
   }
   if (assignable(b.type, column.type)) return b.kind === 'literal' ? { ...b, type: column.type } : { kind: 'cast', operand: b, type: column.type };
   throw new EddyError('TYPE_MISMATCH', `${target}.${column.name} is ${column.type}, but the value is ${b.type}`, span, `CAST it: CAST(${exprToSql(b)} AS ${column.type})`);

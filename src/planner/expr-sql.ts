@@ -1,4 +1,6 @@
 import type { Schema, SqlType, Value } from '../common/types.js';
+import { decimalParams, isDecimal } from '../common/types.js';
+import { formatDecimal } from '../common/exact.js';
 import { assertNever } from '../common/errors.js';
 import { collectionShape, elementTypeOf } from '../common/collection-types.js';
 import type { AggCall, BoundExpr, WindowSpec } from './bound.js';
@@ -48,6 +50,8 @@ function literalSql(value: Value, type: SqlType): string {
   if (value === null) return 'NULL';
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
+  if (isDecimal(type)) return `CAST('${formatDecimal(value as number | bigint, decimalParams(type)!.scale)}' AS ${type})`;
+  if (typeof value === 'bigint') return String(value);
   if (Array.isArray(value)) return `ARRAY[${value.map((x) => literalSql(x, elementTypeOf(type) ?? 'NULL')).join(', ')}]`;
   if (value instanceof Map) {
     const s = collectionShape(type);

@@ -1,4 +1,5 @@
 import { assertNever } from '../common/errors.js';
+import { planJson } from '../common/exact.js';
 import { exprToSql, windowText } from './expr-sql.js';
 import type { PhysicalPlan } from './plan.js';
 import { inputsOf } from './plan-walk.js';
@@ -95,7 +96,7 @@ export function planFingerprint(plan: PhysicalPlan): string {
   const visit = (node: PhysicalPlan): void => {
     if (seen.has(node)) return;
     seen.add(node);
-    lines.push(JSON.stringify(lineOf(node)));
+    lines.push(planJson(lineOf(node)));
     inputsOf(node).forEach(visit);
   };
   visit(plan);
@@ -166,7 +167,7 @@ export function describePlanDifference(oldFp: string, newFp: string): string {
 /** The first field in which two lines of one operator differ, in words; undefined when none does. */
 function fieldChange(o: FingerprintLine, n: FingerprintLine): string | undefined {
   for (const field of new Set([...Object.keys(o), ...Object.keys(n)])) {
-    if (JSON.stringify(o[field]) !== JSON.stringify(n[field])) {
+    if (planJson(o[field]) !== planJson(n[field])) {
       return `the ${FIELD_NAMES[field] ?? field} of ${show(o['uid'])} changed from ${show(o[field])} to ${show(n[field])}`;
     }
   }

@@ -1,5 +1,5 @@
 import { assertNever } from '../common/errors.js';
-import type { SqlType, Value } from '../common/types.js';
+import { isDecimal, type SqlType, type Value } from '../common/types.js';
 import type { BinaryOp } from '../parser/ast.js';
 import type { BoundExpr } from './bound.js';
 
@@ -47,7 +47,8 @@ function evalBinary(op: BinaryOp, l: Value, r: Value, type: SqlType): Value | un
     case '*':
     case '/':
     case '%': {
-      if (typeof l !== 'number' || typeof r !== 'number') return undefined;
+      // DECIMAL values are unscaled integers: their arithmetic (and BIGINT beyond 2^53) is the executor's.
+      if (typeof l !== 'number' || typeof r !== 'number' || isDecimal(type)) return undefined;
       if ((op === '/' || op === '%') && r === 0) return undefined;
       const integral = type === 'INT' || type === 'BIGINT';
       // `+ 0` turns -0 into 0 for integer results, as the executor does.
@@ -102,7 +103,7 @@ export function foldExpr(e: BoundExpr): BoundExpr {
       if (isLit(operand) && operand.value === null) return lit(null, e.type);
       // Widening a number keeps its value; other conversions are the executor's to define.
       const widening = WIDENING.has(`${operand.type}>${e.type}`);
-      if (isLit(operand) && widening) return lit(operand.value, e.type);
+      if (isLit(operand) && widening) return lit(typeof operand.value === 'bigint' && e.type !== 'BIGINT' ? Number(operand.value) : operand.value, e.type);
       return operand === e.operand ? e : { ...e, operand };
     }
     case 'between':

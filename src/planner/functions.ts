@@ -3,7 +3,8 @@ import { isCollection } from '../common/collection-types.js';
 import { EddyError } from '../common/errors.js';
 import { closest as suggest } from '../common/errors.js';
 import type { SqlType } from '../common/types.js';
-import { NUMERIC_TYPES } from '../common/types.js';
+import { NUMERIC_TYPES, isDecimal } from '../common/types.js';
+import { decimalAvgType, decimalSumType } from './decimal-type-rules.js';
 import type { AggFn, BoundExpr } from './bound.js';
 import { foldExpr } from './fold.js';
 import { SCALAR_SIGNATURES, type ArgInfo } from './scalar-signatures.js';
@@ -96,8 +97,11 @@ function arity(name: string, args: readonly ArgInfo[], min: number, max: number,
   throw new EddyError('TYPE_MISMATCH', `${name} takes ${want}, got ${args.length}`, span, `usage: ${AGGREGATE_USAGE[name]}`);
 }
 
-function needNumeric(name: string, arg: ArgInfo): void {
-  if (!isNum(arg.type)) {
+function needNumeric(name: string, arg: ArgInfo, decimals = true): void {
+  if (isDecimal(arg.type) && !decimals) {
+    throw new EddyError('UNSUPPORTED', `${name} does not accept DECIMAL yet`, arg.span, `CAST the argument AS DOUBLE: ${name}(CAST(... AS DOUBLE))`);
+  }
+  if (!isNum(arg.type) && !isDecimal(arg.type)) {
     throw new EddyError('TYPE_MISMATCH', `${name} does not accept ${arg.type}`, arg.span, `${name} needs a numeric argument (INT, BIGINT, FLOAT, DOUBLE)`);
   }
 }
@@ -137,6 +141,7 @@ export function aggregateCallType(name: string, star: boolean, args: readonly Ar
       return { fn: name, type: 'BIGINT' };
     case 'SUM':
       needNumeric(name, arg);
+      if (isDecimal(arg.type)) return { fn: 'SUM', type: decimalSumType(arg.type) };
       return { fn: 'SUM', type: fractional ? 'DOUBLE' : 'BIGINT' };
     case 'AVG':
     case 'STDDEV_POP':
@@ -145,7 +150,8 @@ export function aggregateCallType(name: string, star: boolean, args: readonly Ar
     case 'VAR_POP':
     case 'VAR_SAMP':
     case 'VARIANCE':
-      needNumeric(name, arg);
+      needNumeric(name, arg, name === 'AVG');
+      if (isDecimal(arg.type)) return { fn: 'AVG', type: decimalAvgType(arg.type) };
       return { fn: AGGREGATE_ALIASES[name] ?? (name as AggFn), type: fractional ? 'DOUBLE' : arg.type === 'NULL' ? 'INT' : arg.type };
     case 'MIN':
     case 'MAX':
@@ -167,7 +173,7 @@ export function aggregateCallType(name: string, star: boolean, args: readonly Ar
       return { fn: 'LISTAGG', type: 'VARCHAR', constants: [sep] };
     }
     case 'APPROX_PERCENTILE': {
-      if (!isNum(arg.type) && arg.type !== 'TIMESTAMP') {
+      if ((!isNum(arg.type) && arg.type !== 'TIMESTAMP') || isDecimal(arg.type)) {
         throw new EddyError('TYPE_MISMATCH', `APPROX_PERCENTILE does not accept ${arg.type}`, arg.span, 'APPROX_PERCENTILE needs a numeric or TIMESTAMP argument');
       }
       const p = constant(name, args[1]!, 'percentile');

@@ -1,7 +1,7 @@
 import type { Span } from '../common/errors.js';
 import { EddyError } from '../common/errors.js';
 import type { SqlType, Value } from '../common/types.js';
-import { NUMERIC_TYPES } from '../common/types.js';
+import { NUMERIC_TYPES, isDecimal } from '../common/types.js';
 import { EXTRACT_UNITS, FLOOR_UNITS, TIMESTAMPADD_UNITS } from '../parser/time-units.js';
 import type { BoundExpr } from './bound.js';
 import { parseDatePattern } from './date-pattern.js';
@@ -26,6 +26,8 @@ export interface Signature {
 }
 
 const isNum = (t: SqlType): boolean => NUMERIC_TYPES.has(t) || t === 'NULL';
+/** Numeric including DECIMAL: for functions computing in doubles (the executor converts DECIMAL arguments) and ABS. */
+const isNumOrDecimal = (t: SqlType): boolean => isNum(t) || isDecimal(t);
 const isInt = (t: SqlType): boolean => t === 'INT' || t === 'BIGINT' || t === 'NULL';
 const isStr = (t: SqlType): boolean => t === 'VARCHAR' || t === 'NULL';
 const isTs = (t: SqlType): boolean => t === 'TIMESTAMP' || t === 'NULL';
@@ -55,6 +57,7 @@ function fixed(usage: string, kinds: readonly [(t: SqlType) => boolean, string][
 const STR: [(t: SqlType) => boolean, string] = [isStr, 'a VARCHAR argument'];
 const INT: [(t: SqlType) => boolean, string] = [isInt, 'an integer argument'];
 const NUM: [(t: SqlType) => boolean, string] = [isNum, 'a numeric argument'];
+const NUMD: [(t: SqlType) => boolean, string] = [isNumOrDecimal, 'a numeric argument'];
 const TS: [(t: SqlType) => boolean, string] = [isTs, 'a TIMESTAMP argument'];
 const sameNumeric = (args: readonly ArgInfo[]): SqlType => (args[0]!.type === 'NULL' ? 'INT' : args[0]!.type);
 
@@ -189,7 +192,7 @@ const STRING_FUNCTIONS: Readonly<Record<string, Signature>> = {
 };
 
 const NUMERIC_FUNCTIONS: Readonly<Record<string, Signature>> = {
-  ABS: fixed('ABS(number)', [NUM], 1, sameNumeric),
+  ABS: fixed('ABS(number)', [NUMD], 1, sameNumeric),
   SIGN: fixed('SIGN(number)', [NUM], 1, sameNumeric),
   MOD: fixed('MOD(number, number)', [NUM, NUM], 2, (args) => promoteNumeric(args[0]!.type, args[1]!.type)),
   ROUND: fixed('ROUND(number[, digits])', [NUM, [isInt, 'an integer number of digits']], 1, sameNumeric),
@@ -197,13 +200,13 @@ const NUMERIC_FUNCTIONS: Readonly<Record<string, Signature>> = {
   FLOOR: floorCeil('FLOOR'),
   CEIL: floorCeil('CEIL'),
   CEILING: floorCeil('CEILING'),
-  POWER: fixed('POWER(base, exponent)', [NUM, NUM], 2, 'DOUBLE'),
-  SQRT: fixed('SQRT(number)', [NUM], 1, 'DOUBLE'),
-  LN: fixed('LN(number)', [NUM], 1, 'DOUBLE'),
-  LOG10: fixed('LOG10(number)', [NUM], 1, 'DOUBLE'),
-  LOG2: fixed('LOG2(number)', [NUM], 1, 'DOUBLE'),
-  LOG: fixed('LOG(number) or LOG(base, number)', [NUM, NUM], 1, 'DOUBLE'),
-  EXP: fixed('EXP(number)', [NUM], 1, 'DOUBLE'),
+  POWER: fixed('POWER(base, exponent)', [NUMD, NUMD], 2, 'DOUBLE'),
+  SQRT: fixed('SQRT(number)', [NUMD], 1, 'DOUBLE'),
+  LN: fixed('LN(number)', [NUMD], 1, 'DOUBLE'),
+  LOG10: fixed('LOG10(number)', [NUMD], 1, 'DOUBLE'),
+  LOG2: fixed('LOG2(number)', [NUMD], 1, 'DOUBLE'),
+  LOG: fixed('LOG(number) or LOG(base, number)', [NUMD, NUMD], 1, 'DOUBLE'),
+  EXP: fixed('EXP(number)', [NUMD], 1, 'DOUBLE'),
 };
 
 const TIME_FUNCTIONS: Readonly<Record<string, Signature>> = {

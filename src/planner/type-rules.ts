@@ -1,14 +1,20 @@
 import type { SqlType } from '../common/types.js';
-import { NUMERIC_TYPES } from '../common/types.js';
+import { NUMERIC_TYPES, decimalParams, isDecimal } from '../common/types.js';
+import { commonDecimalType } from './decimal-type-rules.js';
 import { arrayOf, collectionShape, isCollection, mapOf } from '../common/collection-types.js';
 
-const isNum = (t: SqlType): boolean => NUMERIC_TYPES.has(t);
+const isNum = (t: SqlType): boolean => NUMERIC_TYPES.has(t) || isDecimal(t);
 
-/** Result type of arithmetic on two numeric types: any FLOAT/DOUBLE → DOUBLE, any BIGINT → BIGINT, else INT. */
+/**
+ * Result type of arithmetic on two numeric types (the common numeric type): any FLOAT/DOUBLE →
+ * DOUBLE, else any DECIMAL → the common DECIMAL (commonDecimalType), any BIGINT → BIGINT, else
+ * INT. Decimal + - * / % derive their own types: decimalArithmeticType.
+ */
 export function promoteNumeric(a: SqlType, b: SqlType): SqlType {
   if (a === 'NULL') return b;
   if (b === 'NULL') return a;
   if (a === 'FLOAT' || a === 'DOUBLE' || b === 'FLOAT' || b === 'DOUBLE') return 'DOUBLE';
+  if (isDecimal(a) || isDecimal(b)) return commonDecimalType(a, b);
   if (a === 'BIGINT' || b === 'BIGINT') return 'BIGINT';
   return 'INT';
 }
@@ -59,6 +65,12 @@ export function castAllowed(from: SqlType, to: SqlType): boolean {
 /** Whether a value of type `from` may be written to a column of type `to` without an explicit CAST (widening only). */
 export function assignable(from: SqlType, to: SqlType): boolean {
   if (from === to || from === 'NULL') return true;
+  if (isDecimal(to) || isDecimal(from)) {
+    // Only where the stored value needs no conversion: the same scale, no fewer digits (into DOUBLE a CAST is needed too).
+    const f = decimalParams(from);
+    const t = decimalParams(to);
+    return f !== undefined && t !== undefined && isDecimal(to) && f.scale === t.scale && f.precision <= t.precision;
+  }
   const rank: Partial<Record<SqlType, number>> = { INT: 0, BIGINT: 1, FLOAT: 2, DOUBLE: 3 };
   const f = rank[from];
   const t = rank[to];

@@ -13,7 +13,7 @@
 import { arquero } from '../common/arquero-lib.js';
 import type { ColumnTable } from 'arquero';
 import { EddyError, assertNever, type Span } from '../common/errors.js';
-import type { Column, Row, Value } from '../common/types.js';
+import { isDecimal, type Column, type Row, type Value } from '../common/types.js';
 import type { Query, SelectQuery } from '../parser/ast.js';
 import { Catalog } from '../planner/catalog.js';
 import { bindQuery } from '../planner/index.js';
@@ -276,6 +276,10 @@ function columnValues(t: ColumnTable, name: string): Value[] {
 function rollupOf(a: AggCall, i: number, span: Span): Record<string, unknown> {
   if (a.distinct || a.filter) {
     throw new EddyError('UNSUPPORTED', `${a.display}: DISTINCT and FILTER aggregates are not supported in a point-in-time query yet`, span, 'aggregate in the materialized view itself, then read it');
+  }
+  if (a.fn !== 'COUNT' && a.fn !== 'COUNT_STAR' && a.arg !== undefined && isDecimal(a.arg.type)) {
+    // arquero's rollups compute in doubles: over a DECIMAL's unscaled values they would come out wrong.
+    throw new EddyError('UNSUPPORTED', `${a.display} over ${a.arg.type} is not supported in a point-in-time query yet`, span, 'aggregate in the materialized view itself, or CAST the argument AS DOUBLE');
   }
   const arg = `a${i}`;
   const valid = { [`v${i}`]: arquero().op.valid(arg) };

@@ -73,7 +73,11 @@ describe('coerceValue', () => {
     expect(coerceValue(2.5, 'INT')).toBe(BAD);
     expect(coerceValue(2 ** 31, 'INT')).toBe(BAD);
     expect(coerceValue(2 ** 31, 'BIGINT')).toBe(2 ** 31);
-    expect(coerceValue(2 ** 60, 'BIGINT')).toBe(BAD);
+    // A double beyond 2^53 is the integer it denotes; beyond 64 bits it is refused. Exact digits come as text.
+    expect(coerceValue(2 ** 60, 'BIGINT')).toBe(2n ** 60n);
+    expect(coerceValue(2 ** 64, 'BIGINT')).toBe(BAD);
+    expect(coerceValue('9223372036854775807', 'BIGINT')).toBe(9223372036854775807n);
+    expect(coerceValue('9223372036854775808', 'BIGINT')).toBe(BAD);
     expect(coerceValue('1.5e3', 'DOUBLE')).toBe(1500);
     expect(coerceValue('abc', 'DOUBLE')).toBe(BAD);
     expect(coerceValue(true, 'BOOLEAN')).toBe(true);

@@ -1,12 +1,16 @@
 import type { Value } from '../../common/types.js';
 import type { Accumulator } from './accumulator.js';
+import type { SumArith } from './sum-arith.js';
 
 /**
  * AVG(x): slots [sum, count]; NULL when no non-NULL value arrived. Like Flink, the result has the
- * argument's type, so AVG over INT/BIGINT (`integerResult`) is the truncated integer average
- * (AVG of 1 and 2 is 1); cast the argument to DOUBLE for a fractional average.
+ * argument's type for integers, so AVG over INT/BIGINT is the truncated integer average (AVG of 1
+ * and 2 is 1; cast the argument to DOUBLE for a fractional average), and AVG(DECIMAL(p, s)) is a
+ * DECIMAL(38, max(s, 6)) rounded HALF_UP (see sum-arith.ts). A DECIMAL sum that overflows stays
+ * NULL, and so does the average (Flink's decimal AVG).
  */
-export function avg(integerResult: boolean): Accumulator {
+export function avg(arith: SumArith): Accumulator {
+  const { add, sub, mean } = arith;
   return {
     width: 2,
     init: (s, at) => {
@@ -14,23 +18,25 @@ export function avg(integerResult: boolean): Accumulator {
       s[at + 1] = 0;
     },
     add: (s, at, v) => {
-      s[at] = (s[at] as number) + (v as number);
+      if (s[at] !== null) s[at] = add(s[at]!, v);
       s[at + 1] = (s[at + 1] as number) + 1;
     },
     retract: (s, at, v) => {
-      s[at] = (s[at] as number) - (v as number);
+      if (s[at] !== null) s[at] = sub(s[at]!, v);
       s[at + 1] = (s[at + 1] as number) - 1;
     },
     merge: (into, from, at) => {
-      into[at] = (into[at] as number) + (from[at] as number);
+      into[at] = into[at] === null || from[at] === null ? null : add(into[at]!, from[at]!);
       into[at + 1] = (into[at + 1] as number) + (from[at + 1] as number);
     },
     result: (s, at): Value => {
       const n = s[at + 1] as number;
-      if (n === 0) return null;
-      const mean = (s[at] as number) / n;
-      return integerResult ? Math.trunc(mean) + 0 : mean;
+      if (n === 0 || s[at] === null) return null;
+      return mean(s[at]!, n);
     },
-    addSource: (s, at, v) => `${s}[${at}] += ${v}; ${s}[${at + 1}]++;`,
+    addSource: (s, at, v, bind) => {
+      const cur = `${s}[${at}]`;
+      return `if (${cur} !== null) ${cur} = ${arith.addSource(cur, v, bind)}; ${s}[${at + 1}]++;`;
+    },
   };
 }

@@ -16,6 +16,7 @@ import { max } from './max.js';
 import { min } from './min.js';
 import { retractingAccumulatorFor } from './retracting.js';
 import { sum } from './sum.js';
+import { sumArith } from './sum-arith.js';
 import { variance } from './variance.js';
 
 /**
@@ -61,9 +62,9 @@ function plainAccumulator(call: AggCall): Accumulator {
     case 'COUNT':
       return count();
     case 'SUM':
-      return sum();
+      return sum(sumArith(call.arg?.type, call.type));
     case 'AVG':
-      return avg(isInteger(call.type));
+      return avg(sumArith(call.arg?.type, call.type));
     case 'MIN':
       return min(call.arg?.type === 'VARCHAR');
     case 'MAX':

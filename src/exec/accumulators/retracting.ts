@@ -3,6 +3,7 @@ import { isInteger, type Value } from '../../common/types.js';
 import { RETRACTABLE_AGGREGATES, type AggCall } from '../../planner/bound.js';
 import { slotArray, type Accumulator } from './accumulator.js';
 import { avg } from './avg.js';
+import { sumArith } from './sum-arith.js';
 import { countStar } from './count-star.js';
 import { compareValues } from './value-hash.js';
 import { variance, type VarianceKind } from './variance.js';
@@ -14,9 +15,12 @@ import { variance, type VarianceKind } from './variance.js';
  */
 
 /** SUM with retraction: AVG's slots [sum, count]; NULL once every value was taken back (Flink's SumWithRetract). */
-function sumWithRetract(): Accumulator {
+function sumWithRetract(call: AggCall): Accumulator {
   // `+ 0`: a sum that went 0.5 - 0.5 reads 0, never -0.
-  return { ...avg(false), result: (s, at): Value => ((s[at + 1] as number) > 0 ? (s[at] as number) + 0 : null) };
+  return {
+    ...avg(sumArith(call.arg?.type, call.type)),
+    result: (s, at): Value => ((s[at + 1] as number) > 0 ? (typeof s[at] === 'number' ? (s[at] as number) + 0 : s[at]!) : null),
+  };
 }
 
 /** Index of `v` in the sorted [value, count, ...] pairs, or -(insertion point) - 1. */
@@ -108,9 +112,9 @@ function retractingPlain(call: AggCall): Accumulator {
     case 'COUNT':
       return countStar();
     case 'SUM':
-      return sumWithRetract();
+      return sumWithRetract(call);
     case 'AVG':
-      return avg(isInteger(call.type));
+      return avg(sumArith(call.arg?.type, call.type));
     case 'MIN':
       return extremumWithRetract(true);
     case 'MAX':

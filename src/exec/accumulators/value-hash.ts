@@ -29,6 +29,10 @@ export function hashValue(v: Value, seed: number): number {
     for (; i + 1 < n; i += 2) h = mix(h, v.charCodeAt(i) | (v.charCodeAt(i + 1) << 16));
     if (i < n) h = mix(h, v.charCodeAt(i));
     h ^= n * 2 + 1;
+  } else if (typeof v === 'bigint') {
+    const t = String(v);
+    for (let i = 0; i < t.length; i++) h = mix(h, t.charCodeAt(i));
+    h ^= 16;
   } else {
     h = mix(h, v ? 2 : 1) ^ 1;
   }

@@ -5,7 +5,7 @@ export type VarianceKind = 'VAR_POP' | 'VAR_SAMP' | 'STDDEV_POP' | 'STDDEV_SAMP'
 
 /** Welford's update of slots [n, mean, m2] (m2 = sum of squared deviations from the mean). */
 function addValue(s: Value[], at: number, v: Value): void {
-  const x = v as number;
+  const x = typeof v === 'bigint' ? Number(v) : (v as number);
   const n = (s[at] as number) + 1;
   const mean = s[at + 1] as number;
   const d = x - mean;

@@ -8,6 +8,7 @@ import type { StateCodec } from './keyed-state-table.js';
  * -0 included): a tag byte, then
  *   NULL, FALSE, TRUE: nothing;  INT: int32;  F64: float64;  STRING: varint length + UTF-8;
  *   KEY: nothing (the string equals the key of the entry being written: `refString`);
+ *   BIGINT: varint length + the decimal digits (a BigInt: a BIGINT or DECIMAL value beyond 2^53);
  *   ARRAY: varint count + items;  OBJECT: varint count + (name, item) pairs, where a name is a
  *   varint index into the chunk's name table (`names`), and index == table size means a new name follows;
  *   MAP: varint count + (key, value) items (a SQL MAP value, a JS Map).
@@ -23,6 +24,7 @@ const KEY = 6;
 const ARRAY = 7;
 const OBJECT = 8;
 const MAP = 9;
+const BIG = 10;
 
 /** Appends a JSON-able value (see the module comment). */
 export function writeTagged(x: unknown, w: ByteWriter): void {
@@ -45,6 +47,10 @@ export function writeTagged(x: unknown, w: ByteWriter): void {
       return;
     case 'boolean':
       w.u8(x ? TRUE : FALSE);
+      return;
+    case 'bigint':
+      w.u8(BIG);
+      w.string(String(x));
       return;
     case 'undefined':
       w.u8(NULL);
@@ -106,6 +112,11 @@ export function readTagged(r: ByteReader): unknown {
       return r.f64();
     case STRING:
       return r.string();
+    case BIG: {
+      const s = r.string();
+      if (!/^-?\d+$/.test(s)) throw new ChunkFormatError(`bad BigInt digits ${JSON.stringify(s.slice(0, 40))}`);
+      return BigInt(s);
+    }
     case KEY:
       if (r.refString === null) throw new ChunkFormatError('key reference outside a string-keyed entry');
       return r.refString;

@@ -1,10 +1,11 @@
 import { assertNever } from '../../common/errors.js';
+import { planJson } from '../../common/exact.js';
 import type { AggCall, BoundExpr } from '../bound.js';
 import { foldExpr } from '../fold.js';
 import type { LogicalPlan } from '../plan.js';
 import type { Rule } from './rule.js';
 
-const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const same = (a: unknown, b: unknown): boolean => planJson(a) === planJson(b);
 
 function foldAgg(a: AggCall): AggCall {
   return { ...a, ...(a.arg ? { arg: foldExpr(a.arg) } : {}), ...(a.filter ? { filter: foldExpr(a.filter) } : {}) };

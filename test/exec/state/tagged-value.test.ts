@@ -77,7 +77,6 @@ describe('tagged values', () => {
     expect(() => readTagged(new ByteReader(Buffer.from([7, 50, 0])))).toThrow('count 50 exceeds');
     expect(() => readTagged(new ByteReader(Buffer.from([8, 1, 3])))).toThrow('name index 3');
     const w = new ByteWriter();
-    expect(() => writeTagged(10n, w)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
     expect(() => writeTagged(new Date(0), w)).toThrow(expect.objectContaining({ code: 'INTERNAL' }));
   });
 
