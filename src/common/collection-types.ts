@@ -40,7 +40,7 @@ export const elementTypeOf = (t: SqlType): SqlType | undefined => {
   return s?.kind === 'array' ? s.element : undefined;
 };
 
-/** Splits `a, b<c, d>, e` at top-level commas (backquoted names may hold anything). */
+/** Splits `a, b<c, d>, DECIMAL(10, 2)` at top-level commas (backquoted names may hold anything). */
 function splitTop(text: string): string[] {
   const out: string[] = [];
   let depth = 0;
@@ -50,8 +50,8 @@ function splitTop(text: string): string[] {
     const c = text[i]!;
     if (c === '`') quoted = !quoted;
     else if (quoted) continue;
-    else if (c === '<') depth++;
-    else if (c === '>') depth--;
+    else if (c === '<' || c === '(') depth++;
+    else if (c === '>' || c === ')') depth--;
     else if (c === ',' && depth === 0) {
       out.push(text.slice(start, i).trim());
       start = i + 1;
