@@ -85,7 +85,8 @@ function inputNeeds(node: LogicalPlan, need: ReadonlySet<number>): Iterable<numb
       return [[...[...need].filter((c) => c < w), node.timeIndex]];
     }
     case 'windowAggregate':
-      return [[node.timeIndex, ...refsOfAll(node.keys), ...node.aggs.flatMap((a) => aggRefs(a))]];
+      // An attached window over sessions also reads each row's window start.
+      return [[node.timeIndex, ...(node.attached ? [node.attached.startIndex] : []), ...refsOfAll(node.keys), ...node.aggs.flatMap((a) => aggRefs(a))]];
     case 'groupAggregate':
       return [[...refsOfAll(node.keys), ...node.aggs.flatMap((a) => aggRefs(a))]];
     case 'lookupJoin': {
@@ -159,7 +160,7 @@ function rebuild(node: LogicalPlan, need: ReadonlySet<number>, inputs: readonly 
       const keys = node.keys.map((k) => mapRefs(k, at));
       const aggs = node.aggs.map((a) => mapAggRefs(a, at));
       if (node.kind === 'groupAggregate') return whole({ ...node, input: inputs[0]!.plan, keys, aggs });
-      return whole({ ...node, input: inputs[0]!.plan, keys, aggs, timeIndex: at(node.timeIndex) });
+      return whole({ ...node, input: inputs[0]!.plan, keys, aggs, timeIndex: at(node.timeIndex), ...(node.attached ? { attached: { ...node.attached, startIndex: at(node.attached.startIndex) } } : {}) });
     }
     case 'lookupJoin': {
       if (unchanged) return whole(node);
