@@ -191,16 +191,36 @@ export interface TerminateStmt {
   readonly span: Span;
 }
 
-/** A query: one SELECT, or several combined with UNION ALL. */
-export type Query = SelectQuery | UnionQuery;
+/** A query: one SELECT, several combined with UNION ALL, or a set operation of two queries. */
+export type Query = SelectQuery | UnionQuery | SetOpQuery;
 
 /**
- * `q1 UNION ALL q2 [UNION ALL ...]`, nested and parenthesised unions flattened into one list of
- * branches in source order (UNION ALL is associative). UNION without ALL is refused by the builder.
+ * `q1 UNION ALL q2 [UNION ALL ...]`, nested and parenthesised UNION ALLs flattened into one list of
+ * branches in source order (UNION ALL is associative). A branch that is itself another set
+ * operation is wrapped as `SELECT * FROM (...)`.
  */
 export interface UnionQuery {
   readonly kind: 'union';
   readonly branches: readonly SelectQuery[];
+  readonly span: Span;
+}
+
+/** The set operations other than UNION ALL. */
+export type SetOpKind = 'union' | 'intersect' | 'except';
+
+/**
+ * `left UNION [DISTINCT] right`, `left INTERSECT [ALL | DISTINCT] right`, `left EXCEPT [ALL |
+ * DISTINCT] right` (src/planner/bind-set-op.ts). Chains fold left to right, INTERSECT first.
+ */
+export interface SetOpQuery {
+  readonly kind: 'setOp';
+  readonly op: SetOpKind;
+  /** ALL keeps duplicates (multiset semantics); never true for 'union' (that is a UnionQuery). */
+  readonly all: boolean;
+  readonly left: Query;
+  readonly right: Query;
+  /** The operator's words (`EXCEPT ALL`), for errors. */
+  readonly opSpan: Span;
   readonly span: Span;
 }
 

@@ -384,11 +384,26 @@ export class SqlGrammar extends CstParser {
     ]);
   });
 
-  /** `term [UNION [ALL | DISTINCT] term ...]`; build-statement.ts refuses UNION without ALL and flattens nested unions. */
+  /**
+   * `term [{UNION | EXCEPT} [ALL | DISTINCT] term ...]`, each term an INTERSECT chain (INTERSECT
+   * binds tighter, as in standard SQL and Calcite); build-statement.ts folds them left to right.
+   */
   queryExpr = this.RULE('queryExpr', () => {
+    this.SUBRULE(this.intersectExpr);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Union, { LABEL: 'setOp' }) }, { ALT: () => this.CONSUME(T.Except, { LABEL: 'setOp' }) }]);
+      this.OPTION(() => {
+        this.OR2([{ ALT: () => this.CONSUME(T.All, { LABEL: 'all' }) }, { ALT: () => this.CONSUME(T.Distinct, { LABEL: 'distinct' }) }]);
+      });
+      this.SUBRULE2(this.intersectExpr);
+    });
+  });
+
+  /** `term [INTERSECT [ALL | DISTINCT] term ...]`. */
+  intersectExpr = this.RULE('intersectExpr', () => {
     this.SUBRULE(this.queryTerm);
     this.MANY(() => {
-      this.CONSUME(T.Union, { LABEL: 'union' });
+      this.CONSUME(T.Intersect, { LABEL: 'setOp' });
       this.OPTION(() => {
         this.OR([{ ALT: () => this.CONSUME(T.All, { LABEL: 'all' }) }, { ALT: () => this.CONSUME(T.Distinct, { LABEL: 'distinct' }) }]);
       });

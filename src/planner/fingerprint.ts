@@ -13,6 +13,7 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
     case 'FilterExec':
     case 'ProjectExec':
     case 'LimitExec':
+    case 'ReplicateExec':
     case 'SinkExec':
       // Stateless (or, for LIMIT, a single counter): their expressions do not shape checkpointed state.
       return base;

@@ -91,6 +91,11 @@ export type LogicalPlan =
       readonly temporal?: TemporalJoin;
       readonly schema: Schema;
     }
+  /**
+   * INTERSECT ALL / EXCEPT ALL (src/planner/bind-set-op.ts): each input row `countIndex` times,
+   * without that column (Flink's REPLICATE_ROWS); over an updating input each change is repeated.
+   */
+  | { readonly kind: 'replicate'; readonly input: LogicalPlan; readonly countIndex: number; readonly schema: Schema }
   | RankNode
   | OverAggregateNode
   | LookupJoinNode;
@@ -318,6 +323,8 @@ export type PhysicalPlan =
       readonly retracting: boolean;
     })
   | (ExecNode & { readonly kind: 'LimitExec'; readonly count: number })
+  /** See the logical replicate node: stateless. */
+  | (ExecNode & { readonly kind: 'ReplicateExec'; readonly countIndex: number })
   /** `rowtime`: the output column that is every input's time attribute, if one is. */
   | (ExecNode & { readonly kind: 'UnionExec'; readonly rowtime?: number })
   | (ExecNode & { readonly kind: 'SinkExec'; readonly target: SinkTarget })

@@ -29,6 +29,7 @@ function foldNode(node: LogicalPlan): LogicalPlan {
     case 'overAggregate':
       return { ...node, partitionKeys: node.partitionKeys.map((k) => foldExpr(k)), aggs: node.aggs.map(foldAgg) };
     case 'limit':
+    case 'replicate':
     case 'union':
     case 'windowAssign':
       return node;
