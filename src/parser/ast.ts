@@ -250,8 +250,13 @@ export type FromItem =
   | { readonly kind: 'stream'; readonly name: Ident; readonly alias?: Ident; readonly asOf?: Expr; readonly span: Span }
   /** `left [INNER|LEFT|RIGHT|FULL] JOIN right ON on`; a comma join (`FROM a, b`) is an inner join without `on`. */
   | { readonly kind: 'join'; readonly joinType: JoinType; readonly left: FromItem; readonly right: FromItem; readonly on?: Expr; readonly span: Span }
-  /** A derived table: FROM (SELECT ... UNION ALL SELECT ...) [AS] alias. */
-  | { readonly kind: 'subquery'; readonly query: Query; readonly alias?: Ident; readonly span: Span }
+  /** A derived table: FROM (SELECT ... UNION ALL SELECT ...) [AS] alias [(column, ...)]. */
+  | { readonly kind: 'subquery'; readonly query: Query; readonly alias?: Ident; readonly columns?: readonly Ident[]; readonly span: Span }
+  /**
+   * FROM (VALUES (1, 'a'), (2, 'b')) [AS] t [(id, name)]: a bounded table of these rows
+   * (src/planner/bind-values.ts). A SELECT without FROM reads VALUES of one empty row (`rows: [[]]`).
+   */
+  | { readonly kind: 'values'; readonly rows: readonly (readonly Expr[])[]; readonly alias?: Ident; readonly columns?: readonly Ident[]; readonly span: Span }
   | {
       /** FROM TABLE(TUMBLE(TABLE s [PARTITION BY k, ...], DESCRIPTOR(ts), <interval args>)) */
       readonly kind: 'windowTvf';

@@ -320,6 +320,12 @@ function buildTerm(src: SourceText, node: CstNode): Query {
   return select ? buildSelect(src, select) : buildQuery(src, child(node, 'queryExpr'));
 }
 
+/** The FROM clause of a selectStmt node; without one, VALUES of one empty row (`SELECT 1 + 1`). */
+function fromOrOneRow(src: SourceText, node: CstNode): FromItem {
+  const from = optNode(node, 'fromClause');
+  return from ? buildFromClause(src, from) : { kind: 'values', rows: [[]], span: nodeSpan(src, node) };
+}
+
 /** Builds a SelectQuery from a selectStmt node. */
 export function buildSelect(src: SourceText, node: CstNode): SelectQuery {
   const items = nodesOf(node, 'selectItem').map((n) => buildSelectItem(src, n));
@@ -329,7 +335,7 @@ export function buildSelect(src: SourceText, node: CstNode): SelectQuery {
   return {
     kind: 'select',
     items,
-    from: buildFromClause(src, child(node, 'fromClause')),
+    from: fromOrOneRow(src, node),
     ...(where ? { where: buildExpr(src, where) } : {}),
     groupBy: nodesOf(node, 'groupBy').map((n) => buildExpr(src, n)),
     ...(having ? { having: buildExpr(src, having) } : {}),
@@ -401,7 +407,16 @@ function buildFrom(src: SourceText, node: CstNode): FromItem {
     const asOf = optNode(node, 'asOf');
     return { kind: 'stream', name: identOf(src, stream), ...(alias ? { alias } : {}), ...(asOf ? { asOf: buildAdditive(src, asOf) } : {}), span };
   }
+  const columnToks = tokensOf(node, 'columnAlias');
+  const columns = columnToks.length > 0 ? { columns: columnToks.map((t) => identOf(src, t)) } : {};
   const sub = optNode(node, 'subquery');
-  if (sub) return { kind: 'subquery', query: buildQuery(src, sub), ...(alias ? { alias } : {}), span };
+  if (sub) return { kind: 'subquery', query: buildQuery(src, sub), ...(alias ? { alias } : {}), ...columns, span };
+  if (optToken(node, 'values')) {
+    const rows = nodesOf(node, 'valuesRow').map((r) => nodesOf(r, 'expr').map((e) => buildExpr(src, e)));
+    return { kind: 'values', rows, ...(alias ? { alias } : {}), ...columns, span };
+  }
+  if (columnToks.length > 0) {
+    throw new EddyError('UNSUPPORTED', 'column aliases are supported on a derived table or VALUES only', src.tokenSpan(columnToks[0]!), 'rename the columns in the SELECT list with AS');
+  }
   return buildWindowTvf(src, child(node, 'windowTvf'), span, alias);
 }

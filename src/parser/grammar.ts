@@ -432,8 +432,11 @@ export class SqlGrammar extends CstParser {
       this.CONSUME(T.Comma);
       this.SUBRULE2(this.selectItem);
     });
-    this.CONSUME(T.From);
-    this.SUBRULE(this.fromClause);
+    // Without FROM (`SELECT 1 + 1`): one row, as Flink's VALUES of one row.
+    this.OPTION6(() => {
+      this.CONSUME(T.From);
+      this.SUBRULE(this.fromClause);
+    });
     this.OPTION(() => {
       this.CONSUME(T.Where);
       this.SUBRULE(this.expr, { LABEL: 'where' });
@@ -562,15 +565,37 @@ export class SqlGrammar extends CstParser {
         },
       },
       {
-        // A derived table: FROM (SELECT ... UNION ALL SELECT ...) [AS] u
+        // A derived table: FROM (SELECT ... UNION ALL SELECT ...) [AS] u, or FROM (VALUES (1, 'a'), ...) [AS] t
         ALT: () => {
           this.CONSUME2(T.LParen);
-          this.SUBRULE(this.queryExpr, { LABEL: 'subquery' });
+          this.OR2([
+            { ALT: () => this.SUBRULE(this.queryExpr, { LABEL: 'subquery' }) },
+            {
+              ALT: () => {
+                this.CONSUME(T.Values, { LABEL: 'values' });
+                this.SUBRULE(this.valuesRow);
+                this.MANY(() => {
+                  this.CONSUME(T.Comma);
+                  this.SUBRULE2(this.valuesRow);
+                });
+              },
+            },
+          ]);
           this.CONSUME2(T.RParen);
         },
       },
     ]);
     this.SUBRULE(this.alias);
+    // Column aliases: FROM (VALUES ...) AS t(id, name), FROM (SELECT ...) AS u(a, b).
+    this.OPTION2(() => {
+      this.CONSUME3(T.LParen, { LABEL: 'columnsOpen' });
+      this.CONSUME4(T.Name, { LABEL: 'columnAlias' });
+      this.MANY2(() => {
+        this.CONSUME2(T.Comma);
+        this.CONSUME5(T.Name, { LABEL: 'columnAlias' });
+      });
+      this.CONSUME3(T.RParen);
+    });
   });
 
   windowTvf = this.RULE('windowTvf', () => {

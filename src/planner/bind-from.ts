@@ -1,3 +1,4 @@
+import { isOneRow, ONE_ROW_STREAM, valuesQuery } from './bind-values.js';
 import type { Span } from '../common/errors.js';
 import { EddyError, assertNever } from '../common/errors.js';
 import type { Expr, FromItem, Ident, Query } from '../parser/ast.js';
@@ -118,8 +119,11 @@ export function bindFrom(from: FromItem, catalog: Catalog, emit: WindowEmit | un
       return namedSource(from.name, from.alias, catalog, emit, bind);
     case 'subquery': {
       const name = from.alias?.name ?? (from.query.kind === 'union' ? 'union' : 'subquery');
-      return derivedSource(from.query, name, from.alias ? [from.alias.name] : [], catalog, emit, bind);
+      return derivedSource(from.query, name, from.alias ? [from.alias.name] : [], catalog, emit, bind, from.columns);
     }
+    case 'values':
+      if (isOneRow(from)) return streamSource(ONE_ROW_STREAM, from.alias);
+      return derivedSource(valuesQuery(from), from.alias?.name ?? 'values', from.alias ? [from.alias.name] : [], catalog, emit, bind, from.columns);
     case 'windowTvf': {
       const inner = namedSource(from.table, from.alias, catalog, emit, bind);
       const clash = inner.scope.schema.columns.find((c) => WINDOW_COLUMNS.includes(c.name));

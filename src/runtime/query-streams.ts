@@ -24,6 +24,8 @@ export function queryStreams(q: Query, catalog: Catalog, seen = new Set<string>(
         return queryStreams(from.query, catalog, seen);
       case 'join':
         return [...ofItem(from.left), ...ofItem(from.right)];
+      case 'values':
+        return [];
       default:
         return assertNever(from, 'FROM item');
     }
