@@ -89,7 +89,7 @@ export function bindUnion(u: UnionQuery, catalog: Catalog, emit: WindowEmit | un
     if (cols.length !== width) {
       throw new EddyError(
         'TYPE_MISMATCH',
-        `each branch of a ${label} must have the same number of columns: branch 1 has ${width} (${names.join(', ')}), branch ${b.number} has ${cols.length} (${cols.map((c) => c.name).join(', ')})`,
+        `each branch of ${/^[IE]/.test(label) ? 'an' : 'a'} ${label} must have the same number of columns: branch 1 has ${width} (${names.join(', ')}), branch ${b.number} has ${cols.length} (${cols.map((c) => c.name).join(', ')})`,
         b.query.span,
         `select ${width} column${width === 1 ? '' : 's'} in every branch, in the same order`,
       );
