@@ -60,7 +60,7 @@ function describe(p: PhysicalPlan): string {
     case 'LimitExec':
       return `LimitExec ${p.count}`;
     case 'ReplicateExec':
-      return `ReplicateExec copies=${input(p).schema.columns[p.countIndex]!.name} (each change repeated that many times) changelog=updating state=none`;
+      return `ReplicateExec copies=${input(p).schema.columns[p.countIndex]!.name} (each change that many times, an update as its net change) changelog=updating state=none`;
     case 'UnionExec': {
       const wm = p.watermarked ? ' watermark=min(inputs)' : '';
       const time = p.rowtime !== undefined ? ` rowtime=${p.schema.columns[p.rowtime]!.name}` : '';

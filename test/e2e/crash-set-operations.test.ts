@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { bidsJsonl, CLI, tempDir } from './checkpoint-helpers.js';
 import { expectSameOutputAfterKills, runToEnd } from './crash-helpers.js';
 
-const BIDS = 20_000;
-const ASKS = 12_000;
+const BIDS = 80_000;
+const ASKS = 48_000;
 const KILLS = 4;
 let dir: string;
 
