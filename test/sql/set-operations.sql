@@ -33,3 +33,10 @@ SELECT COUNT(*) AS distinct_rows FROM (SELECT k, n FROM a UNION SELECT k, n FROM
 
 EXPLAIN SELECT k, n FROM a INTERSECT ALL SELECT k, n FROM b;
 EXPLAIN SELECT k FROM a UNION SELECT k FROM b;
+
+-- Parenthesised operands; UNION ALL and EXCEPT go left to right: (a UNION ALL b) EXCEPT a holds b's
+-- k values that a lacks (w).
+(SELECT k FROM a) UNION (SELECT k FROM b);
+SELECT k FROM a UNION ALL SELECT k FROM b EXCEPT SELECT k FROM a;
+-- A derived table's columns renamed by its alias.
+SELECT u.key FROM (SELECT k FROM b EXCEPT SELECT k FROM a) AS u(key);
