@@ -13,7 +13,6 @@ import { printResult } from './print-result.js';
 import { LiveStatus, humanDuration } from './live-status.js';
 import { TableView } from './table-view.js';
 import { shellCompleter } from './completer.js';
-import { declareOneRow, parseSelectWithoutFrom } from './select-without-from.js';
 import type { ExpandedMode } from '../src/connectors/printers.js';
 import { EddyError } from '../src/common/errors.js';
 
@@ -98,7 +97,6 @@ export async function runShell(session: Session, opts: ShellOptions): Promise<nu
   try {
     await session.loadCatalog(parseStatement);
     await session.execute(parseScript(DEMO_DDL)[0]!);
-    declareOneRow(session);
     await resumePersistentQueries(session, out);
   } catch (e) {
     out.write(formatError(e, undefined, 'eddy') + '\n');
@@ -199,12 +197,7 @@ export async function runShell(session: Session, opts: ShellOptions): Promise<nu
     try {
       // HELP and RESET are the shell's own (not SQL the parser knows).
       if (shellStatement(text)) return;
-      try {
-        statements = parseScript(text);
-      } catch (e) {
-        statements = parseSelectWithoutFrom(text);
-        if (statements === null) throw e;
-      }
+      statements = parseScript(text);
     } catch (e) {
       out.write(formatError(e, text, file) + '\n');
       return;

@@ -237,16 +237,36 @@ export interface TerminateStmt {
   readonly span: Span;
 }
 
-/** A query: one SELECT, or several combined with UNION ALL. */
-export type Query = SelectQuery | UnionQuery;
+/** A query: one SELECT, several combined with UNION ALL, or a set operation of two queries. */
+export type Query = SelectQuery | UnionQuery | SetOpQuery;
 
 /**
- * `q1 UNION ALL q2 [UNION ALL ...]`, nested and parenthesised unions flattened into one list of
- * branches in source order (UNION ALL is associative). UNION without ALL is refused by the builder.
+ * `q1 UNION ALL q2 [UNION ALL ...]`, nested and parenthesised UNION ALLs flattened into one list of
+ * branches in source order (UNION ALL is associative). A branch that is itself another set
+ * operation is wrapped as `SELECT * FROM (...)`.
  */
 export interface UnionQuery {
   readonly kind: 'union';
   readonly branches: readonly SelectQuery[];
+  readonly span: Span;
+}
+
+/** The set operations other than UNION ALL. */
+export type SetOpKind = 'union' | 'intersect' | 'except';
+
+/**
+ * `left UNION [DISTINCT] right`, `left INTERSECT [ALL | DISTINCT] right`, `left EXCEPT [ALL |
+ * DISTINCT] right` (src/planner/bind-set-op.ts). Chains fold left to right, INTERSECT first.
+ */
+export interface SetOpQuery {
+  readonly kind: 'setOp';
+  readonly op: SetOpKind;
+  /** ALL keeps duplicates (multiset semantics); never true for 'union' (that is a UnionQuery). */
+  readonly all: boolean;
+  readonly left: Query;
+  readonly right: Query;
+  /** The operator's words (`EXCEPT ALL`), for errors. */
+  readonly opSpan: Span;
   readonly span: Span;
 }
 
@@ -282,8 +302,13 @@ export type FromItem =
    * of the left side that holds the collection (a lateral join, src/planner/bind-unnest.ts).
    */
   | { readonly kind: 'unnest'; readonly expr: Expr; readonly ordinality: boolean; readonly alias?: Ident; readonly columns?: readonly Ident[]; readonly span: Span }
-  /** A derived table: FROM (SELECT ... UNION ALL SELECT ...) [AS] alias. */
-  | { readonly kind: 'subquery'; readonly query: Query; readonly alias?: Ident; readonly span: Span }
+  /** A derived table: FROM (SELECT ... UNION ALL SELECT ...) [AS] alias [(column, ...)]. */
+  | { readonly kind: 'subquery'; readonly query: Query; readonly alias?: Ident; readonly columns?: readonly Ident[]; readonly span: Span }
+  /**
+   * FROM (VALUES (1, 'a'), (2, 'b')) [AS] t [(id, name)]: a bounded table of these rows
+   * (src/planner/bind-values.ts). A SELECT without FROM reads VALUES of one empty row (`rows: [[]]`).
+   */
+  | { readonly kind: 'values'; readonly rows: readonly (readonly Expr[])[]; readonly alias?: Ident; readonly columns?: readonly Ident[]; readonly span: Span }
   | {
       /** FROM TABLE(TUMBLE(TABLE s [PARTITION BY k, ...], DESCRIPTOR(ts), <interval args>)) */
       readonly kind: 'windowTvf';

@@ -16,6 +16,7 @@ import type {
   Query,
   SelectItem,
   SelectQuery,
+  SetOpKind,
   ShowStmt,
   Statement,
   WatermarkDef,
@@ -311,35 +312,57 @@ function buildInsert(src: SourceText, node: CstNode): Statement {
 }
 
 /**
- * Builds a Query from a queryExpr node: one SELECT, or a UNION ALL of the branches in source
- * order, with parenthesised and nested unions flattened. UNION [DISTINCT] is refused: removing
- * duplicates from an unbounded stream needs state that grows forever.
+ * Builds a Query from a queryExpr node: one SELECT, or set operations folded left to right
+ * (INTERSECT chains first, as the grammar nests them). UNION ALL chains are flattened into one
+ * UnionQuery; UNION [DISTINCT], INTERSECT and EXCEPT become SetOpQuery nodes.
  */
 export function buildQuery(src: SourceText, node: CstNode): Query {
-  const terms = nodesOf(node, 'queryTerm');
-  const unions = tokensOf(node, 'union');
+  return foldSetOps(src, node, nodesOf(node, 'intersectExpr').map((t) => buildIntersect(src, t)));
+}
+
+function buildIntersect(src: SourceText, node: CstNode): Query {
+  return foldSetOps(src, node, nodesOf(node, 'queryTerm').map((t) => buildTerm(src, t)));
+}
+
+/** Combines the operands of one chain with its set-operator tokens (`setOp`, each optionally followed by ALL / DISTINCT). */
+function foldSetOps(src: SourceText, node: CstNode, operands: readonly Query[]): Query {
+  const ops = tokensOf(node, 'setOp');
   const qualifiers = [...tokensOf(node, 'all'), ...tokensOf(node, 'distinct')];
-  unions.forEach((u, i) => {
-    // ALL or DISTINCT, when written, comes right after its UNION (before the next one).
-    const next = unions[i + 1]?.startOffset ?? Infinity;
-    const q = qualifiers.find((t) => t.startOffset > u.startOffset && t.startOffset < next);
-    if (q?.tokenType.name === 'ALL') return;
-    throw new EddyError(
-      'UNSUPPORTED',
-      `UNION${q ? ' DISTINCT' : ''} (removing duplicate rows) is not supported on streams`,
-      q ? spanCover(src.tokenSpan(u), src.tokenSpan(q)) : src.tokenSpan(u),
-      'write UNION ALL to keep every row of every branch',
-    );
+  let acc = operands[0]!;
+  ops.forEach((opTok, i) => {
+    // ALL or DISTINCT, when written, comes right after its operator (before the next one).
+    const next = ops[i + 1]?.startOffset ?? Infinity;
+    const q = qualifiers.find((t) => t.startOffset > opTok.startOffset && t.startOffset < next);
+    const all = q?.tokenType.name === 'ALL';
+    const op = opTok.tokenType.name.toLowerCase() as SetOpKind;
+    const right = operands[i + 1]!;
+    const span = spanCover(acc.span, right.span);
+    if (op === 'union' && all) {
+      acc = { kind: 'union', branches: [...unionBranches(acc), ...unionBranches(right)], span };
+      return;
+    }
+    const opSpan = q ? spanCover(src.tokenSpan(opTok), src.tokenSpan(q)) : src.tokenSpan(opTok);
+    acc = { kind: 'setOp', op, all, left: acc, right, opSpan, span };
   });
-  const built = terms.map((t) => buildTerm(src, t));
-  if (built.length === 1) return built[0]!;
-  const branches = built.flatMap((q) => (q.kind === 'union' ? q.branches : [q]));
-  return { kind: 'union', branches, span: nodeSpan(src, node) };
+  return acc;
+}
+
+/** The branches a query contributes to a UNION ALL: its own when it is one, else itself (a set operation as `SELECT * FROM (...)`). */
+function unionBranches(q: Query): readonly SelectQuery[] {
+  if (q.kind === 'union') return q.branches;
+  if (q.kind === 'select') return [q];
+  return [{ kind: 'select', items: [{ kind: 'star', span: q.span }], from: { kind: 'subquery', query: q, span: q.span }, groupBy: [], span: q.span }];
 }
 
 function buildTerm(src: SourceText, node: CstNode): Query {
   const select = optNode(node, 'selectStmt');
   return select ? buildSelect(src, select) : buildQuery(src, child(node, 'queryExpr'));
+}
+
+/** The FROM clause of a selectStmt node; without one, VALUES of one empty row (`SELECT 1 + 1`). */
+function fromOrOneRow(src: SourceText, node: CstNode): FromItem {
+  const from = optNode(node, 'fromClause');
+  return from ? buildFromClause(src, from) : { kind: 'values', rows: [[]], span: nodeSpan(src, node) };
 }
 
 /** Builds a SelectQuery from a selectStmt node. */
@@ -351,7 +374,7 @@ export function buildSelect(src: SourceText, node: CstNode): SelectQuery {
   return {
     kind: 'select',
     items,
-    from: buildFromClause(src, child(node, 'fromClause')),
+    from: fromOrOneRow(src, node),
     ...(where ? { where: buildExpr(src, where) } : {}),
     groupBy: nodesOf(node, 'groupBy').map((n) => buildExpr(src, n)),
     ...(having ? { having: buildExpr(src, having) } : {}),
@@ -430,11 +453,11 @@ function buildFrom(src: SourceText, node: CstNode): FromItem {
       span,
     };
   }
-  if (columnAliases.length > 0) {
-    throw new EddyError('UNSUPPORTED', 'column aliases after a table name are supported only for UNNEST', columnAliases[0]!.span, 'rename columns in the SELECT list: SELECT a AS x ...');
-  }
   const stream = optToken(node, 'stream');
   if (stream) {
+    if (columnAliases.length > 0) {
+      throw new EddyError('UNSUPPORTED', 'column aliases after a table name are not supported (only after UNNEST, a derived table or VALUES)', columnAliases[0]!.span, 'rename columns in the SELECT list: SELECT a AS x ...');
+    }
     const systemTime = optToken(node, 'systemTime');
     const of = optToken(node, 'of');
     if (systemTime && (systemTime.image.toUpperCase() !== 'SYSTEM_TIME' || of?.image.toUpperCase() !== 'OF')) {
@@ -443,7 +466,16 @@ function buildFrom(src: SourceText, node: CstNode): FromItem {
     const asOf = optNode(node, 'asOf');
     return { kind: 'stream', name: identOf(src, stream), ...(alias ? { alias } : {}), ...(asOf ? { asOf: buildAdditive(src, asOf) } : {}), span };
   }
+  const columnToks = tokensOf(node, 'columnAlias');
+  const columns = columnToks.length > 0 ? { columns: columnToks.map((t) => identOf(src, t)) } : {};
   const sub = optNode(node, 'subquery');
-  if (sub) return { kind: 'subquery', query: buildQuery(src, sub), ...(alias ? { alias } : {}), span };
+  if (sub) return { kind: 'subquery', query: buildQuery(src, sub), ...(alias ? { alias } : {}), ...columns, span };
+  if (optToken(node, 'values')) {
+    const rows = nodesOf(node, 'valuesRow').map((r) => nodesOf(r, 'expr').map((e) => buildExpr(src, e)));
+    return { kind: 'values', rows, ...(alias ? { alias } : {}), ...columns, span };
+  }
+  if (columnToks.length > 0) {
+    throw new EddyError('UNSUPPORTED', 'column aliases are supported after UNNEST, a derived table or VALUES only', src.tokenSpan(columnToks[0]!), 'rename the columns in the SELECT list with AS');
+  }
   return buildWindowTvf(src, child(node, 'windowTvf'), span, alias);
 }

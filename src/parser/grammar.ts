@@ -482,11 +482,26 @@ export class SqlGrammar extends CstParser {
     ]);
   });
 
-  /** `term [UNION [ALL | DISTINCT] term ...]`; build-statement.ts refuses UNION without ALL and flattens nested unions. */
+  /**
+   * `term [{UNION | EXCEPT} [ALL | DISTINCT] term ...]`, each term an INTERSECT chain (INTERSECT
+   * binds tighter, as in standard SQL and Calcite); build-statement.ts folds them left to right.
+   */
   queryExpr = this.RULE('queryExpr', () => {
+    this.SUBRULE(this.intersectExpr);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Union, { LABEL: 'setOp' }) }, { ALT: () => this.CONSUME(T.Except, { LABEL: 'setOp' }) }]);
+      this.OPTION(() => {
+        this.OR2([{ ALT: () => this.CONSUME(T.All, { LABEL: 'all' }) }, { ALT: () => this.CONSUME(T.Distinct, { LABEL: 'distinct' }) }]);
+      });
+      this.SUBRULE2(this.intersectExpr);
+    });
+  });
+
+  /** `term [INTERSECT [ALL | DISTINCT] term ...]`. */
+  intersectExpr = this.RULE('intersectExpr', () => {
     this.SUBRULE(this.queryTerm);
     this.MANY(() => {
-      this.CONSUME(T.Union, { LABEL: 'union' });
+      this.CONSUME(T.Intersect, { LABEL: 'setOp' });
       this.OPTION(() => {
         this.OR([{ ALT: () => this.CONSUME(T.All, { LABEL: 'all' }) }, { ALT: () => this.CONSUME(T.Distinct, { LABEL: 'distinct' }) }]);
       });
@@ -515,8 +530,11 @@ export class SqlGrammar extends CstParser {
       this.CONSUME(T.Comma);
       this.SUBRULE2(this.selectItem);
     });
-    this.CONSUME(T.From);
-    this.SUBRULE(this.fromClause);
+    // Without FROM (`SELECT 1 + 1`): one row, as Flink's VALUES of one row.
+    this.OPTION6(() => {
+      this.CONSUME(T.From);
+      this.SUBRULE(this.fromClause);
+    });
     this.OPTION(() => {
       this.CONSUME(T.Where);
       this.SUBRULE(this.expr, { LABEL: 'where' });
@@ -671,21 +689,33 @@ export class SqlGrammar extends CstParser {
         },
       },
       {
-        // A derived table: FROM (SELECT ... UNION ALL SELECT ...) [AS] u
+        // A derived table: FROM (SELECT ... UNION ALL SELECT ...) [AS] u, or FROM (VALUES (1, 'a'), ...) [AS] t
         ALT: () => {
           this.CONSUME2(T.LParen);
-          this.SUBRULE(this.queryExpr, { LABEL: 'subquery' });
+          this.OR2([
+            { ALT: () => this.SUBRULE(this.queryExpr, { LABEL: 'subquery' }) },
+            {
+              ALT: () => {
+                this.CONSUME(T.Values, { LABEL: 'values' });
+                this.SUBRULE(this.valuesRow);
+                this.MANY(() => {
+                  this.CONSUME(T.Comma);
+                  this.SUBRULE2(this.valuesRow);
+                });
+              },
+            },
+          ]);
           this.CONSUME2(T.RParen);
         },
       },
     ]);
     this.SUBRULE(this.alias);
-    // `AS t (a, b)`: names for the columns (UNNEST only; the builder refuses it elsewhere).
+    // Column aliases: UNNEST(...) AS t (a, b), FROM (VALUES ...) AS t(id, name), FROM (SELECT ...) AS u(a, b).
     this.OPTION3(() => {
-      this.CONSUME4(T.LParen);
+      this.CONSUME4(T.LParen, { LABEL: 'columnsOpen' });
       this.CONSUME6(T.Name, { LABEL: 'columnAlias' });
-      this.MANY(() => {
-        this.CONSUME(T.Comma);
+      this.MANY2(() => {
+        this.CONSUME2(T.Comma);
         this.CONSUME7(T.Name, { LABEL: 'columnAlias' });
       });
       this.CONSUME4(T.RParen);

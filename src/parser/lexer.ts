@@ -87,6 +87,8 @@ export const Full = keyword('FULL', true);
 export const Outer = keyword('OUTER', true);
 export const On = keyword('ON', true);
 export const Union = keyword('UNION', true);
+export const Intersect = keyword('INTERSECT', true);
+export const Except = keyword('EXCEPT', true);
 /** Non-reserved keywords: also valid as names (a column called `timestamp` or `desc`). */
 export const Stream = keyword('STREAM', false);
 export const All = keyword('ALL', false);

@@ -1,3 +1,4 @@
+import { isOneRow, ONE_ROW_STREAM, valuesQuery } from './bind-values.js';
 import type { Span } from '../common/errors.js';
 import { EddyError, assertNever } from '../common/errors.js';
 import type { Expr, FromItem, Ident, Query } from '../parser/ast.js';
@@ -67,11 +68,11 @@ function streamSource(stream: StreamDef, alias: Ident | undefined): BoundSource 
  * A derived table (FROM (<query>) [alias], or a view): its rows are the query's, its columns the
  * query's output columns (an updating result's op column hidden), qualified by the alias.
  */
-export function derivedSource(query: Query, name: string, qualifiers: readonly string[], catalog: Catalog, emit: WindowEmit | undefined, bind: QueryBinder, columns?: readonly Ident[]): BoundSource {
+export function derivedSource(query: Query, name: string, qualifiers: readonly string[], catalog: Catalog, emit: WindowEmit | undefined, bind: QueryBinder, columns?: readonly Ident[], what = 'view'): BoundSource {
   const bound = bind(query, catalog, emit);
   let plan = bound.plan;
   const updating = isUpdatingLogical(plan);
-  if (columns) plan = renamed(plan, columns, updating, name);
+  if (columns) plan = renamed(plan, columns, updating, name, what);
   const t = timeAttributes(plan);
   const named = (i: number): string => plan.schema.columns[i]!.name;
   const whyNot = (col: string): string => {
@@ -86,11 +87,11 @@ export function derivedSource(query: Query, name: string, qualifiers: readonly s
 }
 
 /** The plan under the column names of CREATE VIEW v (a, b, ...). */
-function renamed(plan: LogicalPlan, columns: readonly Ident[], updating: boolean, view: string): LogicalPlan {
+function renamed(plan: LogicalPlan, columns: readonly Ident[], updating: boolean, view: string, what: string): LogicalPlan {
   const cols = plan.schema.columns;
   const visible = updating ? cols.length - 1 : cols.length;
   if (columns.length !== visible) {
-    throw new EddyError('TYPE_MISMATCH', `view '${view}' names ${columns.length} columns, but its query produces ${visible}`, columns[0]?.span, 'name every column of the query, in order');
+    throw new EddyError('TYPE_MISMATCH', `${what} '${view}' names ${columns.length} column${columns.length === 1 ? '' : 's'}, but its ${what === 'view' ? 'query produces' : 'rows have'} ${visible}`, columns[0]?.span, 'name every column of the query, in order');
   }
   const names = [...(updating ? [cols[0]!.name] : []), ...columns.map((c) => c.name)];
   const exprs: BoundExpr[] = cols.map((c, i) => ({ kind: 'inputRef', index: i, name: c.name, type: c.type }));
@@ -120,8 +121,11 @@ export function bindFrom(from: FromItem, catalog: Catalog, emit: WindowEmit | un
       return namedSource(from.name, from.alias, catalog, emit, bind);
     case 'subquery': {
       const name = from.alias?.name ?? (from.query.kind === 'union' ? 'union' : 'subquery');
-      return derivedSource(from.query, name, from.alias ? [from.alias.name] : [], catalog, emit, bind);
+      return derivedSource(from.query, name, from.alias ? [from.alias.name] : [], catalog, emit, bind, from.columns, 'derived table');
     }
+    case 'values':
+      if (isOneRow(from)) return streamSource(ONE_ROW_STREAM, from.alias);
+      return derivedSource(valuesQuery(from), from.alias?.name ?? 'values', from.alias ? [from.alias.name] : [], catalog, emit, bind, from.columns, 'VALUES table');
     case 'windowTvf': {
       const inner = namedSource(from.table, from.alias, catalog, emit, bind);
       const clash = inner.scope.schema.columns.find((c) => WINDOW_COLUMNS.includes(c.name));

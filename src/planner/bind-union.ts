@@ -73,9 +73,10 @@ function widen(e: BoundExpr, type: SqlType): BoundExpr {
  * Binds `q1 UNION ALL q2 ...`: every branch is any SELECT (aggregating ones too). Every branch has
  * as many columns as the first; column types must be equal or widen (INT → BIGINT → DOUBLE, NULL
  * to anything), and narrower branches get a CAST. Output names come from the first branch. When a
- * branch is updating, so is the union: append-only branches become +I changes.
+ * branch is updating, so is the union: append-only branches become +I changes. `label` names the
+ * operation in errors (a set operation binds its two sides as a union, src/planner/bind-set-op.ts).
  */
-export function bindUnion(u: UnionQuery, catalog: Catalog, emit: WindowEmit | undefined): BoundUnion {
+export function bindUnion(u: UnionQuery, catalog: Catalog, emit: WindowEmit | undefined, label = 'UNION ALL'): BoundUnion {
   const branches: BoundBranch[] = u.branches.map((q, i) => {
     const plan = bindSelect(q, catalog, emit);
     return { query: q, plan, number: i + 1, updating: isUpdatingLogical(plan) };
@@ -88,7 +89,7 @@ export function bindUnion(u: UnionQuery, catalog: Catalog, emit: WindowEmit | un
     if (cols.length !== width) {
       throw new EddyError(
         'TYPE_MISMATCH',
-        `each branch of a UNION ALL must have the same number of columns: branch 1 has ${width} (${names.join(', ')}), branch ${b.number} has ${cols.length} (${cols.map((c) => c.name).join(', ')})`,
+        `each branch of ${/^[IE]/.test(label) ? 'an' : 'a'} ${label} must have the same number of columns: branch 1 has ${width} (${names.join(', ')}), branch ${b.number} has ${cols.length} (${cols.map((c) => c.name).join(', ')})`,
         b.query.span,
         `select ${width} column${width === 1 ? '' : 's'} in every branch, in the same order`,
       );
@@ -103,7 +104,7 @@ export function bindUnion(u: UnionQuery, catalog: Catalog, emit: WindowEmit | un
       if (next === undefined || next === 'INTERVAL') {
         throw new EddyError(
           'TYPE_MISMATCH',
-          `column ${i + 1} of the UNION ALL ('${names[i]}') is ${t} in ${b.number === 2 ? 'branch 1' : `branches 1 to ${b.number - 1}`} but ${c.type} in branch ${b.number}`,
+          `column ${i + 1} of the ${label} ('${names[i]}') is ${t} in ${b.number === 2 ? 'branch 1' : `branches 1 to ${b.number - 1}`} but ${c.type} in branch ${b.number}`,
           itemSpan(b, i),
           castAllowed(c.type, t) ? `CAST it in branch ${b.number}: CAST(${columnSql(b, i)} AS ${t})` : `select a ${t} value at position ${i + 1} in every branch`,
         );

@@ -6,6 +6,7 @@ import { bindAggregateQuery } from './bind-aggregate.js';
 import { bindCondition, bindExpr, containsCall, withUserFunctions, type ExprContext } from './bind-expr.js';
 import { bindFrom, WINDOW_COLUMNS, type BoundSource, type QueryBinder } from './bind-from.js';
 import { asWindowChangelog } from './bind-window.js';
+import { bindSetOp } from './bind-set-op.js';
 import { bindUnion } from './bind-union.js';
 import { refuseOver, topNOf } from './bind-rank.js';
 import { bindOverSelect, hasOverAggregate } from './bind-over.js';
@@ -135,7 +136,8 @@ export function bindQuery(q: Query, catalog: Catalog, emit?: WindowEmit): Logica
 }
 
 /** bindQuery, with the union's reasons why a column cannot drive a window (for derived tables over it). */
-export const bindWithHints: QueryBinder = (q, catalog, emit) => (q.kind === 'union' ? bindUnion(q, catalog, emit) : { plan: bindSelect(q, catalog, emit) });
+export const bindWithHints: QueryBinder = (q, catalog, emit) =>
+  q.kind === 'union' ? bindUnion(q, catalog, emit) : q.kind === 'setOp' ? bindSetOp(q, catalog, emit) : { plan: bindSelect(q, catalog, emit) };
 
 /**
  * Binds a SELECT over a stream, view, derived table or windowing table function to a logical plan:

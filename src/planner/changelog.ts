@@ -32,6 +32,7 @@ export function isUpdatingLogical(plan: LogicalPlan): boolean {
     case 'project':
     case 'limit':
     case 'unnest':
+    case 'replicate':
     case 'windowAssign':
       return isUpdatingLogical(plan.input);
     case 'union':

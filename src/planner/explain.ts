@@ -66,6 +66,8 @@ function describe(p: PhysicalPlan): string {
       const ord = p.ordinality ? ' WITH ORDINALITY' : '';
       return `UnnestExec ${p.outer ? 'LEFT ' : ''}UNNEST(${exprToSql(p.collection, input(p).schema)})${ord} expand=${p.expand} columns=[${columns.join(', ')}] changelog=${p.changelog} state=none`;
     }
+    case 'ReplicateExec':
+      return `ReplicateExec copies=${input(p).schema.columns[p.countIndex]!.name} (each change that many times, an update as its net change) changelog=updating state=none`;
     case 'UnionExec': {
       const wm = p.watermarked ? ' watermark=min(inputs)' : '';
       const time = p.rowtime !== undefined ? ` rowtime=${p.schema.columns[p.rowtime]!.name}` : '';

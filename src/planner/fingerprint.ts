@@ -15,6 +15,7 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
     case 'ProjectExec':
     case 'LimitExec':
     case 'UnnestExec':
+    case 'ReplicateExec':
     case 'SinkExec':
       // Stateless (or, for LIMIT, a single counter): their expressions do not shape checkpointed state.
       return base;

@@ -27,6 +27,7 @@ function withInputs(node: LogicalPlan, inputs: readonly LogicalPlan[]): LogicalP
     case 'groupAggregate':
     case 'limit':
     case 'unnest':
+    case 'replicate':
     case 'rank':
     case 'overAggregate':
     case 'lookupJoin':

@@ -13,6 +13,7 @@ const UID_PREFIX: Readonly<Record<LogicalPlan['kind'], string>> = {
   groupAggregate: 'group-aggregate',
   limit: 'limit',
   unnest: 'unnest',
+  replicate: 'replicate',
   union: 'union',
   join: 'join',
   rank: 'rank',
@@ -130,6 +131,9 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
         break;
       case 'limit':
         p = { kind: 'LimitExec', uid: uid('limit'), inputs: edge({ kind: 'single' }), ...base, count: node.count };
+        break;
+      case 'replicate':
+        p = { kind: 'ReplicateExec', uid: uid('replicate'), inputs: edge(), ...base, countIndex: node.countIndex };
         break;
       case 'union': {
         const rowtime = timeAttributes(node).rowtimes[0];

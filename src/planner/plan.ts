@@ -101,6 +101,11 @@ export type LogicalPlan =
       readonly temporal?: TemporalJoin;
       readonly schema: Schema;
     }
+  /**
+   * INTERSECT ALL / EXCEPT ALL (src/planner/bind-set-op.ts): each input row `countIndex` times,
+   * without that column (Flink's REPLICATE_ROWS); over an updating input each change is repeated.
+   */
+  | { readonly kind: 'replicate'; readonly input: LogicalPlan; readonly countIndex: number; readonly schema: Schema }
   | RankNode
   | OverAggregateNode
   | LookupJoinNode;
@@ -344,6 +349,8 @@ export type PhysicalPlan =
     })
   | (ExecNode & { readonly kind: 'LimitExec'; readonly count: number })
   | (ExecNode & UnnestSpec & { readonly kind: 'UnnestExec' })
+  /** See the logical replicate node: stateless. */
+  | (ExecNode & { readonly kind: 'ReplicateExec'; readonly countIndex: number })
   /** `rowtime`: the output column that is every input's time attribute, if one is. */
   | (ExecNode & { readonly kind: 'UnionExec'; readonly rowtime?: number })
   | (ExecNode & { readonly kind: 'SinkExec'; readonly target: SinkTarget })

@@ -86,6 +86,7 @@ export function timeAttributes(plan: LogicalPlan): TimeAttributes {
       return { watermarked: true, rowtimes: [end], windows: [{ start: end - 1, end, spec: plan.window, ...sessionKeys }], windowEnds: [end] };
     }
     case 'groupAggregate':
+    case 'replicate':
       return { ...NONE, watermarked: timeAttributes(plan.input).watermarked };
     case 'union': {
       const each = plan.inputs.map(timeAttributes);

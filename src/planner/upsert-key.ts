@@ -44,6 +44,7 @@ export function upsertKeyOf(plan: PhysicalPlan): readonly number[] | null {
     case 'WindowAssignExec':
     case 'WindowAggregateExec':
     case 'UnionExec':
+    case 'ReplicateExec':
     case 'JoinExec':
     case 'OverAggregateExec':
     case 'SinkExec':

@@ -153,6 +153,7 @@ function evaluate(plan: LogicalPlan, contents: Tables, span: Span): ColumnTable 
     case 'windowAssign':
     case 'windowAggregate':
     case 'union':
+    case 'replicate':
     case 'lookupJoin':
     case 'rank':
     case 'overAggregate':
@@ -163,7 +164,8 @@ function evaluate(plan: LogicalPlan, contents: Tables, span: Span): ColumnTable 
   }
 }
 
-function describe(kind: 'windowAssign' | 'windowAggregate' | 'union' | 'lookupJoin' | 'rank' | 'overAggregate' | 'unnest'): string {
+function describe(kind: 'windowAssign' | 'windowAggregate' | 'union' | 'replicate' | 'lookupJoin' | 'rank' | 'overAggregate' | 'unnest'): string {
+  if (kind === 'replicate') return 'INTERSECT ALL / EXCEPT ALL';
   return kind === 'unnest' ? 'UNNEST' : kind === 'lookupJoin' ? 'a lookup join' : kind === 'union' ? 'UNION ALL' : kind === 'rank' ? 'Top-N' : kind === 'overAggregate' ? 'an OVER aggregate' : 'a window';
 }
 

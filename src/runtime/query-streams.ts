@@ -5,6 +5,7 @@ import type { Catalog } from '../planner/catalog.js';
 /** The streams a query reads (FROM items, windowing table functions, union branches, derived tables and views, through to their streams). */
 export function queryStreams(q: Query, catalog: Catalog, seen = new Set<string>()): string[] {
   if (q.kind === 'union') return q.branches.flatMap((b) => queryStreams(b, catalog, seen));
+  if (q.kind === 'setOp') return [...queryStreams(q.left, catalog, seen), ...queryStreams(q.right, catalog, seen)];
   const from = q.from;
   const named = (name: string): string[] => {
     if (!catalog.hasView(name)) return [name];
@@ -24,6 +25,7 @@ export function queryStreams(q: Query, catalog: Catalog, seen = new Set<string>(
       case 'join':
         return [...ofItem(from.left), ...ofItem(from.right)];
       case 'unnest':
+      case 'values':
         return [];
       default:
         return assertNever(from, 'FROM item');

@@ -861,6 +861,10 @@ function planReads(plan: PhysicalPlan, stream: string): boolean {
 /** ORDER BY anywhere in a continuous query: refused (only a point-in-time query over a materialized view has a final order). */
 function refuseOrderBy(q: Query): void {
   if (q.kind === 'union') return q.branches.forEach(refuseOrderBy);
+  if (q.kind === 'setOp') {
+    refuseOrderBy(q.left);
+    return refuseOrderBy(q.right);
+  }
   if (q.orderBy?.length) {
     throw new EddyError('UNSUPPORTED', 'ORDER BY is not supported: a continuous query has no final order', q.orderBy[0]!.span, 'use LIMIT to cap the rows; ORDER BY sorts a point-in-time SELECT over a materialized view');
   }

@@ -57,8 +57,9 @@ describe('syntax errors: punctuation', () => {
     expect(diagnose('SELECT a b c FROM s')).toEqual({
       code: 'SYNTAX',
       at: '1:12',
-      message: "expected FROM but found 'c'",
-      hint: "missing ',' between select items?",
+      // FROM is optional (SELECT 1 + 1), so the statement ends at 'b' and 'c' is left over.
+      message: "unexpected 'c'",
+      hint: "missing an operator or ',' before 'c'?",
     });
   });
 

@@ -51,19 +51,20 @@ describe('UNION ALL', () => {
     expect(branches(q)).toEqual(['a', 'b']);
   });
 
-  it('refuses UNION without ALL, and UNION DISTINCT, pointing at the UNION', () => {
-    const sql = 'SELECT k FROM a UNION SELECT k FROM b';
-    const e = errorOf(() => parseStatement(sql));
-    expect(e.code).toBe('UNSUPPORTED');
-    expect(e.message).toBe('UNION (removing duplicate rows) is not supported on streams');
-    expect(e.hint).toBe('write UNION ALL to keep every row of every branch');
-    expect(sql.slice(e.span!.start, e.span!.end)).toBe('UNION');
-    const sql2 = 'SELECT k FROM a UNION ALL SELECT k FROM b union distinct SELECT k FROM c';
-    const e2 = errorOf(() => parseStatement(sql2));
-    expect(e2.message).toBe('UNION DISTINCT (removing duplicate rows) is not supported on streams');
-    expect(sql2.slice(e2.span!.start, e2.span!.end)).toBe('union distinct');
-    // Also inside parentheses.
-    expect(errorOf(() => parseStatement('(SELECT k FROM a UNION SELECT k FROM b) UNION ALL SELECT k FROM c')).code).toBe('UNSUPPORTED');
+  it('parses UNION [DISTINCT], INTERSECT and EXCEPT [ALL] as set operations, INTERSECT binding tighter, left to right', () => {
+    const shape = (q: Query): unknown =>
+      q.kind === 'setOp' ? [shape(q.left), `${q.op}${q.all ? ' all' : ''}`, shape(q.right)] : q.kind === 'union' ? { all: q.branches.map(shape) } : q.kind === 'select' && q.from.kind === 'stream' ? q.from.name.name : 'sub';
+    const q = (sql: string): Query => stmtOf(sql, 'query').query;
+    expect(shape(q('SELECT k FROM a UNION SELECT k FROM b'))).toEqual(['a', 'union', 'b']);
+    expect(shape(q('SELECT k FROM a union distinct SELECT k FROM b'))).toEqual(['a', 'union', 'b']);
+    expect(shape(q('SELECT k FROM a EXCEPT SELECT k FROM b INTERSECT ALL SELECT k FROM c'))).toEqual(['a', 'except', ['b', 'intersect all', 'c']]);
+    expect(shape(q('SELECT k FROM a EXCEPT ALL SELECT k FROM b EXCEPT SELECT k FROM c'))).toEqual([['a', 'except all', 'b'], 'except', 'c']);
+    // A set operation inside a UNION ALL is a branch `SELECT * FROM (...)`.
+    expect(shape(q('(SELECT k FROM a UNION SELECT k FROM b) UNION ALL SELECT k FROM c'))).toEqual({ all: ['sub', 'c'] });
+    const op = q('SELECT k FROM a INTERSECT  ALL SELECT k FROM b');
+    const sql = 'SELECT k FROM a INTERSECT  ALL SELECT k FROM b';
+    if (op.kind !== 'setOp') throw new Error('expected a set operation');
+    expect(sql.slice(op.opSpan.start, op.opSpan.end)).toBe('INTERSECT  ALL');
   });
 
   it('a UNION without a second branch is a syntax error', () => {

@@ -18,6 +18,7 @@ import { OverAggregateOperator } from '../operators/over-aggregate.js';
 import { WindowRankOperator } from '../operators/window-rank.js';
 import { OverUnboundedAggregateOperator } from '../operators/over-unbounded-aggregate.js';
 import { RankOperator } from '../operators/rank.js';
+import { ReplicateOperator } from '../operators/replicate.js';
 import { ProjectOperator } from '../operators/project.js';
 import { ProcessingTimeOperator } from '../operators/processing-time.js';
 import { ResultSinkOperator, StreamSinkOperator, type ResultTarget } from '../operators/sink.js';
@@ -80,6 +81,8 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       return new LimitOperator(node.uid, node.count);
     case 'UnnestExec':
       return new UnnestOperator(node.uid, node);
+    case 'ReplicateExec':
+      return new ReplicateOperator(node.uid, node.countIndex);
     case 'UnionExec':
       return new UnionOperator(node.uid);
     case 'JoinExec': {

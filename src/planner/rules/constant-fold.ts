@@ -32,6 +32,7 @@ function foldNode(node: LogicalPlan): LogicalPlan {
     case 'unnest':
       return { ...node, collection: foldExpr(node.collection) };
     case 'limit':
+    case 'replicate':
     case 'union':
     case 'windowAssign':
       return node;

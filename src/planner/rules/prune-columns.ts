@@ -99,7 +99,8 @@ function inputNeeds(node: LogicalPlan, need: ReadonlySet<number>): Iterable<numb
     case 'rank':
     case 'overAggregate':
     case 'unnest':
-      // Their output holds (union, OVER, UNNEST) or their state compares (Top-N) whole input rows.
+    case 'replicate':
+      // Their output holds (union, OVER, UNNEST, INTERSECT/EXCEPT ALL's copies) or their state compares (Top-N) whole input rows.
       return logicalInputs(node).map(allColumns);
     default:
       return assertNever(node, 'logical plan');
@@ -180,6 +181,7 @@ function rebuild(node: LogicalPlan, need: ReadonlySet<number>, inputs: readonly 
     case 'rank':
     case 'overAggregate':
     case 'unnest':
+    case 'replicate':
       // Every input column was read, so the input's columns are where they were.
       return unchanged ? whole(node) : whole({ ...node, input: inputs[0]!.plan });
     default:
