@@ -31,6 +31,7 @@ export function isUpdatingLogical(plan: LogicalPlan): boolean {
     case 'filter':
     case 'project':
     case 'limit':
+    case 'expand':
     case 'windowAssign':
       return isUpdatingLogical(plan.input);
     case 'union':

@@ -24,6 +24,7 @@ function withInputs(node: LogicalPlan, inputs: readonly LogicalPlan[]): LogicalP
     case 'windowAggregate':
     case 'groupAggregate':
     case 'limit':
+    case 'expand':
     case 'rank':
     case 'overAggregate':
     case 'lookupJoin':

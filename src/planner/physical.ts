@@ -12,6 +12,7 @@ const UID_PREFIX: Readonly<Record<LogicalPlan['kind'], string>> = {
   windowAggregate: 'window-aggregate',
   groupAggregate: 'group-aggregate',
   limit: 'limit',
+  expand: 'expand',
   union: 'union',
   join: 'join',
   rank: 'rank',
@@ -113,6 +114,9 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
         break;
       case 'groupAggregate':
         p = { kind: 'GroupAggregateExec', uid: uid('groupAggregate'), inputs: edge(keyed(node.keys)), ...base, keys: node.keys, aggs: node.aggs, stateTtlMs: opts.stateTtlMs ?? 0, retracting: inputs[0]!.changelog === 'updating' };
+        break;
+      case 'expand':
+        p = { kind: 'ExpandExec', uid: uid('expand'), inputs: edge(), ...base, keys: node.keys, sets: node.sets };
         break;
       case 'limit':
         p = { kind: 'LimitExec', uid: uid('limit'), inputs: edge({ kind: 'single' }), ...base, count: node.count };

@@ -54,6 +54,8 @@ export function timeAttributes(plan: LogicalPlan): TimeAttributes {
     }
     case 'filter':
     case 'limit':
+    case 'expand':
+      // Expand appends its columns after the input's, which keep their places.
       return timeAttributes(plan.input);
     case 'lookupJoin': {
       // As Flink: the probe side's time attributes pass through (its columns come first).

@@ -152,6 +152,7 @@ function evaluate(plan: LogicalPlan, contents: Tables, span: Span): ColumnTable 
       return aggregate(plan, evaluate(plan.input, contents, span), span);
     case 'windowAssign':
     case 'windowAggregate':
+    case 'expand':
     case 'union':
     case 'lookupJoin':
     case 'rank':
@@ -162,7 +163,8 @@ function evaluate(plan: LogicalPlan, contents: Tables, span: Span): ColumnTable 
   }
 }
 
-function describe(kind: 'windowAssign' | 'windowAggregate' | 'union' | 'lookupJoin' | 'rank' | 'overAggregate'): string {
+function describe(kind: 'windowAssign' | 'windowAggregate' | 'expand' | 'union' | 'lookupJoin' | 'rank' | 'overAggregate'): string {
+  if (kind === 'expand') return 'GROUPING SETS, ROLLUP or CUBE';
   return kind === 'lookupJoin' ? 'a lookup join' : kind === 'union' ? 'UNION ALL' : kind === 'rank' ? 'Top-N' : kind === 'overAggregate' ? 'an OVER aggregate' : 'a window';
 }
 

@@ -12,6 +12,7 @@ import { DeduplicateFirstOperator } from '../operators/deduplicate-first.js';
 import { SemiAntiJoinOperator } from '../operators/semi-anti-join.js';
 import { TemporalJoinOperator } from '../operators/temporal-join.js';
 import { WindowJoinOperator } from '../operators/window-join.js';
+import { ExpandOperator } from '../operators/expand.js';
 import { LimitOperator } from '../operators/limit.js';
 import { OverAggregateOperator } from '../operators/over-aggregate.js';
 import { WindowRankOperator } from '../operators/window-rank.js';
@@ -77,6 +78,8 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       return new GroupAggregateOperator(node, contextOf(node, deps), { ttlMs: node.stateTtlMs, eventTime: node.inputs[0]!.node.watermarked });
     case 'LimitExec':
       return new LimitOperator(node.uid, node.count);
+    case 'ExpandExec':
+      return new ExpandOperator(node.uid, node.keys, node.sets);
     case 'UnionExec':
       return new UnionOperator(node.uid);
     case 'JoinExec': {
