@@ -62,10 +62,10 @@ SELECT window_start, window_end, item, supplier_id, SUM(price) AS total_price
     TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '10' MINUTES))
   GROUP BY window_start, window_end, CUBE (supplier_id, item);
 
--- The group-window form, and GROUPING in a window aggregate.
-SELECT TUMBLE_START(bidtime, INTERVAL '10' MINUTE) AS ws, supplier_id, GROUPING(supplier_id) AS g, COUNT(*) AS n
-FROM Bid
-GROUP BY TUMBLE(bidtime, INTERVAL '10' MINUTE), ROLLUP (supplier_id);
+-- GROUPING in a window aggregation.
+SELECT window_start, supplier_id, GROUPING(supplier_id) AS g, COUNT(*) AS n
+FROM TABLE(TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '10' MINUTES))
+GROUP BY window_start, window_end, ROLLUP (supplier_id);
 
 EXPLAIN SELECT window_start, window_end, supplier_id, SUM(price) AS total_price
   FROM TABLE(TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '10' MINUTES))
