@@ -164,7 +164,7 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
     clause,
     intercept: (e) => {
       if (e.kind === 'call' && AGGREGATE_FUNCTIONS.has(e.name)) return registerAgg(e);
-      if (e.kind === 'call' && isGroupingCall(e)) return bindGroupingCall(e, src, keys, sets, setId);
+      if (e.kind === 'call' && isGroupingCall(e)) return bindGroupingCall(e, src, keys, sets, setId, attached ? [attached.start, attached.end] : []);
       if (attached && e.kind === 'column' && !isTvfColumn(src, e)) {
         // The attached window's own columns become the aggregate's window_start / window_end.
         const ref = bindExpr(e, inCtx);

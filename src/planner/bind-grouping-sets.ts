@@ -88,12 +88,14 @@ export function bindGroupingCall(
   keys: readonly BoundExpr[],
   sets: readonly (readonly number[])[] | undefined,
   setId: BoundExpr | undefined,
+  /** Grouped in every set without being keys: an attached window's start and end columns. */
+  windowColumns: readonly number[] = [],
 ): BoundExpr {
   if (e.args.length === 0 || e.star || e.distinct) {
     throw new EddyError('SYNTAX', `${e.name} takes one or more grouping columns`, e.span, `write ${e.name}(col, ...) with columns of GROUP BY`);
   }
   // Per argument: its key position, or -1 for a window column (grouped in every set).
-  const positions = e.args.map((a) => argPosition(a, e.name, src, keys));
+  const positions = e.args.map((a) => argPosition(a, e.name, src, keys, windowColumns));
   const valueOf = (set: readonly number[]): number => positions.reduce((v, p) => v * 2 + (p >= 0 && !set.includes(p) ? 1 : 0), 0);
   const literal = (v: number): BoundExpr => ({ kind: 'literal', value: v, type: 'BIGINT' });
   if (!sets || !setId) return literal(0);
@@ -103,12 +105,13 @@ export function bindGroupingCall(
   return { kind: 'case', whens: whens.slice(0, -1), else: whens[whens.length - 1]!.then, type: 'BIGINT' };
 }
 
-function argPosition(a: Expr, fn: string, src: BoundSource, keys: readonly BoundExpr[]): number {
+function argPosition(a: Expr, fn: string, src: BoundSource, keys: readonly BoundExpr[], windowColumns: readonly number[]): number {
   if (a.kind === 'column' && isTvfColumn(src, a)) {
     if (a.name.name === 'window_time') notGrouping(a.span, fn, 'window_time');
     return -1;
   }
   const bound = bindExpr(a, inputContext(src, `${fn}(...)`));
+  if (bound.kind === 'inputRef' && windowColumns.includes(bound.index)) return -1;
   const i = keys.findIndex((k) => sameExpr(k, bound));
   if (i < 0) notGrouping(a.span, fn, a.kind === 'column' ? a.name.name : 'this expression');
   return i;

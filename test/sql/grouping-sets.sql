@@ -75,5 +75,5 @@ EXPLAIN SELECT window_start, window_end, supplier_id, SUM(price) AS total_price
 -- per that window; a set without them makes the whole GROUP BY a plain updating one.
 CREATE VIEW per_item AS SELECT window_start AS ws, window_end AS we, supplier_id, item, SUM(price) AS p
   FROM TABLE(TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '5' MINUTES)) GROUP BY window_start, window_end, supplier_id, item;
-SELECT ws, we, supplier_id, SUM(p) AS p FROM per_item GROUP BY ws, we, ROLLUP (supplier_id);
+SELECT ws, we, supplier_id, SUM(p) AS p, GROUPING(ws, supplier_id) AS g FROM per_item GROUP BY ws, we, ROLLUP (supplier_id);
 SELECT supplier_id, ws, SUM(p) AS p, GROUPING(ws) AS gw FROM per_item GROUP BY GROUPING SETS ((ws, we, supplier_id), (supplier_id));
