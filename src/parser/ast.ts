@@ -275,11 +275,23 @@ export interface SelectQuery {
   readonly items: readonly SelectItem[];
   readonly from: FromItem;
   readonly where?: Expr;
+  /** Every grouping expression once (the union of the grouping sets, in the order first written). */
   readonly groupBy: readonly Expr[];
+  /**
+   * GROUP BY with GROUPING SETS / ROLLUP / CUBE / `()`: the grouping sets they expand to, in
+   * Calcite's order (items of the GROUP BY list crossed, left first). Absent for a plain GROUP BY.
+   */
+  readonly groupingSets?: readonly GroupingSet[];
   readonly having?: Expr;
   readonly limit?: number;
   /** ORDER BY: only a point-in-time query (a SELECT over a materialized view) takes it; a continuous one is refused. */
   readonly orderBy?: readonly { readonly expr: Expr; readonly descending: boolean; readonly span: Span }[];
+  readonly span: Span;
+}
+
+/** One grouping set: its expressions (none for `()`), and the span of the item that wrote it. */
+export interface GroupingSet {
+  readonly exprs: readonly Expr[];
   readonly span: Span;
 }
 

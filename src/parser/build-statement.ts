@@ -22,6 +22,7 @@ import type {
   WatermarkDef,
 } from './ast.js';
 import { buildAdditive, buildExpr } from './build-expr.js';
+import { buildGroupBy } from './build-group-by.js';
 import { buildWindowTvf } from './build-window-tvf.js';
 import { child, identOf, nodeSpan, nodesOf, optNode, optToken, stringValue, token, tokensOf } from './cst-access.js';
 import { buildColumnType, type ColumnType } from './data-type.js';
@@ -376,7 +377,7 @@ export function buildSelect(src: SourceText, node: CstNode): SelectQuery {
     items,
     from: fromOrOneRow(src, node),
     ...(where ? { where: buildExpr(src, where) } : {}),
-    groupBy: nodesOf(node, 'groupBy').map((n) => buildExpr(src, n)),
+    ...buildGroupBy(src, nodesOf(node, 'groupBy')),
     ...(having ? { having: buildExpr(src, having) } : {}),
     ...(limitTok ? { limit: limitValue(src, limitTok) } : {}),
     ...(nodesOf(node, 'orderItem').length > 0

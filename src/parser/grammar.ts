@@ -542,10 +542,10 @@ export class SqlGrammar extends CstParser {
     this.OPTION2(() => {
       this.CONSUME(T.Group);
       this.CONSUME(T.By);
-      this.SUBRULE2(this.expr, { LABEL: 'groupBy' });
+      this.SUBRULE(this.groupItem, { LABEL: 'groupBy' });
       this.MANY2(() => {
         this.CONSUME2(T.Comma);
-        this.SUBRULE3(this.expr, { LABEL: 'groupBy' });
+        this.SUBRULE2(this.groupItem, { LABEL: 'groupBy' });
       });
     });
     this.OPTION3(() => {
@@ -567,6 +567,62 @@ export class SqlGrammar extends CstParser {
       this.CONSUME(T.NumberLiteral, { LABEL: 'limit' });
     });
   });
+
+  /**
+   * One GROUP BY item: an expression, a parenthesised list `(a, b)` or `()`, `ROLLUP (...)`,
+   * `CUBE (...)` or `GROUPING SETS (item, ...)`. GROUPING, SETS, ROLLUP and CUBE stay names (gates
+   * on the words, as PRIMARY KEY); build-statement.ts expands the items into grouping sets.
+   */
+  groupItem = this.RULE('groupItem', () => {
+    this.OR({
+      MAX_LOOKAHEAD: 2,
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          GATE: () => this.LA(1).image.toUpperCase() === 'GROUPING' && this.LA(2).image.toUpperCase() === 'SETS',
+          ALT: () => {
+            this.CONSUME(T.Name, { LABEL: 'groupingSets' });
+            this.CONSUME2(T.Name);
+            this.CONSUME(T.LParen);
+            this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.groupItem, { LABEL: 'element' }) });
+            this.CONSUME(T.RParen);
+          },
+        },
+        {
+          GATE: () => ['ROLLUP', 'CUBE'].includes(this.LA(1).image.toUpperCase()) && this.LA(2).tokenType === T.LParen,
+          ALT: () => {
+            this.CONSUME3(T.Name, { LABEL: 'multi' });
+            this.CONSUME2(T.LParen);
+            this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => this.SUBRULE2(this.groupItem, { LABEL: 'element' }) });
+            this.CONSUME2(T.RParen);
+          },
+        },
+        {
+          GATE: () => this.LA(1).tokenType === T.LParen && this.parenthesisedList(),
+          ALT: () => {
+            this.CONSUME3(T.LParen, { LABEL: 'list' });
+            this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.expr, { LABEL: 'listExpr' }) });
+            this.CONSUME3(T.RParen);
+          },
+        },
+        { ALT: () => this.SUBRULE2(this.expr, { LABEL: 'expr' }) },
+      ],
+    });
+  });
+
+  /** Whether the `(` at LA(1) opens `()` or a list with a comma at its top level (not a parenthesised expression). */
+  private parenthesisedList(): boolean {
+    let depth = 0;
+    for (let i = 1; ; i++) {
+      const t = this.LA(i).tokenType;
+      if (t === T.LParen) depth++;
+      else if (t === T.RParen) {
+        if (i === 2) return true;
+        if (--depth === 0) return false;
+      } else if (t === T.Comma && depth === 1) return true;
+      else if (t.name === 'EOF') return false;
+    }
+  }
 
   /** `expr [ASC | DESC]` of ORDER BY. */
   orderItem = this.RULE('orderItem', () => {

@@ -3,6 +3,7 @@ import { planJson } from '../common/exact.js';
 import type { Column, Schema } from '../common/types.js';
 import type { Expr, SelectQuery } from '../parser/ast.js';
 import { bindCondition, bindExpr, columnRefs, containsCall, type ExprContext } from './bind-expr.js';
+import { bindGroupingCall, bindGroupingSets, expandedKeys, expandPlan, isGroupingCall, SET_ID_COLUMN, setKeyExprs } from './bind-grouping-sets.js';
 import type { BoundWindow } from './bind-window.js';
 import { asWindowFn, bindGroupWindow, checkAuxMatches } from './bind-window.js';
 import type { BoundSource } from './binder.js';
@@ -26,7 +27,7 @@ function displayOf(name: string, fn: AggFn, arg: BoundExpr | undefined, constant
 }
 
 const sameExpr = (a: BoundExpr, b: BoundExpr): boolean => planJson(a) === planJson(b);
-const isAggOrAux = (name: string): boolean => AGGREGATE_FUNCTIONS.has(name) || windowAux(name) !== undefined;
+const isAggOrAux = (name: string): boolean => AGGREGATE_FUNCTIONS.has(name) || windowAux(name) !== undefined || name === 'GROUPING' || name === 'GROUPING_ID';
 
 interface GroupBy {
   /** Absent for a non-windowed GROUP BY (an updating result). */
@@ -34,6 +35,8 @@ interface GroupBy {
   readonly keys: readonly BoundExpr[];
   /** GROUP BY both columns of a windowed input's window: the rows already carry their window (see attachedWindow). */
   readonly attached?: WindowColumns;
+  /** GROUPING SETS / ROLLUP / CUBE: per set, the positions in `keys` it groups by (an Expand below the aggregate). */
+  readonly sets?: readonly (readonly number[])[];
 }
 
 function bindGroupBy(q: SelectQuery, src: BoundSource): GroupBy {
@@ -62,7 +65,7 @@ function bindGroupBy(q: SelectQuery, src: BoundSource): GroupBy {
   }
   if (!window && !src.tvf) {
     const attached = attachedWindow(q, src, keys);
-    if (attached) return attached;
+    if (attached) return withSets(attached, bindGroupingSets(q, src, attached.keys, 'attached'));
   }
   if (src.tvf) {
     const missing = ['window_start', 'window_end'].filter((c) => !tvfColumns.has(c));
@@ -73,8 +76,10 @@ function bindGroupBy(q: SelectQuery, src: BoundSource): GroupBy {
       throw new EddyError('UNSUPPORTED', `GROUP BY over a windowing table function must include window_start and window_end`, spanOfList(q.groupBy, q.span), `add ${missing.join(' and ')} to GROUP BY`);
     }
   }
-  return { window, keys };
+  return withSets({ window, keys }, bindGroupingSets(q, src, keys, src.tvf ? 'tvf' : window ? 'group' : undefined));
 }
+
+const withSets = (g: GroupBy, sets: readonly (readonly number[])[] | undefined): GroupBy => (sets ? { ...g, sets } : g);
 
 /**
  * A GROUP BY over a windowed result (a window aggregate, or a window TVF's rows) that includes its
@@ -86,8 +91,10 @@ function bindGroupBy(q: SelectQuery, src: BoundSource): GroupBy {
  */
 function attachedWindow(q: SelectQuery, src: BoundSource, keys: readonly BoundExpr[]): GroupBy | undefined {
   if (src.updating) return undefined;
-  const refs = new Set(keys.flatMap((k) => (k.kind === 'inputRef' ? [k.index] : [])));
-  const w = src.time.windows.find((x) => refs.has(x.start) && refs.has(x.end) && (x.sessionKeys === undefined || sameSessionKeys(keys, x)));
+  const refsOf = (ks: readonly BoundExpr[]): Set<number> => new Set(ks.flatMap((k) => (k.kind === 'inputRef' ? [k.index] : [])));
+  // With grouping sets, the window must be in every set (otherwise the sets without it are a plain GROUP BY).
+  const everySet = setKeyExprs(q, src)?.map(refsOf) ?? [refsOf(keys)];
+  const w = src.time.windows.find((x) => everySet.every((refs) => refs.has(x.start) && refs.has(x.end)) && (x.sessionKeys === undefined || sameSessionKeys(keys, x)));
   if (!w) return undefined;
   const rest = keys.filter((k) => !(k.kind === 'inputRef' && (k.index === w.start || k.index === w.end)));
   const fn = w.spec.kind.toUpperCase() as BoundWindow['fn'];
@@ -109,13 +116,15 @@ function sameSessionKeys(keys: readonly BoundExpr[], w: WindowColumns): boolean 
  * the SELECT list as a project over that output (op projected through first). Non-grouped columns are NOT_GROUPED errors.
  */
 export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: LogicalPlan): LogicalPlan {
-  const { window, keys, attached } = bindGroupBy(q, src);
+  const { window, keys, attached, sets } = bindGroupBy(q, src);
   const inCtx = inputContext(src, 'GROUP BY');
-  const k = keys.length;
+  // The aggregate's keys: with grouping sets, the set id $e is the last one (the Expand appends it).
+  const k = keys.length + (sets ? 1 : 0);
   // Where keys and aggregates sit in the aggregate's output row.
   const keyAt = window ? 0 : 1;
   const aggAt = window ? k + 2 : 1 + k;
   const keyColumns: Column[] = keys.map((e, i) => ({ name: e.kind === 'inputRef' ? e.name : `key$${i}`, type: e.type }));
+  const setId: BoundExpr | undefined = sets ? { kind: 'inputRef', index: keyAt + keys.length, name: SET_ID_COLUMN.name, type: 'BIGINT' } : undefined;
   const start: BoundExpr = { kind: 'inputRef', index: k, name: 'window_start', type: 'TIMESTAMP' };
   const end: BoundExpr = { kind: 'inputRef', index: k + 1, name: 'window_end', type: 'TIMESTAMP' };
   const rowtime: BoundExpr = { kind: 'binary', op: '-', left: end, right: { kind: 'literal', value: 1, type: 'INTERVAL' }, type: 'TIMESTAMP' };
@@ -167,6 +176,7 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
     clause,
     intercept: (e) => {
       if (e.kind === 'call' && AGGREGATE_FUNCTIONS.has(e.name)) return registerAgg(e);
+      if (e.kind === 'call' && isGroupingCall(e)) return bindGroupingCall(e, src, keys, sets, setId, attached ? [attached.start, attached.end] : []);
       if (attached && e.kind === 'column' && !isTvfColumn(src, e)) {
         // The attached window's own columns become the aggregate's window_start / window_end.
         const ref = bindExpr(e, inCtx);
@@ -208,10 +218,14 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
   direct = undefined;
   const having = q.having ? bindCondition(q.having, groupedContext('HAVING'), 'the HAVING condition') : undefined;
 
-  if (!window) return changelogPlan(q, input, keys, keyColumns, aggs, exprs, items.map((i) => i.name), having);
+  // GROUPING SETS: the aggregate reads an Expand and is keyed by its appended keys and $e.
+  const aggInput = sets ? expandPlan(input, keys, keyColumns, sets) : input;
+  const aggKeys = sets ? expandedKeys(input, keys, keyColumns) : keys;
+  const aggKeyColumns = sets ? [...keyColumns, SET_ID_COLUMN] : keyColumns;
+  if (!window) return changelogPlan(q, aggInput, aggKeys, aggKeyColumns, aggs, exprs, items.map((i) => i.name), having);
   const aggSchema = {
     columns: [
-      ...keyColumns,
+      ...aggKeyColumns,
       { name: 'window_start', type: 'TIMESTAMP' as const },
       { name: 'window_end', type: 'TIMESTAMP' as const },
       ...aggs.map((a) => ({ name: a.name, type: a.call.type })),
@@ -219,10 +233,10 @@ export function bindAggregateQuery(q: SelectQuery, src: BoundSource, input: Logi
   };
   let plan: LogicalPlan = {
     kind: 'windowAggregate',
-    input,
+    input: aggInput,
     window: window.spec,
     timeIndex: window.timeIndex,
-    keys,
+    keys: aggKeys,
     aggs: aggs.map((a) => a.call),
     emit: APPEND_ONLY_EMIT,
     ...(attached ? { attached: { startIndex: attached.start } } : {}),

@@ -157,6 +157,7 @@ export function bindSelect(q: SelectQuery, catalog: Catalog, emit?: WindowEmit, 
   const from = bindFrom(q.from, catalog, emit, bind, where);
   const aggregating =
     q.groupBy.length > 0 ||
+    q.groupingSets !== undefined ||
     q.having !== undefined ||
     q.items.some((i) => i.kind === 'expr' && containsCall(i.expr, isAggregate));
   let src = from.tvf && !aggregating ? windowAssignment(from) : from;

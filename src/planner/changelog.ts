@@ -33,6 +33,7 @@ export function isUpdatingLogical(plan: LogicalPlan): boolean {
     case 'limit':
     case 'unnest':
     case 'replicate':
+    case 'expand':
     case 'windowAssign':
       return isUpdatingLogical(plan.input);
     case 'union':

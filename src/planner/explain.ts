@@ -68,6 +68,11 @@ function describe(p: PhysicalPlan): string {
     }
     case 'ReplicateExec':
       return `ReplicateExec copies=${input(p).schema.columns[p.countIndex]!.name} (each change that many times, an update as its net change) changelog=updating state=none`;
+    case 'ExpandExec': {
+      const keys = p.keys.map((k) => exprToSql(k, input(p).schema));
+      const sets = p.sets.map((s) => `(${s.map((i) => keys[i]!).join(', ')})`).join(', ');
+      return `ExpandExec sets=[${sets}] appends=[${p.schema.columns.slice(input(p).schema.columns.length).map((c) => c.name).join(', ')}] (each row once per grouping set, the keys it does not group NULL) state=none`;
+    }
     case 'UnionExec': {
       const wm = p.watermarked ? ' watermark=min(inputs)' : '';
       const time = p.rowtime !== undefined ? ` rowtime=${p.schema.columns[p.rowtime]!.name}` : '';

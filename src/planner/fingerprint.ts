@@ -22,6 +22,9 @@ function lineOf(p: PhysicalPlan): FingerprintLine {
     case 'WindowAssignExec':
       // Stateless: each row's windows depend only on the row.
       return base;
+    case 'ExpandExec':
+      // Stateless, but the grouping sets number the aggregate's $e key: other sets, other groups.
+      return { ...base, keys: p.keys.map((k) => `${exprToSql(k, p.inputs[0]!.node.schema)}: ${k.type}`), sets: p.sets.map((s) => `(${s.join(', ')})`) };
     case 'ProcessingTimeExec':
       // Only the clock's high-water mark.
       return base;

@@ -28,6 +28,7 @@ function withInputs(node: LogicalPlan, inputs: readonly LogicalPlan[]): LogicalP
     case 'limit':
     case 'unnest':
     case 'replicate':
+    case 'expand':
     case 'rank':
     case 'overAggregate':
     case 'lookupJoin':

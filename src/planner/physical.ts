@@ -14,6 +14,7 @@ const UID_PREFIX: Readonly<Record<LogicalPlan['kind'], string>> = {
   limit: 'limit',
   unnest: 'unnest',
   replicate: 'replicate',
+  expand: 'expand',
   union: 'union',
   join: 'join',
   rank: 'rank',
@@ -128,6 +129,9 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
         break;
       case 'unnest':
         p = { kind: 'UnnestExec', uid: uid('unnest'), inputs: edge(), ...base, collection: node.collection, expand: node.expand, width: node.width, ordinality: node.ordinality, outer: node.outer };
+        break;
+      case 'expand':
+        p = { kind: 'ExpandExec', uid: uid('expand'), inputs: edge(), ...base, keys: node.keys, sets: node.sets };
         break;
       case 'limit':
         p = { kind: 'LimitExec', uid: uid('limit'), inputs: edge({ kind: 'single' }), ...base, count: node.count };

@@ -74,6 +74,7 @@ export type LogicalPlan =
   | { readonly kind: 'limit'; readonly input: LogicalPlan; readonly count: number; readonly schema: Schema }
   /** `input CROSS JOIN UNNEST(collection)`: each input row once per element (see UnnestSpec), the element's columns appended. */
   | ({ readonly kind: 'unnest'; readonly input: LogicalPlan; readonly schema: Schema } & UnnestSpec)
+  | ExpandNode
   /** UNION ALL: every row of every input. Its watermark is the minimum of its inputs' (DESIGN.md §3 rule 6). */
   | { readonly kind: 'union'; readonly inputs: readonly LogicalPlan[]; readonly schema: Schema }
   /**
@@ -109,6 +110,22 @@ export type LogicalPlan =
   | RankNode
   | OverAggregateNode
   | LookupJoinNode;
+
+/**
+ * GROUPING SETS / ROLLUP / CUBE below their aggregate (Flink's Expand): every input row once per
+ * grouping set, output [...input columns, ...keys, $e]: key i where the set groups it and NULL
+ * where it does not, and $e the set's position (BIGINT), the aggregate's last key. Stateless; the
+ * input's op, time attributes and watermark pass through (src/exec/operators/expand.ts).
+ */
+export interface ExpandNode {
+  readonly kind: 'expand';
+  readonly input: LogicalPlan;
+  /** Over input rows. */
+  readonly keys: readonly BoundExpr[];
+  /** Per grouping set, the positions in `keys` it groups by. */
+  readonly sets: readonly (readonly number[])[];
+  readonly schema: Schema;
+}
 
 /** How a lookup join caches what it read (Flink's lookup caches); null: every row reads the table. */
 export type LookupCache = PartialLookupCache | FullLookupCache;
@@ -351,6 +368,7 @@ export type PhysicalPlan =
   | (ExecNode & UnnestSpec & { readonly kind: 'UnnestExec' })
   /** See the logical replicate node: stateless. */
   | (ExecNode & { readonly kind: 'ReplicateExec'; readonly countIndex: number })
+  | (ExecNode & Omit<ExpandNode, 'kind' | 'input' | 'schema'> & { readonly kind: 'ExpandExec' })
   /** `rowtime`: the output column that is every input's time attribute, if one is. */
   | (ExecNode & { readonly kind: 'UnionExec'; readonly rowtime?: number })
   | (ExecNode & { readonly kind: 'SinkExec'; readonly target: SinkTarget })

@@ -62,7 +62,8 @@ export function timeAttributes(plan: LogicalPlan): TimeAttributes {
     case 'filter':
     case 'limit':
     case 'unnest':
-      // UNNEST appends its columns after the input's, which keep their positions.
+    case 'expand':
+      // UNNEST and Expand append their columns after the input's, which keep their positions.
       return timeAttributes(plan.input);
     case 'lookupJoin': {
       // As Flink: the probe side's time attributes pass through (its columns come first).

@@ -41,6 +41,7 @@ export function upsertKeyOf(plan: PhysicalPlan): readonly number[] | null {
       return plan.rankNumber ? [...keys, plan.schema.columns.length - 1] : null;
     }
     case 'SourceExec':
+    case 'ExpandExec':
     case 'WindowAssignExec':
     case 'WindowAggregateExec':
     case 'UnionExec':

@@ -152,6 +152,7 @@ function evaluate(plan: LogicalPlan, contents: Tables, span: Span): ColumnTable 
       return aggregate(plan, evaluate(plan.input, contents, span), span);
     case 'windowAssign':
     case 'windowAggregate':
+    case 'expand':
     case 'union':
     case 'replicate':
     case 'lookupJoin':
@@ -164,7 +165,8 @@ function evaluate(plan: LogicalPlan, contents: Tables, span: Span): ColumnTable 
   }
 }
 
-function describe(kind: 'windowAssign' | 'windowAggregate' | 'union' | 'replicate' | 'lookupJoin' | 'rank' | 'overAggregate' | 'unnest'): string {
+function describe(kind: 'windowAssign' | 'windowAggregate' | 'expand' | 'union' | 'replicate' | 'lookupJoin' | 'rank' | 'overAggregate' | 'unnest'): string {
+  if (kind === 'expand') return 'GROUPING SETS, ROLLUP or CUBE';
   if (kind === 'replicate') return 'INTERSECT ALL / EXCEPT ALL';
   return kind === 'unnest' ? 'UNNEST' : kind === 'lookupJoin' ? 'a lookup join' : kind === 'union' ? 'UNION ALL' : kind === 'rank' ? 'Top-N' : kind === 'overAggregate' ? 'an OVER aggregate' : 'a window';
 }

@@ -13,6 +13,7 @@ import { SemiAntiJoinOperator } from '../operators/semi-anti-join.js';
 import { TemporalJoinOperator } from '../operators/temporal-join.js';
 import { WindowJoinOperator } from '../operators/window-join.js';
 import { UnnestOperator } from '../operators/unnest.js';
+import { ExpandOperator } from '../operators/expand.js';
 import { LimitOperator } from '../operators/limit.js';
 import { OverAggregateOperator } from '../operators/over-aggregate.js';
 import { WindowRankOperator } from '../operators/window-rank.js';
@@ -83,6 +84,8 @@ export function createOperator(node: PhysicalPlan, deps: OperatorDeps): Operator
       return new UnnestOperator(node.uid, node);
     case 'ReplicateExec':
       return new ReplicateOperator(node.uid, node.countIndex);
+    case 'ExpandExec':
+      return new ExpandOperator(node.uid, node.keys, node.sets);
     case 'UnionExec':
       return new UnionOperator(node.uid);
     case 'JoinExec': {

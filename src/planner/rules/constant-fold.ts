@@ -19,6 +19,8 @@ function foldNode(node: LogicalPlan): LogicalPlan {
       return { ...node, predicate: foldExpr(node.predicate) };
     case 'project':
       return { ...node, exprs: node.exprs.map(foldExpr) };
+    case 'expand':
+      return { ...node, keys: node.keys.map((k) => foldExpr(k)) };
     case 'windowAggregate':
     case 'groupAggregate':
       return { ...node, keys: node.keys.map((k: BoundExpr) => foldExpr(k)), aggs: node.aggs.map(foldAgg) };

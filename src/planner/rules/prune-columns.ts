@@ -100,7 +100,8 @@ function inputNeeds(node: LogicalPlan, need: ReadonlySet<number>): Iterable<numb
     case 'overAggregate':
     case 'unnest':
     case 'replicate':
-      // Their output holds (union, OVER, UNNEST, INTERSECT/EXCEPT ALL's copies) or their state compares (Top-N) whole input rows.
+    case 'expand':
+      // Their output holds (union, OVER, UNNEST, INTERSECT/EXCEPT ALL's copies, grouping sets' Expand) or their state compares (Top-N) whole input rows.
       return logicalInputs(node).map(allColumns);
     default:
       return assertNever(node, 'logical plan');
@@ -182,6 +183,7 @@ function rebuild(node: LogicalPlan, need: ReadonlySet<number>, inputs: readonly 
     case 'overAggregate':
     case 'unnest':
     case 'replicate':
+    case 'expand':
       // Every input column was read, so the input's columns are where they were.
       return unchanged ? whole(node) : whole({ ...node, input: inputs[0]!.plan });
     default:
