@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import type { Row, Schema } from '../../src/common/types.js';
 import { BAD, badValueReason, coerceValue } from '../../src/connectors/values.js';
 import { FileSource, fileSourceOptions } from '../../src/connectors/file-source.js';
+import { toRows } from '../../src/connectors/memory-source.js';
+import { EddyError } from '../../src/common/errors.js';
 import { MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS, formatTimestamp } from '../../src/common/time.js';
 
 let dir: string;
@@ -62,5 +64,22 @@ describe('TIMESTAMP range (years 0000-9999)', () => {
     const { rows, dead } = await readSkipping('t.csv', 'id,ts\n1,1700000000000\n2,17004790852810478000000\n', 'csv');
     expect(rows).toEqual([[1, 1700000000000]]);
     expect(dead).toEqual([expect.stringMatching(/^t\.csv:3: ts: .*outside the years 0000-9999/)]);
+  });
+
+  it('inserted objects (the API): numbers and Dates outside the range are bad rows, in a small batch and in one kept uncopied', () => {
+    const ok = Array.from({ length: 300 }, (_, i) => ({ id: i, ts: 1_700_000_000_000 + i }));
+    expect(toRows(schema, ok).length).toBe(300);
+    for (const ts of [1e20, 9007199254740992, new Date(8.64e15), MAX_TIMESTAMP_MS + 1]) {
+      for (const batch of [[{ id: 1, ts }], [...ok, { id: 1, ts }]]) {
+        let err: unknown;
+        try {
+          toRows(schema, batch);
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(EddyError);
+        expect((err as EddyError).code).toBe('BAD_ROW');
+      }
+    }
   });
 });
