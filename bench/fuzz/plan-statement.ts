@@ -44,7 +44,7 @@ export function planStatement(session: Session, ps: ParsedStatement): PlanOutcom
     }
     case 'createStreamAs': {
       const plan = planAndExplain(session, stmt.query);
-      const schema = deriveStreamSchema(plan as never) as Schema;
+      const schema = deriveStreamSchema(plan as never, stmt.query) as Schema;
       validateStreamOptions({ name: stmt.name.name, schema, options: Object.fromEntries(stmt.options.map((o) => [o.key.toLowerCase(), o.value])), ddl: '' });
       return 'planned';
     }

@@ -456,7 +456,7 @@ export class Session {
       throw nameTakenByView(name, stmt.name.span);
     }
     const plan = this.plan(stmt.query);
-    const schema = deriveStreamSchema(plan as never) as Schema;
+    const schema = deriveStreamSchema(plan as never, stmt.query) as Schema;
     const optionsSql = stmt.options.map((o) => `'${o.key}' = '${o.value.replace(/'/g, "''")}'`).join(', ');
     const columnsSql = schema.columns.map((c) => `"${c.name}" ${typeName(c.type)}`).join(', ');
     const ddl = `CREATE STREAM "${name}" (${columnsSql}) WITH (${optionsSql})`;
