@@ -78,4 +78,17 @@ describe.skipIf(skip !== null)('the file size limit (EFBIG)', () => {
     expect(resumedFrom(rerun.stderr)).toBe(lastComplete);
     expect(readFileSync(join(dir, 'out.jsonl')).equals(reference)).toBe(true);
   }, 180_000);
+
+  it('under the state database: named with the limit (SQLite reports only a bare IOERR), and a re-run without it completes', () => {
+    // The state database's 64 KiB pages need about 900 KiB before the first checkpoint: 512 KiB stops it there.
+    const limited = spawnSync('bash', ['-c', `trap '' XFSZ; ulimit -f 512; exec "$0" "$@"`, process.execPath, CLI, ...args('small-state.db')], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    expect(limited.signal, limited.stderr).toBeNull();
+    expect(limited.status, limited.stderr).toBe(1);
+    expect(limited.stderr).toMatch(/cannot write state database 'small-state\.db', most likely past the file size limit of 524288 bytes \(ulimit -f\) \(SQLITE_IOERR/);
+    expect(limited.stderr).toMatch(/hint: raise the limit \(ulimit -f\)/);
+    rmSync(join(dir, 'out.jsonl'), { force: true });
+    const rerun = runEddy(dir, args('small-state.db'));
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'out.jsonl')).equals(reference)).toBe(true);
+  }, 180_000);
 });
