@@ -14,6 +14,7 @@ import { validateStreamOptions } from '../../src/connectors/registry.js';
 import { IDLE_TIMEOUT_OPTION, type Session } from '../../src/runtime/session.js';
 import { Settings, parseDuration } from '../../src/runtime/settings.js';
 import { sinkInput } from '../../src/runtime/sink-changes.js';
+import { atOption } from '../../src/runtime/option-spans.js';
 import type { Schema } from '../../src/common/types.js';
 
 /** What planning a statement came to: 'planned' (a physical plan, explained), 'checked' (DDL, SET, VALUES bound), 'parsed' (nothing to plan). */
@@ -45,17 +46,19 @@ export function planStatement(session: Session, ps: ParsedStatement): PlanOutcom
     case 'createStreamAs': {
       const plan = planAndExplain(session, stmt.query);
       const schema = deriveStreamSchema(plan as never, stmt.query) as Schema;
-      validateStreamOptions({ name: stmt.name.name, schema, options: Object.fromEntries(stmt.options.map((o) => [o.key.toLowerCase(), o.value])), ddl: '' });
+      atOption(stmt.options, stmt.name.span, () => validateStreamOptions({ name: stmt.name.name, schema, options: Object.fromEntries(stmt.options.map((o) => [o.key.toLowerCase(), o.value])), ddl: '' }));
       return 'planned';
     }
     case 'createView':
       planAndExplain(session, stmt.query);
       return 'planned';
     case 'createStream': {
-      const def = bindStreamDef(stmt, ps.text, (id) => catalog.get(id.name, id.span));
-      validateStreamOptions(def);
-      if (def.options['allowed-lateness'] !== undefined) parseDuration(def.options['allowed-lateness'], "option 'allowed-lateness'");
-      if (def.options[IDLE_TIMEOUT_OPTION] !== undefined) parseDuration(def.options[IDLE_TIMEOUT_OPTION], `option '${IDLE_TIMEOUT_OPTION}'`);
+      const def = atOption(stmt.options, stmt.name.span, () => bindStreamDef(stmt, ps.text, (id) => catalog.get(id.name, id.span)));
+      atOption(stmt.options, stmt.name.span, () => {
+        validateStreamOptions(def);
+        if (def.options['allowed-lateness'] !== undefined) parseDuration(def.options['allowed-lateness'], "option 'allowed-lateness'");
+        if (def.options[IDLE_TIMEOUT_OPTION] !== undefined) parseDuration(def.options[IDLE_TIMEOUT_OPTION], `option '${IDLE_TIMEOUT_OPTION}'`);
+      });
       return 'checked';
     }
     case 'insertValues': {
@@ -65,7 +68,7 @@ export function planStatement(session: Session, ps: ParsedStatement): PlanOutcom
       return 'checked';
     }
     case 'set':
-      if (stmt.key !== undefined) new Settings().set(stmt.key, stmt.value ?? '');
+      if (stmt.key !== undefined) atOption([], stmt.span, () => new Settings().set(stmt.key!, stmt.value ?? ''));
       return 'checked';
     case 'dropStream':
     case 'dropView':

@@ -15,7 +15,7 @@ import { mutate, tokens, type Tokens } from './sql-mutate.js';
 import { prng } from '../prng.js';
 
 /** Codes of errors in the SQL text itself: these must point at it. */
-const SQL_CODES: ReadonlySet<ErrorCode> = new Set(['SYNTAX', 'UNKNOWN_STREAM', 'UNKNOWN_COLUMN', 'UNKNOWN_FUNCTION', 'AMBIGUOUS_COLUMN', 'TYPE_MISMATCH', 'NOT_GROUPED', 'NO_WATERMARK']);
+const SQL_CODES: ReadonlySet<ErrorCode> = new Set(['SYNTAX', 'INVALID_OPTION', 'UNKNOWN_STREAM', 'UNKNOWN_COLUMN', 'UNKNOWN_FUNCTION', 'AMBIGUOUS_COLUMN', 'TYPE_MISMATCH', 'NOT_GROUPED', 'NO_WATERMARK']);
 
 const HANG_MS = 1000;
 

@@ -53,4 +53,26 @@ describe('planner fuzz findings', () => {
     expect(s.catalog.has('t')).toBe(false);
     await s.close();
   });
+
+  it('a bad WITH option or SET value points at the option (the connectors check options without the SQL)', async () => {
+    const s = await session();
+    const errorOf = async (sql: string) => {
+      try {
+        await s.execute(parseScript(sql)[0]!);
+      } catch (e) {
+        return e as EddyError;
+      }
+      throw new Error(`no error: ${sql}`);
+    };
+    const unknown = "CREATE STREAM r (id BIGINT)\nWITH ('connector' = 'file', 'path' = 'x.jsonl', 'on-erSor' = 'skip')";
+    const e1 = await errorOf(unknown);
+    expect(e1.code).toBe('INVALID_OPTION');
+    expect(formatError(e1, unknown)).toContain("<input>:2:49: unknown option 'on-ersor'");
+    const e2 = await errorOf("CREATE STREAM r (id BIGINT) WITH ('connector' = 'acme')");
+    expect(e2.span).toMatchObject({ line: 1, column: 35 });
+    const e3 = await errorOf("SET 'execution.batch-size' = '-3'");
+    expect(e3.code).toBe('INVALID_OPTION');
+    expect(e3.span).toMatchObject({ line: 1, column: 1 });
+    await s.close();
+  });
 });
