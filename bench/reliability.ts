@@ -10,21 +10,28 @@
  *    to the checkpointed position, the SQLite table's rows in insertion order: exact prefixes).
  *    A chain of kills ends when a run gets to the end; its outputs must then equal the
  *    uninterrupted run's byte for byte and row for row, and the next chain starts fresh.
- *    Env: BENCH_RELIABILITY_KILLS (50), BENCH_RELIABILITY_EVENTS (events per stream, 2000000), BENCH_RELIABILITY_SEED (1).
+ *    Env: BENCH_RELIABILITY_KILLS (50; 0 skips it), BENCH_RELIABILITY_EVENTS (events per stream, 2000000), BENCH_RELIABILITY_SEED (1).
+ * 0. Fuzz (bench/fuzz/): 10^6 mutated SQL statements through parse + plan (+ EXPLAIN), 10^5 mutated
+ *    JSON/CSV rows through the file source under each 'on-error' policy; anything but success or a
+ *    well-formed EddyError (or counted skips adding up) is a finding. Env: see bench/fuzz/fuzz-pass.ts.
  * 2. RSS: one long uninterrupted run of the same queries (the join into a blackhole sink),
  *    /proc/<pid>/status VmRSS sampled every 250 ms; "start" is the median over 10-20 % of the run
  *    (after start-up and warm-up), "end" the median over its last 10 %.
- *    Env: BENCH_RELIABILITY_RSS_EVENTS (events per stream, 10000000; 0 skips it).
+ *    Env: BENCH_RELIABILITY_RSS_EVENTS (events per stream, 10000000, so 2x that in all; 0 skips it):
+ *    issue 13's 50M events are BENCH_RELIABILITY_RSS_EVENTS=25000000.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import sqlite3 from 'sqlite3';
+import { formatFuzz, runFuzzPass, type FuzzResult } from './fuzz/fuzz-pass.js';
 
 export interface ReliabilityResult {
+  /** The fuzz pass (bench/fuzz/fuzz-pass.ts): mutated SQL through parse + plan, mutated rows through the file source. */
+  readonly fuzz: FuzzResult;
   readonly eventsPerStream: number;
-  readonly kills: {
+  readonly kills: null | {
     readonly requested: number;
     /** Runs that were SIGKILLed (a run that reached the end first is not counted). */
     readonly landed: number;
@@ -278,19 +285,23 @@ export async function runReliabilityBench(root: string, log: (s: string) => void
   const events = Number(env['BENCH_RELIABILITY_EVENTS'] ?? 2_000_000);
   const kills = Number(env['BENCH_RELIABILITY_KILLS'] ?? 50);
   const rssEvents = Number(env['BENCH_RELIABILITY_RSS_EVENTS'] ?? 10_000_000);
-  log(`reliability: ${kills} SIGKILLs over ${events} events per stream ...`);
-  const k = await killLoop(cli, events, kills, Number(env['BENCH_RELIABILITY_SEED'] ?? 1), log);
+  const fuzz = await runFuzzPass(root, env, log);
+  if (kills > 0) log(`reliability: ${kills} SIGKILLs over ${events} events per stream ...`);
+  const k = kills > 0 ? await killLoop(cli, events, kills, Number(env['BENCH_RELIABILITY_SEED'] ?? 1), log) : null;
+  if (rssEvents > 0) log(`reliability: RSS over ${2 * rssEvents} events (${rssEvents} per stream) ...`);
   const rss = rssEvents > 0 ? await rssRun(cli, rssEvents, log) : null;
-  return { eventsPerStream: events, kills: k, rss };
+  return { fuzz, eventsPerStream: events, kills: k, rss };
 }
 
 export function formatReliability(r: ReliabilityResult): string {
   const k = r.kills;
-  const lines = [
-    `Reliability (${r.eventsPerStream.toLocaleString('en-US')} events per stream; TUMBLE aggregation -> file sink, window join -> SQLite sink):`,
-    `  kills survived: ${k.prefixChecksPassed} of ${k.landed} SIGKILLs left committed output that is an exact prefix of an uninterrupted run (${k.beforeFirstCheckpoint} before the run's first checkpoint; ${k.resumed} re-runs resumed from a checkpoint)`,
-    `  final output: ${k.chainsIdentical} of ${k.chains} chains of kills ended byte-identical (file, ${k.fileBytes.toLocaleString('en-US')} bytes) and row-identical (SQLite, ${k.sqliteRows.toLocaleString('en-US')} rows) to the uninterrupted run (${(k.referenceMs / 1000).toFixed(1)} s)`,
-  ];
+  const lines = [`Reliability (${r.eventsPerStream.toLocaleString('en-US')} events per stream; TUMBLE aggregation -> file sink, window join -> SQLite sink):`, ...formatFuzz(r.fuzz)];
+  if (k) {
+    lines.push(
+      `  kills survived: ${k.prefixChecksPassed} of ${k.landed} SIGKILLs left committed output that is an exact prefix of an uninterrupted run (${k.beforeFirstCheckpoint} before the run's first checkpoint; ${k.resumed} re-runs resumed from a checkpoint)`,
+      `  final output: ${k.chainsIdentical} of ${k.chains} chains of kills ended byte-identical (file, ${k.fileBytes.toLocaleString('en-US')} bytes) and row-identical (SQLite, ${k.sqliteRows.toLocaleString('en-US')} rows) to the uninterrupted run (${(k.referenceMs / 1000).toFixed(1)} s)`,
+    );
+  }
   if (r.rss) {
     const s = r.rss;
     lines.push(`  RSS over ${(2 * s.eventsPerStream).toLocaleString('en-US')} events (${s.seconds} s, ${s.eventsPerSec.toLocaleString('en-US')} events/s): ${s.startMiB} MiB at 10-20 % of the run, ${s.endMiB} MiB in its last 10 %, drift ${s.driftPercent} %, max ${s.maxMiB} MiB`);

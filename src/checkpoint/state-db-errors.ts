@@ -63,6 +63,18 @@ export function explainSqliteError(err: unknown, path: string, identity: FileIde
     return withCause(new EddyError('CHECKPOINT', `${what} '${path}' was replaced by another file while Eddy had it open, so nothing more can be checkpointed (SQLite refuses to write it: ${detail})`, undefined, rerun));
   }
   const again = 'the failed checkpoint was rolled back; fix it and run again: each query resumes from its last complete checkpoint';
+  // A write past the process's file size limit fails with EFBIG, which SQLite reports as a bare
+  // IOERR (or FULL, for a short write): name the limit, not a full disk.
+  const limit = fileSizeLimit();
+  const capped = limit === null ? undefined : [path, ...attached].flatMap((p) => [p, `${p}-journal`]).find((p) => fileSize(p) + MAX_PAGE_SIZE > limit);
+  if (capped !== undefined) {
+    const which = capped.startsWith(path) ? `${what} '${path}'${capped === path ? '' : ` (its rollback journal '${capped}')`}` : `SQLite sink '${capped.replace(/-journal$/, '')}' (attached to ${what} '${path}')`;
+    return withCause(new EddyError('IO', `${which} reached the file size limit of ${limit} bytes (ulimit -f) (${detail})`, undefined, `raise the limit (ulimit -f); ${again}`));
+  }
+  // The journal a failed write rolled back is gone: with a limit set, it is still the likely cause.
+  if (limit !== null && (code === 'SQLITE_IOERR' || code === 'SQLITE_FULL') && freeBytes(path) !== 0) {
+    return withCause(new EddyError('IO', `cannot write ${what} '${path}', most likely past the file size limit of ${limit} bytes (ulimit -f) (${detail})`, undefined, `raise the limit (ulimit -f); ${again}`));
+  }
   const full = [path, ...attached].find((p) => freeBytes(p) === 0);
   if (code === 'SQLITE_FULL' || full !== undefined) {
     const which = full !== undefined && full !== path ? `the disk of SQLite sink '${full}' (attached to ${what} '${path}')` : `the disk of ${what} '${path}'`;
@@ -73,6 +85,27 @@ export function explainSqliteError(err: unknown, path: string, identity: FileIde
     return withCause(new EddyError('IO', `the directory of ${what} '${path}' is read-only: SQLite creates its rollback journal there (${detail})`, undefined, `make the directory writable again; ${again}`));
   }
   return withCause(new EddyError('IO', `cannot write ${what} '${path}' (${detail})`, undefined, again));
+}
+
+/** SQLite's largest page: a file within one of the limit may be what a page write failed to extend. */
+const MAX_PAGE_SIZE = 65_536;
+
+/** This process's soft RLIMIT_FSIZE in bytes (Linux /proc/self/limits), null when unlimited or unknown. */
+function fileSizeLimit(): number | null {
+  try {
+    const m = /^Max file size\s+(\d+)\s/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }
 
 function writable(path: string): boolean {

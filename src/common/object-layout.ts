@@ -1,3 +1,4 @@
+import { MAX_TIMESTAMP_MS, MIN_TIMESTAMP_MS } from './time.js';
 import type { Row, Schema, SqlType } from './types.js';
 import { isCollection } from './collection-types.js';
 
@@ -41,7 +42,7 @@ export function inlineCheck(type: SqlType, v: string): string | null {
     case 'VARCHAR':
       return `typeof ${v} === 'string'`;
     case 'TIMESTAMP':
-      return `typeof ${v} === 'number' && Number.isInteger(${v})`;
+      return `typeof ${v} === 'number' && Number.isInteger(${v}) && ${v} >= ${MIN_TIMESTAMP_MS} && ${v} <= ${MAX_TIMESTAMP_MS}`;
     case 'BOOLEAN':
       return `typeof ${v} === 'boolean'`;
     case 'NULL':

@@ -34,13 +34,22 @@ function digits(s: string, i: number, n: number): number {
 
 export const INTEGER_TEXT = /^[+-]?\d+$/;
 
+/** TIMESTAMP(3)'s range, as in Flink: 0000-01-01 00:00:00.000 to 9999-12-31 23:59:59.999 (a JS Date, printing and year arithmetic all hold there). */
+export const MIN_TIMESTAMP_MS = -62_167_219_200_000;
+export const MAX_TIMESTAMP_MS = 253_402_300_799_999;
+
+export function inTimestampRange(ms: number): boolean {
+  return ms >= MIN_TIMESTAMP_MS && ms <= MAX_TIMESTAMP_MS;
+}
+
 /**
  * Epoch milliseconds (UTC) of a number of epoch ms, `yyyy-MM-dd[ HH:mm[:ss[.SSS]]]` or ISO-8601
  * `yyyy-MM-ddTHH:mm[:ss[.fff]][Z|±hh[:mm]]`; zone-less text is UTC. null when unparseable.
  * Hand-written because Date.parse per row is slow and treats zone-less ISO text as local time.
  */
 export function parseTimestamp(s: string | number): number | null {
-  if (typeof s === 'number') return Number.isFinite(s) ? Math.floor(s) : null;
+  // Epoch milliseconds outside TIMESTAMP(3)'s years (1.7e22 from a mangled row) are refused, not carried as garbage dates.
+  if (typeof s === 'number') return inTimestampRange(s) ? Math.floor(s) : null;
   const n = s.length;
   if (n === 23) {
     const ms = parseCanonical(s);
@@ -48,7 +57,7 @@ export function parseTimestamp(s: string | number): number | null {
   }
   if (n < 10 || s.charCodeAt(4) !== 45 /* - */ || s.charCodeAt(7) !== 45) {
     // Not a date: epoch milliseconds written as text (CSV) is the only other accepted form.
-    if (INTEGER_TEXT.test(s)) return Number(s);
+    if (INTEGER_TEXT.test(s)) return inTimestampRange(Number(s)) ? Number(s) : null;
     return null;
   }
   const year = digits(s, 0, 4);

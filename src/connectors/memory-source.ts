@@ -6,6 +6,7 @@ import { objectConverter } from './object-converter.js';
 import { MemoryLog } from './memory-log.js';
 import { objectLayout, type ObjectLayout, type StoredObjects } from '../common/object-layout.js';
 import { randomBytes } from 'node:crypto';
+import { inTimestampRange } from '../common/time.js';
 
 /** Inserts of fewer objects are converted to rows (and coalesced in the log) rather than kept as objects. */
 const KEEP_OBJECTS_MIN = 256;
@@ -341,10 +342,10 @@ function coerceFast(raw: unknown, type: SqlType): Value | Bad {
       if (typeof raw === 'string') return raw;
       break;
     case 'TIMESTAMP':
-      if (typeof raw === 'number' && Number.isInteger(raw)) return raw;
+      if (typeof raw === 'number' && Number.isInteger(raw) && inTimestampRange(raw)) return raw;
       if (raw instanceof Date) {
         const t = raw.getTime();
-        if (t === t) return t; // not NaN
+        if (inTimestampRange(t)) return t; // not NaN either
       }
       break;
     case 'BOOLEAN':

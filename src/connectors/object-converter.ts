@@ -1,6 +1,6 @@
 import type { Row, Schema, SqlType, Value } from '../common/types.js';
 import { BAD, coerceValue, type Bad } from './values.js';
-import { parseTimestamp } from '../common/time.js';
+import { inTimestampRange, parseTimestamp } from '../common/time.js';
 import { PlanCache, inlineCheck } from '../common/object-layout.js';
 
 /**
@@ -13,7 +13,7 @@ export type ObjectConverter = (input: readonly unknown[], rows: Row[], slow: (ob
 function coerceRest(raw: unknown, type: SqlType): Value | Bad {
   if (type === 'TIMESTAMP' && raw instanceof Date) {
     const t = raw.getTime();
-    return t === t ? t : BAD;
+    return inTimestampRange(t) ? t : BAD;
   }
   return coerceValue(raw, type);
 }

@@ -9,7 +9,7 @@ export const BAD: unique symbol = Symbol('BAD');
 export type Bad = typeof BAD;
 
 export { daysFromCivil, formatTimestamp, parseTimestamp } from '../common/time.js';
-import { INTEGER_TEXT, formatTimestamp, parseTimestamp } from '../common/time.js';
+import { INTEGER_TEXT, formatTimestamp, inTimestampRange, parseTimestamp } from '../common/time.js';
 
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
@@ -103,7 +103,7 @@ export function coerceValue(raw: unknown, type: SqlType, csv = false): Value | B
       }
       if (raw instanceof Date) {
         const v = raw.getTime();
-        return Number.isNaN(v) ? BAD : v;
+        return inTimestampRange(v) ? v : BAD;
       }
       return BAD;
     }
@@ -128,7 +128,9 @@ export function badValueReason(raw: unknown, type: SqlType): string {
       ? ' (out of INT range; use BIGINT)'
       : type === 'BIGINT' && (typeof raw === 'number' || typeof raw === 'bigint' || (typeof raw === 'string' && INTEGER_TEXT.test(raw.trim())))
         ? ' (beyond the 64-bit range)'
-        : type === 'TIMESTAMP'
+        : type === 'TIMESTAMP' && (typeof raw === 'number' || (typeof raw === 'string' && INTEGER_TEXT.test(raw.trim())))
+          ? ' (epoch ms outside the years 0000-9999)'
+          : type === 'TIMESTAMP'
           ? " (use epoch ms, 'yyyy-MM-dd HH:mm:ss[.SSS]' or ISO-8601)"
           : '';
   return `expected ${type === 'TIMESTAMP' ? 'TIMESTAMP(3)' : type}, got ${shown}${extra}`;

@@ -1,6 +1,7 @@
 import type { CstNode, IParserErrorMessageProvider, TokenType } from 'chevrotain';
 import { CstParser } from './chevrotain-runtime.js';
 import * as T from './lexer.js';
+import { cacheErrorPaths } from './error-paths-cache.js';
 
 /**
  * The error provider does not write prose: it records what was expected as JSON, and
@@ -26,6 +27,7 @@ export class SqlGrammar extends CstParser {
   constructor(validate = false) {
     super(T.allTokens, { maxLookahead: 4, errorMessageProvider: expectedRecorder, nodeLocationTracking: 'full', skipValidations: !validate });
     this.performSelfAnalysis();
+    cacheErrorPaths(this);
   }
 
   statement = this.RULE('statement', () => {

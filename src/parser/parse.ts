@@ -8,6 +8,7 @@ import { Semicolon, tokenize } from './lexer.js';
 import { SourceText } from './source-text.js';
 import { checkInStatementSet, closesStatementSet, statementSetOpening, unclosedStatementSet } from './statement-set.js';
 import { syntaxError, type TokenRun } from './syntax-errors.js';
+import { checkNesting, checkTreeDepth } from './nesting.js';
 
 /** One statement of a script with its own source text. */
 export interface ParsedStatement {
@@ -35,11 +36,15 @@ export function parseScript(sql: string): ParsedStatement[] {
       inSet = null;
       continue;
     }
-    grammar.input = [...run.tokens];
-    const cst = grammar.statement();
-    const err = grammar.errors[0];
-    if (err) throw syntaxError(err, run, src);
-    const stmt = buildStatement(src, cst);
+    checkNesting(run.tokens, src);
+    const stmt = withStackGuard(run.tokens, src, () => {
+      grammar.input = [...run.tokens];
+      const cst = grammar.statement();
+      const err = grammar.errors[0];
+      if (err) throw syntaxError(err, run, src);
+      return buildStatement(src, cst);
+    });
+    checkTreeDepth(stmt);
     if (inSet !== null) checkInStatementSet(stmt, stmt.span);
     out.push({ stmt, text: src.slice(stmt.span), span: stmt.span });
   }
@@ -65,11 +70,28 @@ export function parseExpression(sql: string): Expr {
   const src = new SourceText(sql);
   const tokens = tokenize(src);
   if (tokens.length === 0) throw new EddyError('SYNTAX', 'empty expression', src.span(0, Math.max(1, sql.length)));
-  grammar.input = tokens;
-  const cst = grammar.expr();
-  const err = grammar.errors[0];
-  if (err) throw syntaxError(err, { tokens }, src);
-  return buildExpr(src, cst);
+  checkNesting(tokens, src);
+  return withStackGuard(tokens, src, () => {
+    grammar.input = tokens;
+    const cst = grammar.expr();
+    const err = grammar.errors[0];
+    if (err) throw syntaxError(err, { tokens }, src);
+    return buildExpr(src, cst);
+  });
+}
+
+/**
+ * checkNesting keeps the parser's recursion well inside Node's stack; should a statement still
+ * exhaust it (called from deep inside a program), it is refused with a message, not a RangeError.
+ */
+function withStackGuard<T>(tokens: readonly IToken[], src: SourceText, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    const first = tokens[0]!;
+    throw new EddyError('SYNTAX', 'statement too deeply nested to parse', src.tokensSpan(first, tokens[tokens.length - 1]!), 'split the statement, or generate flatter SQL');
+  }
 }
 
 /** Cuts the token stream at each `;`; empty statements (`;;`) are dropped. */

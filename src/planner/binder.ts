@@ -53,6 +53,13 @@ export function inputContext(src: BoundSource, clause: string): ExprContext {
 /** Expands `*` and names every SELECT item: its alias, a bare column's name, or Flink's EXPR$<position>; duplicate names are an error. */
 export function outputItems(q: SelectQuery, src: BoundSource): OutputItem[] {
   const out: OutputItem[] = [];
+  // Names taken so far, and per name the next suffix to try: linear in the items, so a SELECT of
+  // thousands of like-named columns does not take seconds (the fuzz pass found one taking three).
+  const names = new UniqueNames();
+  const push = (o: OutputItem) => {
+    out.push(o);
+    names.take(o.name);
+  };
   for (const item of q.items) {
     if (item.kind === 'star') {
       if (item.qualifier) checkQualifier(src.scope, { kind: 'column', name: item.qualifier, qualifier: item.qualifier, span: item.span });
@@ -63,7 +70,7 @@ export function outputItems(q: SelectQuery, src: BoundSource): OutputItem[] {
         const own = per?.[index]?.[0];
         const qualifier = per ? (own !== undefined ? { qualifier: { name: own, quoted: true, span: item.span } } : {}) : {};
         const expr: Expr = { kind: 'column', ...qualifier, name: { name: c.name, quoted: true, span: item.span }, span: item.span };
-        out.push({ expr, name: per ? uniqueName(c.name, out) : c.name, span: item.span });
+        push({ expr, name: per ? names.unique(c.name) : c.name, span: item.span });
       }
       continue;
     }
@@ -72,27 +79,44 @@ export function outputItems(q: SelectQuery, src: BoundSource): OutputItem[] {
       // A ROW column selected whole (`SELECT person`): its fields, which Eddy stores as columns `person.<field>`.
       for (const f of row.fields) {
         const expr: Expr = { kind: 'column', name: { name: f, quoted: true, span: item.span }, span: item.span };
-        out.push({ expr, name: item.alias ? `${item.alias.name}${f.slice(row.name.length)}` : f, span: item.span });
+        push({ expr, name: item.alias ? `${item.alias.name}${f.slice(row.name.length)}` : f, span: item.span });
       }
       continue;
     }
     const derived = item.expr.kind === 'column' ? item.expr.name.name : `EXPR$${out.length}`;
     // A name taken from a column (`A.dateTime, B.dateTime`) is made unique as Calcite does (dateTime0);
     // two explicit aliases alike are a mistake.
-    const name = item.alias?.name ?? uniqueName(derived, out);
-    const dup = out.find((o) => o.name === name);
-    if (dup) {
+    const name = item.alias?.name ?? names.unique(derived);
+    if (names.has(name)) {
       throw new EddyError('AMBIGUOUS_COLUMN', `duplicate output column '${name}'`, item.alias?.span ?? item.span, 'give one of them a different alias with AS');
     }
-    out.push({ expr: item.expr, name, span: item.span });
+    push({ expr: item.expr, name, span: item.span });
   }
   return out;
 }
 
-/** `name`, or as Calcite makes a join's `*` columns unique, name0, name1 ... when an earlier column has it. */
-function uniqueName(name: string, out: readonly OutputItem[]): string {
-  if (!out.some((o) => o.name === name)) return name;
-  for (let i = 0; ; i++) if (!out.some((o) => o.name === `${name}${i}`)) return `${name}${i}`;
+/** Output names taken so far. */
+class UniqueNames {
+  private readonly taken = new Set<string>();
+  private readonly nextSuffix = new Map<string, number>();
+
+  has(name: string): boolean {
+    return this.taken.has(name);
+  }
+
+  take(name: string): void {
+    this.taken.add(name);
+  }
+
+  /** `name`, or as Calcite makes a join's `*` columns unique, name0, name1 ... when an earlier column has it. */
+  unique(name: string): string {
+    if (!this.taken.has(name)) return name;
+    // Suffixes below nextSuffix were all found taken before, and names are never given back.
+    let i = this.nextSuffix.get(name) ?? 0;
+    while (this.taken.has(`${name}${i}`)) i++;
+    this.nextSuffix.set(name, i + 1);
+    return `${name}${i}`;
+  }
 }
 
 /** The flattened fields of a ROW column the reference names (`person` → person.id, ...); null when it names a column. */

@@ -3,7 +3,7 @@ import { EddyError } from '../common/errors.js';
 import { closest as suggest } from '../common/errors.js';
 import { decimalParams, isDecimal, type Schema } from '../common/types.js';
 import { parseDecimal } from '../common/exact.js';
-import type { InsertValuesStmt } from '../parser/ast.js';
+import type { InsertValuesStmt, Query } from '../parser/ast.js';
 import { bindExpr, type ExprContext } from './bind-expr.js';
 import { spanOfList } from './binder.js';
 import type { BoundExpr } from './bound.js';
@@ -12,6 +12,7 @@ import { exprToSql } from './expr-sql.js';
 import { physicalStream } from './stream-def.js';
 import { foldExpr } from './fold.js';
 import type { LogicalPlan, PhysicalPlan } from './plan.js';
+import { OP_COLUMN } from './changelog.js';
 import { parseTimestampLiteral } from './timestamp-literal.js';
 import { assignable } from './type-rules.js';
 
@@ -98,12 +99,17 @@ export function bindInsertValues(stmt: InsertValuesStmt, target: StreamDef): Bou
   });
 }
 
-/** The schema a CREATE STREAM AS stream gets from its query; every column needs a concrete type (not NULL or INTERVAL). */
-export function deriveStreamSchema(plan: LogicalPlan | PhysicalPlan): Schema {
-  for (const c of plan.schema.columns) {
+/**
+ * The schema a CREATE STREAM AS stream gets from its query; every column needs a concrete type (not
+ * NULL or INTERVAL). The error points at the SELECT item when the columns are the items one to one.
+ */
+export function deriveStreamSchema(plan: LogicalPlan | PhysicalPlan, query: Query): Schema {
+  const columns = plan.schema.columns.filter((c) => c.name !== OP_COLUMN.name);
+  columns.forEach((c, i) => {
     if (c.type === 'NULL' || c.type === 'INTERVAL') {
-      throw new EddyError('TYPE_MISMATCH', `column '${c.name}' has type ${c.type}, which a stream cannot store`, undefined, 'CAST it to a concrete type in the SELECT list, e.g. CAST(NULL AS VARCHAR)');
+      const items = query.kind === 'select' && query.items.length === columns.length && query.items.every((it) => it.kind === 'expr') ? query.items : undefined;
+      throw new EddyError('TYPE_MISMATCH', `column '${c.name}' has type ${c.type}, which a stream cannot store`, items?.[i]?.span ?? query.span, 'CAST it to a concrete type in the SELECT list, e.g. CAST(NULL AS VARCHAR)');
     }
-  }
+  });
   return plan.schema;
 }

@@ -46,6 +46,7 @@ import { sinkInput } from './sink-changes.js';
 import { withComputedColumns } from './computed-columns.js';
 import type { DeadLetter } from '../connectors/file-source.js';
 import { CheckpointStats } from './checkpoint-stats.js';
+import { atOption } from './option-spans.js';
 import { describeQuery, rowsPerSecond, watermarkLag } from './describe-query.js';
 
 /** What executing one statement produced. */
@@ -134,7 +135,7 @@ export class Session {
       case 'createStream': {
         if (stmt.ifNotExists && (this.catalog.has(stmt.name.name) || this.materialized.has(stmt.name.name))) return msg(`'${stmt.name.name}' already exists.`);
         if (this.materialized.has(stmt.name.name)) throw nameTakenByView(stmt.name.name, stmt.name.span);
-        const def = this.withFunctions(() => bindStreamDef(stmt, ps.text, (id) => this.catalog.get(id.name, id.span)));
+        const def = atOption(stmt.options, stmt.name.span, () => this.withFunctions(() => bindStreamDef(stmt, ps.text, (id) => this.catalog.get(id.name, id.span))));
         // One catalog per state database: a script run again (or the shell, the API) declaring a
         // saved stream the same way finds it there; a different definition is refused below.
         const saved = this.catalog.has(def.name) ? this.catalog.get(def.name) : undefined;
@@ -142,9 +143,11 @@ export class Session {
         if (saved && this.opts.store) {
           throw new EddyError('STREAM_EXISTS', `stream '${def.name}' already exists in the state database with another definition`, stmt.name.span, `the catalog of '${this.opts.store.db.path}' is shared by every shell, script and program on it: DROP STREAM ${def.name} first, or use another --state (':memory:' keeps a private catalog)`);
         }
-        validateStreamOptions(def);
-        if (def.options['allowed-lateness'] !== undefined) parseDuration(def.options['allowed-lateness'], "option 'allowed-lateness'");
-        if (def.options[IDLE_TIMEOUT_OPTION] !== undefined) parseDuration(def.options[IDLE_TIMEOUT_OPTION], `option '${IDLE_TIMEOUT_OPTION}'`);
+        atOption(stmt.options, stmt.name.span, () => {
+          validateStreamOptions(def);
+          if (def.options['allowed-lateness'] !== undefined) parseDuration(def.options['allowed-lateness'], "option 'allowed-lateness'");
+          if (def.options[IDLE_TIMEOUT_OPTION] !== undefined) parseDuration(def.options[IDLE_TIMEOUT_OPTION], `option '${IDLE_TIMEOUT_OPTION}'`);
+        });
         this.catalog.add(def, stmt.name.span);
         this.addLateStream(def);
         this.addErrorStream(def);
@@ -214,7 +217,7 @@ export class Session {
       }
       case 'set': {
         if (stmt.key === undefined) return { kind: 'table', columns: ['key', 'value'], rows: this.settings.entries() };
-        this.settings.set(stmt.key, stmt.value ?? '');
+        atOption([], stmt.span, () => this.settings.set(stmt.key!, stmt.value ?? ''));
         return msg(`Set '${stmt.key}' = '${stmt.value}'.`);
       }
       case 'reset':
@@ -506,7 +509,7 @@ export class Session {
       throw nameTakenByView(name, stmt.name.span);
     }
     const plan = this.plan(stmt.query);
-    const schema = deriveStreamSchema(plan as never) as Schema;
+    const schema = deriveStreamSchema(plan as never, stmt.query) as Schema;
     const optionsSql = stmt.options.map((o) => `'${o.key}' = '${o.value.replace(/'/g, "''")}'`).join(', ');
     const columnsSql = schema.columns.map((c) => `"${c.name}" ${typeName(c.type)}`).join(', ');
     const ddl = `CREATE STREAM "${name}" (${columnsSql}) WITH (${optionsSql})`;
@@ -524,7 +527,7 @@ export class Session {
       if (stmt.ifNotExists) return msg(`Stream '${name}' already exists.`);
       this.catalog.add(def, stmt.name.span);
     }
-    validateStreamOptions(def);
+    atOption(stmt.options, stmt.name.span, () => validateStreamOptions(def));
     // Ownership is checked before the stream is declared, so a refused statement leaves no stream behind.
     await this.checkSinkFree(id, def, stmt.name.span);
     if (!rerun) this.catalog.add(def, stmt.name.span);

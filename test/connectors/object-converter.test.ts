@@ -4,6 +4,7 @@ import type { Row, Value } from '../../src/common/types.js';
 import { MIXED_SCHEMA, mixedObject } from './object-fixtures.js';
 import { toRows } from '../../src/connectors/memory-source.js';
 import { BAD, coerceValue } from '../../src/connectors/values.js';
+import { inTimestampRange } from '../../src/common/time.js';
 
 const schema = MIXED_SCHEMA;
 
@@ -16,7 +17,7 @@ function oracle(objs: readonly Record<string, unknown>[]): Row[] | 'error' {
       const c = schema.columns.findIndex((col) => col.name === k);
       if (c < 0) return 'error';
       const type = schema.columns[c]!.type;
-      const v = type === 'TIMESTAMP' && raw instanceof Date ? (Number.isNaN(raw.getTime()) ? BAD : raw.getTime()) : coerceValue(raw, type);
+      const v = type === 'TIMESTAMP' && raw instanceof Date ? (inTimestampRange(raw.getTime()) ? raw.getTime() : BAD) : coerceValue(raw, type);
       if (v === BAD) return 'error';
       row[c] = v;
     }

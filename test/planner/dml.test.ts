@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InsertValuesStmt } from '../../src/parser/ast.js';
+import type { InsertValuesStmt, Query } from '../../src/parser/ast.js';
 import { parseStatement } from '../../src/parser/index.js';
 import { bindInsertTarget, bindInsertValues, deriveStreamSchema } from '../../src/planner/dml.js';
 import { bind, catalog, errorOf } from './helpers.js';
@@ -79,10 +79,16 @@ describe('bindInsertValues', () => {
   });
 });
 
+function query(sql: string): Query {
+  const s = parseStatement(sql);
+  if (s.kind !== 'query') throw new Error('not a query');
+  return s.query;
+}
+
 describe('deriveStreamSchema', () => {
   it('is the query output schema', () => {
-    const plan = bind("SELECT auction, COUNT(*) AS n, TUMBLE_END(ts, INTERVAL '1' SECOND) AS we FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '1' SECOND)");
-    expect(deriveStreamSchema(plan).columns).toEqual([
+    const sql = "SELECT auction, COUNT(*) AS n, TUMBLE_END(ts, INTERVAL '1' SECOND) AS we FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '1' SECOND)";
+    expect(deriveStreamSchema(bind(sql), query(sql)).columns).toEqual([
       { name: 'auction', type: 'BIGINT' },
       { name: 'n', type: 'BIGINT' },
       { name: 'we', type: 'TIMESTAMP' },
@@ -90,6 +96,12 @@ describe('deriveStreamSchema', () => {
   });
 
   it('rejects a column of type NULL', () => {
-    expect(errorOf(() => deriveStreamSchema(bind('SELECT NULL AS x FROM bids')))).toMatchObject({ code: 'TYPE_MISMATCH', message: "column 'x' has type NULL, which a stream cannot store" });
+    const sql = 'SELECT auction, NULL AS x FROM bids';
+    expect(errorOf(() => deriveStreamSchema(bind(sql), query(sql)), sql)).toMatchObject({
+      code: 'TYPE_MISMATCH',
+      message: "column 'x' has type NULL, which a stream cannot store",
+      at: '1:17',
+      text: 'NULL AS x',
+    });
   });
 });
