@@ -67,7 +67,9 @@ export class JsonRowDecoder {
       row = this.decode(obj);
     } catch (e) {
       // 2^63 - 1 reads as the double 2^63, beyond BIGINT: the digits decide.
-      if (e instanceof RowError && this.bigints.length > 0 && hasLongNumber(text)) return this.decode(JSON.parse(quoteLongNumbers(text)));
+      // Only when it is a BIGINT column that failed: another column's error stands as it was (its value unquoted).
+      const onBigint = e instanceof RowError && this.bigints.some((i) => e.reason.startsWith(`${this.columns[i]!.name}: `));
+      if (onBigint && hasLongNumber(text)) return this.decode(JSON.parse(quoteLongNumbers(text)));
       throw e;
     }
     // A BIGINT beyond 2^53 (a BigInt now, converted from a rounded double): read the record again from its digits.

@@ -126,7 +126,7 @@ export function badValueReason(raw: unknown, type: SqlType): string {
   const extra =
     type === 'INT' && typeof raw === 'number' && Number.isInteger(raw)
       ? ' (out of INT range; use BIGINT)'
-      : type === 'BIGINT' && (typeof raw === 'number' || typeof raw === 'bigint' || (typeof raw === 'string' && INTEGER_TEXT.test(raw.trim())))
+      : type === 'BIGINT' && ((typeof raw === 'number' && Number.isInteger(raw)) || typeof raw === 'bigint' || (typeof raw === 'string' && INTEGER_TEXT.test(raw.trim())))
         ? ' (beyond the 64-bit range)'
         : type === 'TIMESTAMP' && (typeof raw === 'number' || (typeof raw === 'string' && INTEGER_TEXT.test(raw.trim())))
           ? ' (epoch ms outside the years 0000-9999)'

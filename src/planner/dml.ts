@@ -18,6 +18,32 @@ import { assignable } from './type-rules.js';
 
 const describeColumns = (s: Schema): string => s.columns.map((c) => `${c.name} ${c.type}`).join(', ');
 
+const NUMERIC_INPUTS: ReadonlySet<string> = new Set(['INT', 'BIGINT', 'FLOAT', 'DOUBLE']);
+
+/**
+ * An INSERT's query with a CAST to each DECIMAL column of `stream` that it fills with another
+ * numeric type (HALF_UP to the column's scale, NULL beyond its precision). Flink types a literal
+ * such as 0.908 as DECIMAL, so `0.908 * price` fills a DECIMAL column there (nexmark q1); Eddy types
+ * it as DOUBLE, and converts at the sink instead. The plan is unchanged when nothing needs a cast.
+ */
+export function castForTarget(plan: LogicalPlan, stream: StreamDef, updating: boolean): LogicalPlan {
+  const want = physicalStream(stream).schema.columns;
+  const got = plan.schema.columns;
+  const off = updating && got.length === want.length + 1 ? 1 : 0;
+  if (got.length !== want.length + off) return plan; // bindInsertTarget reports it
+  const needs = (i: number): boolean => {
+    const from = got[i + off]!.type;
+    const to = want[i]!.type;
+    return from !== to && isDecimal(to) && (NUMERIC_INPUTS.has(from) || isDecimal(from)) && !assignable(from, to);
+  };
+  if (!want.some((_, i) => needs(i))) return plan;
+  const exprs: BoundExpr[] = got.map((c, j) => {
+    const ref: BoundExpr = { kind: 'inputRef', index: j, name: c.name, type: c.type };
+    return j >= off && needs(j - off) ? { kind: 'cast', operand: ref, type: want[j - off]!.type } : ref;
+  });
+  return { kind: 'project', input: plan, exprs, schema: { columns: got.map((c, j) => ({ ...c, type: exprs[j]!.type })) } };
+}
+
 /** Checks that a query's output can be written to `target` by position, as Flink does: same column count, assignable types. */
 export function bindInsertTarget(querySchema: Schema, stream: StreamDef, span: Span): void {
   // A table's computed columns are not written: the query fills its physical columns.

@@ -4,6 +4,8 @@ import { typeName, type Row, type Schema, type Value } from '../common/types.js'
 import type { ParsedStatement } from '../parser/index.js';
 import type { CreateStreamAsStmt, FromItem, Query, Statement } from '../parser/ast.js';
 import { Catalog, type StreamDef } from '../planner/catalog.js';
+import { castForTarget } from '../planner/dml.js';
+import { isUpdatingLogical } from '../planner/changelog.js';
 import type { PhysicalPlan } from '../planner/plan.js';
 import {
   bindInsertValues,
@@ -200,7 +202,7 @@ export class Session {
       }
       case 'insertSelect': {
         const target = this.catalog.get(stmt.target.name, stmt.target.span);
-        const plan = this.plan(stmt.query);
+        const plan = this.plan(stmt.query, this.catalog, target);
         const id = this.takeQueryId(`insert_${stmt.overwrite ? 'overwrite' : 'into'}_${target.name}`, ps.text);
         const changes = sinkInput(plan, target, id, stmt.query.span) === 'changes';
         return { kind: 'persistent', query: await this.startPersistent(id, ps.text, plan, target, stmt.overwrite ? 'overwrite' : 'append', stmt.target.span, changes) };
@@ -292,9 +294,10 @@ export class Session {
   }
 
   /** Binds, optimizes and plans a query (a SELECT or a UNION ALL) into its physical plan. */
-  plan(query: Query, catalog: Catalog = this.catalog): PhysicalPlan {
+  plan(query: Query, catalog: Catalog = this.catalog, target?: StreamDef): PhysicalPlan {
     refuseOrderBy(query);
-    const logical = optimize(bindQuery(query, catalog, this.windowEmitFor(queryStreams(query, catalog))));
+    const bound = bindQuery(query, catalog, this.windowEmitFor(queryStreams(query, catalog)));
+    const logical = optimize(target ? castForTarget(bound, target, isUpdatingLogical(bound)) : bound);
     return toPhysical(logical, {
       lateStreamOf: (stream) => (catalog.hasStream(lateStreamName(stream)) ? lateStreamName(stream) : undefined),
       stateTtlMs: this.settings.durationMs('state.ttl'),

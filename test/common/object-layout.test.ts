@@ -20,7 +20,8 @@ function exactly(v: unknown, type: SqlType): boolean {
     case 'INTERVAL':
       return typeof v === 'number' && Number.isSafeInteger(v);
     case 'TIMESTAMP':
-      return typeof v === 'number' && Number.isInteger(v);
+      // Epoch ms within Flink's years 0000-9999.
+      return typeof v === 'number' && Number.isInteger(v) && v >= -62_167_219_200_000 && v <= 253_402_300_799_999;
     case 'DOUBLE':
     case 'FLOAT':
       return typeof v === 'number';

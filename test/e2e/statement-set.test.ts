@@ -45,7 +45,7 @@ ${close}
   it('a set left open is a syntax error pointing at its start', () => {
     const dir = tempDir('statement-set-open');
     writeFileSync(join(dir, 'open.sql'), "CREATE TABLE t (n INT) WITH ('connector' = 'memory');\nEXECUTE STATEMENT SET BEGIN\nINSERT INTO t SELECT n FROM t;\n");
-    const r = runCli(dir, ['-f', 'open.sql', '--state', ':memory:']);
+    const r = runCli(dir, ['-f', 'open.sql', '--state', ':memory:'], 30_000);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/open\.sql:2:1: statement set without END/);
   });
