@@ -3,11 +3,12 @@
  * fills up, an immutable (read-only even for root) state database, a process's run state from
  * /proc, and `eddy` runs with EDDY_FAULT (src/common/fault.ts) set.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
 import { CLI, type CliResult } from './checkpoint-helpers.js';
+import type { FaultPoint } from '../../src/common/fault.js';
 
 /** Why a tmpfs cannot be mounted here (not root, no mount), or null when it can. */
 export function tmpfsSkip(): string | null {
@@ -81,6 +82,36 @@ export function holdsLock(pid: number, file: string): boolean {
       const m = /^\d+:\s+POSIX\s+\S+\s+\S+\s+(\d+)\s+[0-9a-f]+:[0-9a-f]+:(\d+)\s/.exec(line);
       return m !== null && Number(m[1]) === pid && Number(m[2]) === ino;
     });
+}
+
+/**
+ * Where a kill at each fault point of a run's third checkpoint leaves it: rolled back (the re-run
+ * resumes from checkpoint 2) or committed in the state database (from 3).
+ */
+export const THIRD_CHECKPOINT_KILLS: readonly { point: FaultPoint; resumesFrom: number }[] = [
+  { point: 'checkpoint-sink-durable', resumesFrom: 2 },
+  { point: 'checkpoint-before-commit', resumesFrom: 2 },
+  { point: 'checkpoint-after-commit', resumesFrom: 3 },
+  { point: 'checkpoint-complete', resumesFrom: 3 },
+];
+
+/**
+ * Runs `eddy` with EDDY_FAULT set to stop it (`<point>@n:SIGSTOP`), waits until it is stopped,
+ * keeps it stopped for `pauseMs`, sends SIGCONT and resolves with its exit code and stderr.
+ */
+export async function runStoppedAt(cwd: string, args: readonly string[], fault: string, pauseMs: number): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, EDDY_FAULT: fault }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  const deadline = Date.now() + 60_000;
+  while (procState(child.pid!) !== 'T') {
+    if (Date.now() > deadline) throw new Error(`the run never stopped: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await new Promise((r) => setTimeout(r, pauseMs));
+  process.kill(child.pid!, 'SIGCONT');
+  return { code: await exited, stderr };
 }
 
 /** Runs `eddy` to completion with extra environment (EDDY_FAULT). */

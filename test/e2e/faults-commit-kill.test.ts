@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIDS_DDL, bidsJsonl, resumedFrom, tempDir } from './checkpoint-helpers.js';
-import { latestCheckpoint, runEddy, sqliteRows } from './fault-helpers.js';
+import { THIRD_CHECKPOINT_KILLS, latestCheckpoint, runEddy, sqliteRows } from './fault-helpers.js';
 import type { FaultPoint } from '../../src/common/fault.js';
 
 let dir: string;
@@ -30,13 +30,7 @@ const sqliteSink = (db: string) => `'connector' = 'sqlite', 'path' = '${db}', 't
 
 const args = (file: string, state: string) => ['-f', file, '--state', state, '--checkpoint-interval', '40ms', '--verbose'];
 
-/** Where each point leaves the third checkpoint: rolled back (the re-run resumes from 2) or committed (from 3). */
-const POINTS: readonly { point: FaultPoint; resumesFrom: number }[] = [
-  { point: 'checkpoint-sink-durable', resumesFrom: 2 },
-  { point: 'checkpoint-before-commit', resumesFrom: 2 },
-  { point: 'checkpoint-after-commit', resumesFrom: 3 },
-  { point: 'checkpoint-complete', resumesFrom: 3 },
-];
+const POINTS = THIRD_CHECKPOINT_KILLS;
 
 beforeAll(async () => {
   dir = tempDir('commit-kill');

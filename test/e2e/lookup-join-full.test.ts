@@ -5,56 +5,27 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sqlite3 from 'sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Row } from '../../src/common/types.js';
-import { parseScript } from '../../src/parser/index.js';
-import { Session, type StatementResult } from '../../src/runtime/session.js';
-import { until } from './checkpoint-helpers.js';
+import { Session } from '../../src/runtime/session.js';
+import { LookupDb, exec, started, wait } from './lookup-helpers.js';
 
-const wait = (what: string, cond: () => boolean | Promise<boolean>) => until(what, cond, 30_000);
-
-let dir: string;
+let lk: LookupDb;
 let dbPath: string;
-let db: sqlite3.Database;
-
-const run = (sql: string, params: unknown[] = []): Promise<void> => new Promise((res, rej) => db.run(sql, params, (e) => (e ? rej(e) : res())));
-
-function session(now?: () => number): Session {
-  return new Session({ store: null, endMemoryWhenDrained: false, baseDir: dir, fresh: false, onWarning: () => {}, ...(now ? { now } : {}) });
-}
-
-async function exec(s: Session, sql: string): Promise<StatementResult> {
-  let last: StatementResult | undefined;
-  for (const ps of parseScript(sql)) last = await s.execute(ps);
-  return last!;
-}
-
-async function started(s: Session, sql: string): Promise<{ out: Row[]; done: Promise<unknown> }> {
-  const r = await exec(s, sql);
-  if (r.kind !== 'select') throw new Error('expected a SELECT');
-  const out: Row[] = [];
-  const done = r.query.start((b) => out.push(...b));
-  return { out, done };
-}
+const session = (now?: () => number) => lk.session(now);
+const run = (sql: string) => lk.run(sql);
 
 const ORDERS = "CREATE TABLE orders (k BIGINT, v INT) WITH ('connector' = 'memory');";
 const dimDdl = (options = '') => `CREATE TABLE dim (id BIGINT, name VARCHAR) WITH ('connector' = 'sqlite', 'path' = '${dbPath}', 'table' = 'dim'${options});`;
 const FULL_HOURLY = ", 'lookup.cache' = 'FULL', 'lookup.full-cache.periodic-reload.interval' = '1 h'";
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'eddy-lookup-full-'));
-  dbPath = join(dir, 'dim.db');
-  db = new sqlite3.Database(dbPath);
+  lk = new LookupDb('eddy-lookup-full-');
+  dbPath = lk.path;
   await run('CREATE TABLE dim (id INTEGER, name TEXT)');
   await run("INSERT INTO dim VALUES (1, 'apple'), (2, 'pear')");
 });
 
-afterAll(async () => {
-  await new Promise<void>((res) => db.close(() => res()));
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => lk.close());
 
 describe("lookup join with 'lookup.cache' = 'FULL'", () => {
   it('joins from the table as read at the first batch, also for keys never seen, until the reload interval passes', async () => {
@@ -152,11 +123,11 @@ describe('lookup join over an updating input', () => {
   });
 
   it('the updating result goes into an upsert sink by the left key, and an insert-only sink refuses it', async () => {
-    const s = new Session({ store: null, endMemoryWhenDrained: true, baseDir: dir, fresh: false, onWarning: () => {} });
-    const out = join(dir, 'counts.db');
+    const s = new Session({ store: null, endMemoryWhenDrained: true, baseDir: lk.dir, fresh: false, onWarning: () => {} });
+    const out = join(lk.dir, 'counts.db');
     await exec(s, `${ORDERS} ${dimDdl()}
       CREATE TABLE counts (k BIGINT, c BIGINT, name VARCHAR, PRIMARY KEY (k) NOT ENFORCED) WITH ('connector' = 'sqlite', 'path' = '${out}', 'table' = 'counts');
-      CREATE TABLE log (k BIGINT, c BIGINT, name VARCHAR) WITH ('connector' = 'filesystem', 'path' = '${join(dir, 'log.jsonl')}', 'format' = 'json');`);
+      CREATE TABLE log (k BIGINT, c BIGINT, name VARCHAR) WITH ('connector' = 'filesystem', 'path' = '${join(lk.dir, 'log.jsonl')}', 'format' = 'json');`);
     const refused = await exec(s, `INSERT INTO log ${UPDATING('LEFT')}`).then(
       () => null,
       (x: unknown) => x,

@@ -7,58 +7,33 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sqlite3 from 'sqlite3';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Row } from '../../src/common/types.js';
 import { EddyError } from '../../src/common/errors.js';
-import { parseScript } from '../../src/parser/index.js';
-import { Session, type StatementResult } from '../../src/runtime/session.js';
-import { until } from './checkpoint-helpers.js';
+import { Session } from '../../src/runtime/session.js';
+import { LookupDb, exec, started, wait } from './lookup-helpers.js';
 
-/** Generous: the machine may be busy. */
-const wait = (what: string, cond: () => boolean | Promise<boolean>) => until(what, cond, 30_000);
-
+let lk: LookupDb;
 let dir: string;
 let dbPath: string;
-let db: sqlite3.Database;
-
-const run = (sql: string, params: unknown[] = []): Promise<void> => new Promise((res, rej) => db.run(sql, params, (e) => (e ? rej(e) : res())));
-
-function session(now?: () => number): Session {
-  return new Session({ store: null, endMemoryWhenDrained: false, baseDir: dir, fresh: false, onWarning: () => {}, ...(now ? { now } : {}) });
-}
-
-async function exec(s: Session, sql: string): Promise<StatementResult> {
-  let last: StatementResult | undefined;
-  for (const ps of parseScript(sql)) last = await s.execute(ps);
-  return last!;
-}
+const session = (now?: () => number) => lk.session(now);
+const run = (sql: string) => lk.run(sql);
 
 const ORDERS = "CREATE TABLE orders (k BIGINT, v INT) WITH ('connector' = 'memory');";
 const dimDdl = (options = '') => `CREATE TABLE dim (id BIGINT, name VARCHAR, price DOUBLE) WITH ('connector' = 'sqlite', 'path' = '${dbPath}', 'table' = 'dim'${options});`;
 const JOIN = (kind: string, extra = '') =>
   `SELECT o.k, o.v, d.name, d.price FROM (SELECT *, PROCTIME() AS pt FROM orders) o ${kind} JOIN dim FOR SYSTEM_TIME AS OF o.pt AS d ON o.k = d.id${extra}`;
 
-async function started(s: Session, sql: string): Promise<{ out: Row[]; done: Promise<unknown> }> {
-  const r = await exec(s, sql);
-  if (r.kind !== 'select') throw new Error('expected a SELECT');
-  const out: Row[] = [];
-  const done = r.query.start((b) => out.push(...b));
-  return { out, done };
-}
-
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'eddy-lookup-'));
-  dbPath = join(dir, 'dim.db');
-  db = new sqlite3.Database(dbPath);
+  lk = new LookupDb('eddy-lookup-');
+  dir = lk.dir;
+  dbPath = lk.path;
   await run('CREATE TABLE dim (id INTEGER, name TEXT, price REAL)');
   await run("INSERT INTO dim VALUES (1, 'apple', 1.5), (2, 'pear', 20), (3, 'plum', 30), (3, 'plum2', 31)");
 });
 
-afterAll(async () => {
-  await new Promise<void>((res) => db.close(() => res()));
-  rmSync(dir, { recursive: true, force: true });
+afterAll(() => lk.close());
 });
 
 describe('lookup join against a SQLite table', () => {

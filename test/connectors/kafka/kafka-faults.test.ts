@@ -10,13 +10,11 @@
  * see exactly an uninterrupted run's rows, each once.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, bidsJsonl, resumedFrom, tempDir } from '../../e2e/checkpoint-helpers.js';
-import { latestCheckpoint, procState, runEddy } from '../../e2e/fault-helpers.js';
+import { bidsJsonl, resumedFrom, tempDir } from '../../e2e/checkpoint-helpers.js';
+import { THIRD_CHECKPOINT_KILLS, latestCheckpoint, runEddy, runStoppedAt } from '../../e2e/fault-helpers.js';
 import { javaReadCommitted } from '../../oracles/kafka/broker.js';
-import type { FaultPoint } from '../../../src/common/fault.js';
 import { kafkaBootstrap, kafkaSkip, newTopic, uniqueTopic, useKafka } from './kafka-env.js';
 
 useKafka();
@@ -47,12 +45,7 @@ async function prepare(name: string, extra = ''): Promise<{ file: string; state:
 
 const committed = (topic: string) => javaReadCommitted(kafkaBootstrap(), topic).sort();
 
-const POINTS: readonly { point: FaultPoint; resumesFrom: number }[] = [
-  { point: 'checkpoint-sink-durable', resumesFrom: 2 },
-  { point: 'checkpoint-before-commit', resumesFrom: 2 },
-  { point: 'checkpoint-after-commit', resumesFrom: 3 },
-  { point: 'checkpoint-complete', resumesFrom: 3 },
-];
+const POINTS = THIRD_CHECKPOINT_KILLS;
 
 beforeAll(async () => {
   dir = tempDir('kafka-faults');
@@ -82,18 +75,8 @@ describe.skipIf(kafkaSkip !== null)('exactly-once Kafka sink under checkpoint fa
 
   it('SIGSTOP inside the state transaction, then SIGCONT: the run finishes with every row once', async () => {
     const { file, state, topic } = await prepare('stop');
-    const child = spawn(process.execPath, [CLI, ...args(file, state)], { cwd: dir, env: { ...process.env, EDDY_FAULT: 'checkpoint-before-commit@3:SIGSTOP' }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-    const deadline = Date.now() + 60_000;
-    while (procState(child.pid!) !== 'T') {
-      if (Date.now() > deadline) throw new Error(`the run never stopped: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await new Promise((r) => setTimeout(r, 2000)); // stopped, with its Kafka transaction open
-    process.kill(child.pid!, 'SIGCONT');
-    expect(await exited, stderr).toBe(0);
+    const { code, stderr } = await runStoppedAt(dir, args(file, state), 'checkpoint-before-commit@3:SIGSTOP', 2000); // stopped with its Kafka transaction open
+    expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/checkpoint 3 of query '[^']+' complete/);
     expect(committed(topic)).toEqual(expected);
   }, 180_000);
@@ -105,18 +88,8 @@ describe.skipIf(kafkaSkip !== null)('exactly-once Kafka sink under checkpoint fa
 
   it('stopped after the state commit until the broker aborts the transaction: the run goes back a checkpoint and writes those rows again', async () => {
     const { file, state, topic } = await prepare('stop-timeout', SHORT_TIMEOUT);
-    const child = spawn(process.execPath, [CLI, ...args(file, state)], { cwd: dir, env: { ...process.env, EDDY_FAULT: 'checkpoint-after-commit@3:SIGSTOP' }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-    const deadline = Date.now() + 60_000;
-    while (procState(child.pid!) !== 'T') {
-      if (Date.now() > deadline) throw new Error(`the run never stopped: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    await new Promise((r) => setTimeout(r, BROKER_ABORTS_MS));
-    process.kill(child.pid!, 'SIGCONT');
-    expect(await exited, stderr).toBe(0);
+    const { code, stderr } = await runStoppedAt(dir, args(file, state), 'checkpoint-after-commit@3:SIGSTOP', BROKER_ABORTS_MS);
+    expect(code, stderr).toBe(0);
     expect(stderr).toMatch(/checkpoint 3 of query '[^']+' dropped: Kafka aborted transaction 3 \('[^']+'\) before it could be committed/);
     expect(stderr).toMatch(/resumed from checkpoint 2/);
     expect(committed(topic)).toEqual(expected);
