@@ -34,7 +34,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => lk.close());
-});
 
 describe('lookup join against a SQLite table', () => {
   it('INNER: each row joins every table row of its key; a key without rows and a NULL key are dropped', async () => {
