@@ -4,15 +4,12 @@
  * ELEMENT, array equality and UNNEST (of an array, a map, an ARRAY<ROW>, WITH ORDINALITY, into a
  * GROUP BY). Each query's changelog folded to its final rows must be the same multiset.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Eddy } from '../../src/index.js';
-import { toFlinkSql } from '../../src/flink/translate.js';
-import { foldChangelog } from '../exec/changelog.js';
-import { flink, flinkSkip, useFlink } from './flink-env.js';
-import type { Value } from '../../src/common/types.js';
+import { flinkSkip, useFlink } from './flink-env.js';
+import { expectSameFoldAsFlink } from './fold-against-flink.js';
 
 useFlink();
 
@@ -42,27 +39,6 @@ const QUERIES = [
   'SELECT tag, COUNT(*) AS n, SUM(id) AS s FROM orders CROSS JOIN UNNEST(tags) AS t (tag) GROUP BY tag',
 ];
 
-async function eddyFinal(sql: string): Promise<string[]> {
-  const eddy = await Eddy.open();
-  try {
-    await eddy.execute(DDL);
-    const out = await eddy.query(sql).toArray();
-    // An append-only result has no op column: every row is an insert.
-    return foldChangelog(out.map((r) => ('op' in r ? Object.values(r) : ['+I', ...Object.values(r)]) as Value[]));
-  } finally {
-    await eddy.close();
-  }
-}
-
 describe.skipIf(flinkSkip !== null)('collections: Eddy vs Flink', () => {
-  it('each query folds to the rows Flink folds to', async () => {
-    const results = await flink(toFlinkSql(`${DDL}\n${QUERIES.join(';\n')};`).sql);
-    expect(results.map((r) => r.error)).toEqual(QUERIES.map(() => undefined));
-    for (const [i, sql] of QUERIES.entries()) {
-      const flinkFinal = foldChangelog(results[i]!.rows.map((c) => [c.op, ...c.row] as Value[]));
-      const eddy = await eddyFinal(sql);
-      expect(eddy, sql).toEqual(flinkFinal);
-      expect(eddy.length, sql).toBeGreaterThan(3);
-    }
-  }, 300_000);
+  it('each query folds to the rows Flink folds to', () => expectSameFoldAsFlink(DDL, QUERIES), 300_000);
 });

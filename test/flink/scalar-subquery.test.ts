@@ -4,15 +4,12 @@
  * Covers an uncorrelated aggregate, a correlated MAX, a correlated COUNT (0 for a key with no
  * rows) and an updating outer side, with NULL keys and values.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Eddy } from '../../src/index.js';
-import { toFlinkSql } from '../../src/flink/translate.js';
-import { foldChangelog } from '../exec/changelog.js';
-import { flink, flinkSkip, useFlink } from './flink-env.js';
-import type { Value } from '../../src/common/types.js';
+import { flinkSkip, useFlink } from './flink-env.js';
+import { expectSameFoldAsFlink } from './fold-against-flink.js';
 
 useFlink();
 
@@ -37,26 +34,6 @@ const QUERIES = [
   'SELECT g.k, g.n FROM (SELECT k, COUNT(*) AS n FROM l GROUP BY k) g WHERE g.n > (SELECT COUNT(*) FROM r WHERE r.k = g.k)',
 ];
 
-async function eddyFinal(sql: string): Promise<string[]> {
-  const eddy = await Eddy.open();
-  try {
-    await eddy.execute(DDL);
-    const out = await eddy.query(sql).toArray();
-    return foldChangelog(out.map((r) => Object.values(r) as Value[]));
-  } finally {
-    await eddy.close();
-  }
-}
-
 describe.skipIf(flinkSkip !== null)('scalar subqueries: Eddy vs Flink', () => {
-  it('each query folds to the rows Flink folds to', async () => {
-    const results = await flink(toFlinkSql(`${DDL}\n${QUERIES.join(';\n')};`).sql);
-    expect(results.map((r) => r.error)).toEqual(QUERIES.map(() => undefined));
-    for (const [i, sql] of QUERIES.entries()) {
-      const flinkFinal = foldChangelog(results[i]!.rows.map((c) => [c.op, ...c.row] as Value[]));
-      const eddy = await eddyFinal(sql);
-      expect(eddy, sql).toEqual(flinkFinal);
-      expect(eddy.length, sql).toBeGreaterThan(3);
-    }
-  }, 180_000);
+  it('each query folds to the rows Flink folds to', () => expectSameFoldAsFlink(DDL, QUERIES), 180_000);
 });
