@@ -12,10 +12,12 @@ export interface ChildRun {
   readonly ms: number;
   /** Peak RSS of the child (bytes), from getrusage at its exit. */
   readonly maxRss: number;
+  readonly stdout: string;
+  readonly stderr: string;
 }
 
 /** Runs `node <args>` in `cwd`; resolves with wall time and the child's peak RSS. */
-export function runChild(root: string, args: string[], cwd: string, nodeFlags: string[] = []): Promise<ChildRun> {
+export function runChild(root: string, args: readonly string[], cwd: string, nodeFlags: string[] = []): Promise<ChildRun> {
   const rssFile = path.join(cwd, `rss-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.txt`);
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -39,7 +41,7 @@ export function runChild(root: string, args: string[], cwd: string, nodeFlags: s
         // The child died before its exit hook: no figure.
       }
       if (code !== 0) reject(new Error(`bench: 'node ${args.join(' ')}' exited with ${code}\n${stderr}${stdout}`));
-      else resolve({ ms, maxRss });
+      else resolve({ ms, maxRss, stdout, stderr });
     });
   });
 }

@@ -15,6 +15,7 @@ import { INSERT_CHUNK, collectGarbage, eddyInMemory, latencyRun, stateBytes, typ
 import { fingerprintFile, runChild, writeScript } from './file-path.js';
 import { QUERIES, fingerprintOf, type Fingerprint, type NexmarkQuery, type QueryId } from './queries.js';
 import { topSelfTime } from '../profile-top.js';
+import { figure, median, r1, r3, type Figure } from './figures.js';
 
 export const NEXMARK_TARGETS = {
   memoryTumbleSession: 0.5,
@@ -24,13 +25,7 @@ export const NEXMARK_TARGETS = {
   bytesPerStateEntry: 200,
 } as const;
 
-export interface Figure {
-  /** Median wall time over the repeats. */
-  readonly ms: number;
-  readonly samplesMs: readonly number[];
-  /** Input bids / median seconds. */
-  readonly eventsPerSec: number;
-}
+export type { Figure } from './figures.js';
 
 export interface QueryResult {
   readonly id: QueryId;
@@ -103,20 +98,9 @@ export interface NexmarkOptions {
   readonly log: (s: string) => void;
 }
 
-const r1 = (x: number) => Math.round(x * 10) / 10;
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
 const mib = (b: number) => Math.round((b / 2 ** 20) * 10) / 10;
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
-function figure(samples: readonly number[], n: number): Figure {
-  const ms = median(samples);
-  return { ms: r1(ms), samplesMs: samples.map(r1), eventsPerSec: Math.round(n / (ms / 1000)) };
-}
 
 function check(name: string, got: Fingerprint, want: Fingerprint): void {
   if (got.rows !== want.rows || got.checksum !== want.checksum) {

@@ -45,7 +45,7 @@ export function parseScript(sql: string): ParsedStatement[] {
       return buildStatement(src, cst);
     });
     checkTreeDepth(stmt);
-    if (inSet !== null) checkInStatementSet(stmt, stmt.span);
+    if (inSet !== null) checkInStatementSet(stmt);
     out.push({ stmt, text: src.slice(stmt.span), span: stmt.span });
   }
   if (inSet !== null) throw unclosedStatementSet(src, inSet);

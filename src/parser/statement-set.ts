@@ -1,5 +1,5 @@
 import type { IToken } from 'chevrotain';
-import { EddyError, type Span } from '../common/errors.js';
+import { EddyError } from '../common/errors.js';
 import type { Statement } from './ast.js';
 import type { SourceText } from './source-text.js';
 import type { TokenRun } from './syntax-errors.js';
@@ -27,9 +27,9 @@ export function statementSetOpening(run: TokenRun): number {
 export const closesStatementSet = (run: TokenRun): boolean => run.tokens.length === 1 && run.tokens[0]!.image.toUpperCase() === 'END';
 
 /** Refuses what a statement set cannot hold. */
-export function checkInStatementSet(stmt: Statement, span: Span): void {
+export function checkInStatementSet(stmt: Statement): void {
   if (stmt.kind === 'insertSelect' || stmt.kind === 'insertValues') return;
-  throw new EddyError('SYNTAX', 'a statement set holds only INSERT statements (as in Flink)', span, 'write INSERT INTO ... SELECT ... statements between BEGIN and END, and END; to close the set');
+  throw new EddyError('SYNTAX', 'a statement set holds only INSERT statements (as in Flink)', stmt.span, 'write INSERT INTO ... SELECT ... statements between BEGIN and END, and END; to close the set');
 }
 
 /** The error for a set that the script leaves open. */

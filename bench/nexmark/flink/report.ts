@@ -1,6 +1,7 @@
 /** The Nexmark (nexmark-flink queries) tables, with issue 11's targets beside the ratios. */
 import Table from 'cli-table3';
-import type { Figure, FlinkNexmarkResult } from './suite.js';
+import type { FlinkNexmarkResult } from './suite.js';
+import type { Figure } from '../figures.js';
 
 const rate = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)} M/s` : `${(x / 1e3).toFixed(0)} k/s`);
 const ratio = (x: number) => `${x.toFixed(2)}x`;

@@ -7,7 +7,6 @@
  * join-state row. Before a query is timed its baseline is checked equal to Eddy's result on a small
  * run (verify.ts), so a figure is never kept for a baseline computing something else.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -19,18 +18,14 @@ import { benchScript, sideInputText, JOIN_QUERIES, type BenchQuery } from './sql
 import { stateBytes, type StateBytes } from './state-bytes.js';
 import { verifyQuery } from './verify.js';
 import { collectGarbage } from '../memory-path.js';
+import { runChild } from '../file-path.js';
+import { figure, r1, r3, type Figure } from '../figures.js';
 
 export const TARGETS = { memory: 0.4, file: 0.8, bytesPerJoinRow: 200 } as const;
 
 /** Queries whose output is append-only: Eddy's and the baseline's change counts must agree. */
 const APPEND_ONLY: readonly BenchQuery[] = ['q0', 'q1', 'q2', 'q3', 'q5', 'q7', 'q8', 'q11', 'q13', 'q20', 'q21', 'q22'];
 
-export interface Figure {
-  readonly ms: number;
-  readonly samplesMs: readonly number[];
-  /** Events (persons + auctions + bids) / median seconds. */
-  readonly eventsPerSec: number;
-}
 
 export interface QueryFigures {
   readonly id: BenchQuery;
@@ -64,58 +59,14 @@ export interface FlinkNexmarkOptions {
   readonly log: (s: string) => void;
 }
 
-const r1 = (x: number) => Math.round(x * 10) / 10;
-const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
-function figure(samples: readonly number[], n: number): Figure {
-  const ms = median(samples);
-  return { ms: r1(ms), samplesMs: samples.map(r1), eventsPerSec: Math.round(n / (ms / 1000)) };
-}
 
 function baselineTimed(q: BenchQuery, events: number, tps: number): { ms: number; changes: number } {
   const out = new CountingOut();
   const t0 = performance.now();
   runGenerated(makeBaseline(q, out, q === 'q13' ? sideInputText() : ''), events, tps);
   return { ms: performance.now() - t0, changes: out.changes };
-}
-
-interface Child {
-  readonly ms: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly maxRssMiB: number;
-}
-
-/** `node <args>` in cwd; wall time, output and the child's peak RSS (reported by ../rss-report.js). */
-function runChild(root: string, args: readonly string[], cwd: string): Promise<Child> {
-  const rssFile = path.join(cwd, `rss-${process.pid}-${Math.random().toString(36).slice(2)}.txt`);
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, ['--import', path.join(root, 'dist/bench/nexmark/rss-report.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EDDY_BENCH_RSS_FILE: rssFile } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = performance.now() - t0;
-      let maxRssMiB = NaN;
-      try {
-        maxRssMiB = r1(Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024);
-        fs.rmSync(rssFile);
-      } catch {
-        // The child died before its exit hook: no figure.
-      }
-      if (code !== 0) reject(new Error(`bench: 'node ${args.join(' ')}' exited with ${code}\n${stderr}${stdout}`));
-      else resolve({ ms, stdout, stderr, maxRssMiB });
-    });
-  });
 }
 
 const rowsOut = (stderr: string) => [...stderr.matchAll(/(\d+) rows out/g)].reduce((n, m) => n + Number(m[1]), 0);
@@ -184,8 +135,8 @@ export async function runFlinkNexmarkBench(opts: FlinkNexmarkOptions): Promise<F
           if (q !== 'q12') checkChanges('from a file', q, rowsOut(a.stderr), changes);
           fe.push(a.ms);
           fh.push(b.ms);
-          rss.eddy = Math.max(rss.eddy, a.maxRssMiB);
-          rss.baseline = Math.max(rss.baseline, b.maxRssMiB);
+          rss.eddy = Math.max(rss.eddy, r1(a.maxRss / 2 ** 20));
+          rss.baseline = Math.max(rss.baseline, r1(b.maxRss / 2 ** 20));
           log(`  file ${r + 1}/${opts.fileRepeat}: eddy -f ${a.ms.toFixed(0)} ms, hand-written ${b.ms.toFixed(0)} ms`);
         }
         const e = figure(fe, events);
