@@ -54,7 +54,7 @@ export interface FileOffset {
 export type DeadLetter = (path: string, line: number, raw: string, reason: string) => void;
 
 /** How many skipped rows a query reports by file and line (the count covers all of them). */
-const SKIPPED_SAMPLES = 5;
+export const SKIPPED_SAMPLES = 5;
 
 export class FileSource implements SourceReader {
   readonly bounded = true;

@@ -6,7 +6,7 @@ import type { Row, Schema, Value } from '../common/types.js';
 import { BAD, coerceValue } from './values.js';
 import { EddyError } from '../common/errors.js';
 import type { SourceReader } from './connector.js';
-import { fileReaderFor, type FileSourceOptions } from './file-source.js';
+import { SKIPPED_SAMPLES, fileReaderFor, type FileSourceOptions } from './file-source.js';
 import type { FileSinkOptions } from './file-sink.js';
 import { PARTITION_OPTION_KEYS } from './partitions.js';
 import { checkOptions, enumOption, type FileFormat, type OptionSpec } from './options.js';
@@ -135,6 +135,14 @@ export class FilesystemSource implements SourceReader {
     return this.done + (this.current?.skippedRows ?? 0);
   }
 
+  /** The first skipped rows by file and line: the finished files', then the current one's (the file readers keep the first few each). */
+  get skippedSamples(): readonly string[] {
+    const current = this.current?.skippedSamples ?? [];
+    return this.doneSamples.length === 0 ? current : [...this.doneSamples, ...current].slice(0, SKIPPED_SAMPLES);
+  }
+
+  private doneSamples: string[] = [];
+
   private resumeFile: string | null = null;
   private resumeAfter = false;
   private lastFile: string | null = null;
@@ -172,6 +180,7 @@ export class FilesystemSource implements SourceReader {
       const rows = await this.current.read(max);
       if (rows !== null) return this.expand ? rows.map(this.expand) : rows;
       this.done += this.current.skippedRows;
+      if (this.doneSamples.length < SKIPPED_SAMPLES) this.doneSamples.push(...(this.current.skippedSamples ?? []).slice(0, SKIPPED_SAMPLES - this.doneSamples.length));
       await this.current.close();
       this.current = null;
       this.lastFile = files[this.at]!;

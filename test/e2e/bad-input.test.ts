@@ -50,6 +50,19 @@ describe('bad input gets a clear error', () => {
     expect(r.stderr).toMatch(/note: 8 malformed rows skipped by insert_into_o_[0-9a-f]{8}:\n  in\.jsonl:2: /);
   });
 
+  it("Flink's 'filesystem' connector reports them by file and line too, across the files of a directory", () => {
+    const dir = tempDir('bad-rows-fs');
+    mkdirSync(join(dir, 'in'));
+    writeFileSync(join(dir, 'in', 'a.jsonl'), '{"id": 1}\n{"id": "x"}\n');
+    writeFileSync(join(dir, 'in', 'b.jsonl'), '{bad\n{"id": 2}\n');
+    const ddl = "CREATE TABLE r (id BIGINT) WITH ('connector' = 'filesystem', 'path' = 'in', 'format' = 'json', 'json.ignore-parse-errors' = 'true');";
+    const r = runCli(dir, ['-e', `${ddl} SELECT id FROM r;`, '--state', ':memory:', '--format', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('{"id":1}\n{"id":2}\n');
+    expect(r.stderr).toMatch(/note: 2 malformed rows skipped by select_1:\n  \S*a\.jsonl:2: id: expected BIGINT, got "x"\n  \S*b\.jsonl:1: invalid JSON/);
+    expect(r.stderr).not.toContain('... and');
+  });
+
   it('a script piped in by a slow writer is read whole (it used to fail with a bare EAGAIN)', async () => {
     const child = spawn(process.execPath, [CLI, '--state', ':memory:', '--format', 'json'], { cwd: tempDir('slow-stdin'), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
