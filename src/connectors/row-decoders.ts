@@ -1,6 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isDecimal, type Column, type Row, type Schema, type Value } from '../common/types.js';
-import { jsonPlan, jsonRowConverter, type JsonRowConverter } from './object-converter.js';
+import { jsonPlan, jsonRowConverter, type JsonRowConverter } from './json-converter.js';
 import { BAD, badValueReason, coerceValue } from './values.js';
 
 /** A malformed record: the source reports `reason` with its own location (`path:line: `, `topic[partition]@offset: `). */
@@ -39,6 +39,8 @@ export class JsonRowDecoder {
   private planTries = 0;
   private readonly columns: readonly Column[];
   private readonly lowerNames: readonly string[];
+  /** For a name with dots (a flattened ROW field), the nested keys it names: declared and lower case. */
+  private readonly paths: readonly ({ readonly declared: readonly string[]; readonly lower: readonly string[] } | null)[];
 
   /** Whether a DECIMAL column may need more digits than a double holds: then long digit runs are read from the text. */
   private readonly decimals: boolean;
@@ -50,6 +52,7 @@ export class JsonRowDecoder {
     this.bigints = schema.columns.flatMap((c, i) => (c.type === 'BIGINT' ? [i] : []));
     this.columns = schema.columns;
     this.lowerNames = schema.columns.map((c) => c.name.toLowerCase());
+    this.paths = schema.columns.map((c) => (c.name.includes('.') ? { declared: c.name.split('.'), lower: c.name.toLowerCase().split('.') } : null));
   }
 
   /** Parses one JSON text into a row. */
@@ -90,12 +93,13 @@ export class JsonRowDecoder {
     }
     const rec = obj as Record<string, unknown>;
     const cols = this.columns;
+    const paths = this.paths;
     const row: Row = new Array(cols.length);
     for (let i = 0; i < cols.length; i++) {
       const col = cols[i]!;
       let raw = rec[col.name];
       if (raw === undefined) raw = lookupIgnoringCase(rec, this.lowerNames[i]!);
-      if (raw === undefined && col.name.includes('.')) raw = lookupPath(rec, this.lowerNames[i]!.split('.'));
+      if (raw === undefined && paths[i] !== null) raw = lookupPath(rec, paths[i]!);
       const v: Value | typeof BAD = coerceValue(raw, col.type);
       if (v === BAD) throw new RowError(`${col.name}: ${badValueReason(raw, col.type)}`);
       row[i] = v;
@@ -104,14 +108,18 @@ export class JsonRowDecoder {
   }
 }
 
-/** A flattened ROW field (`person.id`): the nested object's field; null when a level is null (a NULL row). */
-function lookupPath(rec: Record<string, unknown>, path: readonly string[]): unknown {
+/**
+ * A flattened ROW field (`person.id`): the nested object's field, under its declared name, else
+ * the first key equal to it ignoring case; null when a level is null (a NULL row).
+ */
+function lookupPath(rec: Record<string, unknown>, path: { readonly declared: readonly string[]; readonly lower: readonly string[] }): unknown {
   let at: unknown = rec;
-  for (const part of path) {
+  for (let i = 0; i < path.declared.length; i++) {
     if (at === null) return null;
     if (typeof at !== 'object' || Array.isArray(at)) return undefined;
     const o = at as Record<string, unknown>;
-    at = o[part] !== undefined ? o[part] : lookupIgnoringCase(o, part);
+    const declared = path.declared[i]!;
+    at = o[declared] !== undefined ? o[declared] : lookupIgnoringCase(o, path.lower[i]!);
     if (at === undefined) return undefined;
   }
   return at;

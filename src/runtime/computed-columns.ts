@@ -14,6 +14,8 @@ import { physicalStream } from '../planner/stream-def.js';
  */
 export class ComputedColumnsReader implements SourceReader {
   private readonly fns: readonly { readonly index: number; readonly fn: (row: Row) => unknown }[];
+  /** The position of the first computed column: when it is the physical row's width, all of them come after the physical columns. */
+  private readonly firstIndex: number;
   // Present only when the inner reader has them: their presence is what the source operator tests.
   readonly readable?: () => Promise<void>;
   readonly splits?: () => readonly string[];
@@ -30,6 +32,7 @@ export class ComputedColumnsReader implements SourceReader {
     this.fns = [...(stream.computed ?? [])]
       .sort((a, b) => a.index - b.index)
       .map((c) => ({ index: c.index, fn: compileExpr(bindExpr(c.expr, { scope, clause: 'a computed column' })) }));
+    this.firstIndex = this.fns[0]?.index ?? -1;
   }
 
   get bounded(): boolean {
@@ -55,12 +58,22 @@ export class ComputedColumnsReader implements SourceReader {
   async read(max: number): Promise<Row[] | null> {
     const rows = await this.inner.read(max);
     if (rows === null) return null;
-    return rows.map((physical) => {
-      const out = physical.slice();
-      // Ascending positions: each splice lands where the declaration put the column.
-      for (const { index, fn } of this.fns) out.splice(index, 0, fn(physical) as Row[number]);
-      return out;
-    });
+    const fns = this.fns;
+    const out: Row[] = new Array<Row>(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      const physical = rows[r]!;
+      // A copy: the inner reader's rows may be shared (a memory stream's log).
+      const row = physical.slice();
+      if (physical.length === this.firstIndex) {
+        // The common declaration, computed columns after the physical ones: appended in order.
+        for (let i = 0; i < fns.length; i++) row.push(fns[i]!.fn(physical) as Row[number]);
+      } else {
+        // Ascending positions: each splice lands where the declaration put the column.
+        for (const { index, fn } of fns) row.splice(index, 0, fn(physical) as Row[number]);
+      }
+      out[r] = row;
+    }
+    return out;
   }
 
   offset(): unknown {
