@@ -5,8 +5,10 @@ import type { SourceReader } from './connector.js';
 import type { StreamDef } from '../planner/catalog.js';
 import { LineReader, DEFAULT_CHUNK_SIZE } from './line-reader.js';
 import { JsonRowDecoder, RowError, csvFieldsToRow, splitCsvRecord } from './row-decoders.js';
+import { SKIPPED_SAMPLES, badRowError, isBlank, readJsonRows } from './json-lines.js';
 import { checkOptions, enumOption, fileFormatOption, type FileFormat, type OptionSpec } from './options.js';
 import { ArrowFileSource } from './arrow-source.js';
+import { ParallelJsonFileSource, canDecodeInWorker } from './parallel-json-source.js';
 
 export const FILE_SOURCE_SPEC: OptionSpec = {
   connector: 'file',
@@ -53,8 +55,7 @@ export interface FileOffset {
 /** Receives a malformed row: its file, line number, raw text and why it was refused. */
 export type DeadLetter = (path: string, line: number, raw: string, reason: string) => void;
 
-/** How many skipped rows a query reports by file and line (the count covers all of them). */
-export const SKIPPED_SAMPLES = 5;
+export { SKIPPED_SAMPLES } from './json-lines.js';
 
 export class FileSource implements SourceReader {
   readonly bounded = true;
@@ -110,9 +111,14 @@ export class FileSource implements SourceReader {
 
   async read(max: number): Promise<Row[] | null> {
     const lr = this.reader ?? (await this.openReader());
+    if (this.opts.format === 'json') {
+      const rows = await readJsonRows(lr, this.json, max, (line, reason, raw) => this.bad(line, reason, raw));
+      // The position after the last line taken; only read (offset()) between reads, at batch boundaries.
+      this.committed = { byte: lr.byte, line: lr.line };
+      return rows;
+    }
     if (lr.done) return null;
     const rows: Row[] = [];
-    const json = this.opts.format === 'json';
     while (rows.length < max) {
       let text = lr.take();
       if (text === null) {
@@ -123,7 +129,7 @@ export class FileSource implements SourceReader {
       const lineNo = lr.line;
       // Editors on Windows often start UTF-8 files with a byte-order mark.
       if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (!json && text.includes('"')) {
+      if (text.includes('"')) {
         // A quoted CSV field may span lines: keep taking lines until the quotes balance.
         let unterminated = false;
         while (countQuotes(text) % 2 === 1) {
@@ -145,7 +151,7 @@ export class FileSource implements SourceReader {
       }
       if (isBlank(text)) continue;
       try {
-        rows.push(json ? this.json.decodeText(text) : this.parseCsvRecord(text, lineNo));
+        rows.push(this.parseCsvRecord(text, lineNo));
       } catch (e) {
         if (!(e instanceof RowError)) throw e;
         this.bad(lineNo, e.reason, text);
@@ -169,7 +175,7 @@ export class FileSource implements SourceReader {
       if (this.skippedSamples.length < SKIPPED_SAMPLES) this.skippedSamples.push(`${this.opts.path}:${line}: ${reason}`);
       return;
     }
-    throw new EddyError('BAD_ROW', `${this.opts.path}:${line}: ${reason}`, undefined, "fix the input, or set 'on-error' = 'skip' to skip malformed rows");
+    throw badRowError(this.opts.path, line, reason);
   }
 
   private async openReader(): Promise<LineReader> {
@@ -235,12 +241,6 @@ export class FileSource implements SourceReader {
   }
 }
 
-function isBlank(s: string): boolean {
-  if (s.length === 0) return true;
-  const c = s.charCodeAt(0);
-  return (c === 32 || c === 9 || c === 13) && s.trim() === '';
-}
-
 function countQuotes(s: string): number {
   let n = 0;
   for (let i = s.indexOf('"'); i >= 0; i = s.indexOf('"', i + 1)) n++;
@@ -249,7 +249,8 @@ function countQuotes(s: string): number {
 
 /** The reader of one file in its format: JSON Lines and CSV by line, Arrow by record batch. */
 export function fileReaderFor(schema: Schema, opts: FileSourceOptions, baseDir?: string, deadLetter?: DeadLetter): SourceReader {
-  return opts.format === 'arrow' ? new ArrowFileSource(schema, opts, baseDir, deadLetter) : new FileSource(schema, opts, baseDir, undefined, deadLetter);
+  if (opts.format === 'arrow') return new ArrowFileSource(schema, opts, baseDir, deadLetter);
+  return canDecodeInWorker(schema, opts) ? new ParallelJsonFileSource(schema, opts, baseDir) : new FileSource(schema, opts, baseDir, undefined, deadLetter);
 }
 
 /** A file source for a declared stream; relative paths resolve against `baseDir` (default: cwd). */

@@ -9,32 +9,54 @@ export type JsonRowConverter = (obj: unknown) => Row | undefined;
 
 /**
  * Where each column is read in a JSON record: the top-level key, then (for a flattened ROW field
- * such as `person.id`) the nested keys below it.
+ * such as `person.id`) the key of each nested field below it, or null while no record has shown a
+ * non-null object at that level (the converter then takes the record only when that object is null).
  */
-export type JsonPlan = readonly (readonly string[])[];
+export interface JsonPlan {
+  readonly paths: readonly (readonly (string | null)[])[];
+  /** Whether every nested key is known. */
+  readonly complete: boolean;
+}
 
 /**
  * For JSON records (file sources, Kafka), the path in `record` to each column as the general path
  * (JsonRowDecoder.decode) finds it: the exact column name, else the first top-level key equal to it
  * ignoring case (data files often write `dateTime` for the column `datetime`), else, for a name
- * with dots, the nested fields it names (a flattened ROW field), each read under its declared name.
- * Null when a column has no top-level key in this record (the plan would not know where to read it).
+ * with dots, the nested fields it names (a flattened ROW field): each the field of its declared
+ * name, else the one equal to it ignoring case. A nested level that is null here keeps what
+ * `prior` (the plan of an earlier record) knew of it. Null when a column has no top-level key in
+ * this record (the plan would not know where to read it).
  */
-export function jsonPlan(record: object, columnNames: readonly string[]): JsonPlan | null {
+export function jsonPlan(record: object, columnNames: readonly string[], prior: JsonPlan | null = null): JsonPlan | null {
   const keys = Object.keys(record);
-  const plan: string[][] = [];
-  for (const name of columnNames) {
+  const paths: (string | null)[][] = [];
+  let complete = true;
+  for (const [c, name] of columnNames.entries()) {
     const top = topLevelKey(keys, name);
     if (top !== undefined) {
-      plan.push([top]);
+      paths.push([top]);
       continue;
     }
     const parts = name.split('.');
     const head = parts.length > 1 ? topLevelKey(keys, parts[0]!) : undefined;
     if (head === undefined) return null;
-    plan.push([head, ...parts.slice(1)]);
+    const path: (string | null)[] = [head];
+    let at: unknown = (record as Record<string, unknown>)[head];
+    for (let i = 1; i < parts.length; i++) {
+      if (typeof at === 'object' && at !== null && !Array.isArray(at)) {
+        const key = nestedKey(Object.keys(at), parts[i]!);
+        path.push(key);
+        at = (at as Record<string, unknown>)[key];
+      } else {
+        const known = prior?.paths[c]?.[i] ?? null;
+        if (known === null) complete = false;
+        path.push(known);
+        at = undefined;
+      }
+    }
+    paths.push(path);
   }
-  return plan;
+  return { paths, complete };
 }
 
 function topLevelKey(keys: readonly string[], name: string): string | undefined {
@@ -42,6 +64,14 @@ function topLevelKey(keys: readonly string[], name: string): string | undefined 
   const lower = name.toLowerCase();
   const key = keys.find((k) => k.toLowerCase() === lower);
   return key === undefined || key in Object.prototype ? undefined : key;
+}
+
+/** The field of a nested object the general path reads for `declared`: that key, else the first equal ignoring case (absent: the declared name, which the record then lacks). */
+function nestedKey(keys: readonly string[], declared: string): string {
+  if (keys.includes(declared)) return declared;
+  const lower = declared.toLowerCase();
+  const key = keys.find((k) => k.toLowerCase() === lower);
+  return key === undefined || key in Object.prototype ? declared : key;
 }
 
 const cache = new WeakMap<Schema, Map<string, JsonRowConverter>>();
@@ -72,20 +102,22 @@ export function jsonRowConverter(schema: Schema, plan: JsonPlan): JsonRowConvert
   return compiled;
 }
 
-/** The columns read below one object of the record: its own columns, and its nested objects by key. */
+/** The columns read below one object of the record: its own columns, and its nested objects by key; null keys while unknown. */
 interface Level {
-  readonly columns: { readonly column: number; readonly key: string }[];
-  readonly nested: Map<string, Level>;
+  readonly columns: { readonly column: number; readonly key: string | null }[];
+  readonly nested: Map<string, { readonly key: string | null; readonly level: Level }>;
 }
 
-function levelsOf(plan: JsonPlan): Level {
+function levelsOf(plan: JsonPlan, names: readonly string[]): Level {
   const root: Level = { columns: [], nested: new Map() };
-  plan.forEach((path, column) => {
+  plan.paths.forEach((path, column) => {
+    const declared = path.length === 1 ? [names[column]!] : names[column]!.split('.');
     let at = root;
-    for (const key of path.slice(0, -1)) {
-      let next = at.nested.get(key);
-      if (next === undefined) at.nested.set(key, (next = { columns: [], nested: new Map() }));
-      at = next;
+    for (let i = 0; i < path.length - 1; i++) {
+      // Grouped by declared name: the keys of one level are all known or all unknown together.
+      let next = at.nested.get(declared[i]!);
+      if (next === undefined) at.nested.set(declared[i]!, (next = { key: path[i]!, level: { columns: [], nested: new Map() } }));
+      at = next.level;
     }
     at.columns.push({ column, key: path[path.length - 1]! });
   });
@@ -93,18 +125,19 @@ function levelsOf(plan: JsonPlan): Level {
 }
 
 function compileJson(types: readonly SqlType[], names: readonly string[], plan: JsonPlan): JsonRowConverter {
-  const root = levelsOf(plan);
+  const root = levelsOf(plan, names);
   const body: string[] = [
     "if (typeof o !== 'object' || o === null || getProto(o) !== OBJECT_PROTO) return undefined;",
     `let ${names.map((_, c) => `v${c}`).join(', ')};`,
   ];
-  const exactTopLevel = plan.every((path, c) => path.length === 1 && path[0] === names[c]);
-  if (!exactTopLevel) {
-    const topKeys = new Set(plan.map((path) => path[0]));
-    body.push('let keys = 0;', 'for (const _ in o) keys++;', `if (keys !== ${topKeys.size}) return undefined;`);
-  }
   let objects = 0;
-  const emit = (level: Level, obj: string, indent: string): void => {
+  const emit = (level: Level, obj: string, indent: string, exactKeys: boolean): void => {
+    // Reading a key other than the declared one (a case variant, a nested field) is what the general
+    // path would read only when no other candidate is there: the object must hold exactly the planned keys.
+    if (!exactKeys) {
+      const distinct = new Set([...level.columns.map((c) => c.key), ...[...level.nested].map(([declared, n]) => n.key ?? declared)]).size;
+      body.push(`${indent}{ let keys = 0; for (const _ in ${obj}) keys++; if (keys !== ${distinct}) return undefined; }`);
+    }
     for (const { column, key } of level.columns) {
       const v = `v${column}`;
       body.push(`${indent}${v} = ${obj}[${JSON.stringify(key)}];`, `${indent}if (${v} === undefined) return undefined;`);
@@ -115,21 +148,35 @@ function compileJson(types: readonly SqlType[], names: readonly string[], plan: 
       if (types[column] === 'TIMESTAMP') coerce = `{ const t = typeof ${v} === 'string' ? parseTs(${v}) : null; if (t !== null) ${v} = t; else ${coerce} }`;
       body.push(`${indent}${check === null ? `if (${v} !== null) ${coerce}` : `if (${v} !== null && !(${check})) ${coerce}`}`);
     }
-    for (const [key, nested] of level.nested) {
+    for (const [declared, { key, level: nested }] of level.nested) {
       const child = `n${objects++}`;
-      body.push(`${indent}const ${child} = ${obj}[${JSON.stringify(key)}];`, `${indent}if (${child} === null) {`);
+      body.push(`${indent}const ${child} = ${obj}[${JSON.stringify(key ?? declared)}];`, `${indent}if (${child} === null) {`);
       for (const column of columnsBelow(nested)) body.push(`${indent}  v${column} = null;`);
-      body.push(`${indent}} else {`, `${indent}  if (typeof ${child} !== 'object' || getProto(${child}) !== OBJECT_PROTO) return undefined;`);
-      emit(nested, child, `${indent}  `);
+      body.push(`${indent}} else {`);
+      const fields = [...nested.columns.map((c) => c.key), ...[...nested.nested.values()].map((n) => n.key)];
+      if (fields.includes(null)) {
+        // No record has shown this object's fields yet: the decoder plans again from this one.
+        body.push(`${indent}  return undefined;`);
+      } else {
+        body.push(`${indent}  if (typeof ${child} !== 'object' || getProto(${child}) !== OBJECT_PROTO) return undefined;`);
+        const declaredNames = [...nested.columns.map((c) => declaredLeaf(names[c.column]!)), ...nested.nested.keys()];
+        emit(nested, child, `${indent}  `, fields.every((k, i) => k === declaredNames[i]));
+      }
       body.push(`${indent}}`);
     }
   };
-  emit(root, 'o', '');
+  // A nested field's column name (`person.id`) could also be a literal top-level key: the top level
+  // is exact only when every column is a top-level key of its own name.
+  emit(root, 'o', '', plan.paths.every((path, c) => path.length === 1 && path[0] === names[c]));
   body.push(`return [${names.map((_, c) => `v${c}`).join(', ')}];`);
   const make = new Function('getProto', 'OBJECT_PROTO', 'coerceRest', 'TYPES', 'BAD', 'parseTs', `return function convertJson(o) {\n${body.join('\n')}\n};`);
   return make(Object.getPrototypeOf, Object.prototype, coerceRest, types, BAD, parseTimestamp) as JsonRowConverter;
 }
 
+function declaredLeaf(name: string): string {
+  return name.slice(name.lastIndexOf('.') + 1);
+}
+
 function columnsBelow(level: Level): number[] {
-  return [...level.columns.map((c) => c.column), ...[...level.nested.values()].flatMap(columnsBelow)];
+  return [...level.columns.map((c) => c.column), ...[...level.nested.values()].flatMap((n) => columnsBelow(n.level))];
 }

@@ -1,6 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isDecimal, type Column, type Row, type Schema, type Value } from '../common/types.js';
-import { jsonPlan, jsonRowConverter, type JsonRowConverter } from './json-converter.js';
+import { jsonPlan, jsonRowConverter, type JsonPlan, type JsonRowConverter } from './json-converter.js';
 import { BAD, badValueReason, coerceValue } from './values.js';
 
 /** A malformed record: the source reports `reason` with its own location (`path:line: `, `topic[partition]@offset: `). */
@@ -36,6 +36,8 @@ const PLAN_TRIES = 64;
  */
 export class JsonRowDecoder {
   private fromJson: JsonRowConverter | null = null;
+  private plan: JsonPlan | null = null;
+  private readonly names: readonly string[];
   private planTries = 0;
   private readonly columns: readonly Column[];
   private readonly lowerNames: readonly string[];
@@ -51,6 +53,7 @@ export class JsonRowDecoder {
     this.decimals = schema.columns.some((c) => isDecimal(c.type));
     this.bigints = schema.columns.flatMap((c, i) => (c.type === 'BIGINT' ? [i] : []));
     this.columns = schema.columns;
+    this.names = schema.columns.map((c) => c.name);
     this.lowerNames = schema.columns.map((c) => c.name.toLowerCase());
     this.paths = schema.columns.map((c) => (c.name.includes('.') ? { declared: c.name.split('.'), lower: c.name.toLowerCase().split('.') } : null));
   }
@@ -81,13 +84,19 @@ export class JsonRowDecoder {
   }
 
   decode(obj: unknown): Row {
-    if (this.fromJson === null && this.planTries < PLAN_TRIES && typeof obj === 'object' && obj !== null && !Array.isArray(obj)) {
-      this.planTries++;
-      const plan = jsonPlan(obj, this.columns.map((c) => c.name));
-      if (plan !== null) this.fromJson = jsonRowConverter(this.schema, plan);
-    }
-    const fast = this.fromJson?.(obj);
+    let fast = this.fromJson?.(obj);
     if (fast !== undefined) return fast;
+    // Plan from this record when there is no plan yet, or when it shows nested fields the plan does not know yet.
+    if ((this.plan === null || !this.plan.complete) && this.planTries < PLAN_TRIES && typeof obj === 'object' && obj !== null && !Array.isArray(obj)) {
+      this.planTries++;
+      const plan = jsonPlan(obj, this.names, this.plan);
+      if (plan !== null) {
+        this.plan = plan;
+        this.fromJson = jsonRowConverter(this.schema, plan);
+        fast = this.fromJson(obj);
+        if (fast !== undefined) return fast;
+      }
+    }
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
       throw new RowError(`expected a JSON object, got ${Array.isArray(obj) ? 'an array' : JSON.stringify(obj)}`);
     }

@@ -70,6 +70,8 @@ const nestedSchema: Schema = {
     { name: 'p.id', type: 'BIGINT' },
     { name: 'p.dateTime', type: 'TIMESTAMP' },
     { name: 'p.q.name', type: 'VARCHAR' },
+    // Unquoted in DDL, so lower case, while the data writes itemName.
+    { name: 'p.itemname', type: 'VARCHAR' },
     { name: 'b.price', type: 'BIGINT' },
   ],
 };
@@ -120,12 +122,15 @@ async function readNested(records: readonly Record<string, unknown>[], n: number
 const leaf = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constant('2024-01-01 00:00:00.000'), fc.constant('x'), fc.constant(null), fc.constant(1.5), fc.constant([1]));
 const inner = fc.oneof(fc.dictionary(fc.constantFrom('name', 'Name', 'other'), leaf, { maxKeys: 2 }), fc.constant(null), leaf);
 const nestedObject = fc.oneof(
-  { weight: 4, arbitrary: fc.dictionary(fc.constantFrom('id', 'ID', 'dateTime', 'datetime', 'q', 'Q', 'other'), fc.oneof(leaf, inner), { maxKeys: 4 }) },
+  { weight: 4, arbitrary: fc.dictionary(fc.constantFrom('id', 'ID', 'dateTime', 'datetime', 'q', 'Q', 'itemName', 'ITEMNAME', 'other'), fc.oneof(leaf, inner), { maxKeys: 4 }) },
   { weight: 2, arbitrary: fc.constant(null) },
   { weight: 1, arbitrary: leaf },
 );
+const usualP = fc.record({ id: leaf, dateTime: leaf, q: fc.oneof(fc.constant(null), fc.record({ name: leaf })), itemName: leaf });
 const nestedRecord = fc.oneof(
-  // The usual shape: every top-level key, the rows null or objects.
+  // The shape of real data: every key, each row null or complete, the fast path's case.
+  { weight: 4, arbitrary: fc.record({ event_type: leaf, p: fc.oneof(fc.constant(null), usualP), b: fc.oneof(fc.constant(null), fc.record({ price: leaf })) }) },
+  // Every top-level key, the rows null or objects of any fields.
   { weight: 3, arbitrary: fc.record({ event_type: leaf, p: nestedObject, b: fc.oneof(fc.constant(null), fc.record({ price: leaf })) }) },
   { weight: 2, arbitrary: fc.dictionary(fc.constantFrom('event_type', 'p', 'P', 'b', 'p.id', 'P.ID', 'other'), fc.oneof(nestedObject, leaf), { maxKeys: 5 }) },
 );
@@ -147,14 +152,26 @@ describe('JSON records: flattened ROW fields, compiled vs the general rule', () 
   it('a NULL row makes its fields NULL and a present one is read in place', async () => {
     const records = [
       { event_type: 1, p: null, b: { price: 7 } },
-      { event_type: 2, p: { id: 3, dateTime: '2024-01-01 00:00:01.000', q: { name: 'n' } }, b: null },
-      { event_type: 3, p: { id: 4, dateTime: '2024-01-01 00:00:02.000', q: null }, b: null },
+      { event_type: 2, p: { id: 3, dateTime: '2024-01-01 00:00:01.000', q: { name: 'n' }, itemName: 'i' }, b: null },
+      { event_type: 3, p: { id: 4, dateTime: '2024-01-01 00:00:02.000', q: null, itemName: 'j' }, b: null },
     ];
     const got = await readNested(records, 99_999);
     expect(got.rows).toEqual([
-      [1, null, null, null, 7],
-      [2, 3, Date.UTC(2024, 0, 1, 0, 0, 1), 'n', null],
-      [3, 4, Date.UTC(2024, 0, 1, 0, 0, 2), null, null],
+      [1, null, null, null, null, 7],
+      [2, 3, Date.UTC(2024, 0, 1, 0, 0, 1), 'n', 'i', null],
+      [3, 4, Date.UTC(2024, 0, 1, 0, 0, 2), null, 'j', null],
     ]);
+  });
+
+  it('a field read under a case variant stands only while no other candidate is there', async () => {
+    const p = (extra: Record<string, unknown>) => ({ id: 1, dateTime: 0, q: null, itemName: 'a', ...extra });
+    const records = [
+      { event_type: 1, p: p({}), b: null },
+      // The declared (lower-case) name wins, then the first key equal ignoring case.
+      { event_type: 2, p: p({ itemname: 'declared' }), b: null },
+      { event_type: 3, p: { ITEMNAME: 'first', id: 1, dateTime: 0, q: null, itemName: 'a' }, b: null },
+    ];
+    const got = await readNested(records, 99_998);
+    expect(got.rows.map((r) => r[4])).toEqual(['a', 'declared', 'first']);
   });
 });
