@@ -78,9 +78,11 @@ export class FileSource implements SourceReader {
     private readonly chunkSize = DEFAULT_CHUNK_SIZE,
     /** Where 'on-error' = 'dead-letter' sends a malformed row (the session's `<stream>$errors`). */
     private readonly deadLetter?: DeadLetter,
+    /** The columns the query reads (absent: all): JSON leaves the others NULL, undecoded. */
+    readColumns?: readonly number[],
   ) {
     this.lowerNames = schema.columns.map((c) => c.name.toLowerCase());
-    this.json = new JsonRowDecoder(schema);
+    this.json = new JsonRowDecoder(schema, readColumns);
     this.fullPath = isAbsolute(opts.path) ? opts.path : resolve(baseDir ?? process.cwd(), opts.path);
   }
 
@@ -248,9 +250,11 @@ function countQuotes(s: string): number {
 }
 
 /** The reader of one file in its format: JSON Lines and CSV by line, Arrow by record batch. */
-export function fileReaderFor(schema: Schema, opts: FileSourceOptions, baseDir?: string, deadLetter?: DeadLetter): SourceReader {
+export function fileReaderFor(schema: Schema, opts: FileSourceOptions, baseDir?: string, deadLetter?: DeadLetter, readColumns?: readonly number[]): SourceReader {
   if (opts.format === 'arrow') return new ArrowFileSource(schema, opts, baseDir, deadLetter);
-  return canDecodeInWorker(schema, opts) ? new ParallelJsonFileSource(schema, opts, baseDir) : new FileSource(schema, opts, baseDir, undefined, deadLetter);
+  return canDecodeInWorker(schema, opts, isAbsolute(opts.path) ? opts.path : resolve(baseDir ?? process.cwd(), opts.path))
+    ? new ParallelJsonFileSource(schema, opts, baseDir, undefined, readColumns)
+    : new FileSource(schema, opts, baseDir, undefined, deadLetter, readColumns);
 }
 
 /** A file source for a declared stream; relative paths resolve against `baseDir` (default: cwd). */

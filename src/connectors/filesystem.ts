@@ -97,6 +97,8 @@ export class FilesystemSource implements SourceReader {
     private readonly opts: FileSourceOptions,
     private readonly baseDir?: string,
     partition?: { readonly keys: readonly string[]; readonly defaultName: string },
+    /** The columns the query reads (absent: all); a partitioned table's files decode all theirs. */
+    private readonly readColumns?: readonly number[],
   ) {
     this.fullPath = isAbsolute(opts.path) ? opts.path : resolve(baseDir ?? process.cwd(), opts.path);
     if (partition) {
@@ -172,7 +174,8 @@ export class FilesystemSource implements SourceReader {
       if (this.current === null) {
         const file = files[this.at]!;
         const single = file === '';
-        this.current = fileReaderFor(this.partitioned?.fileSchema ?? this.schema, { ...this.opts, path: single ? this.opts.path : join(this.opts.path, file) }, this.baseDir);
+        const opts = { ...this.opts, path: single ? this.opts.path : join(this.opts.path, file) };
+        this.current = fileReaderFor(this.partitioned?.fileSchema ?? this.schema, opts, this.baseDir, undefined, this.partitioned ? undefined : this.readColumns);
         this.expand = this.partitioned ? this.expander(file) : null;
         if (this.resumeInner) await this.current.seek(this.resumeInner);
         this.resumeInner = null;

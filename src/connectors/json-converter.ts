@@ -84,18 +84,20 @@ const cache = new WeakMap<Schema, Map<string, JsonRowConverter>>();
  * nested field: then only records whose top-level keys are exactly the planned ones are taken
  * (the general path would prefer another key equal ignoring case, or a literal dotted key). A
  * record missing a planned key or holding a bad value returns undefined, and the general path
- * handles it with its exact messages.
+ * handles it with its exact messages. A column `read` marks false is NULL, its value not looked at
+ * (the query does not read it: as Flink's projection pushdown, not even a bad value there counts).
  */
-export function jsonRowConverter(schema: Schema, plan: JsonPlan): JsonRowConverter {
+export function jsonRowConverter(schema: Schema, plan: JsonPlan, read: readonly boolean[] | null = null): JsonRowConverter {
   let bySchema = cache.get(schema);
   if (bySchema === undefined) cache.set(schema, (bySchema = new Map()));
-  const id = JSON.stringify(plan);
+  const id = JSON.stringify([plan, read]);
   let compiled = bySchema.get(id);
   if (compiled === undefined) {
     compiled = compileJson(
       schema.columns.map((c) => c.type),
       schema.columns.map((c) => c.name),
       plan,
+      read ?? schema.columns.map(() => true),
     );
     bySchema.set(id, compiled);
   }
@@ -124,8 +126,9 @@ function levelsOf(plan: JsonPlan, names: readonly string[]): Level {
   return root;
 }
 
-function compileJson(types: readonly SqlType[], names: readonly string[], plan: JsonPlan): JsonRowConverter {
+function compileJson(types: readonly SqlType[], names: readonly string[], plan: JsonPlan, read: readonly boolean[]): JsonRowConverter {
   const root = levelsOf(plan, names);
+  const used = (level: Level): boolean => level.columns.some((c) => read[c.column]) || [...level.nested.values()].some((n) => used(n.level));
   const body: string[] = [
     "if (typeof o !== 'object' || o === null || getProto(o) !== OBJECT_PROTO) return undefined;",
     `let ${names.map((_, c) => `v${c}`).join(', ')};`,
@@ -140,6 +143,12 @@ function compileJson(types: readonly SqlType[], names: readonly string[], plan: 
     }
     for (const { column, key } of level.columns) {
       const v = `v${column}`;
+      if (!read[column]) {
+        // Under the key count, every planned key must be there for the count to mean no other candidate is.
+        body.push(`${indent}${v} = null;`);
+        if (!exactKeys) body.push(`${indent}if (${obj}[${JSON.stringify(key)}] === undefined) return undefined;`);
+        continue;
+      }
       body.push(`${indent}${v} = ${obj}[${JSON.stringify(key)}];`, `${indent}if (${v} === undefined) return undefined;`);
       const check = inlineCheck(types[column]!, v);
       let coerce = `{ ${v} = coerceRest(${v}, TYPES[${column}]); if (${v} === BAD) return undefined; }`;
@@ -149,6 +158,11 @@ function compileJson(types: readonly SqlType[], names: readonly string[], plan: 
       body.push(`${indent}${check === null ? `if (${v} !== null) ${coerce}` : `if (${v} !== null && !(${check})) ${coerce}`}`);
     }
     for (const [declared, { key, level: nested }] of level.nested) {
+      if (!used(nested)) {
+        for (const column of columnsBelow(nested)) body.push(`${indent}v${column} = null;`);
+        if (!exactKeys) body.push(`${indent}if (${obj}[${JSON.stringify(key ?? declared)}] === undefined) return undefined;`);
+        continue;
+      }
       const child = `n${objects++}`;
       body.push(`${indent}const ${child} = ${obj}[${JSON.stringify(key ?? declared)}];`, `${indent}if (${child} === null) {`);
       for (const column of columnsBelow(nested)) body.push(`${indent}  v${column} = null;`);

@@ -9,13 +9,13 @@ import { EddyError } from '../common/errors.js';
 import { LineReader } from './line-reader.js';
 import { JsonRowDecoder } from './row-decoders.js';
 import { SKIPPED_SAMPLES, badRowError, readJsonRows } from './json-lines.js';
-import type { WorkerMessage, WorkerStart } from './json-file-protocol.js';
+import { encodeRows, type WorkerMessage, type WorkerStart } from './json-file-protocol.js';
 
 const AHEAD = 4;
 
-async function run(start: WorkerStart, post: (m: WorkerMessage) => void, credit: () => Promise<void>): Promise<void> {
+async function run(start: WorkerStart, post: (m: WorkerMessage, transfer?: ArrayBuffer[]) => void, credit: () => Promise<void>): Promise<void> {
   const schema: Schema = start.schema;
-  const decoder = new JsonRowDecoder(schema);
+  const decoder = new JsonRowDecoder(schema, start.readColumns);
   let skipped = 0;
   const samples: string[] = [];
   const bad = (line: number, reason: string): void => {
@@ -33,7 +33,8 @@ async function run(start: WorkerStart, post: (m: WorkerMessage) => void, credit:
         post({ kind: 'end', offset, skipped, samples });
         return;
       }
-      post({ kind: 'rows', rows, offset, skipped, samples });
+      const { encoded, transfer } = encodeRows(rows, schema, start.readColumns);
+      post({ kind: 'rows', rows: encoded, offset, skipped, samples }, transfer);
     }
   } finally {
     await lr.close();
@@ -60,7 +61,7 @@ const credit = (): Promise<void> => {
     };
   });
 };
-run(workerData as WorkerStart, (m) => port.postMessage(m), credit).catch((e: unknown) => {
+run(workerData as WorkerStart, (m, transfer) => port.postMessage(m, transfer), credit).catch((e: unknown) => {
   const err = e instanceof EddyError ? e : null;
   port.postMessage({ kind: 'error', code: err?.code ?? 'IO', message: err ? err.message : e instanceof Error ? e.message : String(e), hint: err?.hint } satisfies WorkerMessage);
 });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -8,27 +8,40 @@ import type { SourceReader } from '../common/connector.js';
 import { EddyError } from '../common/errors.js';
 import { DEFAULT_CHUNK_SIZE } from './line-reader.js';
 import type { FileOffset, FileSourceOptions } from './file-source.js';
-import type { WorkerMessage, WorkerStart } from './json-file-protocol.js';
+import { decodeRows, type WorkerMessage, type WorkerStart } from './json-file-protocol.js';
 
 const WORKER_URL = new URL('./json-file-worker.js', import.meta.url);
 
 /** Values of these types cross a thread as they are (structured clone keeps numbers, strings, booleans, null and bigints). */
 const CLONABLE: ReadonlySet<SqlType> = new Set(['INT', 'BIGINT', 'DOUBLE', 'FLOAT', 'VARCHAR', 'BOOLEAN', 'TIMESTAMP', 'INTERVAL']);
 
+/** Below this size a file is decoded in the query's thread: starting a thread costs more than it saves. */
+const WORKER_MIN_BYTES = 16 * 2 ** 20;
+
 /**
- * Whether a JSON Lines file of `schema` can be decoded on a worker thread: the compiled worker is
- * there (not when running from TypeScript sources), the values clone as they are, no dead-letter
- * callback is needed, and EDDY_DECODE_THREAD is not 0.
+ * Whether a JSON Lines file of `schema` is decoded on a worker thread: the compiled worker is there
+ * (not when running from TypeScript sources), the values clone as they are, no dead-letter callback
+ * is needed, and the file is large (EDDY_DECODE_THREAD=1: whatever its size; 0: never).
  */
-export function canDecodeInWorker(schema: Schema, opts: FileSourceOptions): boolean {
+export function canDecodeInWorker(schema: Schema, opts: FileSourceOptions, fullPath: string): boolean {
+  const mode = process.env['EDDY_DECODE_THREAD'];
   return (
     opts.format === 'json' &&
     opts.onError !== 'dead-letter' &&
-    process.env['EDDY_DECODE_THREAD'] !== '0' &&
+    mode !== '0' &&
+    (mode === '1' || fileSize(fullPath) >= WORKER_MIN_BYTES) &&
     schema.columns.every((c) => CLONABLE.has(c.type)) &&
     WORKER_URL.protocol === 'file:' &&
     existsSync(fileURLToPath(WORKER_URL))
   );
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0; // the reader reports a missing file
+  }
 }
 
 /**
@@ -56,6 +69,7 @@ export class ParallelJsonFileSource implements SourceReader {
     private readonly opts: FileSourceOptions,
     baseDir?: string,
     private readonly chunkSize = DEFAULT_CHUNK_SIZE,
+    private readonly readColumns?: readonly number[],
   ) {
     this.fullPath = isAbsolute(opts.path) ? opts.path : resolve(baseDir ?? process.cwd(), opts.path);
   }
@@ -83,7 +97,7 @@ export class ParallelJsonFileSource implements SourceReader {
       case 'rows':
         this.took(m);
         this.worker?.postMessage(0);
-        return m.rows;
+        return decodeRows(m.rows);
       case 'end':
         this.took(m);
         this.ended = true;
@@ -118,6 +132,7 @@ export class ParallelJsonFileSource implements SourceReader {
       offset: this.start,
       max,
       chunkSize: this.chunkSize,
+      ...(this.readColumns ? { readColumns: this.readColumns } : {}),
     };
     const w = new Worker(WORKER_URL, { workerData: start });
     this.worker = w;

@@ -128,6 +128,8 @@ export interface SourceContext {
   readonly baseDir?: string;
   /** Where a file source with 'on-error' = 'dead-letter' sends malformed rows. */
   readonly deadLetter?: DeadLetter;
+  /** The columns the query reads (absent: all): a connector may leave the others NULL instead of decoding them. */
+  readonly readColumns?: readonly number[];
 }
 
 /**
@@ -138,9 +140,9 @@ export function createSource(stream: StreamDef, ctx: SourceContext): SourceReade
   const connector = connectorOf(stream);
   switch (connector) {
     case 'file':
-      return fileReaderFor(stream.schema, fileSourceOptions(stream.options), ctx.baseDir, ctx.deadLetter);
+      return fileReaderFor(stream.schema, fileSourceOptions(stream.options), ctx.baseDir, ctx.deadLetter, ctx.readColumns);
     case 'filesystem':
-      return new FilesystemSource(stream.schema, filesystemOptions(stream.options), ctx.baseDir, partitionsOf(stream));
+      return new FilesystemSource(stream.schema, filesystemOptions(stream.options), ctx.baseDir, partitionsOf(stream), ctx.readColumns);
     case 'datagen':
       return new DatagenSource(datagenOptions(stream.options, stream.schema));
     case 'nexmark':

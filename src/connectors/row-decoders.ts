@@ -49,9 +49,16 @@ export class JsonRowDecoder {
   /** The BIGINT columns: a value beyond 2^53 comes out of JSON.parse as an unsafe double, which tells that the record must be read again exactly. */
   private readonly bigints: readonly number[];
 
-  constructor(private readonly schema: Schema) {
-    this.decimals = schema.columns.some((c) => isDecimal(c.type));
-    this.bigints = schema.columns.flatMap((c, i) => (c.type === 'BIGINT' ? [i] : []));
+  /** The columns decoded; the others are NULL (the query does not read them). */
+  private readonly read: readonly boolean[] | null;
+
+  constructor(
+    private readonly schema: Schema,
+    readColumns?: readonly number[],
+  ) {
+    this.read = readColumns ? schema.columns.map((_, i) => readColumns.includes(i)) : null;
+    this.decimals = schema.columns.some((c, i) => isDecimal(c.type) && (this.read === null || this.read[i]));
+    this.bigints = schema.columns.flatMap((c, i) => (c.type === 'BIGINT' && (this.read === null || this.read[i]) ? [i] : []));
     this.columns = schema.columns;
     this.names = schema.columns.map((c) => c.name);
     this.lowerNames = schema.columns.map((c) => c.name.toLowerCase());
@@ -92,7 +99,7 @@ export class JsonRowDecoder {
       const plan = jsonPlan(obj, this.names, this.plan);
       if (plan !== null) {
         this.plan = plan;
-        this.fromJson = jsonRowConverter(this.schema, plan);
+        this.fromJson = jsonRowConverter(this.schema, plan, this.read);
         fast = this.fromJson(obj);
         if (fast !== undefined) return fast;
       }
@@ -104,8 +111,13 @@ export class JsonRowDecoder {
     const cols = this.columns;
     const paths = this.paths;
     const row: Row = new Array(cols.length);
+    const read = this.read;
     for (let i = 0; i < cols.length; i++) {
       const col = cols[i]!;
+      if (read !== null && !read[i]) {
+        row[i] = null;
+        continue;
+      }
       let raw = rec[col.name];
       if (raw === undefined) raw = lookupIgnoringCase(rec, this.lowerNames[i]!);
       if (raw === undefined && paths[i] !== null) raw = lookupPath(rec, paths[i]!);

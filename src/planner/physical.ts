@@ -3,6 +3,7 @@ import { isUpdatingLogical } from './changelog.js';
 import type { BoundExpr } from './bound.js';
 import { logicalInputs, type LogicalPlan, type Partitioning, type PhysicalPlan, type PlanEdge, type SinkTarget } from './plan.js';
 import { timeAttributes } from './time-attributes.js';
+import { refsOf } from './expr-refs.js';
 
 const UID_PREFIX: Readonly<Record<LogicalPlan['kind'], string>> = {
   scan: 'source',
@@ -65,6 +66,7 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
     seen.set(kind, n + 1);
     return `${kind === 'processingTime' ? 'processing-time' : UID_PREFIX[kind]}-${n}`;
   };
+  const readColumns = sourceReadColumns(plan, opts);
   const go = (node: LogicalPlan): PhysicalPlan => {
     const known = done.get(node) ?? (node.kind === 'scan' ? sources.get(scanKey(node)) : undefined);
     if (known) return known;
@@ -73,10 +75,12 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
     const base = { schema: node.schema, changelog: isUpdatingLogical(node) ? ('updating' as const) : ('append' as const), watermarked: timeAttributes(node).watermarked };
     let p: PhysicalPlan;
     switch (node.kind) {
-      case 'scan':
-        p = { kind: 'SourceExec', uid: uid('scan'), inputs: [], ...base, stream: node.stream, ...(node.watermark ? { watermark: node.watermark } : {}) };
+      case 'scan': {
+        const read = readColumns.get(scanKey(node));
+        p = { kind: 'SourceExec', uid: uid('scan'), inputs: [], ...base, stream: node.stream, ...(node.watermark ? { watermark: node.watermark } : {}), ...(read ? { readColumns: read } : {}) };
         sources.set(scanKey(node), p);
         break;
+      }
       case 'filter':
         p = { kind: 'FilterExec', uid: uid('filter'), inputs: edge(), ...base, predicate: node.predicate };
         break;
@@ -214,6 +218,56 @@ export function toPhysical(plan: LogicalPlan, opts: PhysicalOptions = {}): Physi
 }
 
 /** The late-row side stream for a window over `input`: the source stream's, when only filters lie between. */
+/**
+ * Per source (scanKey), the columns its scans read: their readColumns together, with the watermark's
+ * column and what its expression reads; undefined (all) when a scan reads them all or an operator
+ * routes its rows, whole, to the stream's `<stream>$late` (a window or OVER aggregate over the scan and
+ * filters, an interval or window join side of the scan, filters and a window assignment).
+ */
+function sourceReadColumns(root: LogicalPlan, opts: PhysicalOptions): Map<string, readonly number[] | undefined> {
+  const out = new Map<string, Set<number> | null>();
+  const seen = new Set<LogicalPlan>();
+  const whole = new Set<LogicalPlan>();
+  const routedWhole = (input: LogicalPlan, through: readonly LogicalPlan['kind'][]): void => {
+    let p = input;
+    while (through.includes(p.kind)) p = logicalInputs(p)[0]!;
+    if (p.kind === 'scan' && opts.lateStreamOf?.(p.stream.name) !== undefined) whole.add(p);
+  };
+  const findRoutes = (node: LogicalPlan): void => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    if ((node.kind === 'windowAggregate' && !node.proctime) || node.kind === 'overAggregate') routedWhole(node.input, ['filter']);
+    if (node.kind === 'join' && (node.interval || node.window)) for (const side of [node.left, node.right]) routedWhole(side, ['filter', 'windowAssign']);
+    logicalInputs(node).forEach(findRoutes);
+  };
+  findRoutes(root);
+  seen.clear();
+  const visit = (node: LogicalPlan): void => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    if (node.kind === 'scan') {
+      const key = scanKey(node);
+      const known = out.get(key);
+      if (known === null) return;
+      if (node.readColumns === undefined || whole.has(node)) {
+        out.set(key, null);
+        return;
+      }
+      const cols = known ?? new Set<number>();
+      for (const c of node.readColumns) cols.add(c);
+      if (node.watermark) {
+        cols.add(node.watermark.timeIndex);
+        for (const c of refsOf(node.watermark.expr)) cols.add(c);
+      }
+      out.set(key, cols);
+      return;
+    }
+    logicalInputs(node).forEach(visit);
+  };
+  visit(root);
+  return new Map([...out].map(([k, cols]) => [k, cols === null ? undefined : [...cols].sort((a, b) => a - b)]));
+}
+
 function lateStream(input: LogicalPlan, opts: PhysicalOptions): string | undefined {
   let p = input;
   while (p.kind === 'filter') p = p.input;

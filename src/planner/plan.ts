@@ -36,7 +36,8 @@ export const isUpdatingEmit = (e: WindowEmit): boolean => e.allowedLatenessMs > 
  * whose result is an updating changelog has `op` as its first column (src/planner/changelog.ts).
  */
 export type LogicalPlan =
-  | { readonly kind: 'scan'; readonly stream: StreamDef; readonly watermark?: WatermarkSpec; readonly schema: Schema }
+  /** readColumns: the columns the plan reads (set by column pruning; absent: all), so a connector may leave the others NULL. */
+  | { readonly kind: 'scan'; readonly stream: StreamDef; readonly watermark?: WatermarkSpec; readonly readColumns?: readonly number[]; readonly schema: Schema }
   | { readonly kind: 'filter'; readonly input: LogicalPlan; readonly predicate: BoundExpr; readonly schema: Schema }
   | { readonly kind: 'project'; readonly input: LogicalPlan; readonly exprs: readonly BoundExpr[]; readonly schema: Schema }
   /**
@@ -329,7 +330,8 @@ export type SinkTarget =
  * carry a partitioning. A node shared by two consumers is one operator whose output fans out.
  */
 export type PhysicalPlan =
-  | (ExecNode & { readonly kind: 'SourceExec'; readonly stream: StreamDef; readonly watermark?: WatermarkSpec })
+  /** readColumns: the columns any consumer reads (absent: all); a connector may decode only these and leave the others NULL. */
+  | (ExecNode & { readonly kind: 'SourceExec'; readonly stream: StreamDef; readonly watermark?: WatermarkSpec; readonly readColumns?: readonly number[] })
   | (ExecNode & { readonly kind: 'FilterExec'; readonly predicate: BoundExpr })
   | (ExecNode & { readonly kind: 'ProjectExec'; readonly exprs: readonly BoundExpr[] })
   | (ExecNode & { readonly kind: 'WindowAssignExec'; readonly window: WindowSpec; readonly timeIndex: number })

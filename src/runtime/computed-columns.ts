@@ -1,6 +1,7 @@
 import type { Row, Schema } from '../common/types.js';
 import type { StreamDef } from '../planner/catalog.js';
 import { bindExpr } from '../planner/bind-expr.js';
+import { refsOf } from '../planner/expr-refs.js';
 import { compileExpr } from '../exec/expr-compiler.js';
 import type { SourceReader } from '../connectors/connector.js';
 
@@ -89,9 +90,36 @@ export class ComputedColumnsReader implements SourceReader {
   }
 }
 
-/** The reader of `stream`'s rows with its computed columns: `open` reads the physical columns, this adds the rest. */
-export function withComputedColumns(stream: StreamDef, open: (physical: StreamDef) => SourceReader): SourceReader {
-  if (!stream.computed) return open(stream);
+/**
+ * The reader of `stream`'s rows with its computed columns: `open` reads the physical columns, this
+ * adds the rest. `read` (stream columns) is what the query reads; `open` gets the physical columns
+ * that takes, the computed ones' inputs included (undefined: all).
+ */
+export function withComputedColumns(
+  stream: StreamDef,
+  open: (physical: StreamDef, read: readonly number[] | undefined) => SourceReader,
+  read?: readonly number[],
+): SourceReader {
+  if (!stream.computed) return open(stream, read);
   const physical = physicalStream(stream);
-  return new ComputedColumnsReader(open(physical), stream, physical.schema);
+  return new ComputedColumnsReader(open(physical, read && physicalReads(stream, physical.schema, read)), stream, physical.schema);
+}
+
+/** The physical columns behind stream columns `read`: each physical one, and what each computed one's expression reads. */
+function physicalReads(stream: StreamDef, physical: Schema, read: readonly number[]): number[] {
+  const computed = new Map((stream.computed ?? []).map((c) => [c.index, c]));
+  const scope = { schema: physical, qualifiers: [stream.name] };
+  const out = new Set<number>();
+  for (const i of read) {
+    const c = computed.get(i);
+    if (c) {
+      for (const r of refsOf(bindExpr(c.expr, { scope, clause: 'a computed column' }))) out.add(r);
+      continue;
+    }
+    // Physical columns keep their order: column i is preceded by the computed columns declared before it.
+    let before = 0;
+    for (const index of computed.keys()) if (index < i) before++;
+    out.add(i - before);
+  }
+  return [...out].sort((a, b) => a - b);
 }

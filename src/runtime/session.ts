@@ -676,8 +676,17 @@ export class Session {
         withFileProgress(
           node.stream,
           this.withFunctions(() =>
-            withComputedColumns(node.stream, (physical) =>
-              createSource(physical, { memory: this.memory, endMemoryWhenDrained: this.opts.endMemoryWhenDrained, baseDir: this.opts.baseDir, deadLetter: this.deadLetterOf(node.stream.name) }),
+            withComputedColumns(
+              node.stream,
+              (physical, read) =>
+                createSource(physical, {
+                  memory: this.memory,
+                  endMemoryWhenDrained: this.opts.endMemoryWhenDrained,
+                  baseDir: this.opts.baseDir,
+                  deadLetter: this.deadLetterOf(node.stream.name),
+                  ...(read ? { readColumns: read } : {}),
+                }),
+              node.readColumns,
             ),
           ),
           this.opts.baseDir,

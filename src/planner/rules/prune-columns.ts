@@ -132,7 +132,8 @@ function rebuild(node: LogicalPlan, need: ReadonlySet<number>, inputs: readonly 
   const columnsAt = (kept: readonly number[]): { columns: Column[] } => ({ columns: kept.map((i) => node.schema.columns[i]!) });
   switch (node.kind) {
     case 'scan':
-      return whole(node);
+      // The rows stay whole (their columns keep their positions); the source learns what is read.
+      return whole(need.size < node.schema.columns.length ? { ...node, readColumns: [...need].sort((a, b) => a - b) } : node);
     case 'filter':
     case 'limit': {
       const p = inputs[0]!;
