@@ -2,6 +2,7 @@ import type { CstNode, IParserErrorMessageProvider, TokenType } from 'chevrotain
 import { CstParser } from './chevrotain-runtime.js';
 import * as T from './lexer.js';
 import { cacheErrorPaths } from './error-paths-cache.js';
+import { LazyLookaheadStrategy } from './lazy-lookahead.js';
 
 /**
  * The error provider does not write prose: it records what was expected as JSON, and
@@ -25,7 +26,7 @@ export class SqlGrammar extends CstParser {
    * every start, so the shared instance skips them and a parser test constructs one with them.
    */
   constructor(validate = false) {
-    super(T.allTokens, { maxLookahead: 4, errorMessageProvider: expectedRecorder, nodeLocationTracking: 'full', skipValidations: !validate });
+    super(T.allTokens, { maxLookahead: 4, lookaheadStrategy: new LazyLookaheadStrategy(4), errorMessageProvider: expectedRecorder, nodeLocationTracking: 'full', skipValidations: !validate });
     this.performSelfAnalysis();
     cacheErrorPaths(this);
   }
