@@ -1,7 +1,8 @@
 /**
  * `eddy -f` of a script that uses neither Kafka, metrics nor materialized views does not load
  * their libraries (the Kafka client compiles its JSON schemas at import, about half a second of
- * every start; prom-client and arquero cost 100-200 ms more): they are imported on first use.
+ * every start; prom-client and arquero cost 100-200 ms more, flechette for Arrow files ~60 ms):
+ * they are imported on first use.
  * A module-resolution hook in the child process records every module it loads.
  */
 import { describe, expect, it } from 'vitest';
@@ -28,7 +29,7 @@ function modulesLoaded(dir: string, script: string): { urls: string[]; status: n
 }
 
 describe('eddy -f start-up', () => {
-  it('loads neither the Kafka client, prom-client nor arquero for a script that does not use them', () => {
+  it('loads neither the Kafka client, prom-client, arquero nor flechette for a script that does not use them', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eddy-startup-'));
     writeFileSync(join(dir, 'in.jsonl'), '{"k":1,"v":2.5}\n{"k":2,"v":3.5}\n');
     const script = join(dir, 'script.sql');
@@ -42,6 +43,6 @@ describe('eddy -f start-up', () => {
     expect(status, stderr).toBe(0);
     // The hook saw the engine load (so an empty list cannot pass by accident).
     expect(urls.some((u) => u.endsWith('/runtime/session.js'))).toBe(true);
-    for (const lib of ['@platformatic/kafka', 'prom-client', '/arquero/', '/ajv/']) expect(urls.filter((u) => u.includes(lib))).toEqual([]);
+    for (const lib of ['@platformatic/kafka', 'prom-client', '/arquero/', '/ajv/', '@uwdata/flechette']) expect(urls.filter((u) => u.includes(lib))).toEqual([]);
   }, 60_000);
 });
