@@ -7,24 +7,24 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const CLI = resolve(__dirname, '../../dist/repl/main.js');
 
-/** The URLs of the modules `eddy -f script` loads, and its exit status. */
-function modulesLoaded(dir: string, script: string): { urls: string[]; status: number | null; stderr: string } {
+/** The URLs of the modules `eddy -f script ...args` loads, and its exit status. */
+function modulesLoaded(dir: string, script: string, args: readonly string[] = []): { urls: string[]; status: number | null; stderr: string } {
+  // The hooks run on their own thread: they append to a file synchronously, as writes to stderr
+  // from there may be lost when the CLI exits.
+  const log = join(dir, `loaded-${Date.now()}.txt`);
   const hooks = join(dir, 'hooks.mjs');
-  writeFileSync(hooks, "export async function resolve(s, c, next) { const r = await next(s, c); process.stderr.write('LOADED ' + r.url + '\\n'); return r; }\n");
+  writeFileSync(hooks, `import { appendFileSync } from 'node:fs';\nexport async function resolve(s, c, next) { const r = await next(s, c); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; }\n`);
   const register = join(dir, 'register.mjs');
   writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-  const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, CLI, '-f', script, '--quiet'], { cwd: dir, encoding: 'utf8' });
-  const urls = r.stderr
-    .split('\n')
-    .filter((l) => l.startsWith('LOADED '))
-    .map((l) => l.slice(7));
+  const r = spawnSync(process.execPath, ['--import', pathToFileURL(register).href, CLI, '-f', script, '--quiet', ...args], { cwd: dir, encoding: 'utf8' });
+  const urls = existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l !== '') : [];
   return { urls, status: r.status, stderr: r.stderr };
 }
 
@@ -44,5 +44,20 @@ describe('eddy -f start-up', () => {
     // The hook saw the engine load (so an empty list cannot pass by accident).
     expect(urls.some((u) => u.endsWith('/runtime/session.js'))).toBe(true);
     for (const lib of ['@platformatic/kafka', 'prom-client', '/arquero/', '/ajv/', '@uwdata/flechette']) expect(urls.filter((u) => u.includes(lib))).toEqual([]);
+  }, 60_000);
+
+  it('loads the sqlite3 binding only when a state database is opened', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-startup-'));
+    const script = join(dir, 'script.sql');
+    writeFileSync(script, 'SELECT 1;\n');
+    const sqlite = (urls: string[]) => urls.filter((u) => u.includes('/sqlite3/'));
+    const memory = modulesLoaded(dir, script, ['--state', ':memory:']);
+    expect(memory.status, memory.stderr).toBe(0);
+    expect(memory.urls.some((u) => u.endsWith('/parser/grammar.js'))).toBe(true);
+    expect(sqlite(memory.urls)).toEqual([]);
+    // The default state database: the hook sees the binding load after start-up.
+    const stored = modulesLoaded(dir, script);
+    expect(stored.status, stored.stderr).toBe(0);
+    expect(sqlite(stored.urls)).not.toEqual([]);
   }, 60_000);
 });
