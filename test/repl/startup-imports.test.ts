@@ -1,6 +1,6 @@
 /**
- * `eddy -f` of a script that uses neither Kafka, metrics nor materialized views does not load
- * their libraries (the Kafka client compiles its JSON schemas at import, about half a second of
+ * `eddy -f` runs from the bundle `npm run build` makes (scripts/bundle.mjs), and a script that
+ * uses neither Kafka, metrics nor materialized views does not load their libraries (the Kafka client compiles its JSON schemas at import, about half a second of
  * every start; prom-client and arquero cost 100-200 ms more, flechette for Arrow files ~60 ms):
  * they are imported on first use.
  * A module-resolution hook in the child process records every module it loads.
@@ -41,8 +41,8 @@ describe('eddy -f start-up', () => {
     );
     const { urls, status, stderr } = modulesLoaded(dir, script);
     expect(status, stderr).toBe(0);
-    // The hook saw the engine load (so an empty list cannot pass by accident).
-    expect(urls.some((u) => u.endsWith('/runtime/session.js'))).toBe(true);
+    // The hook saw the engine load its parser library (so an empty list cannot pass by accident).
+    expect(urls.some((u) => u.includes('/chevrotain/'))).toBe(true);
     for (const lib of ['@platformatic/kafka', 'prom-client', '/arquero/', '/ajv/', '@uwdata/flechette']) expect(urls.filter((u) => u.includes(lib))).toEqual([]);
   }, 60_000);
 
@@ -53,11 +53,25 @@ describe('eddy -f start-up', () => {
     const sqlite = (urls: string[]) => urls.filter((u) => u.includes('/sqlite3/'));
     const memory = modulesLoaded(dir, script, ['--state', ':memory:']);
     expect(memory.status, memory.stderr).toBe(0);
-    expect(memory.urls.some((u) => u.endsWith('/parser/grammar.js'))).toBe(true);
+    expect(memory.urls.some((u) => u.includes('/chevrotain/'))).toBe(true);
     expect(sqlite(memory.urls)).toEqual([]);
     // The default state database: the hook sees the binding load after start-up.
     const stored = modulesLoaded(dir, script);
     expect(stored.status, stored.stderr).toBe(0);
     expect(sqlite(stored.urls)).not.toEqual([]);
+  }, 60_000);
+
+  it('loads the engine from the bundle: a few files of dist/, not one module per source file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-startup-'));
+    const script = join(dir, 'script.sql');
+    writeFileSync(script, 'SELECT 1;\n');
+    const { urls, status, stderr } = modulesLoaded(dir, script, ['--state', ':memory:']);
+    expect(status, stderr).toBe(0);
+    const dist = pathToFileURL(resolve(__dirname, '../../dist')).href + '/';
+    // The hook sees every resolution: a chunk imported by three others appears three times.
+    const fromDist = [...new Set(urls.filter((u) => u.startsWith(dist)).map((u) => u.slice(dist.length)))];
+    expect(fromDist[0]).toBe('repl/main.js');
+    expect(fromDist.filter((u) => !u.startsWith('chunks/') && u !== 'repl/main.js')).toEqual([]);
+    expect(fromDist.length).toBeLessThan(12);
   }, 60_000);
 });
