@@ -1,9 +1,10 @@
 // `npm run build`, after tsc: bundles the `eddy` command (dist/repl/main.js) and the package entry
-// (dist/src/index.js) with esbuild, over tsc's output of those two files, sharing chunks in dist/chunks/. Loading ~250 modules one by
-// one cost ~250 ms of every start (resolution, file reads, linking); the bundles share one chunk
-// and load in a few files. Packages stay external: sqlite3 is native, and the libraries only some
-// runs need (Kafka client, arquero, prom-client, flechette) are imported on first use. tsc's other
-// files stay in dist/ for the type declarations and the benchmarks.
+// (dist/src/index.js) with esbuild, over tsc's output of those two files; the code they share is in
+// dist/chunks/ (code loaded on demand, such as the shell or metrics, in chunks of its own). Loading
+// ~250 modules one by one cost ~250 ms of every start (resolution, file reads, linking); a run now
+// loads a few files. Packages stay external: sqlite3 is native, and the libraries only some runs
+// need (Kafka client, arquero, prom-client, flechette) are imported on first use. tsc's other files
+// stay in dist/ for the type declarations, the benchmarks and files addressed by URL (below).
 import { build } from 'esbuild';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { readFile, rm } from 'node:fs/promises';
@@ -41,7 +42,7 @@ await build({
   entryPoints: ['repl/main.ts', 'src/index.ts'],
   outdir: dist,
   outbase: '.',
-  // Every output one folder below dist/ (see keepFileUrls).
+  // Every output one folder below dist/ (see keepFileUrls); `files` in package.json ships dist/chunks.
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   splitting: true,
