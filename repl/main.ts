@@ -10,9 +10,8 @@ import type { PrintFormat } from '../src/connectors/stdout-sink.js';
 import { parseDuration } from '../src/runtime/settings.js';
 import { Session } from '../src/runtime/session.js';
 import { runScript } from './script-runner.js';
-import { runShell } from './shell.js';
-import { runFlinkCommand } from './flink-command.js';
-// prom-client is loaded only with --metrics-port (a dynamic import below).
+// The interactive shell, `eddy flink` and prom-client (--metrics-port) load only when used
+// (dynamic imports below): a script run needs none of them.
 import type { MetricsServer } from '../src/runtime/metrics.js';
 import { tuneGcForStreaming } from '../src/runtime/gc-tuning.js';
 
@@ -38,7 +37,7 @@ Options:
 
 /** The `eddy` command: parses arguments, opens the state database, runs a script, -e text or the shell. */
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'flink') return runFlinkCommand(argv.slice(1));
+  if (argv[0] === 'flink') return (await import('./flink-command.js')).runFlinkCommand(argv.slice(1));
   let args;
   try {
     args = parseArgs({
@@ -131,7 +130,10 @@ async function main(argv: string[]): Promise<number> {
       metrics = await startMetricsServer(session, port);
       process.stderr.write(`eddy: metrics at http://127.0.0.1:${metrics.port}/metrics\n`);
     }
-    if (!scripted) return await runShell(session, { format, statePath: args.state ?? '.eddy/state.db' });
+    if (!scripted) {
+      const { runShell } = await import('./shell.js');
+      return await runShell(session, { format, statePath: args.state ?? '.eddy/state.db' });
+    }
     // A script has no prompt to show a restart above: say on stderr why the query restarts.
     session.onQueryStatus = (q) => {
       if (q.status !== 'RESTARTING') return;

@@ -1,4 +1,4 @@
-import sqlite3 from 'sqlite3';
+import type sqlite3 from 'sqlite3';
 import { EddyError, internalError } from '../common/errors.js';
 import { explainSqliteError, fileIdentity, type FileIdentity } from './state-db-errors.js';
 
@@ -38,6 +38,18 @@ export interface TxExecutor extends SqlExecutor {
 const BUSY_TIMEOUT_MS = 5000;
 
 /**
+ * The sqlite3 binding, loaded when the first database is opened: a run without a state database
+ * (`--state :memory:`, Eddy.open() without state) and without SQLite tables never needs it, and
+ * loading the native module costs ~25 ms.
+ */
+let binding: typeof sqlite3 | null = null;
+
+export async function loadSqlite3(): Promise<typeof sqlite3> {
+  binding ??= (await import('sqlite3')).default;
+  return binding;
+}
+
+/**
  * A promise wrapper over one sqlite3 connection. Every top-level call and every transaction takes
  * a turn on an internal queue, so a transaction never picks up statements issued concurrently by
  * unrelated callers (one connection = one transaction at a time).
@@ -68,8 +80,9 @@ export class SqliteDb implements SqlExecutor {
 
   /** Opens (creating if needed) a database file, or ':memory:', with rollback journal and full sync. */
   static async open(path: string, what = 'state database'): Promise<SqliteDb> {
+    const { Database } = await loadSqlite3();
     const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const d = new sqlite3.Database(path, (err) => (err ? reject(ioError(`cannot open state database '${path}'`, err)) : resolve(d)));
+      const d = new Database(path, (err) => (err ? reject(ioError(`cannot open state database '${path}'`, err)) : resolve(d)));
     });
     db.configure('busyTimeout', BUSY_TIMEOUT_MS);
     const s = new SqliteDb(db, path, what);

@@ -1,5 +1,6 @@
 import { arquero } from '../common/arquero-lib.js';
-import { tableToIPC, type DataType } from '@uwdata/flechette';
+import type { DataType } from '@uwdata/flechette';
+import { flechette } from './arrow-lib.js';
 import { EddyError } from '../common/errors.js';
 import { isDecimal, type Column, type Row, type Value } from '../common/types.js';
 import { decimalText } from './values.js';
@@ -24,7 +25,7 @@ export function checkArrowColumns(columns: readonly Column[]): void {
   }
 }
 
-/** Needs arquero loaded (loadArquero()) before it is constructed. */
+/** Needs the Arrow libraries loaded (loadArrowLibs()) before it is constructed. */
 export class ArrowBatchEncoder {
   private held: Row[] = [];
   private readonly types: Record<string, DataType>;
@@ -64,7 +65,7 @@ export class ArrowBatchEncoder {
       if (isDecimal(col.type)) for (let r = 0; r < rows.length; r++) if (values[r] !== null) values[r] = decimalText(values[r]!, col.type);
       data[this.names[c]!] = values;
     });
-    const ipc = tableToIPC(arquero().toArrow(arquero().table(data), { types: this.types }), { format: 'stream' });
+    const ipc = flechette().tableToIPC(arquero().toArrow(arquero().table(data), { types: this.types }), { format: 'stream' });
     if (!ipc) throw new EddyError('INTERNAL', 'internal error: no Arrow IPC bytes');
     const messages = splitMessages(ipc);
     const schema = messages.find((m) => m.kind === 'schema')!.bytes;

@@ -2,8 +2,9 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { canonical } from '../common/exact.js';
 import { isAbsolute, resolve } from 'node:path';
 import type * as Arquero from 'arquero';
-import { loadArquero } from '../common/arquero-lib.js';
-import { tableFromIPC, Type, type DataType, type Field } from '@uwdata/flechette';
+import { arquero } from '../common/arquero-lib.js';
+import type { DataType, Field } from '@uwdata/flechette';
+import { flechette, loadArrowLibs } from './arrow-lib.js';
 import type { Row, Schema, Value } from '../common/types.js';
 import { typeName } from '../common/types.js';
 import { EddyError, assertNever, closest } from '../common/errors.js';
@@ -146,6 +147,7 @@ export class ArrowFileSource implements SourceReader {
 
   /** Opens the file, reads its schema (and the dictionaries before `at`), and positions at `at`. */
   private async openAt(at: ArrowOffset): Promise<void> {
+    await loadArrowLibs();
     try {
       this.fh = await open(this.fullPath, 'r');
       this.size = (await this.fh.stat()).size;
@@ -237,7 +239,8 @@ export class ArrowFileSource implements SourceReader {
       try {
         // flechette's Table is what arquero's ArrowInput describes, up to a metadata field's null.
         const ipc = [this.schemaMsg, ...this.dicts.map((d) => d.bytes), body];
-        const aq = await loadArquero();
+        const aq = arquero();
+        const { tableFromIPC } = flechette();
         const decode = (useBigInt: boolean) => {
           const t = aq.fromArrow(tableFromIPC(ipc, { useDate: false, useBigInt }) as unknown as Parameters<typeof Arquero.fromArrow>[0]);
           return { rows: t.numRows(), columns: this.columns!.map((c) => convertValues(columnValues(t, c.path), c.conv)) };
@@ -287,6 +290,7 @@ export class ArrowFileSource implements SourceReader {
 
   /** Maps the stream's columns to the file schema's fields, checking their types. */
   private resolveColumns(): ColumnSource[] {
+    const { Type, tableFromIPC } = flechette();
     const fields = tableFromIPC(this.schemaMsg!).schema.fields;
     return this.schema.columns.map((col) => {
       const path = col.name.split('.');

@@ -15,13 +15,15 @@
  * type: a struct field is read by naming its path, `"parent.child"` (a quoted column name), and
  * other nested fields are refused when named. Fields the stream does not declare are not read.
  */
-import { TimeUnit, Type, bool, duration, float64, int32, int64, nullType, timestamp, utf8, type DataType, type Field } from '@uwdata/flechette';
+import type { DataType, Field } from '@uwdata/flechette';
+import { flechette } from './arrow-lib.js';
 import { EddyError, assertNever } from '../common/errors.js';
 import { isCollection } from '../common/collection-types.js';
 import { isDecimal, type SqlType, type Value } from '../common/types.js';
 
 /** The Arrow type the sink writes for a column of `type`. */
 export function arrowTypeOf(type: SqlType): DataType {
+  const { TimeUnit, bool, duration, float64, int32, int64, nullType, timestamp, utf8 } = flechette();
   if (isCollection(type)) {
     throw new EddyError('UNSUPPORTED', `the arrow format does not support ${type} columns`, undefined, "use 'format' = 'json' for ARRAY and MAP columns");
   }
@@ -55,6 +57,7 @@ export type ValueConverter = 'same' | 'floor' | null;
 
 /** Whether a field of `arrow` type can be read as `sql` (and how), per the table in this file's comment. */
 export function converterFor(arrow: DataType, sql: SqlType): ValueConverter {
+  const { Type } = flechette();
   const id = arrow.typeId;
   if (id === Type.Null) return 'same';
   if (id === Type.Dictionary) return converterFor(arrow.dictionary, sql);
@@ -85,6 +88,7 @@ export function converterFor(arrow: DataType, sql: SqlType): ValueConverter {
 
 /** A short name of an Arrow type for messages ('Int64', 'Utf8', 'Timestamp(MICROSECOND)', 'Struct<a, b>'). */
 export function describeArrowType(t: DataType): string {
+  const { Type } = flechette();
   switch (t.typeId) {
     case Type.Int:
       return `${t.signed ? 'Int' : 'UInt'}${t.bitWidth}`;

@@ -9,7 +9,7 @@ import type { FileFormat } from './options.js';
 import { fileSourceOptions } from './file-source.js';
 import { csvHeader, csvLineFormatter, jsonLineFormatter } from './printers.js';
 import { ARROW_BATCH_ROWS, ArrowBatchEncoder, checkArrowColumns } from './arrow-encoder.js';
-import { loadArquero } from '../common/arquero-lib.js';
+import { loadArrowLibs } from './arrow-lib.js';
 import { ARROW_FILE_MAGIC } from './arrow-ipc.js';
 
 export interface FileSinkOptions {
@@ -180,7 +180,7 @@ export class FileSink implements SinkWriter {
 
   async restore(position: unknown | null): Promise<void> {
     if (this.opts.format === 'arrow' && this.arrow === null) {
-      await loadArquero();
+      await loadArrowLibs();
       this.arrow = new ArrowBatchEncoder(this.schema.columns);
     }
     if (position === null) {

@@ -1,11 +1,12 @@
 import * as nodePath from 'node:path';
-import sqlite3 from 'sqlite3';
+import type sqlite3 from 'sqlite3';
 import { EddyError, assertNever } from '../common/errors.js';
 import { formatTimestamp, parseTimestamp } from '../common/time.js';
 import { isDecimal, type Row, type Schema, type SqlType, type Value } from '../common/types.js';
 import { BAD, coerceValue } from './values.js';
 import type { LookupReader } from './connector.js';
 import { isCollection } from '../common/collection-types.js';
+import { loadSqlite3 } from '../checkpoint/sqlite-db.js';
 
 /** Key values per statement at most (SQLite's historical bound on bind parameters is 999). */
 const MAX_PARAMS = 900;
@@ -40,12 +41,7 @@ export class SqliteLookup implements LookupReader {
 
   private open(): Promise<sqlite3.Database> {
     if (this.db) return Promise.resolve(this.db);
-    this.opening ??= new Promise<sqlite3.Database>((resolve, reject) => {
-      const db = new sqlite3.Database(this.path, sqlite3.OPEN_READONLY, (err) => {
-        if (err) reject(new EddyError('IO', `cannot open SQLite lookup table file '${this.path}': ${err.message}`, undefined, "check the table's 'path' (or 'url')"));
-        else resolve(db);
-      });
-    }).then(async (db) => {
+    this.opening ??= openReadOnly(this.path).then(async (db) => {
       const cols = await all<{ name: string }>(db, 'SELECT name FROM pragma_table_info(?)', [this.table]);
       if (cols.length === 0) {
         db.close();
@@ -117,6 +113,17 @@ export class SqliteLookup implements LookupReader {
     this.opening = null;
     if (db) await new Promise<void>((resolve) => db.close(() => resolve()));
   }
+}
+
+/** Opens a SQLite file read-only (the binding loads with the first one). */
+async function openReadOnly(path: string): Promise<sqlite3.Database> {
+  const { Database, OPEN_READONLY } = await loadSqlite3();
+  return new Promise<sqlite3.Database>((resolve, reject) => {
+    const db = new Database(path, OPEN_READONLY, (err) => {
+      if (err) reject(new EddyError('IO', `cannot open SQLite lookup table file '${path}': ${err.message}`, undefined, "check the table's 'path' (or 'url')"));
+      else resolve(db);
+    });
+  });
 }
 
 function all<T>(db: sqlite3.Database, sql: string, params: readonly unknown[]): Promise<T[]> {

@@ -18,4 +18,4 @@ async function loadChevrotain(): Promise<typeof Chevrotain> {
 }
 
 const chevrotain = await loadChevrotain();
-export const { CstParser, Lexer, createToken, EOF, NoViableAltException, EarlyExitException } = chevrotain;
+export const { CstParser, Lexer, createToken, EOF, NoViableAltException, EarlyExitException, LLkLookaheadStrategy } = chevrotain;
