@@ -2,7 +2,7 @@ import type { Row, Schema, SqlType, Value } from '../../common/types.js';
 import { EddyError, closest } from '../../common/errors.js';
 import type { SourceReader } from '../connector.js';
 import { checkOptions, enumOption, numberOption, timestampOption, type OptionSpec } from '../options.js';
-import { NexmarkGenerator, type NexmarkConfig, type NexmarkEvent } from './generator.js';
+import { NexmarkGenerator, type Auction, type Bid, type NexmarkConfig, type NexmarkEvent, type Person } from './generator.js';
 
 /*
  * nexmark-flink's 'nexmark' table source: the columns of its ddl_gen.sql (event_type, person ROW<...>,
@@ -40,40 +40,72 @@ export const NEXMARK_SPEC: OptionSpec = {
   ],
 };
 
-/** Columns the source can fill: name (lower-cased) → the value of an event and the types it fits. */
-type Field = { readonly get: (e: NexmarkEvent) => Value; readonly types: readonly SqlType[] };
+/**
+ * Columns the source can fill: name (lower-cased) → the event kind whose field it is (null: every
+ * event's), the field's value, and the types it fits. A column of another kind's field is NULL.
+ */
+type Field =
+  | { readonly of: null; readonly get: (e: NexmarkEvent) => Value; readonly types: readonly SqlType[] }
+  | { readonly of: 0; readonly get: (p: Person) => Value; readonly types: readonly SqlType[] }
+  | { readonly of: 1; readonly get: (a: Auction) => Value; readonly types: readonly SqlType[] }
+  | { readonly of: 2; readonly get: (b: Bid) => Value; readonly types: readonly SqlType[] };
 const ID: readonly SqlType[] = ['BIGINT'];
 const NUM: readonly SqlType[] = ['BIGINT', 'DOUBLE'];
 const STR: readonly SqlType[] = ['VARCHAR'];
 const TS: readonly SqlType[] = ['TIMESTAMP'];
 const FIELDS: ReadonlyMap<string, Field> = new Map<string, Field>([
-  ['event_type', { get: (e) => e.type, types: ['INT', 'BIGINT'] }],
-  ['person.id', { get: (e) => (e.type === 0 ? e.person.id : null), types: ID }],
-  ['person.name', { get: (e) => (e.type === 0 ? e.person.name : null), types: STR }],
-  ['person.emailaddress', { get: (e) => (e.type === 0 ? e.person.emailAddress : null), types: STR }],
-  ['person.creditcard', { get: (e) => (e.type === 0 ? e.person.creditCard : null), types: STR }],
-  ['person.city', { get: (e) => (e.type === 0 ? e.person.city : null), types: STR }],
-  ['person.state', { get: (e) => (e.type === 0 ? e.person.state : null), types: STR }],
-  ['person.datetime', { get: (e) => (e.type === 0 ? e.person.dateTime : null), types: TS }],
-  ['person.extra', { get: (e) => (e.type === 0 ? e.person.extra : null), types: STR }],
-  ['auction.id', { get: (e) => (e.type === 1 ? e.auction.id : null), types: ID }],
-  ['auction.itemname', { get: (e) => (e.type === 1 ? e.auction.itemName : null), types: STR }],
-  ['auction.description', { get: (e) => (e.type === 1 ? e.auction.description : null), types: STR }],
-  ['auction.initialbid', { get: (e) => (e.type === 1 ? e.auction.initialBid : null), types: NUM }],
-  ['auction.reserve', { get: (e) => (e.type === 1 ? e.auction.reserve : null), types: NUM }],
-  ['auction.datetime', { get: (e) => (e.type === 1 ? e.auction.dateTime : null), types: TS }],
-  ['auction.expires', { get: (e) => (e.type === 1 ? e.auction.expires : null), types: TS }],
-  ['auction.seller', { get: (e) => (e.type === 1 ? e.auction.seller : null), types: ID }],
-  ['auction.category', { get: (e) => (e.type === 1 ? e.auction.category : null), types: ID }],
-  ['auction.extra', { get: (e) => (e.type === 1 ? e.auction.extra : null), types: STR }],
-  ['bid.auction', { get: (e) => (e.type === 2 ? e.bid.auction : null), types: ID }],
-  ['bid.bidder', { get: (e) => (e.type === 2 ? e.bid.bidder : null), types: ID }],
-  ['bid.price', { get: (e) => (e.type === 2 ? e.bid.price : null), types: NUM }],
-  ['bid.channel', { get: (e) => (e.type === 2 ? e.bid.channel : null), types: STR }],
-  ['bid.url', { get: (e) => (e.type === 2 ? e.bid.url : null), types: STR }],
-  ['bid.datetime', { get: (e) => (e.type === 2 ? e.bid.dateTime : null), types: TS }],
-  ['bid.extra', { get: (e) => (e.type === 2 ? e.bid.extra : null), types: STR }],
+  ['event_type', { of: null, get: (e) => e.type, types: ['INT', 'BIGINT'] }],
+  ['person.id', { of: 0, get: (p) => p.id, types: ID }],
+  ['person.name', { of: 0, get: (p) => p.name, types: STR }],
+  ['person.emailaddress', { of: 0, get: (p) => p.emailAddress, types: STR }],
+  ['person.creditcard', { of: 0, get: (p) => p.creditCard, types: STR }],
+  ['person.city', { of: 0, get: (p) => p.city, types: STR }],
+  ['person.state', { of: 0, get: (p) => p.state, types: STR }],
+  ['person.datetime', { of: 0, get: (p) => p.dateTime, types: TS }],
+  ['person.extra', { of: 0, get: (p) => p.extra, types: STR }],
+  ['auction.id', { of: 1, get: (a) => a.id, types: ID }],
+  ['auction.itemname', { of: 1, get: (a) => a.itemName, types: STR }],
+  ['auction.description', { of: 1, get: (a) => a.description, types: STR }],
+  ['auction.initialbid', { of: 1, get: (a) => a.initialBid, types: NUM }],
+  ['auction.reserve', { of: 1, get: (a) => a.reserve, types: NUM }],
+  ['auction.datetime', { of: 1, get: (a) => a.dateTime, types: TS }],
+  ['auction.expires', { of: 1, get: (a) => a.expires, types: TS }],
+  ['auction.seller', { of: 1, get: (a) => a.seller, types: ID }],
+  ['auction.category', { of: 1, get: (a) => a.category, types: ID }],
+  ['auction.extra', { of: 1, get: (a) => a.extra, types: STR }],
+  ['bid.auction', { of: 2, get: (b) => b.auction, types: ID }],
+  ['bid.bidder', { of: 2, get: (b) => b.bidder, types: ID }],
+  ['bid.price', { of: 2, get: (b) => b.price, types: NUM }],
+  ['bid.channel', { of: 2, get: (b) => b.channel, types: STR }],
+  ['bid.url', { of: 2, get: (b) => b.url, types: STR }],
+  ['bid.datetime', { of: 2, get: (b) => b.dateTime, types: TS }],
+  ['bid.extra', { of: 2, get: (b) => b.extra, types: STR }],
 ]);
+
+/** The row of an event: its kind's columns set, the other kinds' NULL. */
+export type RowOf = (e: NexmarkEvent) => Row;
+
+/** One row builder per event kind, each setting only its own columns (a row is mostly other kinds' NULLs). */
+function rowBuilder(fields: readonly Field[]): RowOf {
+  const width = fields.length;
+  const cols = <T>(of: 0 | 1 | 2): { readonly at: number; readonly get: (x: T) => Value }[] =>
+    fields.flatMap((f, at) => (f.of === of ? [{ at, get: f.get as (x: T) => Value }] : []));
+  const common = fields.flatMap((f, at) => (f.of === null ? [{ at, get: f.get }] : []));
+  const person = cols<Person>(0);
+  const auction = cols<Auction>(1);
+  const bid = cols<Bid>(2);
+  const fill = <T>(row: Row, list: readonly { readonly at: number; readonly get: (x: T) => Value }[], x: T): void => {
+    for (let i = 0; i < list.length; i++) row[list[i]!.at] = list[i]!.get(x);
+  };
+  return (e) => {
+    const row: Row = new Array<Value>(width).fill(null);
+    for (let i = 0; i < common.length; i++) row[common[i]!.at] = common[i]!.get(e);
+    if (e.type === 0) fill(row, person, e.person);
+    else if (e.type === 1) fill(row, auction, e.auction);
+    else fill(row, bid, e.bid);
+    return row;
+  };
+}
 
 export interface NexmarkOptions {
   readonly config: NexmarkConfig;
@@ -81,7 +113,7 @@ export interface NexmarkOptions {
   readonly eventsNum: number;
   readonly baseTime: number | undefined;
   readonly rateLimited: boolean;
-  readonly getters: readonly ((e: NexmarkEvent) => Value)[];
+  readonly rowOf: RowOf;
 }
 
 /** Flink MemorySize text such as '200b', '1kb', '500': bytes. */
@@ -127,7 +159,7 @@ export function nexmarkOptions(options: Readonly<Record<string, string>>, schema
     // Auctions and bids pick their sellers and bidders among the people generated so far.
     throw new EddyError('INVALID_OPTION', "'person.proportion' must be at least 1", undefined, 'auctions and bids refer to generated people');
   }
-  const getters = schema.columns.map((c) => {
+  const fields = schema.columns.map((c) => {
     const f = FIELDS.get(c.name.toLowerCase());
     if (!f) {
       const guess = closest(c.name.toLowerCase(), [...FIELDS.keys()]);
@@ -136,14 +168,14 @@ export function nexmarkOptions(options: Readonly<Record<string, string>>, schema
     if (!f.types.includes(c.type)) {
       throw new EddyError('TYPE_MISMATCH', `nexmark column '${c.name}' is ${f.types.join(' or ')}, not ${c.type}`, undefined, `declare '${c.name}' as ${f.types[0]}`);
     }
-    return f.get;
+    return f;
   });
   return {
     config,
     eventsNum: numberOption(options, 'events.num', 0, { min: 0, integer: true }),
     baseTime: timestampOption(options, 'base-time'),
     rateLimited: enumOption(options, 'rate.limited', ['true', 'false'], 'false') === 'true',
-    getters,
+    rowOf: rowBuilder(fields),
   };
 }
 
@@ -189,14 +221,9 @@ export class NexmarkSource implements SourceReader {
     let end = this.count + max;
     if (n > 0) end = Math.min(end, n);
     if (this.opts.rateLimited) end = Math.min(end, await this.due());
-    const getters = this.opts.getters;
+    const rowOf = this.opts.rowOf;
     const rows: Row[] = new Array(Math.max(0, end - this.count));
-    for (let i = this.count; i < end; i++) {
-      const e = this.gen.event(i);
-      const row: Row = new Array(getters.length);
-      for (let c = 0; c < getters.length; c++) row[c] = getters[c]!(e);
-      rows[i - this.count] = row;
-    }
+    for (let i = this.count; i < end; i++) rows[i - this.count] = rowOf(this.gen.event(i));
     this.count = Math.max(this.count, end);
     return rows;
   }
