@@ -14,6 +14,9 @@ import { physicalStream } from '../planner/stream-def.js';
  */
 export class ComputedColumnsReader implements SourceReader {
   private readonly fns: readonly { readonly index: number; readonly fn: (row: Row) => unknown }[];
+  /** Whether the computed columns all follow the physical ones and the inner reader leaves them room in its rows. */
+  private readonly inPlace: boolean;
+  private readonly physicalWidth: number;
   // Present only when the inner reader has them: their presence is what the source operator tests.
   readonly readable?: () => Promise<void>;
   readonly splits?: () => readonly string[];
@@ -30,6 +33,9 @@ export class ComputedColumnsReader implements SourceReader {
     this.fns = [...(stream.computed ?? [])]
       .sort((a, b) => a.index - b.index)
       .map((c) => ({ index: c.index, fn: compileExpr(bindExpr(c.expr, { scope, clause: 'a computed column' })) }));
+    this.physicalWidth = physical.columns.length;
+    this.inPlace = inner.reserveTrailing !== undefined && this.fns.every((f, i) => f.index === this.physicalWidth + i);
+    if (this.inPlace) inner.reserveTrailing!(this.fns.length);
   }
 
   get bounded(): boolean {
@@ -56,6 +62,15 @@ export class ComputedColumnsReader implements SourceReader {
     const rows = await this.inner.read(max);
     if (rows === null) return null;
     const fns = this.fns;
+    if (this.inPlace) {
+      // Each computed value reads only physical columns, which the trailing slots leave where they are.
+      const w = this.physicalWidth;
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r]!;
+        for (let f = 0; f < fns.length; f++) row[w + f] = fns[f]!.fn(row) as Row[number];
+      }
+      return rows;
+    }
     const out: Row[] = new Array(rows.length);
     for (let r = 0; r < rows.length; r++) {
       const physical = rows[r]!;

@@ -23,10 +23,17 @@ const runs = Number(runsText);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'eddy-nexmark-profile-'));
 
-function baselineMs(n: number): number {
+/** CPU ms (user + system) of this process since `from`: steadier than wall time on a shared machine. */
+const cpuMs = (from: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
+
+function baselineMs(n: number): { ms: number; cpu: number } {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   runGenerated(makeBaseline(q as never, new CountingOut(), q === 'q13' ? sideInputText() : ''), n, TPS);
-  return performance.now() - t0;
+  return { ms: performance.now() - t0, cpu: cpuMs(c0) };
 }
 
 try {
@@ -34,6 +41,7 @@ try {
   await eddyTimed(root, q, 20_000, TPS, home);
   baselineMs(20_000);
   const ratios: number[] = [];
+  const cpuRatios: number[] = [];
   for (let r = 0; r < runs; r++) {
     const inspector = profile && r === runs - 1 ? new Session() : null;
     if (inspector) {
@@ -41,18 +49,21 @@ try {
       await inspector.post('Profiler.enable');
       await inspector.post('Profiler.start');
     }
+    const c0 = process.cpuUsage();
     const e = await eddyTimed(root, q, events, TPS, home);
+    const eCpu = cpuMs(c0);
     if (inspector) {
       const { profile: p } = await inspector.post('Profiler.stop');
       fs.writeFileSync(profile!, JSON.stringify(p));
       inspector.disconnect();
     }
     const h = baselineMs(events);
-    ratios.push(h / e.ms);
-    console.log(`${q}: eddy ${e.ms.toFixed(0)} ms (${e.changes} changes), hand-written ${h.toFixed(0)} ms, ratio ${(h / e.ms).toFixed(2)}`);
+    ratios.push(h.ms / e.ms);
+    cpuRatios.push(h.cpu / eCpu);
+    console.log(`${q}: eddy ${e.ms.toFixed(0)} ms (cpu ${eCpu.toFixed(0)}; ${e.changes} changes), hand-written ${h.ms.toFixed(0)} ms (cpu ${h.cpu.toFixed(0)}), ratio ${(h.ms / e.ms).toFixed(2)} (cpu ${(h.cpu / eCpu).toFixed(2)})`);
   }
-  ratios.sort((a, b) => a - b);
-  console.log(`${q}: median ratio ${ratios[Math.floor(ratios.length / 2)]!.toFixed(2)}`);
+  const median = (xs: number[]): string => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(2);
+  console.log(`${q}: median ratio ${median(ratios)} (cpu ${median(cpuRatios)})`);
   if (profile) for (const t of topSelfTime(JSON.parse(fs.readFileSync(profile, 'utf8')), 40)) console.log(`${t.ms.toFixed(0).padStart(7)} ms ${t.pct.toFixed(1).padStart(5)}%  ${t.fn}`);
 } finally {
   fs.rmSync(home, { recursive: true, force: true });

@@ -86,8 +86,8 @@ const FIELDS: ReadonlyMap<string, Field> = new Map<string, Field>([
 export type RowOf = (e: NexmarkEvent) => Row;
 
 /** One row builder per event kind, each setting only its own columns (a row is mostly other kinds' NULLs). */
-function rowBuilder(fields: readonly Field[]): RowOf {
-  const width = fields.length;
+function rowBuilder(fields: readonly Field[], spare = 0): RowOf {
+  const width = fields.length + spare;
   const cols = <T>(of: 0 | 1 | 2): { readonly at: number; readonly get: (x: T) => Value }[] =>
     fields.flatMap((f, at) => (f.of === of ? [{ at, get: f.get as (x: T) => Value }] : []));
   const common = fields.flatMap((f, at) => (f.of === null ? [{ at, get: f.get }] : []));
@@ -114,6 +114,8 @@ export interface NexmarkOptions {
   readonly baseTime: number | undefined;
   readonly rateLimited: boolean;
   readonly rowOf: RowOf;
+  /** The same rows with `spare` more (NULL) slots after the columns. */
+  readonly rowOfWidth: (spare: number) => RowOf;
 }
 
 /** Flink MemorySize text such as '200b', '1kb', '500': bytes. */
@@ -176,6 +178,7 @@ export function nexmarkOptions(options: Readonly<Record<string, string>>, schema
     baseTime: timestampOption(options, 'base-time'),
     rateLimited: enumOption(options, 'rate.limited', ['true', 'false'], 'false') === 'true',
     rowOf: rowBuilder(fields),
+    rowOfWidth: (spare) => rowBuilder(fields, spare),
   };
 }
 
@@ -192,6 +195,7 @@ export class NexmarkSource implements SourceReader {
   readonly bounded: boolean;
   readonly skippedRows = 0;
   private count = 0;
+  private rowOf: RowOf;
   private gen: NexmarkGenerator;
   private clock0 = -1;
   private count0 = 0;
@@ -201,6 +205,7 @@ export class NexmarkSource implements SourceReader {
     private readonly now: () => number = Date.now,
   ) {
     this.bounded = opts.eventsNum > 0;
+    this.rowOf = opts.rowOf;
     this.gen = new NexmarkGenerator(opts.config, opts.baseTime ?? now());
   }
 
@@ -221,11 +226,15 @@ export class NexmarkSource implements SourceReader {
     let end = this.count + max;
     if (n > 0) end = Math.min(end, n);
     if (this.opts.rateLimited) end = Math.min(end, await this.due());
-    const rowOf = this.opts.rowOf;
+    const rowOf = this.rowOf;
     const rows: Row[] = new Array(Math.max(0, end - this.count));
     for (let i = this.count; i < end; i++) rows[i - this.count] = rowOf(this.gen.event(i));
     this.count = Math.max(this.count, end);
     return rows;
+  }
+
+  reserveTrailing(n: number): void {
+    this.rowOf = this.opts.rowOfWidth(n);
   }
 
   /** With 'rate.limited': the event count due by now at 'first-event.rate' per second (waiting briefly when none is). */
