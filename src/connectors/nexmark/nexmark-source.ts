@@ -1,4 +1,4 @@
-import type { Row, Schema, SqlType, Value } from '../../common/types.js';
+import type { Row, Schema, SqlType } from '../../common/types.js';
 import { EddyError, closest } from '../../common/errors.js';
 import type { SourceReader } from '../connector.js';
 import { checkOptions, enumOption, numberOption, timestampOption, type OptionSpec } from '../options.js';
@@ -41,70 +41,64 @@ export const NEXMARK_SPEC: OptionSpec = {
 };
 
 /**
- * Columns the source can fill: name (lower-cased) → the event kind whose field it is (null: every
- * event's), the field's value, and the types it fits. A column of another kind's field is NULL.
+ * Columns the source can fill: name (lower-cased) → the event kind whose field it is (null: the
+ * event's own `type`), the field, and the types it fits. A column of another kind's field is NULL.
  */
-type Field =
-  | { readonly of: null; readonly get: (e: NexmarkEvent) => Value; readonly types: readonly SqlType[] }
-  | { readonly of: 0; readonly get: (p: Person) => Value; readonly types: readonly SqlType[] }
-  | { readonly of: 1; readonly get: (a: Auction) => Value; readonly types: readonly SqlType[] }
-  | { readonly of: 2; readonly get: (b: Bid) => Value; readonly types: readonly SqlType[] };
+interface Field {
+  readonly of: 0 | 1 | 2 | null;
+  readonly field: keyof Person | keyof Auction | keyof Bid | 'type';
+  readonly types: readonly SqlType[];
+}
 const ID: readonly SqlType[] = ['BIGINT'];
 const NUM: readonly SqlType[] = ['BIGINT', 'DOUBLE'];
 const STR: readonly SqlType[] = ['VARCHAR'];
 const TS: readonly SqlType[] = ['TIMESTAMP'];
+const person = (field: keyof Person, types: readonly SqlType[]): Field => ({ of: 0, field, types });
+const auction = (field: keyof Auction, types: readonly SqlType[]): Field => ({ of: 1, field, types });
+const bid = (field: keyof Bid, types: readonly SqlType[]): Field => ({ of: 2, field, types });
 const FIELDS: ReadonlyMap<string, Field> = new Map<string, Field>([
-  ['event_type', { of: null, get: (e) => e.type, types: ['INT', 'BIGINT'] }],
-  ['person.id', { of: 0, get: (p) => p.id, types: ID }],
-  ['person.name', { of: 0, get: (p) => p.name, types: STR }],
-  ['person.emailaddress', { of: 0, get: (p) => p.emailAddress, types: STR }],
-  ['person.creditcard', { of: 0, get: (p) => p.creditCard, types: STR }],
-  ['person.city', { of: 0, get: (p) => p.city, types: STR }],
-  ['person.state', { of: 0, get: (p) => p.state, types: STR }],
-  ['person.datetime', { of: 0, get: (p) => p.dateTime, types: TS }],
-  ['person.extra', { of: 0, get: (p) => p.extra, types: STR }],
-  ['auction.id', { of: 1, get: (a) => a.id, types: ID }],
-  ['auction.itemname', { of: 1, get: (a) => a.itemName, types: STR }],
-  ['auction.description', { of: 1, get: (a) => a.description, types: STR }],
-  ['auction.initialbid', { of: 1, get: (a) => a.initialBid, types: NUM }],
-  ['auction.reserve', { of: 1, get: (a) => a.reserve, types: NUM }],
-  ['auction.datetime', { of: 1, get: (a) => a.dateTime, types: TS }],
-  ['auction.expires', { of: 1, get: (a) => a.expires, types: TS }],
-  ['auction.seller', { of: 1, get: (a) => a.seller, types: ID }],
-  ['auction.category', { of: 1, get: (a) => a.category, types: ID }],
-  ['auction.extra', { of: 1, get: (a) => a.extra, types: STR }],
-  ['bid.auction', { of: 2, get: (b) => b.auction, types: ID }],
-  ['bid.bidder', { of: 2, get: (b) => b.bidder, types: ID }],
-  ['bid.price', { of: 2, get: (b) => b.price, types: NUM }],
-  ['bid.channel', { of: 2, get: (b) => b.channel, types: STR }],
-  ['bid.url', { of: 2, get: (b) => b.url, types: STR }],
-  ['bid.datetime', { of: 2, get: (b) => b.dateTime, types: TS }],
-  ['bid.extra', { of: 2, get: (b) => b.extra, types: STR }],
+  ['event_type', { of: null, field: 'type', types: ['INT', 'BIGINT'] }],
+  ['person.id', person('id', ID)],
+  ['person.name', person('name', STR)],
+  ['person.emailaddress', person('emailAddress', STR)],
+  ['person.creditcard', person('creditCard', STR)],
+  ['person.city', person('city', STR)],
+  ['person.state', person('state', STR)],
+  ['person.datetime', person('dateTime', TS)],
+  ['person.extra', person('extra', STR)],
+  ['auction.id', auction('id', ID)],
+  ['auction.itemname', auction('itemName', STR)],
+  ['auction.description', auction('description', STR)],
+  ['auction.initialbid', auction('initialBid', NUM)],
+  ['auction.reserve', auction('reserve', NUM)],
+  ['auction.datetime', auction('dateTime', TS)],
+  ['auction.expires', auction('expires', TS)],
+  ['auction.seller', auction('seller', ID)],
+  ['auction.category', auction('category', ID)],
+  ['auction.extra', auction('extra', STR)],
+  ['bid.auction', bid('auction', ID)],
+  ['bid.bidder', bid('bidder', ID)],
+  ['bid.price', bid('price', NUM)],
+  ['bid.channel', bid('channel', STR)],
+  ['bid.url', bid('url', STR)],
+  ['bid.datetime', bid('dateTime', TS)],
+  ['bid.extra', bid('extra', STR)],
 ]);
 
 /** The row of an event: its kind's columns set, the other kinds' NULL. */
 export type RowOf = (e: NexmarkEvent) => Row;
 
-/** One row builder per event kind, each setting only its own columns (a row is mostly other kinds' NULLs). */
+const KIND_OBJECT = ['person', 'auction', 'bid'] as const;
+
+/**
+ * The row builder of the columns `fields` and `spare` NULL slots after them: generated once, one
+ * array literal per event kind (a row is mostly other kinds' NULLs; the field names are FIELDS').
+ */
 function rowBuilder(fields: readonly Field[], spare = 0): RowOf {
-  const width = fields.length + spare;
-  const cols = <T>(of: 0 | 1 | 2): { readonly at: number; readonly get: (x: T) => Value }[] =>
-    fields.flatMap((f, at) => (f.of === of ? [{ at, get: f.get as (x: T) => Value }] : []));
-  const common = fields.flatMap((f, at) => (f.of === null ? [{ at, get: f.get }] : []));
-  const person = cols<Person>(0);
-  const auction = cols<Auction>(1);
-  const bid = cols<Bid>(2);
-  const fill = <T>(row: Row, list: readonly { readonly at: number; readonly get: (x: T) => Value }[], x: T): void => {
-    for (let i = 0; i < list.length; i++) row[list[i]!.at] = list[i]!.get(x);
-  };
-  return (e) => {
-    const row: Row = new Array<Value>(width).fill(null);
-    for (let i = 0; i < common.length; i++) row[common[i]!.at] = common[i]!.get(e);
-    if (e.type === 0) fill(row, person, e.person);
-    else if (e.type === 1) fill(row, auction, e.auction);
-    else fill(row, bid, e.bid);
-    return row;
-  };
+  const literal = (kind: 0 | 1 | 2): string =>
+    `[${[...fields.map((f) => (f.of === null ? `e.${f.field}` : f.of === kind ? `x.${f.field}` : 'null')), ...Array<string>(spare).fill('null')].join(', ')}]`;
+  const cases = KIND_OBJECT.map((obj, kind) => `    case ${kind}: { const x = e.${obj}; return ${literal(kind as 0 | 1 | 2)}; }`);
+  return new Function(`return function rowOf(e) {\n  switch (e.type) {\n${cases.join('\n')}\n  }\n};`)() as RowOf;
 }
 
 export interface NexmarkOptions {
