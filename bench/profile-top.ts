@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 interface ProfileNode {
   readonly id: number;
@@ -44,7 +45,8 @@ export function topSelfTime(profile: Profile, count: number): { fn: string; ms: 
 }
 
 const [file, count] = process.argv.slice(2);
-if (file) {
+// Only as a command: profile-query.js imports topSelfTime with its own arguments.
+if (file && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   for (const r of topSelfTime(profile, Number(count ?? 15))) console.log(`${r.ms.toFixed(0).padStart(7)} ms ${r.pct.toFixed(1).padStart(5)}%  ${r.fn}`);
 }

@@ -15,6 +15,12 @@ export interface SourceReader {
    * the source holds as inserted objects come out as those objects and their layout, uncopied.
    */
   readObjects?(max: number): Promise<Row[] | StoredObjects | null>;
+  /**
+   * Optional: from now on every row read() returns is a new array that nothing else holds, with
+   * `n` more slots after its columns for the reader wrapping this one to fill (the computed-columns
+   * reader's trailing columns), so that reader does not copy every row.
+   */
+  reserveTrailing?(n: number): void;
   /** JSON-serializable position just after the last row returned by read(). */
   offset(): unknown;
   /** Position the reader at an offset previously returned by offset(). Call before the first read. */

@@ -3,12 +3,13 @@ import { logicalInputs, type LogicalPlan } from './plan.js';
 import { constantFold } from './rules/constant-fold.js';
 import { mergeFilters } from './rules/merge-filters.js';
 import { pruneColumns } from './rules/prune-columns.js';
+import { pushFilterBelowJoin } from './rules/push-filter-below-join.js';
 import { removeIdentityProject } from './rules/remove-identity-project.js';
 import { removeTrueFilter } from './rules/remove-true-filter.js';
 import { isPlanRule, type PlanRule, type Rule } from './rules/rule.js';
 
 /** Node rules run to a fixpoint, then each plan rule once, then the node rules again (a pruned projection may become an identity). */
-export const DEFAULT_RULES: readonly (Rule | PlanRule)[] = [constantFold, removeTrueFilter, mergeFilters, removeIdentityProject, pruneColumns];
+export const DEFAULT_RULES: readonly (Rule | PlanRule)[] = [constantFold, removeTrueFilter, mergeFilters, pushFilterBelowJoin, removeIdentityProject, pruneColumns];
 const MAX_PASSES = 100;
 
 /** `node` reading `inputs` instead of its own (itself when they are the same). */

@@ -15,8 +15,9 @@ import { physicalStream } from '../planner/stream-def.js';
  */
 export class ComputedColumnsReader implements SourceReader {
   private readonly fns: readonly { readonly index: number; readonly fn: (row: Row) => unknown }[];
-  /** The position of the first computed column: when it is the physical row's width, all of them come after the physical columns. */
-  private readonly firstIndex: number;
+  /** Whether the computed columns all follow the physical ones and the inner reader leaves them room in its rows. */
+  private readonly inPlace: boolean;
+  private readonly physicalWidth: number;
   // Present only when the inner reader has them: their presence is what the source operator tests.
   readonly readable?: () => Promise<void>;
   readonly splits?: () => readonly string[];
@@ -33,7 +34,9 @@ export class ComputedColumnsReader implements SourceReader {
     this.fns = [...(stream.computed ?? [])]
       .sort((a, b) => a.index - b.index)
       .map((c) => ({ index: c.index, fn: compileExpr(bindExpr(c.expr, { scope, clause: 'a computed column' })) }));
-    this.firstIndex = this.fns[0]?.index ?? -1;
+    this.physicalWidth = physical.columns.length;
+    this.inPlace = inner.reserveTrailing !== undefined && this.fns.every((f, i) => f.index === this.physicalWidth + i);
+    if (this.inPlace) inner.reserveTrailing!(this.fns.length);
   }
 
   get bounded(): boolean {
@@ -60,18 +63,29 @@ export class ComputedColumnsReader implements SourceReader {
     const rows = await this.inner.read(max);
     if (rows === null) return null;
     const fns = this.fns;
-    const out: Row[] = new Array<Row>(rows.length);
+    if (this.inPlace) {
+      // Each computed value reads only physical columns, which the trailing slots leave where they are.
+      const w = this.physicalWidth;
+      for (let r = 0; r < rows.length; r++) {
+        const row = rows[r]!;
+        for (let f = 0; f < fns.length; f++) row[w + f] = fns[f]!.fn(row) as Row[number];
+      }
+      return rows;
+    }
+    const out: Row[] = new Array(rows.length);
     for (let r = 0; r < rows.length; r++) {
       const physical = rows[r]!;
-      // A copy: the inner reader's rows may be shared (a memory stream's log).
-      const row = physical.slice();
-      if (physical.length === this.firstIndex) {
-        // The common declaration, computed columns after the physical ones: appended in order.
-        for (let i = 0; i < fns.length; i++) row.push(fns[i]!.fn(physical) as Row[number]);
-      } else {
-        // Ascending positions: each splice lands where the declaration put the column.
-        for (const { index, fn } of fns) row.splice(index, 0, fn(physical) as Row[number]);
+      // One array of the full width, filled in declaration order (computed positions ascend):
+      // a copy and a splice per computed column cost more than the rest of reading a row.
+      const row: Row = new Array(physical.length + fns.length);
+      let from = 0;
+      let to = 0;
+      for (let f = 0; f < fns.length; f++) {
+        const { index, fn } = fns[f]!;
+        while (to < index) row[to++] = physical[from++]!;
+        row[to++] = fn(physical) as Row[number];
       }
+      while (from < physical.length) row[to++] = physical[from++]!;
       out[r] = row;
     }
     return out;

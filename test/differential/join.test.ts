@@ -34,6 +34,10 @@ const CASES: readonly TwoInputCase[] = ([
   { name: 'pruned: a column read only in ON', sql: 'SELECT l.k, r.k AS rk FROM l LEFT JOIN r ON l.k = r.k AND r.x > 3', cols: ['k', 'rk'] },
   { name: 'pruned: a column read only in a later WHERE', sql: 'SELECT l.k AS lk, r.k AS rk FROM l FULL JOIN r ON l.k = r.k WHERE l.x IS NULL OR l.x < 5', cols: ['lk', 'rk'] },
   { name: 'pruned: a column read only by the result', sql: 'SELECT r.x AS y FROM l JOIN r ON l.k = r.k', cols: ['y'], append: true },
+  // WHERE conjuncts over one side run below it (src/planner/rules/push-filter-below-join.ts): never below a null-producing side.
+  { name: 'where below inner sides', sql: 'SELECT l.k, l.x, r.x AS y FROM l JOIN r ON l.k = r.k WHERE l.x <> 2 AND r.x <> 5 AND l.x <> r.x', cols: ['k', 'x', 'y'], append: true },
+  { name: 'where below the left of a LEFT join', sql: 'SELECT l.k, l.x, r.x AS y FROM l LEFT JOIN r ON l.k = r.k WHERE l.x > 2 AND (r.x IS NULL OR r.x < 6)', cols: ['k', 'x', 'y'] },
+  { name: 'where below the right of a RIGHT join', sql: 'SELECT l.x, r.k, r.x AS y FROM l RIGHT JOIN r ON l.k = r.k WHERE r.x BETWEEN 2 AND 7 AND l.x IS NULL', cols: ['x', 'k', 'y'] },
   {
     name: 'pruned: updating rows equal but for a dropped column',
     sql: 'SELECT g.k, r.x AS y FROM (SELECT k, x, COUNT(*) AS n FROM l GROUP BY k, x) g LEFT JOIN r ON g.k = r.k',

@@ -86,6 +86,10 @@ const JOIN_CASES: readonly Case[] = [
   { name: 'FULL JOIN', sql: 'SELECT l.k AS lk, l.a, r.k AS rk, r.b FROM l FULL OUTER JOIN r ON l.k = r.k', mode: 'folded' },
   { name: 'FULL JOIN with a residual', sql: 'SELECT l.k AS lk, l.a, r.k AS rk, r.b FROM l FULL JOIN r ON l.k = r.k AND l.a <> r.b', mode: 'folded' },
   { name: 'join on an expression', sql: "SELECT l.k, l.a, r.b FROM l JOIN r ON COALESCE(l.k, 'none') = COALESCE(r.k, 'none')", mode: 'append' },
+  // WHERE conjuncts over one side run below it (push-filter-below-join); those over the null-producing side stay above.
+  { name: 'INNER JOIN with a WHERE on each side', sql: 'SELECT l.k, l.a, r.b FROM l JOIN r ON l.k = r.k WHERE l.a > 1 AND r.b <> 3 AND l.a <> r.b', mode: 'append' },
+  { name: 'LEFT JOIN with a WHERE on each side', sql: 'SELECT l.k, l.a, r.b FROM l LEFT JOIN r ON l.k = r.k WHERE l.a >= 2 AND (r.b IS NULL OR r.b < 5)', mode: 'folded' },
+  { name: 'RIGHT JOIN with a WHERE on each side', sql: 'SELECT l.a, r.k, r.b FROM l RIGHT JOIN r ON l.k = r.k WHERE r.b BETWEEN 1 AND 6 AND l.a IS NULL', mode: 'folded' },
   { name: 'three-way join', sql: 'SELECT l.k, l.a, r.b, q.rate FROM l JOIN r ON l.k = r.k LEFT JOIN rates q ON r.k = q.k AND q.rate = r.b', mode: 'folded' },
   // Semi and anti joins.
   { name: 'IN (semi join)', sql: 'SELECT k, a FROM l WHERE k IN (SELECT k FROM r WHERE b > 2)', mode: 'append' },

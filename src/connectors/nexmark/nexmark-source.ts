@@ -1,8 +1,8 @@
-import type { Row, Schema, SqlType, Value } from '../../common/types.js';
+import type { Row, Schema, SqlType } from '../../common/types.js';
 import { EddyError, closest } from '../../common/errors.js';
 import type { SourceReader } from '../connector.js';
 import { checkOptions, enumOption, numberOption, timestampOption, type OptionSpec } from '../options.js';
-import { NexmarkGenerator, type NexmarkConfig, type NexmarkEvent } from './generator.js';
+import { NexmarkGenerator, type Auction, type Bid, type NexmarkConfig, type NexmarkEvent, type Person } from './generator.js';
 
 /*
  * nexmark-flink's 'nexmark' table source: the columns of its ddl_gen.sql (event_type, person ROW<...>,
@@ -40,40 +40,66 @@ export const NEXMARK_SPEC: OptionSpec = {
   ],
 };
 
-/** Columns the source can fill: name (lower-cased) → the value of an event and the types it fits. */
-type Field = { readonly get: (e: NexmarkEvent) => Value; readonly types: readonly SqlType[] };
+/**
+ * Columns the source can fill: name (lower-cased) → the event kind whose field it is (null: the
+ * event's own `type`), the field, and the types it fits. A column of another kind's field is NULL.
+ */
+interface Field {
+  readonly of: 0 | 1 | 2 | null;
+  readonly field: keyof Person | keyof Auction | keyof Bid | 'type';
+  readonly types: readonly SqlType[];
+}
 const ID: readonly SqlType[] = ['BIGINT'];
 const NUM: readonly SqlType[] = ['BIGINT', 'DOUBLE'];
 const STR: readonly SqlType[] = ['VARCHAR'];
 const TS: readonly SqlType[] = ['TIMESTAMP'];
+const person = (field: keyof Person, types: readonly SqlType[]): Field => ({ of: 0, field, types });
+const auction = (field: keyof Auction, types: readonly SqlType[]): Field => ({ of: 1, field, types });
+const bid = (field: keyof Bid, types: readonly SqlType[]): Field => ({ of: 2, field, types });
 const FIELDS: ReadonlyMap<string, Field> = new Map<string, Field>([
-  ['event_type', { get: (e) => e.type, types: ['INT', 'BIGINT'] }],
-  ['person.id', { get: (e) => (e.type === 0 ? e.person.id : null), types: ID }],
-  ['person.name', { get: (e) => (e.type === 0 ? e.person.name : null), types: STR }],
-  ['person.emailaddress', { get: (e) => (e.type === 0 ? e.person.emailAddress : null), types: STR }],
-  ['person.creditcard', { get: (e) => (e.type === 0 ? e.person.creditCard : null), types: STR }],
-  ['person.city', { get: (e) => (e.type === 0 ? e.person.city : null), types: STR }],
-  ['person.state', { get: (e) => (e.type === 0 ? e.person.state : null), types: STR }],
-  ['person.datetime', { get: (e) => (e.type === 0 ? e.person.dateTime : null), types: TS }],
-  ['person.extra', { get: (e) => (e.type === 0 ? e.person.extra : null), types: STR }],
-  ['auction.id', { get: (e) => (e.type === 1 ? e.auction.id : null), types: ID }],
-  ['auction.itemname', { get: (e) => (e.type === 1 ? e.auction.itemName : null), types: STR }],
-  ['auction.description', { get: (e) => (e.type === 1 ? e.auction.description : null), types: STR }],
-  ['auction.initialbid', { get: (e) => (e.type === 1 ? e.auction.initialBid : null), types: NUM }],
-  ['auction.reserve', { get: (e) => (e.type === 1 ? e.auction.reserve : null), types: NUM }],
-  ['auction.datetime', { get: (e) => (e.type === 1 ? e.auction.dateTime : null), types: TS }],
-  ['auction.expires', { get: (e) => (e.type === 1 ? e.auction.expires : null), types: TS }],
-  ['auction.seller', { get: (e) => (e.type === 1 ? e.auction.seller : null), types: ID }],
-  ['auction.category', { get: (e) => (e.type === 1 ? e.auction.category : null), types: ID }],
-  ['auction.extra', { get: (e) => (e.type === 1 ? e.auction.extra : null), types: STR }],
-  ['bid.auction', { get: (e) => (e.type === 2 ? e.bid.auction : null), types: ID }],
-  ['bid.bidder', { get: (e) => (e.type === 2 ? e.bid.bidder : null), types: ID }],
-  ['bid.price', { get: (e) => (e.type === 2 ? e.bid.price : null), types: NUM }],
-  ['bid.channel', { get: (e) => (e.type === 2 ? e.bid.channel : null), types: STR }],
-  ['bid.url', { get: (e) => (e.type === 2 ? e.bid.url : null), types: STR }],
-  ['bid.datetime', { get: (e) => (e.type === 2 ? e.bid.dateTime : null), types: TS }],
-  ['bid.extra', { get: (e) => (e.type === 2 ? e.bid.extra : null), types: STR }],
+  ['event_type', { of: null, field: 'type', types: ['INT', 'BIGINT'] }],
+  ['person.id', person('id', ID)],
+  ['person.name', person('name', STR)],
+  ['person.emailaddress', person('emailAddress', STR)],
+  ['person.creditcard', person('creditCard', STR)],
+  ['person.city', person('city', STR)],
+  ['person.state', person('state', STR)],
+  ['person.datetime', person('dateTime', TS)],
+  ['person.extra', person('extra', STR)],
+  ['auction.id', auction('id', ID)],
+  ['auction.itemname', auction('itemName', STR)],
+  ['auction.description', auction('description', STR)],
+  ['auction.initialbid', auction('initialBid', NUM)],
+  ['auction.reserve', auction('reserve', NUM)],
+  ['auction.datetime', auction('dateTime', TS)],
+  ['auction.expires', auction('expires', TS)],
+  ['auction.seller', auction('seller', ID)],
+  ['auction.category', auction('category', ID)],
+  ['auction.extra', auction('extra', STR)],
+  ['bid.auction', bid('auction', ID)],
+  ['bid.bidder', bid('bidder', ID)],
+  ['bid.price', bid('price', NUM)],
+  ['bid.channel', bid('channel', STR)],
+  ['bid.url', bid('url', STR)],
+  ['bid.datetime', bid('dateTime', TS)],
+  ['bid.extra', bid('extra', STR)],
 ]);
+
+/** The row of an event: its kind's columns set, the other kinds' NULL. */
+export type RowOf = (e: NexmarkEvent) => Row;
+
+const KIND_OBJECT = ['person', 'auction', 'bid'] as const;
+
+/**
+ * The row builder of the columns `fields` and `spare` NULL slots after them: generated once, one
+ * array literal per event kind (a row is mostly other kinds' NULLs; the field names are FIELDS').
+ */
+function rowBuilder(fields: readonly Field[], spare = 0): RowOf {
+  const literal = (kind: 0 | 1 | 2): string =>
+    `[${[...fields.map((f) => (f.of === null ? `e.${f.field}` : f.of === kind ? `x.${f.field}` : 'null')), ...Array<string>(spare).fill('null')].join(', ')}]`;
+  const cases = KIND_OBJECT.map((obj, kind) => `    case ${kind}: { const x = e.${obj}; return ${literal(kind as 0 | 1 | 2)}; }`);
+  return new Function(`return function rowOf(e) {\n  switch (e.type) {\n${cases.join('\n')}\n  }\n};`)() as RowOf;
+}
 
 export interface NexmarkOptions {
   readonly config: NexmarkConfig;
@@ -81,7 +107,9 @@ export interface NexmarkOptions {
   readonly eventsNum: number;
   readonly baseTime: number | undefined;
   readonly rateLimited: boolean;
-  readonly getters: readonly ((e: NexmarkEvent) => Value)[];
+  readonly rowOf: RowOf;
+  /** The same rows with `spare` more (NULL) slots after the columns. */
+  readonly rowOfWidth: (spare: number) => RowOf;
 }
 
 /** Flink MemorySize text such as '200b', '1kb', '500': bytes. */
@@ -127,7 +155,7 @@ export function nexmarkOptions(options: Readonly<Record<string, string>>, schema
     // Auctions and bids pick their sellers and bidders among the people generated so far.
     throw new EddyError('INVALID_OPTION', "'person.proportion' must be at least 1", undefined, 'auctions and bids refer to generated people');
   }
-  const getters = schema.columns.map((c) => {
+  const fields = schema.columns.map((c) => {
     const f = FIELDS.get(c.name.toLowerCase());
     if (!f) {
       const guess = closest(c.name.toLowerCase(), [...FIELDS.keys()]);
@@ -136,14 +164,15 @@ export function nexmarkOptions(options: Readonly<Record<string, string>>, schema
     if (!f.types.includes(c.type)) {
       throw new EddyError('TYPE_MISMATCH', `nexmark column '${c.name}' is ${f.types.join(' or ')}, not ${c.type}`, undefined, `declare '${c.name}' as ${f.types[0]}`);
     }
-    return f.get;
+    return f;
   });
   return {
     config,
     eventsNum: numberOption(options, 'events.num', 0, { min: 0, integer: true }),
     baseTime: timestampOption(options, 'base-time'),
     rateLimited: enumOption(options, 'rate.limited', ['true', 'false'], 'false') === 'true',
-    getters,
+    rowOf: rowBuilder(fields),
+    rowOfWidth: (spare) => rowBuilder(fields, spare),
   };
 }
 
@@ -160,6 +189,7 @@ export class NexmarkSource implements SourceReader {
   readonly bounded: boolean;
   readonly skippedRows = 0;
   private count = 0;
+  private rowOf: RowOf;
   private gen: NexmarkGenerator;
   private clock0 = -1;
   private count0 = 0;
@@ -169,6 +199,7 @@ export class NexmarkSource implements SourceReader {
     private readonly now: () => number = Date.now,
   ) {
     this.bounded = opts.eventsNum > 0;
+    this.rowOf = opts.rowOf;
     this.gen = new NexmarkGenerator(opts.config, opts.baseTime ?? now());
   }
 
@@ -189,16 +220,15 @@ export class NexmarkSource implements SourceReader {
     let end = this.count + max;
     if (n > 0) end = Math.min(end, n);
     if (this.opts.rateLimited) end = Math.min(end, await this.due());
-    const getters = this.opts.getters;
+    const rowOf = this.rowOf;
     const rows: Row[] = new Array(Math.max(0, end - this.count));
-    for (let i = this.count; i < end; i++) {
-      const e = this.gen.event(i);
-      const row: Row = new Array(getters.length);
-      for (let c = 0; c < getters.length; c++) row[c] = getters[c]!(e);
-      rows[i - this.count] = row;
-    }
+    for (let i = this.count; i < end; i++) rows[i - this.count] = rowOf(this.gen.event(i));
     this.count = Math.max(this.count, end);
     return rows;
+  }
+
+  reserveTrailing(n: number): void {
+    this.rowOf = this.opts.rowOfWidth(n);
   }
 
   /** With 'rate.limited': the event count due by now at 'first-event.rate' per second (waiting briefly when none is). */

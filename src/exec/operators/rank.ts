@@ -70,9 +70,14 @@ const NS = 0;
 
 /** NULL sorts first ascending and last descending (SQLite's and Calcite's default null direction). */
 function compareKeys(a: Row, b: Row, desc: readonly boolean[]): number {
+  return compareAt(a, b, null, desc);
+}
+
+/** compareKeys over the columns `at` of two rows (null: their first desc.length columns), without building their keys. */
+function compareAt(a: Row, b: Row, at: readonly number[] | null, desc: readonly boolean[]): number {
   for (let i = 0; i < desc.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
+    const x = a[at === null ? i : at[i]!]!;
+    const y = b[at === null ? i : at[i]!]!;
     let c: number;
     if (x === null || y === null) c = x === y ? 0 : x === null ? -1 : 1;
     else c = compareValues(x, y);
@@ -88,6 +93,11 @@ export class RankOperator extends Operator {
   private readonly keyOf: (row: Row) => StateKey;
   private readonly sortKey: (row: Row) => Row;
   private readonly desc: readonly boolean[];
+  /**
+   * Over an append-only input whose ORDER BY keys are all columns: their positions, so a new row is
+   * placed by comparing stored rows with it column by column (no sort key built per comparison).
+   */
+  private readonly orderColumns: readonly number[] | null;
 
   constructor(
     private readonly spec: RankSpec,
@@ -97,6 +107,8 @@ export class RankOperator extends Operator {
     this.keyOf = compileKeyExtractor(spec.partitionKeys);
     this.sortKey = compileRowBuilder(spec.orderKeys.map((k) => k.expr));
     this.desc = spec.orderKeys.map((k) => k.desc);
+    const refs = spec.orderKeys.map((k) => (k.expr.kind === 'inputRef' ? k.expr.index : -1));
+    this.orderColumns = !spec.retracting && refs.every((i) => i >= 0) ? refs : null;
     this.table = ctx.table('partitions', jsonCodec<Row[]>());
   }
 
@@ -127,14 +139,16 @@ export class RankOperator extends Operator {
       if (i < 0) return; // never ranked (or already dropped): nothing to take back
       after = before.slice(0, i).concat(before.slice(i + 1));
     } else {
-      const k = this.sortKey(row);
-      // After every row whose key is <= k (equal keys keep arrival order), or < k (newPeersFirst).
+      // After every row whose key is <= the row's (equal keys keep arrival order), or < it (newPeersFirst).
       const limit = spec.newPeersFirst ? -1 : 0;
+      const cols = this.orderColumns;
+      const k = cols === null ? this.sortKey(row) : null;
       let lo = 0;
       let hi = before.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (compareKeys(this.keyOfStored(before[mid]!), k, this.desc) <= limit) lo = mid + 1;
+        const c = cols === null ? compareKeys(this.keyOfStored(before[mid]!), k!, this.desc) : compareAt(before[mid]!, row, cols, this.desc);
+        if (c <= limit) lo = mid + 1;
         else hi = mid;
       }
       if (!spec.retracting && lo >= spec.end && this.fn === 'ROW_NUMBER') return; // ranked beyond end, now and forever

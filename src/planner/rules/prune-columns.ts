@@ -95,13 +95,18 @@ function inputNeeds(node: LogicalPlan, need: ReadonlySet<number>): Iterable<numb
     }
     case 'join':
       return joinColumnNeeds(node, need, (side) => prunableSide(node, side));
-    case 'union':
     case 'rank':
+      if (prunableRank(node)) {
+        const w = node.input.schema.columns.length;
+        return [[...[...need].filter((c) => c >= 1 && c <= w).map((c) => c - 1), ...refsOfAll(node.partitionKeys), ...refsOfAll(node.orderKeys.map((k) => k.expr))]];
+      }
+      return [allColumns(node.input)];
+    case 'union':
     case 'overAggregate':
     case 'unnest':
     case 'replicate':
     case 'expand':
-      // Their output holds (union, OVER, UNNEST, INTERSECT/EXCEPT ALL's copies, grouping sets' Expand) or their state compares (Top-N) whole input rows.
+      // Their output holds (union, OVER, UNNEST, INTERSECT/EXCEPT ALL's copies, grouping sets' Expand) whole input rows.
       return logicalInputs(node).map(allColumns);
     default:
       return assertNever(node, 'logical plan');
@@ -114,6 +119,15 @@ function inputNeeds(node: LogicalPlan, need: ReadonlySet<number>): Iterable<numb
  */
 function prunableSide(node: Extract<LogicalPlan, { kind: 'join' }>, side: LogicalPlan): boolean {
   return !((node.interval || node.window) && joinSideStream(side) !== undefined);
+}
+
+/**
+ * Whether a Top-N may read only the input columns read above it and its keys: over an append-only
+ * input (its rows are told apart by identity, never compared whole, see exec/operators/rank.ts),
+ * not a window Top-N nor an insert-only deduplication. Output: [op, ...input columns, rank].
+ */
+function prunableRank(node: Extract<LogicalPlan, { kind: 'rank' }>): boolean {
+  return node.window === undefined && node.firstByTime !== true && !isUpdatingLogical(node.input);
 }
 
 /** The SELECT-list items a project keeps: those read, and at least one (a row of no columns carries nothing to count by). */
@@ -180,7 +194,24 @@ function rebuild(node: LogicalPlan, need: ReadonlySet<number>, inputs: readonly 
       return pruneJoin(node, inputs[0]!, inputs[1]!, need, (side) => prunableSide(node, side));
     case 'union':
       return unchanged ? whole(node) : whole({ ...node, inputs: inputs.map((p) => p.plan) });
-    case 'rank':
+    case 'rank': {
+      if (unchanged) return whole(node);
+      if (!prunableRank(node)) return whole({ ...node, input: inputs[0]!.plan });
+      const p = inputs[0]!;
+      const w = node.input.schema.columns.length;
+      const at = positions(p, w);
+      const kept = [0, ...p.kept.map((c) => c + 1), w + 1];
+      return {
+        plan: {
+          ...node,
+          input: p.plan,
+          partitionKeys: node.partitionKeys.map((k) => mapRefs(k, at)),
+          orderKeys: node.orderKeys.map((k) => ({ ...k, expr: mapRefs(k.expr, at) })),
+          schema: columnsAt(kept),
+        },
+        kept,
+      };
+    }
     case 'overAggregate':
     case 'unnest':
     case 'replicate':

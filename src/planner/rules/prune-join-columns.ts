@@ -4,14 +4,14 @@ import { mapRefs, refsOf } from '../expr-refs.js';
 import type { LogicalPlan } from '../plan.js';
 import { positions, type Pruned } from './pruned-node.js';
 
-type JoinNode = Extract<LogicalPlan, { kind: 'join' }>;
+export type JoinNode = Extract<LogicalPlan, { kind: 'join' }>;
 
 /**
  * Where a join's columns come from. Output: [op when updating, ...left data, ...right data] (semi/anti:
  * no right data); residual: the same, with the op slot only for a regular (not semi/anti) join.
  * Side rows: [op when that side is updating, ...data].
  */
-interface JoinLayout {
+export interface JoinLayout {
   readonly outOp: number;
   readonly residualOp: number;
   readonly leftOp: number;
@@ -20,7 +20,7 @@ interface JoinLayout {
   readonly leftData: number;
 }
 
-function layoutOf(j: JoinNode): JoinLayout {
+export function layoutOf(j: JoinNode): JoinLayout {
   const outOp = isUpdatingLogical(j) ? 1 : 0;
   const leftOp = isUpdatingLogical(j.left) ? 1 : 0;
   const semi = j.joinType === 'semi' || j.joinType === 'anti';
@@ -28,7 +28,7 @@ function layoutOf(j: JoinNode): JoinLayout {
 }
 
 /** A column of the output (or residual, `opSlots` = its op slot count) as a side column, or null for the op slot. */
-function sideColumn(i: number, opSlots: number, l: JoinLayout): { readonly left: boolean; readonly index: number } | null {
+export function sideColumn(i: number, opSlots: number, l: JoinLayout): { readonly left: boolean; readonly index: number } | null {
   if (i < opSlots) return null;
   const d = i - opSlots;
   return d < l.leftData ? { left: true, index: d + l.leftOp } : { left: false, index: d - l.leftData + l.rightOp };

@@ -26,15 +26,16 @@ describe('prune-columns', () => {
     );
   });
 
-  it('keeps a column read only by a WHERE above the join', () => {
-    expect(plan("SELECT b.price, a.seller FROM bids b JOIN auctions a ON b.auction = a.id WHERE b.channel = 'web'")).toBe(
+  it('keeps the columns read only by a WHERE above the join', () => {
+    // A WHERE over both sides stays above the join (push-filter-below-join moves one-sided conjuncts).
+    expect(plan("SELECT b.price, a.seller FROM bids b JOIN auctions a ON b.auction = a.id WHERE b.channel = 'web' OR a.category = 1")).toBe(
       [
         'ProjectExec [price, seller]',
-        "  FilterExec (channel = 'web')",
+        "  FilterExec ((channel = 'web') OR (category = 1))",
         `    JoinExec INNER keys=[auction = id] changelog=append ${UNBOUNDED}`,
         '      ProjectExec [auction, price, channel]',
         `        ${BIDS}`,
-        '      ProjectExec [id, seller]',
+        '      ProjectExec [id, seller, category]',
         `        ${AUCTIONS}`,
       ].join('\n'),
     );
@@ -68,11 +69,13 @@ describe('prune-columns', () => {
     expect(derived).toContain('    ProjectExec [id, ts]');
   });
 
-  it('reads every input column of a Top-N and of a union', () => {
-    const topN = plan(
-      'SELECT * FROM (SELECT b.auction, b.price, a.seller, ROW_NUMBER() OVER (PARTITION BY a.seller ORDER BY b.price DESC) AS rn FROM bids b JOIN auctions a ON b.auction = a.id) WHERE rn <= 3',
+  it('reads every input column of a Top-N over an updating input and of a union; over an append-only input only its keys and what is read above', () => {
+    const topN = (join: string): string =>
+      plan(`SELECT auction FROM (SELECT b.auction, b.price, a.seller, ROW_NUMBER() OVER (PARTITION BY b.auction ORDER BY b.price DESC) AS rn FROM bids b ${join} auctions a ON b.auction = a.id) WHERE rn <= 3`);
+    expect(topN('LEFT JOIN')).toContain(`    JoinExec LEFT keys=[auction = id] changelog=updating ${UNBOUNDED}\n      ${BIDS}\n      ${AUCTIONS}`);
+    expect(topN('JOIN')).toContain(
+      [`    JoinExec INNER keys=[auction = id] changelog=append ${UNBOUNDED}`, '      ProjectExec [auction, price]', `        ${BIDS}`, '      ProjectExec [id]', `        ${AUCTIONS}`].join('\n'),
     );
-    expect(topN).toContain(`    JoinExec INNER keys=[auction = id] changelog=append ${UNBOUNDED}\n      ${BIDS}\n      ${AUCTIONS}`);
     const union = plan('SELECT auction, price FROM bids b JOIN auctions a ON b.auction = a.id UNION ALL SELECT auction, price FROM bids');
     expect(union).toContain('      ProjectExec [auction, price]\n        SourceExec bids');
     expect(union).toContain('      ProjectExec [id]\n        SourceExec auctions');
