@@ -55,12 +55,24 @@ export class ComputedColumnsReader implements SourceReader {
   async read(max: number): Promise<Row[] | null> {
     const rows = await this.inner.read(max);
     if (rows === null) return null;
-    return rows.map((physical) => {
-      const out = physical.slice();
-      // Ascending positions: each splice lands where the declaration put the column.
-      for (const { index, fn } of this.fns) out.splice(index, 0, fn(physical) as Row[number]);
-      return out;
-    });
+    const fns = this.fns;
+    const out: Row[] = new Array<Row>(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      const physical = rows[r]!;
+      // A new row (the inner reader's may be shared, e.g. a memory log's): physical values in
+      // order, each computed column at its declared position (ascending, so earlier insertions
+      // have already shifted the later positions into place).
+      const width = physical.length + fns.length;
+      const row: Row = new Array(width);
+      let p = 0;
+      let f = 0;
+      for (let c = 0; c < width; c++) {
+        const computed = f < fns.length && fns[f]!.index === c ? fns[f++]! : null;
+        row[c] = computed === null ? physical[p++]! : (computed.fn(physical) as Row[number]);
+      }
+      out[r] = row;
+    }
+    return out;
   }
 
   offset(): unknown {
