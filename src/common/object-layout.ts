@@ -81,14 +81,26 @@ export function perLayout<T>(compile: (layout: ObjectLayout) => T): (layout: Obj
   };
 }
 
-const layouts = new PlanCache((schema, keys) =>
-  compileLayout(
-    schema.columns.map((c) => c.type),
-    keys,
-  ),
-);
+/**
+ * Compiled layouts by column types and keys, shared by every schema (every stream, every Eddy of
+ * the process) with those types: a fresh compile costs each new stream its first inserts' time
+ * in unoptimized code (a few ms per stream). Bounded: past LAYOUTS_MAX shapes it starts over.
+ */
+const byTypes = new Map<string, ObjectLayout>();
+const LAYOUTS_MAX = 1024;
 
-/** The layout of `schema` under `keys` (one per column), compiled once per (schema, keys) and cached: equal layouts are the same object. */
+const layouts = new PlanCache((schema, keys) => {
+  const types = schema.columns.map((c) => c.type);
+  const id = JSON.stringify([types, keys.map((k) => k ?? null)]);
+  let layout = byTypes.get(id);
+  if (layout === undefined) {
+    if (byTypes.size >= LAYOUTS_MAX) byTypes.clear();
+    byTypes.set(id, (layout = compileLayout(types, keys)));
+  }
+  return layout;
+});
+
+/** The layout of `schema` under `keys` (one per column), compiled once per (column types, keys) and cached: equal layouts are the same object. */
 export function objectLayout(schema: Schema, keys: readonly (string | undefined)[]): ObjectLayout {
   return layouts.of(schema, keys);
 }

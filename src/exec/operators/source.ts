@@ -9,6 +9,10 @@ import { SplitWatermarks } from '../split-watermarks.js';
 
 type WatermarkLoop = ReturnType<typeof compileWatermarkLoop>;
 
+/** Watermarks per shared buffer (see SourceOperator.wmSlice): 16 batches of 1024 rows. */
+const WM_BUFFER = 16_384;
+const NO_WATERMARKS = new Float64Array(0);
+
 /** What a source saves at a barrier: where its reader stands, its watermark (and its splits'), whether it had ended. */
 interface SourceState {
   readonly offset: unknown;
@@ -39,6 +43,9 @@ export class SourceOperator extends Operator {
   private readonly wmLoopFor: (layout: ObjectLayout) => WatermarkLoop;
   /** One watermark per split when the connector reads splits (SourceReader.lastSplit); null otherwise. */
   private readonly splits: SplitWatermarks | null;
+  /** The buffer wmSlice cuts batches' watermark arrays from, and its first unused index. */
+  private wmBuffer = NO_WATERMARKS;
+  private wmAt = 0;
 
   constructor(
     uid: string,
@@ -159,8 +166,25 @@ export class SourceOperator extends Operator {
   }
 
   private stamp(rows: readonly unknown[], loop: WatermarkLoop): Float64Array {
-    const wm = new Float64Array(rows.length);
+    const wm = this.wmSlice(rows.length);
     this.watermark = this.splits ? this.splits.stamp(rows, loop, wm, this.watermark) : loop(rows, this.watermark, wm);
+    return wm;
+  }
+
+  /**
+   * A fresh array of n watermarks, cut from a shared buffer: a Float64Array of a batch's length is
+   * an off-heap allocation (a malloc and the collector's bookkeeping for it) per batch. Consumers
+   * only read a batch's `wm`, so slices of one buffer never see each other's values; a slice kept
+   * (a batch buffered by an aligning input) holds at most WM_BUFFER values alive.
+   */
+  private wmSlice(n: number): Float64Array {
+    if (this.wmAt + n > this.wmBuffer.length) {
+      if (n > WM_BUFFER) return new Float64Array(n);
+      this.wmBuffer = new Float64Array(WM_BUFFER);
+      this.wmAt = 0;
+    }
+    const wm = this.wmBuffer.subarray(this.wmAt, this.wmAt + n);
+    this.wmAt += n;
     return wm;
   }
 
