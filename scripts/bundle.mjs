@@ -39,8 +39,7 @@ const keepFileUrls = {
 await rm(join(dist, 'chunks'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  // The JSON decoding thread's script too: a thread of its own loads its modules again.
-  entryPoints: ['repl/main.ts', 'src/index.ts', 'src/connectors/json-file-worker.ts'],
+  entryPoints: ['repl/main.ts', 'src/index.ts'],
   outdir: dist,
   outbase: '.',
   // Every output one folder below dist/ (see keepFileUrls); `files` in package.json ships dist/chunks.

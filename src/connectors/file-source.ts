@@ -8,7 +8,6 @@ import { JsonRowDecoder, RowError, csvFieldsToRow, splitCsvRecord } from './row-
 import { SKIPPED_SAMPLES, badRowError, isBlank, readJsonRows } from './json-lines.js';
 import { checkOptions, enumOption, fileFormatOption, type FileFormat, type OptionSpec } from './options.js';
 import { ArrowFileSource } from './arrow-source.js';
-import { ParallelJsonFileSource, canDecodeInWorker } from './parallel-json-source.js';
 
 export const FILE_SOURCE_SPEC: OptionSpec = {
   connector: 'file',
@@ -252,9 +251,7 @@ function countQuotes(s: string): number {
 /** The reader of one file in its format: JSON Lines and CSV by line, Arrow by record batch. */
 export function fileReaderFor(schema: Schema, opts: FileSourceOptions, baseDir?: string, deadLetter?: DeadLetter, readColumns?: readonly number[]): SourceReader {
   if (opts.format === 'arrow') return new ArrowFileSource(schema, opts, baseDir, deadLetter);
-  return canDecodeInWorker(schema, opts, isAbsolute(opts.path) ? opts.path : resolve(baseDir ?? process.cwd(), opts.path))
-    ? new ParallelJsonFileSource(schema, opts, baseDir, undefined, readColumns)
-    : new FileSource(schema, opts, baseDir, undefined, deadLetter, readColumns);
+  return new FileSource(schema, opts, baseDir, undefined, deadLetter, readColumns);
 }
 
 /** A file source for a declared stream; relative paths resolve against `baseDir` (default: cwd). */
