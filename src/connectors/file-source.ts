@@ -89,6 +89,14 @@ export class FileSource implements SourceReader {
     return this.committed;
   }
 
+  /** JSON Lines: every row is a new array; CSV rows get the slots pushed. */
+  reserveTrailing(n: number): void {
+    this.spare = n;
+    this.json.reserveTrailing(n);
+  }
+
+  private spare = 0;
+
   async seek(offset: unknown): Promise<void> {
     const o = offset as FileOffset | null;
     if (!o || typeof o.byte !== 'number' || typeof o.line !== 'number') {
@@ -152,7 +160,9 @@ export class FileSource implements SourceReader {
       }
       if (isBlank(text)) continue;
       try {
-        rows.push(this.parseCsvRecord(text, lineNo));
+        const row = this.parseCsvRecord(text, lineNo);
+        for (let i = 0; i < this.spare; i++) row.push(null);
+        rows.push(row);
       } catch (e) {
         if (!(e instanceof RowError)) throw e;
         this.bad(lineNo, e.reason, text);

@@ -105,7 +105,17 @@ export class FilesystemSource implements SourceReader {
       const keys = partition.keys.map((k) => schema.columns.findIndex((c) => c.name === k));
       this.partitioned = { keys, fileSchema: { columns: schema.columns.filter((_, i) => !keys.includes(i)) }, defaultName: partition.defaultName };
     } else this.partitioned = null;
+    // The file readers of JSON Lines and CSV leave the room; a partitioned table's rows are rebuilt with their partition values.
+    if (this.partitioned === null && opts.format !== 'arrow') {
+      this.reserveTrailing = (n) => {
+        this.spare = n;
+        this.current?.reserveTrailing?.(n);
+      };
+    }
   }
+
+  readonly reserveTrailing?: (n: number) => void;
+  private spare = 0;
 
   /** How rows of `file` (a path relative to the directory) get their partition values, from its `key=value` segments. */
   private expander(file: string): (row: Row) => Row {
@@ -177,6 +187,7 @@ export class FilesystemSource implements SourceReader {
         const opts = { ...this.opts, path: single ? this.opts.path : join(this.opts.path, file) };
         this.current = fileReaderFor(this.partitioned?.fileSchema ?? this.schema, opts, this.baseDir, undefined, this.partitioned ? undefined : this.readColumns);
         this.expand = this.partitioned ? this.expander(file) : null;
+        if (this.spare > 0) this.current.reserveTrailing!(this.spare);
         if (this.resumeInner) await this.current.seek(this.resumeInner);
         this.resumeInner = null;
       }

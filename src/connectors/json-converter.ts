@@ -86,11 +86,12 @@ const cache = new WeakMap<Schema, Map<string, JsonRowConverter>>();
  * record missing a planned key or holding a bad value returns undefined, and the general path
  * handles it with its exact messages. A column `read` marks false is NULL, its value not looked at
  * (the query does not read it: as Flink's projection pushdown, not even a bad value there counts).
+ * Rows have `spare` NULL slots after the columns.
  */
-export function jsonRowConverter(schema: Schema, plan: JsonPlan, read: readonly boolean[] | null = null): JsonRowConverter {
+export function jsonRowConverter(schema: Schema, plan: JsonPlan, read: readonly boolean[] | null = null, spare = 0): JsonRowConverter {
   let bySchema = cache.get(schema);
   if (bySchema === undefined) cache.set(schema, (bySchema = new Map()));
-  const id = JSON.stringify([plan, read]);
+  const id = JSON.stringify([plan, read, spare]);
   let compiled = bySchema.get(id);
   if (compiled === undefined) {
     compiled = compileJson(
@@ -98,6 +99,7 @@ export function jsonRowConverter(schema: Schema, plan: JsonPlan, read: readonly 
       schema.columns.map((c) => c.name),
       plan,
       read ?? schema.columns.map(() => true),
+      spare,
     );
     bySchema.set(id, compiled);
   }
@@ -126,7 +128,7 @@ function levelsOf(plan: JsonPlan, names: readonly string[]): Level {
   return root;
 }
 
-function compileJson(types: readonly SqlType[], names: readonly string[], plan: JsonPlan, read: readonly boolean[]): JsonRowConverter {
+function compileJson(types: readonly SqlType[], names: readonly string[], plan: JsonPlan, read: readonly boolean[], spare: number): JsonRowConverter {
   const root = levelsOf(plan, names);
   const used = (level: Level): boolean => level.columns.some((c) => read[c.column]) || [...level.nested.values()].some((n) => used(n.level));
   const body: string[] = [
@@ -182,7 +184,8 @@ function compileJson(types: readonly SqlType[], names: readonly string[], plan: 
   // A nested field's column name (`person.id`) could also be a literal top-level key: the top level
   // is exact only when every column is a top-level key of its own name.
   emit(root, 'o', '', plan.paths.every((path, c) => path.length === 1 && path[0] === names[c]));
-  body.push(`return [${names.map((_, c) => `v${c}`).join(', ')}];`);
+  // `spare` NULL slots after the columns: room the computed-columns reader fills (SourceReader.reserveTrailing).
+  body.push(`return [${[...names.map((_, c) => `v${c}`), ...Array<string>(spare).fill('null')].join(', ')}];`);
   const make = new Function('getProto', 'OBJECT_PROTO', 'coerceRest', 'TYPES', 'BAD', 'parseTs', `return function convertJson(o) {\n${body.join('\n')}\n};`);
   return make(Object.getPrototypeOf, Object.prototype, coerceRest, types, BAD, parseTimestamp) as JsonRowConverter;
 }

@@ -49,6 +49,8 @@ export class JsonRowDecoder {
   /** The BIGINT columns: a value beyond 2^53 comes out of JSON.parse as an unsafe double, which tells that the record must be read again exactly. */
   private readonly bigints: readonly number[];
 
+  /** NULL slots each row has after its columns (see reserveTrailing). */
+  private spare = 0;
   /** The columns decoded; the others are NULL (the query does not read them). */
   private readonly read: readonly boolean[] | null;
 
@@ -63,6 +65,12 @@ export class JsonRowDecoder {
     this.names = schema.columns.map((c) => c.name);
     this.lowerNames = schema.columns.map((c) => c.name.toLowerCase());
     this.paths = schema.columns.map((c) => (c.name.includes('.') ? { declared: c.name.split('.'), lower: c.name.toLowerCase().split('.') } : null));
+  }
+
+  /** From now on each row has `n` NULL slots after its columns (SourceReader.reserveTrailing). */
+  reserveTrailing(n: number): void {
+    this.spare = n;
+    if (this.plan !== null) this.fromJson = jsonRowConverter(this.schema, this.plan, this.read, n);
   }
 
   /** Parses one JSON text into a row. */
@@ -99,7 +107,7 @@ export class JsonRowDecoder {
       const plan = jsonPlan(obj, this.names, this.plan);
       if (plan !== null) {
         this.plan = plan;
-        this.fromJson = jsonRowConverter(this.schema, plan, this.read);
+        this.fromJson = jsonRowConverter(this.schema, plan, this.read, this.spare);
         fast = this.fromJson(obj);
         if (fast !== undefined) return fast;
       }
@@ -110,7 +118,8 @@ export class JsonRowDecoder {
     const rec = obj as Record<string, unknown>;
     const cols = this.columns;
     const paths = this.paths;
-    const row: Row = new Array(cols.length);
+    const row: Row = new Array(cols.length + this.spare);
+    for (let i = cols.length; i < row.length; i++) row[i] = null;
     const read = this.read;
     for (let i = 0; i < cols.length; i++) {
       const col = cols[i]!;
