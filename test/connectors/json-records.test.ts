@@ -34,12 +34,12 @@ function oracle(records: readonly Record<string, unknown>[]): (Row | 'skip')[] {
   });
 }
 
-async function readAll(records: readonly Record<string, unknown>[], n: number): Promise<{ rows: Row[]; skipped: number }> {
-  const path = `r${n}.jsonl`;
+async function readAll(records: readonly Record<string, unknown>[], n: number, over: Schema = schema, batch = 7): Promise<{ rows: Row[]; skipped: number }> {
+  const path = `r${over === schema ? '' : 'nested'}${n}.jsonl`;
   writeFileSync(join(dir, path), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  const src = new FileSource(schema, fileSourceOptions({ connector: 'file', path, format: 'json', 'on-error': 'skip' }), dir);
+  const src = new FileSource(over, fileSourceOptions({ connector: 'file', path, format: 'json', 'on-error': 'skip' }), dir);
   const rows: Row[] = [];
-  for (let b = await src.read(7); b !== null; b = await src.read(7)) rows.push(...b);
+  for (let b = await src.read(batch); b !== null; b = await src.read(batch)) rows.push(...b);
   await src.close();
   return { rows, skipped: src.skippedRows };
 }
@@ -109,15 +109,7 @@ function nestedOracle(records: readonly Record<string, unknown>[]): (Row | 'skip
   });
 }
 
-async function readNested(records: readonly Record<string, unknown>[], n: number): Promise<{ rows: Row[]; skipped: number }> {
-  const path = `nested${n}.jsonl`;
-  writeFileSync(join(dir, path), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-  const src = new FileSource(nestedSchema, fileSourceOptions({ connector: 'file', path, format: 'json', 'on-error': 'skip' }), dir);
-  const rows: Row[] = [];
-  for (let b = await src.read(5); b !== null; b = await src.read(5)) rows.push(...b);
-  await src.close();
-  return { rows, skipped: src.skippedRows };
-}
+const readNested = (records: readonly Record<string, unknown>[], n: number) => readAll(records, n, nestedSchema, 5);
 
 const leaf = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constant('2024-01-01 00:00:00.000'), fc.constant('x'), fc.constant(null), fc.constant(1.5), fc.constant([1]));
 const inner = fc.oneof(fc.dictionary(fc.constantFrom('name', 'Name', 'other'), leaf, { maxKeys: 2 }), fc.constant(null), leaf);
