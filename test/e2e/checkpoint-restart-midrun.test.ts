@@ -18,7 +18,8 @@ import { withSink } from '../../src/planner/physical.js';
 import { PersistentQuery } from '../../src/runtime/persistent-query.js';
 import { BIDS_DDL, bidsJsonl, openSession, parseStatement, tempDir, type SessionHarness } from './checkpoint-helpers.js';
 
-const ROWS = 150_000;
+// Enough rows for 6+ checkpoints at interval 0 in the reference run (a faster reader means fewer: 150,000 gave 4 once JSON decoding sped up).
+const ROWS = 600_000;
 const QUERY = `INSERT INTO out SELECT auction, TUMBLE_START(ts, INTERVAL '10' SECOND) AS w, COUNT(*) AS n, SUM(price) AS total
 FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '10' SECOND)`;
 
