@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { BIDS_DDL, bidsJsonl, tempDir } from './checkpoint-helpers.js';
 import { expectRealRecovery, expectSameOutputAfterKills, runAndKill, runToEnd, type Attempt } from './crash-helpers.js';
 
-const ROWS = 120_000;
+// Enough that each killed run is still reading when its kill lands (120,000 was done within 33 ms of a checkpoint once reading sped up).
+const ROWS = 300_000;
 let dir: string;
 
 const LOOKUP_SCRIPT = `
