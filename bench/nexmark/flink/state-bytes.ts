@@ -35,12 +35,12 @@ export interface StateBytes {
   readonly eddyBytesPerRow: number;
   readonly baselineBytesPerRow: number;
   /**
-   * Marginal: (bytes at `events` - bytes at three quarters of it) / (rows at `events` - rows
-   * there), which leaves out what does not grow with the state (plans, compiled code, batch
-   * buffers); NaN when the rows grew by less than a tenth. Three quarters, not half: window rows at
-   * rest (q8's) hold the events of the open window only, and at half of 200,000 events (10 s of
-   * event time, 10 s windows) the open window is as full as at the end, where at three quarters it
-   * is half as full.
+   * Marginal: (bytes at `events` - bytes at half of it) / (rows at `events` - rows at half), which
+   * leaves out what does not grow with the state (plans, compiled code, batch buffers); NaN when
+   * the rows grew by less than a tenth. Where the baseline's rows at half are within a tenth of
+   * those at the end, three quarters instead: window rows at rest (q8's) hold the open window's
+   * events only, and at half of 200,000 events (10 s of event time, 10 s windows) that window is as
+   * full as at the end, where at three quarters it is half as full.
    */
   readonly eddyMarginalBytesPerRow: number;
   readonly baselineMarginalBytesPerRow: number;
@@ -102,12 +102,17 @@ function baselineStateBytes(q: BenchQuery, events: number, tps: number, sideInpu
 export async function stateBytes(root: string, q: BenchQuery, events: number, tps: number, flinkHome: string): Promise<StateBytes> {
   // The generator's shared tables (URLs, the padding pool) exist before either measurement starts.
   generator(tps).event(0);
-  const half = Math.floor((events * 3) / 4);
-  const baseHalf = baselineStateBytes(q, half, tps, '');
   const base = baselineStateBytes(q, events, tps, '');
-  const eddyHalf = await eddyStateBytes(root, q, half, tps, flinkHome);
   const eddy = await eddyStateBytes(root, q, events, tps, flinkHome);
   const divisor = eddy.rows > 0 ? 'eddy' : 'baseline';
+  // The slope's start: half the events, or three quarters where the rows at half are nearly those at the end.
+  let start = Math.floor(events / 2);
+  let baseHalf = baselineStateBytes(q, start, tps, '');
+  if (base.rows - baseHalf.rows < 0.1 * base.rows) {
+    start = Math.floor((events * 3) / 4);
+    baseHalf = baselineStateBytes(q, start, tps, '');
+  }
+  const eddyHalf = await eddyStateBytes(root, q, start, tps, flinkHome);
   const [rows, rowsHalf] = divisor === 'eddy' ? [eddy.rows, eddyHalf.rows] : [base.rows, baseHalf.rows];
   const per = (b: number, n: number) => (n > 0 ? Math.round(b / n) : NaN);
   // Where the rows at rest hardly grow with the input (window rows, freed as windows fire) a slope means nothing.
