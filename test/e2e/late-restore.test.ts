@@ -33,7 +33,8 @@ interface Case {
 const CASES: readonly Case[] = [
   {
     name: 'TUMBLE',
-    rows: 100_000,
+    // Enough rows for 3+ checkpoints at interval 0 however fast the file is read.
+    rows: 250_000,
     maxDisorderMs: 6000,
     outColumns: 'w TIMESTAMP(3), n BIGINT, total DOUBLE',
     query: `INSERT INTO out SELECT auction, TUMBLE_START(ts, INTERVAL '1' SECOND) AS w, COUNT(*) AS n, SUM(price) AS total
@@ -43,7 +44,7 @@ FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '1' SECOND)`,
   {
     // One bid about every 100 ms per auction, so 300 ms sessions often break, and late bids bridge them.
     name: 'SESSION',
-    rows: 60_000,
+    rows: 200_000,
     maxDisorderMs: 4000,
     outColumns: 'ws TIMESTAMP(3), we TIMESTAMP(3), n BIGINT, total DOUBLE',
     query: `INSERT INTO out SELECT auction, SESSION_START(ts, INTERVAL '300' MILLISECOND) AS ws, SESSION_END(ts, INTERVAL '300' MILLISECOND) AS we,
