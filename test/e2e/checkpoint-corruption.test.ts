@@ -21,7 +21,8 @@ let reference: Buffer;
 
 beforeAll(() => {
   dir = tempDir('corrupt');
-  writeFileSync(join(dir, 'bids.jsonl'), bidsJsonl(400_000));
+  // Long enough that the 4th checkpoint still lands mid-run, with state to write (400,000 was read through by then once reading sped up).
+  writeFileSync(join(dir, 'bids.jsonl'), bidsJsonl(1_000_000));
   writeFileSync(join(dir, 'q.sql'), SCRIPT);
   const r = runCli(dir, ['-f', 'q.sql', '--state', 'ref.db']);
   expect(r.stderr).not.toMatch(/error|warning/i);

@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { bidsJsonl, CLI, tempDir } from './checkpoint-helpers.js';
 import { expectSameOutputAfterKills, runToEnd } from './crash-helpers.js';
 
-const BIDS = 80_000;
-const ASKS = 48_000;
+// Enough that each killed run is still reading when its kill lands (80,000 / 48,000 were read through once reading sped up).
+const BIDS = 240_000;
+const ASKS = 144_000;
 const KILLS = 4;
 let dir: string;
 
