@@ -5,7 +5,7 @@ import type { SourceReader } from './connector.js';
 import type { StreamDef } from '../planner/catalog.js';
 import { LineReader, DEFAULT_CHUNK_SIZE } from './line-reader.js';
 import { JsonRowDecoder, RowError, csvFieldsToRow, splitCsvRecord } from './row-decoders.js';
-import { SKIPPED_SAMPLES, badRowError, isBlank, readJsonRows } from './json-lines.js';
+import { isBlank, readJsonRows } from './json-lines.js';
 import { checkOptions, enumOption, fileFormatOption, type FileFormat, type OptionSpec } from './options.js';
 import { ArrowFileSource } from './arrow-source.js';
 
@@ -54,7 +54,8 @@ export interface FileOffset {
 /** Receives a malformed row: its file, line number, raw text and why it was refused. */
 export type DeadLetter = (path: string, line: number, raw: string, reason: string) => void;
 
-export { SKIPPED_SAMPLES } from './json-lines.js';
+/** How many skipped rows a query reports by file and line (the count covers all of them). */
+export const SKIPPED_SAMPLES = 5;
 
 export class FileSource implements SourceReader {
   readonly bounded = true;
@@ -186,7 +187,7 @@ export class FileSource implements SourceReader {
       if (this.skippedSamples.length < SKIPPED_SAMPLES) this.skippedSamples.push(`${this.opts.path}:${line}: ${reason}`);
       return;
     }
-    throw badRowError(this.opts.path, line, reason);
+    throw new EddyError('BAD_ROW', `${this.opts.path}:${line}: ${reason}`, undefined, "fix the input, or set 'on-error' = 'skip' to skip malformed rows");
   }
 
   private async openReader(): Promise<LineReader> {

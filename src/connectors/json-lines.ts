@@ -1,10 +1,6 @@
 import type { Row } from '../common/types.js';
-import { EddyError } from '../common/errors.js';
 import type { LineReader } from './line-reader.js';
 import { RowError, type JsonRowDecoder } from './row-decoders.js';
-
-/** How many skipped rows a query reports by file and line (the count covers all of them). */
-export const SKIPPED_SAMPLES = 5;
 
 /** Receives a malformed line: its number, why it was refused, and its text. */
 export type BadLine = (line: number, reason: string, raw: string) => void;
@@ -43,7 +39,3 @@ export function isBlank(s: string): boolean {
   return (c === 32 || c === 9 || c === 13) && s.trim() === '';
 }
 
-/** The error that stops a read under 'on-error' = 'fail'. */
-export function badRowError(path: string, line: number, reason: string): EddyError {
-  return new EddyError('BAD_ROW', `${path}:${line}: ${reason}`, undefined, "fix the input, or set 'on-error' = 'skip' to skip malformed rows");
-}
