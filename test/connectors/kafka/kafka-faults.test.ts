@@ -49,7 +49,7 @@ const POINTS = THIRD_CHECKPOINT_KILLS;
 
 beforeAll(async () => {
   dir = tempDir('kafka-faults');
-  writeFileSync(join(dir, 'bids.jsonl'), bidsJsonl(150_000));
+  writeFileSync(join(dir, 'bids.jsonl'), bidsJsonl(400_000));
   if (kafkaSkip !== null) return;
   const ref = await prepare('ref');
   const r = runEddy(dir, args(ref.file, ref.state));
