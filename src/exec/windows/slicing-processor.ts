@@ -1,6 +1,6 @@
-import type { Row, Value } from '../../common/types.js';
+import { isDecimal, type Row, type SqlType, type Value } from '../../common/types.js';
 import type { CompiledAggregator } from '../accumulators/compile-aggregator.js';
-import type { StateKey } from '../key.js';
+import { decodeKey, type StateKey } from '../key.js';
 import type { OperatorContext } from '../operator.js';
 import type { RowReader } from '../row-reader.js';
 import type { KeyedStateTable, StateEntry } from '../state/keyed-state-table.js';
@@ -16,7 +16,10 @@ import type { WindowContext, WindowProcessor } from './window-processor.js';
 /**
  * The processor of aligned windows (TUMBLE, HOP, CUMULATE) and of windows attached to the rows, on
  * slices (see SliceAssigner; Flink's SlicingWindowProcessor). State: one table, namespace = slice
- * end, key = encoded group key, value = [...keyValues, ...accumulatorSlots]. A row updates one
+ * end, key = encoded group key, value = [...keyValues, ...accumulatorSlots], except that an
+ * aggregation without accumulators over keys that decode exactly (keysFromKey) stores one shared
+ * empty value and decodes its output's key values from the key (a third of such an entry's heap:
+ * the value array and the key strings it kept alive besides the key's text). A row updates one
  * slice; a window firing merges its slices per key (a window of one slice, e.g. every TUMBLE, is
  * read directly), and a slice is freed once the last window containing it has fired.
  *
@@ -46,6 +49,8 @@ export class SlicingWindowProcessor implements WindowProcessor {
    * not a function of its end; output rows take it from there.
    */
   private readonly startInKey: boolean;
+  /** Key values are decoded from the state key, not stored (see the class comment). */
+  private readonly keysFromKey: boolean;
   /** Changelog mode: what each (window end, key) emitted so far. */
   private readonly emitted: EmittedResults | null;
   private readonly fold: boolean;
@@ -83,6 +88,7 @@ export class SlicingWindowProcessor implements WindowProcessor {
     this.startInKey = spec.attached !== undefined && spec.window.kind === 'session';
     this.assigner = this.startInKey ? new AttachedSessionAssigner() : spec.attached ? new AttachedAssigner(assignerFor(spec.window)) : assignerFor(spec.window);
     this.nKeys = spec.keys.length;
+    this.keysFromKey = agg.width === 0 && !this.startInKey && this.nKeys > 0 && spec.keys.every((k) => decodesExactly(k.type));
     this.table = octx.table('windows', valuesCodec());
     const changelog = spec.changelog === 'updating';
     this.emitted = changelog ? new EmittedResults(octx.table('emitted', valuesCodec())) : null;
@@ -129,7 +135,7 @@ export class SlicingWindowProcessor implements WindowProcessor {
     if (e === this.lastE && key === this.lastKey && lastEntry !== undefined) return lastEntry.value;
     const table = this.table;
     let entry = table.get(e, key);
-    if (entry === undefined) entry = table.insert(e, key, this.create(reader.keyValues(row)));
+    if (entry === undefined) entry = table.insert(e, key, this.keysFromKey ? NO_SLOTS : this.create(reader.keyValues(row)));
     table.touch(entry); // before the update: a pending checkpoint encodes the old value first
     this.lastE = e;
     this.lastKey = key;
@@ -187,7 +193,7 @@ export class SlicingWindowProcessor implements WindowProcessor {
     const slices = table.namespacesUpTo(end).filter((s) => s > from);
     if (slices.length === 1) {
       const entry = table.get(slices[0]!, key);
-      return entry === undefined ? undefined : this.resultRow(entry.value, start, end);
+      return entry === undefined ? undefined : this.resultRow(entry.value, key, start, end);
     }
     let s: Value[] | undefined;
     for (const ns of slices) {
@@ -196,7 +202,7 @@ export class SlicingWindowProcessor implements WindowProcessor {
       if (s === undefined) s = this.mergeState(entry.value);
       agg.merge(s, entry.value);
     }
-    return s === undefined ? undefined : this.resultRow(s, start, end);
+    return s === undefined ? undefined : this.resultRow(s, key, start, end);
   }
 
   /** Emits the partial result of every open window that changed. */
@@ -266,7 +272,7 @@ export class SlicingWindowProcessor implements WindowProcessor {
     const emitted = this.emitted;
     if (hi - lo === 1) {
       for (const entry of this.startInKey ? this.byStart(table.entries(slices[lo]!)) : table.entries(slices[lo]!)) {
-        const row = this.resultRow(entry.value, start, end);
+        const row = this.resultRow(entry.value, entry.key, start, end);
         if (emitted === null) out.push(row);
         else emitted.update(end, entry.key, row, out);
       }
@@ -295,14 +301,14 @@ export class SlicingWindowProcessor implements WindowProcessor {
       }
     }
     for (const [key, s] of merged) {
-      const row = this.resultRow(s, start, end);
+      const row = this.resultRow(s, key, start, end);
       if (emitted === null) out.push(row);
       else emitted.update(end, key, row, out);
     }
     if (this.fold && end < this.assigner.lastWindowEnd(end)) {
       for (let i = lo; i < hi; i++) table.deleteNamespace(slices[i]!);
       // A folded slice owns its values: copy the ones still shared with a deleted slice's entry.
-      for (const [key, s] of merged) table.insert(end, key, owned.has(key) ? s : s.slice());
+      for (const [key, s] of merged) table.insert(end, key, owned.has(key) || s === NO_SLOTS ? s : s.slice());
       slices.splice(lo, hi - lo, end);
     }
   }
@@ -313,11 +319,16 @@ export class SlicingWindowProcessor implements WindowProcessor {
     return [...entries].sort((a, b) => (a.value[n] as number) - (b.value[n] as number));
   }
 
-  /** [...keys, start, end, ...results], allocated once at its exact length (no growth on push). */
-  private resultRow(s: readonly Value[], start: number, end: number): Row {
+  /**
+   * [...keys, start, end, ...results], allocated once at its exact length (no growth on push). The
+   * key values come from `key` where the state holds none (keysFromKey; a state restored from a
+   * checkpoint written before keysFromKey still holds them).
+   */
+  private resultRow(s: readonly Value[], key: StateKey, start: number, end: number): Row {
     const n = this.nKeys;
     const row: Row = new Array<Value>(n + 2 + this.agg.count);
-    for (let i = 0; i < n; i++) row[i] = s[i]!;
+    const keys = this.keysFromKey && s.length < n ? decodeKey(key, n) : s;
+    for (let i = 0; i < n; i++) row[i] = keys[i]!;
     row[n] = this.startInKey ? s[n]! : start;
     row[n + 1] = end;
     this.agg.writeResults(s, row, n + 2);
@@ -326,6 +337,7 @@ export class SlicingWindowProcessor implements WindowProcessor {
 
   /** A fresh merge state with `first`'s key values, exact length (init overwrites every accumulator slot). */
   private mergeState(first: readonly Value[]): Value[] {
+    if (first === NO_SLOTS) return NO_SLOTS;
     const s = first.slice();
     this.agg.init(s);
     return s;
@@ -342,4 +354,12 @@ export class SlicingWindowProcessor implements WindowProcessor {
     this.due = -Infinity;
     this.lastEntry = undefined;
   }
+}
+
+/** The state value of every group of a keysFromKey aggregation: no slots, so nothing writes to it. */
+const NO_SLOTS: Value[] = Object.freeze([]) as unknown as Value[];
+
+/** Whether decodeKey gives back exactly the value encodeKey took (not so for -0.0, nor a MAP's order). */
+function decodesExactly(t: SqlType): boolean {
+  return t === 'BOOLEAN' || t === 'INT' || t === 'BIGINT' || t === 'VARCHAR' || t === 'TIMESTAMP' || t === 'NULL' || isDecimal(t);
 }
