@@ -36,6 +36,8 @@ export interface RunOptions {
   readonly batchSize: number;
   /** How long to wait before polling an unbounded source that had nothing. */
   readonly idlePollMs: number;
+  /** 'execution.source.rate-limit': at most this many rows read per second (from all sources); 0 = no limit. */
+  readonly rowsPerSecond?: number;
   /** The processing-time clock (early fire, idle timeouts); Date.now by default (tests inject one). */
   readonly now?: () => number;
 }
@@ -214,6 +216,7 @@ export class QueryRun implements CheckpointTarget {
     const sources = this.sources;
     for (const s of sources) s.start();
     let sliceStart = performance.now();
+    const pace = new Pace(this.opts.rowsPerSecond ?? 0);
     while (!this.cancelled) {
       const barrier = this.requested;
       this.requested = null;
@@ -240,7 +243,12 @@ export class QueryRun implements CheckpointTarget {
         return 'finished';
       }
       if (this.hook) await this.hook.afterRound(this);
-      if (produced === 0) {
+      const ahead = pace.aheadMs(produced);
+      if (ahead >= 1) {
+        // Over the rate limit: wait (timers, checkpoint commits and the event loop go on meanwhile).
+        await sleepOrWake(ahead, null);
+        sliceStart = performance.now();
+      } else if (produced === 0) {
         // Registered before sleeping, so rows appended meanwhile wake the wait at once.
         const wake = this.readable();
         for (const op of this.operators) op.onTick();
@@ -321,6 +329,20 @@ export class QueryRun implements CheckpointTarget {
     for (const l of this.lookups) await l.close().catch(() => {});
     const sink = this.graph.sinks[0]?.operator;
     if (sink instanceof StreamSinkOperator) await sink.close().catch(() => {});
+  }
+}
+
+/** Rows read against a rate limit: how far ahead of it the reads are. */
+class Pace {
+  private rows = 0;
+  private readonly start = performance.now();
+  constructor(private readonly rowsPerSecond: number) {}
+
+  /** Counts `rows` more read; the milliseconds to wait until they are within the limit (0 without one). */
+  aheadMs(rows: number): number {
+    if (this.rowsPerSecond <= 0) return 0;
+    this.rows += rows;
+    return (this.rows * 1000) / this.rowsPerSecond - (performance.now() - this.start);
   }
 }
 

@@ -748,6 +748,7 @@ export class Session {
     return {
       batchSize: this.settings.int('execution.batch-size'),
       idlePollMs: 10,
+      rowsPerSecond: this.settings.int('execution.source.rate-limit'),
       ...(this.opts.now ? { now: this.opts.now } : {}),
     };
   }

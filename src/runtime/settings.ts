@@ -41,9 +41,19 @@ const ALIASES: Readonly<Record<string, string>> = {
   'restart-strategy.fixed-delay.delay': 'restart.delay',
 };
 
+/** Settings listed by `SET;` only once set, as the emit settings. */
+export const OPTIONAL_SETTING_DEFAULTS: Readonly<Record<string, string>> = {
+  /**
+   * At most this many rows per second read by each query from its sources together (as
+   * RisingWave's source_rate_limit); 0 = as fast as it can. To replay a file at a pace, or to keep
+   * a backfill from starving other queries.
+   */
+  'execution.source.rate-limit': '0',
+};
+
 const PIPELINE_NAME = 'pipeline.name';
 
-const ALL_DEFAULTS: Readonly<Record<string, string>> = { ...SETTING_DEFAULTS, ...EMIT_SETTING_DEFAULTS };
+const ALL_DEFAULTS: Readonly<Record<string, string>> = { ...SETTING_DEFAULTS, ...EMIT_SETTING_DEFAULTS, ...OPTIONAL_SETTING_DEFAULTS };
 
 export class Settings {
   private readonly values = new Map<string, string>(Object.entries(ALL_DEFAULTS));
@@ -112,7 +122,7 @@ export class Settings {
 
   entries(): [string, string][] {
     const named: [string, string][] = this.pipelineName === undefined ? [] : [[PIPELINE_NAME, this.pipelineName]];
-    return [...named, ...this.values.entries()].filter(([k]) => !(k in EMIT_SETTING_DEFAULTS) || this.explicit.has(k));
+    return [...named, ...this.values.entries()].filter(([k]) => !(k in EMIT_SETTING_DEFAULTS || k in OPTIONAL_SETTING_DEFAULTS) || this.explicit.has(k));
   }
 
   /** Allowed lateness and early-fire delay in ms as they apply to window queries planned now. */
