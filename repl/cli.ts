@@ -1,8 +1,7 @@
-#!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { formatError } from '../src/common/errors.js';
+import { EddyError, formatError } from '../src/common/errors.js';
 import { parseStatement } from '../src/parser/index.js';
 import { CheckpointStore } from '../src/checkpoint/store.js';
 import type { CheckpointInfo } from '../src/checkpoint/types.js';
@@ -28,6 +27,7 @@ Options:
       --format table|json|csv   how SELECT rows print (table in a terminal, json otherwise)
       --checkpoint-interval DUR e.g. 500ms, 10s (default 10s)
       --fresh                   discard saved state of persistent queries and start them over
+  -D, --set KEY=VALUE           a setting, as SET 'KEY' = 'VALUE' before the first statement (repeatable)
       --verbose                 report each completed checkpoint on stderr
       --metrics-port N          serve Prometheus metrics at http://127.0.0.1:N/metrics (0: any free port)
   -q, --quiet                   no summary line per query at the end of a script
@@ -49,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
         format: { type: 'string' },
         'checkpoint-interval': { type: 'string' },
         fresh: { type: 'boolean' },
+        set: { type: 'string', short: 'D', multiple: true },
         verbose: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         'metrics-port': { type: 'string' },
@@ -118,6 +119,17 @@ async function main(argv: string[]): Promise<number> {
       : {}),
     ...(intervalMs !== undefined ? { checkpointIntervalMs: intervalMs } : {}),
   });
+  for (const kv of args.set ?? []) {
+    const eq = kv.indexOf('=');
+    try {
+      if (eq <= 0) throw new EddyError('INVALID_OPTION', `-D needs KEY=VALUE, got '${kv}'`, undefined, "e.g. -D 'execution.batch-size=256'");
+      session.settings.set(kv.slice(0, eq).trim(), kv.slice(eq + 1).trim());
+    } catch (e) {
+      process.stderr.write(formatError(e, undefined, 'eddy') + '\n');
+      await store?.close().catch(() => {});
+      return 2;
+    }
+  }
   let metrics: MetricsServer | null = null;
   try {
     if (args['metrics-port'] !== undefined) {
@@ -197,8 +209,11 @@ function exitAfterFlush(code: number): void {
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
-tuneGcForStreaming();
-main(process.argv.slice(2)).then(exitAfterFlush, (e: unknown) => {
-  process.stderr.write(formatError(e, undefined, 'eddy') + '\n');
-  exitAfterFlush(1);
-});
+/** Runs the `eddy` command with its arguments (after node's own) and exits with its status. */
+export function runCli(argv: string[]): void {
+  tuneGcForStreaming();
+  main(argv).then(exitAfterFlush, (e: unknown) => {
+    process.stderr.write(formatError(e, undefined, 'eddy') + '\n');
+    exitAfterFlush(1);
+  });
+}

@@ -35,11 +35,13 @@ function parseFault(spec: string | undefined): Fault | null {
   return { point: m[1] as FaultPoint, nth: m[2] === undefined ? 1 : Number(m[2]), signal: (m[3] ?? 'SIGKILL') as NodeJS.Signals };
 }
 
-const fault = parseFault(process.env['EDDY_FAULT']);
+/** Read at the first point, not at import: a startup snapshot (repl/snapshot.ts) imports this module when it is built. */
+let fault: Fault | null | undefined;
 let reached = 0;
 
 /** Marks a point of a checkpoint's commit; the process signals itself there when EDDY_FAULT names it. */
 export function faultPoint(point: FaultPoint): void {
+  if (fault === undefined) fault = parseFault(process.env['EDDY_FAULT']);
   if (fault === null || fault.point !== point || ++reached !== fault.nth) return;
   process.kill(process.pid, fault.signal);
 }

@@ -5,6 +5,7 @@
  * registerFunction. A module function's DDL is saved in the state database's catalog with the
  * module's absolute path, and loaded again when the catalog is; API registrations live in their process.
  */
+import { importModule } from '../common/import-module.js';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EddyError, type Span } from '../common/errors.js';
@@ -99,7 +100,7 @@ function moduleTarget(target: string, dir: string, span: Span): { path: string; 
 async function loadModuleFunction(name: string, path: string, exportName: string, temporary: boolean, ddl: string, span?: Span): Promise<UserFunction> {
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    mod = (await importModule(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
     throw new EddyError('IO', `cannot load the module of function '${name}' ('${path}'): ${(e as Error).message}`, span, 'check the path (relative paths resolve against the script\'s directory)');
   }

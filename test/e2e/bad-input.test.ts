@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { CLI, runCli, tempDir } from './checkpoint-helpers.js';
+import { EDDY, runCli, tempDir } from './checkpoint-helpers.js';
 
 describe('bad input gets a clear error', () => {
   it('a directory as a file source path', () => {
@@ -64,7 +64,7 @@ describe('bad input gets a clear error', () => {
   });
 
   it('a script piped in by a slow writer is read whole (it used to fail with a bare EAGAIN)', async () => {
-    const child = spawn(process.execPath, [CLI, '--state', ':memory:', '--format', 'json'], { cwd: tempDir('slow-stdin'), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(EDDY, ['--state', ':memory:', '--format', 'json'], { cwd: tempDir('slow-stdin'), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -14,10 +14,12 @@ import { CheckpointStore } from '../../src/checkpoint/store.js';
 import type { CheckpointInfo } from '../../src/checkpoint/types.js';
 import { Session, type StatementResult } from '../../src/runtime/session.js';
 
-export const CLI = resolve(__dirname, '../../dist/repl/main.js');
+import { EDDY, expectBuilt } from './eddy-command.js';
+
+export { CLI, EDDY } from './eddy-command.js';
 
 export function tempDir(prefix: string): string {
-  expect(existsSync(CLI), 'run `npm run build` first: the tests drive dist/repl/main.js').toBe(true);
+  expectBuilt();
   return mkdtempSync(join(tmpdir(), `eddy-${prefix}-`));
 }
 
@@ -30,7 +32,7 @@ export interface CliResult {
 
 /** Runs `eddy` to completion. */
 export function runCli(cwd: string, args: readonly string[], timeoutMs = 10_000): CliResult {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs });
+  const r = spawnSync(EDDY, [...args], { cwd, encoding: 'utf8', timeout: timeoutMs });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -43,7 +45,7 @@ export class CliProcess {
   private waiters: { re: RegExp; res: (m: RegExpExecArray) => void }[] = [];
 
   constructor(cwd: string, args: readonly string[], env?: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
+    this.child = spawn(EDDY, [...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
     this.child.stdout!.on('data', (d) => (this.stdout += d));
     this.child.stderr!.on('data', (d) => {
       this.stderr += d;

@@ -18,8 +18,9 @@ import { withSink } from '../../src/planner/physical.js';
 import { PersistentQuery } from '../../src/runtime/persistent-query.js';
 import { BIDS_DDL, bidsJsonl, openSession, parseStatement, tempDir, type SessionHarness } from './checkpoint-helpers.js';
 
-// Enough rows for 6+ checkpoints at interval 0 in the reference run (a faster reader means fewer: 150,000 gave 4 once JSON decoding sped up).
-const ROWS = 600_000;
+// Rows read at RATE per second: 2 s for 6+ checkpoints at interval 0 in the reference run, however fast the engine reads.
+const ROWS = 200_000;
+const RATE = 100_000;
 const QUERY = `INSERT INTO out SELECT auction, TUMBLE_START(ts, INTERVAL '10' SECOND) AS w, COUNT(*) AS n, SUM(price) AS total
 FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '10' SECOND)`;
 
@@ -61,7 +62,7 @@ async function runWithFailures(dir: string, sinkDdl: string, failAt: readonly nu
         return sink;
       },
     },
-    run: { batchSize: 32, idlePollMs: 5 },
+    run: { batchSize: 32, idlePollMs: 5, rowsPerSecond: RATE },
     restart: { attempts: 5, delayMs: 10 },
     coordinator,
     onStatus: (pq) => statuses.push(pq.describeStatus()),

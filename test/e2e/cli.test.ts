@@ -6,10 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
-const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/repl/main.js');
+import { EDDY, expectBuilt } from './eddy-command.js';
 
 interface CliRun {
   readonly code: number;
@@ -19,10 +18,10 @@ interface CliRun {
 
 let dir: string;
 
-/** Runs `node dist/repl/main.js ...args` in the temp directory. */
+/** Runs `eddy ...args` (repl/eddy, from the startup snapshot) in the temp directory. */
 function eddy(...args: string[]): Promise<CliRun> {
   return new Promise((res) => {
-    execFile(process.execPath, [MAIN, ...args], { cwd: dir, timeout: 15_000 }, (err, stdout, stderr) => {
+    execFile(EDDY, args, { cwd: dir, timeout: 15_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       res({ code, stdout, stderr });
     });
@@ -47,7 +46,7 @@ FROM bids GROUP BY auction, TUMBLE(ts, INTERVAL '10' SECOND);
 `;
 
 beforeAll(() => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does it in pretest)`);
+  expectBuilt();
   dir = mkdtempSync(join(tmpdir(), 'eddy-cli-'));
   mkdirSync(join(dir, 'data'));
   writeFileSync(join(dir, 'data/bids.jsonl'), BIDS.map((b) => JSON.stringify(b) + '\n').join(''));
@@ -161,6 +160,37 @@ describe.concurrent('eddy -f / -e', () => {
     const bad = await eddy('--frobnicate');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("Unknown option '--frobnicate'");
+  });
+
+  it("-D applies a setting before the script: 'execution.source.rate-limit' paces the reads and changes no result", async () => {
+    const rows = Array.from({ length: 6000 }, (_, i) => JSON.stringify({ auction: i % 7, price: i, channel: 'web', ts: `2024-05-01 10:${String(Math.floor(i / 100)).padStart(2, '0')}:00` }) + '\n');
+    writeFileSync(join(dir, 'data/paced.jsonl'), rows.join(''));
+    const script = DECLARE.replace('data/bids.jsonl', 'data/paced.jsonl') + SELECT;
+    const free = await eddy('--state', ':memory:', '--format', 'json', '-e', script);
+    const t0 = performance.now();
+    const paced = await eddy('--state', ':memory:', '--format', 'json', '-D', 'execution.source.rate-limit=10000', '-D', 'execution.batch-size=500', '-e', script);
+    const ms = performance.now() - t0;
+    expect(paced.code, paced.stderr).toBe(0);
+    expect(paced.stdout).toBe(free.stdout);
+    expect(free.stdout.split('\n').length).toBeGreaterThan(50);
+    // 6,000 rows at 10,000 a second: the reads of all but the last batch take 0.55 s at least.
+    expect(ms).toBeGreaterThanOrEqual(550);
+    const shown = await eddy('--state', ':memory:', '--format', 'csv', '-D', 'execution.source.rate-limit = 7', '-e', 'SET;');
+    expect(shown.stdout).toContain('execution.source.rate-limit,7');
+    expect((await eddy('--state', ':memory:', '-e', 'SET;')).stdout).not.toContain('rate-limit');
+  });
+
+  it('-D refuses an unknown setting, a bad value and a missing =, exit 2', async () => {
+    const unknown = await eddy('-D', 'execution.batchsize=5', '-e', 'SELECT 1;');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("eddy: unknown setting 'execution.batchsize'");
+    expect(unknown.stderr).toContain("did you mean 'execution.batch-size'?");
+    const value = await eddy('-D', 'execution.source.rate-limit=fast', '-e', 'SELECT 1;');
+    expect(value.code).toBe(2);
+    expect(value.stderr).toContain("setting 'execution.source.rate-limit' needs a whole number, got 'fast'");
+    const noEq = await eddy('--set', 'execution.batch-size', '-e', 'SELECT 1;');
+    expect(noEq.code).toBe(2);
+    expect(noEq.stderr).toContain("-D needs KEY=VALUE, got 'execution.batch-size'");
   });
 });
 

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, bidsJsonl, tempDir } from './checkpoint-helpers.js';
+import { EDDY, bidsJsonl, tempDir } from './checkpoint-helpers.js';
 import { expectRealRecovery, runAndKill, type Attempt } from './crash-helpers.js';
 
 const ROWS = 150_000;
@@ -37,7 +37,7 @@ SELECT channel, COUNT(*) AS seconds, SUM(n) AS bids, MAX(top) AS top FROM per_se
 
 /** Runs the script to the end; its stdout lines sorted (a view has no order) and the checkpoint it resumed from. */
 function runToEnd(state: string): { lines: string[]; resumedFrom: number } {
-  const r = spawnSync(process.execPath, [CLI, '-f', 'q.sql', '--state', state, '--checkpoint-interval', '30ms', '--format', 'json'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(EDDY, ['-f', 'q.sql', '--state', state, '--checkpoint-interval', '30ms', '--format', 'json'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
   expect(r.stderr).not.toMatch(/error|warning/i);
   expect(r.status).toBe(0);
   return { lines: r.stdout.trimEnd().split('\n').sort(), resumedFrom: Number(/resumed from checkpoint (\d+)/.exec(r.stderr)?.[1] ?? 0) };

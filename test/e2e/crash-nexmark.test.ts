@@ -32,7 +32,7 @@ describe.each([['q11'], ['q22']])('nexmark %s', (q) => {
     const reference = readFileSync(join(dir, 'out.json'));
     expect(reference.length).toBeGreaterThan(1000);
     rmSync(join(dir, 'out.json'));
-    await expectSameOutputAfterKills(dir, file, `${q}-crash.db`, 4, 'out.json', reference);
+    await expectSameOutputAfterKills(dir, file, `${q}-crash.db`, 4, 'out.json', reference, 30_000);
     rmSync(join(dir, 'out.json'));
   }, 90_000);
 });

@@ -72,7 +72,7 @@ describe('semi/anti join persistent queries', () => {
     expect([...ops].sort()).toEqual(['+I', '-D']);
     expect(lines.length).toBeGreaterThan(1000);
     rmSync(join(dir, 'out-anti.jsonl'));
-    await expectSameOutputAfterKills(dir, 'anti.sql', 'crash-anti.db', 3, 'out-anti.jsonl', reference);
+    await expectSameOutputAfterKills(dir, 'anti.sql', 'crash-anti.db', 3, 'out-anti.jsonl', reference, 20_000);
   }, 90_000);
 
   it('NOT IN and IN: output after repeated SIGKILLs equals an uninterrupted run', async () => {
@@ -82,6 +82,6 @@ describe('semi/anti join persistent queries', () => {
     expect(lines.length).toBeGreaterThan(500);
     expect(lines.some((l) => l.includes('"-D"'))).toBe(true);
     rmSync(join(dir, 'out-in.jsonl'));
-    await expectSameOutputAfterKills(dir, 'in.sql', 'crash-in.db', 3, 'out-in.jsonl', reference);
+    await expectSameOutputAfterKills(dir, 'in.sql', 'crash-in.db', 3, 'out-in.jsonl', reference, 20_000);
   }, 90_000);
 });

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
-import { CLI, type CliResult } from './checkpoint-helpers.js';
+import { EDDY, type CliResult } from './checkpoint-helpers.js';
 import type { FaultPoint } from '../../src/common/fault.js';
 
 /** Why a tmpfs cannot be mounted here (not root, no mount), or null when it can. */
@@ -100,7 +100,7 @@ export const THIRD_CHECKPOINT_KILLS: readonly { point: FaultPoint; resumesFrom: 
  * keeps it stopped for `pauseMs`, sends SIGCONT and resolves with its exit code and stderr.
  */
 export async function runStoppedAt(cwd: string, args: readonly string[], fault: string, pauseMs: number): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, EDDY_FAULT: fault }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(EDDY, [...args], { cwd, env: { ...process.env, EDDY_FAULT: fault }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
@@ -116,7 +116,7 @@ export async function runStoppedAt(cwd: string, args: readonly string[], fault: 
 
 /** Runs `eddy` to completion with extra environment (EDDY_FAULT). */
 export function runEddy(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): CliResult {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, ...env } });
+  const r = spawnSync(EDDY, [...args], { cwd, encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, ...env } });
   return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, resumedFrom, tempDir } from './checkpoint-helpers.js';
+import { EDDY, resumedFrom, tempDir } from './checkpoint-helpers.js';
 import { latestCheckpoint, runEddy } from './fault-helpers.js';
 
 const skip = process.platform !== 'linux' ? 'ulimit -f and bash are Linux-only here' : spawnSync('bash', ['-c', 'ulimit -f 1024']).status !== 0 ? 'bash cannot set ulimit -f' : null;
@@ -49,7 +49,7 @@ afterAll(() => {
 describe.skipIf(skip !== null)('the file size limit (EFBIG)', () => {
   it('stops the run naming the sink and its committed byte, with no torn line; without the limit the re-run output equals an uninterrupted run', async () => {
     // `trap '' XFSZ`: the signal stays ignored across exec, so the write returns EFBIG whatever Node does with it.
-    const limited = spawnSync('bash', ['-c', `trap '' XFSZ; ulimit -f ${LIMIT_KIB}; exec "$0" "$@"`, process.execPath, CLI, ...args('state.db')], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    const limited = spawnSync('bash', ['-c', `trap '' XFSZ; ulimit -f ${LIMIT_KIB}; exec "$0" "$@"`, EDDY, ...args('state.db')], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
     expect(limited.signal, limited.stderr).toBeNull();
     expect(limited.status, limited.stderr).toBe(1);
     const final = /^[^ ]+\.sql: query 'per_window' failed: (.*)$/m.exec(limited.stderr)?.[1] ?? '';
@@ -81,7 +81,7 @@ describe.skipIf(skip !== null)('the file size limit (EFBIG)', () => {
 
   it('under the state database: named with the limit (SQLite reports only a bare IOERR), and a re-run without it completes', () => {
     // The state database's 64 KiB pages need about 900 KiB before the first checkpoint: 512 KiB stops it there.
-    const limited = spawnSync('bash', ['-c', `trap '' XFSZ; ulimit -f 512; exec "$0" "$@"`, process.execPath, CLI, ...args('small-state.db')], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+    const limited = spawnSync('bash', ['-c', `trap '' XFSZ; ulimit -f 512; exec "$0" "$@"`, EDDY, ...args('small-state.db')], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
     expect(limited.signal, limited.stderr).toBeNull();
     expect(limited.status, limited.stderr).toBe(1);
     expect(limited.stderr).toMatch(/cannot write state database 'small-state\.db', most likely past the file size limit of 524288 bytes \(ulimit -f\) \(SQLITE_IOERR/);

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const CLI = resolve(__dirname, '../../dist/repl/main.js');
+import { EDDY, expectBuilt } from './eddy-command.js';
 
 describe('eddy --metrics-port', () => {
   it('serves /metrics for the persistent queries of a running script', async () => {
@@ -16,7 +16,7 @@ describe('eddy --metrics-port', () => {
         "SET 'pipeline.name' = 'csas_o';\n" +
         "CREATE STREAM o WITH ('connector' = 'file', 'path' = 'o.jsonl') AS SELECT k FROM g;\n",
     );
-    const child = spawn(process.execPath, [CLI, '-f', 'run.sql', '--state', 'state.db', '--metrics-port', '0', '--checkpoint-interval', '200ms'], { cwd: dir });
+    const child = spawn(EDDY, ['-f', 'run.sql', '--state', 'state.db', '--metrics-port', '0', '--checkpoint-interval', '200ms'], { cwd: dir });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));

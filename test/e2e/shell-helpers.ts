@@ -1,7 +1,7 @@
 /** The real `eddy` shell on a pseudo-terminal (`script -qfc`), for tests across shells and restarts. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { CLI, until } from './checkpoint-helpers.js';
+import { EDDY, until } from './checkpoint-helpers.js';
 
 export const hasScript = spawnSync('script', ['--version']).status === 0;
 
@@ -12,7 +12,7 @@ export class Shell {
   readonly exited: Promise<number | null>;
 
   constructor(dir: string) {
-    const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} --state state.db --checkpoint-interval 100ms --format csv`;
+    const cmd = `${JSON.stringify(EDDY)} --state state.db --checkpoint-interval 100ms --format csv`;
     this.child = spawn('script', ['-qfc', cmd, '/dev/null'], { cwd: dir, env: { ...process.env, EDDY_HISTORY: join(dir, 'history') }, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stdout!.on('data', (d) => (this.screen += String(d).replace(/\r/g, '')));
     this.exited = new Promise((res) => this.child.on('close', (code) => res(code)));

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { persistentQueryId } from '../../src/runtime/sink-ownership.js';
-import { CLI, sql, tempDir, until } from './checkpoint-helpers.js';
+import { EDDY, sql, tempDir, until } from './checkpoint-helpers.js';
 import { Shell, hasScript } from './shell-helpers.js';
 
 const GEN = `CREATE STREAM gen (auction BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '50' MILLISECOND) WITH ('connector' = 'datagen', 'rows-per-second' = '2000', 'fields.auction.min' = '1', 'fields.auction.max' = '5', 'fields.ts.start' = '2024-01-01 00:00:00');`;
@@ -28,7 +28,7 @@ describe.skipIf(!hasScript)('two shells on one state database', () => {
     await until('a checkpoint', async () => (await sql(state, 'SELECT 1 FROM eddy_checkpoints WHERE query_id = ?', [Q])).length >= 1);
 
     // A script on stdin sees the shell's streams (it used to know none of them).
-    const piped = spawnSync(process.execPath, [CLI, '--state', 'state.db', '--format', 'csv', '--quiet'], { cwd: dir, input: 'SELECT auction FROM gen LIMIT 3;\n', encoding: 'utf8', timeout: 10_000 });
+    const piped = spawnSync(EDDY, ['--state', 'state.db', '--format', 'csv', '--quiet'], { cwd: dir, input: 'SELECT auction FROM gen LIMIT 3;\n', encoding: 'utf8', timeout: 10_000 });
     expect(piped.stderr).toBe('');
     expect(piped.stdout.trim().split('\n')).toHaveLength(4); // header and 3 rows
 

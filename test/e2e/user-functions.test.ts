@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Eddy, EddyError } from '../../src/index.js';
-import { CLI } from './checkpoint-helpers.js';
+import { EDDY } from './checkpoint-helpers.js';
 
 let dir: string;
 
@@ -163,11 +163,11 @@ describe('CREATE FUNCTION ... LANGUAGE JAVASCRIPT', () => {
     writeFileSync(join(scripts, 'a.sql'), "CREATE FUNCTION count_char AS '../lib/fns.mjs#countChar' LANGUAGE JAVASCRIPT;\nCREATE TEMPORARY FUNCTION shout AS '../lib/fns.mjs#shout' LANGUAGE JAVASCRIPT;\nSHOW USER FUNCTIONS;\n");
     const state = join(dir, 'state.db');
     // Run from another directory: the path is the script's, not the working directory's.
-    const first = spawnSync(process.execPath, [CLI, '--state', state, '-f', join(scripts, 'a.sql')], { cwd: tmpdir(), encoding: 'utf8' });
+    const first = spawnSync(EDDY, ['--state', state, '-f', join(scripts, 'a.sql')], { cwd: tmpdir(), encoding: 'utf8' });
     expect(first.stderr).not.toMatch(/error/i);
     expect(first.status).toBe(0);
     expect(first.stdout).toContain(`"source":"${join(dir, 'lib', 'fns.mjs')}#countChar"`);
-    const second = spawnSync(process.execPath, [CLI, '--state', state, '-e', "SHOW USER FUNCTIONS; CREATE TABLE t (s VARCHAR) WITH ('connector' = 'memory'); INSERT INTO t VALUES ('ccc'); SELECT count_char(s, 'c') AS n FROM t;"], { cwd: tmpdir(), encoding: 'utf8' });
+    const second = spawnSync(EDDY, ['--state', state, '-e', "SHOW USER FUNCTIONS; CREATE TABLE t (s VARCHAR) WITH ('connector' = 'memory'); INSERT INTO t VALUES ('ccc'); SELECT count_char(s, 'c') AS n FROM t;"], { cwd: tmpdir(), encoding: 'utf8' });
     expect(second.stderr).not.toMatch(/error/i);
     expect(second.stdout.split('\n').filter(Boolean)).toEqual([
       `{"name":"count_char","kind":"user","returns":"BIGINT","arguments":"VARCHAR, VARCHAR","deterministic":true,"source":"${join(dir, 'lib', 'fns.mjs')}#countChar","temporary":false}`,

@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Eddy } from '../../src/index.js';
-import { CLI } from '../e2e/checkpoint-helpers.js';
+import { EDDY } from '../e2e/checkpoint-helpers.js';
 import { flink, flinkSkip, useFlink } from './flink-env.js';
 
 useFlink();
@@ -30,7 +30,7 @@ WHERE price > 3
 GROUP BY auction, window_start, window_end;
 `;
 
-const eddyFlink = (file: string) => spawnSync(process.execPath, [CLI, 'flink', file], { encoding: 'utf8' });
+const eddyFlink = (file: string) => spawnSync(EDDY, ['flink', file], { encoding: 'utf8' });
 const canonical = (rows: readonly (readonly unknown[])[]): string[] => rows.map((r) => JSON.stringify(r.map((v) => (v instanceof Date ? stamp(v.getTime()) : v)))).sort();
 
 describe('eddy flink', () => {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { Eddy } from '../../src/index.js';
-import { CLI } from '../e2e/checkpoint-helpers.js';
+import { EDDY } from '../e2e/checkpoint-helpers.js';
 import { flinkSkipReason } from '../oracles/flink/flink.js';
 import { startFlinkGateway, type FlinkGatewayServer } from '../oracles/flink-gateway/gateway.js';
 
@@ -40,7 +40,7 @@ const UPDATING = 'SELECT auction, COUNT(*) AS n FROM bids WHERE price > 40 GROUP
 /** Runs the CLI without blocking this process's event loop; resolves with its exit code and output. */
 function eddy(args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(EDDY, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

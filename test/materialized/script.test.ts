@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const CLI = resolve(__dirname, '../../dist/repl/main.js');
+import { EDDY, expectBuilt } from '../e2e/eddy-command.js';
 
 const SCRIPT = `
 CREATE STREAM s (k VARCHAR, v INT) WITH ('connector' = 'memory');
@@ -27,7 +27,7 @@ describe('materialized views in a script', () => {
   it('prints point-in-time results over the maintained view', () => {
     const dir = mkdtempSync(join(tmpdir(), 'eddy-mv-script-'));
     writeFileSync(join(dir, 'q.sql'), SCRIPT);
-    const r = spawnSync(process.execPath, [CLI, '-f', 'q.sql', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(EDDY, ['-f', 'q.sql', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.status).toBe(0);
     expect(r.stdout.trimEnd().split('\n')).toEqual([
@@ -46,7 +46,7 @@ describe('materialized views in a script', () => {
     ]);
     // eddy flink refuses memory streams: a file stream here.
     writeFileSync(join(dir, 'f.sql'), `CREATE STREAM s (k VARCHAR, v INT) WITH ('connector' = 'file', 'path' = 's.jsonl', 'format' = 'json');\nCREATE MATERIALIZED VIEW mv AS SELECT k, SUM(v) AS total FROM s GROUP BY k;\nSHOW MATERIALIZED VIEWS;\n`);
-    const f = spawnSync(process.execPath, [CLI, 'flink', 'f.sql'], { cwd: dir, encoding: 'utf8' });
+    const f = spawnSync(EDDY, ['flink', 'f.sql'], { cwd: dir, encoding: 'utf8' });
     expect(f.stdout).toContain('-- Eddy only: CREATE MATERIALIZED VIEW mv AS');
     expect(f.stdout).toContain('-- Eddy only: SHOW MATERIALIZED VIEWS');
     expect(f.stderr).toMatch(/CREATE MATERIALIZED VIEW is Eddy-only/);

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const CLI = resolve(__dirname, '../../dist/repl/main.js');
+import { EDDY, expectBuilt } from '../e2e/eddy-command.js';
 let dir: string;
 /** Shells still open: a failed test must not leave its shell running. */
 const open = new Set<ChildProcessWithoutNullStreams>();
@@ -25,7 +25,7 @@ class Terminal {
   readonly exited: Promise<number | null>;
 
   constructor(args: string[]) {
-    const cmd = [process.execPath, CLI, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const cmd = [EDDY, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     this.child = spawn('script', ['-qfec', cmd, '/dev/null'], {
       cwd: dir,
       env: { ...process.env, EDDY_HISTORY: join(dir, 'history'), TERM: 'xterm', COLUMNS: '160' },
@@ -59,7 +59,7 @@ class Terminal {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'eddy-repl-'));
-  expect(existsSync(CLI)).toBe(true);
+  expectBuilt();
 });
 
 describe('the interactive shell in a real terminal', () => {
