@@ -231,10 +231,11 @@ interface ChildRun {
   readonly stdout: string;
 }
 
-function runChild(args: string[], cwd: string): Promise<ChildRun> {
+/** Runs `node <args>`, or with `command` that program (repl/eddy, the `eddy` command as users run it). */
+function runChild(args: string[], cwd: string, command = process.execPath): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -267,7 +268,7 @@ async function fromFile(bids: readonly Bid[], want: Fingerprint, dir: string): P
   for (let r = 0; r < FILE_REPEAT; r++) {
     // A fresh state database each time: an existing one would resume (and skip) the finished query.
     const state = path.join(dir, `state-${r}.db`);
-    const e = await runChild([path.join(ROOT, 'dist/repl/main.js'), '-f', script, '--state', state, '--format', 'json'], dir);
+    const e = await runChild(['-f', script, '--state', state, '--format', 'json'], dir, path.join(ROOT, 'repl/eddy'));
     eng.push(e.ms);
     const h = await runChild([path.join(ROOT, 'dist/bench/handwritten-file.js'), input, handOut], dir);
     hand.push(h.ms);

@@ -16,16 +16,49 @@ export interface ChildRun {
   readonly stderr: string;
 }
 
-/** Runs `node <args>` in `cwd`; resolves with wall time and the child's peak RSS. */
+/** Runs `node <args>` in `cwd`; resolves with wall time and the child's peak RSS (rss-report.js, preloaded). */
 export function runChild(root: string, args: readonly string[], cwd: string, nodeFlags: string[] = []): Promise<ChildRun> {
   const rssFile = path.join(cwd, `rss-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.txt`);
+  return measured(process.execPath, [...nodeFlags, '--import', path.join(root, 'dist/bench/nexmark/rss-report.js'), ...args], cwd, { EDDY_BENCH_RSS_FILE: rssFile }, () => {
+    try {
+      const kib = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop());
+      fs.rmSync(rssFile);
+      return kib * 1024;
+    } catch {
+      return NaN; // The child died before its exit hook: no figure.
+    }
+  });
+}
+
+/**
+ * Runs the `eddy` command as users do (repl/eddy, which starts node from the startup snapshot) in
+ * `cwd`. A snapshot's node runs no --import hook: the peak RSS is the child's VmHWM, read from
+ * /proc every 5 ms while it runs (the same figure rss-report.js reads at exit, short of a peak in
+ * its last 5 ms).
+ */
+export function runEddyCommand(root: string, args: readonly string[], cwd: string): Promise<ChildRun> {
+  let peakKib = NaN;
+  let timer: NodeJS.Timeout | undefined;
+  return measured(path.join(root, 'repl/eddy'), args, cwd, {}, () => peakKib * 1024, (pid) => {
+    const sample = () => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+        if (m) peakKib = Number.isNaN(peakKib) ? Number(m[1]) : Math.max(peakKib, Number(m[1]));
+      } catch {
+        // Gone (or not Linux).
+      }
+    };
+    timer = setInterval(sample, 5);
+    return () => clearInterval(timer);
+  });
+}
+
+/** Spawns `command argv`; resolves with its wall time, output and `peak()` once it exits 0. */
+function measured(command: string, argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv, peak: () => number, watch?: (pid: number) => () => void): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [...nodeFlags, '--import', path.join(root, 'dist/bench/nexmark/rss-report.js'), ...args], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, EDDY_BENCH_RSS_FILE: rssFile },
-    });
+    const child = spawn(command, [...argv], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const unwatch = watch && child.pid !== undefined ? watch(child.pid) : () => undefined;
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -33,14 +66,9 @@ export function runChild(root: string, args: readonly string[], cwd: string, nod
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = performance.now() - t0;
-      let maxRss = NaN;
-      try {
-        maxRss = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop()) * 1024;
-        fs.rmSync(rssFile);
-      } catch {
-        // The child died before its exit hook: no figure.
-      }
-      if (code !== 0) reject(new Error(`bench: 'node ${args.join(' ')}' exited with ${code}\n${stderr}${stdout}`));
+      unwatch();
+      const maxRss = peak();
+      if (code !== 0) reject(new Error(`bench: '${command} ${argv.join(' ')}' exited with ${code}\n${stderr}${stdout}`));
       else resolve({ ms, maxRss, stdout, stderr });
     });
   });

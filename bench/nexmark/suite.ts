@@ -12,7 +12,7 @@ import { DEFAULT_EVENTS_PER_SEC, generateNexmark, writeBidsJsonl, type Bid } fro
 import { handwritten } from './handwritten.js';
 import { ARQUERO_QUERIES, arqueroLoad, arqueroQuery, sqliteClose, sqliteLoad, sqliteQuery } from './baselines.js';
 import { INSERT_CHUNK, collectGarbage, eddyInMemory, latencyRun, stateBytes, type LatencyResult, type StateBytesResult } from './memory-path.js';
-import { fingerprintFile, runChild, writeScript } from './file-path.js';
+import { fingerprintFile, runChild, writeScript, runEddyCommand } from './file-path.js';
 import { QUERIES, fingerprintOf, type Fingerprint, type NexmarkQuery, type QueryId } from './queries.js';
 import { topSelfTime } from '../profile-top.js';
 import { figure, median, r1, r3, type Figure } from './figures.js';
@@ -211,11 +211,10 @@ export async function runNexmarkBench(opts: NexmarkOptions): Promise<NexmarkResu
         const fm: number[] = [];
         const fh: number[] = [];
         const rss = { eddy: 0, eddyNoCheckpoints: 0, handwritten: 0 };
-        const main = path.join(opts.root, 'dist/repl/main.js');
         for (let r = 0; r < opts.fileRepeat; r++) {
           const state = path.join(dir, `${q.id}-state-${r}.db`);
-          const a = await runChild(opts.root, [main, '-f', script, '--state', state, '--checkpoint-interval', '1s', '--format', 'json'], dir);
-          const b = await runChild(opts.root, [main, '-f', scriptNoState, '--state', ':memory:', '--format', 'json'], dir);
+          const a = await runEddyCommand(opts.root, ['-f', script, '--state', state, '--checkpoint-interval', '1s', '--format', 'json'], dir);
+          const b = await runEddyCommand(opts.root, ['-f', scriptNoState, '--state', ':memory:', '--format', 'json'], dir);
           const c = await runChild(opts.root, [path.join(opts.root, 'dist/bench/nexmark/handwritten-file.js'), q.id, input, handOut], dir);
           fe.push(a.ms);
           fm.push(b.ms);

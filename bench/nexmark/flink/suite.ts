@@ -18,7 +18,7 @@ import { benchScript, sideInputText, JOIN_QUERIES, type BenchQuery } from './sql
 import { stateBytes, type StateBytes } from './state-bytes.js';
 import { verifyQuery } from './verify.js';
 import { collectGarbage } from '../memory-path.js';
-import { runChild } from '../file-path.js';
+import { runChild, runEddyCommand } from '../file-path.js';
 import { figure, r1, r3, type Figure } from '../figures.js';
 
 export const TARGETS = { memory: 0.4, file: 0.8, bytesPerJoinRow: 200 } as const;
@@ -129,7 +129,7 @@ export async function runFlinkNexmarkBench(opts: FlinkNexmarkOptions): Promise<F
         const fh: number[] = [];
         const rss = { eddy: 0, baseline: 0 };
         for (let r = 0; r < opts.fileRepeat; r++) {
-          const a = await runChild(root, [path.join(root, 'dist/repl/main.js'), '-f', script, '--state', ':memory:', '--format', 'json'], home);
+          const a = await runEddyCommand(root, ['-f', script, '--state', ':memory:', '--format', 'json'], home);
           const b = await runChild(root, [path.join(root, 'dist/bench/nexmark/flink/handwritten-file.js'), q, input, home], home);
           const changes = (JSON.parse(b.stdout) as { changes: number }).changes;
           if (q !== 'q12') checkChanges('from a file', q, rowsOut(a.stderr), changes);
@@ -155,7 +155,7 @@ export async function runFlinkNexmarkBench(opts: FlinkNexmarkOptions): Promise<F
       "events/s = events of the whole stream (persons + auctions + bids, nexmark-flink's measure) / median wall time",
       "in memory: Eddy runs the query file as written (ddl_gen.sql's 'nexmark' table with events.num, ddl_views.sql, INSERT INTO the 'blackhole' sink) through the script runner in this process, DDL and planning included; the baseline loops over the same generator's events and counts its output changes",
       'both in-memory sides generate the events (the same generator): "generator alone" is the floor under both',
-      'from a file: `eddy -f` (--state :memory:) and the hand-written program are child processes reading the same JSON Lines file of the events (ddl_gen.sql nested shape), node start-up included',
+      'from a file: `eddy -f` (--state :memory:, run as users run it: repl/eddy, node from the startup snapshot) and the hand-written program (node) are child processes reading the same JSON Lines file of the events (ddl_gen.sql nested shape), node start-up included',
       'join state: heap (used + external) after full collections, with the input read and its last windows still open, divided by the rows the join holds (Eddy: its join operators\' liveRows; the baseline: its own, after the filters a hand-written program applies before storing); "marginal" is the growth from half the events (three quarters where the rows at half are within a tenth of those at the end) to all of them, per added row; the target is checked on Eddy\'s marginal figure',
       "every baseline is checked equal to Eddy's result (the folded changelog of the query's SELECT) before its query is timed; q12 (processing time) by per-bidder totals",
     ];
