@@ -146,7 +146,7 @@ export function createSource(stream: StreamDef, ctx: SourceContext): SourceReade
     case 'datagen':
       return new DatagenSource(datagenOptions(stream.options, stream.schema));
     case 'nexmark':
-      return new NexmarkSource(nexmarkOptions(stream.options, stream.schema));
+      return new NexmarkSource(nexmarkOptions(stream.options, stream.schema, ctx.readColumns));
     case 'memory':
       checkOptions(stream.options, MEMORY_SPEC);
       return ctx.memory.reader(stream.name, { endWhenDrained: ctx.endMemoryWhenDrained });

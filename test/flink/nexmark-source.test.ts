@@ -155,6 +155,14 @@ describe('determinism and resume', () => {
     expect(n).toBeLessThan(40);
   });
 
+  it('with the columns a query reads, fills those (the same values) and leaves the others NULL', async () => {
+    const read = [col('event_type'), col('auction.seller'), col('bid.bidder'), col('bid.dateTime')];
+    const all = await readAll(source({ 'events.num': '3000' }));
+    const some = await readAll(new NexmarkSource(nexmarkOptions({ 'base-time': String(BASE), 'events.num': '3000' }, SCHEMA, read)));
+    expect(some).toEqual(all.map((r) => r.map((v, i) => (read.includes(i) ? v : null))));
+    expect(some.filter((r) => r[col('bid.bidder')] !== null).length).toBeGreaterThan(2500);
+  });
+
   it('refuses columns and types the generator does not produce, and unknown options', () => {
     expect(() => nexmarkOptions({}, { columns: [{ name: 'bid.prize', type: 'BIGINT' }] })).toThrow(/no column 'bid.prize'[\s\S]*/);
     expect(() => nexmarkOptions({}, { columns: [{ name: 'bid.price', type: 'VARCHAR' }] })).toThrow(/BIGINT or DOUBLE, not VARCHAR/);

@@ -93,10 +93,11 @@ const KIND_OBJECT = ['person', 'auction', 'bid'] as const;
 /**
  * The row builder of the columns `fields` and `spare` NULL slots after them: generated once, one
  * array literal per event kind (a row is mostly other kinds' NULLs; the field names are FIELDS').
+ * Columns outside `read` (the ones the query reads, when the planner says) are NULL as well.
  */
-function rowBuilder(fields: readonly Field[], spare = 0): RowOf {
-  const literal = (kind: 0 | 1 | 2): string =>
-    `[${[...fields.map((f) => (f.of === null ? `e.${f.field}` : f.of === kind ? `x.${f.field}` : 'null')), ...Array<string>(spare).fill('null')].join(', ')}]`;
+function rowBuilder(fields: readonly Field[], spare = 0, read?: readonly number[]): RowOf {
+  const value = (f: Field, i: number, kind: 0 | 1 | 2): string => (read !== undefined && !read.includes(i) ? 'null' : f.of === null ? `e.${f.field}` : f.of === kind ? `x.${f.field}` : 'null');
+  const literal = (kind: 0 | 1 | 2): string => `[${[...fields.map((f, i) => value(f, i, kind)), ...Array<string>(spare).fill('null')].join(', ')}]`;
   const cases = KIND_OBJECT.map((obj, kind) => `    case ${kind}: { const x = e.${obj}; return ${literal(kind as 0 | 1 | 2)}; }`);
   return new Function(`return function rowOf(e) {\n  switch (e.type) {\n${cases.join('\n')}\n  }\n};`)() as RowOf;
 }
@@ -122,8 +123,8 @@ function sizeOption(options: Readonly<Record<string, string>>, key: string, dflt
   return Number(m[1]) * (unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1);
 }
 
-/** Validates a 'nexmark' stream's options and columns (each must be one of ddl_gen.sql's, in a type that fits). */
-export function nexmarkOptions(options: Readonly<Record<string, string>>, schema: Schema): NexmarkOptions {
+/** Validates a 'nexmark' stream's options and columns (each must be one of ddl_gen.sql's, in a type that fits); rows fill `readColumns` only, when given. */
+export function nexmarkOptions(options: Readonly<Record<string, string>>, schema: Schema, readColumns?: readonly number[]): NexmarkOptions {
   checkOptions(options, NEXMARK_SPEC);
   const int = (key: string, dflt: number, min = 0): number => numberOption(options, key, dflt, { min, integer: true });
   for (const key of ['rate.shape', 'rate.period', 'keep-alive', 'stop-at', 'max-emit-speed']) {
@@ -171,8 +172,8 @@ export function nexmarkOptions(options: Readonly<Record<string, string>>, schema
     eventsNum: numberOption(options, 'events.num', 0, { min: 0, integer: true }),
     baseTime: timestampOption(options, 'base-time'),
     rateLimited: enumOption(options, 'rate.limited', ['true', 'false'], 'false') === 'true',
-    rowOf: rowBuilder(fields),
-    rowOfWidth: (spare) => rowBuilder(fields, spare),
+    rowOf: rowBuilder(fields, 0, readColumns),
+    rowOfWidth: (spare) => rowBuilder(fields, spare, readColumns),
   };
 }
 
