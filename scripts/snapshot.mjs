@@ -5,18 +5,18 @@
 // modification time) and the dist/ it belongs to, which repl/eddy compares before using it (a blob
 // only loads into the node that built it, and it holds the absolute paths of dist/).
 // A failure is reported and leaves no blob: `eddy` then starts from its modules, only slower.
+// The blob and stamp are made by scripts/snapshot-blob.mjs, which an installed package also runs
+// (postinstall) over the dist/repl/snapshot.cjs it ships, without esbuild.
 import { build } from 'esbuild';
-import { spawnSync } from 'node:child_process';
-import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeBlob } from './snapshot-blob.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const script = join(dist, 'repl', 'snapshot.cjs');
-const blob = join(dist, 'eddy.blob');
-const stamp = join(dist, 'eddy.blob.stamp');
 
 /** Pure-JavaScript libraries every script run loads: in the snapshot. */
 const BUNDLED = new Set(['chevrotain', 'csv-parse']);
@@ -63,8 +63,7 @@ export function importModule(url) {
   },
 };
 
-rmSync(blob, { force: true });
-rmSync(stamp, { force: true });
+rmSync(script, { force: true });
 try {
   await build({
     absWorkingDir: root,
@@ -80,17 +79,14 @@ try {
     banner: {
       js: [
         "var __eddyModuleUrl = require('node:url').pathToFileURL(__filename).href;",
-        `globalThis.__eddyRequire = (id) => (globalThis.__eddyRealRequire ??= require('node:module').createRequire(${JSON.stringify(join(root, 'package.json'))}))(id);`,
+        // __filename is where this file is when the blob is made (built here, or installed), as dist/ must stay.
+        "globalThis.__eddyRequire = (id) => (globalThis.__eddyRealRequire ??= require('node:module').createRequire(__filename))(id);",
       ].join('\n'),
     },
     logLevel: 'warning',
     plugins: [snapshotModules],
   });
-  const made = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], { cwd: root, encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`node --build-snapshot exited with ${made.status}: ${made.stderr}${made.stdout}`);
-  const node = statSync(process.execPath);
-  writeFileSync(stamp, `${node.size} ${Math.floor(node.mtimeMs / 1000)} ${dist}\n`);
+  await makeBlob(dist);
 } catch (e) {
-  rmSync(blob, { force: true });
   process.stderr.write(`warning: no startup snapshot (eddy starts from its modules): ${e instanceof Error ? e.message : String(e)}\n`);
 }

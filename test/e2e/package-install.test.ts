@@ -1,6 +1,6 @@
 /**
  * The packed package installs outside the clone and runs: `npm pack`, `npm install -g` into a
- * temporary prefix, then `eddy` in an unrelated folder. It builds sqlite3 from source (minutes),
+ * temporary prefix, then `eddy` in an unrelated folder, from the startup snapshot the install made. It builds sqlite3 from source (minutes),
  * so it runs only with EDDY_PACK_TEST=1 (the suite must stay fast); skipped otherwise, visibly.
  */
 import { describe, expect, it } from 'vitest';
@@ -29,5 +29,9 @@ describe('the packed package', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe('{"y":10}\n{"y":20}\n');
     expect(readdirSync(elsewhere)).toContain('state.db');
+    // The install made the startup snapshot for this node (postinstall), and eddy starts from it.
+    const traced = spawnSync('sh', ['-x', join(prefix, 'bin', 'eddy'), '-e', 'SELECT 1 AS one;', '--state', ':memory:'], { cwd: elsewhere, encoding: 'utf8' });
+    expect(traced.stdout).toBe('{"one":1}\n');
+    expect(traced.stderr).toMatch(/\+ exec \S*node --snapshot-blob \S*\/dist\/eddy\.blob -- -e/);
   }, 600_000);
 });
