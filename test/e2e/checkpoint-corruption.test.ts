@@ -21,8 +21,8 @@ let reference: Buffer;
 
 beforeAll(() => {
   dir = tempDir('corrupt');
-  // Long enough that the 4th checkpoint still lands mid-run, with state to write (400,000 was read through by then once reading sped up).
-  writeFileSync(join(dir, 'bids.jsonl'), bidsJsonl(1_000_000));
+  // The killed runs read at most 200,000 rows/s (killAfterCheckpoints): their 4th checkpoint lands well before the end.
+  writeFileSync(join(dir, 'bids.jsonl'), bidsJsonl(400_000));
   writeFileSync(join(dir, 'q.sql'), SCRIPT);
   const r = runCli(dir, ['-f', 'q.sql', '--state', 'ref.db']);
   expect(r.stderr).not.toMatch(/error|warning/i);
@@ -32,9 +32,13 @@ beforeAll(() => {
   rmSync(join(dir, 'out.jsonl'));
 });
 
-/** Runs the script with --verbose and SIGKILLs it once `n` checkpoints have committed. */
+/**
+ * Runs the script with --verbose and SIGKILLs it once `n` checkpoints have committed. Paced
+ * ('execution.source.rate-limit'), so that rows arrive steadily between checkpoints and each
+ * writes chunks of its own (unpaced, a fresh-clone run once found the 4th with none of its own).
+ */
 async function killAfterCheckpoints(state: string, n: number): Promise<void> {
-  const p = new CliProcess(dir, ['-f', 'q.sql', '--state', state, '--checkpoint-interval', '30ms', '--verbose']);
+  const p = new CliProcess(dir, ['-f', 'q.sql', '--state', state, '--checkpoint-interval', '30ms', '--verbose', '-D', 'execution.source.rate-limit=200000']);
   await p.waitForCheckpoints(n);
   const r = await p.kill('SIGKILL');
   expect(r.signal).toBe('SIGKILL');
