@@ -6,7 +6,7 @@ import { parseStatement } from '../src/parser/index.js';
 import { CheckpointStore } from '../src/checkpoint/store.js';
 import type { CheckpointInfo } from '../src/checkpoint/types.js';
 import type { PrintFormat } from '../src/connectors/stdout-sink.js';
-import { parseDuration } from '../src/runtime/settings.js';
+import { Settings, parseDuration } from '../src/runtime/settings.js';
 import { Session } from '../src/runtime/session.js';
 import { runScript } from './script-runner.js';
 // The interactive shell, `eddy flink` and prom-client (--metrics-port) load only when used
@@ -81,6 +81,13 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('eddy: give either -f or -e, not both\n');
     return 2;
   }
+  let sets: [string, string][];
+  try {
+    sets = settingsOf(args.set ?? []);
+  } catch (e) {
+    process.stderr.write(formatError(e, undefined, 'eddy') + '\n');
+    return 2;
+  }
   let intervalMs: number | undefined;
   let store: CheckpointStore | null = null;
   try {
@@ -119,17 +126,7 @@ async function main(argv: string[]): Promise<number> {
       : {}),
     ...(intervalMs !== undefined ? { checkpointIntervalMs: intervalMs } : {}),
   });
-  for (const kv of args.set ?? []) {
-    const eq = kv.indexOf('=');
-    try {
-      if (eq <= 0) throw new EddyError('INVALID_OPTION', `-D needs KEY=VALUE, got '${kv}'`, undefined, "e.g. -D 'execution.batch-size=256'");
-      session.settings.set(kv.slice(0, eq).trim(), kv.slice(eq + 1).trim());
-    } catch (e) {
-      process.stderr.write(formatError(e, undefined, 'eddy') + '\n');
-      await store?.close().catch(() => {});
-      return 2;
-    }
-  }
+  for (const [key, value] of sets) session.settings.set(key, value);
   let metrics: MetricsServer | null = null;
   try {
     if (args['metrics-port'] !== undefined) {
@@ -196,6 +193,18 @@ async function main(argv: string[]): Promise<number> {
     await metrics?.close();
     await store?.close().catch(() => {});
   }
+}
+
+/** The -D KEY=VALUE pairs, each checked as SET would check it (before anything is opened). */
+function settingsOf(pairs: readonly string[]): [string, string][] {
+  const check = new Settings();
+  return pairs.map((kv) => {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new EddyError('INVALID_OPTION', `-D needs KEY=VALUE, got '${kv}'`, undefined, "e.g. -D 'execution.batch-size=256'");
+    const pair: [string, string] = [kv.slice(0, eq).trim(), kv.slice(eq + 1).trim()];
+    check.set(...pair);
+    return pair;
+  });
 }
 
 async function readStdin(): Promise<string> {

@@ -1,6 +1,6 @@
 /**
- * The entry of `eddy`'s V8 startup snapshot (built by scripts/bundle.mjs into dist/eddy.blob, run
- * by repl/eddy): node deserializes a heap in which every module of the command is already loaded
+ * The entry of `eddy`'s V8 startup snapshot (bundled by scripts/snapshot.mjs, made into dist/eddy.blob
+ * by scripts/snapshot-blob.mjs, run by repl/eddy): node deserializes a heap in which every module of the command is already loaded
  * and the parser built, instead of compiling ~1.5 MB of JavaScript and recording the grammar at
  * each start (about 0.1 s of the 0.2 s a script run took before its first row).
  *

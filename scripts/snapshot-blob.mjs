@@ -10,8 +10,14 @@ import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The stamp of a blob in `dist` built by this node (repl/eddy computes the same with stat). */
+export function stampFor(dist) {
+  const node = statSync(process.execPath);
+  return `${node.size} ${Math.floor(node.mtimeMs / 1000)} ${dist}`;
+}
+
 /** Makes the blob and stamp of `dist`; throws when node cannot build it. */
-export async function makeBlob(dist) {
+export function makeBlob(dist) {
   const script = join(dist, 'repl', 'snapshot.cjs');
   const blob = join(dist, 'eddy.blob');
   const stamp = join(dist, 'eddy.blob.stamp');
@@ -22,15 +28,14 @@ export async function makeBlob(dist) {
     rmSync(blob, { force: true });
     throw new Error(`node --build-snapshot exited with ${made.status}: ${made.stderr}${made.stdout}`);
   }
-  const node = statSync(process.execPath);
-  writeFileSync(stamp, `${node.size} ${Math.floor(node.mtimeMs / 1000)} ${dist}\n`);
+  writeFileSync(stamp, `${stampFor(dist)}\n`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
   if (existsSync(join(dist, 'repl', 'snapshot.cjs'))) {
     try {
-      await makeBlob(dist);
+      makeBlob(dist);
     } catch (e) {
       process.stderr.write(`warning: no startup snapshot (eddy starts from its modules): ${e instanceof Error ? e.message : String(e)}\n`);
     }

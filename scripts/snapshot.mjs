@@ -1,12 +1,9 @@
 // `npm run build`, after the bundle: `eddy`'s V8 startup snapshot (repl/snapshot.ts), which
-// repl/eddy starts from. Writes dist/repl/snapshot.cjs (the command as one CommonJS file: a
-// snapshot is built from a script, not from ES modules), then dist/eddy.blob with
-// `node --build-snapshot`, and dist/eddy.blob.stamp: the node binary it was built by (size and
-// modification time) and the dist/ it belongs to, which repl/eddy compares before using it (a blob
-// only loads into the node that built it, and it holds the absolute paths of dist/).
-// A failure is reported and leaves no blob: `eddy` then starts from its modules, only slower.
-// The blob and stamp are made by scripts/snapshot-blob.mjs, which an installed package also runs
-// (postinstall) over the dist/repl/snapshot.cjs it ships, without esbuild.
+// repl/eddy starts from. Bundles the command into one CommonJS file, dist/repl/snapshot.cjs (a
+// snapshot is built from a script, not from ES modules), then makes the blob and its stamp with
+// scripts/snapshot-blob.mjs, which an installed package also runs (postinstall) over the
+// snapshot.cjs it ships. A failure is reported and leaves no blob: `eddy` then starts from its
+// modules, only slower.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
@@ -86,7 +83,7 @@ try {
     logLevel: 'warning',
     plugins: [snapshotModules],
   });
-  await makeBlob(dist);
+  makeBlob(dist);
 } catch (e) {
   process.stderr.write(`warning: no startup snapshot (eddy starts from its modules): ${e instanceof Error ? e.message : String(e)}\n`);
 }

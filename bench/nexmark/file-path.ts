@@ -38,7 +38,6 @@ export function runChild(root: string, args: readonly string[], cwd: string, nod
  */
 export function runEddyCommand(root: string, args: readonly string[], cwd: string): Promise<ChildRun> {
   let peakKib = NaN;
-  let timer: NodeJS.Timeout | undefined;
   return measured(path.join(root, 'repl/eddy'), args, cwd, {}, () => peakKib * 1024, (pid) => {
     const sample = () => {
       try {
@@ -48,7 +47,7 @@ export function runEddyCommand(root: string, args: readonly string[], cwd: strin
         // Gone (or not Linux).
       }
     };
-    timer = setInterval(sample, 5);
+    const timer = setInterval(sample, 5);
     return () => clearInterval(timer);
   });
 }

@@ -54,6 +54,8 @@ export const OPTIONAL_SETTING_DEFAULTS: Readonly<Record<string, string>> = {
 const PIPELINE_NAME = 'pipeline.name';
 
 const ALL_DEFAULTS: Readonly<Record<string, string>> = { ...SETTING_DEFAULTS, ...EMIT_SETTING_DEFAULTS, ...OPTIONAL_SETTING_DEFAULTS };
+/** The keys `SET;` lists only once set. */
+const LISTED_ONCE_SET: ReadonlySet<string> = new Set([...Object.keys(EMIT_SETTING_DEFAULTS), ...Object.keys(OPTIONAL_SETTING_DEFAULTS)]);
 
 export class Settings {
   private readonly values = new Map<string, string>(Object.entries(ALL_DEFAULTS));
@@ -122,7 +124,7 @@ export class Settings {
 
   entries(): [string, string][] {
     const named: [string, string][] = this.pipelineName === undefined ? [] : [[PIPELINE_NAME, this.pipelineName]];
-    return [...named, ...this.values.entries()].filter(([k]) => !(k in EMIT_SETTING_DEFAULTS || k in OPTIONAL_SETTING_DEFAULTS) || this.explicit.has(k));
+    return [...named, ...this.values.entries()].filter(([k]) => !LISTED_ONCE_SET.has(k) || this.explicit.has(k));
   }
 
   /** Allowed lateness and early-fire delay in ms as they apply to window queries planned now. */

@@ -180,9 +180,11 @@ describe.concurrent('eddy -f / -e', () => {
     expect((await eddy('--state', ':memory:', '-e', 'SET;')).stdout).not.toContain('rate-limit');
   });
 
-  it('-D refuses an unknown setting, a bad value and a missing =, exit 2', async () => {
-    const unknown = await eddy('-D', 'execution.batchsize=5', '-e', 'SELECT 1;');
+  it('-D refuses an unknown setting, a bad value and a missing =, exit 2, before opening the state database', async () => {
+    const unknown = await eddy('-D', 'execution.batchsize=5', '--state', 'refused-set.db', '-e', 'SELECT 1;');
     expect(unknown.code).toBe(2);
+    // Refused before anything is opened: no state database was created.
+    expect(existsSync(join(dir, 'refused-set.db'))).toBe(false);
     expect(unknown.stderr).toContain("eddy: unknown setting 'execution.batchsize'");
     expect(unknown.stderr).toContain("did you mean 'execution.batch-size'?");
     const value = await eddy('-D', 'execution.source.rate-limit=fast', '-e', 'SELECT 1;');

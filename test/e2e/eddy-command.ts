@@ -5,8 +5,9 @@
  * fallback unnoticed; a few run the modules on purpose (CLI).
  */
 import { expect } from 'vitest';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { stampFor } from '../../scripts/snapshot-blob.mjs';
 
 export const EDDY = resolve(__dirname, '../../repl/eddy');
 export const CLI = resolve(__dirname, '../../dist/repl/main.js');
@@ -16,8 +17,7 @@ const DIST = resolve(__dirname, '../../dist');
 export function snapshotUsable(): boolean {
   const stamp = resolve(DIST, 'eddy.blob.stamp');
   if (!existsSync(resolve(DIST, 'eddy.blob')) || !existsSync(stamp)) return false;
-  const node = statSync(process.execPath);
-  return readFileSync(stamp, 'utf8').trim() === `${node.size} ${Math.floor(node.mtimeMs / 1000)} ${DIST}`;
+  return readFileSync(stamp, 'utf8').trim() === stampFor(DIST);
 }
 
 /** Fails unless `npm run build` made dist/ and its startup snapshot for this node. */
